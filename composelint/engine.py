@@ -1,0 +1,162 @@
+"""Run the selected rules over projects, apply suppressions, sort and fingerprint."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from composelint.model import Directive, Project
+from composelint.rules import all_rules
+from composelint.rules.base import SEVERITIES, Finding, Rule
+
+NOT_SUPPRESSIBLE = {"CL001"}
+
+
+class SelectionError(ValueError):
+    """A selector names no rule, code prefix, group or `ALL`."""
+
+
+@dataclass
+class Suppression:
+    kind: str  # inline
+    reason: str | None
+
+
+@dataclass
+class Reported:
+    """A finding as the engine hands it to reports."""
+
+    finding: Finding
+    rule: Rule
+    fingerprint: str
+    suppressed: Suppression | None = None
+
+    @property
+    def severity(self) -> str:
+        return self.finding.severity or self.rule.severity
+
+
+@dataclass
+class LintResult:
+    reported: list[Reported] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def active(self) -> list[Reported]:
+        return [r for r in self.reported if r.suppressed is None]
+
+
+def matching_rules(selector: str, rules: dict[str, Rule]) -> list[str]:
+    """Codes a selector stands for: `ALL`, a code, a code prefix, a rule name or a group."""
+    token = selector.strip()
+    if token.upper() == "ALL":
+        return list(rules)
+    upper = token.upper()
+    codes = [code for code, rule in rules.items()
+             if code.startswith(upper) or rule.name == token.lower() or rule.group == token.lower()]
+    return codes
+
+
+def select_rules(select: list[str] | None, extend_select: list[str], ignore: list[str]) -> list[Rule]:
+    """Default rules (or `select`), plus `extend_select`, minus `ignore`."""
+    rules = all_rules()
+
+    def expand(selectors: list[str]) -> set[str]:
+        codes: set[str] = set()
+        for selector in selectors:
+            matched = matching_rules(selector, rules)
+            if not matched:
+                raise SelectionError(f"unknown rule selector `{selector}` (use a code, prefix, name, group or ALL)")
+            codes.update(matched)
+        return codes
+
+    chosen = expand(select) if select is not None else {c for c, r in rules.items() if r.default_on}
+    chosen |= expand(extend_select)
+    chosen -= expand(ignore)
+    return [rules[code] for code in sorted(chosen)]
+
+
+def lint(projects: list[Project], rules: list[Rule], inline_suppressions: bool = True) -> LintResult:
+    result = LintResult()
+    selected = {rule.code for rule in rules}
+    catalog = all_rules()
+    for project in projects:
+        for source in project.sources:
+            result.files.append(source.path)
+            result.texts[source.path] = source.text
+            result.kinds[source.path] = source.kind
+        findings: list[tuple[Finding, Rule]] = []
+        for rule in rules:
+            if rule.check is None:
+                continue
+            for finding in rule.check(project):
+                findings.append((finding, rule))
+        directives = project.directives if inline_suppressions else []
+        tracker = _Suppressions(directives, catalog)
+        reported = [Reported(f, r, "", tracker.match(f, r)) for f, r in findings]
+        for finding, code in tracker.meta_findings(selected):
+            if code in selected:
+                reported.append(Reported(finding, catalog[code], ""))
+        result.reported.extend(reported)
+    for item in result.reported:
+        item.finding.code, item.finding.name = item.rule.code, item.rule.name
+    result.reported.sort(key=lambda r: (r.finding.span.path, r.finding.span.line, r.finding.span.column,
+                                        r.rule.code, r.finding.message))
+    _fingerprint(result.reported)
+    result.files = sorted(dict.fromkeys(result.files))
+    return result
+
+
+class _Suppressions:
+    """Matches findings to directives and remembers which directive entries were used."""
+
+    def __init__(self, directives: list[Directive], catalog: dict[str, Rule]):
+        self.catalog = catalog
+        self.directives = [d for d in directives if d.error is None and d.verb != "enable"]
+        self.all_directives = directives
+        self.used: set[tuple[int, str]] = set()
+
+    def match(self, finding: Finding, rule: Rule) -> Suppression | None:
+        if rule.code in NOT_SUPPRESSIBLE:
+            return None
+        span = finding.span
+        for index, directive in enumerate(self.directives):
+            if directive.scope.path != span.path or not directive.scope.line <= span.line <= directive.scope.end_line:
+                continue
+            for token in directive.rules:
+                if token.lower() == "all" or rule.code in matching_rules(token, self.catalog):
+                    self.used.add((index, token))
+                    return Suppression("inline", directive.reason)
+        return None
+
+    def meta_findings(self, selected: set[str]):
+        for directive in self.all_directives:
+            if directive.error is not None:
+                yield Finding(f"Directive not honoured: {directive.error}", directive.span,
+                              field=f"directive:{directive.span.line}"), "CL902"
+        for index, directive in enumerate(self.directives):
+            for token in directive.rules:
+                matched = [] if token.lower() == "all" else matching_rules(token, self.catalog)
+                if token.lower() != "all" and not matched:
+                    yield Finding(f"`{token}` in `{directive.verb}` names no rule", directive.span,
+                                  field=f"directive:{token}"), "CL901"
+                elif (index, token) not in self.used and (token.lower() == "all" or set(matched) & selected):
+                    yield Finding(f"Unused suppression: `{directive.verb}={token}` suppressed nothing",
+                                  directive.span, field=f"directive:{token}"), "CL900"
+
+
+def _fingerprint(reported: list[Reported]) -> None:
+    """Hash of the logical location (rule, path, workload, field), not the line number."""
+    seen: dict[str, int] = {}
+    for item in reported:
+        finding = item.finding
+        key = f"{item.rule.code}|{finding.span.path}|{finding.workload or ''}|{finding.field}"
+        occurrence = seen.get(key, 0)
+        seen[key] = occurrence + 1
+        item.fingerprint = hashlib.sha256(f"{key}|{occurrence}".encode()).hexdigest()[:32]
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity)

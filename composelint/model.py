@@ -1,0 +1,229 @@
+"""The network-config model: what will run, independent of the input format.
+
+Compose services and (later) shell `docker run` invocations both become
+`Workload` values here.  Every value a rule can point at carries the `Span`
+where it was written, so a finding lands on the exact file, line and column.
+This module imports nothing from the rest of the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A range in a source file: 1-based lines and columns (code points), end exclusive."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def covers_line(self, line: int) -> bool:
+        return self.line <= line <= self.end_line
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that cannot be known statically; rules say so instead of guessing."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Located(Generic[T]):
+    """A value together with the span of the text it came from."""
+
+    value: T
+    span: Span
+
+
+@dataclass(frozen=True)
+class PortBinding:
+    """One published port entry, normalised from any syntax.
+
+    `host_start is None` means Docker picks a random host port.  `host_ip is
+    None` means no address was written (the network default applies: all
+    interfaces unless the network says otherwise).
+    """
+
+    raw: str
+    span: Span
+    container_start: int
+    container_end: int
+    protocol: str = "tcp"
+    host_ip: str | None = None
+    host_start: int | None = None
+    host_end: int | None = None
+    syntax: str = "short"  # short | long | cli
+    plain_scalar: bool = False  # written as an unquoted YAML scalar
+    from_variable: bool = False
+
+    @property
+    def host_range(self) -> range | None:
+        if self.host_start is None:
+            return None
+        return range(self.host_start, (self.host_end or self.host_start) + 1)
+
+    @property
+    def container_ports(self) -> range:
+        return range(self.container_start, self.container_end + 1)
+
+
+@dataclass(frozen=True)
+class PortError:
+    """A port entry Docker would reject, with the reason."""
+
+    raw: str
+    reason: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Mount:
+    """A volume or bind mount.  `kind` is bind, volume, tmpfs, npipe, cluster or image."""
+
+    kind: str
+    source: str | None
+    target: str | None
+    read_only: bool
+    propagation: str | None
+    span: Span
+    source_span: Span | None = None
+    propagation_span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Sysctl:
+    name: str
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class NetworkAttachment:
+    """A workload's membership in a (project-level) network."""
+
+    name: str
+    span: Span
+
+
+@dataclass
+class Network:
+    """A network definition (compose top-level `networks:` or `docker network create`)."""
+
+    key: str
+    span: Span
+    name: Located[str] | None = None
+    driver: Located[str] | None = None
+    driver_opts: dict[str, Located[str]] = field(default_factory=dict)
+    internal: Located[bool] | None = None
+    external: Located[bool] | None = None
+    enable_ipv6: Located[bool] | None = None
+    attachable: Located[bool] | None = None
+    implicit: bool = False  # compose's implicit `default` network
+
+    @property
+    def driver_name(self) -> str:
+        return self.driver.value if self.driver else "bridge"
+
+    @property
+    def effective_name(self) -> str:
+        return self.name.value if self.name else self.key
+
+
+@dataclass
+class Workload:
+    """A container-to-be: a compose service, or one `docker run` invocation."""
+
+    name: str
+    origin: str  # compose-service | docker-run | ...
+    span: Span  # where the workload is declared (the service key)
+    image: Located[str] | None = None
+    network_mode: Located[str] | None = None
+    networks: list[NetworkAttachment] = field(default_factory=list)
+    ports: list[PortBinding] = field(default_factory=list)
+    port_errors: list[PortError] = field(default_factory=list)
+    expose: list[Located[str]] = field(default_factory=list)
+    publish_all: Located[bool] | None = None
+    privileged: Located[bool] | None = None
+    pid: Located[str] | None = None
+    ipc: Located[str] | None = None
+    uts: Located[str] | None = None
+    userns: Located[str] | None = None
+    cgroupns: Located[str] | None = None
+    cap_add: list[Located[str]] = field(default_factory=list)
+    cap_drop: list[Located[str]] = field(default_factory=list)
+    security_opt: list[Located[str]] = field(default_factory=list)
+    devices: list[Located[str]] = field(default_factory=list)  # host side of each mapping
+    mounts: list[Mount] = field(default_factory=list)
+    use_api_socket: Located[bool] | None = None
+    sysctls: list[Sysctl] = field(default_factory=list)
+    extra_hosts: list[Located[str]] = field(default_factory=list)
+    links: list[Located[str]] = field(default_factory=list)
+    external_links: list[Located[str]] = field(default_factory=list)
+    dns: list[Located[str]] = field(default_factory=list)
+    dns_search: list[Located[str]] = field(default_factory=list)
+    hostname: Located[str] | None = None
+    mac_address: Located[str] | None = None
+    build_network: Located[str] | None = None
+    # Span of every key written for this workload (`ports` -> span of the key).
+    keys: dict[str, Span] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """An input problem found by a front end (codes CL0xx), turned into a finding by its rule."""
+
+    code: str
+    message: str
+    span: Span
+    related: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Directive:
+    """A `# composelint:` comment.
+
+    `verb` is ignore, disable, enable or disable-file; `scope` is the span
+    whose findings it covers (that line, the next node, or the rest of the
+    file); `error` is set when the comment could not be parsed.
+    """
+
+    verb: str
+    rules: tuple[str, ...]
+    reason: str | None
+    span: Span
+    scope: Span
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str
+    role: str  # base | override | extends | include | env | script
+    kind: str  # compose | shell
+    text: str
+
+
+@dataclass
+class Project:
+    """The unit of linting: what one `docker compose up` (or one script) starts."""
+
+    name: str
+    sources: list[SourceFile] = field(default_factory=list)
+    workloads: list[Workload] = field(default_factory=list)
+    networks: dict[str, Network] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    directives: list[Directive] = field(default_factory=list)
+
+    def workload(self, name: str) -> Workload | None:
+        for workload in self.workloads:
+            if workload.name == name:
+                return workload
+        return None

@@ -1,0 +1,60 @@
+"""`json`: the versioned editor/CI contract, documented by schemas/composelint-report.schema.json."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from composelint import __version__
+from composelint.engine import LintResult, Reported
+from composelint.model import Span
+from composelint.rules.base import SEVERITIES
+
+
+def _range(span: Span) -> dict:
+    return {"start": {"line": span.line, "column": span.column},
+            "end": {"line": span.end_line, "column": span.end_column}}
+
+
+def _finding(item: Reported, kinds: dict[str, str]) -> dict:
+    finding = item.finding
+    fix = None
+    if finding.fix is not None:
+        fix = {"applicability": finding.fix.applicability, "message": finding.fix.message,
+               "edits": [{"range": _range(edit.span), "text": edit.text} for edit in finding.fix.edits]}
+    return {
+        "path": finding.span.path,
+        "range": _range(finding.span),
+        "code": item.rule.code,
+        "name": item.rule.name,
+        "severity": item.severity,
+        "message": finding.message,
+        "help": finding.help,
+        "url": item.rule.url,
+        "source_kind": kinds.get(finding.span.path, "compose"),
+        "workload": finding.workload,
+        "fingerprint": item.fingerprint,
+        "related": [{"path": span.path, "range": _range(span)} for span in finding.related],
+        "fix": fix,
+        "suppressed": None if item.suppressed is None else {"kind": item.suppressed.kind,
+                                                            "reason": item.suppressed.reason},
+    }
+
+
+def render_json(result: LintResult, errors: list[str]) -> str:
+    active = result.active
+    counts = Counter(item.severity for item in active)
+    document = {
+        "version": 1,
+        "tool": {"name": "composelint", "version": __version__},
+        "findings": [_finding(item, result.kinds) for item in result.reported],
+        "errors": [{"message": message} for message in errors],
+        "summary": {
+            "files_checked": len(result.files),
+            "files_with_findings": len({item.finding.span.path for item in active}),
+            "findings": len(active),
+            "by_severity": {severity: counts[severity] for severity in SEVERITIES},
+            "suppressed": len(result.reported) - len(active),
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

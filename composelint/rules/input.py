@@ -1,0 +1,133 @@
+"""CL0xx: problems of the input itself, found by the front ends."""
+
+from __future__ import annotations
+
+from composelint.model import Project
+from composelint.rules.base import Finding, rule
+
+
+def _diagnostics(project: Project, code: str):
+    for diagnostic in project.diagnostics:
+        if diagnostic.code == code:
+            yield Finding(diagnostic.message, diagnostic.span, None, f"{code}:{diagnostic.span.line}",
+                          related=diagnostic.related)
+
+
+@rule("CL001", "yaml-syntax-error", "error", "input")
+def yaml_syntax_error(project: Project):
+    """The file is not valid YAML.
+
+    ## What it does
+    Reports the YAML parser's error at its position, and documents that
+    exceed the alias-expansion or nesting limits.  It cannot be suppressed
+    inline (the comments of a broken file are unreliable), only by path.
+
+    ## Why is this bad?
+    Compose refuses the file, and nothing in it can be checked.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: "nginx
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: "nginx"
+    ```
+    """
+    yield from _diagnostics(project, "CL001")
+
+
+@rule("CL003", "duplicate-key", "error", "input")
+def duplicate_key(project: Project):
+    """A mapping has the same key twice.
+
+    ## What it does
+    Reports the second occurrence of a key and points at the first.
+
+    ## Why is this bad?
+    Compose v2 rejects the file; YAML 1.1 loaders silently keep the last
+    value, so other tools see a different configuration than you meant.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        image: nginx:1.26
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+    ```
+    """
+    yield from _diagnostics(project, "CL003")
+
+
+@rule("CL004", "interpolation-error", "error", "input")
+def interpolation_error(project: Project):
+    """A variable reference is malformed or a required variable is missing.
+
+    ## What it does
+    Reports malformed `${...}` expressions and `${VAR:?message}` /
+    `${VAR?message}` whose variable has no value.
+
+    ## Why is this bad?
+    Compose refuses the file.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: "nginx:${TAG"
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: "nginx:${TAG:-1.27}"
+    ```
+    """
+    yield from _diagnostics(project, "CL004")
+
+
+@rule("CL005", "unresolved-variable", "info", "input")
+def unresolved_variable(project: Project):
+    """A variable without value or default is used in a field the rules read.
+
+    ## What it does
+    Reports `${VAR}` / `$VAR` with no value and no default in fields such as
+    ports, network_mode, privileged or volume sources.
+
+    ## Why is this bad?
+    Compose substitutes an empty string.  An empty host IP means "all
+    interfaces", so `"${BIND_IP}:80:80"` is exposed everywhere when the
+    variable is missing.  The linter reasons about the empty value and says so.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "${BIND_IP}:8080:80"
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "${BIND_IP:-127.0.0.1}:8080:80"
+    ```
+    """
+    yield from _diagnostics(project, "CL005")

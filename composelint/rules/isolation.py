@@ -1,0 +1,528 @@
+"""CL3xx: namespaces, privileges and security profiles that weaken isolation."""
+
+from __future__ import annotations
+
+from composelint.model import Located, Project
+from composelint.rules.base import Finding, rule
+
+DANGEROUS_CAPABILITIES = {"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE", "SYS_BOOT",
+                          "DAC_READ_SEARCH", "BPF", "PERFMON", "MAC_ADMIN", "MAC_OVERRIDE"}
+NETWORK_CAPABILITIES = {"NET_ADMIN", "NET_RAW"}
+
+
+def _host_namespace(project: Project, attribute: str, key: str, what: str):
+    for workload in project.workloads:
+        value: Located[str] | None = getattr(workload, attribute)
+        if value is not None and value.value == "host":
+            yield Finding(f"Service `{workload.name}` shares the host's {what} (`{key}: host`)",
+                          value.span, workload.name, key)
+
+
+@rule("CL301", "privileged", "error", "isolation", references=("CIS Docker 5.5 [5.4]",))
+def privileged(project: Project):
+    """The container runs privileged.
+
+    ## What it does
+    Reports `privileged: true` and `--privileged`.
+
+    ## Why is this bad?
+    A privileged container gets every capability and every host device, and
+    runs without seccomp, AppArmor or SELinux confinement: root in the
+    container is root on the host.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        privileged: true
+    ```
+
+    ## Use instead
+    Grant only the capability the workload needs:
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        cap_add: [CHOWN]
+    ```
+    """
+    for workload in project.workloads:
+        if workload.privileged is not None and workload.privileged.value:
+            yield Finding(f"Service `{workload.name}` runs privileged: all capabilities, all host devices and no "
+                          "seccomp/AppArmor/SELinux confinement", workload.privileged.span, workload.name,
+                          "privileged", help="Remove `privileged: true`; add only the capabilities needed with `cap_add`")
+
+
+@rule("CL302", "host-pid", "error", "isolation", references=("CIS Docker 5.16 [5.15]",))
+def host_pid(project: Project):
+    """The container shares the host's PID namespace.
+
+    ## What it does
+    Reports `pid: host` and `--pid=host`.
+
+    ## Why is this bad?
+    The container sees every process of the host, can signal them and, with
+    enough privileges, read their memory and environment (secrets).
+
+    ## Example
+    ```yaml
+    services:
+      monitor:
+        image: alpine:3.20
+        pid: host
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      monitor:
+        image: alpine:3.20
+    ```
+    """
+    yield from _host_namespace(project, "pid", "pid", "PID namespace: it can see and signal every host process")
+
+
+@rule("CL303", "host-ipc", "error", "isolation", references=("CIS Docker 5.17 [5.16]",))
+def host_ipc(project: Project):
+    """The container shares the host's IPC namespace.
+
+    ## What it does
+    Reports `ipc: host` and `--ipc=host`.
+
+    ## Why is this bad?
+    Shared memory segments, semaphores and message queues of host processes
+    become readable and writable from the container.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        ipc: host
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        ipc: private
+    ```
+    """
+    yield from _host_namespace(project, "ipc", "ipc", "IPC namespace: host shared memory is reachable")
+
+
+@rule("CL304", "host-uts", "warning", "isolation", references=("CIS Docker 5.21 [5.20]",))
+def host_uts(project: Project):
+    """The container shares the host's UTS namespace.
+
+    ## What it does
+    Reports `uts: host` and `--uts=host`.
+
+    ## Why is this bad?
+    The container can change the host's hostname and domain name.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        uts: host
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+    ```
+    """
+    yield from _host_namespace(project, "uts", "uts", "UTS namespace: it can change the host name")
+
+
+@rule("CL305", "host-userns", "warning", "isolation", references=("CIS Docker 5.31 [5.30]",))
+def host_userns(project: Project):
+    """The container opts out of user-namespace remapping.
+
+    ## What it does
+    Reports `userns_mode: host` and `--userns=host`.
+
+    ## Why is this bad?
+    On a daemon with user-namespace remapping, this container's root is the
+    host's real root again.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        userns_mode: host
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+    ```
+    """
+    yield from _host_namespace(project, "userns", "userns_mode", "user namespace: container root is host root")
+
+
+@rule("CL306", "host-cgroupns", "warning", "isolation")
+def host_cgroupns(project: Project):
+    """The container shares the host's cgroup namespace.
+
+    ## What it does
+    Reports `cgroup: host` and `--cgroupns=host`.
+
+    ## Why is this bad?
+    The container sees the host's whole cgroup hierarchy, which leaks
+    information about other workloads and widens container-escape paths.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        cgroup: host
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        cgroup: private
+    ```
+    """
+    yield from _host_namespace(project, "cgroupns", "cgroup", "cgroup namespace")
+
+
+@rule("CL307", "shared-namespace", "warning", "isolation")
+def shared_namespace(project: Project):
+    """The container joins another container's PID or IPC namespace.
+
+    ## What it does
+    Reports `pid` or `ipc` set to `service:X` or `container:X`.
+
+    ## Why is this bad?
+    Processes (PID) or shared memory (IPC) of the other container become
+    visible and reachable; a compromise of one reaches the other.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+      debug:
+        image: alpine:3.20
+        pid: service:app
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+      debug:
+        image: alpine:3.20
+    ```
+    """
+    for workload in project.workloads:
+        for key, value in (("pid", workload.pid), ("ipc", workload.ipc)):
+            if value is not None and value.value.startswith(("service:", "container:")):
+                yield Finding(f"Service `{workload.name}` joins the {key.upper()} namespace of `{value.value}`",
+                              value.span, workload.name, key)
+
+
+def _capability(value: str) -> str:
+    name = value.strip().upper()
+    return name[4:] if name.startswith("CAP_") else name
+
+
+@rule("CL308", "dangerous-capability", "error", "isolation", references=("CIS Docker 5.4 [5.3]",))
+def dangerous_capability(project: Project):
+    """A capability that amounts to host root is added.
+
+    ## What it does
+    Reports `cap_add` / `--cap-add` of ALL, SYS_ADMIN, SYS_MODULE,
+    SYS_RAWIO, SYS_PTRACE, SYS_BOOT, DAC_READ_SEARCH, BPF, PERFMON,
+    MAC_ADMIN or MAC_OVERRIDE (case-insensitive, `CAP_` prefix optional).
+
+    ## Why is this bad?
+    Each of these has known container-escape paths: mounting file systems,
+    loading kernel modules, reading host files by handle, tracing host
+    processes.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        cap_add: [SYS_ADMIN]
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        cap_drop: [ALL]
+        cap_add: [CHOWN]
+    ```
+    """
+    for workload in project.workloads:
+        for capability in workload.cap_add:
+            if _capability(capability.value) in DANGEROUS_CAPABILITIES:
+                yield Finding(f"Service `{workload.name}` adds capability `{capability.value}`, which allows "
+                              "escaping the container", capability.span, workload.name,
+                              f"cap_add[{_capability(capability.value)}]")
+
+
+@rule("CL309", "network-capability", "warning", "isolation")
+def network_capability(project: Project):
+    """NET_ADMIN or NET_RAW is added.
+
+    ## What it does
+    Reports `cap_add` / `--cap-add` of NET_ADMIN or NET_RAW.
+
+    ## Why is this bad?
+    The container can reconfigure interfaces, routes and firewall rules
+    (NET_ADMIN) or sniff and spoof traffic (NET_RAW) on every network it
+    shares, which on the host network means the host's.
+
+    ## Example
+    ```yaml
+    services:
+      vpn:
+        image: alpine:3.20
+        cap_add: [NET_ADMIN]
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      vpn:
+        image: alpine:3.20
+        cap_drop: [NET_RAW]
+    ```
+    """
+    for workload in project.workloads:
+        for capability in workload.cap_add:
+            if _capability(capability.value) in NETWORK_CAPABILITIES:
+                yield Finding(f"Service `{workload.name}` adds `{capability.value}`: it can reconfigure, sniff or "
+                              "spoof traffic on the networks it shares", capability.span, workload.name,
+                              f"cap_add[{_capability(capability.value)}]")
+
+
+def _security_options(project: Project, matches, message: str):
+    for workload in project.workloads:
+        for option in workload.security_opt:
+            key, _, value = option.value.replace(":", "=", 1).partition("=")
+            if matches(key.strip().lower(), value.strip().lower()):
+                yield Finding(f"Service `{workload.name}` sets `{option.value}`: {message}",
+                              option.span, workload.name, f"security_opt[{key.strip().lower()}]")
+
+
+@rule("CL310", "seccomp-unconfined", "error", "isolation", references=("CIS Docker 5.22 [5.21]",))
+def seccomp_unconfined(project: Project):
+    """The seccomp profile is disabled.
+
+    ## What it does
+    Reports `seccomp:unconfined` / `seccomp=unconfined` in `security_opt`.
+
+    ## Why is this bad?
+    Docker's default seccomp profile blocks about 50 system calls that are
+    used in kernel exploits; without it every syscall is reachable.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        security_opt: ["seccomp:unconfined"]
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        security_opt: ["no-new-privileges:true"]
+    ```
+    """
+    yield from _security_options(project, lambda k, v: k == "seccomp" and v == "unconfined",
+                                 "all system calls are allowed")
+
+
+@rule("CL311", "apparmor-unconfined", "error", "isolation", references=("CIS Docker 5.2 [5.1]",))
+def apparmor_unconfined(project: Project):
+    """The AppArmor profile is disabled.
+
+    ## What it does
+    Reports `apparmor:unconfined` / `apparmor=unconfined`.
+
+    ## Why is this bad?
+    The default AppArmor profile denies writes to `/proc` and `/sys` and
+    mounts; without it a root process in the container has them.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        security_opt: ["apparmor:unconfined"]
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+    ```
+    """
+    yield from _security_options(project, lambda k, v: k == "apparmor" and v == "unconfined",
+                                 "AppArmor confinement is off")
+
+
+@rule("CL312", "selinux-disabled", "error", "isolation", references=("CIS Docker 5.3 [5.2]",))
+def selinux_disabled(project: Project):
+    """SELinux labelling is disabled.
+
+    ## What it does
+    Reports `label:disable`, `label=disable` and the bare `disable`.
+
+    ## Why is this bad?
+    On SELinux hosts the container's processes are no longer confined to the
+    container type and can touch host files their label would forbid.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        security_opt: ["label:disable"]
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+    ```
+    """
+    yield from _security_options(project, lambda k, v: (k == "label" and v == "disable") or (k == "disable" and not v),
+                                 "SELinux confinement is off")
+
+
+@rule("CL313", "systempaths-unconfined", "error", "isolation")
+def systempaths_unconfined(project: Project):
+    """`/proc` and `/sys` paths are no longer masked.
+
+    ## What it does
+    Reports `systempaths=unconfined`.
+
+    ## Why is this bad?
+    Docker masks sensitive kernel interfaces (`/proc/kcore`, `/proc/sysrq-trigger`,
+    `/sys/firmware`...) and makes others read-only; unconfined, the
+    container can read kernel memory or trigger host actions.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        security_opt: ["systempaths=unconfined"]
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+    ```
+    """
+    yield from _security_options(project, lambda k, v: k == "systempaths" and v == "unconfined",
+                                 "/proc and /sys are no longer masked")
+
+
+@rule("CL314", "no-new-privileges-disabled", "warning", "isolation")
+def no_new_privileges_disabled(project: Project):
+    """`no-new-privileges` is explicitly turned off.
+
+    ## What it does
+    Reports `no-new-privileges:false` / `no-new-privileges=false`.
+
+    ## Why is this bad?
+    Processes can gain privileges again through setuid binaries; turning the
+    protection off explicitly is almost always a mistake.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        security_opt: ["no-new-privileges:false"]
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        security_opt: ["no-new-privileges:true"]
+    ```
+    """
+    yield from _security_options(project, lambda k, v: k == "no-new-privileges" and v in ("false", "0", "f"),
+                                 "setuid binaries can regain privileges")
+
+
+def _widens_network(name: str, value: str) -> bool:
+    parts = name.split(".")
+    if name == "net.ipv4.ip_unprivileged_port_start":
+        return value == "0"
+    if value != "1":
+        return False
+    if name == "net.ipv4.ip_forward":
+        return True
+    return (len(parts) == 5 and parts[0] == "net" and parts[2] == "conf"
+            and (parts[1], parts[4]) in {("ipv4", "forwarding"), ("ipv6", "forwarding"), ("ipv4", "route_localnet")})
+
+
+@rule("CL317", "network-sysctl", "warning", "isolation")
+def network_sysctl(project: Project):
+    """A sysctl that widens the container's network reach.
+
+    ## What it does
+    Reports `sysctls` / `--sysctl` setting `net.ipv4.ip_forward=1`,
+    `net.ipv4.conf.*.forwarding=1`, `net.ipv6.conf.*.forwarding=1`,
+    `net.ipv4.conf.*.route_localnet=1` or
+    `net.ipv4.ip_unprivileged_port_start=0`.
+
+    ## Why is this bad?
+    Forwarding turns the container into a router between the networks it
+    is on; `route_localnet` lets traffic reach loopback-bound services.
+
+    ## Example
+    ```yaml
+    services:
+      router:
+        image: alpine:3.20
+        sysctls:
+          net.ipv4.ip_forward: 1
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      router:
+        image: alpine:3.20
+    ```
+    """
+    for workload in project.workloads:
+        for sysctl in workload.sysctls:
+            if _widens_network(sysctl.name, sysctl.value.strip()):
+                yield Finding(f"Service `{workload.name}` sets `{sysctl.name}={sysctl.value}`, which widens its "
+                              "network reach", sysctl.span, workload.name, f"sysctls[{sysctl.name}]")

@@ -1,0 +1,199 @@
+"""CL4xx: host paths, sockets and devices handed to the container."""
+
+from __future__ import annotations
+
+import posixpath
+
+from composelint.model import Mount, Project
+from composelint.rules.base import Finding, rule
+
+SOCKETS = ("docker.sock", "containerd/containerd.sock", "containerd.sock", "crio/crio.sock", "crio.sock",
+           "podman/podman.sock", "podman.sock")
+SOCKET_DIRECTORIES = ("/var/run", "/run")
+SENSITIVE_PATHS = ("/", "/etc", "/proc", "/sys", "/boot", "/dev", "/root", "/lib/modules", "/usr",
+                   "/var/lib/docker", "/home", "/var/run", "/run", "/var/lib/kubelet", "/lib", "/bin", "/sbin")
+RAW_DEVICES = ("/dev/mem", "/dev/kmem", "/dev/port")
+RAW_DISK_PREFIXES = ("/dev/sd", "/dev/nvme", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/mmcblk", "/dev/dm-")
+
+
+def _host_path(mount: Mount) -> str | None:
+    if mount.kind != "bind" or not mount.source:
+        return None
+    path = mount.source.replace("\\", "/")
+    return posixpath.normpath(path) if path.startswith("/") else path
+
+
+def _is_socket_path(path: str) -> bool:
+    if path in SOCKET_DIRECTORIES or path in ("/var/run/docker", "/run/docker", "/run/containerd", "/var/run/containerd"):
+        return True
+    return any(path == f"{directory}/{socket}" for directory in SOCKET_DIRECTORIES for socket in SOCKETS)
+
+
+@rule("CL401", "runtime-socket-mounted", "error", "isolation", references=("CIS Docker 5.32 [5.31]",))
+def runtime_socket_mounted(project: Project):
+    """A container runtime socket is mounted into the container.
+
+    ## What it does
+    Reports bind mounts of `docker.sock`, `containerd.sock`, `crio.sock` or
+    `podman.sock` under `/var/run` or `/run`, or of those directories,
+    read-only or not, and `use_api_socket: true`.
+
+    ## Why is this bad?
+    Whoever talks to the runtime socket can start a privileged container
+    that mounts the host's root file system: it is root on the host.
+    Read-only mounts do not help, a socket is still writable.
+
+    ## Example
+    ```yaml
+    services:
+      ci:
+        image: alpine:3.20
+        volumes:
+          - /var/run/docker.sock:/var/run/docker.sock:ro
+    ```
+
+    ## Use instead
+    Use a socket proxy that allows only the API calls needed, or rootless
+    Docker-in-Docker:
+    ```yaml
+    services:
+      ci:
+        image: alpine:3.20
+        environment:
+          DOCKER_HOST: tcp://socket-proxy:2375
+    ```
+    """
+    for workload in project.workloads:
+        for mount in workload.mounts:
+            path = _host_path(mount)
+            if path and _is_socket_path(path):
+                yield Finding(f"Service `{workload.name}` mounts the container runtime socket `{mount.source}`: "
+                              "control of the runtime is root on the host (read-only does not help)",
+                              mount.source_span or mount.span, workload.name, f"volumes[{mount.target}]")
+        if workload.use_api_socket is not None and workload.use_api_socket.value:
+            yield Finding(f"Service `{workload.name}` sets `use_api_socket: true`, which mounts the Docker socket",
+                          workload.use_api_socket.span, workload.name, "use_api_socket")
+
+
+@rule("CL402", "sensitive-host-path", "error", "isolation", references=("CIS Docker 5.6 [5.5]",))
+def sensitive_host_path(project: Project):
+    """A sensitive host directory is bind-mounted.
+
+    ## What it does
+    Reports bind mounts of `/`, `/etc`, `/proc`, `/sys`, `/boot`, `/dev`,
+    `/root`, `/lib/modules`, `/usr`, `/var/lib/docker`, `/home`, `/run`,
+    `/var/run`, `/var/lib/kubelet`, `/lib`, `/bin` or `/sbin` (runtime
+    sockets are CL401).  Error when writable, warning when read-only.
+
+    ## Why is this bad?
+    Writing there changes the host: credentials in `/etc`, kernel modules,
+    other containers' data; even reading exposes secrets.
+
+    ## Example
+    ```yaml
+    services:
+      agent:
+        image: alpine:3.20
+        volumes:
+          - /etc:/host/etc
+    ```
+
+    ## Use instead
+    Mount only the file needed, read-only:
+    ```yaml
+    services:
+      agent:
+        image: alpine:3.20
+        volumes:
+          - ./agent.conf:/etc/agent.conf:ro
+    ```
+    """
+    for workload in project.workloads:
+        for mount in workload.mounts:
+            path = _host_path(mount)
+            if not path or path not in SENSITIVE_PATHS or _is_socket_path(path):
+                continue
+            access = "read-only" if mount.read_only else "writable"
+            yield Finding(f"Service `{workload.name}` bind-mounts sensitive host path `{path}` ({access})",
+                          mount.source_span or mount.span, workload.name, f"volumes[{mount.target}]",
+                          severity="warning" if mount.read_only else None)
+
+
+@rule("CL403", "host-device", "warning", "isolation", references=("CIS Docker 5.18 [5.17]",))
+def host_device(project: Project):
+    """A host device is passed into the container.
+
+    ## What it does
+    Reports `devices` / `--device`; error for `/dev/mem`, `/dev/kmem`,
+    `/dev/port` and raw disks.
+
+    ## Why is this bad?
+    Device access bypasses file permissions: a raw disk can be read and
+    written block by block, `/dev/mem` is the host's memory.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        devices:
+          - /dev/sda:/dev/sda
+    ```
+
+    ## Use instead
+    Mount the file system that is needed instead of its device:
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        volumes:
+          - ./data:/data
+    ```
+    """
+    for workload in project.workloads:
+        for device in workload.devices:
+            path = device.value
+            if "=" in path and not path.startswith("/"):
+                continue  # a CDI device name, managed by its vendor's spec
+            raw = path in RAW_DEVICES or path.startswith(RAW_DISK_PREFIXES)
+            yield Finding(f"Service `{workload.name}` gets host device `{path}`"
+                          + (": raw access to host memory or disks" if raw else ""),
+                          device.span, workload.name, f"devices[{path}]", severity="error" if raw else None)
+
+
+@rule("CL404", "shared-mount-propagation", "warning", "isolation", references=("CIS Docker 5.20 [5.19]",))
+def shared_mount_propagation(project: Project):
+    """A bind mount propagates mounts back to the host.
+
+    ## What it does
+    Reports bind propagation `shared` or `rshared` (long syntax
+    `bind.propagation`, short-syntax suffix, `--mount bind-propagation=`).
+
+    ## Why is this bad?
+    Mounts made inside the container appear on the host, so a container can
+    shadow host directories.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        volumes:
+          - ./data:/data:rshared
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        volumes:
+          - ./data:/data
+    ```
+    """
+    for workload in project.workloads:
+        for mount in workload.mounts:
+            if mount.propagation in ("shared", "rshared"):
+                yield Finding(f"Service `{workload.name}` mounts `{mount.target}` with `{mount.propagation}` "
+                              "propagation: mounts made in the container appear on the host",
+                              mount.propagation_span or mount.span, workload.name, f"volumes[{mount.target}]")

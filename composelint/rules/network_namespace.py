@@ -1,0 +1,292 @@
+"""CL1xx: which network namespace a workload runs in."""
+
+from __future__ import annotations
+
+from composelint.model import Project
+from composelint.rules.base import Finding, rule
+from composelint.rules.topology import host_network_evidence, namespace, shared_target, suggested_mappings
+
+
+@rule("CL101", "host-network", "error", "network", references=("CIS Docker 5.10 [5.9]", "OWASP Docker D4"))
+def host_network(project: Project):
+    """The workload uses the host's network namespace.
+
+    ## What it does
+    Reports `network_mode: host`, and attachment to a network whose driver is
+    `host` or to an external network named `host`.
+
+    ## Why is this bad?
+    With host networking the container shares every interface and port of
+    the host.  It can reach services bound to `127.0.0.1` on the host and,
+    once compromised, scan and attack the host's whole network.  Published
+    ports are discarded, so nothing limits what it listens on.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        network_mode: host
+    ```
+
+    ## Use instead
+    Run on a bridge network and publish only what is needed, on loopback
+    unless it must be reachable from other machines:
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "127.0.0.1:80:80"
+    ```
+    """
+    for workload in project.workloads:
+        evidence = host_network_evidence(project, workload)
+        if evidence is None:
+            continue
+        mappings = suggested_mappings(workload)
+        help_text = "Remove host networking and use the default bridge network"
+        if mappings:
+            help_text += " with these `ports:` entries: " + ", ".join(f'"{m}"' for m in mappings)
+        yield Finding(
+            f"Service `{workload.name}` uses the host network: it shares every host interface, "
+            "can reach services bound to localhost, and a compromise can scan and attack the host's network",
+            evidence, workload.name, "network_mode", help=help_text)
+
+
+@rule("CL102", "shared-network-namespace", "warning", "network")
+def shared_network_namespace(project: Project):
+    """The workload joins another container's network namespace.
+
+    ## What it does
+    Reports `network_mode: service:X` and `network_mode: container:X`.  The
+    chain is followed to its end: when it reaches the host network the
+    finding is an error and names the chain (`web -> proxy -> host`).
+
+    ## Why is this bad?
+    Both containers share interfaces, ports and localhost.  A compromise of
+    either reaches everything the other listens on, and the joining workload
+    silently inherits the other's exposure, including host networking.
+
+    ## Example
+    ```yaml
+    services:
+      proxy:
+        image: traefik:3.1
+        network_mode: host
+      sidecar:
+        image: alpine:3.20
+        network_mode: service:proxy
+    ```
+
+    ## Use instead
+    Put both on a user-defined network and talk over it:
+    ```yaml
+    services:
+      proxy:
+        image: traefik:3.1
+        networks: [edge]
+      sidecar:
+        image: alpine:3.20
+        networks: [edge]
+    networks:
+      edge: {}
+    ```
+    """
+    for workload in project.workloads:
+        target = shared_target(workload)
+        if target is None or workload.network_mode is None:
+            continue
+        prefix, name = target
+        ns = namespace(project, workload)
+        if ns.kind == "unknown-service":
+            continue  # CL106 reports the missing service
+        if ns.is_host:
+            chain = " -> ".join(ns.chain + ("host",))
+            yield Finding(
+                f"Service `{workload.name}` shares the network namespace of `{name}`, which runs on the host "
+                f"network ({chain}): it is effectively in host mode",
+                workload.network_mode.span, workload.name, "network_mode", severity="error",
+                related=(ns.evidence,) if ns.evidence else ())
+        else:
+            yield Finding(
+                f"Service `{workload.name}` shares the network namespace of {prefix} `{name}`: "
+                "both see each other's interfaces, ports and localhost",
+                workload.network_mode.span, workload.name, "network_mode")
+
+
+@rule("CL103", "build-host-network", "warning", "network")
+def build_host_network(project: Project):
+    """The image build runs on the host network.
+
+    ## What it does
+    Reports `build.network: host` (and `docker build --network host`).
+
+    ## Why is this bad?
+    Every `RUN` step of the build can reach the host's interfaces and
+    services bound to localhost; a malicious dependency fetched during the
+    build runs with that reach.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        build:
+          context: .
+          network: host
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        build:
+          context: .
+    ```
+    """
+    for workload in project.workloads:
+        if workload.build_network is not None and workload.build_network.value == "host":
+            yield Finding(f"Service `{workload.name}` builds its image on the host network",
+                          workload.build_network.span, workload.name, "build.network",
+                          help="Remove `network: host` from `build:`; the default build network has outbound access")
+
+
+@rule("CL104", "default-bridge", "info", "network", references=("CIS Docker 5.30 [5.29]",))
+def default_bridge(project: Project):
+    """The workload explicitly uses the legacy default bridge `docker0`.
+
+    ## What it does
+    Reports `network_mode: bridge` and `network_mode: default`.
+
+    ## Why is this bad?
+    On the default bridge there is no DNS between containers and traffic
+    between all containers of the host is open by default.  A user-defined
+    network isolates the project's containers from everybody else's.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        network_mode: bridge
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+    ```
+    """
+    for workload in project.workloads:
+        mode = workload.network_mode
+        if mode is not None and mode.value in ("bridge", "default"):
+            yield Finding(f"Service `{workload.name}` uses the legacy default bridge (`network_mode: {mode.value}`): "
+                          "no DNS between containers and traffic open to every container on the host",
+                          mode.span, workload.name, "network_mode",
+                          help="Remove `network_mode` to use the project's own network")
+
+
+_CONFLICTS_WITH_SHARED = ("ports", "expose", "dns", "dns_search", "extra_hosts", "links", "hostname", "mac_address")
+
+
+@rule("CL105", "network-mode-conflict", "error", "network")
+def network_mode_conflict(project: Project):
+    """Network settings that Docker rejects or ignores together.
+
+    ## What it does
+    Reports `network_mode` together with `networks`; `network_mode:
+    service:X` or `container:X` together with `ports`, `expose`, `dns`,
+    `dns_search`, `extra_hosts`, `links`, `hostname` or `mac_address`; and
+    host networking together with `links`.
+
+    ## Why is this bad?
+    Compose refuses `network_mode` with `networks`, and the Engine refuses
+    the others with "conflicting options": the project does not start, or a
+    setting the author relies on silently does nothing.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        network_mode: service:db
+        ports:
+          - "127.0.0.1:8080:8080"
+      db:
+        image: postgres:17
+    ```
+
+    ## Use instead
+    Publish the port on the service that owns the namespace:
+    ```yaml
+    services:
+      app:
+        image: alpine:3.20
+        network_mode: service:db
+      db:
+        image: postgres:17
+        ports:
+          - "127.0.0.1:8080:8080"
+    ```
+    """
+    for workload in project.workloads:
+        mode = workload.network_mode
+        if mode is None:
+            continue
+        if "networks" in workload.keys and workload.networks:
+            yield Finding(f"Service `{workload.name}` sets both `network_mode` and `networks`; Compose rejects this",
+                          workload.keys["networks"], workload.name, "networks", related=(mode.span,))
+        if shared_target(workload) is not None:
+            for key in _CONFLICTS_WITH_SHARED:
+                if key in workload.keys:
+                    yield Finding(f"Service `{workload.name}` sets `{key}` but shares another container's network "
+                                  f"namespace (`network_mode: {mode.value}`); the Engine rejects this",
+                                  workload.keys[key], workload.name, key, related=(mode.span,))
+        elif mode.value == "host" and "links" in workload.keys:
+            yield Finding(f"Service `{workload.name}` uses `links` with host networking; the Engine rejects this",
+                          workload.keys["links"], workload.name, "links", related=(mode.span,))
+
+
+@rule("CL106", "undefined-network", "error", "network")
+def undefined_network(project: Project):
+    """A service refers to a network or service that the project does not define.
+
+    ## What it does
+    Reports a service attached to a network missing from top-level
+    `networks:` (the implicit `default` excepted), and `network_mode:
+    service:X` where no service `X` exists.
+
+    ## Why is this bad?
+    Compose refuses to start the project.  When the name was meant to be an
+    existing network, say so explicitly with `external: true`.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        networks: [frontend]
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        networks: [frontend]
+    networks:
+      frontend: {}
+    ```
+    """
+    for workload in project.workloads:
+        for attachment in workload.networks:
+            if attachment.name not in project.networks:
+                yield Finding(f"Service `{workload.name}` attaches to network `{attachment.name}`, "
+                              "which is not declared under top-level `networks:`",
+                              attachment.span, workload.name, f"networks.{attachment.name}")
+        target = shared_target(workload)
+        if target and target[0] == "service" and project.workload(target[1]) is None:
+            yield Finding(f"Service `{workload.name}` uses `network_mode: service:{target[1]}`, "
+                          f"but the project has no service `{target[1]}`",
+                          workload.network_mode.span, workload.name, "network_mode")

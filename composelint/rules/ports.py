@@ -1,0 +1,550 @@
+"""CL2xx: published ports: where they bind, whether they work, whether they collide."""
+
+from __future__ import annotations
+
+import re
+
+from composelint.model import PortBinding, Project, Workload
+from composelint.rules.base import Edit, Finding, Fix, rule
+from composelint.rules.topology import (attached_networks, binds_all_interfaces, can_publish,
+                                        known_ports, namespace)
+
+SENSITIVE_PORTS = {22: "SSH", 23: "Telnet", 2375: "Docker API", 2376: "Docker API (TLS)",
+                   2379: "etcd", 3306: "MySQL", 5432: "PostgreSQL", 5984: "CouchDB",
+                   6379: "Redis", 9200: "Elasticsearch", 9300: "Elasticsearch transport",
+                   11211: "Memcached", 27017: "MongoDB", 5601: "Kibana", 8500: "Consul",
+                   10250: "kubelet"}
+_BASE60 = re.compile(r"^[1-9][0-9_]*(:[0-5]?[0-9])+$")
+
+
+def _field(port: PortBinding) -> str:
+    return f"ports[{port.raw}]"
+
+
+def _published(project: Project, workload: Workload) -> bool:
+    """Ports of this workload really reach the host (not discarded, not unpublishable)."""
+    return not namespace(project, workload).is_host and can_publish(project, workload)
+
+
+def _sensitive(port: PortBinding) -> int | None:
+    return next((p for p in port.container_ports if p in SENSITIVE_PORTS), None)
+
+
+def _exposed_everywhere(project: Project, workload: Workload, port: PortBinding) -> bool:
+    return _published(project, workload) and binds_all_interfaces(project, workload, port)
+
+
+@rule("CL201", "ports-discarded-host-network", "warning", "network")
+def ports_discarded_host_network(project: Project):
+    """Ports are published or exposed by a workload on the host network.
+
+    ## What it does
+    Reports each `ports` and `expose` entry of a workload that runs on the
+    host network, directly or through a shared namespace.  It supersedes
+    CL202 and CL210 for those entries.
+
+    ## Why is this bad?
+    Docker discards the mappings ("Published ports are discarded when using
+    host network mode"): the process binds on the host directly, usually on
+    all interfaces, so a `127.0.0.1:` in the mapping protects nothing.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        network_mode: host
+        ports:
+          - "127.0.0.1:80:80"
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "127.0.0.1:80:80"
+    ```
+    """
+    for workload in project.workloads:
+        ns = namespace(project, workload)
+        if not ns.is_host:
+            continue
+        via = "" if len(ns.chain) == 1 else f" (through {' -> '.join(ns.chain)} -> host)"
+        for port in workload.ports:
+            yield Finding(f"Port `{port.raw}` of service `{workload.name}` is discarded: the service uses the "
+                          f"host network{via}, so the process binds on the host directly and the mapping protects nothing",
+                          port.span, workload.name, _field(port), related=(ns.evidence,) if ns.evidence else ())
+        for exposed in workload.expose:
+            yield Finding(f"`expose: {exposed.value}` of service `{workload.name}` has no effect on the host network{via}",
+                          exposed.span, workload.name, f"expose[{exposed.value}]")
+
+
+@rule("CL202", "port-all-interfaces", "warning", "network", references=("CIS Docker 5.14 [5.13]",))
+def port_all_interfaces(project: Project):
+    """A published port binds every host interface.
+
+    ## What it does
+    Reports a port with no host IP (Docker binds `0.0.0.0` and `::`), an
+    explicit wildcard (`0.0.0.0`, `::`, `host_ip: "0.0.0.0"`), a bare
+    container port (`"3000"`: a random host port on all interfaces), or a host
+    IP from a variable that is not set.  A network whose
+    `com.docker.network.bridge.host_binding_ipv4` is a loopback address makes
+    unqualified ports local, and then nothing is reported.
+
+    ## Why is this bad?
+    The service is reachable from every network the host is on, and Docker's
+    own firewall rules bypass host firewalls such as UFW.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "8080:80"
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "127.0.0.1:8080:80"
+    ```
+    """
+    for workload in project.workloads:
+        for port in workload.ports:
+            if not _exposed_everywhere(project, workload, port) or _sensitive(port):
+                continue
+            if port.host_start is None:
+                detail = "publishes a random host port on all interfaces"
+            elif port.host_ip is None and port.from_variable:
+                detail = "binds all interfaces because its host IP comes from a variable that is empty"
+            else:
+                detail = "binds all host interfaces"
+            yield Finding(f"Port `{port.raw}` of service `{workload.name}` {detail}",
+                          port.span, workload.name, _field(port),
+                          help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it")
+
+
+@rule("CL203", "missing-port-mapping", "warning", "network")
+def missing_port_mapping(project: Project):
+    """A workload serves a port that nothing can reach.
+
+    ## What it does
+    Reports a workload that declares `expose` or runs a well-known server
+    image, publishes no port, runs on a bridge-type network, and shares no
+    network with another workload of the project.  Typical after replacing
+    host networking with bridge networking.  Known images: nginx, httpd,
+    caddy, traefik, haproxy, postgres, mysql, mariadb, redis, mongo,
+    elasticsearch, rabbitmq, memcached, grafana, prometheus, registry,
+    minio, jenkins, tomcat, kibana, couchdb, influxdb, consul, vault and more.
+
+    ## Why is this bad?
+    The service starts but cannot be reached by anyone: neither from the
+    host nor from another container.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "127.0.0.1:80:80"
+    ```
+    """
+    for workload in project.workloads:
+        if workload.ports or workload.publish_all and workload.publish_all.value:
+            continue
+        ns = namespace(project, workload)
+        if ns.kind not in ("networks", "bridge") or len(ns.chain) > 1:
+            continue
+        served = [e.value for e in workload.expose] or [str(p) for p in known_ports(workload)]
+        if not served or _has_peer(project, workload):
+            continue
+        mappings = ", ".join(f'"127.0.0.1:{p.split("/")[0]}:{p.split("/")[0]}"' for p in served)
+        span = workload.keys.get("expose") if workload.expose else workload.image.span
+        yield Finding(f"Service `{workload.name}` serves port(s) {', '.join(served)} but publishes none and shares "
+                      "no network with another service: nothing can reach it",
+                      span, workload.name, "ports", help=f"Publish what is needed, e.g. `ports: [{mappings}]`")
+
+
+def _has_peer(project: Project, workload: Workload) -> bool:
+    """Another workload can reach this one: it joins its namespace or shares a network."""
+    if any(namespace(project, w).chain[1:2] == (workload.name,) for w in project.workloads):
+        return True
+    mine = {id(n) for n in attached_networks(project, workload)}
+    if not mine and namespace(project, workload).kind == "bridge":
+        return any(w is not workload and namespace(project, w).kind == "bridge" for w in project.workloads)
+    return any(w is not workload and mine & {id(n) for n in attached_networks(project, w)}
+               for w in project.workloads)
+
+
+@rule("CL205", "privileged-host-port", "info", "network", references=("CIS Docker 5.8 [5.7]",))
+def privileged_host_port(project: Project):
+    """A host port below 1024 is published.
+
+    ## What it does
+    Reports published host ports in the privileged range 1-1023.
+
+    ## Why is this bad?
+    Ports below 1024 are reserved for system services; a container taking
+    one can impersonate them (CIS Docker Benchmark).
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "127.0.0.1:80:80"
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "127.0.0.1:8080:80"
+    ```
+    """
+    for workload in project.workloads:
+        if not _published(project, workload):
+            continue
+        for port in workload.ports:
+            if port.host_start is not None and port.host_start < 1024:
+                yield Finding(f"Port `{port.raw}` of service `{workload.name}` publishes privileged host port "
+                              f"{port.host_start}", port.span, workload.name, _field(port))
+
+
+def _bound(address: str | None) -> set[tuple[str, str]]:
+    """(family, address) pairs a host IP binds; `*` is the family's wildcard."""
+    if address in (None, ""):
+        return {("4", "*"), ("6", "*")}
+    if address == "0.0.0.0":
+        return {("4", "*")}
+    if address in ("::", "[::]"):
+        return {("6", "*")}
+    return {("6" if ":" in address else "4", address)}
+
+
+def _addresses_overlap(a: str | None, b: str | None) -> bool:
+    return any(x[0] == y[0] and (x[1] == y[1] or "*" in (x[1], y[1]))
+               for x in _bound(a) for y in _bound(b))
+
+
+@rule("CL206", "duplicate-host-port", "error", "network")
+def duplicate_host_port(project: Project):
+    """Two workloads publish the same host port on overlapping addresses.
+
+    ## What it does
+    Compares every published host port of the project (ranges expanded, the
+    same protocol, a wildcard address overlapping every address) and reports
+    the later one.
+
+    ## Why is this bad?
+    Only one process can bind an address and port: the second container
+    fails to start with "port is already allocated".
+
+    ## Example
+    ```yaml
+    services:
+      blue:
+        image: nginx:1.27
+        ports: ["127.0.0.1:8080:80"]
+      green:
+        image: nginx:1.27
+        ports: ["8080:80"]
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      blue:
+        image: nginx:1.27
+        ports: ["127.0.0.1:8080:80"]
+      green:
+        image: nginx:1.27
+        ports: ["127.0.0.1:8081:80"]
+    ```
+    """
+    seen: list[tuple[Workload, PortBinding]] = []
+    for workload in project.workloads:
+        if not _published(project, workload):
+            continue
+        for port in workload.ports:
+            hosts = port.host_range
+            if hosts is None or len(hosts) != len(port.container_ports):
+                continue  # random ports and pools cannot collide
+            for other_workload, other in seen:
+                if (other.protocol == port.protocol and set(hosts) & set(other.host_range)
+                        and _addresses_overlap(port.host_ip, other.host_ip)
+                        and not (other_workload is workload and other.raw == port.raw)):
+                    clash = min(set(hosts) & set(other.host_range))
+                    yield Finding(f"Host port {clash}/{port.protocol} of service `{workload.name}` (`{port.raw}`) is "
+                                  f"already published by service `{other_workload.name}` (`{other.raw}`): "
+                                  "the second container fails to start",
+                                  port.span, workload.name, _field(port), related=(other.span,))
+                    break
+            seen.append((workload, port))
+
+
+@rule("CL207", "invalid-port", "error", "network")
+def invalid_port(project: Project):
+    """A port specification that Docker rejects.
+
+    ## What it does
+    Reports port entries that cannot be parsed, numbers outside 1-65535,
+    host and container ranges of different lengths, unknown protocols,
+    host names instead of IP addresses, and brackets in long-syntax `host_ip`.
+
+    ## Why is this bad?
+    Compose or the Engine refuses the project when it starts.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "127.0.0.1:80:80/http"
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "127.0.0.1:80:80/tcp"
+    ```
+    """
+    for workload in project.workloads:
+        for error in workload.port_errors:
+            yield Finding(f"Invalid port `{error.raw}` in service `{workload.name}`: {error.reason}",
+                          error.span, workload.name, f"ports[{error.raw}]")
+
+
+@rule("CL208", "yaml-base60-port", "warning", "network")
+def yaml_base60_port(project: Project):
+    """An unquoted `HOST:CONTAINER` port that YAML 1.1 reads as a number.
+
+    ## What it does
+    Reports unquoted port entries such as `22:22` whose parts are all below
+    60.
+
+    ## Why is this bad?
+    Compose v2 reads them as strings, but YAML 1.1 loaders (docker-compose
+    1.x, PyYAML-based tools) read `22:22` as the base-60 integer 1342 and
+    publish the wrong port.  The Compose specification says to quote ports.
+
+    ## Example
+    ```yaml
+    services:
+      ssh:
+        image: alpine:3.20
+        ports:
+          - 127.0.0.1:2222:22
+          - 22:22
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      ssh:
+        image: alpine:3.20
+        ports:
+          - "127.0.0.1:2222:22"
+          - "127.0.0.1:22:22"
+    ```
+    """
+    for workload in project.workloads:
+        for port in workload.ports:
+            if port.plain_scalar and _BASE60.match(port.raw):
+                yield Finding(f"Port `{port.raw}` is unquoted: YAML 1.1 loaders read it as a base-60 number",
+                              port.span, workload.name, _field(port),
+                              help=f'Quote it: "{port.raw}"',
+                              fix=Fix("safe", f'Quote `{port.raw}`', (Edit(port.span, f'"{port.raw}"'),)))
+
+
+@rule("CL209", "wide-port-range", "warning", "network", options={"max": 100})
+def wide_port_range(project: Project):
+    """A published port range wider than 100 ports.
+
+    ## What it does
+    Reports published ranges wider than the rule's `max` option (100).
+
+    ## Why is this bad?
+    Every port of the range is opened on the host; wide ranges are usually
+    a shortcut that exposes far more than the service needs, and each port
+    costs the Engine a proxy process or firewall rules.
+
+    ## Example
+    ```yaml
+    services:
+      media:
+        image: alpine:3.20
+        ports:
+          - "127.0.0.1:30000-40000:30000-40000/udp"
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      media:
+        image: alpine:3.20
+        ports:
+          - "127.0.0.1:30000-30010:30000-30010/udp"
+    ```
+    """
+    limit = 100
+    for workload in project.workloads:
+        for port in workload.ports:
+            width = max(len(port.host_range or ()), len(port.container_ports))
+            if width > limit:
+                yield Finding(f"Port `{port.raw}` of service `{workload.name}` publishes a range of {width} ports "
+                              f"(more than {limit})", port.span, workload.name, _field(port))
+
+
+@rule("CL210", "sensitive-port-exposed", "error", "network")
+def sensitive_port_exposed(project: Project):
+    """An admin or data-service port is published on all interfaces.
+
+    ## What it does
+    Like CL202, for container ports of well-known admin and data services:
+    22 SSH, 23 Telnet, 2375/2376 Docker API, 2379 etcd, 3306 MySQL, 5432
+    PostgreSQL, 5601 Kibana, 5984 CouchDB, 6379 Redis, 8500 Consul, 9200/9300
+    Elasticsearch, 10250 kubelet, 11211 Memcached, 27017 MongoDB.  It
+    supersedes CL202 for that port.
+
+    ## Why is this bad?
+    These services are scanned for constantly and often run without
+    authentication by default; exposing them to every network is a common
+    cause of data breaches.
+
+    ## Example
+    ```yaml
+    services:
+      db:
+        image: postgres:17
+        ports:
+          - "5432:5432"
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      db:
+        image: postgres:17
+        ports:
+          - "127.0.0.1:5432:5432"
+    ```
+    """
+    for workload in project.workloads:
+        for port in workload.ports:
+            sensitive = _sensitive(port)
+            if sensitive and _exposed_everywhere(project, workload, port):
+                yield Finding(f"Port `{port.raw}` of service `{workload.name}` exposes {SENSITIVE_PORTS[sensitive]} "
+                              f"(container port {sensitive}) on all host interfaces",
+                              port.span, workload.name, _field(port),
+                              help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all")
+
+
+@rule("CL211", "unreachable-published-port", "warning", "network")
+def unreachable_published_port(project: Project):
+    """Ports are published by a workload whose networks cannot publish.
+
+    ## What it does
+    Reports `ports` of a workload that is only on `internal: true`,
+    `macvlan` or `ipvlan` networks, or has `network_mode: none`.
+
+    ## Why is this bad?
+    Docker creates no binding for them, silently: the author believes the
+    service is reachable, and whatever relies on it fails.
+
+    ## Example
+    ```yaml
+    services:
+      api:
+        image: alpine:3.20
+        networks: [backend]
+        ports:
+          - "127.0.0.1:8080:8080"
+    networks:
+      backend:
+        internal: true
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      api:
+        image: alpine:3.20
+        networks: [backend, frontend]
+        ports:
+          - "127.0.0.1:8080:8080"
+    networks:
+      backend:
+        internal: true
+      frontend: {}
+    ```
+    """
+    for workload in project.workloads:
+        if workload.ports and not namespace(project, workload).is_host and not can_publish(project, workload):
+            yield Finding(f"Service `{workload.name}` publishes ports, but it is only on networks that cannot "
+                          "publish (internal, macvlan, ipvlan or none): Docker creates no binding",
+                          workload.keys.get("ports", workload.span), workload.name, "ports")
+
+
+@rule("CL213", "port-target-mismatch", "info", "network")
+def port_target_mismatch(project: Project):
+    """A well-known image is mapped to a port it does not listen on by default.
+
+    ## What it does
+    Reports a published container port that is not among the default ports
+    of a well-known server image (the table of CL203).
+
+    ## Why is this bad?
+    `nginx` listens on 80, so `8080:8080` forwards to a closed port unless
+    the configuration was changed as well.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "127.0.0.1:8080:8080"
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "127.0.0.1:8080:80"
+    ```
+    """
+    for workload in project.workloads:
+        defaults = known_ports(workload)
+        if not defaults or "command" in workload.keys:
+            continue
+        for port in workload.ports:
+            if not set(port.container_ports) & set(defaults):
+                expected = ", ".join(map(str, defaults))
+                yield Finding(f"Service `{workload.name}` maps container port {port.container_start}, but "
+                              f"`{workload.image.value}` listens on {expected} by default",
+                              port.span, workload.name, _field(port))
+

@@ -1,0 +1,180 @@
+"""Network reasoning shared by the rules: which namespace a workload ends up in,
+which networks it sits on, and which addresses its published ports bind.
+
+Reads the model only.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from composelint.model import Network, PortBinding, Project, Span, Workload
+
+BINDING_OPTION = "com.docker.network.bridge.host_binding_ipv4"
+NON_PUBLISHING_DRIVERS = ("macvlan", "ipvlan")
+
+# Default listening ports of well-known server images (official images unless
+# a namespace is given).  Used to suggest port mappings and spot mismatches.
+KNOWN_IMAGE_PORTS: dict[str, tuple[int, ...]] = {
+    "nginx": (80,), "httpd": (80,), "caddy": (80, 443), "traefik": (80,), "haproxy": (80,),
+    "postgres": (5432,), "mysql": (3306,), "mariadb": (3306,), "redis": (6379,),
+    "mongo": (27017,), "elasticsearch": (9200, 9300), "rabbitmq": (5672,),
+    "memcached": (11211,), "grafana": (3000,), "grafana/grafana": (3000,),
+    "prometheus": (9090,), "prom/prometheus": (9090,), "registry": (5000,),
+    "minio/minio": (9000,), "jenkins": (8080,), "jenkins/jenkins": (8080,),
+    "tomcat": (8080,), "kibana": (5601,), "couchdb": (5984,), "influxdb": (8086,),
+    "consul": (8500,), "hashicorp/consul": (8500,), "vault": (8200,), "hashicorp/vault": (8200,),
+    "nats": (4222,), "zookeeper": (2181,), "wordpress": (80,), "ghost": (2368,),
+    "adminer": (8080,), "phpmyadmin": (80,), "nextcloud": (80,), "eclipse-mosquitto": (1883,),
+    "sonarqube": (9000,), "neo4j": (7474, 7687), "cassandra": (9042,),
+}
+DATA_SERVICE_IMAGES = ("postgres", "mysql", "mariadb", "redis", "mongo", "elasticsearch",
+                       "memcached", "couchdb", "influxdb", "cassandra", "neo4j", "rabbitmq")
+
+
+def image_repository(image: str) -> str:
+    """`docker.io/library/nginx:1.27@sha256:..` -> `nginx`; `ghcr.io/a/b:1` -> `ghcr.io/a/b`."""
+    name = image.split("@", 1)[0]
+    last_slash = name.rfind("/")
+    if ":" in name[last_slash + 1:]:
+        name = name[: name.rfind(":")]
+    for prefix in ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    return name.lower()
+
+
+def known_ports(workload: Workload) -> tuple[int, ...]:
+    """The default ports of the workload's image, if it is a well-known server."""
+    if workload.image is None:
+        return ()
+    return KNOWN_IMAGE_PORTS.get(image_repository(workload.image.value), ())
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """Where a workload's network namespace comes from, following `service:`/`container:`."""
+
+    chain: tuple[str, ...]  # workload names, first is the workload itself
+    kind: str  # host | none | bridge | networks | external-container | unknown-service | cycle
+    evidence: Span | None  # what put the last workload of the chain there
+
+    @property
+    def is_host(self) -> bool:
+        return self.kind == "host"
+
+
+def host_network_evidence(project: Project, workload: Workload) -> Span | None:
+    """The span that puts `workload` itself on the host network, if any."""
+    if workload.network_mode is not None:
+        return workload.network_mode.span if workload.network_mode.value == "host" else None
+    for attachment in workload.networks:
+        network = project.networks.get(attachment.name)
+        if network is not None and is_host_network(network):
+            return attachment.span
+    return None
+
+
+def is_host_network(network: Network) -> bool:
+    return network.driver_name == "host" or bool(
+        network.external and network.external.value and network.effective_name == "host")
+
+
+def shared_target(workload: Workload) -> tuple[str, str] | None:
+    """(`service`|`container`, name) when the workload joins another's namespace."""
+    if workload.network_mode is None:
+        return None
+    prefix, _, target = workload.network_mode.value.partition(":")
+    if prefix in ("service", "container") and target:
+        return prefix, target
+    return None
+
+
+def namespace(project: Project, workload: Workload) -> Namespace:
+    chain = [workload.name]
+    current = workload
+    while True:
+        evidence = host_network_evidence(project, current)
+        if evidence is not None:
+            return Namespace(tuple(chain), "host", evidence)
+        target = shared_target(current)
+        if target is None:
+            mode = current.network_mode.value if current.network_mode else ""
+            kind = {"none": "none", "bridge": "bridge", "default": "bridge"}.get(mode, "networks")
+            return Namespace(tuple(chain), kind, current.network_mode.span if current.network_mode else None)
+        prefix, name = target
+        joined = project.workload(name)
+        if joined is None:
+            kind = "unknown-service" if prefix == "service" else "external-container"
+            return Namespace(tuple(chain) + (name,), kind, current.network_mode.span)
+        if name in chain:
+            return Namespace(tuple(chain) + (name,), "cycle", current.network_mode.span)
+        chain.append(name)
+        current = joined
+
+
+def attached_networks(project: Project, workload: Workload) -> list[Network]:
+    """The declared networks the workload's namespace is attached to."""
+    ns = namespace(project, workload)
+    if ns.kind != "networks":
+        return []
+    owner = project.workload(ns.chain[-1]) or workload
+    return [project.networks[a.name] for a in owner.networks if a.name in project.networks]
+
+
+def can_publish(project: Project, workload: Workload) -> bool:
+    """False when Docker creates no port binding: `none`, or only internal/L2 networks."""
+    ns = namespace(project, workload)
+    if ns.kind in ("none",):
+        return False
+    if ns.kind != "networks":
+        return True
+    networks = attached_networks(project, workload)
+    return not networks or any(publishes(network) for network in networks)
+
+
+def publishes(network: Network) -> bool:
+    internal = bool(network.internal and network.internal.value)
+    return not internal and network.driver_name not in NON_PUBLISHING_DRIVERS
+
+
+def is_wildcard(address: str | None) -> bool:
+    return address in (None, "", "0.0.0.0", "::", "[::]")
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def binds_all_interfaces(project: Project, workload: Workload, port: PortBinding) -> bool:
+    """True when the port is reachable on every host interface."""
+    if port.host_ip is not None:
+        return is_wildcard(port.host_ip)
+    networks = [n for n in attached_networks(project, workload) if publishes(n)]
+    if networks and all(is_loopback(_binding_default(n)) for n in networks):
+        return False
+    return True
+
+
+def _binding_default(network: Network) -> str:
+    option = network.driver_opts.get(BINDING_OPTION)
+    return option.value if option else "0.0.0.0"
+
+
+def suggested_mappings(workload: Workload) -> list[str]:
+    """Port mappings a bridge-mode replacement needs, bound to loopback."""
+    ports: list[str] = []
+    for port in workload.ports:
+        host = port.host_start or port.container_start
+        ports.append(f"127.0.0.1:{host}:{port.container_start}" + ("" if port.protocol == "tcp" else f"/{port.protocol}"))
+    for exposed in workload.expose:
+        number, _, protocol = exposed.value.partition("/")
+        number = number.split("-")[0]
+        ports.append(f"127.0.0.1:{number}:{number}" + (f"/{protocol}" if protocol and protocol != "tcp" else ""))
+    if not ports:
+        ports = [f"127.0.0.1:{p}:{p}" for p in known_ports(workload)]
+    return list(dict.fromkeys(ports))

@@ -1,0 +1,1 @@
+"""Front ends: each turns one kind of input into the network-config model."""

@@ -1,0 +1,272 @@
+"""Compose front end: one compose file's YAML tree -> the network-config model.
+
+Fields are read as Compose v2 reads them (YAML 1.2 typing, strings cast for
+boolean fields, short and long syntax).  Values are interpolated from the
+env mapping given by the caller; a variable without a value becomes the
+empty string, as in Compose, and is reported (CL005) because the linter then
+reasons about a value the user may not expect.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from composelint.model import (Diagnostic, Located, Mount, Network, NetworkAttachment,
+                               PortError, Project, SourceFile, Span, Sysctl, Workload)
+from composelint.sources.directives import scan_directives
+from composelint.sources.interpolation import InterpolationError, interpolate
+from composelint.sources.ports import parse_long, parse_short
+from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq, YamlDocument, read_yaml
+
+_TRUE = {"true", "yes", "on", "y", "1"}
+_FALSE = {"false", "no", "off", "n", "0"}
+_VOLUME_OPTIONS = {"ro", "rw", "z", "Z", "nocopy", "shared", "rshared", "slave", "rslave",
+                   "private", "rprivate", "cached", "delegated", "consistent"}
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+LIST_FIELDS = {"cap_add": "cap_add", "cap_drop": "cap_drop", "security_opt": "security_opt",
+               "links": "links", "external_links": "external_links", "dns": "dns",
+               "dns_search": "dns_search", "expose": "expose"}
+NAMESPACE_FIELDS = {"pid": "pid", "ipc": "ipc", "uts": "uts", "userns_mode": "userns",
+                    "cgroup": "cgroupns", "hostname": "hostname", "mac_address": "mac_address",
+                    "image": "image", "network_mode": "network_mode"}
+
+
+def load_compose(path: str, text: str, env: dict[str, str] | None = None) -> Project:
+    """Read one compose file into a Project (multi-file merging is done by the caller)."""
+    document = read_yaml(path, text)
+    project = Project(name=path)
+    project.sources.append(SourceFile(path, "base", "compose", text))
+    project.diagnostics.extend(document.diagnostics)
+    reader = _ComposeReader(project, env or {})
+    for root in document.roots:
+        reader.read_root(root)
+    reader.attach_implicit_default()
+    if not any(d.code == "CL001" for d in document.diagnostics):
+        project.directives = scan_directives(path, text, document.extents)
+    return project
+
+
+class _ComposeReader:
+    def __init__(self, project: Project, env: dict[str, str]):
+        self.project = project
+        self.env = env
+
+    # -- scalars ---------------------------------------------------------
+    def text(self, node: YNode | None) -> Located[str] | None:
+        """A scalar as interpolated text (None for null, collections or errors)."""
+        if not isinstance(node, YScalar) or node.value is None:
+            return None
+        if node.tag.endswith(":int"):
+            return Located(str(node.value), node.span)
+        if "$" not in node.text:
+            return Located(node.text, node.span)
+        raw = node.text
+        try:
+            result = interpolate(raw, self.env)
+        except InterpolationError as error:
+            self.diagnose("CL004", str(error), node.span)
+            return None
+        for name in dict.fromkeys(result.unset):
+            self.diagnose("CL005", f"Variable `{name}` is not set and has no default; Compose substitutes an empty string", node.span)
+        return Located(result.value, node.span)
+
+    def flag(self, node: YNode | None) -> Located[bool] | None:
+        located = self.text(node)
+        if located is None:
+            return None
+        word = located.value.strip().lower()
+        if word in _TRUE:
+            return Located(True, located.span)
+        if word in _FALSE or word == "":
+            return Located(False, located.span)
+        return None
+
+    def texts(self, node: YNode | None) -> list[Located[str]]:
+        """A list of scalars, or a single scalar (Compose's string-or-list fields)."""
+        items = node.items if isinstance(node, YSeq) else [node] if node is not None else []
+        return [value for value in (self.text(item) for item in items) if value is not None]
+
+    def diagnose(self, code: str, message: str, span: Span) -> None:
+        self.project.diagnostics.append(Diagnostic(code, message, span))
+
+    # -- document ----------------------------------------------------------
+    def read_root(self, root: YNode) -> None:
+        if not isinstance(root, YMap):
+            return
+        networks = root.get("networks")
+        if isinstance(networks, YMap):
+            for key, value in networks.items:
+                self.project.networks[key.text] = self.read_network(key, value)
+        services = root.get("services")
+        if isinstance(services, YMap):
+            for key, value in services.items:
+                workload = self.read_service(key, value)
+                self.project.workloads = [w for w in self.project.workloads if w.name != workload.name]
+                self.project.workloads.append(workload)
+
+    def read_network(self, key: YScalar, node: YNode) -> Network:
+        network = Network(key=key.text, span=key.span)
+        if not isinstance(node, YMap):
+            return network
+        network.name = self.text(node.get("name"))
+        network.driver = self.text(node.get("driver"))
+        network.internal = self.flag(node.get("internal"))
+        external = node.get("external")
+        if isinstance(external, YMap):  # legacy `external: {name: x}`
+            network.external = Located(True, external.span)
+            network.name = network.name or self.text(external.get("name"))
+        else:
+            network.external = self.flag(external)
+        network.enable_ipv6 = self.flag(node.get("enable_ipv6"))
+        network.attachable = self.flag(node.get("attachable"))
+        options = node.get("driver_opts")
+        if isinstance(options, YMap):
+            for option, value in options.items:
+                located = self.text(value)
+                if located is not None:
+                    network.driver_opts[option.text] = located
+        return network
+
+    def read_service(self, key: YScalar, node: YNode) -> Workload:
+        workload = Workload(name=key.text, origin="compose-service", span=key.span)
+        if not isinstance(node, YMap):
+            return workload
+        workload.keys = {k.text: k.span for k, _ in node.items}
+        for field_name, attribute in NAMESPACE_FIELDS.items():
+            setattr(workload, attribute, self.text(node.get(field_name)))
+        for field_name, attribute in LIST_FIELDS.items():
+            setattr(workload, attribute, self.texts(node.get(field_name)))
+        workload.privileged = self.flag(node.get("privileged"))
+        workload.use_api_socket = self.flag(node.get("use_api_socket"))
+        workload.networks = self.read_attachments(node.get("networks"))
+        self.read_ports(workload, node.get("ports"))
+        workload.devices = self.read_devices(node.get("devices"))
+        workload.mounts = [m for m in (self.read_volume(item) for item in _items(node.get("volumes"))) if m]
+        workload.sysctls = self.read_sysctls(node.get("sysctls"))
+        workload.extra_hosts = self.read_extra_hosts(node.get("extra_hosts"))
+        build = node.get("build")
+        if isinstance(build, YMap):
+            workload.build_network = self.text(build.get("network"))
+        return workload
+
+    def read_attachments(self, node: YNode | None) -> list[NetworkAttachment]:
+        if isinstance(node, YSeq):
+            return [NetworkAttachment(item.text, item.span) for item in node.items
+                    if isinstance(item, YScalar) and item.value is not None]
+        if isinstance(node, YMap):
+            return [NetworkAttachment(key.text, key.span) for key, _ in node.items]
+        return []
+
+    def read_ports(self, workload: Workload, node: YNode | None) -> None:
+        for item in _items(node):
+            if isinstance(item, YMap):
+                fields = {}
+                for key, value in item.items:
+                    located = self.text(value)
+                    fields[key.text] = located.value if located else None
+                raw = ", ".join(f"{k}: {v}" for k, v in fields.items())
+                result = parse_long(fields, raw, item.span)
+            elif isinstance(item, YScalar):
+                located = self.text(item)
+                if located is None:
+                    continue
+                result = parse_short(located.value, item.span, "short",
+                                     plain=item.plain and item.tag.endswith((":str", ":int")))
+                if "$" in item.text:  # show the text as written, reason about its value
+                    result = replace(result, raw=item.text, **({} if isinstance(result, PortError) else {"from_variable": True}))
+            else:
+                result = PortError("<collection>", "a port entry must be a string, a number or a mapping", item.span)
+            if isinstance(result, PortError):
+                workload.port_errors.append(result)
+            else:
+                workload.ports.append(result)
+
+    def read_devices(self, node: YNode | None) -> list[Located[str]]:
+        devices = []
+        for item in _items(node):
+            if isinstance(item, YMap):
+                located = self.text(item.get("source"))
+            else:
+                located = self.text(item)
+                if located is not None:
+                    located = Located(located.value.split(":")[0], located.span)
+            if located is not None:
+                devices.append(located)
+        return devices
+
+    def read_volume(self, item: YNode) -> Mount | None:
+        if isinstance(item, YMap):
+            kind = self.text(item.get("type"))
+            source = self.text(item.get("source"))
+            target = self.text(item.get("target"))
+            read_only = self.flag(item.get("read_only"))
+            bind = item.get("bind")
+            propagation = self.text(bind.get("propagation")) if isinstance(bind, YMap) else None
+            return Mount(kind=kind.value if kind else "volume",
+                         source=source.value if source else None,
+                         target=target.value if target else None,
+                         read_only=bool(read_only and read_only.value),
+                         propagation=propagation.value if propagation else None,
+                         span=item.span, source_span=source.span if source else None,
+                         propagation_span=propagation.span if propagation else None)
+        located = self.text(item)
+        if located is None:
+            return None
+        return parse_volume_short(located.value, located.span)
+
+    def read_sysctls(self, node: YNode | None) -> list[Sysctl]:
+        sysctls = []
+        if isinstance(node, YMap):
+            for key, value in node.items:
+                located = self.text(value)
+                span = Span(key.span.path, key.span.line, key.span.column, value.span.end_line, value.span.end_column)
+                sysctls.append(Sysctl(key.text, located.value if located else "", span))
+        else:
+            for located in self.texts(node):
+                name, _, value = located.value.partition("=")
+                sysctls.append(Sysctl(name.strip(), value.strip(), located.span))
+        return sysctls
+
+    def read_extra_hosts(self, node: YNode | None) -> list[Located[str]]:
+        if isinstance(node, YMap):
+            hosts = []
+            for key, value in node.items:
+                located = self.text(value)
+                hosts.append(Located(f"{key.text}={located.value if located else ''}", key.span))
+            return hosts
+        return self.texts(node)
+
+    def attach_implicit_default(self) -> None:
+        """Compose puts every service without `network_mode` or `networks` on `default`."""
+        for workload in self.project.workloads:
+            if workload.network_mode is None and not workload.networks:
+                workload.networks = [NetworkAttachment("default", workload.span)]
+                if "default" not in self.project.networks:
+                    self.project.networks["default"] = Network("default", workload.span, implicit=True)
+
+
+def _items(node: YNode | None) -> list[YNode]:
+    return node.items if isinstance(node, YSeq) else []
+
+
+def parse_volume_short(value: str, span: Span) -> Mount:
+    """`SRC:DST[:OPTS]` or a bare container path; SRC is a bind iff it looks like a path."""
+    prefix = ""
+    rest = value
+    if _DRIVE.match(value):
+        prefix, rest = value[:2], value[2:]
+    parts = rest.split(":")
+    parts[0] = prefix + parts[0]
+    options: list[str] = []
+    if len(parts) >= 3 or (len(parts) == 2 and set(parts[1].split(",")) <= _VOLUME_OPTIONS and parts[1]):
+        if set(parts[-1].split(",")) <= _VOLUME_OPTIONS:
+            options = parts.pop().split(",")
+    if len(parts) == 1:
+        return Mount("volume", None, parts[0], "ro" in options, None, span)
+    source, target = parts[0], ":".join(parts[1:])
+    is_bind = source.startswith((".", "/", "~", "\\")) or bool(_DRIVE.match(source))
+    propagation = next((o for o in options if o in {"shared", "rshared", "slave", "rslave", "private", "rprivate"}), None)
+    return Mount("bind" if is_bind else "volume", source, target, "ro" in options, propagation,
+                 span, source_span=span, propagation_span=span if propagation else None)

@@ -1,0 +1,103 @@
+"""`# composelint:` suppression comments, found by scanning the source text.
+
+One grammar for compose files and shell scripts (both use `#` comments):
+
+    # composelint: <verb>[=| ]<rule>[,<rule>...] [-- <reason>]
+    verb = ignore | disable | enable | disable-file
+
+A trailing `ignore` covers its own line; an own-line `ignore` covers the next
+node (YAML) or command (shell), given as `extents`; `disable` runs to the
+matching `enable` or the end of the file; `disable-file` must stand in the
+leading comment block.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from composelint.model import Directive, Span
+
+_COMMENT = re.compile(r"(?:^|\s)#\s*composelint\s*:\s*(?P<body>.*)$")
+_BODY = re.compile(r"(?P<verb>[a-z-]+)\s*(?:=|\s)\s*(?P<rules>[A-Za-z0-9_,\s-]*?)\s*(?:--\s*(?P<reason>.*))?$")
+VERBS = ("ignore", "disable", "enable", "disable-file")
+
+
+def scan_directives(path: str, text: str, extents: list[tuple[int, int, int]]) -> list[Directive]:
+    """Find every directive; `extents` are (start_line, start_column, end_line) of nodes."""
+    lines = text.splitlines()
+    starts = sorted(extents)
+    directives: list[Directive] = []
+    first_content = _first_content_line(lines)
+    for number, line in enumerate(lines, start=1):
+        if "composelint" not in line:
+            continue
+        match = _COMMENT.search(line)
+        if not match:
+            continue
+        column = match.start() + (0 if line[match.start()] == "#" else 1) + 1
+        span = Span(path, number, column, number, len(line) + 1)
+        own_line = not line[: column - 1].strip()
+        directives.append(_directive(path, lines, number, span, own_line, match.group("body"),
+                                     starts, first_content))
+    return _close_ranges(path, len(lines), directives)
+
+
+def _first_content_line(lines: list[str]) -> int:
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and stripped != "---":
+            return number
+    return len(lines) + 1
+
+
+def _directive(path, lines, number, span, own_line, body, starts, first_content) -> Directive:
+    match = _BODY.match(body.strip())
+    verb = match.group("verb") if match else ""
+    rules = tuple(r.strip() for r in match.group("rules").split(",") if r.strip()) if match else ()
+    reason = (match.group("reason") or "").strip() or None if match else None
+    if not match or verb not in VERBS:
+        return Directive(verb, rules, reason, span, span,
+                         error=f"cannot parse directive `{body.strip()}`; expected `<verb>=<rule>[,<rule>] [-- reason]` with verb one of {', '.join(VERBS)}")
+    if not rules:
+        return Directive(verb, rules, reason, span, span, error=f"`{verb}` names no rule")
+    if verb == "disable-file":
+        if number > first_content:
+            return Directive(verb, rules, reason, span, span,
+                             error="`disable-file` is only honoured in the leading comment block, before any content")
+        return Directive(verb, rules, reason, span, Span(path, 1, 1, len(lines) + 1, 1))
+    if verb == "ignore":
+        if not own_line:
+            return Directive(verb, rules, reason, span, Span(path, number, 1, number, len(lines[number - 1]) + 1))
+        return Directive(verb, rules, reason, span, _next_node(path, lines, number, starts))
+    return Directive(verb, rules, reason, span, span)
+
+
+def _next_node(path: str, lines: list[str], number: int, starts: list[tuple[int, int, int]]) -> Span:
+    """The node starting on the first content line after `number` (outermost one)."""
+    target = number + 1
+    while target <= len(lines) and (not lines[target - 1].strip() or lines[target - 1].lstrip().startswith("#")):
+        target += 1
+    index = bisect.bisect_left(starts, (target, 0, 0))
+    end_line = target
+    if index < len(starts) and starts[index][0] == target:
+        column = starts[index][1]
+        end_line = max(end for line, col, end in starts[index:] if line == target and col == column)
+    return Span(path, target, 1, end_line, 10**9)
+
+
+def _close_ranges(path: str, last_line: int, directives: list[Directive]) -> list[Directive]:
+    """Give each `disable` its scope: up to the next `enable` naming one of its rules."""
+    closed = []
+    for position, directive in enumerate(directives):
+        if directive.verb == "disable" and directive.error is None:
+            end = last_line + 1
+            for later in directives[position + 1:]:
+                if later.verb == "enable" and later.error is None and (
+                        set(later.rules) & set(directive.rules) or "all" in later.rules):
+                    end = later.span.line
+                    break
+            directive = Directive(directive.verb, directive.rules, directive.reason, directive.span,
+                                  Span(path, directive.span.line, 1, end, 1))
+        closed.append(directive)
+    return closed
