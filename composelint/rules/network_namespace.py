@@ -281,7 +281,7 @@ def undefined_network(project: Project):
     """
     for workload in project.workloads:
         for attachment in workload.networks:
-            if attachment.name not in project.networks:
+            if attachment.name not in project.networks and attachment.name != "default":
                 yield Finding(f"Service `{workload.name}` attaches to network `{attachment.name}`, "
                               "which is not declared under top-level `networks:`",
                               attachment.span, workload.name, f"networks.{attachment.name}")

@@ -56,21 +56,25 @@ class _ComposeReader:
     # -- scalars ---------------------------------------------------------
     def text(self, node: YNode | None) -> Located[str] | None:
         """A scalar as interpolated text (None for null, collections or errors)."""
+        located, _ = self.interpolated(node)
+        return located
+
+    def interpolated(self, node: YNode | None) -> tuple[Located[str] | None, bool]:
+        """The scalar's text after interpolation, and whether an unset variable was used."""
         if not isinstance(node, YScalar) or node.value is None:
-            return None
+            return None, False
         if node.tag.endswith(":int"):
-            return Located(str(node.value), node.span)
+            return Located(str(node.value), node.span), False
         if "$" not in node.text:
-            return Located(node.text, node.span)
-        raw = node.text
+            return Located(node.text, node.span), False
         try:
-            result = interpolate(raw, self.env)
+            result = interpolate(node.text, self.env)
         except InterpolationError as error:
             self.diagnose("CL004", str(error), node.span)
-            return None
+            return None, False
         for name in dict.fromkeys(result.unset):
             self.diagnose("CL005", f"Variable `{name}` is not set and has no default; Compose substitutes an empty string", node.span)
-        return Located(result.value, node.span)
+        return Located(result.value, node.span), bool(result.unset)
 
     def flag(self, node: YNode | None) -> Located[bool] | None:
         located = self.text(node)
@@ -161,6 +165,7 @@ class _ComposeReader:
 
     def read_ports(self, workload: Workload, node: YNode | None) -> None:
         for item in _items(node):
+            unset = False
             if isinstance(item, YMap):
                 fields = {}
                 for key, value in item.items:
@@ -169,7 +174,7 @@ class _ComposeReader:
                 raw = ", ".join(f"{k}: {v}" for k, v in fields.items())
                 result = parse_long(fields, raw, item.span)
             elif isinstance(item, YScalar):
-                located = self.text(item)
+                located, unset = self.interpolated(item)
                 if located is None:
                     continue
                 result = parse_short(located.value, item.span, "short",
@@ -179,7 +184,8 @@ class _ComposeReader:
             else:
                 result = PortError("<collection>", "a port entry must be a string, a number or a mapping", item.span)
             if isinstance(result, PortError):
-                workload.port_errors.append(result)
+                if not unset:  # CL005 already says the value is missing
+                    workload.port_errors.append(result)
             else:
                 workload.ports.append(result)
 

@@ -217,9 +217,20 @@ class _Builder:
         return pairs
 
 
+def _compose_all(text: str) -> list:
+    """Compose with the C parser; libyaml rejects some valid YAML 1.2 (`[a:b]` in flow
+    context), so a failure is retried with ruamel's pure-Python parser."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return list(YAML(typ="safe").compose_all(text))
+    except YAMLError:
+        return list(YAML(typ="safe", pure=True).compose_all(text))
+
+
 def read_yaml(path: str, text: str) -> YamlDocument:
     """Parse `text` into a YamlDocument; problems become CL001/CL003 diagnostics."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     doc = YamlDocument(path, text)
@@ -230,8 +241,7 @@ def read_yaml(path: str, text: str) -> YamlDocument:
         return doc
     builder = _Builder(path, doc)
     try:
-        nodes = list(YAML(typ="safe").compose_all(text))
-        for node in nodes:
+        for node in _compose_all(text):
             if node is None:
                 continue
             builder.expanded_size(node)

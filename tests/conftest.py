@@ -1,0 +1,54 @@
+"""Shared helpers: lint real files through the real CLI and compare with expectations."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from composelint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SHARED = ROOT.parent / "shared"
+_EXPECT = re.compile(r"#\s*expect:\s*(?P<items>.*)$")
+_ITEM = re.compile(r"(?P<code>CL\d{3})@(?P<column>\d+)(?::(?P<severity>error|warning|info|style))?")
+
+
+def run_cli(*args: str, input: str | None = None):
+    """Invoke `composelint` in-process; returns click's Result."""
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def lint_json(*args: str, input: str | None = None) -> dict:
+    result = run_cli("check", "--output-format", "json", *args, input=input)
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def findings(*args: str, input: str | None = None) -> list[tuple[str, int, int, str]]:
+    """(code, line, column, severity) of every unsuppressed finding."""
+    report = lint_json(*args, input=input)
+    return [(f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"], f["severity"])
+            for f in report["findings"] if f["suppressed"] is None]
+
+
+def expectations(path: Path) -> set[tuple[str, int, int, str | None]]:
+    """`# expect: CL202@9 CL210@9:error` comments: code, the comment's line, column, severity."""
+    expected = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        match = _EXPECT.search(line)
+        if match:
+            for item in _ITEM.finditer(match.group("items")):
+                expected.add((item["code"], number, int(item["column"]), item["severity"]))
+    return expected
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared is not present next to the checkout ({SHARED})")
+    return SHARED

@@ -1,0 +1,43 @@
+"""Every rule has positive and negative fixtures under fixtures/rules/<CODE>/.
+
+A fixture marks each expected finding of its rule with a trailing comment
+`# expect: CODE@COLUMN[:severity]` on the line where it must be reported.
+`positive*` files must expect at least one finding, `negative*` files none;
+the findings of that rule must match the expectations exactly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, expectations, findings
+
+CASES = sorted((FIXTURES / "rules").glob("CL*/*"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])
+def test_fixture(path: Path):
+    code = path.parent.name
+    expected = {e for e in expectations(path) if e[0] == code}
+    if path.name.startswith("positive"):
+        assert expected, f"{path} expects no {code} finding"
+    elif path.name.startswith("negative"):
+        assert not expected, f"{path} is a negative fixture but expects findings"
+    actual = [f for f in findings("--extend-select", code, str(path)) if f[0] == code]
+    assert {(c, line, col) for c, line, col, _ in actual} == {(c, line, col) for c, line, col, _ in expected}
+    for c, line, col, severity in expected:
+        if severity:
+            assert (c, line, col, severity) in actual, f"{c} at {line}:{col} should be {severity}"
+
+
+def test_every_rule_has_positive_and_negative_fixtures():
+    from composelint.rules import all_rules
+
+    missing = []
+    for code in all_rules():
+        names = [p.name for p in (FIXTURES / "rules" / code).glob("*")]
+        if not any(n.startswith("positive") for n in names) or not any(n.startswith("negative") for n in names):
+            missing.append(code)
+    assert not missing, f"rules without positive and negative fixtures: {missing}"
