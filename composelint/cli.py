@@ -99,7 +99,7 @@ def _check(paths, output_format, select, extend_select, ignore, fail_on, exit_ze
             for count, code, name in rows:
                 click.echo(f"{count:>5}  {code}  {name}")
     else:
-        click.echo(render(output_format, result, color=use_color), nl=False)
+        click.echo(render(output_format, result, color=use_color), nl=False, color=use_color)
     if exit_zero or fail_on == "never":
         sys.exit(0)
     threshold = severity_rank(fail_on)
@@ -141,7 +141,7 @@ def _rule_json(rule) -> dict:
 
 
 @main.command("rules")
-@click.option("--output-format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--output-format", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 def rules_command(output_format):
     """List every rule."""
     from composelint.rules import all_rules
@@ -150,6 +150,12 @@ def rules_command(output_format):
     if output_format == "json":
         import json
         click.echo(json.dumps([_rule_json(rule) for rule in rules], indent=2))
+        return
+    if output_format == "markdown":
+        click.echo("| code | name | severity | group | default | what it reports |\n|---|---|---|---|---|---|")
+        for rule in rules:
+            default = "on" if rule.default_on else "opt-in"
+            click.echo(f"| {rule.code} | `{rule.name}` | {rule.severity} | {rule.group} | {default} | {rule.summary} |")
         return
     for rule in rules:
         default = "on" if rule.default_on else "opt-in"

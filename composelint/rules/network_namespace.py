@@ -45,9 +45,9 @@ def host_network(project: Project):
         if evidence is None:
             continue
         mappings = suggested_mappings(workload)
-        help_text = "Remove host networking and use the default bridge network"
+        help_text = "Remove host networking so the service gets its own network namespace on a bridge network"
         if mappings:
-            help_text += " with these `ports:` entries: " + ", ".join(f'"{m}"' for m in mappings)
+            help_text += ", and publish what it serves with `ports:` " + ", ".join(f'"{m}"' for m in mappings)
         yield Finding(
             f"Service `{workload.name}` uses the host network: it shares every host interface, "
             "can reach services bound to localhost, and a compromise can scan and attack the host's network",

@@ -1,0 +1,182 @@
+"""The command line as users meet it: exit codes, formats, selection, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+
+from conftest import FIXTURES, ROOT, findings, lint_json, run_cli
+
+HOST_MODE = str(FIXTURES / "examples" / "host-mode" / "compose.yaml")
+BRIDGE_MODE = str(FIXTURES / "examples" / "bridge-mode" / "compose.yaml")
+REPORT_SCHEMA = json.loads((ROOT / "schemas" / "composelint-report.schema.json").read_text())
+
+
+def test_findings_exit_1_and_clean_file_exit_0():
+    assert run_cli("check", HOST_MODE).exit_code == 1
+    assert run_cli("check", BRIDGE_MODE).exit_code == 0
+
+
+def test_missing_path_exits_2_with_one_line():
+    result = run_cli("check", "does/not/exist.yaml")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().count("\n") == 0
+    assert "does/not/exist.yaml: no such file or directory" in result.stderr
+
+
+def test_unknown_selector_exits_2():
+    result = run_cli("check", "--select", "CL999", HOST_MODE)
+    assert result.exit_code == 2
+    assert "unknown rule selector `CL999`" in result.stderr
+
+
+def test_yaml_syntax_error_is_cl001_and_exit_1(tmp_path: Path):
+    broken = tmp_path / "compose.yaml"
+    broken.write_text("services:\n  web:\n    image: [nginx\n")
+    result = run_cli("check", "--output-format", "concise", str(broken))
+    assert result.exit_code == 1
+    assert "CL001 [error] YAML syntax error" in result.stdout
+
+
+def test_fail_on_and_exit_zero():
+    # bridge-mode has no finding; host-mode has errors and warnings.
+    assert run_cli("check", "--fail-on", "never", HOST_MODE).exit_code == 0
+    assert run_cli("check", "--exit-zero", HOST_MODE).exit_code == 0
+    assert run_cli("check", "--fail-on", "error", "--select", "CL201", HOST_MODE).exit_code == 0
+    assert run_cli("check", "--fail-on", "warning", "--select", "CL201", HOST_MODE).exit_code == 1
+
+
+def test_info_findings_do_not_fail_by_default():
+    compose = 'services:\n  web:\n    image: nginx:1.27\n    network_mode: bridge\n'
+    result = run_cli("check", "--select", "CL104", "--stdin-filename", "compose.yaml", "-", input=compose)
+    assert "CL104" in result.stdout
+    assert result.exit_code == 0
+    assert run_cli("check", "--select", "CL104", "--fail-on", "info", "-", input=compose).exit_code == 1
+
+
+def test_json_report_validates_against_schema():
+    report = lint_json(HOST_MODE, BRIDGE_MODE, "--select", "ALL")
+    jsonschema.validate(report, REPORT_SCHEMA)
+    assert report["summary"]["files_checked"] == 2
+    codes = {f["code"] for f in report["findings"]}
+    assert {"CL101", "CL102", "CL201", "CL210"} <= codes
+
+
+def test_json_with_fix_and_suppression_validates(tmp_path: Path):
+    compose = tmp_path / "compose.yaml"
+    compose.write_text('services:\n  ssh:\n    image: alpine:3.20\n    ports:\n      - 22:22  # composelint: ignore=CL210 -- lab only\n')
+    report = lint_json(str(compose))
+    jsonschema.validate(report, REPORT_SCHEMA)
+    by_code = {f["code"]: f for f in report["findings"]}
+    assert by_code["CL208"]["fix"]["applicability"] == "safe"
+    assert by_code["CL208"]["fix"]["edits"][0]["text"] == '"22:22"'
+    assert by_code["CL210"]["suppressed"] == {"kind": "inline", "reason": "lab only"}
+
+
+def test_findings_sorted_by_path_line_column_code():
+    report = lint_json(HOST_MODE, "--select", "ALL")
+    keys = [(f["path"], f["range"]["start"]["line"], f["range"]["start"]["column"], f["code"]) for f in report["findings"]]
+    assert keys == sorted(keys)
+
+
+def test_fingerprint_survives_unrelated_edits(tmp_path: Path):
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  web:\n    image: nginx:1.27\n    privileged: true\n")
+    before = lint_json(str(compose))["findings"][0]
+    compose.write_text("# a comment\n\nservices:\n  web:\n    image: nginx:1.27\n\n    privileged: true\n")
+    after = lint_json(str(compose))["findings"][0]
+    assert before["range"] != after["range"]
+    assert before["fingerprint"] == after["fingerprint"]
+
+
+def test_select_by_name_group_prefix_and_ignore():
+    assert {c for c, *_ in findings("--select", "host-network", HOST_MODE)} == {"CL101"}
+    assert {c for c, *_ in findings("--select", "CL10", HOST_MODE)} == {"CL101", "CL102"}
+    assert {c for c, *_ in findings("--select", "network", "--ignore", "CL2", HOST_MODE)} == {"CL101", "CL102"}
+    assert "CL210" not in {c for c, *_ in findings("--ignore", "sensitive-port-exposed", HOST_MODE)}
+
+
+def test_directory_discovery_by_compose_file_names(tmp_path: Path):
+    for name in ("compose.yaml", "docker-compose.yml", "prod.compose.yaml", "docker-compose.dev.yml",
+                 "composer.yml", "values.yaml"):
+        (tmp_path / name).write_text("services:\n  web:\n    image: nginx:1.27\n    privileged: true\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "compose.yml").write_text("services: {}\n")
+    report = lint_json(str(tmp_path))
+    checked = {Path(f["path"]).name for f in report["findings"]}
+    assert checked == {"compose.yaml", "docker-compose.yml", "prod.compose.yaml", "docker-compose.dev.yml"}
+    assert report["summary"]["files_checked"] == 5
+
+
+def test_stdin_with_stdin_filename():
+    result = run_cli("check", "--output-format", "concise", "--stdin-filename", "deploy/compose.yaml", "-",
+                     input="services:\n  web:\n    image: alpine:3.20\n    pid: host\n")
+    assert result.stdout == ("deploy/compose.yaml:4:10: CL302 [error] Service `web` shares the host's PID namespace: "
+                             "it can see and signal every host process (`pid: host`)\n")
+
+
+def test_full_format_shows_source_caret_and_help():
+    result = run_cli("check", "--output-format", "full", "--select", "CL101", HOST_MODE)
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("compose.yaml:5:19: CL101 error: Service `proxy` uses the host network: it shares every "
+                             "host interface, can reach services bound to localhost, and a compromise can scan and "
+                             "attack the host's network")
+    assert "5 |     network_mode: host" in lines
+    assert "  |                   ^^^^ host-network" in lines
+    assert any(line.startswith("  = help:") and '"127.0.0.1:8080:80"' in line for line in lines)
+    assert lines[-1] == "Found 1 problem (1 error) in 1 file (1 checked)."
+    assert "\x1b[" not in result.stdout  # no colour when not a terminal
+
+
+def test_color_always():
+    colored = run_cli("check", "--output-format", "full", "--color", "always", HOST_MODE)
+    assert "\x1b[" in colored.stdout
+
+
+def test_statistics():
+    result = run_cli("check", "--statistics", HOST_MODE)
+    assert [line.split() for line in result.stdout.splitlines()] == [
+        ["1", "CL101", "host-network"], ["1", "CL102", "shared-network-namespace"],
+        ["1", "CL201", "ports-discarded-host-network"], ["1", "CL210", "sensitive-port-exposed"]]
+
+
+def test_rule_documentation_by_code_and_name():
+    by_code = run_cli("rule", "CL101")
+    by_name = run_cli("rule", "host-network")
+    assert by_code.exit_code == 0 and by_code.stdout == by_name.stdout
+    for heading in ("# CL101 host-network", "## What it does", "## Why is this bad?", "## Example", "## Use instead",
+                    "## References"):
+        assert heading in by_code.stdout
+    assert run_cli("rule", "nope").exit_code == 2
+
+
+def test_rules_table_and_json():
+    from composelint.rules import all_rules
+
+    table = run_cli("rules").stdout.splitlines()
+    assert len(table) == len(all_rules())
+    assert table[0].startswith("CL001  yaml-syntax-error")
+    listed = json.loads(run_cli("rules", "--output-format", "json").stdout)
+    assert [r["code"] for r in listed] == list(all_rules())
+
+
+def test_version_and_module_entry_point():
+    from composelint import __version__
+
+    assert run_cli("--version").stdout.strip() == f"composelint, version {__version__}"
+    process = subprocess.run([sys.executable, "-m", "composelint", "check", "--output-format", "concise", HOST_MODE],
+                             capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    assert process.returncode == 1
+    assert "CL101 [error]" in process.stdout and process.stderr == ""
+
+
+def test_deterministic_output_whatever_the_argument_order():
+    first = run_cli("check", "--output-format", "json", HOST_MODE, BRIDGE_MODE).stdout
+    second = run_cli("check", "--output-format", "json", BRIDGE_MODE, HOST_MODE).stdout
+    assert first == second

@@ -1,0 +1,45 @@
+"""Repository-level contracts: README rule table and set-up commands, CI script, pre-commit hook."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from ruamel.yaml import YAML
+
+from conftest import ROOT, run_cli
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_rule_table_matches_rule_metadata():
+    table = README.split("<!-- rules:start -->\n", 1)[1].split("<!-- rules:end -->", 1)[0]
+    generated = run_cli("rules", "--output-format", "markdown").stdout
+    assert table == generated, "README rule table is stale: paste `composelint rules --output-format markdown`"
+
+
+def test_ci_runs_the_readme_test_command():
+    commands = re.findall(r"```sh\n(.*?)\n```", README, re.S)
+    test_command = next(c for c in commands if "pytest" in c)
+    assert test_command in (ROOT / ".ci" / "run").read_text()
+    assert any(c.startswith("python3 -m venv .venv") and "composelint check fixtures/" in c for c in commands)
+
+
+HOOK = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())[0]
+
+
+@pytest.mark.parametrize("name", ["compose.yaml", "compose.yml", "deploy/compose.override.yaml", "docker-compose.yml",
+                                  "a/b/docker-compose.prod.yaml", "app.compose.yml", "docker-compose.yaml"])
+def test_hook_files_regex_matches_compose_files(name):
+    assert re.search(HOOK["files"], name)
+
+
+@pytest.mark.parametrize("name", ["composer.yml", "values.yaml", "compose.yaml.bak", "docs/compose.md",
+                                  "my-compose.yaml", "compose/values.yml"])
+def test_hook_files_regex_skips_other_files(name):
+    assert not re.search(HOOK["files"], name)
+
+
+def test_hook_runs_the_installed_console_script():
+    assert HOOK["entry"] == "composelint check"
+    assert HOOK["language"] == "python" and HOOK["require_serial"] is True
