@@ -1,0 +1,73 @@
+"""Compose variable interpolation (reference/SEMANTICS.md 5.7)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, strategies as st
+
+from composelint.sources.interpolation import InterpolationError, interpolate
+
+ENV = {"SET": "value", "EMPTY": ""}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("plain", "plain"),
+    ("$SET", "value"),
+    ("${SET}", "value"),
+    ("a${SET}b", "avalueb"),
+    ("${UNSET}", ""),
+    ("${UNSET:-d}", "d"),
+    ("${UNSET-d}", "d"),
+    ("${EMPTY:-d}", "d"),
+    ("${EMPTY-d}", ""),
+    ("${SET:-d}", "value"),
+    ("${SET:+alt}", "alt"),
+    ("${EMPTY:+alt}", ""),
+    ("${EMPTY+alt}", "alt"),
+    ("${UNSET+alt}", ""),
+    ("${UNSET:-${SET}}", "value"),
+    ("${UNSET:-${ALSO_UNSET:-deep}}", "deep"),
+    ("$$SET", "$SET"),
+    ("$${SET}", "${SET}"),
+    ("${UNSET:-127.0.0.1}:8080:80", "127.0.0.1:8080:80"),
+])
+def test_values(text, expected):
+    assert interpolate(text, ENV).value == expected
+
+
+def test_unset_variables_are_recorded_but_defaults_are_not_unset():
+    result = interpolate("${BIND_IP}:${PORT:-80}:80", ENV)
+    assert result.value == ":80:80"
+    assert result.variables == ["BIND_IP", "PORT"]
+    assert result.unset == ["BIND_IP"]
+    assert result.from_variable
+
+
+@pytest.mark.parametrize("text", ["${UNSET:?must be set}", "${UNSET?must be set}", "${EMPTY:?no}"])
+def test_required_variable_missing(text):
+    with pytest.raises(InterpolationError, match="required variable"):
+        interpolate(text, ENV)
+
+
+def test_required_variable_present():
+    assert interpolate("${SET:?x}", ENV).value == "value"
+    assert interpolate("${EMPTY?x}", ENV).value == ""
+
+
+@pytest.mark.parametrize("text", ["${", "${SET", "${1ABC}", "${SET!x}", "$ x", "${UNSET:-abc"])
+def test_malformed(text):
+    with pytest.raises(InterpolationError, match="invalid interpolation format"):
+        interpolate(text, ENV)
+
+
+@given(st.text())
+def test_never_raises_anything_but_interpolation_error(text):
+    try:
+        interpolate(text, ENV)
+    except InterpolationError:
+        pass
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="$")))
+def test_text_without_dollar_is_unchanged(text):
+    assert interpolate(text, ENV).value == text
