@@ -32,8 +32,31 @@ def main() -> None:
     """Lint Docker Compose files for host networking, exposed ports and broken isolation."""
 
 
+def project_options(function):
+    """Options that decide which files form a project and how it is loaded (check, model)."""
+    options = [
+        click.option("-f", "--file", "compose_files", multiple=True, type=click.Path(),
+                     help="Lint these compose files as one project, merged in order (like docker compose -f)."),
+        click.option("--env-file", "env_files", multiple=True, type=click.Path(),
+                     help="Read variables from these files instead of the project's .env."),
+        click.option("--use-process-env", is_flag=True,
+                     help="Also use this process's environment for interpolation (it wins over env files)."),
+        click.option("--profile", "profiles", multiple=True,
+                     help="Lint only services of these profiles (and those without one). Default: all profiles."),
+        click.option("--allow-outside-root", is_flag=True,
+                     help="Follow include/extends targets outside the project directory."),
+        click.option("--no-merge-overrides", is_flag=True,
+                     help="Lint a compose file without its compose.override.yaml sibling."),
+        click.option("--stdin-filename", help="Name to use for input read from `-`."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
+@project_options
 @click.option("--output-format", "output_format", type=click.Choice(["auto", "full", "concise", "json"]),
               default="auto", envvar="COMPOSELINT_OUTPUT_FORMAT", show_default=True,
               help="Report format; auto = full on a terminal, concise otherwise.")
@@ -43,47 +66,78 @@ def main() -> None:
 @click.option("--fail-on", "--failure-threshold", "fail_on", type=click.Choice(FAIL_LEVELS), default="warning",
               show_default=True, help="Exit 1 when a finding of this severity or higher is reported.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
-@click.option("--stdin-filename", help="Name to use for input read from `-`.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("--no-inline-suppressions", is_flag=True, help="Ignore `# composelint:` comments.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option("-v", "--verbose", is_flag=True, help="Show the traceback of internal errors.")
-def check(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename,
-          statistics, no_inline_suppressions, color, verbose):
-    """Lint compose files (default: the current directory)."""
+def check(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, statistics,
+          no_inline_suppressions, color, verbose, **project):
+    """Lint compose projects (default: the current directory)."""
+    _guard(verbose, _check, paths, project, output_format, select, extend_select, ignore, fail_on, exit_zero,
+           statistics, no_inline_suppressions, color)
+
+
+def _guard(verbose: bool, function, *args) -> None:
+    """Run a command; a bug becomes one line and exit 2 (the traceback with --verbose)."""
     try:
-        _check(paths or (".",), output_format, select, extend_select, ignore, fail_on, exit_zero,
-               stdin_filename, statistics, no_inline_suppressions, color)
+        function(*args)
     except SystemExit:
         raise
-    except Exception as error:  # the one place that turns a bug into exit 2
+    except Exception as error:
         if verbose:
             raise
         _fail(f"internal error: {type(error).__name__}: {error} (run with --verbose for the traceback)")
 
 
-def _check(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, stdin_filename,
-           statistics, no_inline_suppressions, color) -> None:
-    from composelint.discovery import DiscoveryError, decode, discover, read_text
+def _load(paths: tuple[str, ...], project: dict):
+    """The projects named by the command line, loaded; exits 2 when a path cannot be read."""
+    from composelint.discovery import DiscoveryError, decode, discover_projects
+    from composelint.sources.project import LoadOptions, load_project
+
+    options = LoadOptions(env_files=list(project["env_files"]) or None,
+                          process_env=dict(os.environ) if project["use_process_env"] else None,
+                          profiles=list(project["profiles"]) or None,
+                          allow_outside_root=project["allow_outside_root"])
+    try:
+        if project["compose_files"]:
+            file_sets = [list(project["compose_files"])]
+            for path in file_sets[0]:
+                if not os.path.isfile(path) and path != "-":
+                    raise DiscoveryError(f"{path}: no such file or directory")
+        else:
+            file_sets = discover_projects([p for p in (paths or (".",)) if p != "-"],
+                                          merge_overrides=not project["no_merge_overrides"])
+        texts = {}
+        if "-" in paths or "-" in project["compose_files"]:
+            name = project["stdin_filename"] or "-"
+            texts[name] = decode(name, sys.stdin.buffer.read())
+            if "-" in paths:
+                file_sets.append([name])
+            file_sets = [[name if f == "-" else f for f in files] for files in file_sets]
+        projects = [load_project(files, options, display=_display, texts=texts) for files in file_sets]
+    except DiscoveryError as error:
+        _fail(str(error))
+    named = {_display(p) for p in paths}
+    consumed = {s.path for p in projects for s in p.sources if s.role in ("include", "extends")}
+    # A file another project includes or extends is linted there, not again on its own.
+    return [p for p in projects if not (len(_compose_sources(p)) == 1 and _compose_sources(p)[0] in consumed
+                                        and _compose_sources(p)[0] not in named)]
+
+
+def _compose_sources(project) -> list[str]:
+    return [s.path for s in project.sources if s.role in ("base", "override")]
+
+
+def _check(paths, project, output_format, select, extend_select, ignore, fail_on, exit_zero, statistics,
+           no_inline_suppressions, color) -> None:
     from composelint.engine import SelectionError, lint, select_rules, severity_rank
     from composelint.report import render, statistics as rule_statistics
-    from composelint.sources.compose import load_compose
 
     try:
         rules = select_rules(_split(select) if select else None, _split(extend_select), _split(ignore))
     except SelectionError as error:
         _fail(str(error))
-    inputs: list[tuple[str, str]] = []
-    try:
-        files = discover([p for p in paths if p != "-"])
-        if "-" in paths:
-            name = stdin_filename or "-"
-            inputs.append((name, decode(name, sys.stdin.buffer.read())))
-        for path in files:
-            inputs.append((_display(path), read_text(path)))
-    except DiscoveryError as error:
-        _fail(str(error))
-    projects = [load_compose(path, text) for path, text in inputs]
+    projects = _load(paths, project)
     result = lint(projects, rules, inline_suppressions=not no_inline_suppressions)
 
     tty = sys.stdout.isatty()
@@ -104,6 +158,18 @@ def _check(paths, output_format, select, extend_select, ignore, fail_on, exit_ze
         sys.exit(0)
     threshold = severity_rank(fail_on)
     sys.exit(1 if any(severity_rank(item.severity) <= threshold for item in result.active) else 0)
+
+
+@main.command("model")
+@click.argument("paths", nargs=-1, type=click.Path())
+@project_options
+@click.option("-v", "--verbose", is_flag=True, help="Show the traceback of internal errors.")
+def model_command(paths, verbose, **project):
+    """Print the merged network-config model as JSON: what will run, on which network, reachable how."""
+    def show():
+        from composelint.report.model import render_model
+        click.echo(render_model(_load(paths, project)), nl=False)
+    _guard(verbose, show)
 
 
 def _display(path: str) -> str:

@@ -1,11 +1,21 @@
-"""Which files to lint: compose files by name inside directories, any file named explicitly."""
+"""Which files form which compose projects (reference/SEMANTICS.md 5.1).
+
+In a directory, the project is Compose's base file (compose.yaml,
+compose.yml, docker-compose.yml, docker-compose.yaml: the first that exists)
+plus the first existing override file, unless the directory's `.env` sets
+`COMPOSE_FILE`, which then names the files.  Every other compose-named file
+(`*.compose.yaml`, `docker-compose.*.yml`, ...) is a project of its own.  A
+file named on the command line is linted with its override sibling.
+"""
 
 from __future__ import annotations
 
 import fnmatch
 import os
 
-COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
+OVERRIDE_NAMES = ("compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
+                  "docker-compose.override.yaml")
 COMPOSE_PATTERNS = ("*.compose.yaml", "*.compose.yml", "docker-compose.*.yaml", "docker-compose.*.yml",
                     "compose.*.yaml", "compose.*.yml")
 SKIPPED_DIRECTORIES = {"node_modules", "__pycache__", "venv", ".venv"}
@@ -16,30 +26,70 @@ class DiscoveryError(OSError):
 
 
 def is_compose_name(name: str) -> bool:
-    return name in COMPOSE_NAMES or any(fnmatch.fnmatchcase(name, pattern) for pattern in COMPOSE_PATTERNS)
+    return name in BASE_NAMES or any(fnmatch.fnmatchcase(name, pattern) for pattern in COMPOSE_PATTERNS)
 
 
-def discover(paths: list[str]) -> list[str]:
-    """Files to lint, sorted and without duplicates.  Named files are always linted."""
-    found: list[str] = []
+def discover_projects(paths: list[str], merge_overrides: bool = True) -> list[list[str]]:
+    """File sets to lint, one per project, in a stable order.  Named files are always linted."""
+    projects: list[list[str]] = []
     for path in paths:
         if os.path.isdir(path):
-            found.extend(_walk(path))
+            for directory, names in _walk(path):
+                projects.extend(_directory_projects(directory, names, merge_overrides))
         elif os.path.isfile(path):
-            found.append(path)
+            override = _override_of(path) if merge_overrides and os.path.basename(path) in BASE_NAMES else None
+            projects.append([path, override] if override else [path])
         elif os.path.lexists(path):
             raise DiscoveryError(f"{path}: not a regular file or directory")
         else:
             raise DiscoveryError(f"{path}: no such file or directory")
-    return sorted(dict.fromkeys(os.path.normpath(p) for p in found))
+    unique: dict[tuple[str, ...], list[str]] = {}
+    for files in projects:
+        unique.setdefault(tuple(os.path.normpath(f) for f in files), [os.path.normpath(f) for f in files])
+    return sorted(unique.values())
 
 
-def _walk(directory: str) -> list[str]:
-    files = []
+def _override_of(path: str) -> str | None:
+    directory = os.path.dirname(path)
+    return next((os.path.join(directory, n) for n in OVERRIDE_NAMES if os.path.isfile(os.path.join(directory, n))), None)
+
+
+def _walk(directory: str):
     for root, directories, names in os.walk(directory, onerror=_raise):
         directories[:] = sorted(d for d in directories if not d.startswith(".") and d not in SKIPPED_DIRECTORIES)
-        files.extend(os.path.join(root, name) for name in sorted(names) if is_compose_name(name))
-    return files
+        yield root, sorted(names)
+
+
+def _directory_projects(directory: str, names: list[str], merge_overrides: bool) -> list[list[str]]:
+    compose_files = [n for n in names if is_compose_name(n)]
+    projects: list[list[str]] = []
+    chosen = compose_file_setting(directory) if ".env" in names else None
+    if chosen is None:
+        base = next((n for n in BASE_NAMES if n in names), None)
+        chosen = [base] if base else []
+        if base and merge_overrides:
+            chosen += [n for n in OVERRIDE_NAMES if n in names][:1]
+    if chosen:
+        projects.append([os.path.join(directory, n) for n in chosen])
+    consumed = {os.path.normpath(os.path.join(directory, n)) for n in chosen}
+    projects.extend([os.path.join(directory, n)] for n in compose_files
+                    if os.path.normpath(os.path.join(directory, n)) not in consumed)
+    return projects
+
+
+def compose_file_setting(directory: str) -> list[str] | None:
+    """`COMPOSE_FILE` from the directory's `.env`, split on `COMPOSE_PATH_SEPARATOR` (default `:`)."""
+    from composelint.sources.dotenv import DotenvError, parse_dotenv
+
+    try:
+        values = parse_dotenv(read_text(os.path.join(directory, ".env")))
+    except (DotenvError, DiscoveryError):
+        return None  # the project loader reports an unreadable .env (CL006)
+    setting = values.get("COMPOSE_FILE")
+    if not setting:
+        return None
+    separator = values.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
+    return [part for part in setting.split(separator) if part]
 
 
 def _raise(error: OSError) -> None:

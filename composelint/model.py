@@ -63,6 +63,9 @@ class PortBinding:
     syntax: str = "short"  # short | long | cli
     plain_scalar: bool = False  # written as an unquoted YAML scalar
     from_variable: bool = False
+    # An earlier all-interfaces binding of the same port that Compose keeps
+    # beside this one (an override "narrowing" a port only appends to the list).
+    kept_beside: Span | None = None
 
     @property
     def host_range(self) -> range | None:

@@ -29,6 +29,7 @@ ENV = {"SET": "value", "EMPTY": ""}
     ("${UNSET:-${ALSO_UNSET:-deep}}", "deep"),
     ("$$SET", "$SET"),
     ("$${SET}", "${SET}"),
+    ("$(cat /run/secret) $1 $ x", "$(cat /run/secret) $1 $ x"),
     ("${UNSET:-127.0.0.1}:8080:80", "127.0.0.1:8080:80"),
 ])
 def test_values(text, expected):
@@ -54,7 +55,7 @@ def test_required_variable_present():
     assert interpolate("${EMPTY?x}", ENV).value == ""
 
 
-@pytest.mark.parametrize("text", ["${", "${SET", "${1ABC}", "${SET!x}", "$ x", "${UNSET:-abc"])
+@pytest.mark.parametrize("text", ["${", "${SET", "${1ABC}", "${SET!x}", "${}", "${UNSET:-abc"])
 def test_malformed(text):
     with pytest.raises(InterpolationError, match="invalid interpolation format"):
         interpolate(text, ENV)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from composelint.model import Project
 from composelint.rules.base import Finding, rule
-from composelint.rules.topology import BINDING_OPTION, is_wildcard
+from composelint.rules.topology import BINDING_OPTION, is_external, is_wildcard
 
 GATEWAY_MODES = ("com.docker.network.bridge.gateway_mode_ipv4", "com.docker.network.bridge.gateway_mode_ipv6")
 TRUSTED_INTERFACES = "com.docker.network.bridge.trusted_host_interfaces"
+
+
+def _defined(project: Project):
+    """Networks the project creates: an external one is only looked up, its declared settings do nothing."""
+    return [network for network in project.networks.values() if not is_external(network)]
 
 
 @rule("CL501", "bridge-binds-all-interfaces", "warning", "network")
@@ -39,7 +44,7 @@ def bridge_binds_all_interfaces(project: Project):
           com.docker.network.bridge.host_binding_ipv4: "127.0.0.1"
     ```
     """
-    for network in project.networks.values():
+    for network in _defined(project):
         option = network.driver_opts.get(BINDING_OPTION)
         if option is not None and is_wildcard(option.value.strip()):
             yield Finding(f"Network `{network.key}` binds published ports to all interfaces (`{option.value}`)",
@@ -75,7 +80,7 @@ def unprotected_gateway_mode(project: Project):
           com.docker.network.bridge.gateway_mode_ipv4: nat
     ```
     """
-    for network in project.networks.values():
+    for network in _defined(project):
         for key in GATEWAY_MODES:
             option = network.driver_opts.get(key)
             if option is None:
@@ -123,7 +128,7 @@ def l2_network_driver(project: Project):
         driver: bridge
     ```
     """
-    for network in project.networks.values():
+    for network in _defined(project):
         if network.driver is not None and network.driver.value in ("macvlan", "ipvlan"):
             yield Finding(f"Network `{network.key}` uses the `{network.driver.value}` driver: containers sit on the "
                           "host's LAN, bypassing published ports and host firewalls",
@@ -157,7 +162,7 @@ def overlay_not_encrypted(project: Project):
           encrypted: "true"
     ```
     """
-    for network in project.networks.values():
+    for network in _defined(project):
         if network.driver is not None and network.driver.value == "overlay" and "encrypted" not in network.driver_opts:
             yield Finding(f"Overlay network `{network.key}` is not encrypted: traffic between nodes is clear text",
                           network.driver.span, None, f"networks.{network.key}.driver_opts",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from composelint.model import PortBinding, Project, Workload
 from composelint.rules.base import Edit, Finding, Fix, rule
 from composelint.rules.topology import (attached_networks, binds_all_interfaces, can_publish,
-                                        known_ports, namespace)
+                                        known_ports, namespace, on_project_bridge)
 
 SENSITIVE_PORTS = {22: "SSH", 23: "Telnet", 2375: "Docker API", 2376: "Docker API (TLS)",
                    2379: "etcd", 3306: "MySQL", 5432: "PostgreSQL", 5984: "CouchDB",
@@ -136,8 +137,9 @@ def missing_port_mapping(project: Project):
 
     ## What it does
     Reports a workload that declares `expose` or runs a well-known server
-    image, publishes no port, runs on a bridge-type network, and shares no
-    network with another workload of the project.  Typical after replacing
+    image, publishes no port, runs only on bridge networks of the project
+    (an external, macvlan or ipvlan network can be reached from outside),
+    and shares no network with another workload of the project.  Typical after replacing
     host networking with bridge networking.  Known images: nginx, httpd,
     caddy, traefik, haproxy, postgres, mysql, mariadb, redis, mongo,
     elasticsearch, rabbitmq, memcached, grafana, prometheus, registry,
@@ -167,8 +169,8 @@ def missing_port_mapping(project: Project):
         if workload.ports or workload.publish_all and workload.publish_all.value:
             continue
         ns = namespace(project, workload)
-        if ns.kind not in ("networks", "bridge") or len(ns.chain) > 1:
-            continue
+        if len(ns.chain) > 1 or not on_project_bridge(project, workload):
+            continue  # external, macvlan/ipvlan or named networks are reachable from outside
         served = [e.value for e in workload.expose] or [str(p) for p in known_ports(workload)]
         if not served or _has_peer(project, workload):
             continue
@@ -228,15 +230,15 @@ def privileged_host_port(project: Project):
                               f"{port.host_start}", port.span, workload.name, _field(port))
 
 
-def _bound(address: str | None) -> set[tuple[str, str]]:
-    """(family, address) pairs a host IP binds; `*` is the family's wildcard."""
+def _bound(address: str | None) -> set[tuple[int, str]]:
+    """(IP version, address) pairs a host IP binds; `*` is the family's wildcard."""
     if address in (None, ""):
-        return {("4", "*"), ("6", "*")}
-    if address == "0.0.0.0":
-        return {("4", "*")}
-    if address in ("::", "[::]"):
-        return {("6", "*")}
-    return {("6" if ":" in address else "4", address)}
+        return {(4, "*"), (6, "*")}
+    try:
+        ip = ipaddress.ip_address(address.strip("[]"))
+    except ValueError:
+        return {(0, address)}
+    return {(ip.version, "*" if ip.is_unspecified else ip.compressed)}
 
 
 def _addresses_overlap(a: str | None, b: str | None) -> bool:
@@ -341,8 +343,8 @@ def yaml_base60_port(project: Project):
     """An unquoted `HOST:CONTAINER` port that YAML 1.1 reads as a number.
 
     ## What it does
-    Reports unquoted port entries such as `22:22` whose parts are all below
-    60.
+    Reports unquoted port entries that match YAML 1.1's base-60 integer
+    pattern: digits, then `:`-groups below 60, such as `22:22` or `2222:22`.
 
     ## Why is this bad?
     Compose v2 reads them as strings, but YAML 1.1 loaders (docker-compose

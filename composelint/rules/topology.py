@@ -76,9 +76,23 @@ def host_network_evidence(project: Project, workload: Workload) -> Span | None:
     return None
 
 
+def is_external(network: Network) -> bool:
+    """Created outside the project: its real driver and options are not visible here."""
+    return bool(network.external and network.external.value)
+
+
 def is_host_network(network: Network) -> bool:
-    return network.driver_name == "host" or bool(
-        network.external and network.external.value and network.effective_name == "host")
+    if is_external(network):  # looked up by name; a declared driver has no effect
+        return network.effective_name == "host"
+    return network.driver_name == "host"
+
+
+def on_project_bridge(project: Project, workload: Workload) -> bool:
+    """The namespace is only on bridge networks whose members the project fully knows."""
+    if namespace(project, workload).kind == "bridge":
+        return True
+    networks = attached_networks(project, workload)
+    return bool(networks) and all(n.driver_name == "bridge" and not is_external(n) for n in networks)
 
 
 def shared_target(workload: Workload) -> tuple[str, str] | None:
@@ -135,12 +149,21 @@ def can_publish(project: Project, workload: Workload) -> bool:
 
 
 def publishes(network: Network) -> bool:
+    """Ports can be published through it (an external network's settings are unknown: assume so)."""
+    if is_external(network):
+        return True
     internal = bool(network.internal and network.internal.value)
     return not internal and network.driver_name not in NON_PUBLISHING_DRIVERS
 
 
 def is_wildcard(address: str | None) -> bool:
-    return address in (None, "", "0.0.0.0", "::", "[::]")
+    """No address, or an unspecified one in any spelling (`0.0.0.0`, `::`, `[::]`, `0:0::0`)."""
+    if address is None or address.strip() == "":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip().strip("[]")).is_unspecified
+    except ValueError:
+        return False
 
 
 def is_loopback(address: str) -> bool:
@@ -161,7 +184,7 @@ def binds_all_interfaces(project: Project, workload: Workload, port: PortBinding
 
 
 def _binding_default(network: Network) -> str:
-    option = network.driver_opts.get(BINDING_OPTION)
+    option = None if is_external(network) else network.driver_opts.get(BINDING_OPTION)
     return option.value if option else "0.0.0.0"
 
 

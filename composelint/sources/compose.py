@@ -1,10 +1,9 @@
-"""Compose front end: one compose file's YAML tree -> the network-config model.
+"""Compose front end: a merged, interpolated compose tree -> the network-config model.
 
 Fields are read as Compose v2 reads them (YAML 1.2 typing, strings cast for
-boolean fields, short and long syntax).  Values are interpolated from the
-env mapping given by the caller; a variable without a value becomes the
-empty string, as in Compose, and is reported (CL005) because the linter then
-reasons about a value the user may not expect.
+boolean fields, short and long syntax).  Loading, interpolation and merging
+happen before (sources/project.py); every value keeps the span of the file
+and line where it was written.
 """
 
 from __future__ import annotations
@@ -12,12 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from composelint.model import (Diagnostic, Located, Mount, Network, NetworkAttachment,
-                               PortError, Project, SourceFile, Span, Sysctl, Workload)
-from composelint.sources.directives import scan_directives
-from composelint.sources.interpolation import InterpolationError, interpolate
+from composelint.model import (Located, Mount, Network, NetworkAttachment, PortError, Project, Span, Sysctl,
+                               Workload)
+from composelint.sources.merge import MergeNotes
 from composelint.sources.ports import parse_long, parse_short
-from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq, YamlDocument, read_yaml
+from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq
 
 _TRUE = {"true", "yes", "on", "y", "1"}
 _FALSE = {"false", "no", "off", "n", "0"}
@@ -33,48 +31,26 @@ NAMESPACE_FIELDS = {"pid": "pid", "ipc": "ipc", "uts": "uts", "userns_mode": "us
                     "image": "image", "network_mode": "network_mode"}
 
 
-def load_compose(path: str, text: str, env: dict[str, str] | None = None) -> Project:
-    """Read one compose file into a Project (multi-file merging is done by the caller)."""
-    document = read_yaml(path, text)
-    project = Project(name=path)
-    project.sources.append(SourceFile(path, "base", "compose", text))
-    project.diagnostics.extend(document.diagnostics)
-    reader = _ComposeReader(project, env or {})
-    for root in document.roots:
-        reader.read_root(root)
+def read_model(project: Project, root: YNode, notes: MergeNotes | None = None) -> None:
+    """Fill `project` with the workloads and networks of a merged compose tree."""
+    reader = _ComposeReader(project, notes or MergeNotes())
+    reader.read_root(root)
     reader.attach_implicit_default()
-    if not any(d.code == "CL001" for d in document.diagnostics):
-        project.directives = scan_directives(path, text, document.extents)
-    return project
 
 
 class _ComposeReader:
-    def __init__(self, project: Project, env: dict[str, str]):
+    def __init__(self, project: Project, notes: MergeNotes):
         self.project = project
-        self.env = env
+        self.notes = notes
 
     # -- scalars ---------------------------------------------------------
     def text(self, node: YNode | None) -> Located[str] | None:
-        """A scalar as interpolated text (None for null, collections or errors)."""
-        located, _ = self.interpolated(node)
-        return located
-
-    def interpolated(self, node: YNode | None) -> tuple[Located[str] | None, bool]:
-        """The scalar's text after interpolation, and whether an unset variable was used."""
+        """A scalar's (interpolated) text; None for null and collections."""
         if not isinstance(node, YScalar) or node.value is None:
-            return None, False
+            return None
         if node.tag.endswith(":int"):
-            return Located(str(node.value), node.span), False
-        if "$" not in node.text:
-            return Located(node.text, node.span), False
-        try:
-            result = interpolate(node.text, self.env)
-        except InterpolationError as error:
-            self.diagnose("CL004", str(error), node.span)
-            return None, False
-        for name in dict.fromkeys(result.unset):
-            self.diagnose("CL005", f"Variable `{name}` is not set and has no default; Compose substitutes an empty string", node.span)
-        return Located(result.value, node.span), bool(result.unset)
+            return Located(str(node.value), node.span)
+        return Located(node.text, node.span)
 
     def flag(self, node: YNode | None) -> Located[bool] | None:
         located = self.text(node)
@@ -92,9 +68,6 @@ class _ComposeReader:
         items = node.items if isinstance(node, YSeq) else [node] if node is not None else []
         return [value for value in (self.text(item) for item in items) if value is not None]
 
-    def diagnose(self, code: str, message: str, span: Span) -> None:
-        self.project.diagnostics.append(Diagnostic(code, message, span))
-
     # -- document ----------------------------------------------------------
     def read_root(self, root: YNode) -> None:
         if not isinstance(root, YMap):
@@ -106,9 +79,7 @@ class _ComposeReader:
         services = root.get("services")
         if isinstance(services, YMap):
             for key, value in services.items:
-                workload = self.read_service(key, value)
-                self.project.workloads = [w for w in self.project.workloads if w.name != workload.name]
-                self.project.workloads.append(workload)
+                self.project.workloads.append(self.read_service(key, value))
 
     def read_network(self, key: YScalar, node: YNode) -> Network:
         network = Network(key=key.text, span=key.span)
@@ -165,7 +136,6 @@ class _ComposeReader:
 
     def read_ports(self, workload: Workload, node: YNode | None) -> None:
         for item in _items(node):
-            unset = False
             if isinstance(item, YMap):
                 fields = {}
                 for key, value in item.items:
@@ -174,20 +144,25 @@ class _ComposeReader:
                 raw = ", ".join(f"{k}: {v}" for k, v in fields.items())
                 result = parse_long(fields, raw, item.span)
             elif isinstance(item, YScalar):
-                located, unset = self.interpolated(item)
+                located = self.text(item)
                 if located is None:
                     continue
                 result = parse_short(located.value, item.span, "short",
                                      plain=item.plain and item.tag.endswith((":str", ":int")))
-                if "$" in item.text:  # show the text as written, reason about its value
-                    result = replace(result, raw=item.text, **({} if isinstance(result, PortError) else {"from_variable": True}))
+                written = getattr(item, "written", None)
+                if written is not None:  # show the text as written, reason about its value
+                    if isinstance(result, PortError):
+                        if getattr(item, "unset", ()):
+                            continue  # CL005 already says the value is missing
+                        result = replace(result, raw=written)
+                    else:
+                        result = replace(result, raw=written, from_variable=True)
             else:
                 result = PortError("<collection>", "a port entry must be a string, a number or a mapping", item.span)
             if isinstance(result, PortError):
-                if not unset:  # CL005 already says the value is missing
-                    workload.port_errors.append(result)
+                workload.port_errors.append(result)
             else:
-                workload.ports.append(result)
+                workload.ports.append(replace(result, kept_beside=self.notes.kept_beside.get(id(item))))
 
     def read_devices(self, node: YNode | None) -> list[Located[str]]:
         devices = []

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from composelint.sources.yaml_tree import YMap, YScalar, YSeq
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -26,6 +28,12 @@ class Interpolated:
     @property
     def from_variable(self) -> bool:
         return bool(self.variables)
+
+
+def _excerpt(text: str) -> str:
+    """The expression for a message: one line, at most 60 characters."""
+    first = text.strip().splitlines()[0] if text.strip() else text
+    return first if len(first) <= 60 and "\n" not in text.strip() else first[:57] + "..."
 
 
 def interpolate(text: str, env: dict[str, str]) -> Interpolated:
@@ -56,8 +64,10 @@ def _parse(text: str, pos: int, env: dict[str, str], result: Interpolated, stop:
             out.append(value)
         else:
             match = _NAME.match(text, pos + 1)
-            if not match:
-                raise InterpolationError(f"invalid interpolation format for `{text}`: `$` must be followed by a name, `{{` or `$`")
+            if not match:  # `$(`, `$1`, `$ `: Compose leaves these as written
+                out.append("$")
+                pos += 1
+                continue
             name = match.group()
             result.variables.append(name)
             if name not in env:
@@ -65,14 +75,14 @@ def _parse(text: str, pos: int, env: dict[str, str], result: Interpolated, stop:
             out.append(env.get(name, ""))
             pos = match.end()
     if stop:
-        raise InterpolationError(f"invalid interpolation format for `{text}`: missing `}}`")
+        raise InterpolationError(f"invalid interpolation format: missing `}}` in `{_excerpt(text)}`")
     return "".join(out), pos
 
 
 def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> tuple[str, int]:
     match = _NAME.match(text, pos)
     if not match:
-        raise InterpolationError(f"invalid interpolation format for `{text}`: bad variable name after `${{`")
+        raise InterpolationError(f"invalid interpolation format: bad variable name after `${{` in `{_excerpt(text)}`")
     name = match.group()
     result.variables.append(name)
     pos = match.end()
@@ -86,7 +96,7 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
         if text.startswith(operator, pos):
             break
     else:
-        raise InterpolationError(f"invalid interpolation format for `{text}`: unexpected `{text[pos:pos + 1]}` after `${{{name}`")
+        raise InterpolationError(f"invalid interpolation format: unexpected `{text[pos:pos + 1]}` after `${{{name}` in `{_excerpt(text)}`")
     argument, end = _parse(text, pos + len(operator), env, result, stop="}")
     empty_counts = operator.startswith(":")
     present = is_set and (bool(value) or not empty_counts)
@@ -99,3 +109,55 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
     else:  # `+`: the alternative when set
         value = argument if present else ""
     return value, end + 1
+
+
+# -- whole compose trees ------------------------------------------------------
+
+# Fields the rules read: an unset variable there changes what the linter
+# concludes (an empty host IP means all interfaces), so it is reported (CL005).
+_RULE_FIELDS = {"ports", "expose", "network_mode", "networks", "privileged", "pid", "ipc", "uts", "userns_mode",
+                "cgroup", "cap_add", "cap_drop", "security_opt", "devices", "volumes", "sysctls", "extra_hosts",
+                "links", "external_links", "dns", "dns_search", "hostname", "mac_address", "image", "build",
+                "use_api_socket"}
+_NETWORK_FIELDS = {"driver", "driver_opts", "internal", "external", "name", "enable_ipv6", "attachable"}
+
+
+@dataclass
+class InterpolatedScalar(YScalar):
+    """A scalar whose text came from variables; `written` is the text in the file."""
+
+    written: str = ""
+    unset: tuple[str, ...] = ()
+
+
+def is_rule_field(path: tuple) -> bool:
+    if len(path) >= 3 and path[0] == "services":
+        return path[2] in _RULE_FIELDS
+    return len(path) >= 3 and path[0] == "networks" and path[2] in _NETWORK_FIELDS
+
+
+def interpolate_tree(node, env: dict[str, str], report, path: tuple = ()):
+    """A copy of a YAML tree with every scalar value interpolated (keys are not).
+
+    `report(code, message, span)` receives CL004 for malformed expressions and
+    CL005 for unset variables in fields that rules read.
+    """
+    if isinstance(node, YMap):
+        return YMap([(key, interpolate_tree(value, env, report, path + (key.text,))) for key, value in node.items],
+                    node.tag, node.span)
+    if isinstance(node, YSeq):
+        return YSeq([interpolate_tree(item, env, report, path + (index,)) for index, item in enumerate(node.items)],
+                    node.tag, node.span)
+    if not isinstance(node, YScalar) or "$" not in node.text or not node.tag.endswith(":str"):
+        return node
+    try:
+        result = interpolate(node.text, env)
+    except InterpolationError as error:
+        report("CL004", str(error), node.span)
+        return YScalar("", node.tag, node.span, node.plain)
+    if result.unset and is_rule_field(path):
+        for name in dict.fromkeys(result.unset):
+            report("CL005", f"Variable `{name}` is not set and has no default; Compose substitutes an empty string",
+                   node.span)
+    return InterpolatedScalar(result.value, node.tag, node.span, node.plain, written=node.text,
+                              unset=tuple(result.unset))

@@ -9,10 +9,12 @@ everything but the last two the IP (unbracketed IPv6), ports are 0-65535,
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from composelint.model import PortBinding, PortError, Span
 
 PROTOCOLS = ("tcp", "udp", "sctp")
+_DIGITS = re.compile(r"[0-9]+")  # Go's ParseUint: no sign, space, `_` or non-ASCII digit
 
 
 class _Invalid(Exception):
@@ -21,13 +23,10 @@ class _Invalid(Exception):
 
 def _port_range(text: str, what: str) -> tuple[int, int]:
     start_text, dash, end_text = text.partition("-")
-    if dash and not end_text:
+    if not _DIGITS.fullmatch(start_text) or (dash and not _DIGITS.fullmatch(end_text)):
         raise _Invalid(f"{what} `{text}` is not a port or range")
-    try:
-        start = int(start_text, 10)
-        end = int(end_text, 10) if dash else start
-    except ValueError:
-        raise _Invalid(f"{what} `{text}` is not a port or range") from None
+    start = int(start_text, 10)
+    end = int(end_text, 10) if dash else start
     for port in (start, end):
         if not 0 <= port <= 65535:
             raise _Invalid(f"{what} {port} is outside 0-65535")
@@ -42,6 +41,8 @@ def _host_ip(text: str, allow_brackets: bool) -> str:
             raise _Invalid(f"host_ip `{text}` must not be bracketed in long syntax")
         text = text[1:-1]
     try:
+        if "%" in text:  # Go's net.ParseIP takes no IPv6 zone
+            raise ValueError(text)
         ipaddress.ip_address(text)
     except ValueError:
         raise _Invalid(f"host IP `{text}` is not an IP address (host names are not accepted)") from None
@@ -83,7 +84,8 @@ def parse_short(raw: str, span: Span, syntax: str = "short", plain: bool = False
         container, slash, protocol = container_part.partition("/")
         if not container:
             raise _Invalid("no container port")
-        protocol = _protocol(protocol) if slash and protocol else "tcp"
+        protocol = protocol.split("/")[0]  # like nat.SplitProtoPort: `80/udp/x` is udp
+        protocol = _protocol(protocol) if protocol else "tcp"
         ip = _host_ip(ip_text, allow_brackets=True) if ip_text else None
         return _binding(raw, span, ip, host, container, protocol, syntax, plain)
     except _Invalid as error:

@@ -13,6 +13,7 @@ We build our own small tree from it so that:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Union
 
@@ -27,6 +28,7 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MERGE = "tag:yaml.org,2002:merge"
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what the YAML parser counts as a line break
 
 
 @dataclass
@@ -44,13 +46,18 @@ class YScalar:
         if self.tag == _BOOL:
             return self.text.lower() == "true"
         if self.tag == _INT:
-            try:
-                return int(self.text.replace("_", ""), 0)
-            except ValueError:
-                return self.text
+            text = self.text.replace("_", "")
+            for base in (0, 10):  # `0x1F`, `0o17`; `017` is decimal in YAML 1.2
+                try:
+                    return int(text, base)
+                except ValueError:
+                    pass
+            return self.text
         if self.tag == _FLOAT:
             try:
-                return float(self.text)
+                return float(self.text.replace("_", "").replace(".inf", "inf").replace(".Inf", "inf")
+                             .replace(".INF", "inf").replace(".nan", "nan").replace(".NaN", "nan")
+                             .replace(".NAN", "nan"))
             except ValueError:
                 return self.text
         return self.text
@@ -99,7 +106,9 @@ class YamlDocument:
 
 
 class _LimitExceeded(Exception):
-    pass
+    def __init__(self, message: str, mark=None):
+        super().__init__(message)
+        self.mark = mark
 
 
 def _end_at(span: Span, last: Span) -> Span:
@@ -115,11 +124,15 @@ class _Builder:
     def __init__(self, path: str, doc: YamlDocument):
         self.path = path
         self.doc = doc
+        self.lines = _LINE_BREAK.split(doc.text)
         self.expanded: dict[int, int] = {}
         self.converted: dict[int, YNode] = {}
 
     def span(self, node) -> Span:
         start, end = node.start_mark, node.end_mark
+        if end.column == 0 and end.line > start.line:  # a block scalar ends after its line break
+            line = end.line - 1 if end.line - 1 < len(self.lines) else len(self.lines) - 1
+            return Span(self.path, start.line + 1, start.column + 1, line + 1, len(self.lines[line]) + 1)
         return Span(self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
     def expanded_size(self, node, depth: int = 0) -> int:
@@ -128,7 +141,7 @@ class _Builder:
         if known is not None:
             return known
         if depth > MAX_DEPTH:
-            raise _LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels")
+            raise _LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
         size = 1
         if isinstance(node.value, list):
             for child in node.value:
@@ -137,7 +150,8 @@ class _Builder:
                 else:
                     size += self.expanded_size(child, depth + 1)
         if size > MAX_EXPANDED_NODES:
-            raise _LimitExceeded(f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes")
+            raise _LimitExceeded(f"more than {MAX_EXPANDED_NODES:,} nodes once aliases are expanded",
+                                 node.start_mark)
         self.expanded[id(node)] = size
         return size
 
@@ -172,8 +186,12 @@ class _Builder:
         result = YMap([], node.tag, self.span(node))
         explicit: dict[str, YScalar] = {}
         merged: list[tuple[YScalar, YNode]] = []
+        merge_key: Span | None = None
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
+                if merge_key is not None:  # go-yaml rejects it; use `<<: [*a, *b]`
+                    self._duplicate("<<", self.span(key_node), merge_key)
+                merge_key = self.span(key_node)
                 merged.extend(self._merge_sources(value_node))
                 continue
             key = self.convert(key_node)
@@ -182,11 +200,7 @@ class _Builder:
             value = self.convert(value_node)
             first = explicit.get(key.text)
             if first is not None:
-                self.doc.diagnostics.append(Diagnostic(
-                    "CL003",
-                    f"Duplicate key `{key.text}` (first defined at line {first.span.line}); "
-                    "Compose rejects the file, other YAML loaders silently keep the last value",
-                    key.span, related=(first.span,)))
+                self._duplicate(key.text, key.span, first.span)
                 result.items = [(k, v) for k, v in result.items if k.text != key.text]
             explicit[key.text] = key
             result.items.append((key, value))
@@ -197,6 +211,12 @@ class _Builder:
                 explicit[key.text] = key
                 result.items.append((key, value))
         return result
+
+    def _duplicate(self, key: str, span: Span, first: Span) -> None:
+        self.doc.diagnostics.append(Diagnostic(
+            "CL003", f"Duplicate key `{key}` (first defined at line {first.line}); "
+            "Compose rejects the file, other YAML loaders silently keep the last value",
+            span, related=(first,)))
 
     def _merge_sources(self, value_node) -> list[tuple[YScalar, YNode]]:
         """The pairs a `<<` key brings in; earlier sources win over later ones."""
@@ -224,9 +244,26 @@ def _compose_all(text: str) -> list:
     from ruamel.yaml.error import YAMLError
 
     try:
-        return list(YAML(typ="safe").compose_all(text))
+        return _checked_compose(text, pure=False)
     except YAMLError:
-        return list(YAML(typ="safe", pure=True).compose_all(text))
+        return _checked_compose(text, pure=True)
+
+
+def _checked_compose(text: str, pure: bool) -> list:
+    """The C composer recurses without limit (deep nesting crashes the interpreter),
+    so the nesting depth is measured first on the flat event stream."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
+
+    depth = 0
+    for event in YAML(typ="safe", pure=pure).parse(text):
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return list(YAML(typ="safe", pure=pure).compose_all(text))
 
 
 def read_yaml(path: str, text: str) -> YamlDocument:
@@ -247,20 +284,32 @@ def read_yaml(path: str, text: str) -> YamlDocument:
             builder.expanded_size(node)
             doc.roots.append(builder.convert(node))
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = error.problem or error.context or "invalid YAML"
-        context = f" ({error.context})" if error.context and error.problem else ""
         doc.roots.clear()
-        doc.diagnostics.append(Diagnostic(
-            "CL001", f"YAML syntax error: {problem}{context}", _point_span(path, line, column)))
+        doc.diagnostics.append(_syntax_error(path, text, error))
     except _LimitExceeded as error:
         doc.roots.clear()
+        line, column = (error.mark.line + 1, error.mark.column + 1) if error.mark else (1, 1)
         doc.diagnostics.append(Diagnostic(
-            "CL001", f"YAML document rejected: {error}", _point_span(path, 1, 1)))
+            "CL001", f"YAML document rejected: {error}", _point_span(path, line, column)))
     except (YAMLError, RecursionError, ValueError, TypeError) as error:
         doc.roots.clear()
         doc.diagnostics.append(Diagnostic(
             "CL001", f"YAML syntax error: {error}".splitlines()[0], _point_span(path, 1, 1)))
     return doc
 
+
+
+def _syntax_error(path: str, text: str, error) -> Diagnostic:
+    """CL001 at the parser's error; an error at the end of the stream (unclosed quote or
+    bracket) is placed where the unclosed construct starts, which is where the fix goes."""
+    mark, problem = error.problem_mark or error.context_mark, error.problem or error.context or "invalid YAML"
+    context = f" ({error.context})" if error.context and error.problem else ""
+    at_end = mark is not None and not text[getattr(mark, "index", 0):].strip()
+    if at_end and error.context_mark is not None and error.context_mark is not mark:
+        mark, context = error.context_mark, f" ({error.context}, which starts here)"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = _LINE_BREAK.split(text)
+    if line > len(lines) or (line == len(lines) and not lines[-1] and len(lines) > 1):
+        line = len(lines) - 1 if not lines[-1] and len(lines) > 1 else len(lines)
+        column = len(lines[line - 1]) + 1
+    return Diagnostic("CL001", f"YAML syntax error: {problem}{context}", _point_span(path, line, column))

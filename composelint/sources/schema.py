@@ -1,0 +1,123 @@
+"""Compose Specification schema validation (CL002), each file as written.
+
+The vendored schema (schemas/compose-spec.json) is checked with jsonschema
+against the file's own YAML tree, so every error can point at the offending
+key or value instead of the document root.  An unknown key gets the closest
+valid key as a suggestion.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import lru_cache
+
+from composelint.model import Diagnostic, Span
+from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq
+
+_PYTHON_TYPES = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", type(None): "null",
+                 dict: "a mapping", list: "a list"}
+_SCHEMA_TYPES = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",
+                 "null": "null", "object": "a mapping", "array": "a list"}
+
+
+@lru_cache(maxsize=1)
+def _validator():
+    from jsonschema import Draft7Validator
+
+    schema = json.loads(_schema_text())
+    return Draft7Validator(schema)
+
+
+def _schema_text() -> str:
+    # composelint/data/compose-spec.json links to the vendored schemas/compose-spec.json.
+    from importlib import resources
+
+    return resources.files("composelint").joinpath("data/compose-spec.json").read_text(encoding="utf-8")
+
+
+class _Located:
+    """Plain Python data for jsonschema plus the span of every value and key by path."""
+
+    def __init__(self, root: YNode):
+        self.values: dict[tuple, Span] = {}
+        self.keys: dict[tuple, Span] = {}
+        self.data = self._plain(root, ())
+
+    def _plain(self, node: YNode, path: tuple):
+        self.values[path] = node.span
+        if isinstance(node, YMap):
+            result = {}
+            for key, value in node.items:
+                self.keys[path + (key.text,)] = key.span
+                result[key.text] = self._plain(value, path + (key.text,))
+            return result
+        if isinstance(node, YSeq):
+            return [self._plain(item, path + (index,)) for index, item in enumerate(node.items)]
+        return node.value
+
+
+def validate(root: YNode) -> list[Diagnostic]:
+    located = _Located(root)
+    diagnostics = []
+    for error in _validator().iter_errors(located.data):
+        diagnostics.extend(_diagnose(error, located))
+    unique = {(d.span, d.message): d for d in diagnostics}
+    return sorted(unique.values(), key=lambda d: (d.span.line, d.span.column, d.message))
+
+
+def _best(error):
+    """For oneOf/anyOf failures, the alternative error that explains most."""
+    from jsonschema.exceptions import best_match
+
+    while error.context:
+        deeper = best_match(error.context)
+        if deeper is None or len(deeper.absolute_path) < len(error.absolute_path):
+            break
+        # When alternatives only disagree about the type, name all the types.
+        types = [e.validator_value for e in error.context if e.validator == "type" and not e.path]
+        if deeper.validator == "type" and not deeper.path and types:
+            return error, types
+        error = deeper
+    return error, None
+
+
+def _dotted(path: tuple) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the document"
+
+
+def _diagnose(error, located: _Located) -> list[Diagnostic]:
+    error, alternatives = _best(error)
+    path = tuple(error.absolute_path)
+    span = located.values.get(path) or located.values[()]
+    where = _dotted(path)
+    if error.validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extras = [k for k in error.instance if k not in allowed and not k.startswith("x-")] if isinstance(error.instance, dict) else []
+        found = []
+        for key in extras or [None]:
+            if key is None:
+                found.append(Diagnostic("CL002", f"`{where}`: {error.message}", span))
+                continue
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
+            hint = f"; did you mean `{close[0]}`?" if close else ""
+            owner = f" in `{where}`" if path else " at the top level"
+            found.append(Diagnostic("CL002", f"Unknown key `{key}`{owner}{hint}",
+                                    located.keys.get(path + (key,), span)))
+        return found
+    actual = _PYTHON_TYPES.get(type(error.instance), type(error.instance).__name__)
+    if error.validator == "type" or alternatives:
+        expected = alternatives or error.validator_value
+        flat = [t for group in expected for t in ([group] if isinstance(group, str) else group)] \
+            if not isinstance(expected, str) else [expected]
+        names = " or ".join(_SCHEMA_TYPES.get(t, t) for t in dict.fromkeys(flat))
+        return [Diagnostic("CL002", f"`{where}` must be {names}, not {actual}", span)]
+    if error.validator == "enum":
+        options = ", ".join(f"`{v}`" for v in error.validator_value)
+        return [Diagnostic("CL002", f"`{where}` is `{error.instance}`; expected one of {options}", span)]
+    if error.validator == "required":
+        return [Diagnostic("CL002", f"`{where}`: {error.message}", span)]
+    return [Diagnostic("CL002", f"`{where}`: {error.message}", span)]
