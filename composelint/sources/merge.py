@@ -70,7 +70,7 @@ def _merge_maps(base: YMap, override: YMap, path: tuple[str, ...], notes: MergeN
         elif merged is None:
             del items[position]
         else:
-            items[position] = (key, merged)
+            items[position] = (items[position][0], merged)  # the key stays where it was first written
     return YMap(items, base.tag, base.span)
 
 
