@@ -480,15 +480,16 @@ def no_new_privileges_disabled(project: Project):
 
 
 def _widens_network(name: str, value: str) -> bool:
-    parts = name.split(".")
+    name = name.replace("/", ".")  # sysctl(8) accepts both separators
     if name == "net.ipv4.ip_unprivileged_port_start":
         return value == "0"
     if value != "1":
         return False
     if name == "net.ipv4.ip_forward":
         return True
-    return (len(parts) == 5 and parts[0] == "net" and parts[2] == "conf"
-            and (parts[1], parts[4]) in {("ipv4", "forwarding"), ("ipv6", "forwarding"), ("ipv4", "route_localnet")})
+    # net.ipv4.conf.<interface>.forwarding; an interface name may contain dots (eth0.100)
+    return (name.startswith(("net.ipv4.conf.", "net.ipv6.conf.")) and name.endswith(".forwarding")
+            or name.startswith("net.ipv4.conf.") and name.endswith(".route_localnet")) and name.count(".") >= 4
 
 
 @rule("CL317", "network-sysctl", "warning", "isolation")

@@ -3,30 +3,38 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from composelint.model import Mount, Project
 from composelint.rules.base import Finding, rule
 
-SOCKETS = ("docker.sock", "containerd/containerd.sock", "containerd.sock", "crio/crio.sock", "crio.sock",
-           "podman/podman.sock", "podman.sock")
+SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "podman.sock")
 SOCKET_DIRECTORIES = ("/var/run", "/run")
+# Directories under /run holding a runtime socket (rootless ones live in /run/user/<uid>).
+SOCKET_PARENTS = re.compile(r"(docker|containerd|crio|podman|user(/\d+(/podman)?)?)")
 SENSITIVE_PATHS = ("/", "/etc", "/proc", "/sys", "/boot", "/dev", "/root", "/lib/modules", "/usr",
-                   "/var/lib/docker", "/home", "/var/run", "/run", "/var/lib/kubelet", "/lib", "/bin", "/sbin")
+                   "/var/lib/docker", "/home", "~", "/var/run", "/run", "/var/lib/kubelet", "/lib", "/bin", "/sbin")
 RAW_DEVICES = ("/dev/mem", "/dev/kmem", "/dev/port")
-RAW_DISK_PREFIXES = ("/dev/sd", "/dev/nvme", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/mmcblk", "/dev/dm-")
+RAW_DISK_PREFIXES = ("/dev/sd", "/dev/nvme", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/mmcblk", "/dev/dm-",
+                     "/dev/md", "/dev/disk/", "/dev/mapper/")
 
 
 def _host_path(mount: Mount) -> str | None:
     if mount.kind != "bind" or not mount.source:
         return None
     path = mount.source.replace("\\", "/")
-    return posixpath.normpath(path) if path.startswith("/") else path
+    return posixpath.normpath(path) if path.startswith(("/", "~")) else path
 
 
 def _is_socket_path(path: str) -> bool:
-    if path in SOCKET_DIRECTORIES or path in ("/var/run/docker", "/run/docker", "/run/containerd", "/var/run/containerd"):
-        return True
-    return any(path == f"{directory}/{socket}" for directory in SOCKET_DIRECTORIES for socket in SOCKETS)
+    """A runtime socket anywhere under /run or /var/run, or a directory holding one."""
+    for directory in SOCKET_DIRECTORIES:
+        if path == directory:
+            return True
+        if path.startswith(directory + "/"):
+            rest = path[len(directory) + 1:]
+            return posixpath.basename(rest) in SOCKETS or bool(SOCKET_PARENTS.fullmatch(rest))
+    return False
 
 
 @rule("CL401", "runtime-socket-mounted", "error", "isolation", references=("CIS Docker 5.32 [5.31]",))
@@ -35,8 +43,9 @@ def runtime_socket_mounted(project: Project):
 
     ## What it does
     Reports bind mounts of `docker.sock`, `containerd.sock`, `crio.sock` or
-    `podman.sock` under `/var/run` or `/run`, or of those directories,
-    read-only or not, and `use_api_socket: true`.
+    `podman.sock` anywhere under `/var/run` or `/run` (rootless sockets live
+    in `/run/user/<uid>`), or of a directory holding one (`/var/run`,
+    `/run/containerd`, ...), read-only or not, and `use_api_socket: true`.
 
     ## Why is this bad?
     Whoever talks to the runtime socket can start a privileged container
@@ -81,9 +90,10 @@ def sensitive_host_path(project: Project):
 
     ## What it does
     Reports bind mounts of `/`, `/etc`, `/proc`, `/sys`, `/boot`, `/dev`,
-    `/root`, `/lib/modules`, `/usr`, `/var/lib/docker`, `/home`, `/run`,
-    `/var/run`, `/var/lib/kubelet`, `/lib`, `/bin` or `/sbin` (runtime
-    sockets are CL401).  Error when writable, warning when read-only.
+    `/root`, `/lib/modules`, `/usr`, `/var/lib/docker`, `/home`, `~` (the
+    user's home), `/run`, `/var/run`, `/var/lib/kubelet`, `/lib`, `/bin` or
+    `/sbin` (runtime sockets and their directories are CL401).  Error when
+    writable, warning when read-only.
 
     ## Why is this bad?
     Writing there changes the host: credentials in `/etc`, kernel modules,
@@ -125,7 +135,8 @@ def host_device(project: Project):
 
     ## What it does
     Reports `devices` / `--device`; error for `/dev/mem`, `/dev/kmem`,
-    `/dev/port` and raw disks.
+    `/dev/port` and raw disks (`/dev/sda`, `/dev/nvme0n1`, `/dev/disk/...`,
+    `/dev/mapper/...`, ...).
 
     ## Why is this bad?
     Device access bypasses file permissions: a raw disk can be read and
@@ -155,6 +166,7 @@ def host_device(project: Project):
             path = device.value
             if "=" in path and not path.startswith("/"):
                 continue  # a CDI device name, managed by its vendor's spec
+            path = posixpath.normpath(path) if path.startswith("/") else path
             raw = path in RAW_DEVICES or path.startswith(RAW_DISK_PREFIXES)
             yield Finding(f"Service `{workload.name}` gets host device `{path}`"
                           + (": raw access to host memory or disks" if raw else ""),

@@ -87,14 +87,6 @@ def is_host_network(network: Network) -> bool:
     return network.driver_name == "host"
 
 
-def on_project_bridge(project: Project, workload: Workload) -> bool:
-    """The namespace is only on bridge networks whose members the project fully knows."""
-    if namespace(project, workload).kind == "bridge":
-        return True
-    networks = attached_networks(project, workload)
-    return bool(networks) and all(n.driver_name == "bridge" and not is_external(n) for n in networks)
-
-
 def shared_target(workload: Workload) -> tuple[str, str] | None:
     """(`service`|`container`, name) when the workload joins another's namespace."""
     if workload.network_mode is None:
@@ -135,6 +127,14 @@ def attached_networks(project: Project, workload: Workload) -> list[Network]:
         return []
     owner = project.workload(ns.chain[-1]) or workload
     return [project.networks[a.name] for a in owner.networks if a.name in project.networks]
+
+
+def on_project_bridge(project: Project, workload: Workload) -> bool:
+    """The namespace is only on bridge networks whose members the project fully knows."""
+    if namespace(project, workload).kind == "bridge":
+        return True
+    networks = attached_networks(project, workload)
+    return bool(networks) and all(n.driver_name == "bridge" and not is_external(n) for n in networks)
 
 
 def can_publish(project: Project, workload: Workload) -> bool:
