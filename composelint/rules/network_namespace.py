@@ -232,20 +232,20 @@ def network_mode_conflict(project: Project):
     """
     for workload in project.workloads:
         mode = workload.network_mode
-        if mode is None:
-            continue
-        if "networks" in workload.keys and workload.networks:
+        if mode is not None and "networks" in workload.keys and workload.networks:
             yield Finding(f"Service `{workload.name}` sets both `network_mode` and `networks`; Compose rejects this",
                           workload.keys["networks"], workload.name, "networks", related=(mode.span,))
-        if shared_target(workload) is not None:
+        if mode is not None and shared_target(workload) is not None:
             for key in _CONFLICTS_WITH_SHARED:
                 if key in workload.keys:
                     yield Finding(f"Service `{workload.name}` sets `{key}` but shares another container's network "
                                   f"namespace (`network_mode: {mode.value}`); the Engine rejects this",
                                   workload.keys[key], workload.name, key, related=(mode.span,))
-        elif mode.value == "host" and "links" in workload.keys:
+            continue
+        host = host_network_evidence(project, workload)
+        if host is not None and "links" in workload.keys:
             yield Finding(f"Service `{workload.name}` uses `links` with host networking; the Engine rejects this",
-                          workload.keys["links"], workload.name, "links", related=(mode.span,))
+                          workload.keys["links"], workload.name, "links", related=(host,))
 
 
 @rule("CL106", "undefined-network", "error", "network")

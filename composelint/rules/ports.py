@@ -292,9 +292,10 @@ def duplicate_host_port(project: Project):
             for other_workload, other in seen:
                 if (other.protocol == port.protocol and set(hosts) & set(other.host_range)
                         and _addresses_overlap(port.host_ip, other.host_ip)
-                        and not (other_workload is workload and other.raw == port.raw)):
-                    clash = min(set(hosts) & set(other.host_range))
-                    yield Finding(f"Host port {clash}/{port.protocol} of service `{workload.name}` (`{port.raw}`) is "
+                        and not (other_workload is workload and other.raw == port.raw)
+                        and port.kept_beside != other.span):  # CL212 explains that pair
+                    clash = "" if port.from_variable else f" {min(set(hosts) & set(other.host_range))}"
+                    yield Finding(f"Host port{clash}/{port.protocol} of service `{workload.name}` (`{port.raw}`) is "
                                   f"already published by service `{other_workload.name}` (`{other.raw}`): "
                                   "the second container fails to start",
                                   port.span, workload.name, _field(port), related=(other.span,))
@@ -380,7 +381,10 @@ def yaml_base60_port(project: Project):
                               fix=Fix("safe", f'Quote `{port.raw}`', (Edit(port.span, f'"{port.raw}"'),)))
 
 
-@rule("CL209", "wide-port-range", "warning", "network", options={"max": 100})
+MAX_RANGE = 100
+
+
+@rule("CL209", "wide-port-range", "warning", "network", options={"max": MAX_RANGE})
 def wide_port_range(project: Project):
     """A published port range wider than 100 ports.
 
@@ -410,13 +414,12 @@ def wide_port_range(project: Project):
           - "127.0.0.1:30000-30010:30000-30010/udp"
     ```
     """
-    limit = 100
     for workload in project.workloads:
         for port in workload.ports:
-            width = max(len(port.host_range or ()), len(port.container_ports))
-            if width > limit:
+            width = len(port.container_ports)  # a host pool for one container port opens one port
+            if width > MAX_RANGE:
                 yield Finding(f"Port `{port.raw}` of service `{workload.name}` publishes a range of {width} ports "
-                              f"(more than {limit})", port.span, workload.name, _field(port))
+                              f"(more than {MAX_RANGE})", port.span, workload.name, _field(port))
 
 
 @rule("CL210", "sensitive-port-exposed", "error", "network")
@@ -507,6 +510,59 @@ def unreachable_published_port(project: Project):
             yield Finding(f"Service `{workload.name}` publishes ports, but it is only on networks that cannot "
                           "publish (internal, macvlan, ipvlan or none): Docker creates no binding",
                           workload.keys.get("ports", workload.span), workload.name, "ports")
+
+
+@rule("CL212", "override-cannot-narrow", "warning", "network")
+def override_cannot_narrow(project: Project):
+    """An override re-declares a port with a narrower host IP, but the old binding survives.
+
+    ## What it does
+    Reports a port entry from an override file (or an `extends` child) that
+    adds a host IP to a port which an earlier file publishes on all
+    interfaces.
+
+    ## Why is this bad?
+    Compose merges `ports` lists by appending, keyed on the host IP: the
+    override does not replace `"8080:80"`, it adds `"127.0.0.1:8080:80"`
+    beside it, and the all-interfaces binding is still created.
+
+    ## Example
+    `compose.yaml` and `compose.override.yaml`, shown as two documents:
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "8080:80"
+    ---
+    services:
+      web:
+        ports:
+          - "127.0.0.1:8080:80"
+    ```
+
+    ## Use instead
+    Replace the list with `!override` (or remove it with `!reset`):
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        ports:
+          - "8080:80"
+    ---
+    services:
+      web:
+        ports: !override
+          - "127.0.0.1:8080:80"
+    ```
+    """
+    for workload in project.workloads:
+        for port in workload.ports:
+            if port.kept_beside is not None:
+                yield Finding(f"Port `{port.raw}` of service `{workload.name}` does not replace the all-interfaces "
+                              "binding written earlier: Compose appends port lists, so both are published",
+                              port.span, workload.name, _field(port), related=(port.kept_beside,),
+                              help="Write `ports: !override` in the override file to replace the list")
 
 
 @rule("CL213", "port-target-mismatch", "info", "network")
