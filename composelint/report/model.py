@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from composelint.model import Located, Network, PortBinding, Project, Span, Workload
-from composelint.rules.topology import attached_networks, binds_all_interfaces, can_publish, namespace
+from composelint.topology import attached_networks, binds_all_interfaces, can_publish, namespace
 
 
 def _at(span: Span | None) -> dict | None:

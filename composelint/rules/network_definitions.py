@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from composelint.model import Project
 from composelint.rules.base import Finding, rule
-from composelint.rules.topology import BINDING_OPTION, is_external, is_wildcard
+from composelint.topology import BINDING_OPTION, is_external, is_wildcard
 
 GATEWAY_MODES = ("com.docker.network.bridge.gateway_mode_ipv4", "com.docker.network.bridge.gateway_mode_ipv6")
 TRUSTED_INTERFACES = "com.docker.network.bridge.trusted_host_interfaces"

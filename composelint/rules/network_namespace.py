@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from composelint.model import Project
 from composelint.rules.base import Finding, rule
-from composelint.rules.topology import host_network_evidence, namespace, shared_target, suggested_mappings
+from composelint.topology import host_network_evidence, namespace, shared_target, suggested_mappings
 
 
 @rule("CL101", "host-network", "error", "network", references=("CIS Docker 5.10 [5.9]", "OWASP Docker D4"))

@@ -7,7 +7,7 @@ import re
 
 from composelint.model import PortBinding, Project, Workload
 from composelint.rules.base import Edit, Finding, Fix, rule
-from composelint.rules.topology import (attached_networks, binds_all_interfaces, can_publish,
+from composelint.topology import (attached_networks, binds_all_interfaces, can_publish,
                                         known_ports, namespace, on_project_bridge)
 
 SENSITIVE_PORTS = {22: "SSH", 23: "Telnet", 2375: "Docker API", 2376: "Docker API (TLS)",

@@ -1,5 +1,6 @@
-"""Network reasoning shared by the rules: which namespace a workload ends up in,
-which networks it sits on, and which addresses its published ports bind.
+"""Network reasoning over the model, shared by the rules and the model report:
+which namespace a workload ends up in, which networks it sits on, and which
+addresses its published ports bind.
 
 Reads the model only.
 """
