@@ -116,18 +116,18 @@ class _Suppressions:
         self.catalog = catalog
         self.directives = [d for d in directives if d.error is None and d.verb != "enable"]
         self.all_directives = directives
-        self.used: set[tuple[int, str]] = set()
+        self.used: set[tuple[Directive, str]] = set()
 
     def match(self, finding: Finding, rule: Rule) -> Suppression | None:
         if rule.code in NOT_SUPPRESSIBLE:
             return None
         span = finding.span
-        for index, directive in enumerate(self.directives):
+        for directive in self.directives:
             if directive.scope.path != span.path or not directive.scope.line <= span.line <= directive.scope.end_line:
                 continue
             for token in directive.rules:
                 if token.lower() == "all" or rule.code in matching_rules(token, self.catalog):
-                    self.used.add((index, token))
+                    self.used.add((directive, token))
                     return Suppression("inline", directive.reason)
         return None
 
@@ -136,13 +136,13 @@ class _Suppressions:
             if directive.error is not None:
                 yield Finding(f"Directive not honoured: {directive.error}", directive.span,
                               field=f"directive:{directive.span.line}"), "CL902"
-        for index, directive in enumerate(self.directives):
+                continue
             for token in directive.rules:
-                matched = [] if token.lower() == "all" else matching_rules(token, self.catalog)
-                if token.lower() != "all" and not matched:
+                matched = list(self.catalog) if token.lower() == "all" else matching_rules(token, self.catalog)
+                if not matched:
                     yield Finding(f"`{token}` in `{directive.verb}` names no rule", directive.span,
                                   field=f"directive:{token}"), "CL901"
-                elif (index, token) not in self.used and (token.lower() == "all" or set(matched) & selected):
+                elif directive.verb != "enable" and (directive, token) not in self.used and set(matched) & selected:
                     yield Finding(f"Unused suppression: `{directive.verb}={token}` suppressed nothing",
                                   directive.span, field=f"directive:{token}"), "CL900"
 

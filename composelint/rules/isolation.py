@@ -488,8 +488,9 @@ def _widens_network(name: str, value: str) -> bool:
     if name == "net.ipv4.ip_forward":
         return True
     # net.ipv4.conf.<interface>.forwarding; an interface name may contain dots (eth0.100)
-    return (name.startswith(("net.ipv4.conf.", "net.ipv6.conf.")) and name.endswith(".forwarding")
-            or name.startswith("net.ipv4.conf.") and name.endswith(".route_localnet")) and name.count(".") >= 4
+    if not name.startswith(("net.ipv4.conf.", "net.ipv6.conf.")) or name.count(".") < 4:
+        return False
+    return name.endswith(".forwarding") or (name.startswith("net.ipv4.") and name.endswith(".route_localnet"))
 
 
 @rule("CL317", "network-sysctl", "warning", "isolation")

@@ -19,11 +19,17 @@ RAW_DISK_PREFIXES = ("/dev/sd", "/dev/nvme", "/dev/hd", "/dev/vd", "/dev/xvd", "
                      "/dev/md", "/dev/disk/", "/dev/mapper/")
 
 
+def _normalised(path: str) -> str:
+    """`/etc/`, `/var//run/../run` -> `/etc`, `/run`; a leading `//` is `/` on Linux."""
+    path = posixpath.normpath(path)
+    return "/" + path.lstrip("/") if path.startswith("//") else path
+
+
 def _host_path(mount: Mount) -> str | None:
     if mount.kind != "bind" or not mount.source:
         return None
     path = mount.source.replace("\\", "/")
-    return posixpath.normpath(path) if path.startswith(("/", "~")) else path
+    return _normalised(path) if path.startswith(("/", "~")) else path
 
 
 def _is_socket_path(path: str) -> bool:
@@ -166,7 +172,7 @@ def host_device(project: Project):
             path = device.value
             if "=" in path and not path.startswith("/"):
                 continue  # a CDI device name, managed by its vendor's spec
-            path = posixpath.normpath(path) if path.startswith("/") else path
+            path = _normalised(path) if path.startswith("/") else path
             raw = path in RAW_DEVICES or path.startswith(RAW_DISK_PREFIXES)
             yield Finding(f"Service `{workload.name}` gets host device `{path}`"
                           + (": raw access to host memory or disks" if raw else ""),

@@ -3,7 +3,7 @@
 One grammar for compose files and shell scripts (both use `#` comments):
 
     # composelint: <verb>[=| ]<rule>[,<rule>...] [-- <reason>]
-    verb = ignore | disable | enable | disable-file
+    verb = ignore | disable | enable | disable-file   (rules may also be separated by spaces)
 
 A trailing `ignore` covers its own line; an own-line `ignore` covers the next
 node (YAML) or command (shell), given as `extents`; `disable` runs to the
@@ -19,13 +19,16 @@ import re
 from composelint.model import Directive, Span
 
 _COMMENT = re.compile(r"(?:^|\s)#\s*composelint\s*:\s*(?P<body>.*)$")
-_BODY = re.compile(r"(?P<verb>[a-z-]+)\s*(?:=|\s)\s*(?P<rules>[A-Za-z0-9_,\s-]*?)\s*(?:--\s*(?P<reason>.*))?$")
+_BODY = re.compile(r"(?P<verb>[a-z-]+)(?:\s*=\s*|\s+|$)(?P<rules>[A-Za-z0-9_,\s-]*?)\s*(?:--\s*(?P<reason>.*))?$")
+_SEPARATOR = re.compile(r"[,\s]+")
+_NEXT_COMMENT = re.compile(r"\s#(?:\s|$)")  # `# composelint: ignore=CL301  # other remark`
+_NOT_CONTENT = re.compile(r"#|%|---(\s+#.*)?$")
 VERBS = ("ignore", "disable", "enable", "disable-file")
 
 
 def scan_directives(path: str, text: str, extents: list[tuple[int, int, int]]) -> list[Directive]:
     """Find every directive; `extents` are (start_line, start_column, end_line) of nodes."""
-    lines = text.splitlines()
+    lines = text.removeprefix("\ufeff").splitlines()  # the YAML parser does not count a BOM either
     starts = sorted(extents)
     directives: list[Directive] = []
     first_content = _first_content_line(lines)
@@ -35,18 +38,20 @@ def scan_directives(path: str, text: str, extents: list[tuple[int, int, int]]) -
         match = _COMMENT.search(line)
         if not match:
             continue
-        column = match.start() + (0 if line[match.start()] == "#" else 1) + 1
+        column = line.index("#", match.start()) + 1
         span = Span(path, number, column, number, len(line) + 1)
         own_line = not line[: column - 1].strip()
-        directives.append(_directive(path, lines, number, span, own_line, match.group("body"),
+        body = _NEXT_COMMENT.split(match.group("body"), 1)[0]
+        directives.append(_directive(path, lines, number, span, own_line, body,
                                      starts, first_content))
     return _close_ranges(path, len(lines), directives)
 
 
 def _first_content_line(lines: list[str]) -> int:
+    """The first line that is not blank, a comment, `---` or a `%YAML` directive."""
     for number, line in enumerate(lines, start=1):
         stripped = line.strip()
-        if stripped and not stripped.startswith("#") and stripped != "---":
+        if stripped and not _NOT_CONTENT.match(stripped):
             return number
     return len(lines) + 1
 
@@ -54,7 +59,7 @@ def _first_content_line(lines: list[str]) -> int:
 def _directive(path, lines, number, span, own_line, body, starts, first_content) -> Directive:
     match = _BODY.match(body.strip())
     verb = match.group("verb") if match else ""
-    rules = tuple(r.strip() for r in match.group("rules").split(",") if r.strip()) if match else ()
+    rules = tuple(r for r in _SEPARATOR.split(match.group("rules")) if r) if match else ()
     reason = (match.group("reason") or "").strip() or None if match else None
     if not match or verb not in VERBS:
         return Directive(verb, rules, reason, span, span,
@@ -87,17 +92,20 @@ def _next_node(path: str, lines: list[str], number: int, starts: list[tuple[int,
 
 
 def _close_ranges(path: str, last_line: int, directives: list[Directive]) -> list[Directive]:
-    """Give each `disable` its scope: up to the next `enable` naming one of its rules."""
+    """Give each rule of a `disable` its own scope: up to the next `enable` naming that rule
+    (or `all`), else to the end of the file.  `disable=A,B` ... `enable=A` leaves B disabled."""
     closed = []
     for position, directive in enumerate(directives):
-        if directive.verb == "disable" and directive.error is None:
+        if directive.verb != "disable" or directive.error is not None:
+            closed.append(directive)
+            continue
+        for rule in directive.rules:
             end = last_line + 1
             for later in directives[position + 1:]:
-                if later.verb == "enable" and later.error is None and (
-                        set(later.rules) & set(directive.rules) or "all" in later.rules):
+                enabled = {name.lower() for name in later.rules}
+                if later.verb == "enable" and later.error is None and enabled & {rule.lower(), "all"}:
                     end = later.span.line
                     break
-            directive = Directive(directive.verb, directive.rules, directive.reason, directive.span,
-                                  Span(path, directive.span.line, 1, end, 1))
-        closed.append(directive)
+            closed.append(Directive(directive.verb, (rule,), directive.reason, directive.span,
+                                    Span(path, directive.span.line, 1, end, 1)))
     return closed

@@ -54,10 +54,8 @@ class YScalar:
                     pass
             return self.text
         if self.tag == _FLOAT:
-            try:
-                return float(self.text.replace("_", "").replace(".inf", "inf").replace(".Inf", "inf")
-                             .replace(".INF", "inf").replace(".nan", "nan").replace(".NaN", "nan")
-                             .replace(".NAN", "nan"))
+            try:  # `.inf`, `-.Inf`, `.NaN` are YAML spellings
+                return float(self.text.replace("_", "").lower().replace(".inf", "inf").replace(".nan", "nan"))
             except ValueError:
                 return self.text
         return self.text
@@ -192,7 +190,7 @@ class _Builder:
                 if merge_key is not None:  # go-yaml rejects it; use `<<: [*a, *b]`
                     self._duplicate("<<", self.span(key_node), merge_key)
                 merge_key = self.span(key_node)
-                merged.extend(self._merge_sources(value_node))
+                merged.extend(self._merge_sources(value_node, merge_key))
                 continue
             key = self.convert(key_node)
             if not isinstance(key, YScalar):
@@ -218,7 +216,7 @@ class _Builder:
             "Compose rejects the file, other YAML loaders silently keep the last value",
             span, related=(first,)))
 
-    def _merge_sources(self, value_node) -> list[tuple[YScalar, YNode]]:
+    def _merge_sources(self, value_node, key: Span) -> list[tuple[YScalar, YNode]]:
         """The pairs a `<<` key brings in; earlier sources win over later ones."""
         sources = value_node.value if value_node.id == "sequence" else [value_node]
         pairs: list[tuple[YScalar, YNode]] = []
@@ -227,13 +225,12 @@ class _Builder:
             converted = self.convert(source)
             if not isinstance(converted, YMap):
                 self.doc.diagnostics.append(Diagnostic(
-                    "CL001", "A `<<` merge key needs a mapping or a list of mappings",
-                    converted.span))
+                    "CL001", "A `<<` merge key needs a mapping or a list of mappings", key))
                 continue
-            for key, value in converted.items:
-                if key.text not in seen:
-                    seen.add(key.text)
-                    pairs.append((key, value))
+            for name, value in converted.items:
+                if name.text not in seen:
+                    seen.add(name.text)
+                    pairs.append((name, value))
         return pairs
 
 
@@ -304,12 +301,13 @@ def _syntax_error(path: str, text: str, error) -> Diagnostic:
     bracket) is placed where the unclosed construct starts, which is where the fix goes."""
     mark, problem = error.problem_mark or error.context_mark, error.problem or error.context or "invalid YAML"
     context = f" ({error.context})" if error.context and error.problem else ""
-    at_end = mark is not None and not text[getattr(mark, "index", 0):].strip()
-    if at_end and error.context_mark is not None and error.context_mark is not mark:
-        mark, context = error.context_mark, f" ({error.context}, which starts here)"
+    at_end = mark is not None and not text[mark.index:].strip()
+    context_mark = error.context_mark
+    if at_end and context_mark is not None and context_mark.index < mark.index:
+        mark, context = context_mark, f" ({error.context}, which starts here)"
+    elif at_end:  # no line of the file is past its end: point at the end of the last one
+        lines = _LINE_BREAK.split(text.rstrip())
+        return Diagnostic("CL001", f"YAML syntax error: {problem}{context}",
+                          _point_span(path, len(lines), len(lines[-1]) + 1))
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    lines = _LINE_BREAK.split(text)
-    if line > len(lines) or (line == len(lines) and not lines[-1] and len(lines) > 1):
-        line = len(lines) - 1 if not lines[-1] and len(lines) > 1 else len(lines)
-        column = len(lines[line - 1]) + 1
     return Diagnostic("CL001", f"YAML syntax error: {problem}{context}", _point_span(path, line, column))
