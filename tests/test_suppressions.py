@@ -333,8 +333,6 @@ def test_exit_code_ignores_suppressed_findings(compose):
     assert run_cli("check", "--select", "CL301", "--no-inline-suppressions", path).exit_code == 1
 
 
-@pytest.mark.xfail(strict=True, reason="directives are found by scanning lines; the scanner does not know "
-                   "which `#` are inside YAML scalars (see the report)")
 def test_directive_text_inside_a_value_is_not_a_comment(compose):
     path = compose("""
         services:
@@ -344,3 +342,15 @@ def test_directive_text_inside_a_value_is_not_a_comment(compose):
             command: "echo #composelint: ignore=CL301"
         """)
     assert _active(path, "--select", "CL301,CL9") == {("CL301", 4)}
+
+
+def test_directive_text_inside_a_block_scalar_is_not_a_comment(compose):
+    path = compose("""
+        services:
+          a:
+            image: alpine:3.20
+            command: |
+              sh -c 'echo # composelint: ignore=CL301'
+            privileged: true
+        """)
+    assert _active(path, "--select", "CL301,CL9") == {("CL301", 6)}

@@ -42,6 +42,40 @@ def yaml_syntax_error(project: Project):
     yield from _diagnostics(project, "CL001")
 
 
+@rule("CL002", "compose-schema-violation", "error", "input")
+def compose_schema_violation(project: Project):
+    """The file violates the Compose Specification schema.
+
+    ## What it does
+    Validates each compose file, as written, against the Compose
+    Specification JSON schema vendored in `schemas/compose-spec.json`, and
+    points at the offending key or value.  An unknown key gets the closest
+    valid key as a suggestion; a wrong type or value names what is expected.
+
+    ## Why is this bad?
+    Compose refuses the file, or (for a misspelt key such as
+    `netwrok_mode`) the setting the author relies on does not exist, and
+    nothing else checks it.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        netwrok_mode: bridge
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        network_mode: bridge
+    ```
+    """
+    yield from _diagnostics(project, "CL002")
+
+
 @rule("CL003", "duplicate-key", "error", "input")
 def duplicate_key(project: Project):
     """A mapping has the same key twice.
@@ -131,3 +165,41 @@ def unresolved_variable(project: Project):
     ```
     """
     yield from _diagnostics(project, "CL005")
+
+
+@rule("CL006", "reference-not-followed", "warning", "input")
+def reference_not_followed(project: Project):
+    """A file the project refers to could not be read, so it was not linted.
+
+    ## What it does
+    Reports `include`, `extends.file`, env files and `COMPOSE_FILE`
+    entries that are missing or unreadable, outside the project root (not
+    followed unless `--allow-outside-root`), remote (git, http, oci: never
+    fetched), or part of an include or extends cycle.
+
+    ## Why is this bad?
+    What was not read is not linted: the project that runs may contain host
+    networking or privileged services that no finding mentions.  A coverage
+    gap is never silent.
+
+    ## Example
+    ```yaml
+    include:
+      - oci://registry.example.com/stacks/monitoring:1.0
+    services:
+      app:
+        image: ghcr.io/example/app:2.4.1
+    ```
+
+    ## Use instead
+    Keep what the project runs in files of the project, where it is linted
+    (a local `include:` path is followed):
+    ```yaml
+    services:
+      app:
+        image: ghcr.io/example/app:2.4.1
+      node-exporter:
+        image: prom/node-exporter:v1.8.2
+    ```
+    """
+    yield from _diagnostics(project, "CL006")

@@ -26,8 +26,10 @@ _NOT_CONTENT = re.compile(r"#|%|---(\s+#.*)?$")
 VERBS = ("ignore", "disable", "enable", "disable-file")
 
 
-def scan_directives(path: str, text: str, extents: list[tuple[int, int, int]]) -> list[Directive]:
-    """Find every directive; `extents` are (start_line, start_column, end_line) of nodes."""
+def scan_directives(path: str, text: str, extents: list[tuple[int, int, int]],
+                    values: list[Span] = ()) -> list[Directive]:
+    """Find every directive; `extents` are (start_line, start_column, end_line) of nodes,
+    `values` the spans of scalars whose text is not a comment."""
     lines = text.removeprefix("\ufeff").splitlines()  # the YAML parser does not count a BOM either
     starts = sorted(extents)
     directives: list[Directive] = []
@@ -39,12 +41,18 @@ def scan_directives(path: str, text: str, extents: list[tuple[int, int, int]]) -
         if not match:
             continue
         column = line.index("#", match.start()) + 1
+        if any(_inside(value, number, column) for value in values):
+            continue
         span = Span(path, number, column, number, len(line) + 1)
         own_line = not line[: column - 1].strip()
         body = _NEXT_COMMENT.split(match.group("body"), 1)[0]
         directives.append(_directive(path, lines, number, span, own_line, body,
                                      starts, first_content))
     return _close_ranges(path, len(lines), directives)
+
+
+def _inside(span: Span, line: int, column: int) -> bool:
+    return (span.line, span.column) <= (line, column) < (span.end_line, span.end_column)
 
 
 def _first_content_line(lines: list[str]) -> int:

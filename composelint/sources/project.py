@@ -120,7 +120,7 @@ def _load_file(context: _Context, path: str, env: dict[str, str], role: str, sta
     context.project.diagnostics.extend(document.diagnostics)
     if any(d.code == "CL001" for d in document.diagnostics):
         return None
-    context.project.directives.extend(scan_directives(shown, text, document.extents))
+    context.project.directives.extend(scan_directives(shown, text, document.extents, document.value_spans))
     merged: YNode | None = None
     for root in document.roots:
         if context.options.validate_schema:
@@ -259,7 +259,7 @@ def _services_of(context: _Context, path: str, env: dict[str, str]) -> YNode | N
         context.read_files.add(os.path.abspath(path))
         context.project.sources.append(SourceFile(shown, "extends", "compose", text))
         context.project.diagnostics.extend(document.diagnostics)
-        context.project.directives.extend(scan_directives(shown, text, document.extents))
+        context.project.directives.extend(scan_directives(shown, text, document.extents, document.value_spans))
     for root in document.roots:
         if isinstance(root, YMap) and root.get("services") is not None:
             tree = interpolate_tree(root, env, lambda *args: None)

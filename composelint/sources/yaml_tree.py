@@ -101,6 +101,9 @@ class YamlDocument:
     # (start_line, start_column, end_line) of every mapping pair and sequence
     # item: the "nodes" that an own-line suppression comment can cover.
     extents: list[tuple[int, int, int]] = field(default_factory=list)
+    # Quoted and block scalars that contain "composelint": text there is a
+    # value, not a comment, even when it looks like a directive.
+    value_spans: list[Span] = field(default_factory=list)
 
 
 class _LimitExceeded(Exception):
@@ -161,6 +164,8 @@ class _Builder:
         kind = node.id
         if kind == "scalar":
             result: YNode = YScalar(node.value, node.tag, self.span(node), not node.style)
+            if node.style and "composelint" in node.value:
+                self.doc.value_spans.append(result.span)
         elif kind == "sequence":
             result = YSeq([], node.tag, self.span(node))
             for item in node.value:
