@@ -69,12 +69,14 @@ def project_options(function):
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("--no-inline-suppressions", is_flag=True, help="Ignore `# composelint:` comments.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
+@click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True,
+              help="Worker processes for many projects; 0 = one per CPU (at most 8).")
 @click.option("-v", "--verbose", is_flag=True, help="Show the traceback of internal errors.")
 def check(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, statistics,
-          no_inline_suppressions, color, verbose, **project):
+          no_inline_suppressions, color, jobs, verbose, **project):
     """Lint compose projects (default: the current directory)."""
     _guard(verbose, _check, paths, project, output_format, select, extend_select, ignore, fail_on, exit_zero,
-           statistics, no_inline_suppressions, color)
+           statistics, no_inline_suppressions, color, jobs)
 
 
 def _guard(verbose: bool, function, *args) -> None:
@@ -89,15 +91,19 @@ def _guard(verbose: bool, function, *args) -> None:
         _fail(f"internal error: {type(error).__name__}: {error} (run with --verbose for the traceback)")
 
 
-def _load(paths: tuple[str, ...], project: dict):
-    """The projects named by the command line, loaded; exits 2 when a path cannot be read."""
-    from composelint.discovery import DiscoveryError, decode, discover_projects
-    from composelint.sources.project import LoadOptions, load_project
+def _load_options(project: dict):
+    from composelint.sources.project import LoadOptions
 
-    options = LoadOptions(env_files=list(project["env_files"]) or None,
-                          process_env=dict(os.environ) if project["use_process_env"] else None,
-                          profiles=list(project["profiles"]) or None,
-                          allow_outside_root=project["allow_outside_root"])
+    return LoadOptions(env_files=list(project["env_files"]) or None,
+                       process_env=dict(os.environ) if project["use_process_env"] else None,
+                       profiles=list(project["profiles"]) or None,
+                       allow_outside_root=project["allow_outside_root"])
+
+
+def _file_sets(paths: tuple[str, ...], project: dict) -> tuple[list[list[str]], dict[str, str]]:
+    """The file set of each project named by the command line, and standard input's text."""
+    from composelint.discovery import DiscoveryError, decode, discover_projects
+
     try:
         if project["compose_files"]:
             file_sets = [list(project["compose_files"])]
@@ -114,31 +120,79 @@ def _load(paths: tuple[str, ...], project: dict):
             if "-" in paths:
                 file_sets.append([name])
             file_sets = [[name if f == "-" else f for f in files] for files in file_sets]
-        projects = [load_project(files, options, display=_display, texts=texts) for files in file_sets]
     except DiscoveryError as error:
         _fail(str(error))
+    return file_sets, texts
+
+
+def _without_consumed(parts: list, paths: tuple[str, ...]) -> list:
+    """A file that another project includes or extends is linted there, not again on its own.
+
+    `parts` are (sources, ...) tuples, one per project."""
     named = {_display(p) for p in paths}
-    consumed = {s.path for p in projects for s in p.sources if s.role in ("include", "extends")}
-    # A file another project includes or extends is linted there, not again on its own.
-    return [p for p in projects if not (len(_compose_sources(p)) == 1 and _compose_sources(p)[0] in consumed
-                                        and _compose_sources(p)[0] not in named)]
+    consumed = {s.path for sources, *_ in parts for s in sources if s.role in ("include", "extends")}
+
+    def own_files(sources) -> list[str]:
+        return [s.path for s in sources if s.role in ("base", "override")]
+
+    return [part for part in parts
+            if not (len(own_files(part[0])) == 1 and own_files(part[0])[0] in consumed
+                    and own_files(part[0])[0] not in named)]
 
 
-def _compose_sources(project) -> list[str]:
-    return [s.path for s in project.sources if s.role in ("base", "override")]
+# Per-process state of the workers that load and lint projects in parallel.
+_WORK: dict = {}
+
+
+def _start_work(options, texts: dict[str, str], rules: list, inline_suppressions: bool) -> None:
+    _WORK.update(options=options, texts=texts, rules=rules, inline=inline_suppressions)
+
+
+def _work(files: list[str]):
+    """Load one project and lint it: (sources, findings)."""
+    from composelint.engine import lint_project
+    from composelint.sources.project import load_project
+
+    project = load_project(files, _WORK["options"], display=_display, texts=_WORK["texts"])
+    return project.sources, lint_project(project, _WORK["rules"], _WORK["inline"])
+
+
+PARALLEL_FROM = 32  # projects; below this, starting workers costs more than it saves
+
+
+def _lint_all(file_sets: list[list[str]], texts: dict[str, str], options, rules: list, inline: bool, jobs: int):
+    """Findings of every project, in worker processes when there are many (same output either way)."""
+    from composelint.discovery import DiscoveryError
+
+    _start_work(options, texts, rules, inline)
+    workers = jobs or min(os.cpu_count() or 1, 8)
+    try:
+        if workers > 1 and len(file_sets) >= PARALLEL_FROM:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_work,
+                                     initargs=(options, texts, rules, inline)) as pool:
+                return list(pool.map(_work, file_sets, chunksize=max(1, len(file_sets) // (workers * 8))))
+        return [_work(files) for files in file_sets]
+    except DiscoveryError as error:
+        _fail(str(error))
 
 
 def _check(paths, project, output_format, select, extend_select, ignore, fail_on, exit_zero, statistics,
-           no_inline_suppressions, color) -> None:
-    from composelint.engine import SelectionError, lint, select_rules, severity_rank
+           no_inline_suppressions, color, jobs) -> None:
+    from composelint.engine import SelectionError, collect, select_rules, severity_rank
     from composelint.report import render, statistics as rule_statistics
 
     try:
         rules = select_rules(_split(select) if select else None, _split(extend_select), _split(ignore))
     except SelectionError as error:
         _fail(str(error))
-    projects = _load(paths, project)
-    result = lint(projects, rules, inline_suppressions=not no_inline_suppressions)
+    file_sets, texts = _file_sets(paths, project)
+    parts = _lint_all(file_sets, texts, _load_options(project), rules, not no_inline_suppressions, jobs)
+    result = collect(_without_consumed(parts, paths))
 
     tty = sys.stdout.isatty()
     if output_format == "auto":
@@ -167,8 +221,18 @@ def _check(paths, project, output_format, select, extend_select, ignore, fail_on
 def model_command(paths, verbose, **project):
     """Print the merged network-config model as JSON: what will run, on which network, reachable how."""
     def show():
+        from composelint.discovery import DiscoveryError
         from composelint.report.model import render_model
-        click.echo(render_model(_load(paths, project)), nl=False)
+        from composelint.sources.project import load_project
+
+        file_sets, texts = _file_sets(paths, project)
+        options = _load_options(project)
+        try:
+            projects = [load_project(files, options, display=_display, texts=texts) for files in file_sets]
+        except DiscoveryError as error:
+            _fail(str(error))
+        kept = _without_consumed([(p.sources, p) for p in projects], paths)
+        click.echo(render_model([p for _, p in kept]), nl=False)
     _guard(verbose, show)
 
 

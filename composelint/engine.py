@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from composelint.model import Directive, Project
+from composelint.model import Directive, Project, SourceFile
 from composelint.rules import all_rules
 from composelint.rules.base import SEVERITIES, Finding, Rule
 
@@ -78,35 +78,42 @@ def select_rules(select: list[str] | None, extend_select: list[str], ignore: lis
     return [rules[code] for code in sorted(chosen)]
 
 
-def lint(projects: list[Project], rules: list[Rule], inline_suppressions: bool = True) -> LintResult:
-    result = LintResult()
+def lint_project(project: Project, rules: list[Rule], inline_suppressions: bool = True) -> list[Reported]:
+    """The findings of one project, with suppressions applied (not yet sorted or fingerprinted)."""
     selected = {rule.code for rule in rules}
     catalog = all_rules()
-    for project in projects:
-        for source in project.sources:
-            result.files.append(source.path)
-            result.texts[source.path] = source.text
-            result.kinds[source.path] = source.kind
-        findings: list[tuple[Finding, Rule]] = []
-        for rule in rules:
-            if rule.check is None:
-                continue
-            for finding in rule.check(project):
-                findings.append((finding, rule))
-        directives = project.directives if inline_suppressions else []
-        tracker = _Suppressions(directives, catalog)
-        reported = [Reported(f, r, "", tracker.match(f, r)) for f, r in findings]
-        for finding, code in tracker.meta_findings(selected):
-            if code in selected:
-                reported.append(Reported(finding, catalog[code], ""))
-        result.reported.extend(reported)
-    for item in result.reported:
+    findings: list[tuple[Finding, Rule]] = []
+    for rule in rules:
+        if rule.check is not None:
+            findings.extend((finding, rule) for finding in rule.check(project))
+    tracker = _Suppressions(project.directives if inline_suppressions else [], catalog)
+    reported = [Reported(f, r, "", tracker.match(f, r)) for f, r in findings]
+    reported.extend(Reported(finding, catalog[code], "") for finding, code in tracker.meta_findings(selected)
+                    if code in selected)
+    for item in reported:
         item.finding.code, item.finding.name = item.rule.code, item.rule.name
+    return reported
+
+
+def collect(parts: list[tuple[list[SourceFile], list[Reported]]]) -> LintResult:
+    """One result from per-project parts: files read, findings sorted and fingerprinted."""
+    result = LintResult()
+    for sources, reported in parts:
+        for source in sources:
+            if source.kind != "env":  # env files are read, never shown
+                result.files.append(source.path)
+                result.texts[source.path] = source.text
+                result.kinds[source.path] = source.kind
+        result.reported.extend(reported)
     result.reported.sort(key=lambda r: (r.finding.span.path, r.finding.span.line, r.finding.span.column,
                                         r.rule.code, r.finding.message))
     _fingerprint(result.reported)
     result.files = sorted(dict.fromkeys(result.files))
     return result
+
+
+def lint(projects: list[Project], rules: list[Rule], inline_suppressions: bool = True) -> LintResult:
+    return collect([(p.sources, lint_project(p, rules, inline_suppressions)) for p in projects])
 
 
 class _Suppressions:

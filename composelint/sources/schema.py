@@ -118,6 +118,8 @@ def _diagnose(error, located: _Located) -> list[Diagnostic]:
     if error.validator == "enum":
         options = ", ".join(f"`{v}`" for v in error.validator_value)
         return [Diagnostic("CL002", f"`{where}` is `{error.instance}`; expected one of {options}", span)]
+    if error.validator == "uniqueItems":
+        return [Diagnostic("CL002", f"`{where}` lists the same entry more than once", span)]
     if error.validator == "required":
         return [Diagnostic("CL002", f"`{where}`: {error.message}", span)]
     return [Diagnostic("CL002", f"`{where}`: {error.message}", span)]
