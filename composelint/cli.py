@@ -48,6 +48,8 @@ def project_options(function):
         click.option("--no-merge-overrides", is_flag=True,
                      help="Lint a compose file without its compose.override.yaml sibling."),
         click.option("--stdin-filename", help="Name to use for input read from `-`."),
+        click.option("--kind", type=click.Choice(["compose", "shell"]),
+                     help="Read named files and standard input as this kind (default: by name and shebang)."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -100,26 +102,27 @@ def _load_options(project: dict):
                        allow_outside_root=project["allow_outside_root"])
 
 
-def _file_sets(paths: tuple[str, ...], project: dict) -> tuple[list[list[str]], dict[str, str]]:
-    """The file set of each project named by the command line, and standard input's text."""
+def _file_sets(paths: tuple[str, ...], project: dict) -> tuple[list[tuple[str, list[str]]], dict[str, str]]:
+    """(kind, files) of each project named by the command line, and standard input's text."""
     from composelint.discovery import DiscoveryError, decode, discover_projects
 
     try:
         if project["compose_files"]:
-            file_sets = [list(project["compose_files"])]
-            for path in file_sets[0]:
+            file_sets = [("compose", list(project["compose_files"]))]
+            for path in file_sets[0][1]:
                 if not os.path.isfile(path) and path != "-":
                     raise DiscoveryError(f"{path}: no such file or directory")
         else:
             file_sets = discover_projects([p for p in (paths or (".",)) if p != "-"],
-                                          merge_overrides=not project["no_merge_overrides"])
+                                          merge_overrides=not project["no_merge_overrides"], kind=project["kind"])
         texts = {}
         if "-" in paths or "-" in project["compose_files"]:
             name = project["stdin_filename"] or "-"
             texts[name] = decode(name, sys.stdin.buffer.read())
             if "-" in paths:
-                file_sets.append([name])
-            file_sets = [[name if f == "-" else f for f in files] for files in file_sets]
+                kind = project["kind"] or ("shell" if name.endswith((".sh", ".bash")) else "compose")
+                file_sets.append((kind, [name]))
+            file_sets = [(kind, [name if f == "-" else f for f in files]) for kind, files in file_sets]
     except DiscoveryError as error:
         _fail(str(error))
     return file_sets, texts
@@ -148,19 +151,28 @@ def _start_work(options, texts: dict[str, str], rules: list, inline_suppressions
     _WORK.update(options=options, texts=texts, rules=rules, inline=inline_suppressions)
 
 
-def _work(files: list[str]):
+def _load_one(file_set: tuple[str, list[str]], options, texts: dict[str, str]):
+    """One project, by kind: a compose file set or a shell script."""
+    kind, files = file_set
+    if kind == "shell":
+        from composelint.sources.script import load_script
+        return load_script(files[0], display=_display, texts=texts)
+    from composelint.sources.project import load_project
+    return load_project(files, options, display=_display, texts=texts)
+
+
+def _work(file_set: tuple[str, list[str]]):
     """Load one project and lint it: (sources, findings)."""
     from composelint.engine import lint_project
-    from composelint.sources.project import load_project
 
-    project = load_project(files, _WORK["options"], display=_display, texts=_WORK["texts"])
+    project = _load_one(file_set, _WORK["options"], _WORK["texts"])
     return project.sources, lint_project(project, _WORK["rules"], _WORK["inline"])
 
 
 PARALLEL_FROM = 32  # projects; below this, starting workers costs more than it saves
 
 
-def _lint_all(file_sets: list[list[str]], texts: dict[str, str], options, rules: list, inline: bool, jobs: int):
+def _lint_all(file_sets: list[tuple[str, list[str]]], texts: dict[str, str], options, rules: list, inline: bool, jobs: int):
     """Findings of every project, in worker processes when there are many (same output either way)."""
     from composelint.discovery import DiscoveryError
 
@@ -176,7 +188,7 @@ def _lint_all(file_sets: list[list[str]], texts: dict[str, str], options, rules:
             with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_work,
                                      initargs=(options, texts, rules, inline)) as pool:
                 return list(pool.map(_work, file_sets, chunksize=max(1, len(file_sets) // (workers * 8))))
-        return [_work(files) for files in file_sets]
+        return [_work(file_set) for file_set in file_sets]
     except DiscoveryError as error:
         _fail(str(error))
 
@@ -223,12 +235,10 @@ def model_command(paths, verbose, **project):
     def show():
         from composelint.discovery import DiscoveryError
         from composelint.report.model import render_model
-        from composelint.sources.project import load_project
-
         file_sets, texts = _file_sets(paths, project)
         options = _load_options(project)
         try:
-            projects = [load_project(files, options, display=_display, texts=texts) for files in file_sets]
+            projects = [_load_one(file_set, options, texts) for file_set in file_sets]
         except DiscoveryError as error:
             _fail(str(error))
         kept = _without_consumed([(p.sources, p) for p in projects], paths)

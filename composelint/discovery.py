@@ -1,4 +1,4 @@
-"""Which files form which compose projects (reference/SEMANTICS.md 5.1).
+"""Which files to lint, and which of them form one project (reference/SEMANTICS.md 5.1).
 
 In a directory, the project is Compose's base file (compose.yaml,
 compose.yml, docker-compose.yml, docker-compose.yaml: the first that exists)
@@ -6,12 +6,17 @@ plus the first existing override file, unless the directory's `.env` sets
 `COMPOSE_FILE`, which then names the files.  Every other compose-named file
 (`*.compose.yaml`, `docker-compose.*.yml`, ...) is a project of its own.  A
 file named on the command line is linted with its override sibling.
+
+Shell scripts are `*.sh`, `*.bash`, and files without extension whose
+shebang names sh, bash, dash, ash or ksh (directly or through `env`); each
+script is a project of its own.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import os
+import re
 
 BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 OVERRIDE_NAMES = ("compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
@@ -19,6 +24,9 @@ OVERRIDE_NAMES = ("compose.override.yml", "compose.override.yaml", "docker-compo
 COMPOSE_PATTERNS = ("*.compose.yaml", "*.compose.yml", "docker-compose.*.yaml", "docker-compose.*.yml",
                     "compose.*.yaml", "compose.*.yml")
 SKIPPED_DIRECTORIES = {"node_modules", "__pycache__", "venv", ".venv"}
+SHELL_EXTENSIONS = (".sh", ".bash")
+_SHEBANG = re.compile(rb"#!\s*\S*?/?(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash|ash|ksh)\b")
+COMPOSE, SHELL = "compose", "shell"
 
 
 class DiscoveryError(OSError):
@@ -29,24 +37,45 @@ def is_compose_name(name: str) -> bool:
     return name in BASE_NAMES or any(fnmatch.fnmatchcase(name, pattern) for pattern in COMPOSE_PATTERNS)
 
 
-def discover_projects(paths: list[str], merge_overrides: bool = True) -> list[list[str]]:
-    """File sets to lint, one per project, in a stable order.  Named files are always linted."""
-    projects: list[list[str]] = []
+def is_shell_script(path: str) -> bool:
+    """`*.sh`/`*.bash`, or no extension and a shell shebang."""
+    name = os.path.basename(path)
+    if name.endswith(SHELL_EXTENSIONS):
+        return True
+    if "." in name:
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return bool(_SHEBANG.match(handle.read(128)))
+    except OSError:
+        return False
+
+
+def discover_projects(paths: list[str], merge_overrides: bool = True,
+                      kind: str | None = None) -> list[tuple[str, list[str]]]:
+    """(kind, files) of each project to lint, in a stable order.  Named files are always linted;
+    `kind` forces the kind of named files."""
+    projects: list[tuple[str, list[str]]] = []
     for path in paths:
         if os.path.isdir(path):
             for directory, names in _walk(path):
-                projects.extend(_directory_projects(directory, names, merge_overrides))
+                projects.extend((COMPOSE, files) for files in _directory_projects(directory, names, merge_overrides))
+                projects.extend((SHELL, [os.path.join(directory, n)]) for n in names
+                                if not is_compose_name(n) and is_shell_script(os.path.join(directory, n)))
         elif os.path.isfile(path):
-            override = _override_of(path) if merge_overrides and os.path.basename(path) in BASE_NAMES else None
-            projects.append([path, override] if override else [path])
+            file_kind = kind or (SHELL if is_shell_script(path) else COMPOSE)
+            override = _override_of(path) if (file_kind == COMPOSE and merge_overrides
+                                               and os.path.basename(path) in BASE_NAMES) else None
+            projects.append((file_kind, [path, override] if override else [path]))
         elif os.path.lexists(path):
             raise DiscoveryError(f"{path}: not a regular file or directory")
         else:
             raise DiscoveryError(f"{path}: no such file or directory")
-    unique: dict[tuple[str, ...], list[str]] = {}
-    for files in projects:
-        unique.setdefault(tuple(os.path.normpath(f) for f in files), [os.path.normpath(f) for f in files])
-    return sorted(unique.values())
+    unique: dict[tuple, tuple[str, list[str]]] = {}
+    for file_kind, files in projects:
+        normalized = [os.path.normpath(f) for f in files]
+        unique.setdefault((file_kind, *normalized), (file_kind, normalized))
+    return sorted(unique.values(), key=lambda project: project[1])
 
 
 def _override_of(path: str) -> str | None:

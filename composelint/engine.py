@@ -87,12 +87,26 @@ def lint_project(project: Project, rules: list[Rule], inline_suppressions: bool 
         if rule.check is not None:
             findings.extend((finding, rule) for finding in rule.check(project))
     tracker = _Suppressions(project.directives if inline_suppressions else [], catalog)
+    for finding, rule in findings:
+        _weaken_if_possible(finding, rule, project)
     reported = [Reported(f, r, "", tracker.match(f, r)) for f, r in findings]
     reported.extend(Reported(finding, catalog[code], "") for finding, code in tracker.meta_findings(selected)
                     if code in selected)
     for item in reported:
         item.finding.code, item.finding.name = item.rule.code, item.rule.name
     return reported
+
+
+def _weaken_if_possible(finding: Finding, rule: Rule, project: Project) -> None:
+    """A finding on a value that only may hold at run time is one severity lower,
+    and points at the assignment the value came from."""
+    assignment = project.possible_values.get(finding.span)
+    if assignment is None:
+        return
+    severity = finding.severity or rule.severity
+    finding.severity = SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)]
+    finding.related = finding.related + (assignment,)
+    finding.message += " (only if the value assigned here is the one used at run time)"
 
 
 def collect(parts: list[tuple[list[SourceFile], list[Reported]]]) -> LintResult:

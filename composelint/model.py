@@ -175,8 +175,38 @@ class Workload:
     hostname: Located[str] | None = None
     mac_address: Located[str] | None = None
     build_network: Located[str] | None = None
-    # Span of every key written for this workload (`ports` -> span of the key).
+    # Hardening settings (CL6xx): present when written, None when absent.
+    user: Located[str] | None = None
+    read_only: Located[bool] | None = None
+    memory_limit: Located[str] | None = None
+    cpu_limit: Located[str] | None = None
+    pids_limit: Located[str] | None = None
+    healthcheck: Located[bool] | None = None  # True: one is defined; False: explicitly disabled
+    restart: Located[str] | None = None
+    cgroup_parent: Located[str] | None = None
+    logging_driver: Located[str] | None = None
+    tmpfs: list[Located[str]] = field(default_factory=list)  # "TARGET[:OPTIONS]"
+    # Span of every key written for this workload (`ports` -> span of the key;
+    # for a command line: the flag's word).
     keys: dict[str, Span] = field(default_factory=dict)
+
+
+@dataclass
+class Exec:
+    """`docker exec` in a script: a command run inside an existing container."""
+
+    container: str
+    span: Span  # the `exec` word
+    privileged: Located[bool] | None = None
+    user: Located[str] | None = None
+
+
+@dataclass
+class Build:
+    """An image build in a script (`docker build`, `docker buildx build`)."""
+
+    span: Span  # the `build` word
+    network: Located[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -224,6 +254,12 @@ class Project:
     networks: dict[str, Network] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
+    execs: list[Exec] = field(default_factory=list)
+    builds: list[Build] = field(default_factory=list)
+    # Values that may differ at run time (a conditional assignment, a default
+    # the environment can override): span of the value -> span of where it was
+    # assigned.  Findings on such a value are reported one severity lower.
+    possible_values: dict[Span, Span] = field(default_factory=dict)
 
     def workload(self, name: str) -> Workload | None:
         for workload in self.workloads:

@@ -1,0 +1,66 @@
+"""What the shell front end hands to the docker CLI grammar: the words of one
+container-tool invocation, as the shell would pass them, with positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from composelint.model import Diagnostic, Span
+
+# Stands in a word's text for the part that is only known at run time
+# (`--network=$MODE` with MODE unknown -> "--network=\x00").
+UNKNOWN = "\x00"
+
+
+@dataclass(frozen=True)
+class Word:
+    """One argument after quote removal and expansion.
+
+    `span` is where the word (or the expansion that produced it) is written.
+    `certainty` is `definite`, `possible` (a conditional assignment, or a
+    default that the environment may override) or `unknown` (some part is
+    UNKNOWN).  `origin` is the span of the assignment or default a variable's
+    value came from.  `written` is the word as it appears in the script.
+    """
+
+    text: str
+    span: Span
+    written: str = ""
+    certainty: str = "definite"
+    origin: Span | None = None
+
+    @property
+    def known(self) -> bool:
+        return UNKNOWN not in self.text
+
+
+@dataclass
+class Invocation:
+    """A `docker`/`podman`/`nerdctl` command found in a script.
+
+    `words[0]` is the tool word itself; wrappers (`sudo`, `env`, `timeout`,
+    ...) are already removed.  `tool` is the tool's basename.  `span` covers
+    the whole command (all lines of a backslash-continued command).  `via`
+    says how nested code reached it (`sh -c`, `eval`, `ssh`, `here-doc`), or
+    is empty.
+    """
+
+    tool: str
+    words: list[Word]
+    span: Span
+    via: str = ""
+
+
+@dataclass
+class ShellScript:
+    """The result of reading one script."""
+
+    path: str
+    text: str
+    invocations: list[Invocation] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # CL007, CL001-like parse problems
+    # (start_line, start_column, end_line) of every command and compound
+    # command: what an own-line suppression comment covers.
+    extents: list[tuple[int, int, int]] = field(default_factory=list)
+    # Strings and here-doc bodies that contain "composelint": not comments.
+    value_spans: list[Span] = field(default_factory=list)
