@@ -13,6 +13,7 @@ import sys
 import click
 
 from composelint import __version__
+from composelint.report.formats import FORMAT_NAMES
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "never")
 
@@ -59,9 +60,12 @@ def project_options(function):
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @project_options
-@click.option("--output-format", "output_format", type=click.Choice(["auto", "full", "concise", "json"]),
+@click.option("--output-format", "output_format", type=click.Choice(["auto", *FORMAT_NAMES]),
               default="auto", envvar="COMPOSELINT_OUTPUT_FORMAT", show_default=True,
-              help="Report format; auto = full on a terminal, concise otherwise.")
+              help="Report format; auto = github under GitHub Actions, else full on a terminal, concise otherwise.")
+@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH",
+              help="Also write a report in FORMAT to PATH (repeatable), e.g. --report sarif:composelint.sarif.")
 @click.option("--select", "select", multiple=True, help="Rules to run instead of the defaults (codes, prefixes, names, groups, ALL).")
 @click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection.")
 @click.option("--ignore", multiple=True, help="Rules not to run.")
@@ -74,11 +78,11 @@ def project_options(function):
 @click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True,
               help="Worker processes for many projects; 0 = one per CPU (at most 8).")
 @click.option("-v", "--verbose", is_flag=True, help="Show the traceback of internal errors.")
-def check(paths, output_format, select, extend_select, ignore, fail_on, exit_zero, statistics,
+def check(paths, output_format, output_file, reports, select, extend_select, ignore, fail_on, exit_zero, statistics,
           no_inline_suppressions, color, jobs, verbose, **project):
-    """Lint compose projects (default: the current directory)."""
-    _guard(verbose, _check, paths, project, output_format, select, extend_select, ignore, fail_on, exit_zero,
-           statistics, no_inline_suppressions, color, jobs)
+    """Lint compose projects and shell scripts (default: the current directory)."""
+    _guard(verbose, _check, paths, project, (output_format, output_file, reports), select, extend_select, ignore,
+           fail_on, exit_zero, statistics, no_inline_suppressions, color, jobs)
 
 
 def _guard(verbose: bool, function, *args) -> None:
@@ -193,11 +197,15 @@ def _lint_all(file_sets: list[tuple[str, list[str]]], texts: dict[str, str], opt
         _fail(str(error))
 
 
-def _check(paths, project, output_format, select, extend_select, ignore, fail_on, exit_zero, statistics,
+def _check(paths, project, output, select, extend_select, ignore, fail_on, exit_zero, statistics,
            no_inline_suppressions, color, jobs) -> None:
     from composelint.engine import SelectionError, collect, select_rules, severity_rank
     from composelint.report import render, statistics as rule_statistics
 
+    for report in output[2]:
+        report_format, separator, report_path = report.partition(":")
+        if not separator or not report_path or report_format not in FORMAT_NAMES:
+            _fail(f"--report `{report}`: expected FORMAT:PATH with FORMAT one of {', '.join(FORMAT_NAMES)}")
     try:
         rules = select_rules(_split(select) if select else None, _split(extend_select), _split(ignore))
     except SelectionError as error:
@@ -206,20 +214,27 @@ def _check(paths, project, output_format, select, extend_select, ignore, fail_on
     parts = _lint_all(file_sets, texts, _load_options(project), rules, not no_inline_suppressions, jobs)
     result = collect(_without_consumed(parts, paths))
 
-    tty = sys.stdout.isatty()
+    output_format, output_file, reports = output
+    tty = sys.stdout.isatty() and not output_file
     if output_format == "auto":
-        output_format = "full" if tty else "concise"
+        if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMAT_NAMES:
+            output_format = "github"
+        else:
+            output_format = "full" if tty else "concise"
     use_color = color == "always" or (color == "auto" and tty and "NO_COLOR" not in os.environ)
     if statistics:
         rows = rule_statistics(result)
         if output_format == "json":
             import json
-            click.echo(json.dumps([{"code": c, "name": n, "count": k} for k, c, n in rows], indent=2))
+            text = json.dumps([{"code": c, "name": n, "count": k} for k, c, n in rows], indent=2) + "\n"
         else:
-            for count, code, name in rows:
-                click.echo(f"{count:>5}  {code}  {name}")
+            text = "".join(f"{count:>5}  {code}  {name}\n" for count, code, name in rows)
     else:
-        click.echo(render(output_format, result, color=use_color), nl=False, color=use_color)
+        text = render(output_format, result, color=use_color)
+    _write(text, output_file, use_color)
+    for report in reports:
+        report_format, _, report_path = report.partition(":")
+        _write(render(report_format, result), report_path, False)
     if exit_zero or fail_on == "never":
         sys.exit(0)
     threshold = severity_rank(fail_on)
@@ -246,6 +261,18 @@ def model_command(paths, verbose, **project):
     _guard(verbose, show)
 
 
+def _write(text: str, path: str | None, color: bool) -> None:
+    """The report to stdout, or to a file (exit 2 when it cannot be written)."""
+    if not path:
+        click.echo(text, nl=False, color=color)
+        return
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        _fail(f"cannot write report `{path}`: {error.strerror}")
+
+
 def _display(path: str) -> str:
     """Paths under the working directory are shown relative to it, with `/`."""
     relative = os.path.relpath(path)
@@ -255,48 +282,43 @@ def _display(path: str) -> str:
 
 @main.command("rule")
 @click.argument("selector")
-@click.option("--output-format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--output-format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 def rule_command(selector, output_format):
     """Show the documentation of a rule, by code or name."""
+    from composelint.docs import render_rule
     from composelint.rules import all_rules
 
     rules = all_rules()
     found = rules.get(selector.upper()) or next((r for r in rules.values() if r.name == selector.lower()), None)
     if found is None:
         _fail(f"unknown rule `{selector}`")
-    if output_format == "json":
-        import json
-        click.echo(json.dumps(_rule_json(found), indent=2))
-        return
-    references = f"\n\n## References\n" + "\n".join(f"- {r}" for r in found.references) if found.references else ""
-    default = "on by default" if found.default_on else "opt-in"
-    click.echo(f"# {found.code} {found.name}\n\nSeverity: {found.severity}. Group: {found.group}. {default}.\n\n"
-               f"{found.doc}{references}\n\nDocs: {found.url}")
-
-
-def _rule_json(rule) -> dict:
-    return {"code": rule.code, "name": rule.name, "severity": rule.severity, "group": rule.group,
-            "default": rule.default_on, "summary": rule.summary, "references": list(rule.references),
-            "url": rule.url, "doc": rule.doc}
+    click.echo(render_rule(found, output_format), nl=False)
 
 
 @main.command("rules")
 @click.option("--output-format", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
 def rules_command(output_format):
     """List every rule."""
+    from composelint.docs import rule_json, rules_table
     from composelint.rules import all_rules
 
     rules = list(all_rules().values())
     if output_format == "json":
         import json
-        click.echo(json.dumps([_rule_json(rule) for rule in rules], indent=2))
-        return
-    if output_format == "markdown":
-        click.echo("| code | name | severity | group | default | what it reports |\n|---|---|---|---|---|---|")
+        click.echo(json.dumps([rule_json(rule) for rule in rules], indent=2))
+    elif output_format == "markdown":
+        click.echo(rules_table(rules), nl=False)
+    else:
         for rule in rules:
             default = "on" if rule.default_on else "opt-in"
-            click.echo(f"| {rule.code} | `{rule.name}` | {rule.severity} | {rule.group} | {default} | {rule.summary} |")
-        return
-    for rule in rules:
-        default = "on" if rule.default_on else "opt-in"
-        click.echo(f"{rule.code}  {rule.name:<32} {rule.severity:<8} {rule.group:<10} {default:<7} {rule.summary}")
+            click.echo(f"{rule.code}  {rule.name:<32} {rule.severity:<8} {rule.group:<10} {default:<7} {rule.summary}")
+
+
+@main.command("server")
+def server_command():
+    """Run the language server over stdio (needs the `lsp` extra: pip install 'composelint[lsp]')."""
+    try:
+        from composelint.server import serve
+    except ImportError as error:
+        _fail(f"the language server needs pygls: pip install 'composelint[lsp]' ({error})")
+    serve()

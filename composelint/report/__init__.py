@@ -7,9 +7,6 @@ from collections import Counter
 from composelint.engine import LintResult
 from composelint.rules.base import SEVERITIES
 
-FORMATS = ("full", "concise", "json")
-
-
 def render(output_format: str, result: LintResult, *, color: bool = False, errors: list[str] | None = None) -> str:
     if output_format == "json":
         from composelint.report.json import render_json
