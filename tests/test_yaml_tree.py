@@ -36,7 +36,12 @@ def test_yaml_12_typing():
     values = _values(_root("port: 22:22\nrestart: no\nflag: on\nyes_: yes\nreal: true\nother: False\n"
                            "count: 017\nhex: 0x1F\nnothing: ~\nquoted: \"true\"\n"))
     assert values == {"port": "22:22", "restart": "no", "flag": "on", "yes_": "yes", "real": True,
-                      "other": False, "count": 17, "hex": 31, "nothing": None, "quoted": "true"}
+                      "other": False, "count": 15, "hex": 31, "nothing": None, "quoted": "true"}
+
+
+def test_leading_zero_is_octal_as_in_go_yaml():
+    # Compose's go-yaml parses ints with ParseInt(s, 0): `- 010` publishes port 8.
+    assert _values(_root("a: 010\nb: -010\nc: 0o10\nd: 019\n")) == {"a": 8, "b": -8, "c": 8, "d": "019"}
 
 
 def test_base60_port_stays_a_string_through_the_cli(tmp_path):

@@ -46,8 +46,13 @@ class YScalar:
         if self.tag == _BOOL:
             return self.text.lower() == "true"
         if self.tag == _INT:
+            # Compose's go-yaml reads ints with Go's ParseInt(s, 0): `0x1F`, `0o17`,
+            # and a leading zero means octal (`010` is 8), as in YAML 1.1.
             text = self.text.replace("_", "")
-            for base in (0, 10):  # `0x1F`, `0o17`; `017` is decimal in YAML 1.2
+            digits = text.lstrip("+-")
+            if len(digits) > 1 and digits[0] == "0" and digits.isdigit():
+                text = text.replace(digits, "0o" + digits[1:], 1)
+            for base in (0, 10):
                 try:
                     return int(text, base)
                 except ValueError:
