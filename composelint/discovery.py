@@ -64,9 +64,8 @@ def discover_projects(paths: list[str], merge_overrides: bool = True,
                                 if not is_compose_name(n) and is_shell_script(os.path.join(directory, n)))
         elif os.path.isfile(path):
             file_kind = kind or (SHELL if is_shell_script(path) else COMPOSE)
-            override = _override_of(path) if (file_kind == COMPOSE and merge_overrides
-                                               and os.path.basename(path) in BASE_NAMES) else None
-            projects.append((file_kind, [path, override] if override else [path]))
+            projects.append((file_kind, _named_file_project(path) if file_kind == COMPOSE and merge_overrides
+                             else [path]))
         elif os.path.lexists(path):
             raise DiscoveryError(f"{path}: not a regular file or directory")
         else:
@@ -76,6 +75,19 @@ def discover_projects(paths: list[str], merge_overrides: bool = True,
         normalized = [os.path.normpath(f) for f in files]
         unique.setdefault((file_kind, *normalized), (file_kind, normalized))
     return sorted(unique.values(), key=lambda project: project[1])
+
+
+def _named_file_project(path: str) -> list[str]:
+    """A named base file comes with its override; a named override with its base."""
+    name, directory = os.path.basename(path), os.path.dirname(path)
+    if name in BASE_NAMES:
+        override = _override_of(path)
+        return [path, override] if override else [path]
+    if name in OVERRIDE_NAMES:
+        base = next((os.path.join(directory, n) for n in BASE_NAMES if os.path.isfile(os.path.join(directory, n))),
+                    None)
+        return [base, path] if base else [path]
+    return [path]
 
 
 def _override_of(path: str) -> str | None:

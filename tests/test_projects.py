@@ -113,3 +113,13 @@ def test_allow_outside_root_follows_the_reference():
     assert {f["code"] for f in lint_json(project)["findings"]} == {"CL006"}
     followed = {f["code"] for f in lint_json("--allow-outside-root", project)["findings"]}
     assert "CL301" in followed and "CL006" not in followed
+
+
+def test_named_base_and_override_are_one_project():
+    # pre-commit passes both files of a project; each finding must appear once.
+    project = FIXTURES / "projects" / "override-narrowing"
+    both = lint_json(str(project / "compose.yaml"), str(project / "compose.override.yaml"))
+    keys = [(f["path"], f["code"], f["range"]["start"]["line"]) for f in both["findings"]]
+    assert len(keys) == len(set(keys))
+    only_override = lint_json(str(project / "compose.override.yaml"))
+    assert {f["code"] for f in only_override["findings"]} == {f["code"] for f in both["findings"]}
