@@ -7,13 +7,32 @@ from collections import Counter
 from composelint.engine import LintResult
 from composelint.rules.base import SEVERITIES
 
+# format name -> (module, function); each module is imported only when its format is used
+_RENDERERS = {
+    "concise": ("concise", "render_concise"),
+    "grouped": ("grouped", "render_grouped"),
+    "json-lines": ("json_lines", "render_json_lines"),
+    "sarif": ("sarif", "render_sarif"),
+    "github": ("github", "render_github"),
+    "gitlab": ("gitlab", "render_gitlab"),
+    "checkstyle": ("checkstyle", "render_checkstyle"),
+    "junit": ("junit", "render_junit"),
+    "rdjson": ("rdjson", "render_rdjson"),
+    "rdjsonl": ("rdjson", "render_rdjsonl"),
+}
+
+
 def render(output_format: str, result: LintResult, *, color: bool = False, errors: list[str] | None = None) -> str:
+    """The report of `result` in `output_format` (a name of report.formats.FORMAT_NAMES)."""
     if output_format == "json":
         from composelint.report.json import render_json
         return render_json(result, errors or [])
-    if output_format == "concise":
-        from composelint.report.concise import render_concise
-        return render_concise(result)
+    if output_format in _RENDERERS:
+        from importlib import import_module
+        module, function = _RENDERERS[output_format]
+        return getattr(import_module(f"composelint.report.{module}"), function)(result)
+    if output_format != "full":
+        raise ValueError(f"unknown output format `{output_format}`")
     from composelint.report.full import render_full
     return render_full(result, color=color)
 

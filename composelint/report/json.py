@@ -16,7 +16,7 @@ def _range(span: Span) -> dict:
             "end": {"line": span.end_line, "column": span.end_column}}
 
 
-def _finding(item: Reported, kinds: dict[str, str]) -> dict:
+def finding_json(item: Reported, kinds: dict[str, str]) -> dict:
     finding = item.finding
     fix = None
     if finding.fix is not None:
@@ -47,7 +47,7 @@ def render_json(result: LintResult, errors: list[str]) -> str:
     document = {
         "version": 1,
         "tool": {"name": "composelint", "version": __version__},
-        "findings": [_finding(item, result.kinds) for item in result.reported],
+        "findings": [finding_json(item, result.kinds) for item in result.reported],
         "errors": [{"message": message} for message in errors],
         "summary": {
             "files_checked": len(result.files),

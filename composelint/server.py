@@ -1,0 +1,366 @@
+"""`composelint server`: a language server (LSP 3.17, pygls) that lints while you type.
+
+A document is linted in its project context, the way `composelint check`
+would lint it: a compose file with the base/override partner discovery picks
+in its directory (or the files `COMPOSE_FILE` in the directory's `.env`
+names) and the `.env` beside it; a shell script on its own.  The unsaved text
+of every open document is used instead of the file on disk.  Diagnostics are
+pushed to every file of the project that has findings, and cleared when the
+findings go away.  Linting runs on open and save, and 300 ms after the last
+change (a newer change cancels a pending lint and drops the result of a
+running one).
+
+Only `pygls` (and its `lsprotocol`) is needed beyond composelint itself: the
+`lsp` extra.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+from lsprotocol import types as t
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from composelint import __version__, discovery
+from composelint.engine import LintResult, Reported, collect, lint_project, select_rules
+from composelint.model import Span
+
+DEBOUNCE_SECONDS = 0.3
+SOURCE = "composelint"
+SEVERITY = {"error": t.DiagnosticSeverity.Error, "warning": t.DiagnosticSeverity.Warning,
+            "info": t.DiagnosticSeverity.Information, "style": t.DiagnosticSeverity.Hint}
+# Language ids editors give compose files that do not have a Compose name (VS Code's Docker
+# extension, Neovim's filetype, Helix's language name).
+COMPOSE_LANGUAGE_IDS = {"dockercompose", "docker-compose", "yaml.docker-compose", "compose"}
+SHELL_LANGUAGE_IDS = {"shellscript", "sh", "bash"}
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+logger = logging.getLogger(__name__)
+
+Key = tuple  # (kind, path, ...): one project
+
+
+# --- Which files form the project of an open document -------------------------------------------
+
+def project_of(path: str, text: str, language_id: str | None = None) -> tuple[str, list[str]] | None:
+    """(kind, files) of the project the document at `path` belongs to, or None when it is neither a
+    compose file nor a shell script.  `text` is the editor's text (its shebang counts, not the disk's)."""
+    path = os.path.normpath(os.path.abspath(path))
+    directory, name = os.path.split(path)
+    if name.endswith(discovery.SHELL_EXTENSIONS) or (
+            "." not in name and discovery._SHEBANG.match(text[:128].encode("utf-8", "replace"))):
+        return discovery.SHELL, [path]
+    try:
+        names = set(os.listdir(directory))
+    except OSError:
+        names = set()
+    names.add(name)
+    for files in discovery._directory_projects(directory, sorted(names), True):
+        files = [os.path.normpath(os.path.join(directory, f)) for f in files]
+        if path in files:
+            return discovery.COMPOSE, files
+    if discovery.is_compose_name(name) or name in discovery.OVERRIDE_NAMES or language_id in COMPOSE_LANGUAGE_IDS:
+        return discovery.COMPOSE, [path]
+    if language_id in SHELL_LANGUAGE_IDS:
+        return discovery.SHELL, [path]
+    return None
+
+
+class ShellFrontEndMissing(RuntimeError):
+    """`composelint.sources.script` is not installed in this version."""
+
+
+def load(kind: str, files: list[str], texts: dict[str, str]):
+    """The project of a file set (like the CLI's `_load_one`, with the editor's texts)."""
+    if kind == discovery.SHELL:
+        try:
+            from composelint.sources.script import load_script
+            return load_script(files[0], display=_identity, texts=texts)
+        except ImportError as error:
+            if (error.name or "").startswith("composelint."):
+                raise ShellFrontEndMissing(
+                    "shell scripts are not linted: this composelint has no shell front end "
+                    f"(composelint.sources.script: {error})") from None
+            raise
+    from composelint.sources.project import LoadOptions, load_project
+    return load_project(files, LoadOptions(), display=_identity, texts=texts)
+
+
+def _identity(path: str) -> str:
+    return path
+
+
+# --- Findings as LSP diagnostics ----------------------------------------------------------------
+
+_UNITS = {
+    t.PositionEncodingKind.Utf8: lambda s: len(s.encode("utf-8")),
+    t.PositionEncodingKind.Utf16: lambda s: len(s.encode("utf-16-le")) // 2,
+    t.PositionEncodingKind.Utf32: len,
+}
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines as LSP counts them (\\n, \\r\\n and \\r end a line)."""
+    return _LINE_BREAK.split(text)
+
+
+def to_range(span: Span, lines: list[str], encoding: str = t.PositionEncodingKind.Utf16) -> t.Range:
+    """A 1-based, code-point span as a 0-based LSP range in `encoding` code units."""
+    units = _UNITS.get(encoding, _UNITS[t.PositionEncodingKind.Utf16])
+
+    def position(line: int, column: int) -> t.Position:
+        index = max(line - 1, 0)
+        text = lines[index] if index < len(lines) else ""
+        return t.Position(index, units(text[:max(column - 1, 0)]))
+
+    return t.Range(position(span.line, span.column), position(span.end_line, span.end_column))
+
+
+def to_diagnostic(item: Reported, lines_of: Callable[[str], list[str]], encoding: str) -> t.Diagnostic:
+    finding = item.finding
+    related = [t.DiagnosticRelatedInformation(
+        t.Location(from_fs_path(span.path) or span.path, to_range(span, lines_of(span.path), encoding)),
+        f"{item.rule.code} ({item.rule.name}): related location")
+        for span in finding.related]
+    data = {"name": item.rule.name, "fingerprint": item.fingerprint}
+    if finding.help:
+        data["help"] = finding.help
+    if finding.workload:
+        data["workload"] = finding.workload
+    if finding.fix is not None:
+        data["fix"] = finding.fix.applicability
+    return t.Diagnostic(
+        range=to_range(finding.span, lines_of(finding.span.path), encoding),
+        message=finding.message,
+        severity=SEVERITY[item.severity],
+        code=item.rule.code,
+        code_description=t.CodeDescription(href=item.rule.url),
+        source=SOURCE,
+        related_information=related or None,
+        data=data,
+    )
+
+
+def diagnostics_by_path(result: LintResult, texts: dict[str, str], encoding: str) -> dict[str, list[t.Diagnostic]]:
+    """Unsuppressed findings as diagnostics, per file; every file of the project is a key (maybe empty)."""
+    cache: dict[str, list[str]] = {}
+
+    def lines_of(path: str) -> list[str]:
+        if path not in cache:
+            text = texts.get(path, result.texts.get(path))
+            if text is None:
+                try:
+                    text = discovery.read_text(path)
+                except OSError:
+                    text = ""
+            cache[path] = split_lines(text)
+        return cache[path]
+
+    found: dict[str, list[t.Diagnostic]] = {path: [] for path in result.files}
+    for item in result.active:
+        found.setdefault(item.finding.span.path, []).append(to_diagnostic(item, lines_of, encoding))
+    return found
+
+
+# --- The server ---------------------------------------------------------------------------------
+
+class ComposelintServer(LanguageServer):
+    """Keeps, per project, the diagnostics it last published to each file, so that a file
+    shared by several projects gets the union and a project that got clean clears its part."""
+
+    def __init__(self):
+        super().__init__("composelint", __version__)
+        self.published: dict[Key, dict[str, list[t.Diagnostic]]] = {}  # project -> uri -> diagnostics
+        self.owner: dict[str, Key] = {}  # open document uri -> its project
+        self.files: dict[Key, list[str]] = {}  # project -> the paths it read (for re-linting dependants)
+        self.pending: dict[Key, asyncio.Task] = {}
+        self.generation: dict[Key, int] = {}
+        self.executor = ThreadPoolExecutor(1, thread_name_prefix="composelint-lint")
+        self.rules = None
+        self.warned: set[str] = set()
+
+    # Logging to the client (window/logMessage) -- never raises.
+    def log(self, message: str, kind: t.MessageType = t.MessageType.Info) -> None:
+        logger.log(logging.ERROR if kind == t.MessageType.Error else logging.INFO, message)
+        try:
+            self.window_log_message(t.LogMessageParams(type=kind, message=f"composelint: {message}"))
+        except Exception:  # pragma: no cover - the connection is gone
+            logger.exception("cannot send window/logMessage")
+
+    def open_texts(self) -> tuple[dict[str, str], dict[str, int], dict[str, str]]:
+        """Path -> unsaved text, version and URI (as the client spells it) of every open file:// document."""
+        texts, versions, uris = {}, {}, {}
+        for document in list(self.workspace.text_documents.values()):
+            path = to_fs_path(document.uri) if document.uri.startswith("file:") else None
+            if path:
+                path = os.path.normpath(path)
+                texts[path], uris[path] = document.source, document.uri
+                if document.version is not None:
+                    versions[path] = document.version
+        return texts, versions, uris
+
+    def schedule(self, uri: str, delay: float) -> None:
+        """Lint the project of the open document `uri` after `delay` seconds, and every other open
+        project that read this file (its `.env`, an included file)."""
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if not path:
+            return
+        path = os.path.normpath(path)
+        try:
+            document = self.workspace.get_text_document(uri)
+            file_set = project_of(path, document.source, document.language_id)
+        except Exception as error:
+            self.log(f"{path}: cannot find the project: {type(error).__name__}: {error}", t.MessageType.Error)
+            return
+        keys = []
+        if file_set is not None:
+            key = (file_set[0], *file_set[1])
+            previous = self.owner.get(uri)
+            self.owner[uri] = key
+            if previous is not None and previous != key:
+                self.release(previous)
+            keys.append(key)
+        keys.extend(k for k in self.dependants(path) if k not in keys)
+        for key in keys:
+            self.start(key, delay)
+
+    def dependants(self, path: str) -> list[Key]:
+        """Projects of open documents that read `path` when they were last linted."""
+        owned = set(self.owner.values())
+        return [key for key, files in self.files.items() if path in files and key in owned]
+
+    def start(self, key: Key, delay: float) -> None:
+        task = self.pending.pop(key, None)
+        if task is not None:
+            task.cancel()
+        self.generation[key] = self.generation.get(key, 0) + 1
+        self.pending[key] = asyncio.get_running_loop().create_task(self.run(key, self.generation[key], delay))
+
+    async def run(self, key: Key, generation: int, delay: float) -> None:
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+            texts, versions, uris = self.open_texts()
+            encoding = self.workspace.position_encoding or t.PositionEncodingKind.Utf16
+            kind, files = key[0], list(key[1:])
+            try:
+                found, read = await asyncio.get_running_loop().run_in_executor(
+                    self.executor, self.lint_sync, kind, files, texts, encoding)
+            except ShellFrontEndMissing as error:
+                if files[0] not in self.warned:
+                    self.warned.add(files[0])
+                    self.log(f"{files[0]}: {error}", t.MessageType.Warning)
+                return
+            except asyncio.CancelledError:
+                raise
+            except OSError as error:  # the base file is gone or unreadable (discovery.DiscoveryError)
+                self.log(f"not linted: {error}", t.MessageType.Warning)
+                return
+            except Exception as error:
+                self.log(f"internal error while linting {', '.join(files)}: {type(error).__name__}: {error}",
+                         t.MessageType.Error)
+                logger.exception("lint failed")
+                return
+            if self.generation.get(key) != generation or key not in self.owner.values():
+                return  # a newer run is on its way, or the document was closed meanwhile
+            self.files[key] = read
+            self.replace(key, {uris.get(p) or from_fs_path(p) or p: d for p, d in found.items()}, versions)
+        except asyncio.CancelledError:
+            pass
+        finally:
+            if self.pending.get(key) is asyncio.current_task():
+                del self.pending[key]
+
+    def lint_sync(self, kind: str, files: list[str], texts: dict[str, str], encoding: str):
+        """In the worker thread: (diagnostics per path, paths read)."""
+        if self.rules is None:
+            self.rules = select_rules(None, [], [])
+        project = load(kind, files, texts)
+        result = collect([(project.sources, lint_project(project, self.rules, True))])
+        read = [s.path for s in project.sources]
+        return diagnostics_by_path(result, texts, encoding), read
+
+    def replace(self, key: Key, found: dict[str, list[t.Diagnostic]], versions: dict[str, int]) -> None:
+        """Make `found` this project's diagnostics; publish every file it has or had findings in."""
+        before = self.published.get(key, {})
+        self.published[key] = {uri: items for uri, items in found.items() if items}
+        for uri in sorted(set(before) | set(found)):
+            self.publish(uri, versions)
+
+    def publish(self, uri: str, versions: dict[str, int] | None = None) -> None:
+        items: list[t.Diagnostic] = []
+        seen = set()
+        for per_uri in self.published.values():
+            for item in per_uri.get(uri, []):
+                identity = (item.range.start.line, item.range.start.character, item.range.end.line,
+                            item.range.end.character, item.code, item.message)
+                if identity not in seen:
+                    seen.add(identity)
+                    items.append(item)
+        items.sort(key=lambda d: (d.range.start.line, d.range.start.character, str(d.code)))
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        version = (versions or {}).get(os.path.normpath(path)) if path else None
+        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
+
+    def release(self, key: Key) -> None:
+        """Forget a project no open document belongs to any more, clearing what it published."""
+        if key in self.owner.values():
+            return
+        task = self.pending.pop(key, None)
+        if task is not None:
+            task.cancel()
+        self.files.pop(key, None)
+        before = self.published.pop(key, {})
+        for uri in sorted(before):
+            self.publish(uri)
+
+    def close(self, uri: str) -> None:
+        """Forget the document; projects that read it are linted again with the file on disk."""
+        key = self.owner.pop(uri, None)
+        if key is not None:
+            self.release(key)
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        for dependant in self.dependants(os.path.normpath(path)) if path else []:
+            self.start(dependant, 0)
+
+
+def create_server() -> ComposelintServer:
+    server = ComposelintServer()
+
+    @server.feature(t.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: ComposelintServer, params: t.DidOpenTextDocumentParams) -> None:
+        _safely(ls, ls.schedule, params.text_document.uri, 0)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: ComposelintServer, params: t.DidChangeTextDocumentParams) -> None:
+        _safely(ls, ls.schedule, params.text_document.uri, DEBOUNCE_SECONDS)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_SAVE, t.SaveOptions(include_text=False))
+    def did_save(ls: ComposelintServer, params: t.DidSaveTextDocumentParams) -> None:
+        _safely(ls, ls.schedule, params.text_document.uri, 0)
+
+    @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: ComposelintServer, params: t.DidCloseTextDocumentParams) -> None:
+        _safely(ls, ls.close, params.text_document.uri)
+
+    return server
+
+
+def _safely(ls: ComposelintServer, function, *args) -> None:
+    """A bug in a handler is logged to the client; the server keeps running."""
+    try:
+        function(*args)
+    except Exception as error:
+        logger.exception("handler failed")
+        ls.log(f"internal error: {type(error).__name__}: {error}", t.MessageType.Error)
+
+
+def serve() -> None:
+    """Run the server over stdin/stdout until the client says exit."""
+    create_server().start_io()

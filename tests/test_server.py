@@ -1,0 +1,270 @@
+"""`composelint server` driven over stdio by a real LSP client (pygls' LanguageClient).
+
+The fixture fixtures/lsp/ is a project: compose.yaml, compose.override.yml (host networking for
+`web`) and .env (BIND_IP=127.0.0.1).  Line 7 of compose.yaml holds "é" and "😀" before a finding,
+so UTF-16 (and UTF-8) columns differ from code points there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+
+import pytest
+
+pytest.importorskip("pygls")
+
+from lsprotocol import types as t  # noqa: E402
+from pygls.lsp.client import LanguageClient  # noqa: E402
+from pygls.uris import from_fs_path  # noqa: E402
+
+from conftest import FIXTURES, ROOT  # noqa: E402
+
+PROJECT = FIXTURES / "lsp"
+COMPOSE = PROJECT / "compose.yaml"
+OVERRIDE = PROJECT / "compose.override.yml"
+BROKEN = PROJECT / "broken" / "compose.yaml"
+TIMEOUT = 10  # seconds for one wait; the whole scenario takes about a second
+WORKER_LINE = 6  # 0-based line of `worker: {labels: {note: "café 😀"}, ... network_mode: ...}`
+
+
+def uri(path) -> str:
+    return from_fs_path(str(path))
+
+
+class Client:
+    """A LanguageClient that records published diagnostics and log messages."""
+
+    def __init__(self, encodings: list[str] | None = None, command: list[str] | None = None):
+        self.client = LanguageClient("composelint-test", "1")
+        self.encodings = encodings
+        self.command = command or ["-m", "composelint", "server"]
+        self.diagnostics: dict[str, t.PublishDiagnosticsParams] = {}
+        self.logs: list[str] = []
+        self.changed = asyncio.Condition()
+        self.versions: dict[str, int] = {}
+
+        @self.client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        async def publish(params: t.PublishDiagnosticsParams):
+            async with self.changed:
+                self.diagnostics[params.uri] = params
+                self.changed.notify_all()
+
+        @self.client.feature(t.WINDOW_LOG_MESSAGE)
+        async def log(params: t.LogMessageParams):
+            async with self.changed:
+                self.logs.append(params.message)
+                self.changed.notify_all()
+
+    async def __aenter__(self):
+        env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        await self.client.start_io(sys.executable, *self.command, cwd=str(ROOT), env=env)
+        general = t.GeneralClientCapabilities(position_encodings=self.encodings) if self.encodings else None
+        result = await asyncio.wait_for(self.client.initialize_async(t.InitializeParams(
+            capabilities=t.ClientCapabilities(general=general), root_uri=uri(ROOT), process_id=os.getpid())), TIMEOUT)
+        self.capabilities = result.capabilities
+        self.client.initialized(t.InitializedParams())
+        return self
+
+    async def __aexit__(self, *exc):
+        try:
+            await asyncio.wait_for(self.client.shutdown_async(None), TIMEOUT)
+            self.client.exit(None)
+            await asyncio.wait_for(self.client.stop(), TIMEOUT)
+        finally:
+            server = self.client._server
+            if server is not None and server.returncode is None:
+                server.kill()
+                await server.wait()
+
+    async def wait(self, predicate, what: str):
+        """Wait until predicate() is true (checked at every publication and log message)."""
+        async with self.changed:
+            try:
+                await asyncio.wait_for(self.changed.wait_for(predicate), TIMEOUT)
+            except asyncio.TimeoutError:
+                pytest.fail(f"timed out waiting for {what}; published: {self.summary()}; logs: {self.logs}")
+
+    def codes(self, path) -> list[str] | None:
+        published = self.diagnostics.get(uri(path))
+        return None if published is None else sorted(str(d.code) for d in published.diagnostics)
+
+    def summary(self) -> dict:
+        return {u.rsplit("/", 2)[-2] + "/" + u.rsplit("/", 1)[-1]: [str(d.code) for d in p.diagnostics]
+                for u, p in self.diagnostics.items()}
+
+    def open(self, path, text: str | None = None, language_id: str = "yaml") -> None:
+        self.versions[uri(path)] = 1
+        self.client.text_document_did_open(t.DidOpenTextDocumentParams(t.TextDocumentItem(
+            uri(path), language_id, 1, path.read_text(encoding="utf-8") if text is None else text)))
+
+    def close(self, path) -> None:
+        self.client.text_document_did_close(t.DidCloseTextDocumentParams(t.TextDocumentIdentifier(uri(path))))
+
+    def change(self, path, text: str) -> None:
+        self.versions[uri(path)] += 1
+        self.client.text_document_did_change(t.DidChangeTextDocumentParams(
+            t.VersionedTextDocumentIdentifier(version=self.versions[uri(path)], uri=uri(path)),
+            [t.TextDocumentContentChangeWholeDocument(text=text)]))
+
+
+def shell_front_end() -> bool:
+    """Whether this checkout can load a shell script (the shell front end may not be there yet)."""
+    try:
+        from composelint.sources.script import load_script
+        load_script("check.sh", display=str, texts={"check.sh": "#!/bin/sh\ntrue\n"})
+    except ImportError as error:  # the shell front end is being written
+        if (error.name or "").startswith("composelint."):
+            return False
+        raise
+    return True
+
+
+def run(scenario, encodings=None, command=None):
+    async def main():
+        async with Client(encodings, command) as client:
+            await scenario(client)
+    asyncio.run(asyncio.wait_for(main(), 60))
+
+
+def by_code(client: Client, path) -> dict[str, t.Diagnostic]:
+    return {str(d.code): d for d in client.diagnostics[uri(path)].diagnostics}
+
+
+def test_project_diagnostics_then_fixed_by_editing():
+    async def scenario(client: Client):
+        assert client.capabilities.position_encoding == t.PositionEncodingKind.Utf16
+        client.open(COMPOSE)
+        await client.wait(lambda: client.codes(COMPOSE) and client.codes(OVERRIDE), "diagnostics of the project")
+        # The override is merged (web runs on the host network) and .env sets BIND_IP (no CL005).
+        assert client.codes(COMPOSE) == ["CL102", "CL201"]
+        assert client.codes(OVERRIDE) == ["CL101"]
+        assert client.diagnostics[uri(COMPOSE)].version == 1
+
+        host = by_code(client, OVERRIDE)["CL101"]
+        assert host.range == t.Range(t.Position(2, 18), t.Position(2, 22))
+        assert host.severity == t.DiagnosticSeverity.Error and host.source == "composelint"
+        assert host.code_description.href == "https://composelint.readthedocs.io/en/latest/rules/host-network/"
+        assert not host.tags
+
+        shared = by_code(client, COMPOSE)["CL102"]
+        line = COMPOSE.read_text(encoding="utf-8").splitlines()[WORKER_LINE]
+        code_points = line.index('"service:web"')
+        assert shared.range.start.line == WORKER_LINE
+        # "é" is one UTF-16 unit, "😀" two: the column is one more than the code-point index.
+        assert shared.range.start.character == code_points + 1 == 75
+        assert shared.range.end == t.Position(WORKER_LINE, code_points + 1 + len('"service:web"'))
+        assert shared.severity == t.DiagnosticSeverity.Error
+        assert "worker -> web -> host" in shared.message
+        # Related information: the override's `network_mode: host` the chain ends at.
+        (related,) = shared.related_information
+        assert related.location.uri == uri(OVERRIDE)
+        assert related.location.range == host.range
+
+        discarded = by_code(client, COMPOSE)["CL201"]
+        assert discarded.severity == t.DiagnosticSeverity.Warning
+        assert discarded.range == t.Range(t.Position(5, 8), t.Position(5, 28))
+
+        # Fix the override in the editor (unsaved): web leaves the host network.  Both files are
+        # re-linted; the base's unsaved text is used for the open base.
+        client.open(OVERRIDE)
+        client.change(OVERRIDE, "services:\n  web:\n    read_only: true\n")
+        await client.wait(lambda: client.codes(OVERRIDE) == [] and client.codes(COMPOSE) == ["CL102"],
+                          "the host-network findings to clear")
+        assert by_code(client, COMPOSE)["CL102"].severity == t.DiagnosticSeverity.Warning  # plain sharing now
+
+        # Debounced: several quick changes, only the last text counts.
+        fixed = COMPOSE.read_text(encoding="utf-8").replace(', network_mode: "service:web"', "")
+        client.change(COMPOSE, fixed.replace("busybox", "busybox:latest # "))
+        client.change(COMPOSE, fixed)
+        started = time.monotonic()
+        await client.wait(lambda: client.codes(COMPOSE) == [], "compose.yaml diagnostics to clear")
+        assert time.monotonic() - started >= 0.2  # waited for the debounce
+        assert client.diagnostics[uri(COMPOSE)].version == 3
+        assert client.codes(OVERRIDE) == []
+
+        # Editing the .env beside it re-lints the project with the unsaved values; closing the
+        # .env goes back to the file on disk.
+        env = PROJECT / ".env"
+        client.open(env, language_id="dotenv")
+        client.change(env, "# BIND_IP is gone\n")
+        await client.wait(lambda: "CL005" in (client.codes(COMPOSE) or []), "the unsaved .env to be used")
+        assert client.codes(env) is None
+        client.close(env)
+        await client.wait(lambda: client.codes(COMPOSE) == [], "the .env on disk to be used again")
+
+    run(scenario)
+
+
+def test_utf8_position_encoding_when_the_client_prefers_it():
+    async def scenario(client: Client):
+        assert client.capabilities.position_encoding == t.PositionEncodingKind.Utf8
+        client.open(COMPOSE)
+        await client.wait(lambda: client.codes(COMPOSE), "diagnostics")
+        shared = by_code(client, COMPOSE)["CL102"]
+        line = COMPOSE.read_text(encoding="utf-8").splitlines()[WORKER_LINE]
+        assert shared.range.start.character == len(line[:line.index('"service:web"')].encode()) == 78
+
+    run(scenario, encodings=[t.PositionEncodingKind.Utf8, t.PositionEncodingKind.Utf16])
+
+
+def test_yaml_syntax_error_is_a_diagnostic_and_the_server_survives():
+    async def scenario(client: Client):
+        client.open(BROKEN)
+        await client.wait(lambda: client.codes(BROKEN), "the syntax error")
+        (error,) = client.diagnostics[uri(BROKEN)].diagnostics
+        assert error.code == "CL001" and error.severity == t.DiagnosticSeverity.Error
+        assert error.range.start.line == 4 and "YAML syntax error" in error.message
+
+        # A file that is neither a compose file nor a shell script is ignored; a shell script is
+        # linted when the shell front end exists, else skipped with a log message.
+        client.open(PROJECT / "notes.yaml", "services: {web: {network_mode: host}}\n")
+        script = PROJECT / "deploy.sh"
+        client.open(script, "#!/bin/sh\ndocker run --privileged alpine\n", "shellscript")
+        if not shell_front_end():
+            await client.wait(lambda: any("deploy.sh" in m and "no shell front end" in m for m in client.logs),
+                              "a log message")
+        else:
+            await client.wait(lambda: client.codes(script), "the script's diagnostics")
+            assert client.codes(script)
+        assert client.codes(PROJECT / "notes.yaml") is None
+
+        # The server still works after all that.
+        client.change(BROKEN, BROKEN.read_text(encoding="utf-8").replace('"8080:80"', '"127.0.0.1:8080:80"]'))
+        await client.wait(lambda: client.codes(BROKEN) == [], "the fixed file to clear")
+
+    run(scenario)
+
+
+# The real server, with a loader that fails for documents under a `crash` directory.
+CRASHING_SERVER = """
+import composelint.server as server
+original = server.load
+def load(kind, files, texts):
+    if "/crash/" in files[0]:
+        raise RuntimeError("simulated bug")
+    return original(kind, files, texts)
+server.load = load
+server.serve()
+"""
+
+
+def test_an_internal_error_is_logged_and_clears_nothing(tmp_path):
+    crash = tmp_path / "crash" / "compose.yaml"  # not on disk: the editor's text is linted
+
+    async def scenario(client: Client):
+        client.open(COMPOSE)
+        await client.wait(lambda: client.codes(COMPOSE), "diagnostics")
+        before = dict(client.diagnostics)
+        client.open(crash, "services: {web: {image: nginx:1.27}}\n")
+        await client.wait(lambda: any("internal error" in m and "simulated bug" in m for m in client.logs),
+                          "the internal error to be logged")
+        client.change(crash, "services: {web: {image: nginx:1.27, network_mode: host}}\n")
+        await client.wait(lambda: sum("simulated bug" in m for m in client.logs) == 2, "the second error")
+        assert client.diagnostics == before  # nothing published, nothing cleared
+        client.change(COMPOSE, COMPOSE.read_text(encoding="utf-8") + "  extra: {image: nginx:1.27, privileged: true}\n")
+        await client.wait(lambda: "CL301" in client.codes(COMPOSE), "the server to keep working")
+
+    run(scenario, command=["-c", CRASHING_SERVER])
