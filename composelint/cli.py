@@ -66,11 +66,30 @@ def project_options(function):
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH",
               help="Also write a report in FORMAT to PATH (repeatable), e.g. --report sarif:composelint.sarif.")
-@click.option("--select", "select", multiple=True, help="Rules to run instead of the defaults (codes, prefixes, names, groups, ALL).")
-@click.option("--extend-select", multiple=True, help="Rules to run in addition to the selection.")
-@click.option("--ignore", multiple=True, help="Rules not to run.")
-@click.option("--fail-on", "--failure-threshold", "fail_on", type=click.Choice(FAIL_LEVELS), default="warning",
-              show_default=True, help="Exit 1 when a finding of this severity or higher is reported.")
+@click.option("--select", "select", multiple=True,
+              help="Rules to run instead of the defaults (codes, prefixes, names, groups, ALL); replaces the "
+                   "configuration's `select`.")
+@click.option("--extend-select", multiple=True,
+              help="Rules to run in addition to the selection; appended to the configuration's `extend-select`.")
+@click.option("--ignore", multiple=True, help="Rules not to run; replaces the configuration's `ignore`.")
+@click.option("--fail-on", "--failure-threshold", "fail_on", type=click.Choice(FAIL_LEVELS), default=None,
+              help="Exit 1 when a finding of this severity or higher is reported "
+                   "(default: the configuration's `fail-on`, else warning).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Use this configuration file for every file (default: the nearest .composelint.yaml, "
+                   ".composelint.yml, composelint.yaml or pyproject.toml [tool.composelint]).")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+@click.option("--exclude", "exclude", multiple=True,
+              help="Glob of files and directories not to discover; replaces the configuration's `exclude`.")
+@click.option("--extend-exclude", multiple=True, help="More globs not to discover; appended to the excludes.")
+@click.option("--force-exclude", is_flag=True,
+              help="Apply excludes and .gitignore to files named on the command line too (for pre-commit).")
+@click.option("--respect-gitignore/--no-respect-gitignore", "respect_gitignore", default=None,
+              help="Skip discovered files that git ignores (default: the configuration's `respect-gitignore`, else yes).")
+@click.option("--baseline", "baseline", type=click.Path(dir_okay=False),
+              help="Hide the findings recorded in this baseline file (they stay in JSON/SARIF as suppressed).")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
+              help="Record the current findings in this baseline file; later runs with --baseline report only new ones.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
 @click.option("--no-inline-suppressions", is_flag=True, help="Ignore `# composelint:` comments.")
@@ -78,11 +97,18 @@ def project_options(function):
 @click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True,
               help="Worker processes for many projects; 0 = one per CPU (at most 8).")
 @click.option("-v", "--verbose", is_flag=True, help="Show the traceback of internal errors.")
-def check(paths, output_format, output_file, reports, select, extend_select, ignore, fail_on, exit_zero, statistics,
+def check(paths, output_format, output_file, reports, select, extend_select, ignore, fail_on, config_path, isolated,
+          exclude, extend_exclude, force_exclude, respect_gitignore, baseline, write_baseline, exit_zero, statistics,
           no_inline_suppressions, color, jobs, verbose, **project):
-    """Lint compose projects and shell scripts (default: the current directory)."""
+    """Lint compose projects and shell scripts (default: the current directory).
+
+    Settings come from the nearest configuration file of each linted file; options given here win
+    (--select and --ignore replace the file's lists, --extend-select and --extend-exclude append)."""
+    configuration = dict(config_path=config_path, isolated=isolated, exclude=exclude, extend_exclude=extend_exclude,
+                         force_exclude=force_exclude, respect_gitignore=respect_gitignore, baseline=baseline,
+                         write_baseline=write_baseline)
     _guard(verbose, _check, paths, project, (output_format, output_file, reports), select, extend_select, ignore,
-           fail_on, exit_zero, statistics, no_inline_suppressions, color, jobs)
+           fail_on, exit_zero, statistics, no_inline_suppressions, color, jobs, configuration)
 
 
 def _guard(verbose: bool, function, *args) -> None:
@@ -147,12 +173,62 @@ def _without_consumed(parts: list, paths: tuple[str, ...]) -> list:
                     and own_files(part[0])[0] not in named)]
 
 
+def _finder(select, extend_select, ignore, fail_on, configuration: dict):
+    """The configuration lookup, with the command line's overrides (exit 2 on a bad selector or file)."""
+    from composelint.config import ConfigError, ConfigFinder, Overrides
+    from composelint.engine import SelectionError, select_rules
+
+    overrides = Overrides(select=_split(select) if select else None, extend_select=tuple(_split(extend_select)),
+                          ignore=_split(ignore) if ignore else None, fail_on=fail_on,
+                          exclude=list(configuration["exclude"]) if configuration["exclude"] else None,
+                          extend_exclude=tuple(configuration["extend_exclude"]),
+                          respect_gitignore=configuration["respect_gitignore"])
+    try:
+        select_rules(overrides.select, list(overrides.extend_select), overrides.ignore or [])
+    except SelectionError as error:
+        _fail(str(error))
+    if configuration["config_path"] and configuration["isolated"]:
+        _fail("--config and --isolated cannot be used together")
+    try:
+        return ConfigFinder(overrides, configuration["config_path"], configuration["isolated"])
+    except ConfigError as error:
+        _fail(str(error))
+
+
+def _configured(file_sets: list[tuple[str, list[str]]], paths: tuple[str, ...], project: dict, finder,
+                force_exclude: bool) -> list[tuple[tuple[str, list[str]], object]]:
+    """Each project with the configuration of its first file; excluded and git-ignored projects dropped
+    (a file named on the command line only with --force-exclude)."""
+    from composelint.config import ConfigError
+
+    named = {os.path.normpath(p) for p in (*paths, *project["compose_files"]) if p != "-"}
+    if project["stdin_filename"]:
+        named.add(os.path.normpath(project["stdin_filename"]))
+    kept = []
+    try:
+        for file_set in file_sets:
+            first = file_set[1][0]
+            config = finder.for_path(first)
+            filtered = force_exclude or os.path.normpath(first) not in named
+            if not (filtered and config.excluded(first)):
+                kept.append((file_set, config, filtered))
+    except ConfigError as error:
+        _fail(str(error))
+    asked = [file_set[1][0] for file_set, config, filtered in kept
+             if filtered and config.respect_gitignore and file_set[1][0] != "-"]
+    ignored, warning = finder.gitignored(asked) if asked else (set(), None)
+    if warning:
+        click.echo(f"composelint: warning: {warning}", err=True)
+    return [(file_set, config) for file_set, config, _ in kept if file_set[1][0] not in ignored]
+
+
 # Per-process state of the workers that load and lint projects in parallel.
 _WORK: dict = {}
 
 
-def _start_work(options, texts: dict[str, str], rules: list, inline_suppressions: bool) -> None:
-    _WORK.update(options=options, texts=texts, rules=rules, inline=inline_suppressions)
+def _start_work(options, texts: dict[str, str], configs: dict, inline_suppressions: bool) -> None:
+    """`configs`: index -> (rules, engine settings) of each configuration in use."""
+    _WORK.update(options=options, texts=texts, configs=configs, inline=inline_suppressions)
 
 
 def _load_one(file_set: tuple[str, list[str]], options, texts: dict[str, str]):
@@ -165,22 +241,32 @@ def _load_one(file_set: tuple[str, list[str]], options, texts: dict[str, str]):
     return load_project(files, options, display=_display, texts=texts)
 
 
-def _work(file_set: tuple[str, list[str]]):
-    """Load one project and lint it: (sources, findings)."""
+def _work(item: tuple[tuple[str, list[str]], int]):
+    """Load one project and lint it with its configuration: (sources, findings)."""
     from composelint.engine import lint_project
 
+    file_set, key = item
+    rules, settings = _WORK["configs"][key]
     project = _load_one(file_set, _WORK["options"], _WORK["texts"])
-    return project.sources, lint_project(project, _WORK["rules"], _WORK["inline"])
+    return project.sources, lint_project(project, rules, _WORK["inline"], settings)
 
 
 PARALLEL_FROM = 32  # projects; below this, starting workers costs more than it saves
 
 
-def _lint_all(file_sets: list[tuple[str, list[str]]], texts: dict[str, str], options, rules: list, inline: bool, jobs: int):
-    """Findings of every project, in worker processes when there are many (same output either way)."""
+def _lint_all(configured: list, texts: dict[str, str], options, inline: bool, jobs: int):
+    """Findings of every (project, configuration), in worker processes when there are many (same output
+    either way)."""
     from composelint.discovery import DiscoveryError
 
-    _start_work(options, texts, rules, inline)
+    index: dict[int, int] = {}
+    configs: dict[int, tuple] = {}
+    file_sets = []
+    for file_set, config in configured:
+        key = index.setdefault(id(config), len(index))
+        configs[key] = (list(config.rules), config.settings)
+        file_sets.append((file_set, key))
+    _start_work(options, texts, configs, inline)
     workers = jobs or min(os.cpu_count() or 1, 8)
     try:
         if workers > 1 and len(file_sets) >= PARALLEL_FROM:
@@ -190,7 +276,7 @@ def _lint_all(file_sets: list[tuple[str, list[str]]], texts: dict[str, str], opt
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_work,
-                                     initargs=(options, texts, rules, inline)) as pool:
+                                     initargs=(options, texts, configs, inline)) as pool:
                 return list(pool.map(_work, file_sets, chunksize=max(1, len(file_sets) // (workers * 8))))
         return [_work(file_set) for file_set in file_sets]
     except DiscoveryError as error:
@@ -198,21 +284,34 @@ def _lint_all(file_sets: list[tuple[str, list[str]]], texts: dict[str, str], opt
 
 
 def _check(paths, project, output, select, extend_select, ignore, fail_on, exit_zero, statistics,
-           no_inline_suppressions, color, jobs) -> None:
-    from composelint.engine import SelectionError, collect, select_rules, severity_rank
+           no_inline_suppressions, color, jobs, configuration) -> None:
+    from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
+    from composelint.engine import collect
     from composelint.report import render, statistics as rule_statistics
 
     for report in output[2]:
         report_format, separator, report_path = report.partition(":")
         if not separator or not report_path or report_format not in FORMAT_NAMES:
             _fail(f"--report `{report}`: expected FORMAT:PATH with FORMAT one of {', '.join(FORMAT_NAMES)}")
+    finder = _finder(select, extend_select, ignore, fail_on, configuration)
     try:
-        rules = select_rules(_split(select) if select else None, _split(extend_select), _split(ignore))
-    except SelectionError as error:
+        known = read_baseline(configuration["baseline"]) if configuration["baseline"] else None
+    except BaselineError as error:
         _fail(str(error))
     file_sets, texts = _file_sets(paths, project)
-    parts = _lint_all(file_sets, texts, _load_options(project), rules, not no_inline_suppressions, jobs)
+    configured = _configured(file_sets, paths, project, finder, configuration["force_exclude"])
+    parts = _lint_all(configured, texts, _load_options(project), not no_inline_suppressions, jobs)
     result = collect(_without_consumed(parts, paths))
+    if known is not None:
+        apply_baseline(result, known)
+    if configuration["write_baseline"]:
+        try:
+            count = write_baseline(configuration["write_baseline"], result)
+        except BaselineError as error:
+            _fail(str(error))
+        apply_baseline(result, {item.fingerprint for item in result.reported})
+        click.echo(f"composelint: recorded {count} finding{'s' if count != 1 else ''} in "
+                   f"{configuration['write_baseline']}", err=True)
 
     output_format, output_file, reports = output
     tty = sys.stdout.isatty() and not output_file
@@ -235,10 +334,7 @@ def _check(paths, project, output, select, extend_select, ignore, fail_on, exit_
     for report in reports:
         report_format, _, report_path = report.partition(":")
         _write(render(report_format, result), report_path, False)
-    if exit_zero or fail_on == "never":
-        sys.exit(0)
-    threshold = severity_rank(fail_on)
-    sys.exit(1 if any(severity_rank(item.severity) <= threshold for item in result.active) else 0)
+    sys.exit(1 if result.failing and not exit_zero else 0)
 
 
 @main.command("model")

@@ -1,9 +1,11 @@
-"""Run the selected rules over projects, apply suppressions, sort and fingerprint."""
+"""Run the selected rules over projects, apply suppressions and configuration, sort and fingerprint."""
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from composelint.model import Directive, Project, SourceFile
 from composelint.rules import all_rules
@@ -18,8 +20,52 @@ class SelectionError(ValueError):
 
 @dataclass
 class Suppression:
-    kind: str  # inline
+    kind: str  # inline | config | baseline
     reason: str | None
+
+
+class PathPattern(Protocol):
+    def matches(self, path: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class WorkloadExclusion:
+    """Findings of `codes` on workloads named like `name` (fnmatch) are accepted, for `reason`."""
+
+    name: str
+    codes: frozenset[str]
+    reason: str
+    files: tuple[PathPattern, ...] = ()  # only in these files; empty: anywhere
+
+    def covers(self, finding: Finding, code: str) -> bool:
+        return (finding.workload is not None and code in self.codes
+                and fnmatch.fnmatchcase(finding.workload, self.name)
+                and (not self.files or any(pattern.matches(finding.span.path) for pattern in self.files)))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What configuration decides for one project besides the rule selection.
+
+    Built by `composelint.config`; plain picklable data, so it reaches worker processes."""
+
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule code -> configured option values
+    severity: dict[str, str] = field(default_factory=dict)  # rule code -> severity override
+    per_file_ignores: tuple[tuple[PathPattern, frozenset[str]], ...] = ()
+    workloads: tuple[WorkloadExclusion, ...] = ()
+    fail_on: str = "warning"
+
+    def ignored_in(self, path: str, code: str) -> bool:
+        """`per-file-ignores`: the rule does not report in this file."""
+        return any(code in codes and pattern.matches(path) for pattern, codes in self.per_file_ignores)
+
+    def accepted(self, finding: Finding, code: str) -> Suppression | None:
+        """`workloads:`: the finding is accepted for this workload, with the reason."""
+        exclusion = next((w for w in self.workloads if w.covers(finding, code)), None)
+        return Suppression("config", exclusion.reason) if exclusion else None
+
+
+DEFAULT_SETTINGS = Settings()
 
 
 @dataclass
@@ -30,6 +76,7 @@ class Reported:
     rule: Rule
     fingerprint: str
     suppressed: Suppression | None = None
+    fail_on: str = "warning"  # failure threshold of the configuration that applies to the finding's project
 
     @property
     def severity(self) -> str:
@@ -46,6 +93,12 @@ class LintResult:
     @property
     def active(self) -> list[Reported]:
         return [r for r in self.reported if r.suppressed is None]
+
+    @property
+    def failing(self) -> list[Reported]:
+        """Unsuppressed findings at or above the failure threshold (`fail-on`) that applies to them."""
+        return [r for r in self.active
+                if r.fail_on != "never" and severity_rank(r.severity) <= severity_rank(r.fail_on)]
 
 
 def matching_rules(selector: str, rules: dict[str, Rule]) -> list[str]:
@@ -78,22 +131,28 @@ def select_rules(select: list[str] | None, extend_select: list[str], ignore: lis
     return [rules[code] for code in sorted(chosen)]
 
 
-def lint_project(project: Project, rules: list[Rule], inline_suppressions: bool = True) -> list[Reported]:
-    """The findings of one project, with suppressions applied (not yet sorted or fingerprinted)."""
+def lint_project(project: Project, rules: list[Rule], inline_suppressions: bool = True,
+                 settings: Settings = DEFAULT_SETTINGS) -> list[Reported]:
+    """The findings of one project, with suppressions and `settings` applied (not yet sorted or
+    fingerprinted).  Order: rules run with their options; per-file ignores drop findings; inline
+    suppressions, then workload exclusions, mark them; severity overrides come last."""
     selected = {rule.code for rule in rules}
     catalog = all_rules()
     findings: list[tuple[Finding, Rule]] = []
     for rule in rules:
-        if rule.check is not None:
-            findings.extend((finding, rule) for finding in rule.check(project))
+        findings.extend((finding, rule) for finding in rule.run(project, settings.options.get(rule.code)))
     tracker = _Suppressions(project.directives if inline_suppressions else [], catalog)
     for finding, rule in findings:
         _weaken_if_possible(finding, rule, project)
-    reported = [Reported(f, r, "", tracker.match(f, r)) for f, r in findings]
-    reported.extend(Reported(finding, catalog[code], "") for finding, code in tracker.meta_findings(selected)
-                    if code in selected)
+    findings = [(f, r) for f, r in findings if not settings.ignored_in(f.span.path, r.code)]
+    reported = [Reported(f, r, "", tracker.match(f, r) or settings.accepted(f, r.code)) for f, r in findings]
+    reported.extend(Reported(finding, catalog[code], "")
+                    for finding, code in tracker.meta_findings(selected, settings.ignored_in)
+                    if code in selected and not settings.ignored_in(finding.span.path, code))
     for item in reported:
         item.finding.code, item.finding.name = item.rule.code, item.rule.name
+        item.finding.severity = settings.severity.get(item.rule.code, item.finding.severity)
+        item.fail_on = settings.fail_on
     return reported
 
 
@@ -152,7 +211,9 @@ class _Suppressions:
                     return Suppression("inline", directive.reason)
         return None
 
-    def meta_findings(self, selected: set[str]):
+    def meta_findings(self, selected: set[str], ignored_in=lambda path, code: False):
+        """CL900-CL902.  A suppression of a rule that did not run (not selected, or per-file
+        ignored in the directive's file) cannot have been used, so it is not reported unused."""
         for directive in self.all_directives:
             if directive.error is not None:
                 yield Finding(f"Directive not honoured: {directive.error}", directive.span,
@@ -163,7 +224,8 @@ class _Suppressions:
                 if not matched:
                     yield Finding(f"`{token}` in `{directive.verb}` names no rule", directive.span,
                                   field=f"directive:{token}"), "CL901"
-                elif directive.verb != "enable" and (directive, token) not in self.used and set(matched) & selected:
+                elif (directive.verb != "enable" and (directive, token) not in self.used
+                      and any(c in selected and not ignored_in(directive.span.path, c) for c in matched)):
                     yield Finding(f"Unused suppression: `{directive.verb}={token}` suppressed nothing",
                                   directive.span, field=f"directive:{token}"), "CL900"
 

@@ -1,0 +1,476 @@
+"""Configuration files: which one applies to a file, what it may say, what it decides.
+
+A configuration is `.composelint.yaml`, `.composelint.yml`, `composelint.yaml`
+or the `[tool.composelint]` table of `pyproject.toml`; the first of these
+found in a directory is that directory's configuration.  A file's
+configuration is the nearest one in its directory or above it, up to the
+repository root (the directory containing `.git`) or the filesystem root.
+Files are not merged.  `--config PATH` applies one file to everything;
+`--isolated` applies none.  The command line wins over the file: `--select`
+and `--ignore` replace, `--extend-select` and `--extend-exclude` append.
+
+Every file is validated against `schemas/composelint-config.schema.json`,
+then rule selectors and rule options are checked against the rule catalog;
+a problem is a `ConfigError` naming the file, the key and the reason.  What a
+configuration decides becomes an `Effective`: the selected rules, the
+engine's `Settings` (options, severities, per-file ignores, workload
+exclusions, fail-on) and the discovery settings (excludes, gitignore).
+Lookups are cached per directory, so a large tree costs one lookup per
+directory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from composelint.engine import Settings, WorkloadExclusion, matching_rules, select_rules
+from composelint.rules import all_rules
+from composelint.rules.base import Rule
+
+CONFIG_NAMES = (".composelint.yaml", ".composelint.yml", "composelint.yaml", "pyproject.toml")
+SHARED_OPTIONS = ("known-images",)  # top-level keys handed to every rule that declares the option
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message is one line: file, key, reason."""
+
+    def __init__(self, path: str, key: str | None, reason: str):
+        shown = _display(path)
+        super().__init__(f"{shown}: {key}: {reason}" if key else f"{shown}: {reason}")
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line says; `None` leaves the configuration's value."""
+
+    select: list[str] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: list[str] | None = None
+    fail_on: str | None = None
+    exclude: list[str] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool | None = None
+
+
+class Glob:
+    """A gitignore-like pattern relative to `base`.
+
+    Without a `/` it matches a file or directory name at any depth; with one,
+    a path from `base` (a leading `/` only anchors).  `*`, `?` and `[...]`
+    stay within a name, `**` spans directories.  Matching a directory matches
+    everything below it."""
+
+    def __init__(self, base: str, pattern: str):
+        self.base, self.pattern = base, pattern
+        text = pattern.strip()
+        anchored = "/" in text.rstrip("/")
+        regex = _translate(text.strip("/"))
+        self._regex = re.compile(("" if anchored else "(?:.*/)?") + regex + r"(?:/.*)?\Z", re.S)
+
+    def matches(self, path: str) -> bool:
+        relative = os.path.relpath(os.path.abspath(path), self.base).replace(os.sep, "/")
+        return not (relative == ".." or relative.startswith("../")) and bool(self._regex.match(relative))
+
+    def __repr__(self) -> str:
+        return f"Glob({self.base!r}, {self.pattern!r})"
+
+
+def _translate(glob: str) -> str:
+    parts, index = [], 0
+    while index < len(glob):
+        if glob.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif glob.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif glob[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        elif glob[index] == "?":
+            parts.append("[^/]")
+            index += 1
+        elif glob[index] == "[" and "]" in glob[index + 2:]:
+            end = glob.index("]", index + 2)
+            body = glob[index + 1:end]
+            parts.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
+            index = end + 1
+        else:
+            parts.append(re.escape(glob[index]))
+            index += 1
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Effective:
+    """The configuration that applies to a file, command line included."""
+
+    source: str | None  # the configuration file, None for the defaults
+    rules: tuple[Rule, ...]
+    settings: Settings
+    exclude: tuple[Glob, ...] = ()
+    respect_gitignore: bool = True
+
+    def excluded(self, path: str) -> bool:
+        return any(pattern.matches(path) for pattern in self.exclude)
+
+
+# ---------------------------------------------------------------- reading files
+
+@lru_cache(maxsize=1)
+def _validator():
+    from importlib import resources
+
+    import jsonschema
+
+    schema = json.loads(resources.files("composelint").joinpath("data/composelint-config.schema.json")
+                        .read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def config_in(directory: str) -> str | None:
+    """The configuration file of this directory itself, if any."""
+    for name in CONFIG_NAMES:
+        path = os.path.join(directory, name)
+        if os.path.isfile(path) and (name != "pyproject.toml" or _has_tool_table(path)):
+            return path
+    return None
+
+
+def _has_tool_table(path: str) -> bool:
+    """A pyproject.toml is a configuration only when it has `[tool.composelint]`."""
+    text = _read(path)
+    if "composelint" not in text:
+        return False
+    return "composelint" in _parse_toml(path, text).get("tool", {})
+
+
+def load_config(path: str) -> dict:
+    """The validated contents of a configuration file (raises ConfigError)."""
+    text = _read(path)
+    name = os.path.basename(path)
+    if name.endswith(".toml"):
+        data = _parse_toml(path, text)
+        if name == "pyproject.toml":
+            tool = data.get("tool", {})
+            if "composelint" not in tool:
+                raise ConfigError(path, None, "no [tool.composelint] table")
+            data = tool["composelint"]
+    else:
+        data = _parse_yaml(path, text)
+    if not isinstance(data, dict):
+        raise ConfigError(path, None, f"expected a mapping of settings, got {_type_name(data)}")
+    _check_keys(path, data, [])
+    errors = sorted(_validator().iter_errors(data), key=lambda e: ([str(p) for p in e.absolute_path], e.validator))
+    if errors:
+        raise ConfigError(path, *_describe(errors[0]))
+    _check_rules(path, data)
+    return data
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().decode("utf-8-sig")
+    except OSError as error:
+        raise ConfigError(path, None, f"cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(path, None, f"not UTF-8 text (byte {error.start})") from None
+
+
+def _parse_toml(path: str, text: str) -> dict:
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(path, None, f"invalid TOML: {error}") from None
+
+
+def _parse_yaml(path: str, text: str):
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        data = YAML(typ="safe").load(text)
+    except YAMLError as error:
+        problem = getattr(error, "problem", None) or str(error).strip().splitlines()[0]
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        raise ConfigError(path, None, f"invalid YAML: {problem}{where}") from None
+    return {} if data is None else data
+
+
+_TYPE_NAMES = {"array": "a list", "object": "a mapping", "string": "a string", "integer": "an integer",
+               "boolean": "true or false", "number": "a number"}
+
+
+def _type_name(value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    for kind, name in ((dict, "a mapping"), (list, "a list"), (str, "a string"), (int, "an integer"),
+                       (float, "a number"), (type(None), "nothing")):
+        if isinstance(value, kind):
+            return name
+    return f"a {type(value).__name__}"
+
+
+def _check_keys(path: str, value, where: list) -> None:
+    """YAML allows keys that are not text (`8080: ...`); a configuration does not."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ConfigError(path, _key([*where, str(key)]), "a key must be text: quote it")
+            _check_keys(path, item, [*where, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_keys(path, item, [*where, index])
+
+
+def _key(path: list) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _describe(error) -> tuple[str | None, str]:
+    """(key, reason) of a schema violation, in words."""
+    path, kind, value = list(error.absolute_path), error.validator, error.validator_value
+    if kind == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        extra = sorted((k for k in error.instance if k not in known), key=str)[0]
+        path.append(extra)
+        hint = difflib.get_close_matches(extra, known, n=1)
+        return _key(path), "unknown key" + (f" (did you mean `{hint[0]}`?)" if hint else "")
+    if kind == "required":
+        missing = next(k for k in value if k not in error.instance)
+        path.append(missing)
+        if missing == "reason":
+            return _key(path), "missing: every workload exclusion needs a reason"
+        return _key(path), "missing (required)"
+    if kind == "type":
+        return _key(path), f"expected {_TYPE_NAMES.get(value, value)}, got {_type_name(error.instance)}"
+    if kind == "enum":
+        return _key(path), f"`{error.instance}` is not one of {', '.join(map(str, value))}"
+    if kind in ("pattern", "minLength", "minItems"):
+        return _key(path), "must not be empty" + (": say why the findings are accepted" if path[-1:] == ["reason"] else "")
+    if kind == "minimum":
+        return _key(path), f"must be at least {value}, got {error.instance}"
+    if kind == "maximum":
+        return _key(path), f"must be at most {value}, got {error.instance}"
+    return _key(path) or None, error.message
+
+
+def _check_rules(path: str, data: dict) -> None:
+    """Every selector names a rule; `rules:` names rules and options they declare."""
+    catalog = all_rules()
+
+    def selectors(key: str, values) -> None:
+        for index, selector in enumerate(values):
+            if not matching_rules(selector, catalog):
+                raise ConfigError(path, f"{key}[{index}]", f"unknown rule selector `{selector}` "
+                                  "(use a code, prefix, name, group or ALL)")
+
+    for key in ("select", "extend-select", "ignore"):
+        selectors(key, data.get(key, []))
+    for selector in data.get("severity", {}):
+        if not matching_rules(selector, catalog):
+            raise ConfigError(path, f"severity.{selector}", "unknown rule selector (use a code, prefix, name, group or ALL)")
+    for glob, values in data.get("per-file-ignores", {}).items():
+        selectors(f"per-file-ignores.{glob}", values)
+    for index, entry in enumerate(data.get("workloads", [])):
+        selectors(f"workloads[{index}].ignore", entry["ignore"])
+    for selector, options in data.get("rules", {}).items():
+        rule = _rule_named(selector, catalog)
+        if rule is None:
+            raise ConfigError(path, f"rules.{selector}", "unknown rule (use a code or a name)")
+        for option, value in options.items():
+            if option not in rule.options:
+                declared = ", ".join(rule.options) or "none"
+                raise ConfigError(path, f"rules.{selector}.{option}",
+                                  f"unknown option of {rule.code} {rule.name} (its options: {declared})")
+            default = rule.options[option]
+            if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, type(default)):
+                raise ConfigError(path, f"rules.{selector}.{option}",
+                                  f"expected {_type_name(default)}, got {_type_name(value)}")
+
+
+def _rule_named(selector: str, catalog: dict[str, Rule]) -> Rule | None:
+    return catalog.get(selector.upper()) or next((r for r in catalog.values() if r.name == selector.lower()), None)
+
+
+# ---------------------------------------------------------------- deciding
+
+def effective(path: str | None, data: dict, overrides: Overrides) -> Effective:
+    """What configuration `data` (read from `path`; None: defaults) decides, command line applied."""
+    catalog = all_rules()
+    base = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
+    here = os.getcwd()
+    select = overrides.select if overrides.select is not None else data.get("select")
+    ignore = overrides.ignore if overrides.ignore is not None else data.get("ignore", [])
+    rules = select_rules(select, [*data.get("extend-select", []), *overrides.extend_select], ignore)
+
+    def codes(selectors) -> frozenset[str]:
+        return frozenset(code for selector in selectors for code in matching_rules(selector, catalog))
+
+    if overrides.exclude is not None:
+        exclude = [Glob(here, g) for g in overrides.exclude]
+    else:
+        exclude = [Glob(base, g) for g in data.get("exclude", [])]
+    exclude += [Glob(base, g) for g in data.get("extend-exclude", [])]
+    exclude += [Glob(here, g) for g in overrides.extend_exclude]
+    settings = Settings(
+        options=_options(data, catalog),
+        severity=_severities(data.get("severity", {}), catalog),
+        per_file_ignores=tuple((Glob(base, glob), codes(selectors))
+                               for glob, selectors in data.get("per-file-ignores", {}).items()),
+        workloads=tuple(WorkloadExclusion(entry["name"], codes(entry["ignore"]), entry["reason"].strip(),
+                                          tuple(Glob(base, g) for g in entry.get("files", [])))
+                        for entry in data.get("workloads", [])),
+        fail_on=overrides.fail_on or data.get("fail-on", "warning"))
+    respect = overrides.respect_gitignore
+    return Effective(path, tuple(rules), settings, tuple(exclude),
+                     data.get("respect-gitignore", True) if respect is None else respect)
+
+
+def _options(data: dict, catalog: dict[str, Rule]) -> dict[str, dict]:
+    """Rule code -> configured option values: shared top-level options, then `rules:`."""
+    options: dict[str, dict] = {}
+    for key in SHARED_OPTIONS:
+        if key in data:
+            for code, rule in catalog.items():
+                if key in rule.options:
+                    options.setdefault(code, {})[key] = data[key]
+    for selector, values in data.get("rules", {}).items():
+        options.setdefault(_rule_named(selector, catalog).code, {}).update(values)
+    for values in options.values():
+        if "known-images" in values:
+            values["known-images"] = _known_images(values["known-images"])
+    return options
+
+
+def _known_images(table: dict) -> dict[str, tuple[int, ...]]:
+    from composelint.topology import image_repository
+
+    return {image_repository(image): tuple(ports) for image, ports in table.items()}
+
+
+def _specificity(selector: str, catalog: dict[str, Rule]) -> int:
+    """ALL < group < code prefix (longer is more specific) < code or name."""
+    token = selector.strip()
+    if token.upper() == "ALL":
+        return 0
+    if _rule_named(token, catalog) is not None:
+        return 100
+    if any(rule.group == token.lower() for rule in catalog.values()):
+        return 1
+    return 1 + len(token)
+
+
+def _severities(mapping: dict[str, str], catalog: dict[str, Rule]) -> dict[str, str]:
+    """Rule code -> severity; the most specific selector wins, the later one on a tie."""
+    chosen: dict[str, tuple[int, str]] = {}
+    for selector, level in mapping.items():
+        rank = _specificity(selector, catalog)
+        for code in matching_rules(selector, catalog):
+            if code not in chosen or rank >= chosen[code][0]:
+                chosen[code] = (rank, level)
+    return {code: level for code, (_, level) in chosen.items()}
+
+
+# ---------------------------------------------------------------- finding
+
+@dataclass
+class ConfigFinder:
+    """The `Effective` configuration of each file, cached per directory."""
+
+    overrides: Overrides = field(default_factory=Overrides)
+    config_path: str | None = None  # --config
+    isolated: bool = False  # --isolated
+    _fixed: Effective | None = None
+    _by_directory: dict[str, Effective] = field(default_factory=dict)
+    _by_file: dict[str | None, Effective] = field(default_factory=dict)
+    _roots: dict[str, str | None] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.config_path is not None:
+            self._fixed = effective(self.config_path, load_config(self.config_path), self.overrides)
+        elif self.isolated:
+            self._fixed = effective(None, {}, self.overrides)
+
+    def for_path(self, path: str) -> Effective:
+        """The configuration of a file (`-` or a name given to standard input: the working directory)."""
+        if self._fixed is not None:
+            return self._fixed
+        return self._for_directory(os.path.dirname(os.path.abspath(path)))
+
+    def _for_directory(self, directory: str) -> Effective:
+        cached = self._by_directory.get(directory)
+        if cached is not None:
+            return cached
+        parent = os.path.dirname(directory)
+        found = config_in(directory)
+        if found is not None:
+            result = self._load(found)
+        elif parent == directory or self.repository_root(directory) == directory:
+            result = self._load(None)
+        else:
+            result = self._for_directory(parent)
+        self._by_directory[directory] = result
+        return result
+
+    def _load(self, path: str | None) -> Effective:
+        if path not in self._by_file:
+            self._by_file[path] = effective(path, load_config(path) if path else {}, self.overrides)
+        return self._by_file[path]
+
+    def repository_root(self, directory: str) -> str | None:
+        """The nearest directory at or above `directory` that contains `.git`."""
+        if directory not in self._roots:
+            parent = os.path.dirname(directory)
+            if os.path.exists(os.path.join(directory, ".git")):
+                self._roots[directory] = directory
+            else:
+                self._roots[directory] = None if parent == directory else self.repository_root(parent)
+        return self._roots[directory]
+
+    def gitignored(self, paths: list[str]) -> tuple[set[str], str | None]:
+        """The paths that git ignores (asked with `git check-ignore`, once per repository), and a
+        warning when git could not be asked."""
+        by_root: dict[str, list[str]] = {}
+        for path in paths:
+            root = self.repository_root(os.path.dirname(os.path.abspath(path)))
+            if root is not None:
+                by_root.setdefault(root, []).append(path)
+        if not by_root:
+            return set(), None
+        git = shutil.which("git")
+        if git is None:
+            return set(), "git is not installed: .gitignore is not applied (respect-gitignore)"
+        ignored: set[str] = set()
+        for root, members in sorted(by_root.items()):
+            relative = {os.path.relpath(os.path.abspath(p), root).replace(os.sep, "/"): p for p in members}
+            try:
+                done = subprocess.run([git, "check-ignore", "--stdin", "-z"], cwd=root, capture_output=True,
+                                      input="\0".join(relative).encode() + b"\0", timeout=60)
+            except (OSError, subprocess.SubprocessError) as error:
+                return ignored, f"git check-ignore failed in {_display(root)}: {error}"
+            if done.returncode not in (0, 1):
+                cause = done.stderr.decode(errors="replace").strip().splitlines()
+                return ignored, (f"git check-ignore failed in {_display(root)}: {cause[0] if cause else done.returncode}"
+                                 "; .gitignore is not applied")
+            ignored.update(relative[name] for name in done.stdout.decode().split("\0") if name in relative)
+        return ignored, None
+
+
+def _display(path: str) -> str:
+    relative = os.path.relpath(path)
+    return (path if relative.startswith("..") else relative).replace(os.sep, "/")
