@@ -28,7 +28,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from composelint import __version__, discovery
-from composelint.engine import LintResult, Reported, collect, lint_project, select_rules
+from composelint.config import ConfigFinder
+from composelint.engine import LintResult, Reported, collect, lint_project
 from composelint.model import Span
 
 DEBOUNCE_SECONDS = 0.3
@@ -182,7 +183,7 @@ class ComposelintServer(LanguageServer):
         self.pending: dict[Key, asyncio.Task] = {}
         self.generation: dict[Key, int] = {}
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="composelint-lint")
-        self.rules = None
+        self.configs = ConfigFinder()
         self.warned: set[str] = set()
 
     # Logging to the client (window/logMessage) -- never raises.
@@ -279,10 +280,10 @@ class ComposelintServer(LanguageServer):
 
     def lint_sync(self, kind: str, files: list[str], texts: dict[str, str], encoding: str):
         """In the worker thread: (diagnostics per path, paths read)."""
-        if self.rules is None:
-            self.rules = select_rules(None, [], [])
+        # The configuration nearest to the project's first file, as `check` uses it.
+        config = self.configs.for_path(files[0])
         project = load(kind, files, texts)
-        result = collect([(project.sources, lint_project(project, self.rules, True))])
+        result = collect([(project.sources, lint_project(project, list(config.rules), True, config.settings))])
         read = [s.path for s in project.sources]
         return diagnostics_by_path(result, texts, encoding), read
 

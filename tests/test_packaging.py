@@ -41,7 +41,8 @@ def test_hook_files_regex_skips_other_files(name):
 
 
 def test_hook_runs_the_installed_console_script():
-    assert HOOK["entry"] == "composelint check"
+    # --force-exclude: excludes and .gitignore also apply to the files pre-commit passes in
+    assert HOOK["entry"] == "composelint check --force-exclude"
     assert HOOK["language"] == "python" and HOOK["require_serial"] is True
 
 

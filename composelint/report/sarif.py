@@ -97,7 +97,8 @@ def _result(item: Reported, index: int, kinds: dict[str, str], where: _Locations
                             "artifactChanges": [{"artifactLocation": where.artifact(path), "replacements": replacements}
                                                 for path, replacements in changes.items()]}]
     if item.suppressed is not None:
-        suppression: dict = {"kind": "inSource"}
+        # An inline comment is in the source; configuration and baselines are not.
+        suppression: dict = {"kind": "inSource" if item.suppressed.kind == "inline" else "external"}
         if item.suppressed.reason:
             suppression["justification"] = item.suppressed.reason
         result["suppressions"] = [suppression]
