@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping, Sequence
 
 from composelint.model import Network, PortBinding, Project, Span, Workload
 
@@ -46,11 +48,15 @@ def image_repository(image: str) -> str:
     return name.lower()
 
 
-def known_ports(workload: Workload) -> tuple[int, ...]:
-    """The default ports of the workload's image, if it is a well-known server."""
+def known_ports(workload: Workload, known_images: Mapping[str, Sequence[int]] = MappingProxyType({})) -> tuple[int, ...]:
+    """The default ports of the workload's image, if it is a well-known server.
+
+    `known_images` (repository -> ports, the `known-images` option) extends the
+    built-in table and wins over it."""
     if workload.image is None:
         return ()
-    return KNOWN_IMAGE_PORTS.get(image_repository(workload.image.value), ())
+    repository = image_repository(workload.image.value)
+    return tuple(known_images.get(repository) or KNOWN_IMAGE_PORTS.get(repository, ()))
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,20 @@ def shared_target(workload: Workload) -> tuple[str, str] | None:
     return None
 
 
+# Workloads started by `docker run`/`create` (and podman's, nerdctl's): without `--network`
+# they join the engine's default bridge.  `compose run` joins the compose project's network
+# and `service create` the swarm's ingress network, neither of which a script shows.
+_DEFAULT_BRIDGE_ORIGINS = ("-run", "-create")
+_PROJECT_NETWORK_ORIGINS = ("compose-service", "compose-run", "service-create")
+
+
+def on_default_bridge(workload: Workload) -> bool:
+    """A command-line container that names no network: the engine's default bridge."""
+    return (workload.network_mode is None and not workload.networks
+            and workload.origin not in _PROJECT_NETWORK_ORIGINS
+            and workload.origin.endswith(_DEFAULT_BRIDGE_ORIGINS))
+
+
 def namespace(project: Project, workload: Workload) -> Namespace:
     chain = [workload.name]
     current = workload
@@ -109,6 +129,8 @@ def namespace(project: Project, workload: Workload) -> Namespace:
         if target is None:
             mode = current.network_mode.value if current.network_mode else ""
             kind = {"none": "none", "bridge": "bridge", "default": "bridge"}.get(mode, "networks")
+            if on_default_bridge(current):
+                kind = "bridge"
             return Namespace(tuple(chain), kind, current.network_mode.span if current.network_mode else None)
         prefix, name = target
         joined = project.workload(name)
@@ -189,7 +211,7 @@ def _binding_default(network: Network) -> str:
     return option.value if option else "0.0.0.0"
 
 
-def suggested_mappings(workload: Workload) -> list[str]:
+def suggested_mappings(workload: Workload, known_images: Mapping[str, Sequence[int]] = MappingProxyType({})) -> list[str]:
     """Port mappings a bridge-mode replacement needs, bound to loopback."""
     ports: list[str] = []
     for port in workload.ports:
@@ -200,5 +222,5 @@ def suggested_mappings(workload: Workload) -> list[str]:
         number = number.split("-")[0]
         ports.append(f"127.0.0.1:{number}:{number}" + (f"/{protocol}" if protocol and protocol != "tcp" else ""))
     if not ports:
-        ports = [f"127.0.0.1:{p}:{p}" for p in known_ports(workload)]
+        ports = [f"127.0.0.1:{p}:{p}" for p in known_ports(workload, known_images)]
     return list(dict.fromkeys(ports))

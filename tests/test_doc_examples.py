@@ -1,5 +1,6 @@
 """Each rule's documented example is linted: "Example" must trigger the rule,
-"Use instead" must not."""
+"Use instead" must not.  A ```yaml block is linted as a compose file, a ```sh
+block as a shell script."""
 
 from __future__ import annotations
 
@@ -11,20 +12,25 @@ from composelint.rules import all_rules
 from conftest import findings
 
 RULES = list(all_rules().values())
-_BLOCK = re.compile(r"## (?P<section>Example|Use instead)\n(?:.*?\n)*?```yaml\n(?P<body>.*?)```", re.S)
+_BLOCK = re.compile(r"## (?P<section>Example|Use instead)\n(?:.*?\n)*?```(?P<language>yaml|sh)\n(?P<body>.*?)```",
+                    re.S)
+_FILE_NAMES = {"yaml": "compose.yaml", "sh": "script.sh"}
 
 
-def _examples(doc: str) -> dict[str, str]:
-    return {m["section"]: m["body"] for m in _BLOCK.finditer(doc)}
+def _examples(doc: str) -> dict[str, tuple[str, str]]:
+    """section -> (file name to lint it as, text)."""
+    return {m["section"]: (_FILE_NAMES[m["language"]], m["body"]) for m in _BLOCK.finditer(doc)}
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_documented_example(rule):
     examples = _examples(rule.doc)
-    assert set(examples) == {"Example", "Use instead"}, f"{rule.code} documents no yaml Example / Use instead"
+    assert set(examples) == {"Example", "Use instead"}, f"{rule.code} documents no yaml/sh Example / Use instead"
     # Suppression rules judge comments about other rules, so those must run too.
     option = "--extend-select" if rule.group == "meta" else "--select"
-    bad = findings(option, rule.code, "--stdin-filename", "compose.yaml", "-", input=examples["Example"])
+    name, text = examples["Example"]
+    bad = findings(option, rule.code, "--stdin-filename", name, "-", input=text)
     assert any(code == rule.code for code, *_ in bad), f"{rule.code} does not fire on its own example"
-    good = findings(option, rule.code, "--stdin-filename", "compose.yaml", "-", input=examples["Use instead"])
+    name, text = examples["Use instead"]
+    good = findings(option, rule.code, "--stdin-filename", name, "-", input=text)
     assert not any(code == rule.code for code, *_ in good), f"{rule.code} fires on its 'Use instead' example"

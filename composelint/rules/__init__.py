@@ -5,7 +5,7 @@ from __future__ import annotations
 from composelint.rules.base import REGISTRY, Rule
 
 _FAMILIES = ("input", "network_namespace", "ports", "isolation", "mounts",
-             "network_definitions", "suppressions")
+             "network_definitions", "hardening", "suppressions")
 
 
 def all_rules() -> dict[str, Rule]:

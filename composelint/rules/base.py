@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from types import MappingProxyType
+from typing import Any, Callable, Iterable, Mapping
 
 from composelint.model import Project, Span
 
@@ -41,7 +42,8 @@ class Finding:
     name: str = ""
 
 
-Check = Callable[[Project], Iterable[Finding]]
+Check = Callable[..., Iterable[Finding]]  # (project) or, for a rule with options, (project, options)
+Options = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,17 @@ class Rule:
     family: str = ""
     options: dict = field(default_factory=dict)
 
+    def run(self, project: Project, configured: Mapping[str, Any] | None = None) -> Iterable[Finding]:
+        """The rule's findings.  A rule that declares options gets them as its second
+        argument: a read-only mapping of the declared defaults, overridden by `configured`."""
+        if self.check is None:
+            return ()
+        if not self.options:
+            return self.check(project)
+        values = {**self.options, **(configured or {})}
+        return self.check(project, MappingProxyType({key: MappingProxyType(value) if isinstance(value, dict) else value
+                                                     for key, value in values.items()}))
+
     @property
     def summary(self) -> str:
         return self.doc.strip().splitlines()[0].strip()
@@ -71,10 +84,15 @@ REGISTRY: dict[str, Rule] = {}
 
 def rule(code: str, name: str, severity: str, group: str, *, default_on: bool = True,
          references: tuple[str, ...] = (), options: dict | None = None, engine: bool = False):
-    """Register the decorated function as rule `code`; its docstring is the rule's documentation."""
+    """Register the decorated function as rule `code`; its docstring is the rule's documentation.
+
+    A rule with `options` (name -> default value) is called as `check(project, options)`;
+    configuration (`rules:` in .composelint.yaml) can change the values, never the names."""
     assert severity in SEVERITIES, severity
 
     def register(function: Check) -> Check:
+        assert engine or len(inspect.signature(function).parameters) == (2 if options else 1), \
+            f"{code}: a rule takes (project) or, when it declares options, (project, options)"
         module = inspect.getmodule(function)
         REGISTRY[code] = Rule(code, name, severity, group, default_on, references,
                               inspect.cleandoc(function.__doc__ or ""),

@@ -203,3 +203,72 @@ def reference_not_followed(project: Project):
     ```
     """
     yield from _diagnostics(project, "CL006")
+
+
+@rule("CL007", "shell-parse-fallback", "info", "input")
+def shell_parse_fallback(project: Project):
+    """Part of a shell script was read with the fallback tokenizer.
+
+    ## What it does
+    Reports where the shell parser met a construct it cannot handle (or a
+    syntax error), and says how many commands were recovered from there on
+    by composelint's own tokenizer.  Findings in the recovered commands are
+    still reported.
+
+    ## Why is this bad?
+    The recovered commands are read word by word, without the full shell
+    grammar: a `docker run` inside an unusual construct may be missed or
+    misread.  Fixing the syntax error (bash would refuse the script too) or
+    simplifying the construct makes the analysis exact again.
+
+    ## Example
+    ```sh
+    if [ -n "$DEBUG" ]; then
+      docker run --rm alpine:3.20 true
+    ```
+
+    ## Use instead
+    ```sh
+    if [ -n "$DEBUG" ]; then
+      docker run --rm alpine:3.20 true
+    fi
+    ```
+    """
+    yield from _diagnostics(project, "CL007")
+
+
+@rule("CL008", "dynamic-docker-argument", "info", "input")
+def dynamic_docker_argument(project: Project):
+    """A security-relevant docker flag is only known when the script runs.
+
+    ## What it does
+    Reports a `docker`/`podman`/`nerdctl` flag whose value comes from a
+    variable, command substitution or argument with no static value, when
+    that flag decides a rule: `--network "$MODE"` (CL101, CL102, CL104),
+    `--privileged=$X` (CL301), `--pid`, `--ipc`, `--uts`, `--userns`,
+    `--cgroupns`, the host IP of `-p`, `--cap-add`, `--security-opt`, the
+    source of `-v`/`--mount`, `--device`, `--user`, `docker exec -u` and
+    `--privileged`, `docker build --network`, and option lists such as
+    `$DOCKER_OPTS`.  The message names the rules that could not be decided.
+    A variable with a static value is followed instead: a definite value
+    gets the rule's finding, a value that may change (a conditional
+    assignment, a default the environment can override) gets it one
+    severity lower.
+
+    ## Why is this bad?
+    Nothing is checked for that flag: `MODE=host` in the environment turns
+    the container into a host-network container without any finding.
+
+    ## Example
+    ```sh
+    docker run -d --network "$MODE" nginx:1.27
+    ```
+
+    ## Use instead
+    Write the value in the script, or check the variable before use:
+    ```sh
+    docker network create backend
+    docker run -d --network backend nginx:1.27
+    ```
+    """
+    yield from _diagnostics(project, "CL008")

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from composelint.model import Located, Project
 from composelint.rules.base import Finding, rule
+from composelint.rules.wording import item, key, setting, subject
 
 DANGEROUS_CAPABILITIES = {"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE", "SYS_BOOT",
                           "DAC_READ_SEARCH", "BPF", "PERFMON", "MAC_ADMIN", "MAC_OVERRIDE"}
 NETWORK_CAPABILITIES = {"NET_ADMIN", "NET_RAW"}
 
 
-def _host_namespace(project: Project, attribute: str, key: str, what: str):
+def _host_namespace(project: Project, attribute: str, name: str, what: str):
     for workload in project.workloads:
         value: Located[str] | None = getattr(workload, attribute)
         if value is not None and value.value == "host":
-            yield Finding(f"Service `{workload.name}` shares the host's {what} (`{key}: host`)",
-                          value.span, workload.name, key)
+            yield Finding(f"{subject(workload)} shares the host's {what} ({setting(workload, name, 'host')})",
+                          value.span, workload.name, name)
 
 
 @rule("CL301", "privileged", "error", "isolation", references=("CIS Docker 5.5 [5.4]",))
@@ -23,7 +24,9 @@ def privileged(project: Project):
     """The container runs privileged.
 
     ## What it does
-    Reports `privileged: true` and `--privileged`.
+    Reports `privileged: true` and `--privileged` (not `--privileged=false`,
+    and not a `--privileged` written after the image: that one is an
+    argument of the container's command).
 
     ## Why is this bad?
     A privileged container gets every capability and every host device, and
@@ -49,9 +52,10 @@ def privileged(project: Project):
     """
     for workload in project.workloads:
         if workload.privileged is not None and workload.privileged.value:
-            yield Finding(f"Service `{workload.name}` runs privileged: all capabilities, all host devices and no "
+            yield Finding(f"{subject(workload)} runs privileged: all capabilities, all host devices and no "
                           "seccomp/AppArmor/SELinux confinement", workload.privileged.span, workload.name,
-                          "privileged", help="Remove `privileged: true`; add only the capabilities needed with `cap_add`")
+                          "privileged", help=f"Remove {setting(workload, 'privileged', True)}; add only the "
+                                             f"capabilities needed with {key(workload, 'cap_add')}")
 
 
 @rule("CL302", "host-pid", "error", "isolation", references=("CIS Docker 5.16 [5.15]",))
@@ -231,10 +235,10 @@ def shared_namespace(project: Project):
     ```
     """
     for workload in project.workloads:
-        for key, value in (("pid", workload.pid), ("ipc", workload.ipc)):
+        for name, value in (("pid", workload.pid), ("ipc", workload.ipc)):
             if value is not None and value.value.startswith(("service:", "container:")):
-                yield Finding(f"Service `{workload.name}` joins the {key.upper()} namespace of `{value.value}`",
-                              value.span, workload.name, key)
+                yield Finding(f"{subject(workload)} joins the {name.upper()} namespace of `{value.value}`",
+                              value.span, workload.name, name)
 
 
 def _capability(value: str) -> str:
@@ -276,7 +280,7 @@ def dangerous_capability(project: Project):
     for workload in project.workloads:
         for capability in workload.cap_add:
             if _capability(capability.value) in DANGEROUS_CAPABILITIES:
-                yield Finding(f"Service `{workload.name}` adds capability `{capability.value}`, which allows "
+                yield Finding(f"{subject(workload)} adds capability `{capability.value}`, which allows "
                               "escaping the container", capability.span, workload.name,
                               f"cap_add[{_capability(capability.value)}]")
 
@@ -312,7 +316,7 @@ def network_capability(project: Project):
     for workload in project.workloads:
         for capability in workload.cap_add:
             if _capability(capability.value) in NETWORK_CAPABILITIES:
-                yield Finding(f"Service `{workload.name}` adds `{capability.value}`: it can reconfigure, sniff or "
+                yield Finding(f"{subject(workload)} adds `{capability.value}`: it can reconfigure, sniff or "
                               "spoof traffic on the networks it shares", capability.span, workload.name,
                               f"cap_add[{_capability(capability.value)}]")
 
@@ -320,10 +324,10 @@ def network_capability(project: Project):
 def _security_options(project: Project, matches, message: str):
     for workload in project.workloads:
         for option in workload.security_opt:
-            key, _, value = option.value.replace(":", "=", 1).partition("=")
-            if matches(key.strip().lower(), value.strip().lower()):
-                yield Finding(f"Service `{workload.name}` sets `{option.value}`: {message}",
-                              option.span, workload.name, f"security_opt[{key.strip().lower()}]")
+            name, _, value = option.value.replace(":", "=", 1).partition("=")
+            if matches(name.strip().lower(), value.strip().lower()):
+                yield Finding(f"{subject(workload)} sets {item(workload, 'security_opt', option.value)}: {message}",
+                              option.span, workload.name, f"security_opt[{name.strip().lower()}]")
 
 
 @rule("CL310", "seccomp-unconfined", "error", "isolation", references=("CIS Docker 5.22 [5.21]",))
@@ -479,6 +483,79 @@ def no_new_privileges_disabled(project: Project):
                                  "setuid binaries can regain privileges")
 
 
+def _is_root(user: str) -> bool:
+    """`root`, `0`, `root:root`, `0:0`, `0:1000`: the user part names root."""
+    return user.strip().split(":", 1)[0] in ("root", "0")
+
+
+@rule("CL315", "exec-privileged", "warning", "isolation", references=("CIS Docker 5.23 [5.22]",))
+def exec_privileged(project: Project):
+    """A command is run in a container with `docker exec --privileged`.
+
+    ## What it does
+    Reports `docker exec --privileged` (podman and nerdctl alike) in a
+    script.  `--privileged=false` is not reported.
+
+    ## Why is this bad?
+    The command gets every capability and runs without seccomp, AppArmor or
+    SELinux confinement, even when the container itself was started
+    unprivileged: whatever that command runs, or whoever controls the
+    container's files it reads, acts with host-level power.
+
+    ## Example
+    ```sh
+    docker exec --privileged web ip link set eth0 mtu 1400
+    ```
+
+    ## Use instead
+    Give the container the one capability it needs when it starts, and run
+    the command without `--privileged`:
+    ```sh
+    docker exec web ip link show eth0
+    ```
+    """
+    for run in project.execs:
+        if run.privileged is not None and run.privileged.value:
+            yield Finding(f"`exec --privileged` into container `{run.container}` runs the command with all "
+                          "capabilities and no seccomp/AppArmor/SELinux confinement",
+                          run.privileged.span, run.container, "exec.privileged",
+                          help="Remove `--privileged`; start the container with only the capabilities it needs "
+                               "(`--cap-add`)")
+
+
+@rule("CL316", "exec-as-root", "info", "isolation", references=("CIS Docker 5.24 [5.23]",))
+def exec_as_root(project: Project):
+    """A command is run in a container as root with `docker exec -u root`.
+
+    ## What it does
+    Reports `docker exec -u root`, `-u 0`, `--user root:root`, `--user 0:0`
+    (podman and nerdctl alike) in a script.
+
+    ## Why is this bad?
+    The container was built or started to run as an unprivileged user;
+    `exec -u root` sidesteps that, and a command run as root in the
+    container is one kernel bug away from root on the host.
+
+    ## Example
+    ```sh
+    docker exec -u root web apt-get install -y curl
+    ```
+
+    ## Use instead
+    Run the command as the container's own user, and install tools in the
+    image instead:
+    ```sh
+    docker exec -u app web /app/healthcheck
+    ```
+    """
+    for run in project.execs:
+        if run.user is not None and _is_root(run.user.value):
+            yield Finding(f"`exec -u {run.user.value}` runs a command as root in container `{run.container}`",
+                          run.user.span, run.container, "exec.user",
+                          help="Run the command as the container's own user (drop `-u`), or as a named "
+                               "unprivileged user")
+
+
 def _widens_network(name: str, value: str) -> bool:
     name = name.replace("/", ".")  # sysctl(8) accepts both separators
     if name == "net.ipv4.ip_unprivileged_port_start":
@@ -526,5 +603,5 @@ def network_sysctl(project: Project):
     for workload in project.workloads:
         for sysctl in workload.sysctls:
             if _widens_network(sysctl.name, sysctl.value.strip()):
-                yield Finding(f"Service `{workload.name}` sets `{sysctl.name}={sysctl.value}`, which widens its "
+                yield Finding(f"{subject(workload)} sets `{sysctl.name}={sysctl.value}`, which widens its "
                               "network reach", sysctl.span, workload.name, f"sysctls[{sysctl.name}]")

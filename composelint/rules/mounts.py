@@ -7,6 +7,7 @@ import re
 
 from composelint.model import Mount, Project
 from composelint.rules.base import Finding, rule
+from composelint.rules.wording import setting, subject
 
 SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "podman.sock")
 SOCKET_DIRECTORIES = ("/var/run", "/run")
@@ -82,11 +83,12 @@ def runtime_socket_mounted(project: Project):
         for mount in workload.mounts:
             path = _host_path(mount)
             if path and _is_socket_path(path):
-                yield Finding(f"Service `{workload.name}` mounts the container runtime socket `{mount.source}`: "
+                yield Finding(f"{subject(workload)} mounts the container runtime socket `{mount.source}`: "
                               "control of the runtime is root on the host (read-only does not help)",
                               mount.source_span or mount.span, workload.name, f"volumes[{mount.target}]")
         if workload.use_api_socket is not None and workload.use_api_socket.value:
-            yield Finding(f"Service `{workload.name}` sets `use_api_socket: true`, which mounts the Docker socket",
+            yield Finding(f"{subject(workload)} sets {setting(workload, 'use_api_socket', True)}, "
+                          "which mounts the Docker socket",
                           workload.use_api_socket.span, workload.name, "use_api_socket")
 
 
@@ -130,7 +132,7 @@ def sensitive_host_path(project: Project):
             if not path or path not in SENSITIVE_PATHS or _is_socket_path(path):
                 continue
             access = "read-only" if mount.read_only else "writable"
-            yield Finding(f"Service `{workload.name}` bind-mounts sensitive host path `{path}` ({access})",
+            yield Finding(f"{subject(workload)} bind-mounts sensitive host path `{path}` ({access})",
                           mount.source_span or mount.span, workload.name, f"volumes[{mount.target}]",
                           severity="warning" if mount.read_only else None)
 
@@ -174,7 +176,7 @@ def host_device(project: Project):
                 continue  # a CDI device name, managed by its vendor's spec
             path = _normalised(path) if path.startswith("/") else path
             raw = path in RAW_DEVICES or path.startswith(RAW_DISK_PREFIXES)
-            yield Finding(f"Service `{workload.name}` gets host device `{path}`"
+            yield Finding(f"{subject(workload)} gets host device `{path}`"
                           + (": raw access to host memory or disks" if raw else ""),
                           device.span, workload.name, f"devices[{path}]", severity="error" if raw else None)
 
@@ -212,6 +214,6 @@ def shared_mount_propagation(project: Project):
     for workload in project.workloads:
         for mount in workload.mounts:
             if mount.propagation in ("shared", "rshared"):
-                yield Finding(f"Service `{workload.name}` mounts `{mount.target}` with `{mount.propagation}` "
+                yield Finding(f"{subject(workload)} mounts `{mount.target}` with `{mount.propagation}` "
                               "propagation: mounts made in the container appear on the host",
                               mount.propagation_span or mount.span, workload.name, f"volumes[{mount.target}]")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from composelint.model import Project
 from composelint.rules.base import Finding, rule
+from composelint.rules.wording import key, network_option, noun, subject
 from composelint.topology import BINDING_OPTION, is_external, is_wildcard
 
 GATEWAY_MODES = ("com.docker.network.bridge.gateway_mode_ipv4", "com.docker.network.bridge.gateway_mode_ipv6")
@@ -57,7 +58,8 @@ def unprotected_gateway_mode(project: Project):
 
     ## What it does
     Reports `gateway_mode_ipv4`/`_ipv6` set to `nat-unprotected` (error) or
-    `routed` (warning), and `trusted_host_interfaces` (warning).
+    `routed` (warning), and `trusted_host_interfaces` (warning), in
+    `driver_opts` or as `-o` of `docker network create`.
 
     ## Why is this bad?
     With `nat-unprotected`, every container port, published or not, is
@@ -105,7 +107,8 @@ def l2_network_driver(project: Project):
     """A macvlan or ipvlan network puts containers on the host's LAN.
 
     ## What it does
-    Reports networks with `driver: macvlan` or `driver: ipvlan`.
+    Reports networks with `driver: macvlan` or `driver: ipvlan`, and
+    `docker network create -d macvlan` / `-d ipvlan`.
 
     ## Why is this bad?
     Containers get their own addresses on the physical network: published
@@ -140,7 +143,8 @@ def overlay_not_encrypted(project: Project):
     """An overlay network does not encrypt its traffic.
 
     ## What it does
-    Reports `driver: overlay` without `driver_opts: {encrypted: ...}`.
+    Reports `driver: overlay` without `driver_opts: {encrypted: ...}`, and
+    `docker network create -d overlay` without `-o encrypted`.
 
     ## Why is this bad?
     Overlay traffic crosses the network between swarm nodes in clear text
@@ -166,7 +170,7 @@ def overlay_not_encrypted(project: Project):
         if network.driver is not None and network.driver.value == "overlay" and "encrypted" not in network.driver_opts:
             yield Finding(f"Overlay network `{network.key}` is not encrypted: traffic between nodes is clear text",
                           network.driver.span, None, f"networks.{network.key}.driver_opts",
-                          help='Add `driver_opts: {encrypted: "true"}`')
+                          help="Add " + network_option(project, network, "encrypted", "true"))
 
 
 @rule("CL508", "legacy-links", "info", "network")
@@ -202,8 +206,8 @@ def legacy_links(project: Project):
     ```
     """
     for workload in project.workloads:
-        for key, links in (("links", workload.links), ("external_links", workload.external_links)):
+        for name, links in (("links", workload.links), ("external_links", workload.external_links)):
             for link in links:
-                yield Finding(f"Service `{workload.name}` uses legacy `{key}` to `{link.value}`; services reach each "
-                              "other by name on a user-defined network", link.span, workload.name,
-                              f"{key}[{link.value}]")
+                yield Finding(f"{subject(workload)} uses legacy {key(workload, name)} to `{link.value}`; "
+                              f"{noun(workload)}s reach each other by name on a user-defined network",
+                              link.span, workload.name, f"{name}[{link.value}]")

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from composelint.model import Project
-from composelint.rules.base import Finding, rule
-from composelint.topology import host_network_evidence, namespace, shared_target, suggested_mappings
+from composelint.rules.base import Finding, Options, rule
+from composelint.rules.wording import from_command_line, key, noun, ports_hint, rejected_by, setting, subject
+from composelint.topology import (host_network_evidence, namespace, on_default_bridge, shared_target,
+                                  suggested_mappings)
 
 
-@rule("CL101", "host-network", "error", "network", references=("CIS Docker 5.10 [5.9]", "OWASP Docker D4"))
-def host_network(project: Project):
+@rule("CL101", "host-network", "error", "network", references=("CIS Docker 5.10 [5.9]", "OWASP Docker D4"),
+      options={"known-images": {}})
+def host_network(project: Project, options: Options):
     """The workload uses the host's network namespace.
 
     ## What it does
-    Reports `network_mode: host`, and attachment to a network whose driver is
-    `host` or to an external network named `host`.
+    Reports `network_mode: host`, attachment to a network whose driver is
+    `host` or to an external network named `host`, and `--network host` /
+    `--net=host` of `docker run`, `create` and `service create` (podman and
+    nerdctl alike).
 
     ## Why is this bad?
     With host networking the container shares every interface and port of
@@ -44,12 +49,13 @@ def host_network(project: Project):
         evidence = host_network_evidence(project, workload)
         if evidence is None:
             continue
-        mappings = suggested_mappings(workload)
-        help_text = "Remove host networking so the service gets its own network namespace on a bridge network"
+        mappings = suggested_mappings(workload, options["known-images"])
+        help_text = (f"Remove host networking so the {noun(workload)} gets its own network namespace "
+                     "on a bridge network")
         if mappings:
-            help_text += ", and publish what it serves with `ports:` " + ", ".join(f'"{m}"' for m in mappings)
+            help_text += ", and publish what it serves with " + ports_hint(workload, mappings)
         yield Finding(
-            f"Service `{workload.name}` uses the host network: it shares every host interface, "
+            f"{subject(workload)} uses the host network: it shares every host interface, "
             "can reach services bound to localhost, and a compromise can scan and attack the host's network",
             evidence, workload.name, "network_mode", help=help_text)
 
@@ -59,7 +65,8 @@ def shared_network_namespace(project: Project):
     """The workload joins another container's network namespace.
 
     ## What it does
-    Reports `network_mode: service:X` and `network_mode: container:X`.  The
+    Reports `network_mode: service:X`, `network_mode: container:X` and
+    `--network container:X`.  The
     chain is followed to its end: when it reaches the host network the
     finding is an error and names the chain (`web -> proxy -> host`).
 
@@ -104,13 +111,13 @@ def shared_network_namespace(project: Project):
         if ns.is_host:
             chain = " -> ".join(ns.chain + ("host",))
             yield Finding(
-                f"Service `{workload.name}` shares the network namespace of `{name}`, which runs on the host "
+                f"{subject(workload)} shares the network namespace of `{name}`, which runs on the host "
                 f"network ({chain}): it is effectively in host mode",
                 workload.network_mode.span, workload.name, "network_mode", severity="error",
                 related=(ns.evidence,) if ns.evidence else ())
         else:
             yield Finding(
-                f"Service `{workload.name}` shares the network namespace of {prefix} `{name}`: "
+                f"{subject(workload)} shares the network namespace of {prefix} `{name}`: "
                 "both see each other's interfaces, ports and localhost",
                 workload.network_mode.span, workload.name, "network_mode")
 
@@ -120,7 +127,9 @@ def build_host_network(project: Project):
     """The image build runs on the host network.
 
     ## What it does
-    Reports `build.network: host` (and `docker build --network host`).
+    Reports `build.network: host`, and `docker build --network host` /
+    `docker buildx build --network=host` (podman and nerdctl alike) in a
+    script.
 
     ## Why is this bad?
     Every `RUN` step of the build can reach the host's interfaces and
@@ -149,14 +158,24 @@ def build_host_network(project: Project):
             yield Finding(f"Service `{workload.name}` builds its image on the host network",
                           workload.build_network.span, workload.name, "build.network",
                           help="Remove `network: host` from `build:`; the default build network has outbound access")
+    for build in project.builds:
+        if build.network is not None and build.network.value == "host":
+            yield Finding("The image build runs on the host network (`--network host`)",
+                          build.network.span, None, "build.network",
+                          help="Remove `--network host`; the default build network has outbound access")
 
 
-@rule("CL104", "default-bridge", "info", "network", references=("CIS Docker 5.30 [5.29]",))
-def default_bridge(project: Project):
+@rule("CL104", "default-bridge", "info", "network", references=("CIS Docker 5.30 [5.29]",),
+      options={"implicit": False})
+def default_bridge(project: Project, options: Options):
     """The workload explicitly uses the legacy default bridge `docker0`.
 
     ## What it does
-    Reports `network_mode: bridge` and `network_mode: default`.
+    Reports `network_mode: bridge` and `network_mode: default` (`--network
+    bridge` / `--network default` on the command line).  With the
+    option `implicit: true`, also a container started from the command line
+    (`docker run`, `docker create`) without a network, which lands on the
+    default bridge as well.
 
     ## Why is this bad?
     On the default bridge there is no DNS between containers and traffic
@@ -181,10 +200,20 @@ def default_bridge(project: Project):
     for workload in project.workloads:
         mode = workload.network_mode
         if mode is not None and mode.value in ("bridge", "default"):
-            yield Finding(f"Service `{workload.name}` uses the legacy default bridge (`network_mode: {mode.value}`): "
+            if from_command_line(workload):
+                help_text = ("Create a network (`docker network create NAME`) and start it with "
+                             "`--network NAME`")
+            else:
+                help_text = "Remove `network_mode` to use the project's own network"
+            yield Finding(f"{subject(workload)} uses the legacy default bridge "
+                          f"({setting(workload, 'network_mode', mode.value)}): "
                           "no DNS between containers and traffic open to every container on the host",
-                          mode.span, workload.name, "network_mode",
-                          help="Remove `network_mode` to use the project's own network")
+                          mode.span, workload.name, "network_mode", help=help_text)
+        elif options["implicit"] and on_default_bridge(workload):
+            yield Finding(f"{subject(workload)} starts without a network, so it runs on the legacy default "
+                          "bridge: no DNS between containers and traffic open to every container on the host",
+                          workload.span, workload.name, "network_mode",
+                          help="Create a network (`docker network create NAME`) and start it with `--network NAME`")
 
 
 _CONFLICTS_WITH_SHARED = ("ports", "expose", "dns", "dns_search", "extra_hosts", "links", "hostname", "mac_address")
@@ -198,7 +227,11 @@ def network_mode_conflict(project: Project):
     Reports `network_mode` together with `networks`; `network_mode:
     service:X` or `container:X` together with `ports`, `expose`, `dns`,
     `dns_search`, `extra_hosts`, `links`, `hostname` or `mac_address`; and
-    host networking together with `links`.
+    host networking together with `links`.  On the command line the same
+    settings are `--network container:X` with `-p`, `--expose`, `--dns`,
+    `--dns-search`, `--add-host`, `--link`, `--hostname` or
+    `--mac-address`; `--network host` with `--link`; and a mode such as
+    `--network host` together with a user-defined `--network`.
 
     ## Why is this bad?
     Compose refuses `network_mode` with `networks`, and the Engine refuses
@@ -233,18 +266,24 @@ def network_mode_conflict(project: Project):
     for workload in project.workloads:
         mode = workload.network_mode
         if mode is not None and "networks" in workload.keys and workload.networks:
-            yield Finding(f"Service `{workload.name}` sets both `network_mode` and `networks`; Compose rejects this",
+            if from_command_line(workload):
+                both = f"{setting(workload, 'network_mode', mode.value)} and a user-defined `--network`"
+            else:
+                both = "`network_mode` and `networks`"
+            yield Finding(f"{subject(workload)} sets both {both}; {rejected_by(workload)} rejects this",
                           workload.keys["networks"], workload.name, "networks", related=(mode.span,))
         if mode is not None and shared_target(workload) is not None:
-            for key in _CONFLICTS_WITH_SHARED:
-                if key in workload.keys:
-                    yield Finding(f"Service `{workload.name}` sets `{key}` but shares another container's network "
-                                  f"namespace (`network_mode: {mode.value}`); the Engine rejects this",
-                                  workload.keys[key], workload.name, key, related=(mode.span,))
+            for name in _CONFLICTS_WITH_SHARED:
+                if name in workload.keys:
+                    yield Finding(f"{subject(workload)} sets {key(workload, name)} but shares another container's "
+                                  f"network namespace ({setting(workload, 'network_mode', mode.value)}); "
+                                  "the Engine rejects this",
+                                  workload.keys[name], workload.name, name, related=(mode.span,))
             continue
         host = host_network_evidence(project, workload)
         if host is not None and "links" in workload.keys:
-            yield Finding(f"Service `{workload.name}` uses `links` with host networking; the Engine rejects this",
+            yield Finding(f"{subject(workload)} uses {key(workload, 'links')} with host networking; "
+                          "the Engine rejects this",
                           workload.keys["links"], workload.name, "links", related=(host,))
 
 
@@ -255,7 +294,8 @@ def undefined_network(project: Project):
     ## What it does
     Reports a service attached to a network missing from top-level
     `networks:` (the implicit `default` excepted), and `network_mode:
-    service:X` where no service `X` exists.
+    service:X` where no service `X` exists.  Compose files only: a script's
+    `--network NAME` may name a network created outside the script.
 
     ## Why is this bad?
     Compose refuses to start the project.  When the name was meant to be an
@@ -280,6 +320,8 @@ def undefined_network(project: Project):
     ```
     """
     for workload in project.workloads:
+        if from_command_line(workload):
+            continue  # a script's `--network NAME` may name a network created elsewhere
         for attachment in workload.networks:
             if attachment.name not in project.networks and attachment.name != "default":
                 yield Finding(f"Service `{workload.name}` attaches to network `{attachment.name}`, "

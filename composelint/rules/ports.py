@@ -6,9 +6,11 @@ import ipaddress
 import re
 
 from composelint.model import PortBinding, Project, Workload
-from composelint.rules.base import Edit, Finding, Fix, rule
-from composelint.topology import (attached_networks, binds_all_interfaces, can_publish,
-                                        known_ports, namespace, on_project_bridge)
+from composelint.rules.base import Edit, Finding, Fix, Options, rule
+from composelint.rules.wording import (from_command_line, noun, of, others, ports_hint, ports_list, setting,
+                                       subject)
+from composelint.topology import (attached_networks, binds_all_interfaces, can_publish, known_ports, namespace,
+                                  on_project_bridge, suggested_mappings)
 
 SENSITIVE_PORTS = {22: "SSH", 23: "Telnet", 2375: "Docker API", 2376: "Docker API (TLS)",
                    2379: "etcd", 3306: "MySQL", 5432: "PostgreSQL", 5984: "CouchDB",
@@ -74,12 +76,17 @@ def ports_discarded_host_network(project: Project):
             continue
         via = "" if len(ns.chain) == 1 else f" (through {' -> '.join(ns.chain)} -> host)"
         for port in workload.ports:
-            yield Finding(f"Port `{port.raw}` of service `{workload.name}` is discarded: the service uses the "
+            yield Finding(f"Port `{port.raw}` of {of(workload)} is discarded: the {noun(workload)} uses the "
                           f"host network{via}, so the process binds on the host directly and the mapping protects nothing",
                           port.span, workload.name, _field(port), related=(ns.evidence,) if ns.evidence else ())
         for exposed in workload.expose:
-            yield Finding(f"`expose: {exposed.value}` of service `{workload.name}` has no effect on the host network{via}",
-                          exposed.span, workload.name, f"expose[{exposed.value}]")
+            yield Finding(f"{setting(workload, 'expose', exposed.value)} of {of(workload)} has no effect on the "
+                          f"host network{via}", exposed.span, workload.name, f"expose[{exposed.value}]")
+        if workload.publish_all is not None and workload.publish_all.value:
+            yield Finding(f"{setting(workload, 'publish_all')} of {of(workload)} has no effect on the host "
+                          f"network{via}: the processes bind on the host directly",
+                          workload.publish_all.span, workload.name, "publish_all",
+                          related=(ns.evidence,) if ns.evidence else ())
 
 
 @rule("CL202", "port-all-interfaces", "warning", "network", references=("CIS Docker 5.14 [5.13]",))
@@ -126,13 +133,13 @@ def port_all_interfaces(project: Project):
                 detail = "binds all interfaces because its host IP comes from a variable that is empty"
             else:
                 detail = "binds all host interfaces"
-            yield Finding(f"Port `{port.raw}` of service `{workload.name}` {detail}",
+            yield Finding(f"Port `{port.raw}` of {of(workload)} {detail}",
                           port.span, workload.name, _field(port),
                           help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it")
 
 
-@rule("CL203", "missing-port-mapping", "warning", "network")
-def missing_port_mapping(project: Project):
+@rule("CL203", "missing-port-mapping", "warning", "network", options={"known-images": {}})
+def missing_port_mapping(project: Project, options: Options):
     """A workload serves a port that nothing can reach.
 
     ## What it does
@@ -144,6 +151,8 @@ def missing_port_mapping(project: Project):
     caddy, traefik, haproxy, postgres, mysql, mariadb, redis, mongo,
     elasticsearch, rabbitmq, memcached, grafana, prometheus, registry,
     minio, jenkins, tomcat, kibana, couchdb, influxdb, consul, vault and more.
+    The `known-images` option (`known-images:` in the configuration) adds
+    images and their ports to the table.
 
     ## Why is this bad?
     The service starts but cannot be reached by anyone: neither from the
@@ -168,17 +177,19 @@ def missing_port_mapping(project: Project):
     for workload in project.workloads:
         if workload.ports or workload.publish_all and workload.publish_all.value:
             continue
+        if from_command_line(workload) and "command" in workload.keys:
+            continue  # `docker run --rm redis redis-cli ...`: a client, not the server
         ns = namespace(project, workload)
         if len(ns.chain) > 1 or not on_project_bridge(project, workload):
             continue  # external, macvlan/ipvlan or named networks are reachable from outside
-        served = [e.value for e in workload.expose] or [str(p) for p in known_ports(workload)]
+        served = [e.value for e in workload.expose] or [str(p) for p in known_ports(workload, options["known-images"])]
         if not served or _has_peer(project, workload):
             continue
-        mappings = ", ".join(f'"127.0.0.1:{p.split("/")[0]}:{p.split("/")[0]}"' for p in served)
+        mappings = [f'127.0.0.1:{p.split("/")[0]}:{p.split("/")[0]}' for p in served]
         span = workload.keys.get("expose") if workload.expose else workload.image.span
-        yield Finding(f"Service `{workload.name}` serves port(s) {', '.join(served)} but publishes none and shares "
-                      "no network with another service: nothing can reach it",
-                      span, workload.name, "ports", help=f"Publish what is needed, e.g. `ports: [{mappings}]`")
+        yield Finding(f"{subject(workload)} serves port(s) {', '.join(served)} but publishes none and shares "
+                      f"no network with {others(workload)}: nothing can reach it",
+                      span, workload.name, "ports", help=f"Publish what is needed, e.g. {ports_list(workload, mappings)}")
 
 
 def _has_peer(project: Project, workload: Workload) -> bool:
@@ -190,6 +201,49 @@ def _has_peer(project: Project, workload: Workload) -> bool:
         return any(w is not workload and namespace(project, w).kind == "bridge" for w in project.workloads)
     return any(w is not workload and mine & {id(n) for n in attached_networks(project, w)}
                for w in project.workloads)
+
+
+@rule("CL204", "publish-all", "warning", "network")
+def publish_all(project: Project):
+    """Every port the image exposes is published on all interfaces.
+
+    ## What it does
+    Reports `-P` / `--publish-all` of `docker run` and `docker create`
+    (podman and nerdctl alike).  `docker compose run -P` means
+    `--service-ports` (the service's own `ports:`) and is not reported.
+
+    ## Why is this bad?
+    Each port the image declares with `EXPOSE` (and each `--expose`) goes to
+    a random host port on every interface.  What becomes reachable from the
+    network is decided by the image, not by the command, and changes when
+    the image does; the random ports also defeat firewall rules written for
+    fixed ones.
+
+    ## Example
+    ```sh
+    docker run -d -P nginx:1.27
+    ```
+
+    ## Use instead
+    Publish only what is needed, on loopback unless other machines must
+    reach it:
+    ```sh
+    docker run -d -p 127.0.0.1:8080:80 nginx:1.27
+    ```
+    """
+    for workload in project.workloads:
+        if workload.publish_all is None or not workload.publish_all.value:
+            continue
+        if namespace(project, workload).is_host or not can_publish(project, workload):
+            continue  # CL201 / CL211 explain why nothing is published
+        mappings = suggested_mappings(workload)
+        help_text = "Publish only the ports needed, bound to loopback"
+        if mappings:
+            help_text += ", e.g. " + ports_hint(workload, mappings)
+        yield Finding(f"{subject(workload)} publishes every port its image exposes "
+                      f"({setting(workload, 'publish_all')}) on a random host port on all interfaces",
+                      workload.publish_all.span, workload.name, "publish_all",
+                      help=help_text + f", instead of {setting(workload, 'publish_all')}")
 
 
 @rule("CL205", "privileged-host-port", "info", "network", references=("CIS Docker 5.8 [5.7]",))
@@ -226,7 +280,7 @@ def privileged_host_port(project: Project):
             continue
         for port in workload.ports:
             if port.host_start is not None and port.host_start < 1024:
-                yield Finding(f"Port `{port.raw}` of service `{workload.name}` publishes privileged host port "
+                yield Finding(f"Port `{port.raw}` of {of(workload)} publishes privileged host port "
                               f"{port.host_start}", port.span, workload.name, _field(port))
 
 
@@ -293,10 +347,11 @@ def duplicate_host_port(project: Project):
                 if (other.protocol == port.protocol and set(hosts) & set(other.host_range)
                         and _addresses_overlap(port.host_ip, other.host_ip)
                         and not (other_workload is workload and other.raw == port.raw)
+                        and not (other_workload is not workload and other_workload.name == workload.name)
                         and port.kept_beside != other.span):  # CL212 explains that pair
                     clash = "" if port.from_variable else f" {min(set(hosts) & set(other.host_range))}"
-                    yield Finding(f"Host port{clash}/{port.protocol} of service `{workload.name}` (`{port.raw}`) is "
-                                  f"already published by service `{other_workload.name}` (`{other.raw}`): "
+                    yield Finding(f"Host port{clash}/{port.protocol} of {of(workload)} (`{port.raw}`) is "
+                                  f"already published by {of(other_workload)} (`{other.raw}`): "
                                   "the second container fails to start",
                                   port.span, workload.name, _field(port), related=(other.span,))
                     break
@@ -335,7 +390,7 @@ def invalid_port(project: Project):
     """
     for workload in project.workloads:
         for error in workload.port_errors:
-            yield Finding(f"Invalid port `{error.raw}` in service `{workload.name}`: {error.reason}",
+            yield Finding(f"Invalid port `{error.raw}` in {of(workload)}: {error.reason}",
                           error.span, workload.name, f"ports[{error.raw}]")
 
 
@@ -385,7 +440,7 @@ MAX_RANGE = 100
 
 
 @rule("CL209", "wide-port-range", "warning", "network", options={"max": MAX_RANGE})
-def wide_port_range(project: Project):
+def wide_port_range(project: Project, options: Options):
     """A published port range wider than 100 ports.
 
     ## What it does
@@ -417,9 +472,9 @@ def wide_port_range(project: Project):
     for workload in project.workloads:
         for port in workload.ports:
             width = len(port.container_ports)  # a host pool for one container port opens one port
-            if width > MAX_RANGE:
-                yield Finding(f"Port `{port.raw}` of service `{workload.name}` publishes a range of {width} ports "
-                              f"(more than {MAX_RANGE})", port.span, workload.name, _field(port))
+            if width > options["max"]:
+                yield Finding(f"Port `{port.raw}` of {of(workload)} publishes a range of {width} ports "
+                              f"(more than {options['max']})", port.span, workload.name, _field(port))
 
 
 @rule("CL210", "sensitive-port-exposed", "error", "network")
@@ -460,7 +515,7 @@ def sensitive_port_exposed(project: Project):
         for port in workload.ports:
             sensitive = _sensitive(port)
             if sensitive and _exposed_everywhere(project, workload, port):
-                yield Finding(f"Port `{port.raw}` of service `{workload.name}` exposes {SENSITIVE_PORTS[sensitive]} "
+                yield Finding(f"Port `{port.raw}` of {of(workload)} exposes {SENSITIVE_PORTS[sensitive]} "
                               f"(container port {sensitive}) on all host interfaces",
                               port.span, workload.name, _field(port),
                               help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all")
@@ -506,10 +561,13 @@ def unreachable_published_port(project: Project):
     ```
     """
     for workload in project.workloads:
-        if workload.ports and not namespace(project, workload).is_host and not can_publish(project, workload):
-            yield Finding(f"Service `{workload.name}` publishes ports, but it is only on networks that cannot "
+        publishes_all = workload.publish_all is not None and workload.publish_all.value
+        if ((workload.ports or publishes_all) and not namespace(project, workload).is_host
+                and not can_publish(project, workload)):
+            span = workload.keys.get("ports") or (workload.publish_all.span if publishes_all else workload.span)
+            yield Finding(f"{subject(workload)} publishes ports, but it is only on networks that cannot "
                           "publish (internal, macvlan, ipvlan or none): Docker creates no binding",
-                          workload.keys.get("ports", workload.span), workload.name, "ports")
+                          span, workload.name, "ports")
 
 
 @rule("CL212", "override-cannot-narrow", "warning", "network")
@@ -559,14 +617,14 @@ def override_cannot_narrow(project: Project):
     for workload in project.workloads:
         for port in workload.ports:
             if port.kept_beside is not None:
-                yield Finding(f"Port `{port.raw}` of service `{workload.name}` does not replace the all-interfaces "
+                yield Finding(f"Port `{port.raw}` of {of(workload)} does not replace the all-interfaces "
                               "binding written earlier: Compose appends port lists, so both are published",
                               port.span, workload.name, _field(port), related=(port.kept_beside,),
                               help="Write `ports: !override` in the override file to replace the list")
 
 
-@rule("CL213", "port-target-mismatch", "info", "network")
-def port_target_mismatch(project: Project):
+@rule("CL213", "port-target-mismatch", "info", "network", options={"known-images": {}})
+def port_target_mismatch(project: Project, options: Options):
     """A well-known image is mapped to a port it does not listen on by default.
 
     ## What it does
@@ -596,13 +654,13 @@ def port_target_mismatch(project: Project):
     ```
     """
     for workload in project.workloads:
-        defaults = known_ports(workload)
+        defaults = known_ports(workload, options["known-images"])
         if not defaults or "command" in workload.keys:
             continue
         for port in workload.ports:
             if not set(port.container_ports) & set(defaults):
                 expected = ", ".join(map(str, defaults))
-                yield Finding(f"Service `{workload.name}` maps container port {port.container_start}, but "
+                yield Finding(f"{subject(workload)} maps container port {port.container_start}, but "
                               f"`{workload.image.value}` listens on {expected} by default",
                               port.span, workload.name, _field(port))
 

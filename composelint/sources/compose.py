@@ -124,7 +124,81 @@ class _ComposeReader:
         build = node.get("build")
         if isinstance(build, YMap):
             workload.build_network = self.text(build.get("network"))
+        self.read_hardening(workload, node)
         return workload
+
+    # -- hardening settings (CL6xx) ----------------------------------------
+    def read_hardening(self, workload: Workload, node: YMap) -> None:
+        """The settings the hardening rules read, in every spelling Compose accepts.
+
+        Where two keys set the same thing, the value the Engine gets wins
+        (docker compose `getDeployResources`/`getRestartPolicy`): a non-zero
+        `deploy.resources.limits.*` over the top-level key, `deploy.restart_policy`
+        over `restart`.  A zero ("unlimited") value is kept when nothing else
+        limits, so a rule can point at it.
+        """
+        workload.user = self.text(node.get("user"))
+        workload.read_only = self.flag(node.get("read_only"))
+        limits = _child(node, "deploy", "resources", "limits")
+        workload.memory_limit = _effective_limit(
+            [self.text(limits.get("memory")) if limits else None, self.text(node.get("mem_limit"))])
+        cpuset = self.text(node.get("cpuset"))
+        if cpuset is not None and cpuset.value.strip():
+            cpuset = Located(f"cpuset {cpuset.value.strip()}", cpuset.span)  # CPUs it may use: a limit
+        workload.cpu_limit = _effective_limit(
+            [self.text(limits.get("cpus")) if limits else None, self.text(node.get("cpus")),
+             self.text(node.get("cpu_quota")), cpuset])
+        workload.pids_limit = _effective_limit(
+            [self.text(limits.get("pids")) if limits else None, self.text(node.get("pids_limit"))])
+        workload.healthcheck = self.read_healthcheck(node)
+        workload.restart = self.read_restart(node)
+        workload.cgroup_parent = self.text(node.get("cgroup_parent"))
+        logging = node.get("logging")
+        if isinstance(logging, YMap):
+            workload.logging_driver = self.text(logging.get("driver"))
+        workload.tmpfs = self.texts(node.get("tmpfs"))
+        for item in _items(node.get("volumes")):  # long syntax `type: tmpfs` (no exec/suid/dev option there)
+            if isinstance(item, YMap):
+                kind, target = self.text(item.get("type")), self.text(item.get("target"))
+                if kind is not None and kind.value == "tmpfs" and target is not None:
+                    workload.tmpfs.append(Located(target.value, item.span))
+
+    def read_healthcheck(self, node: YMap) -> Located[bool] | None:
+        """True when a healthcheck is configured, False when it is disabled
+        (`disable: true` or `test: ["NONE"]`), None when there is none."""
+        healthcheck = node.get("healthcheck")
+        if not isinstance(healthcheck, YMap):
+            return None
+        disable = self.flag(healthcheck.get("disable"))
+        if disable is not None and disable.value:
+            return Located(False, disable.span)
+        test = healthcheck.get("test")
+        if isinstance(test, YSeq) and test.items:
+            first = self.text(test.items[0])
+            if first is not None and first.value.strip().upper() == "NONE":
+                return Located(False, test.span)
+        key = node.key_node("healthcheck")
+        return Located(True, key.span if key is not None else healthcheck.span)
+
+    def read_restart(self, node: YMap) -> Located[str] | None:
+        """The restart policy the Engine gets, as `--restart` writes it (`on-failure:5`).
+
+        `deploy.restart_policy` replaces `restart` (docker compose getRestartPolicy);
+        its conditions map to engine names (`any` -> always, `none` -> no).
+        """
+        policy = _child(node, "deploy", "restart_policy")
+        if policy is None:
+            return self.text(node.get("restart"))
+        condition = self.text(policy.get("condition"))
+        name = condition.value.strip() if condition else ""
+        name = {"any": "always", "none": "no", "": "no"}.get(name, name)
+        attempts = self.text(policy.get("max_attempts"))
+        if name == "on-failure" and attempts is not None:
+            return Located(f"on-failure:{attempts.value.strip()}", attempts.span)
+        deploy = node.get("deploy")
+        key = deploy.key_node("restart_policy") if isinstance(deploy, YMap) else None
+        span = condition.span if condition else key.span if key else policy.span
+        return Located(name, span)
 
     def read_attachments(self, node: YNode | None) -> list[NetworkAttachment]:
         if isinstance(node, YSeq):
@@ -230,6 +304,31 @@ class _ComposeReader:
 
 def _items(node: YNode | None) -> list[YNode]:
     return node.items if isinstance(node, YSeq) else []
+
+
+def _child(node: YNode | None, *path: str) -> YMap | None:
+    """The mapping at `path` below `node`, or None."""
+    for key in path:
+        node = node.get(key) if isinstance(node, YMap) else None
+    return node if isinstance(node, YMap) else None
+
+
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([a-zA-Z]*)\s*$")
+
+
+def _limits_nothing(value: str) -> bool:
+    """A limit value that bounds nothing: empty, zero or negative (`0`, `0m`, `-1`, `0.0`)."""
+    match = _NUMBER.match(value)
+    if not value.strip():
+        return True
+    return match is not None and float(match.group(1)) <= 0
+
+
+def _effective_limit(candidates: list[Located[str] | None]) -> Located[str] | None:
+    """The first candidate that limits something (they are in the Engine's order of
+    precedence), else the first one written (an explicit "unlimited"), else None."""
+    written = [c for c in candidates if c is not None]
+    return next((c for c in written if not _limits_nothing(c.value)), written[0] if written else None)
 
 
 def parse_volume_short(value: str, span: Span) -> Mount:

@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Speed of the shell front end (`parse_script`) on a generated 10,000-line script.
+
+The script mixes what real deployment scripts contain: functions with local
+variables, if/elif/else, case, for and while loops, here-docs (data for
+`cat`, code for `bash`), arrays of options, `${VAR:-default}`, command
+substitutions, pipelines, and `docker run` lines with backslash
+continuations.  Prints the size, the number of invocations found, and the
+best of --runs timings in ms per KB and in total.  Target: under 1 s.
+
+Not a test: run it by hand (`python bench/bench_shell.py [--lines N] [--runs N]`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from composelint.sources.shell import parse_script  # noqa: E402
+
+BLOCKS = [
+    '''# --- service {n} ---
+start_web_{n}() {{
+  local name="web-{n}"
+  local port=$((8000 + {n} % 1000))
+  if [[ -n "${{DEBUG:-}}" ]]; then
+    echo "starting $name on $port" >&2
+  elif [ "$MODE" = "prod" ]; then
+    NET_MODE=host
+  else
+    NET_MODE=bridge
+  fi
+  docker run -d \\
+    --name "$name" \\
+    --network "${{NET_MODE:-bridge}}" \\
+    -p "127.0.0.1:$port:80" \\
+    -v "$DATA_DIR/{n}:/data:ro" \\
+    --restart unless-stopped \\
+    nginx:1.25
+}}
+''',
+    '''case "${{1:-}}" in
+  up-{n})
+    OPTS=(--pid=host -e "ID={n}" --cap-add NET_ADMIN)
+    sudo docker run "${{OPTS[@]}}" --rm alpine:3.19 true
+    ;;
+  down-{n}|stop-{n})
+    docker stop "web-{n}" && docker rm "web-{n}" || true
+    ;;
+  *)
+    echo "usage: $0 up-{n}|down-{n}" ;;
+esac
+''',
+    '''for i in $(seq 1 3); do
+  ID=$(docker run -d --name "worker-{n}-$i" -e "N=$i" busybox sleep 60)
+  echo "started $ID"
+done
+while read -r line; do
+  [ -z "$line" ] && continue
+  printf '%s\\n' "$line"
+done < <(docker ps --format '{{{{.Names}}}}' | grep "worker-{n}")
+''',
+    '''cat > "/tmp/compose-{n}.yml" <<EOF
+services:
+  app{n}:
+    image: "nginx"
+    # docker run --net=host is what we avoid here
+    network_mode: bridge
+EOF
+bash <<'REMOTE'
+set -e
+docker run --rm --net=host alpine:3.19 ping -c1 10.0.{n}.1
+REMOTE
+''',
+    '''DOCKER=${{DOCKER:-docker}}
+TIMEOUT=30
+timeout $TIMEOUT $DOCKER run --rm \\
+  --memory 256m --cpus 0.5 \\
+  --read-only --tmpfs /tmp \\
+  alpine:3.19 sh -c 'echo hello {n}; sleep 1'
+ssh deploy@host{n} "docker run -d --restart always -p 8{n}:80 nginx"
+if ! docker image inspect "app:{n}" >/dev/null 2>&1; then docker build -t "app:{n}" .; fi
+''',
+]
+
+
+def generate(lines: int) -> str:
+    parts = ["#!/usr/bin/env bash\nset -euo pipefail\nDATA_DIR=/srv/data\nMODE=${MODE:-dev}\n"]
+    count, n = 4, 0
+    while count < lines:
+        block = BLOCKS[n % len(BLOCKS)].format(n=n)
+        parts.append(block)
+        count += block.count("\n")
+        n += 1
+    return "".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    text = generate(args.lines)
+    size_kb = len(text.encode("utf-8")) / 1024
+    timings = []
+    for _ in range(args.runs):
+        started = time.perf_counter()
+        result = parse_script("bench.sh", text)
+        timings.append(time.perf_counter() - started)
+    best = min(timings)
+    print(f"script: {text.count(chr(10))} lines, {size_kb:.0f} KB, {len(result.invocations)} invocations, "
+          f"{len(result.diagnostics)} diagnostics")
+    print(f"parse_script best of {args.runs}: {best * 1000:.0f} ms total, {best * 1000 / size_kb:.2f} ms/KB "
+          f"(target: under 1000 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,139 @@
+"""How findings name a workload and its settings, in the syntax they were written in.
+
+One rule, one message: `network_mode: host` in a compose file and `docker run
+--net=host` in a script get the same sentence and the same fix, adapted to
+how the user writes it ("Service `web`" / "Container `httpd (line 3)` (docker
+run)", `ports:` "127.0.0.1:80:80" / `-p 127.0.0.1:80:80`, `privileged: true` /
+`--privileged`).  Rules call these helpers instead of spelling either syntax.
+"""
+
+from __future__ import annotations
+
+from composelint.model import Network, Project, Workload
+
+COMPOSE = "compose-service"
+
+# Compose key -> the docker run / create flag that sets the same thing.
+RUN_FLAGS = {
+    "network_mode": "--network", "networks": "--network", "ports": "-p", "expose": "--expose",
+    "publish_all": "-P", "privileged": "--privileged", "pid": "--pid", "ipc": "--ipc", "uts": "--uts",
+    "userns_mode": "--userns", "cgroup": "--cgroupns", "cap_add": "--cap-add", "cap_drop": "--cap-drop",
+    "security_opt": "--security-opt", "devices": "--device", "volumes": "-v", "sysctls": "--sysctl",
+    "extra_hosts": "--add-host", "links": "--link", "external_links": "--link", "dns": "--dns",
+    "dns_search": "--dns-search", "hostname": "--hostname", "mac_address": "--mac-address",
+    "use_api_socket": "--use-api-socket", "user": "--user", "read_only": "--read-only",
+    "mem_limit": "--memory", "cpus": "--cpus", "pids_limit": "--pids-limit", "restart": "--restart",
+    "cgroup_parent": "--cgroup-parent", "logging": "--log-driver", "tmpfs": "--tmpfs",
+    "healthcheck": "--health-cmd", "container_name": "--name",
+}
+# Where `docker service create` spells it differently.
+SERVICE_FLAGS = {**RUN_FLAGS, "ports": "--publish", "volumes": "--mount", "extra_hosts": "--host",
+                 "mem_limit": "--limit-memory", "cpus": "--limit-cpu", "pids_limit": "--limit-pids"}
+# `compose run` has only a few flags of its own; the rest is in the compose file.
+COMPOSE_RUN_FLAGS = {"ports": "-p", "volumes": "-v", "cap_add": "--cap-add", "cap_drop": "--cap-drop",
+                     "user": "--user", "container_name": "--name"}
+
+
+def from_command_line(workload: Workload) -> bool:
+    """Started by a command in a script rather than declared as a compose service."""
+    return workload.origin != COMPOSE
+
+
+def command(workload: Workload) -> str:
+    """`docker run`, `podman create`, `docker service create`, `docker compose run`."""
+    if workload.origin in ("service-create", "compose-run"):
+        return "docker " + workload.origin.replace("-", " ")
+    return workload.origin.replace("-", " ")
+
+
+def noun(workload: Workload) -> str:
+    """What the user calls the workload: `service` (compose, swarm) or `container`."""
+    return "service" if workload.origin in (COMPOSE, "service-create") else "container"
+
+
+def of(workload: Workload) -> str:
+    """The workload inside a sentence: "service `web`", "container `httpd (line 3)` (docker run)"."""
+    if from_command_line(workload):
+        return f"{noun(workload)} `{workload.name}` ({command(workload)})"
+    return f"service `{workload.name}`"
+
+
+def subject(workload: Workload) -> str:
+    """The workload at the start of a sentence: "Service `web`", "Container `httpd (line 3)` (docker run)"."""
+    text = of(workload)
+    return text[0].upper() + text[1:]
+
+
+def others(workload: Workload) -> str:
+    """The workload's peers: "another service" / "another container"."""
+    return f"another {noun(workload)}"
+
+
+def flag(workload: Workload, key: str) -> str:
+    """The command-line flag for a compose key (`ports` -> `-p`)."""
+    table = {"service-create": SERVICE_FLAGS, "compose-run": COMPOSE_RUN_FLAGS}.get(workload.origin, RUN_FLAGS)
+    return table.get(key, RUN_FLAGS.get(key, "--" + key.replace("_", "-")))
+
+
+def key(workload: Workload, name: str) -> str:
+    """A setting's name as written, in backticks: `ports` / `-p`."""
+    return f"`{flag(workload, name)}`" if from_command_line(workload) else f"`{name}`"
+
+
+def setting(workload: Workload, name: str, value: object = True) -> str:
+    """A setting with its value as written, in backticks.
+
+    `network_mode: host` / `--network host`; `privileged: true` / `--privileged`.
+    """
+    if from_command_line(workload):
+        if value is True:
+            return f"`{flag(workload, name)}`"
+        if value is False:
+            return f"`{flag(workload, name)}=false`"
+        return f"`{flag(workload, name)} {value}`"
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    return f"`{name}: {value}`"
+
+
+def ports_hint(workload: Workload, mappings: list[str]) -> str:
+    """How to publish `mappings` (`127.0.0.1:80:80` ...) in the workload's syntax.
+
+    compose: `ports:` "127.0.0.1:80:80", "127.0.0.1:443:443"
+    command line: `-p 127.0.0.1:80:80 -p 127.0.0.1:443:443`
+    """
+    if from_command_line(workload):
+        option = flag(workload, "ports")
+        return "`" + " ".join(f"{option} {m}" for m in mappings) + "`"
+    return "`ports:` " + ", ".join(f'"{m}"' for m in mappings)
+
+
+def ports_list(workload: Workload, mappings: list[str]) -> str:
+    """Like ports_hint, as one compose list: `ports: ["127.0.0.1:80:80"]` / `-p 127.0.0.1:80:80`."""
+    if from_command_line(workload):
+        return ports_hint(workload, mappings)
+    return "`ports: [" + ", ".join(f'"{m}"' for m in mappings) + "]`"
+
+
+def rejected_by(workload: Workload) -> str:
+    """Who refuses an invalid combination: Compose for a service, Docker for a command."""
+    return "Docker" if from_command_line(workload) else "Compose"
+
+
+def network_from_command_line(project: Project, network: Network) -> bool:
+    """The network was created by `docker network create` in a script."""
+    return any(source.path == network.span.path and source.kind == "shell" for source in project.sources)
+
+
+def network_option(project: Project, network: Network, option: str, value: str) -> str:
+    """A driver option as written: `driver_opts: {encrypted: "true"}` / `-o encrypted=true`."""
+    if network_from_command_line(project, network):
+        return f"`-o {option}={value}`"
+    return f'`driver_opts: {{{option}: "{value}"}}`'
+
+
+def item(workload: Workload, name: str, value: str) -> str:
+    """One entry of a list setting, in backticks: `seccomp:unconfined` / `--security-opt seccomp:unconfined`."""
+    if from_command_line(workload):
+        return f"`{flag(workload, name)} {value}`"
+    return f"`{value}`"

@@ -1,0 +1,834 @@
+"""The docker/podman/nerdctl command-line grammar: one invocation -> model objects.
+
+Table-driven from reference/SEMANTICS.md section 1.  Every command of these
+tools parses its flags with `spf13/pflag`:
+
+* `--flag=value`, `--flag value`, `-f value`, `-fvalue`, `-f=value`;
+* a boolean flag never takes the next word (`--privileged false` is
+  privileged, and `false` is the image); only `--privileged=false` (or `=0`,
+  `=f`, ...) turns it off;
+* a value flag always takes the next word, even when it starts with `-`;
+* in a cluster of short flags (`-itp 8080:80`) booleans take nothing and the
+  first value-taking letter takes the rest of the cluster, or the next word;
+* `--` ends the flags;
+* `run`, `create`, `exec`, `service create` and `compose run` stop at the
+  first positional word: it is the IMAGE (or container, or service) and every
+  later word belongs to the container's command (`docker run alpine
+  --privileged` is not privileged).
+
+A flag the tables do not know is taken as a boolean (docker would refuse the
+command; guessing that it takes no value keeps the IMAGE where it most
+likely is).  Podman's `run`/`create` are the exception: its documented
+grammar says every flag outside its boolean list takes a value.
+
+What comes out: `run`/`create`/`container run|create` and `compose run` and
+`service create` -> Workload; `exec` -> Exec; `network create` -> Network;
+`build`/`buildx build` -> Build.  Every value keeps the span of the word it
+was written in (the flag's own word for `--net=host`, the value word for
+`--net host`); `Workload.keys` maps the compose-equivalent key to the span of
+the flag word.  A value that may differ at run time is recorded in
+`Project.possible_values`; a security-relevant value that is only known at
+run time is a CL008 diagnostic and stays out of the model.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field, replace
+
+from composelint.model import (Build, Diagnostic, Exec, Located, Mount, Network, NetworkAttachment, PortBinding,
+                               PortError, Project, Span, Sysctl, Workload)
+from composelint.sources.compose import parse_volume_short
+from composelint.sources.ports import parse_short
+from composelint.sources.shell_words import UNKNOWN, Invocation, Word
+
+# --------------------------------------------------------------------------
+# Flag tables (SEMANTICS.md 1.2-1.7)
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlagTable:
+    """Which flags of one command take a value, and what their short letters stand for."""
+
+    values: frozenset[str]
+    booleans: frozenset[str]
+    short: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
+    interspersed: bool = False  # flags may follow positional words
+    unknown_takes_value: bool = False  # podman run: every non-boolean flag takes a value
+
+    def canonical(self, name: str) -> str:
+        return self.aliases.get(name, name)
+
+    def takes_value(self, name: str) -> bool | None:
+        """True/False for a known flag, None for an unknown one."""
+        if name in self.booleans:
+            return False
+        if name in self.values:
+            return True
+        return None
+
+
+def _table(values: str, booleans: str, short: str = "", aliases: str = "", **options) -> FlagTable:
+    """Tables written as text: `values`/`booleans` are long names, `short` is `p=publish ...`."""
+    return FlagTable(frozenset(values.split()), frozenset(booleans.split()),
+                     dict(item.split("=") for item in short.split()),
+                     dict(item.split("=") for item in aliases.split()), **options)
+
+
+DOCKER_ROOT = _table(
+    "config context host log-level tlscacert tlscert tlskey",
+    "debug tls tlsverify version help",
+    "c=context H=host l=log-level D=debug v=version h=help")
+PODMAN_ROOT = _table(
+    "connection url host identity root runroot log-level module config context storage-driver storage-opt "
+    "tmpdir cgroup-manager conmon events-backend hooks-dir network-cmd-path network-config-dir runtime "
+    "runtime-flag ssh volumepath imagestore db-backend network-backend registries-conf cdi-spec-dir out",
+    "remote syslog trace noout help version transient-store",
+    "c=connection H=host r=remote v=version h=help")
+NERDCTL_ROOT = _table(
+    "address host namespace snapshotter storage-driver cni-path cni-netconfpath data-root cgroup-manager "
+    "host-gateway-ip hosts-dir bridge-ip config",
+    "debug debug-full insecure-registry experimental version help",
+    "a=address H=host n=namespace v=version h=help")
+ROOT_TABLES = {"docker": DOCKER_ROOT, "podman": PODMAN_ROOT, "nerdctl": NERDCTL_ROOT}
+
+_RUN_VALUES = (
+    "add-host annotation attach blkio-weight blkio-weight-device cap-add cap-drop cgroup-parent cgroupns cidfile "
+    "cpu-count cpu-percent cpu-period cpu-quota cpu-rt-period cpu-rt-runtime cpu-shares cpus cpuset-cpus "
+    "cpuset-mems detach-keys device device-cgroup-rule device-read-bps device-read-iops device-write-bps "
+    "device-write-iops dns dns-option dns-search domainname entrypoint env env-file expose gpus group-add "
+    "health-cmd health-interval health-retries health-start-interval health-start-period health-timeout "
+    "hostname io-maxbandwidth io-maxiops ip ip6 ipc isolation kernel-memory label label-file link "
+    "link-local-ip log-driver log-opt mac-address memory memory-reservation memory-swap memory-swappiness "
+    "mount name network network-alias oom-score-adj pid pids-limit platform publish pull restart runtime "
+    "security-opt shm-size stop-signal stop-timeout storage-opt sysctl tmpfs ulimit user userns uts volume "
+    "volume-driver volumes-from workdir")
+_RUN_SHORT = "a=attach c=cpu-shares d=detach e=env h=hostname i=interactive l=label m=memory p=publish " \
+             "P=publish-all q=quiet t=tty u=user v=volume w=workdir"
+DOCKER_RUN = _table(
+    _RUN_VALUES,
+    "detach disable-content-trust help init interactive no-healthcheck oom-kill-disable privileged "
+    "publish-all quiet read-only rm sig-proxy tty use-api-socket",
+    _RUN_SHORT, "net=network net-alias=network-alias dns-opt=dns-option")
+PODMAN_RUN = _table(
+    _RUN_VALUES,
+    "detach disable-content-trust env-host help http-proxy init interactive no-healthcheck no-hostname "
+    "no-hosts oom-kill-disable passwd privileged publish-all quiet read-only read-only-tmpfs replace rm rmi "
+    "rootfs sig-proxy tty unsetenv-all tls-verify",
+    _RUN_SHORT, "net=network net-alias=network-alias dns-opt=dns-option", unknown_takes_value=True)
+EXEC = _table(
+    "detach-keys env env-file user workdir preserve-fds preserve-fd",
+    "detach interactive privileged tty help latest",
+    "d=detach e=env i=interactive t=tty u=user w=workdir l=latest")
+NETWORK_CREATE = _table(
+    "driver opt label scope config-from ipam-driver subnet ip-range gateway aux-address ipam-opt dns "
+    "interface-name route",
+    "internal ipv4 ipv6 attachable ingress config-only help disable-dns ignore",
+    "d=driver o=opt", interspersed=True)
+SERVICE_CREATE = _table(
+    "cap-add cap-drop config constraint container-label credential-spec dns dns-option dns-search "
+    "endpoint-mode entrypoint env env-file generic-resource group health-cmd health-interval health-retries "
+    "health-start-interval health-start-period health-timeout host hostname isolation label limit-cpu "
+    "limit-memory limit-pids log-driver log-opt max-concurrent mode mount name network oom-score-adj "
+    "placement-pref publish replicas replicas-max-per-node reserve-cpu reserve-memory restart-condition "
+    "restart-delay restart-max-attempts restart-window rollback-delay rollback-failure-action "
+    "rollback-max-failure-ratio rollback-monitor rollback-order rollback-parallelism secret "
+    "stop-grace-period stop-signal sysctl ulimit update-delay update-failure-action "
+    "update-max-failure-ratio update-monitor update-order update-parallelism user workdir",
+    "detach init no-healthcheck no-resolve-image quiet read-only tty with-registry-auth help",
+    "d=detach e=env l=label p=publish q=quiet t=tty u=user w=workdir", "dns-opt=dns-option")
+BUILD = _table(
+    "add-host allow annotation attest build-arg build-context builder cache-from cache-to call cgroup-parent "
+    "file iidfile label metadata-file network no-cache-filter output platform progress provenance sbom secret "
+    "shm-size ssh tag target ulimit cpu-period cpu-quota cpu-shares cpuset-cpus cpuset-mems memory memory-swap "
+    "isolation security-opt",
+    "check load no-cache pull push quiet rm force-rm squash debug compress disable-content-trust help",
+    "f=file t=tag o=output q=quiet c=cpu-shares m=memory D=debug", interspersed=True)
+BUILDX = _table("builder", "debug help", "D=debug")
+COMPOSE_ROOT = _table(
+    "file project-name profile env-file project-directory ansi progress parallel workdir",
+    "compatibility dry-run all-resources verbose help version",
+    "f=file p=project-name v=version h=help")
+COMPOSE_RUN = _table(
+    "cap-add cap-drop entrypoint env env-from-file label name publish pull user volume workdir",
+    "build detach interactive no-deps no-TTY quiet-pull remove-orphans rm service-ports use-aliases quiet "
+    "quiet-build tty help",
+    "d=detach e=env i=interactive l=label p=publish P=service-ports q=quiet T=no-TTY t=tty u=user v=volume "
+    "w=workdir")
+
+# Podman splits these on commas (StringSlice); docker never does (SEMANTICS.md 1.7).
+PODMAN_COMMA_LISTS = frozenset("publish dns dns-option dns-search add-host network-alias expose cap-add cap-drop "
+                               "sysctl".split())
+
+# A value only known at run time: which rules cannot be decided (CL008).  Names are the
+# rule catalog's (RULES.md); the front end does not import the rules.
+UNDECIDED = {
+    "network": "CL101 host-network, CL102 shared-network-namespace, CL104 default-bridge",
+    "privileged": "CL301 privileged",
+    "pid": "CL302 host-pid, CL307 shared-namespace",
+    "ipc": "CL303 host-ipc, CL307 shared-namespace",
+    "uts": "CL304 host-uts",
+    "userns": "CL305 host-userns",
+    "cgroupns": "CL306 host-cgroupns",
+    "publish": "CL202 port-all-interfaces, CL210 sensitive-port-exposed",
+    "publish-all": "CL204 publish-all",
+    "cap-add": "CL308 dangerous-capability, CL309 network-capability",
+    "security-opt": "CL310 seccomp-unconfined, CL311 apparmor-unconfined, CL312 selinux-disabled, "
+                    "CL313 systempaths-unconfined, CL314 no-new-privileges-disabled",
+    "volume": "CL401 runtime-socket-mounted, CL402 sensitive-host-path",
+    "mount": "CL401 runtime-socket-mounted, CL402 sensitive-host-path, CL404 shared-mount-propagation",
+    "use-api-socket": "CL401 runtime-socket-mounted",
+    "device": "CL403 host-device",
+    "sysctl": "CL317 network-sysctl",
+    "user": "CL609 runs-as-root",
+}
+EXEC_UNDECIDED = {"privileged": "CL315 exec-privileged", "user": "CL316 exec-as-root"}
+BUILD_UNDECIDED = {"network": "CL103 build-host-network"}
+
+_TRUE = {"1", "t", "T", "TRUE", "true", "True"}  # Go's strconv.ParseBool
+_FALSE = {"0", "f", "F", "FALSE", "false", "False"}
+_LONG_NETWORK = re.compile(r"\w+=\w+(,\w+=\w+)*")  # docker's (unanchored) test for `--network name=x,...`
+_DOCKER_MODES = ("host", "none", "bridge", "default")
+_PODMAN_MODES = ("host", "none", "bridge", "private", "pasta", "slirp4netns", "pod")
+
+# --------------------------------------------------------------------------
+# pflag
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One flag as pflag reads it."""
+
+    name: str  # canonical long name: "publish", "network"
+    written: str  # as written: "-p", "--net"
+    word: Word  # the word holding the flag
+    value: str | None = None  # None: a boolean given without `=value`
+    value_word: Word | None = None  # the word holding the value (the flag's own word when glued)
+    known: bool = True
+
+    @property
+    def span(self) -> Span:
+        """Where the flag's value is written (the flag word for a boolean or a glued value)."""
+        return (self.value_word or self.word).span
+
+    @property
+    def source(self) -> Word:
+        return self.value_word or self.word
+
+    def shown(self) -> str:
+        """The flag and its value as written in the script, for messages."""
+        def text(word: Word) -> str:
+            return word.written or word.text.replace(UNKNOWN, "…")
+        if self.value_word is None or self.value_word is self.word:
+            return text(self.word)
+        return f"{text(self.word)} {text(self.value_word)}"
+
+
+@dataclass
+class Parsed:
+    flags: list[Flag] = field(default_factory=list)
+    positionals: list[Word] = field(default_factory=list)
+    rest: list[Word] = field(default_factory=list)  # after the stopping positional
+    dynamic: list[Word] = field(default_factory=list)  # words only known at run time, in flag position
+
+
+def _looks_like_options(words: list[Word], index: int) -> bool:
+    """An unknown word in flag position: options (`$DOCKER_OPTS`) or the IMAGE (`"$IMAGE"`)?"""
+    written = (words[index].written or "").upper()
+    if any(hint in written for hint in ("OPT", "ARG", "FLAG", "PARAM", "EXTRA", "$@", "${@", "[@]", "$*", "[*]")):
+        return True  # `$DOCKER_OPTS`, `"${args[@]}"`, a wrapper function's `"$@"`
+    if any(hint in written for hint in ("IMAGE", "IMG", "TAG")):
+        return False
+    following = words[index + 1] if index + 1 < len(words) else None
+    return following is not None and following.text.startswith("-")
+
+
+def parse_flags(words: list[Word], table: FlagTable, stop_at: int = 1) -> Parsed:
+    """Split words into flags and positionals with pflag's rules.
+
+    Without interspersed flags, parsing stops at the `stop_at`-th positional
+    word: it and everything after it go to `positionals` / `rest`.
+    """
+    parsed = Parsed()
+    index = 0
+    while index < len(words):
+        word = words[index]
+        text = word.text
+        if text == "--":
+            remaining = words[index + 1:]
+            if table.interspersed:
+                parsed.positionals.extend(remaining)
+            else:
+                need = stop_at - len(parsed.positionals)
+                parsed.positionals.extend(remaining[:need])
+                parsed.rest.extend(remaining[need:])
+            break
+        if text.startswith(UNKNOWN) and _looks_like_options(words, index):
+            parsed.dynamic.append(word)
+        elif text.startswith("--") and len(text) > 2:
+            index = _long_flag(words, index, table, parsed)
+        elif text.startswith("-") and len(text) > 1:
+            index = _short_flags(words, index, table, parsed)
+        else:
+            parsed.positionals.append(word)
+            if not table.interspersed and len(parsed.positionals) >= stop_at:
+                parsed.rest = words[index + 1:]
+                break
+        index += 1
+    return parsed
+
+
+def _takes_value(table: FlagTable, name: str) -> tuple[bool, bool]:
+    """(takes a value, known)."""
+    takes = table.takes_value(name)
+    if takes is None:
+        return table.unknown_takes_value, False
+    return takes, True
+
+
+def _long_flag(words: list[Word], index: int, table: FlagTable, parsed: Parsed) -> int:
+    word = words[index]
+    name, equals, value = word.text[2:].partition("=")
+    if UNKNOWN in name:
+        parsed.dynamic.append(word)
+        return index
+    canonical = table.canonical(name)
+    takes, known = _takes_value(table, canonical)
+    written = "--" + name
+    if equals:
+        parsed.flags.append(Flag(canonical, written, word, value, word, known))
+    elif takes:
+        if index + 1 < len(words):
+            parsed.flags.append(Flag(canonical, written, word, words[index + 1].text, words[index + 1], known))
+            return index + 1
+        parsed.flags.append(Flag(canonical, written, word, None, None, known))  # docker: "needs an argument"
+    else:
+        parsed.flags.append(Flag(canonical, written, word, None, None, known))
+    return index
+
+
+def _short_flags(words: list[Word], index: int, table: FlagTable, parsed: Parsed) -> int:
+    word = words[index]
+    cluster = word.text[1:]
+    while cluster:
+        letter = cluster[0]
+        if letter == UNKNOWN:
+            parsed.dynamic.append(word)
+            break
+        name = table.short.get(letter, letter)
+        takes, known = _takes_value(table, name) if letter in table.short else (table.unknown_takes_value, False)
+        written = "-" + letter
+        if len(cluster) > 2 and cluster[1] == "=":
+            parsed.flags.append(Flag(name, written, word, cluster[2:], word, known))
+            break
+        if not takes:
+            parsed.flags.append(Flag(name, written, word, None, None, known))
+            cluster = cluster[1:]
+            continue
+        if len(cluster) > 1:
+            parsed.flags.append(Flag(name, written, word, cluster[1:], word, known))
+        elif index + 1 < len(words):
+            parsed.flags.append(Flag(name, written, word, words[index + 1].text, words[index + 1], known))
+            return index + 1
+        else:
+            parsed.flags.append(Flag(name, written, word, None, None, known))
+        break
+    return index
+
+
+def parse_bool(flag: Flag) -> bool | None:
+    """A boolean flag's value: True without `=value`, else Go's ParseBool (None: unknown or invalid)."""
+    if flag.value is None:
+        return True
+    if flag.value in _TRUE:
+        return True
+    if flag.value in _FALSE:
+        return False
+    return None
+
+
+# --------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    """Which command an invocation runs, after the tool's global flags."""
+
+    kind: str  # run | create | exec | network-create | service-create | build | compose-run | other
+    tool: str  # docker | podman | nerdctl
+    word: Word | None  # the subcommand word (`run`, `create`, `exec`, `build`)
+    args: list[Word]  # the words after it
+
+
+def classify(invocation: Invocation) -> Command:
+    """Skip the tool's global flags and find the subcommand."""
+    tool = invocation.tool
+    words = invocation.words[1:]
+    if tool in ("docker-compose", "podman-compose"):
+        return _compose(tool.split("-")[0], words)
+    parsed = parse_flags(words, ROOT_TABLES.get(tool, DOCKER_ROOT))
+    if not parsed.positionals:
+        return Command("other", tool, None, [])
+    first, rest = parsed.positionals[0], parsed.rest
+    name = first.text
+    second = rest[0].text if rest else ""
+    if name in ("run", "create"):
+        return Command(name, tool, first, rest)
+    if name == "exec":
+        return Command("exec", tool, first, rest)
+    if name == "build" or (name in ("image", "builder") and second == "build"):
+        return Command("build", tool, first if name == "build" else rest[0], rest if name == "build" else rest[1:])
+    if name == "container" and second in ("run", "create", "exec"):
+        return Command(second, tool, rest[0], rest[1:])
+    if name == "network" and second == "create":
+        return Command("network-create", tool, rest[0], rest[1:])
+    if name == "service" and second == "create":
+        return Command("service-create", tool, rest[0], rest[1:])
+    if name == "buildx":
+        group = parse_flags(rest, BUILDX)
+        if group.positionals and group.positionals[0].text in ("build", "b"):
+            return Command("build", tool, group.positionals[0], group.rest)
+    if name == "compose":
+        return _compose(tool, rest)
+    return Command("other", tool, first, rest)
+
+
+def _compose(tool: str, words: list[Word]) -> Command:
+    parsed = parse_flags(words, COMPOSE_ROOT)
+    if parsed.positionals and parsed.positionals[0].text == "run":
+        return Command("compose-run", tool, parsed.positionals[0], parsed.rest)
+    return Command("other", tool, None, [])
+
+
+# --------------------------------------------------------------------------
+# The reader: invocations -> model
+# --------------------------------------------------------------------------
+
+# Flags that set one string field: flag -> (Workload attribute, compose key).
+STRING_FLAGS = {
+    "pid": ("pid", "pid"), "ipc": ("ipc", "ipc"), "uts": ("uts", "uts"), "userns": ("userns", "userns_mode"),
+    "cgroupns": ("cgroupns", "cgroup"), "hostname": ("hostname", "hostname"),
+    "mac-address": ("mac_address", "mac_address"), "user": ("user", "user"),
+    "memory": ("memory_limit", "mem_limit"), "cpus": ("cpu_limit", "cpus"),
+    "pids-limit": ("pids_limit", "pids_limit"), "restart": ("restart", "restart"),
+    "cgroup-parent": ("cgroup_parent", "cgroup_parent"), "log-driver": ("logging_driver", "logging"),
+    # docker service create
+    "limit-memory": ("memory_limit", "mem_limit"), "limit-cpu": ("cpu_limit", "cpus"),
+    "limit-pids": ("pids_limit", "pids_limit"),
+}
+# Flags that add to a list field: flag -> (Workload attribute, compose key).
+LIST_FLAGS = {
+    "cap-add": ("cap_add", "cap_add"), "cap-drop": ("cap_drop", "cap_drop"),
+    "security-opt": ("security_opt", "security_opt"), "add-host": ("extra_hosts", "extra_hosts"),
+    "link": ("links", "links"), "dns": ("dns", "dns"), "dns-search": ("dns_search", "dns_search"),
+    "expose": ("expose", "expose"), "tmpfs": ("tmpfs", "tmpfs"),
+}
+# Boolean flags: flag -> (Workload attribute, compose key).
+BOOL_FLAGS = {
+    "privileged": ("privileged", "privileged"), "read-only": ("read_only", "read_only"),
+    "use-api-socket": ("use_api_socket", "use_api_socket"), "publish-all": ("publish_all", "publish_all"),
+}
+# Flags whose value is read by a method of the reader: flag -> compose key.
+SPECIAL_FLAGS = {"network": "network_mode", "publish": "ports", "volume": "volumes", "mount": "volumes",
+                 "device": "devices", "sysctl": "sysctls", "health-cmd": "healthcheck",
+                 "no-healthcheck": "healthcheck", "name": "container_name"}
+
+
+def _origin(kind: str, tool: str) -> str:
+    if kind == "service-create":
+        return "service-create"
+    if kind == "compose-run":
+        return "compose-run"
+    return f"{tool}-{kind}"
+
+
+def image_basename(image: str) -> str:
+    """`ghcr.io/acme/api:2.1@sha256:..` -> `api`."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)[-1]
+    return last.split(":", 1)[0] or last
+
+
+def _shown(text: str) -> str:
+    return text.replace(UNKNOWN, "…")
+
+
+class CommandLineReader:
+    """Reads the invocations of one script into one project."""
+
+    def __init__(self, project: Project):
+        self.project = project
+
+    # -- helpers -------------------------------------------------------------
+    def diagnose(self, flag_text: str, rules: str, span: Span, related: tuple[Span, ...] = ()) -> None:
+        self.project.diagnostics.append(Diagnostic(
+            "CL008", f"`{flag_text}` is only known at run time: {rules} cannot be decided", span, related))
+
+    def note(self, word: Word, span: Span | None = None) -> None:
+        """A possible (not definite) value: findings on it are reported one severity lower."""
+        if word.certainty == "possible" and word.origin is not None:
+            self.project.possible_values[span or word.span] = word.origin
+
+    def value(self, flag: Flag, undecided: dict[str, str]) -> str | None:
+        """The flag's value if it is known; a CL008 diagnostic for an unknown security-relevant one."""
+        if flag.value is None:
+            return None
+        if UNKNOWN in flag.value:
+            if flag.name in undecided:
+                self.diagnose(flag.shown(), undecided[flag.name], flag.span)
+            return None
+        self.note(flag.source)
+        return flag.value
+
+    def boolean(self, flag: Flag, undecided: dict[str, str]) -> bool | None:
+        if flag.value is not None and UNKNOWN in flag.value:
+            if flag.name in undecided:
+                self.diagnose(flag.shown(), undecided[flag.name], flag.span)
+            return None
+        self.note(flag.source)
+        return parse_bool(flag)
+
+    def dynamic(self, command: str, parsed: Parsed) -> None:
+        for word in parsed.dynamic:
+            self.project.diagnostics.append(Diagnostic(
+                "CL008", f"`{word.written or _shown(word.text)}` is only known at run time: the `{command}` "
+                "flags it adds cannot be checked by any rule", word.span))
+
+    # -- dispatch --------------------------------------------------------------
+    def read(self, invocation: Invocation) -> None:
+        command = classify(invocation)
+        if command.kind in ("run", "create", "compose-run", "service-create"):
+            self.read_container(command)
+        elif command.kind == "exec":
+            self.read_exec(command)
+        elif command.kind == "network-create":
+            self.read_network(command)
+        elif command.kind == "build":
+            self.read_build(command)
+
+    # -- containers ------------------------------------------------------------
+    def read_container(self, command: Command) -> None:
+        table = {"compose-run": COMPOSE_RUN, "service-create": SERVICE_CREATE}.get(
+            command.kind, PODMAN_RUN if command.tool == "podman" else DOCKER_RUN)
+        parsed = parse_flags(command.args, table)
+        label = f"{command.tool} {command.word.text}" if command.kind in ("run", "create") else \
+            {"compose-run": "compose run", "service-create": "service create"}[command.kind]
+        self.dynamic(label, parsed)
+        if not parsed.positionals:
+            return  # no image: docker refuses the command
+        target = parsed.positionals[0]
+        workload = Workload(name="", origin=_origin(command.kind, command.tool), span=command.word.span)
+        if command.kind != "compose-run":
+            if target.known:
+                workload.image = Located(target.text, target.span)
+                self.note(target)
+        if parsed.rest:
+            workload.keys["command"] = parsed.rest[0].span
+        for flag in parsed.flags:
+            self.container_flag(workload, flag, command)
+        self.name(workload, target, parsed)
+        self.project.workloads.append(workload)
+
+    def name(self, workload: Workload, target: Word, parsed: Parsed) -> None:
+        names = [f.value for f in parsed.flags if f.name == "name" and f.value and UNKNOWN not in f.value]
+        if names:
+            workload.name = names[-1]
+            return
+        base = image_basename(target.text) if target.known else (target.written or _shown(target.text))
+        name = f"{base} (line {workload.span.line})"
+        if self.project.workload(name) is not None:
+            name = f"{base} (line {workload.span.line}:{workload.span.column})"
+        workload.name = name
+
+    def container_flag(self, workload: Workload, flag: Flag, command: Command) -> None:
+        name = flag.name
+        podman = command.tool == "podman"
+        if command.kind == "service-create" and name == "host":
+            name = "add-host"  # `service create --host` is add-host, not the daemon socket
+        if command.kind == "compose-run" and name == "service-ports":
+            return  # `compose run -P`: the service's own ports, not publish-all
+        if name in BOOL_FLAGS:
+            attribute, key = BOOL_FLAGS[name]
+            value = self.boolean(flag, UNDECIDED)
+            if value is not None:
+                setattr(workload, attribute, Located(value, flag.span))
+                workload.keys.setdefault(key, flag.word.span)
+            return
+        if name in STRING_FLAGS:
+            attribute, key = STRING_FLAGS[name]
+            value = self.value(flag, UNDECIDED)
+            if value is not None:
+                setattr(workload, attribute, Located(value, flag.span))
+                workload.keys.setdefault(key, flag.word.span)
+            return
+        if name in LIST_FLAGS:
+            attribute, key = LIST_FLAGS[name]
+            value = self.value(flag, UNDECIDED)
+            if value is None:
+                return
+            items = value.split(",") if podman and name in PODMAN_COMMA_LISTS else [value]
+            getattr(workload, attribute).extend(Located(item, flag.span) for item in items if item)
+            workload.keys.setdefault(key, flag.word.span)
+            return
+        if name in SPECIAL_FLAGS:
+            getattr(self, "flag_" + name.replace("-", "_"))(workload, flag, command)
+
+    def flag_name(self, workload: Workload, flag: Flag, command: Command) -> None:
+        if flag.value is not None:
+            workload.keys.setdefault("container_name", flag.word.span)
+
+    def flag_health_cmd(self, workload: Workload, flag: Flag, command: Command) -> None:
+        if flag.value is not None:
+            workload.healthcheck = Located(True, flag.span)
+            workload.keys.setdefault("healthcheck", flag.word.span)
+
+    def flag_no_healthcheck(self, workload: Workload, flag: Flag, command: Command) -> None:
+        if self.boolean(flag, {}):
+            workload.healthcheck = Located(False, flag.span)
+            workload.keys.setdefault("healthcheck", flag.word.span)
+
+    def flag_network(self, workload: Workload, flag: Flag, command: Command) -> None:
+        value = self.value(flag, UNDECIDED)
+        if value is None:
+            return
+        for network in _network_values(value, command.tool, first=not workload.networks and not workload.network_mode):
+            if _is_mode(network, command.tool):
+                if workload.network_mode is None:
+                    workload.network_mode = Located(network, flag.span)
+                    workload.keys.setdefault("network_mode", flag.word.span)
+            elif not any(a.name == network for a in workload.networks):
+                workload.networks.append(NetworkAttachment(network, flag.span))
+                workload.keys.setdefault("networks", flag.word.span)
+
+    def flag_publish(self, workload: Workload, flag: Flag, command: Command) -> None:
+        value = self.value(flag, UNDECIDED)
+        if value is None:
+            return
+        workload.keys.setdefault("ports", flag.word.span)
+        if command.kind == "service-create":
+            results = [_swarm_port(value, flag.span)]
+        elif command.tool == "podman":
+            results = [_podman_port(piece, flag.span) for piece in value.split(",") if piece]
+        else:
+            results = [_cli_port(value, flag.span)]
+        for result in results:
+            if isinstance(result, PortError):
+                workload.port_errors.append(result)
+            else:
+                workload.ports.append(result)
+
+    def flag_volume(self, workload: Workload, flag: Flag, command: Command) -> None:
+        if flag.value is None:
+            return
+        source = _volume_source(flag.value)
+        if UNKNOWN in source:
+            self.diagnose(flag.shown(), UNDECIDED["volume"], flag.span)
+            return
+        self.note(flag.source)
+        workload.mounts.append(parse_volume_short(_shown(flag.value), flag.span))
+        workload.keys.setdefault("volumes", flag.word.span)
+
+    def flag_mount(self, workload: Workload, flag: Flag, command: Command) -> None:
+        if flag.value is None:
+            return
+        fields = _csv_fields(flag.value)
+        if any(UNKNOWN in fields.get(k, "") for k in ("type", "source", "src", "bind-propagation")):
+            self.diagnose(flag.shown(), UNDECIDED["mount"], flag.span)
+            return
+        self.note(flag.source)
+        workload.mounts.append(_mount(fields, flag.span))
+        workload.keys.setdefault("volumes", flag.word.span)
+
+    def flag_device(self, workload: Workload, flag: Flag, command: Command) -> None:
+        value = self.value(flag, UNDECIDED)
+        if value is None:
+            return
+        host = value if ("=" in value and not value.startswith("/")) else value.split(":")[0]
+        workload.devices.append(Located(host, flag.span))
+        workload.keys.setdefault("devices", flag.word.span)
+
+    def flag_sysctl(self, workload: Workload, flag: Flag, command: Command) -> None:
+        value = self.value(flag, UNDECIDED)
+        if value is None:
+            return
+        items = value.split(",") if command.tool == "podman" else [value]
+        for item in items:
+            name, _, setting = item.partition("=")
+            workload.sysctls.append(Sysctl(name.strip(), setting.strip(), flag.span))
+        workload.keys.setdefault("sysctls", flag.word.span)
+
+    # -- exec, networks, builds ------------------------------------------------
+    def read_exec(self, command: Command) -> None:
+        parsed = parse_flags(command.args, EXEC)
+        self.dynamic(f"{command.tool} exec", parsed)
+        if not parsed.positionals:
+            return
+        target = parsed.positionals[0]
+        run = Exec(container=target.text if target.known else (target.written or _shown(target.text)),
+                   span=command.word.span)
+        for flag in parsed.flags:
+            if flag.name == "privileged":
+                value = self.boolean(flag, EXEC_UNDECIDED)
+                if value is not None:
+                    run.privileged = Located(value, flag.span)
+            elif flag.name == "user":
+                value = self.value(flag, EXEC_UNDECIDED)
+                if value is not None:
+                    run.user = Located(value, flag.span)
+        self.project.execs.append(run)
+
+    def read_network(self, command: Command) -> None:
+        parsed = parse_flags(command.args, NETWORK_CREATE)
+        if not parsed.positionals or not parsed.positionals[0].known:
+            return
+        name_word = parsed.positionals[0]
+        network = Network(key=name_word.text, span=name_word.span)
+        for flag in parsed.flags:
+            if flag.name == "driver":
+                value = self.value(flag, {"driver": "CL503 l2-network-driver, CL505 overlay-not-encrypted"})
+                if value is not None:
+                    network.driver = Located(value, flag.span)
+            elif flag.name == "opt":
+                value = self.value(flag, {"opt": "CL501 bridge-binds-all-interfaces, CL502 unprotected-gateway-mode"})
+                if value is not None:
+                    key, _, setting = value.partition("=")
+                    network.driver_opts[key] = Located(setting, flag.span)
+            elif flag.name in ("internal", "attachable", "ipv6"):
+                value = self.boolean(flag, {})
+                if value is not None:
+                    attribute = {"internal": "internal", "attachable": "attachable", "ipv6": "enable_ipv6"}[flag.name]
+                    setattr(network, attribute, Located(value, flag.span))
+        self.project.networks.setdefault(network.key, network)
+
+    def read_build(self, command: Command) -> None:
+        parsed = parse_flags(command.args, BUILD)
+        build = Build(span=command.word.span)
+        for flag in parsed.flags:
+            if flag.name == "network":
+                value = self.value(flag, BUILD_UNDECIDED)
+                if value is not None:
+                    build.network = Located(value, flag.span)
+        self.project.builds.append(build)
+
+
+# --------------------------------------------------------------------------
+# Value grammars
+# --------------------------------------------------------------------------
+
+
+def _network_values(value: str, tool: str, first: bool) -> list[str]:
+    """The network names (or modes) one `--network` value stands for."""
+    if tool == "podman":
+        if first and ":" not in value and "," in value:
+            return [v for v in value.split(",") if v]  # podman's back-compat list of networks
+        name = value.split(":", 1)[0] if not value.startswith(("container:", "ns:")) else value
+        return [name]
+    if _LONG_NETWORK.search(value):
+        fields = _csv_fields(value.lower())
+        return [fields["name"]] if fields.get("name") else []
+    return [value]
+
+
+def _is_mode(network: str, tool: str) -> bool:
+    """A namespace mode rather than the name of a network."""
+    if network.startswith("container:"):
+        return True
+    if tool == "podman":
+        return network in _PODMAN_MODES or network.startswith("ns:")
+    return network in _DOCKER_MODES
+
+
+def _csv_fields(value: str) -> dict[str, str]:
+    """`type=bind,source=/x,readonly` -> {"type": "bind", "source": "/x", "readonly": ""} (keys lower-cased)."""
+    try:
+        row = next(csv.reader([value]), [])
+    except csv.Error:
+        row = value.split(",")
+    fields: dict[str, str] = {}
+    for item in row:
+        key, equals, setting = item.partition("=")
+        fields[key.strip().lower()] = setting if equals else ""
+    return fields
+
+
+def _cli_port(value: str, span: Span) -> PortBinding | PortError:
+    """`-p` of docker run/create: the short grammar, or the CSV form `published=P,target=T[,protocol=X]`."""
+    if "=" in value:
+        fields = _csv_fields(value)
+        if not fields.get("target"):
+            return PortError(value, "the CSV form of `-p` needs `target=`", span)
+        spec = f"{fields.get('published', '')}:{fields['target']}"
+        if fields.get("protocol"):
+            spec += "/" + fields["protocol"]
+        result = parse_short(spec, span, syntax="cli")
+        return replace(result, raw=value)
+    return parse_short(value, span, syntax="cli")
+
+
+def _podman_port(value: str, span: Span) -> PortBinding | PortError:
+    """Podman's stricter grammar: bracketed IPv6, equal range lengths, ports 1-65535."""
+    result = parse_short(value, span, syntax="cli")
+    if isinstance(result, PortError):
+        return result
+    spec = value.split("/", 1)[0]
+    if spec.startswith("["):
+        spec = spec.partition("]")[2].lstrip(":")
+    elif spec.count(":") > 2:
+        return PortError(value, "podman needs brackets around an IPv6 host IP", span)
+    else:
+        spec = ":".join(spec.split(":")[-2:])
+    if any(int(part) == 0 for part in re.split(r"[:-]", spec) if part.isdigit()):
+        return PortError(value, "podman rejects port 0 (ports are 1-65535)", span)
+    if result.host_start is not None and (result.host_end - result.host_start) != (
+            result.container_end - result.container_start):
+        return PortError(value, "podman needs host and container ranges of the same length", span)
+    return result
+
+
+def _swarm_port(value: str, span: Span) -> PortBinding | PortError:
+    """`docker service create -p`: `[published:]target[/proto]` or `published=P,target=T,protocol=X,mode=M`."""
+    if "=" in value:
+        fields = _csv_fields(value.lower())
+        if not fields.get("target"):
+            return PortError(value, "`--publish` needs `target=`", span)
+        spec = f"{fields.get('published', '')}:{fields['target']}" + (
+            f"/{fields['protocol']}" if fields.get("protocol") else "")
+        return replace(parse_short(spec, span, syntax="cli"), raw=value)
+    result = parse_short(value, span, syntax="cli")
+    if isinstance(result, PortBinding) and result.host_ip is not None:
+        return PortError(value, "`docker service create` does not accept a host IP (hostip is not supported)", span)
+    return result
+
+
+def _volume_source(value: str) -> str:
+    """The part of `-v SRC:DST[:OPTS]` that names the host side (a drive letter kept)."""
+    if re.match(r"^[A-Za-z]:[\\/]", value):
+        return value[:2] + value[2:].split(":", 1)[0]
+    return value.split(":", 1)[0] if ":" in value else ""
+
+
+def _mount(fields: dict[str, str], span: Span) -> Mount:
+    kind = fields.get("type") or "volume"
+    source = fields.get("source", fields.get("src"))
+    target = fields.get("target", fields.get("dst", fields.get("destination")))
+    read_only = False
+    for key in ("readonly", "ro"):
+        if key in fields:
+            read_only = fields[key] == "" or fields[key].lower() in ("1", "t", "true")
+    propagation = fields.get("bind-propagation") or None
+    return Mount(kind=kind, source=source or None, target=target or None, read_only=read_only,
+                 propagation=propagation, span=span, source_span=span if source else None,
+                 propagation_span=span if propagation else None)
+
+
+def read_invocations(project: Project, invocations: list[Invocation]) -> None:
+    """Interpret every invocation of one script into `project`."""
+    reader = CommandLineReader(project)
+    for invocation in invocations:
+        reader.read(invocation)

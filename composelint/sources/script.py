@@ -1,0 +1,34 @@
+"""A shell script as one project: every docker/podman/nerdctl invocation in it.
+
+The shell front end (sources/shell.py) finds the invocations and their words;
+the command-line grammar (sources/docker_cli.py) turns each into workloads,
+networks, execs and builds.  A script is one project, so a network created
+by `docker network create backend` is the network `docker run --network
+backend` joins, and two `docker run -p 8080:80` of one script collide (CL206).
+"""
+
+from __future__ import annotations
+
+from composelint.model import Project, SourceFile
+from composelint.sources.directives import scan_directives
+from composelint.sources.docker_cli import read_invocations
+
+DEFAULT_TOOLS = ("docker", "podman", "nerdctl")
+
+
+def load_script(path: str, *, display=None, texts: dict[str, str] | None = None,
+                tools: tuple[str, ...] = DEFAULT_TOOLS) -> Project:
+    """Read the script at `path` (or `texts[path]` for standard input) into a project."""
+    from composelint.discovery import read_text
+    from composelint.sources.shell import parse_script
+
+    shown = display(path) if display else path
+    text = texts[path] if texts and path in texts else read_text(path)
+    text = text.removeprefix("\ufeff")
+    script = parse_script(shown, text, tools)
+    project = Project(name=shown)
+    project.sources.append(SourceFile(shown, "script", "shell", text))
+    project.diagnostics.extend(script.diagnostics)
+    read_invocations(project, script.invocations)
+    project.directives = scan_directives(shown, text, script.extents, script.value_spans)
+    return project

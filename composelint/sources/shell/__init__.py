@@ -1,0 +1,61 @@
+"""Shell front end: find every container-tool invocation in a script.
+
+    parse_script(path, text, tools=("docker", "podman", "nerdctl")) -> ShellScript
+
+tree-sitter-bash is the parser (walked iteratively, syntax_tree.py); from
+the first syntax error on, a small lexer of our own takes over (lexer.py)
+and a CL007 diagnostic says where and how many commands it recovered.
+Words are expanded by our own evaluator (expand.py) with the variables
+assigned earlier in the script; nested code (`sh -c`, `eval`, `ssh host
+cmd`, here-docs fed to a shell) is re-parsed with every character mapped
+back to its position in the file (interpreter.py, positions.py).
+
+Limits (each one gives a CL007 diagnostic, never an exception):
+* a script over MAX_SCRIPT_BYTES (2 MiB of UTF-8) is not parsed;
+* command substitutions nested deeper than 48 levels are not analysed;
+* nested code (sh -c / eval / ssh / here-doc) deeper than 4 levels is not analysed;
+* a variable value over 64 KiB or an array over 4096 elements becomes UNKNOWN.
+
+Positions: 1-based lines counted at LF (a CRLF counts once; a lone CR is an
+ordinary character), columns in code points.  Inside nested code a word's
+span is exact for text written literally in the file (single- or
+double-quoted, unescaped); an escape (`\\"`) maps to the escape sequence,
+and text that came from an expansion (`eval "$CMD"`) to that expansion.
+"""
+
+from __future__ import annotations
+
+from composelint.model import Diagnostic, Span
+from composelint.sources.shell.interpreter import Interpreter
+from composelint.sources.shell.positions import Code, encode, normalise
+from composelint.sources.shell_words import ShellScript
+
+MAX_SCRIPT_BYTES = 2 * 1024 * 1024
+DEFAULT_TOOLS = ("docker", "podman", "nerdctl")
+
+__all__ = ["DEFAULT_TOOLS", "MAX_SCRIPT_BYTES", "parse_script"]
+
+
+def parse_script(path: str, text: str, tools: tuple[str, ...] = DEFAULT_TOOLS) -> ShellScript:
+    """Read one script (already decoded, BOM removed; CRLF allowed)."""
+    script = ShellScript(path, text)
+    src = normalise(text)
+    size = len(encode(src))
+    if size > MAX_SCRIPT_BYTES:
+        script.diagnostics.append(Diagnostic(
+            "CL007", f"script not parsed: {size} bytes is more than the {MAX_SCRIPT_BYTES} byte limit",
+            Span(path, 1, 1, 1, 1)))
+        return script
+    interpreter = Interpreter(path, src, tools)
+    try:
+        interpreter.run(Code(src))
+    except RecursionError:
+        interpreter.diagnostics.append(Diagnostic(
+            "CL007", "script nested too deeply for the shell front end; analysis stopped there",
+            Span(path, 1, 1, 1, 1)))
+    script.invocations = sorted(interpreter.invocations,
+                                key=lambda i: (i.span.line, i.span.column, i.span.end_line, i.span.end_column))
+    script.diagnostics += interpreter.diagnostics
+    script.extents = sorted(interpreter.extents)
+    script.value_spans = sorted(interpreter.values)
+    return script

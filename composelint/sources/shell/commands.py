@@ -1,0 +1,184 @@
+"""What an expanded command line runs: a container tool (behind wrappers such
+as `sudo` or `timeout`), nested shell code (`sh -c`, `eval`, `ssh host cmd`),
+or a shell that reads its commands from stdin (a here-doc is then code).
+
+Works on the words' texts only (after expansion); positions stay with the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from composelint.sources.shell.lexer import ASSIGNMENT
+from composelint.sources.shell_words import UNKNOWN
+
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "mksh", "zsh"})
+
+
+@dataclass(frozen=True)
+class Wrapper:
+    """A command that runs its operand as a command: which options take a value."""
+
+    short_values: str = ""
+    long_values: frozenset[str] = frozenset()
+    operands: int = 0  # words before the command (timeout's DURATION)
+    assignments: bool = False  # NAME=value words before the command (env, sudo)
+
+
+WRAPPERS = {
+    "sudo": Wrapper("CDghprRtTUu", frozenset({"close-from", "chdir", "group", "host", "prompt", "role", "chroot",
+                                               "type", "command-timeout", "other-user", "user"}),
+                    assignments=True),
+    "env": Wrapper("uCS", frozenset({"unset", "chdir", "split-string"}), assignments=True),
+    "exec": Wrapper("a"),
+    "nohup": Wrapper(),
+    "time": Wrapper("fo", frozenset({"format", "output"})),
+    "timeout": Wrapper("sk", frozenset({"signal", "kill-after"}), operands=1),
+    "nice": Wrapper("n", frozenset({"adjustment"})),
+    "command": Wrapper(),
+    "xargs": Wrapper("adEILnPs", frozenset({"arg-file", "delimiter", "max-args", "max-procs", "max-chars",
+                                            "process-slot-var"})),
+    "stdbuf": Wrapper("ioe", frozenset({"input", "output", "error"})),
+    "!": Wrapper(),
+}
+_SSH_VALUES = "BbcDEeFIiJLlmOopQRSWw"
+_SU_VALUES = "sgGw"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """`tool`: words[index:] are a tool invocation.  `code`: words[index:stop],
+    joined by blanks, are shell code reached `via`.  `stdin`: the command reads
+    shell code from its standard input (a here-doc fed to it is code)."""
+
+    tool: str = ""
+    index: int = 0
+    stop: int = 0
+    via: str = ""
+    stdin: bool = False
+
+    @property
+    def code(self) -> bool:
+        return bool(self.via) and self.stop > self.index
+
+
+NOTHING = Resolution()
+
+
+def basename(word: str) -> str:
+    return word.rsplit("/", 1)[-1]
+
+
+def resolve(words: list[str], tools: frozenset[str]) -> Resolution:
+    """Strip wrappers from the front of `words` and say what runs."""
+    i = 0
+    while i < len(words):
+        name = basename(words[i])
+        if UNKNOWN in name:
+            return NOTHING
+        if name in tools:
+            return Resolution(tool=name, index=i)
+        wrapper = WRAPPERS.get(name)
+        if wrapper is None:
+            return _nested(words, i, name, tools)
+        if name == "command" and any(w.startswith("-") and ("v" in w or "V" in w) for w in words[i + 1:i + 2]):
+            return NOTHING  # `command -v docker` only says where docker is
+        i = skip_options(words, i + 1, wrapper.short_values, wrapper.long_values)
+        if name == "env" and i < len(words) and words[i] == "-":
+            i += 1
+        i += wrapper.operands
+        while wrapper.assignments and i < len(words) and ASSIGNMENT.match(words[i]):
+            i += 1
+    return NOTHING
+
+
+def skip_options(words: list[str], i: int, short_values: str, long_values: frozenset[str]) -> int:
+    """The index of the first operand: `--opt=v`, `--opt v`, `-abc`, `-ov`/`-o v`, `--` are skipped."""
+    while i < len(words):
+        word = words[i]
+        if word == "--":
+            return i + 1
+        if not word.startswith("-") or word == "-":
+            return i
+        i += 1
+        if word.startswith("--"):
+            if "=" not in word and word[2:] in long_values:
+                i += 1
+            continue
+        for position, letter in enumerate(word[1:], start=1):
+            if letter in short_values:
+                if position == len(word) - 1:
+                    i += 1  # the value is the next word
+                break
+    return i
+
+
+def _nested(words: list[str], i: int, name: str, tools: frozenset[str]) -> Resolution:
+    if name in SHELLS:
+        return _shell(words, i)
+    if name == "eval":
+        return Resolution(index=i + 1, stop=len(words), via="eval")
+    if name == "ssh":
+        return _ssh(words, i, tools)
+    if name == "su":
+        return _su(words, i)
+    return NOTHING
+
+
+def _shell(words: list[str], i: int) -> Resolution:
+    """`bash [options] -c CODE`, or a shell reading stdin (`bash`, `bash -s args`)."""
+    command, stdin = False, False
+    i += 1
+    while i < len(words):
+        word = words[i]
+        if word in ("--", "-"):
+            i += 1
+            break
+        if word in ("--rcfile", "--init-file"):
+            i += 2
+            continue
+        if word.startswith("--"):
+            i += 1
+            continue
+        if len(word) < 2 or word[0] not in "-+":
+            break
+        letters = word[1:]
+        command = command or (word[0] == "-" and "c" in letters)
+        stdin = stdin or "s" in letters
+        i += 2 if ("o" in letters or "O" in letters) else 1
+    if command:
+        return Resolution(index=i, stop=i + 1, via="sh -c") if i < len(words) else NOTHING
+    return Resolution(stdin=stdin or i >= len(words))
+
+
+def _ssh(words: list[str], i: int, tools: frozenset[str]) -> Resolution:
+    """`ssh [options] host [command...]`: the command words are code on the remote host."""
+    i, flags = i + 1, ""
+    while i < len(words) and words[i].startswith("-") and words[i] != "-":
+        word, i = words[i], i + 1
+        if word == "--":
+            break
+        for position, letter in enumerate(word[1:], start=1):
+            if letter in _SSH_VALUES:
+                i += position == len(word) - 1  # the value is the next word
+                break
+            flags += letter
+    if i >= len(words) or "N" in flags or "s" in flags:
+        return NOTHING  # no host; -N: no command; -s: a subsystem
+    if i + 1 >= len(words):
+        return Resolution(stdin=True)
+    remote = resolve(words[i + 1:], tools)
+    return Resolution(index=i + 1, stop=len(words), via="ssh", stdin=remote.stdin)
+
+
+def _su(words: list[str], i: int) -> Resolution:
+    """`su [options] [-] [user] -c CODE`."""
+    i += 1
+    while i < len(words):
+        word = words[i]
+        if word in ("-c", "--command"):
+            return Resolution(index=i + 1, stop=i + 2, via="su -c") if i + 1 < len(words) else NOTHING
+        if word.startswith("--command="):
+            return NOTHING  # the code shares a word with the option: not mapped
+        i += 2 if word[:1] == "-" and word[-1:] in _SU_VALUES and len(word) == 2 else 1
+    return NOTHING

@@ -1,0 +1,394 @@
+"""Words as the shell passes them: quote removal, parameter expansion, field splitting.
+
+A word's raw text is cut into segments (literal text, quoted text, one
+expansion's value).  Each segment remembers where it is written, whether it
+is quoted (an unquoted expansion is split on blanks) and how certain its
+text is.  Command substitutions, arithmetic, `$1`, `$@` and variables
+without a known value become UNKNOWN; nothing is ever executed.
+
+Not modelled (the text stays as written): brace expansion `{a,b}`, globs,
+tilde expansion, `IFS` other than blanks; `${X#pat}`, `${X/a/b}`,
+`${X:1:2}`, `${#X}`, `${!X}` and case modification give UNKNOWN.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from composelint.model import Span
+from composelint.sources.shell.lexer import Lexer
+from composelint.sources.shell_words import UNKNOWN
+
+DEFINITE, POSSIBLE, UNSURE = "definite", "possible", "unknown"
+_RANK = {DEFINITE: 0, POSSIBLE: 1, UNSURE: 2}
+
+MAX_VALUE = 65536  # characters of one variable's value (X="$X$X" doubles); longer -> UNKNOWN
+MAX_ELEMENTS = 4096  # elements of one array
+MAX_EXPANSION_DEPTH = 16  # ${A:-${B:-...}} nesting
+
+_UNQUOTED_SPECIAL = re.compile(r"[\\'\"`$<>]")
+_QUOTED_SPECIAL = re.compile(r"[\\`$]")
+_OPERAND_SPECIAL = re.compile(r"[\\`$\"]")  # "${X:-"a b"}": quotes inside the operand still quote
+_BLANKS = re.compile(r"[^ \t\n]+")
+_BRACED = re.compile(r"(?P<prefix>[!#]?)(?P<name>[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!\-])"
+                     r"(?P<subscript>\[[^\]]*\])?(?P<operator>:?[-=+?])?")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_SUBSCRIPT = re.compile(r"\[(?:[@*]|[0-9]+)\]")
+_PARAMETER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!\-]")
+_ANSI_ESCAPE = re.compile(r"\\(?:(?P<simple>[abeEfnrtv\\'\"?])|(?P<octal>[0-7]{1,3})|x(?P<hex>[0-9A-Fa-f]{1,2})"
+                          r"|u(?P<u4>[0-9A-Fa-f]{1,4})|U(?P<u8>[0-9A-Fa-f]{1,8})|c(?P<control>.)|(?P<other>.))",
+                          re.DOTALL)
+_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
+                   "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+
+
+def worst(first: str, second: str) -> str:
+    return first if _RANK[first] >= _RANK[second] else second
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    """One value of a variable (a scalar has one): its text, how sure, where it was written."""
+
+    text: str
+    certainty: str = DEFINITE
+    origin: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    elements: tuple[Element, ...]
+    array: bool = False
+
+
+def unknown_binding(origin: Span | None = None) -> Binding:
+    return Binding((Element(UNKNOWN, UNSURE, origin),))
+
+
+class Variables:
+    """Assignments seen so far, in layers: the script, function bodies (their
+    `local` variables) and subshells (`( )`, `$( )`, `sh -c`), whose
+    assignments are dropped when they end."""
+
+    def __init__(self):
+        self.layers: list[tuple[str, dict[str, Binding | None]]] = [("script", {})]
+
+    def get(self, name: str) -> Binding | None:
+        for _, layer in reversed(self.layers):
+            if name in layer:
+                return layer[name]
+        return None
+
+    def set(self, name: str, binding: Binding | None, local: bool = False) -> None:
+        """`None` unsets.  A non-local assignment in a function goes to the
+        enclosing script or subshell, unless an enclosing function made it local."""
+        for kind, layer in reversed(self.layers):
+            if (local and kind == "function") or kind != "function" or name in layer:
+                layer[name] = binding
+                return
+
+    def push(self, kind: str) -> None:
+        self.layers.append((kind, {}))
+
+    def pop(self, kind: str) -> None:
+        if len(self.layers) > 1 and self.layers[-1][0] == kind:
+            self.layers.pop()
+
+
+@dataclass(slots=True)
+class Segment:
+    """A piece of a word's value.  `exact`: character k is written at
+    start + k; otherwise the whole text comes from start..end (an escape or
+    an expansion).  `new_field`: an array element after the first."""
+
+    text: str
+    start: int
+    end: int
+    exact: bool = True
+    quoted: bool = False
+    expanded: bool = False
+    certainty: str = DEFINITE
+    origin: Span | None = None
+    new_field: bool = False
+
+
+Field = list[Segment]
+
+
+def field_text(field: Field) -> str:
+    return field[0].text if len(field) == 1 else "".join(segment.text for segment in field)
+
+
+def describe(field: Field) -> tuple[str, str, Span | None]:
+    """A field's text, certainty (unknown if any part is UNKNOWN, else the least
+    sure part) and origin (preferably of a part as unsure as the whole)."""
+    text = field_text(field)
+    if len(field) == 1:
+        segment = field[0]
+        return text, UNSURE if UNKNOWN in text else segment.certainty, segment.origin
+    certainty = UNSURE if UNKNOWN in text else DEFINITE
+    if certainty != UNSURE:
+        for segment in field:
+            if segment.certainty != UNSURE:
+                certainty = worst(certainty, segment.certainty)
+    origin = next((s.origin for s in field if s.origin is not None and s.certainty == certainty),
+                  next((s.origin for s in field if s.origin is not None), None))
+    return text, certainty, origin
+
+
+def split_fields(segments: list[Segment]) -> list[Field]:
+    """Word splitting: unquoted expansion results split on blanks, array elements apart."""
+    fields: list[Field] = []
+    current: Field | None = None
+    for segment in segments:
+        if segment.new_field and current is not None:
+            fields.append(current)
+            current = None
+        if not (segment.expanded and not segment.quoted) or segment.text == UNKNOWN:
+            current = current or []
+            current.append(segment)
+            continue
+        text = segment.text
+        pieces = list(_BLANKS.finditer(text))
+        if text[:1] in (" ", "\t", "\n") and current is not None:
+            fields.append(current)
+            current = None
+        for index, piece in enumerate(pieces):
+            if index and current is not None:
+                fields.append(current)
+                current = None
+            current = current or []
+            current.append(_piece(segment, piece.start(), piece.end()))
+        if pieces and text[-1:] in (" ", "\t", "\n"):
+            fields.append(current)
+            current = None
+    if current is not None:
+        fields.append(current)
+    return fields
+
+
+def _piece(segment: Segment, start: int, end: int) -> Segment:
+    if segment.exact:
+        return replace(segment, text=segment.text[start:end], start=segment.start + start,
+                       end=segment.start + end)
+    return replace(segment, text=segment.text[start:end])
+
+
+class Expander:
+    """Expands the words of one piece of code with the current variables.
+
+    `span` turns a code range into a file Span (for the origin of a default);
+    `depth` is the nesting already used by the caller (bounds recursion).
+    """
+
+    def __init__(self, text: str, variables: Variables, span: Callable[[int, int], Span], depth: int = 0):
+        self.text = text
+        self.variables = variables
+        self.span = span
+        self.depth = depth
+        self.lexer = Lexer(text, None, depth)
+
+    # -- public --
+
+    def fields(self, start: int, end: int) -> list[Field]:
+        return split_fields(self.segments(start, end, quoted=False, depth=self.depth))
+
+    def value(self, start: int, end: int) -> tuple[str, str, Span | None]:
+        """An assignment's right-hand side: expanded, not split; (text, certainty, origin)."""
+        segments = self.segments(start, end, quoted=False, depth=self.depth)
+        text = "".join((" " if s.new_field else "") + s.text for s in segments)
+        # A value copied whole from one variable or default keeps that origin.
+        origin = segments[0].origin if len(segments) == 1 else None
+        if len(text) > MAX_VALUE:
+            return UNKNOWN, UNSURE, origin
+        return text, describe(segments)[1] if segments else DEFINITE, origin
+
+    # -- segments of a word --
+
+    def segments(self, start: int, end: int, quoted: bool, depth: int, operand: bool = False) -> list[Segment]:
+        s, out = self.text, []
+        special = (_OPERAND_SPECIAL if operand else _QUOTED_SPECIAL) if quoted else _UNQUOTED_SPECIAL
+        i = start
+        while i < end:
+            match = special.search(s, i, end)
+            j = match.start() if match else end
+            if j > i:
+                out.append(Segment(s[i:j], i, j, quoted=quoted))
+            if not match:
+                break
+            i = self.special(j, end, quoted, depth, out)
+        return out
+
+    def special(self, j: int, end: int, quoted: bool, depth: int, out: list[Segment]) -> int:
+        """Handle the special character at `j`; returns where to continue."""
+        s, char, lexer = self.text, self.text[j], self.lexer
+        if char == "\\":
+            following = s[j + 1] if j + 1 < end else ""
+            if following == "\n":
+                return j + 2  # line continuation
+            if not following or (quoted and following not in '$`"\\'):
+                out.append(Segment("\\", j, j + 1, quoted=quoted))
+                return j + 1
+            out.append(Segment(following, j, j + 2, exact=False, quoted=True))
+            return j + 2
+        if char == "'":
+            close = s.find("'", j + 1, end)
+            close = end if close < 0 else close
+            out.append(Segment(s[j + 1:close], j + 1, close, quoted=True))
+            return min(close + 1, end)
+        if char == '"':
+            return self.double_quoted(j + 1, end, depth, out)
+        if char == "`":
+            return self.unknown(j, min(lexer.skip_backtick(j + 1), end), quoted, out)
+        if char == "$":
+            return self.dollar(j, end, quoted, depth, out)
+        if s.startswith("(", j + 1):  # <( ) or >( ): a /dev/fd path
+            return self.unknown(j, min(lexer.skip_substitution(j + 2), end), quoted, out)
+        out.append(Segment(char, j, j + 1, quoted=quoted))
+        return j + 1
+
+    def double_quoted(self, i: int, end: int, depth: int, out: list[Segment]) -> int:
+        stop = min(self.lexer.skip_double(i), end)
+        inner_end = stop - 1 if stop > i and self.text[stop - 1] == '"' else stop
+        inner = self.segments(i, inner_end, quoted=True, depth=depth)
+        if inner_end == i:
+            inner = [Segment("", i, i, quoted=True)]  # "" is an empty argument
+        out.extend(inner)
+        return stop
+
+    def unknown(self, start: int, end: int, quoted: bool, out: list[Segment]) -> int:
+        out.append(Segment(UNKNOWN, start, end, exact=False, quoted=quoted, expanded=True, certainty=UNSURE))
+        return max(end, start + 1)
+
+    def dollar(self, j: int, end: int, quoted: bool, depth: int, out: list[Segment]) -> int:
+        s, k, lexer = self.text, j + 1, self.lexer
+        if s.startswith("((", k):
+            return self.unknown(j, min(lexer.skip_arithmetic(k + 2), end), quoted, out)
+        if s.startswith("(", k):
+            return self.unknown(j, min(lexer.skip_substitution(k + 1), end), quoted, out)
+        if s.startswith("{", k):
+            stop = min(lexer.skip_brace(k + 1), end)
+            self.braced(j, stop, quoted, depth, out)
+            return stop
+        if s.startswith("'", k) and not quoted:
+            stop = min(lexer.skip_ansi(k + 1), end)
+            out.extend(_ansi_c(s, k + 1, stop - 1 if s[stop - 1:stop] == "'" and stop > k + 1 else stop))
+            return stop
+        if s.startswith('"', k) and not quoted:  # $"..." (translated): as "..."
+            return self.double_quoted(k + 1, end, depth, out)
+        match = _PARAMETER.match(s, k, end)
+        if not match:
+            out.append(Segment("$", j, j + 1, quoted=quoted))
+            return j + 1
+        self.expand(match.group(), None, None, None, j, match.end(), quoted, depth, out)
+        return match.end()
+
+    def braced(self, j: int, stop: int, quoted: bool, depth: int, out: list[Segment]) -> None:
+        """`${...}` from j to stop."""
+        content_end = stop - 1 if self.text[stop - 1:stop] == "}" else stop
+        match = _BRACED.match(self.text, j + 2, content_end)
+        if not match or match.group("prefix") or depth - self.depth >= MAX_EXPANSION_DEPTH:
+            self.unknown(j, stop, quoted, out)
+            return
+        operator = match.group("operator")
+        if not operator and match.end() != content_end:
+            self.unknown(j, stop, quoted, out)  # ${X#pat}, ${X/a/b}, ${X:1}, ${X^^} ...
+            return
+        operand = (match.end(), content_end) if operator else None
+        self.expand(match.group("name"), match.group("subscript"), operator, operand, j, stop, quoted, depth, out)
+
+    def expand(self, name: str, subscript: str | None, operator: str | None, operand: tuple[int, int] | None,
+               start: int, end: int, quoted: bool, depth: int, out: list[Segment]) -> None:
+        """One parameter expansion written at start..end."""
+        if subscript is not None and not _SUBSCRIPT.fullmatch(subscript):
+            self.unknown(start, end, quoted, out)  # ${A[$i]}, ${M[key]}
+            return
+        binding = self.variables.get(name) if _NAME.fullmatch(name) else None
+        elements = _select(binding, subscript)
+        is_set = binding is not None
+        empty = not elements or all(e.text == "" for e in elements)
+        if operator in (":-", "-", ":=", "="):
+            if not is_set or (operator.startswith(":") and empty):
+                certainty = POSSIBLE if not is_set else _binding_certainty(binding)
+                default = self.operand(operand, quoted, depth, certainty)
+                out.extend(default)
+                if operator.endswith("=") and not is_set and _NAME.fullmatch(name):
+                    text = "".join(s.text for s in default)
+                    self.variables.set(name, Binding((Element(text, POSSIBLE, self.span(*operand)),)))
+                return
+        elif operator in (":+", "+"):
+            if not is_set:
+                out.extend(self.operand(operand, quoted, depth, POSSIBLE))
+            elif not (operator == ":+" and empty):
+                out.extend(self.operand(operand, quoted, depth, _binding_certainty(binding)))
+            elif quoted:
+                out.append(Segment("", start, end, exact=False, quoted=True, expanded=True))
+            return
+        if elements is None or any(UNKNOWN in e.text for e in elements):
+            self.unknown(start, end, quoted, out)
+            return
+        if not elements:
+            if quoted and subscript != "[@]":
+                out.append(Segment("", start, end, exact=False, quoted=True, expanded=True))
+            return
+        if subscript == "[*]" and quoted:
+            elements = [Element(" ".join(e.text for e in elements), _binding_certainty(binding),
+                                next((e.origin for e in elements if e.origin), None))]
+        for index, element in enumerate(elements):
+            out.append(Segment(element.text, start, end, exact=False, quoted=quoted, expanded=True,
+                               certainty=element.certainty, origin=element.origin, new_field=index > 0))
+
+    def operand(self, operand: tuple[int, int], quoted: bool, depth: int, certainty: str) -> list[Segment]:
+        """The word after `:-`/`:+`: expanded in the same quoting; its origin is where it is written."""
+        start, end = operand
+        origin = self.span(start, end)
+        segments = self.segments(start, end, quoted, depth + 1, operand=True) or [Segment("", start, end, quoted=quoted)]
+        return [replace(s, expanded=True, certainty=worst(s.certainty, certainty), origin=s.origin or origin)
+                for s in segments]
+
+
+def _select(binding: Binding | None, subscript: str | None) -> list[Element] | None:
+    """The elements a subscript picks: all for [@]/[*], one for [N] or no subscript."""
+    if binding is None:
+        return None
+    if subscript in ("[@]", "[*]"):
+        return list(binding.elements)
+    index = int(subscript[1:-1]) if subscript is not None else 0
+    return [binding.elements[index]] if index < len(binding.elements) else []
+
+
+def _binding_certainty(binding: Binding) -> str:
+    certainty = DEFINITE
+    for element in binding.elements:
+        certainty = worst(certainty, element.certainty)
+    return certainty
+
+
+def _ansi_c(s: str, start: int, end: int) -> list[Segment]:
+    """The segments of `$'...'`'s content: literal runs exact, each escape decoded."""
+    out, i = [], start
+    for match in _ANSI_ESCAPE.finditer(s, start, end):
+        if match.start() > i:
+            out.append(Segment(s[i:match.start()], i, match.start(), quoted=True))
+        out.append(Segment(_decode_escape(match), match.start(), match.end(), exact=False, quoted=True))
+        i = match.end()
+    if i < end or not out:
+        out.append(Segment(s[i:end], i, end, quoted=True))
+    return out
+
+
+def _decode_escape(match: re.Match) -> str:
+    if match.group("simple"):
+        return _SIMPLE_ESCAPES[match.group("simple")]
+    if match.group("control"):
+        return chr(ord(match.group("control")) & 0x1F)
+    if match.group("other") is not None:
+        return "\\" + match.group("other")
+    digits = match.group("octal") or match.group("hex") or match.group("u4") or match.group("u8")
+    base = 8 if match.group("octal") else 16
+    try:
+        return chr(int(digits, base) & (0xFF if base == 8 else 0xFFFFFFFF))
+    except (ValueError, OverflowError):
+        return "\ufffd"

@@ -1,0 +1,241 @@
+"""Consumes the parse events of a script in source order: tracks variables,
+expands words, finds tool invocations and re-parses nested shell code."""
+
+from __future__ import annotations
+
+import re
+
+from composelint.model import Diagnostic, Span
+from composelint.sources.shell.commands import SHELLS, WRAPPERS, basename, resolve, skip_options
+from composelint.sources.shell.events import (TOP, Assignment, Command, Context, Extent, LoopVariable, Note, Scope,
+                                              Value)
+from composelint.sources.shell.expand import (MAX_ELEMENTS, POSSIBLE, Binding, Element, Expander, Field, Variables,
+                                              describe, field_text, unknown_binding, worst)
+from composelint.sources.shell.lexer import ASSIGNMENT, MAX_DEPTH
+from composelint.sources.shell.positions import Code, LineIndex
+from composelint.sources.shell.syntax_tree import parse_events
+from composelint.sources.shell_words import UNKNOWN, Invocation, Word
+
+MAX_NESTED = 4  # sh -c inside ssh inside eval ...: levels of re-parsed nested code
+_NESTED_DEPTH = MAX_DEPTH // MAX_NESTED  # stack budget a nested level takes from the lexer's
+
+DECLARATIONS = frozenset({"export", "local", "declare", "typeset", "readonly"})
+_VARIABLE_COMMANDS = frozenset({"read", "mapfile", "readarray", "printf", "getopts", "unset"})
+_NESTED_CODE = frozenset({"eval", "ssh", "su"})
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class Interpreter:
+    def __init__(self, path: str, src: str, tools: tuple[str, ...]):
+        self.lines = LineIndex(path, src)
+        self.tools = frozenset(tools)
+        self.variables = Variables()
+        self.invocations: list[Invocation] = []
+        self.extents: set[tuple[int, int, int]] = set()
+        self.values: set[Span] = set()
+        self.diagnostics: list[Diagnostic] = []
+
+    def span(self, code: Code, start: int, end: int) -> Span:
+        return self.lines.span(*code.file_range(start, end))
+
+    def diagnostic(self, code: Code, offset: int, message: str) -> None:
+        offset = min(offset, len(code.text))
+        span = self.span(code, offset, min(offset + 1, len(code.text)))
+        self.diagnostics.append(Diagnostic("CL007", message, span))
+
+    # -- one piece of code --
+
+    def run(self, code: Code, base: Context = TOP, via: str = "", depth: int = 0) -> None:
+        """Parse `code` and interpret its events; `base` is the context of the
+        command that holds nested code, `via` how the code was reached."""
+        parsed = parse_events(code.text, depth * _NESTED_DEPTH)
+        if parsed.error is not None:
+            line, column = self.lines.point(code.file_range(parsed.error, parsed.error)[0])
+            self.diagnostic(code, parsed.error, f"shell syntax error at line {line}, column {column}: "
+                                                f"{parsed.recovered} command(s) from there on were recovered "
+                                                f"with the fallback lexer")
+        expander = Expander(code.text, self.variables, lambda a, b: self.span(code, a, b), depth * _NESTED_DEPTH)
+        code_bodies: set[int] = set()  # here-docs fed to a shell: their events come from the re-parse
+        for event in parsed.events:
+            if event.owners and not code_bodies.isdisjoint(event.owners):
+                continue
+            if isinstance(event, Command):
+                self.command(code, expander, event, event.context.join(base), via, depth, code_bodies)
+            elif isinstance(event, Assignment):
+                self.assign(code, expander, event.start, event.end, event.context.join(base), local=False)
+            elif isinstance(event, LoopVariable):
+                self.variables.set(event.name, unknown_binding())
+            elif isinstance(event, Extent):
+                self.extent(code, event.start, event.end)
+            elif isinstance(event, Value):
+                self.values.add(self.span(code, event.start, event.end))
+            elif isinstance(event, Scope):
+                (self.variables.push if event.enter else self.variables.pop)(event.kind)
+            elif isinstance(event, Note):
+                self.diagnostic(code, event.start, event.message)
+
+    def extent(self, code: Code, start: int, end: int) -> None:
+        first, last = code.file_range(start, end)
+        line, column = self.lines.point(first)
+        self.extents.add((line, column, self.lines.point(max(first, last - 1))[0]))
+
+    def nested(self, code: Code, context: Context, via: str, depth: int, share: bool) -> None:
+        """Re-parse nested code; only `eval` runs in the same shell (shares variables)."""
+        if depth + 1 > MAX_NESTED:
+            self.diagnostic(code, 0, f"shell code nested more than {MAX_NESTED} levels deep "
+                                     f"(sh -c, eval, ssh, here-doc) is not analysed")
+            return
+        layers = len(self.variables.layers)
+        if not share:
+            self.variables.push("subshell")
+        try:
+            self.run(code, context, via, depth + 1)
+        finally:
+            del self.variables.layers[layers:]
+
+    # -- commands --
+
+    def command(self, code: Code, expander: Expander, event: Command, context: Context, via: str, depth: int,
+                code_bodies: set[int]) -> None:
+        if not event.words:  # only assignments and redirections: the assignments stay
+            for start, end in event.prefix:
+                self.assign(code, expander, start, end, context, local=False)
+            return
+        first_raw = code.text[event.words[0][0]:event.words[0][1]]
+        if first_raw in DECLARATIONS:
+            self.declare(code, expander, event, first_raw, context)
+            return
+        expanded = [expander.fields(*event.words[0])]
+        name = basename(field_text(expanded[0][0])) if expanded[0] else ""
+        if name in _VARIABLE_COMMANDS:
+            self.variable_command(name, code, event, context)
+            return
+        if not (name in self.tools or name in WRAPPERS or name in SHELLS or name in _NESTED_CODE):
+            self.side_effects(code, expander, event.words[1:])
+            return
+        expanded += [expander.fields(start, end) for start, end in event.words[1:]]
+        fields: list[Field] = []
+        written: list[tuple[int, int] | None] = []  # the word's range when it gave exactly one field
+        for word_range, word_fields in zip(event.words, expanded):
+            fields += word_fields
+            written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
+        resolution = resolve([field_text(f) for f in fields], self.tools)
+        if resolution.tool:
+            words = [self.word(code, f, w) for f, w in zip(fields[resolution.index:], written[resolution.index:])]
+            span = self.span(code, event.start, event.end)
+            self.invocations.append(Invocation(resolution.tool, words, span, via))
+        elif resolution.code:
+            nested = self.nested_code(code, fields[resolution.index:resolution.stop])
+            self.nested(nested, context, resolution.via, depth, share=resolution.via == "eval")
+        if resolution.stdin and event.heredocs:
+            heredoc = event.heredocs[-1]
+            code_bodies.add(heredoc.id)
+            self.nested(code.slice(*heredoc.body), context, "here-doc", depth, share=False)
+
+    def word(self, code: Code, field: Field, written: tuple[int, int] | None) -> Word:
+        """A field as a Word: the span of the written word, or of the expansion it came from."""
+        start, end = written if written else (field[0].start, field[-1].end)
+        first, last = code.file_range(start, end)
+        text, certainty, origin = describe(field)
+        return Word(text, self.lines.span(first, last), self.lines.src[first:last], certainty, origin)
+
+    def nested_code(self, code: Code, fields: list[Field]) -> Code:
+        """The fields joined by blanks (as `eval`, `ssh` and `sh -c` see them), each
+        character mapped back to where it is written in the file."""
+        parts: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        for index, field in enumerate(fields):
+            if index:
+                parts.append(" ")
+                starts.append(ends[-1] if ends else 0)
+                ends.append(ends[-1] if ends else 0)
+            for segment in field:
+                parts.append(segment.text)
+                if segment.exact:
+                    for k in range(segment.start, segment.start + len(segment.text)):
+                        first, last = code.file_range(k, k + 1)
+                        starts.append(first)
+                        ends.append(last)
+                else:
+                    first, last = code.file_range(segment.start, segment.end)
+                    starts += [first] * len(segment.text)
+                    ends += [last] * len(segment.text)
+        return Code("".join(parts), starts, ends)
+
+    def side_effects(self, code: Code, expander: Expander, words: list[tuple[int, int]]) -> None:
+        """Arguments of other commands matter only for `${X:=default}` (`: ${X:=v}`)."""
+        for start, end in words:
+            raw = code.text[start:end]
+            if "${" in raw and "=" in raw:
+                expander.fields(start, end)
+
+    # -- variables --
+
+    def declare(self, code: Code, expander: Expander, event: Command, keyword: str, context: Context) -> None:
+        """export / local / declare / typeset / readonly NAME=value ..."""
+        local = keyword == "local" or (keyword in ("declare", "typeset") and context.function)
+        for start, end in event.words[1:]:
+            raw = code.text[start:end]
+            if raw[:1] in ("-", "+"):
+                local = local and "g" not in raw
+            elif ASSIGNMENT.match(raw):
+                self.assign(code, expander, start, end, context, local)
+
+    def variable_command(self, name: str, code: Code, event: Command, context: Context) -> None:
+        """Builtins that set variables to values only known at run time."""
+        words = [code.text[start:end] for start, end in event.words[1:]]
+        if name == "unset":
+            if "-f" not in words:
+                for word in words:
+                    if _NAME.fullmatch(word):
+                        self.variables.set(word, None)
+            return
+        targets: list[str] = []
+        if name == "read":
+            targets = words[skip_options(words, 0, "adinNptu", frozenset()):]
+            targets += [words[i + 1] for i, w in enumerate(words[:-1]) if w == "-a"]
+        elif name in ("mapfile", "readarray"):
+            targets = words[skip_options(words, 0, "dnOsuCc", frozenset()):][:1] or ["MAPFILE"]
+        elif name == "printf":
+            targets = words[1:2] if words[:1] == ["-v"] else [words[0][2:]] if words and words[0].startswith("-v") else []
+        elif name == "getopts":
+            targets = words[1:2]
+        origin = self.span(code, event.start, event.end)
+        for target in targets:
+            if _NAME.fullmatch(target):
+                self.variables.set(target, unknown_binding(origin), local=context.function)
+
+    def assign(self, code: Code, expander: Expander, start: int, end: int, context: Context, local: bool) -> None:
+        """NAME=value, NAME+=value, NAME=(elements), NAME+=(elements)."""
+        raw = code.text[start:end]
+        match = ASSIGNMENT.match(raw)
+        if not match or "[" in match.group():  # A[i]=x: element assignments are not tracked
+            return
+        name = _NAME.match(raw).group()
+        value_start = start + match.end()
+        old = self.variables.get(name) if match.group().endswith("+=") else None
+        origin = self.span(code, start, end)
+        if code.text.startswith("(", value_start) and raw.endswith(")"):
+            elements = list(old.elements) if old else []
+            ranges, _ = expander.lexer.array_elements(value_start + 1)
+            for element_start, element_end in ranges:
+                for field in expander.fields(element_start, min(element_end, end)):
+                    text, certainty, field_origin = describe(field)
+                    if context.conditional:
+                        certainty = worst(certainty, POSSIBLE)
+                    elements.append(Element(text, certainty,
+                                            field_origin or self.span(code, element_start, element_end)))
+            if len(elements) > MAX_ELEMENTS:
+                elements = [Element(UNKNOWN, "unknown", origin)]
+            self.variables.set(name, Binding(tuple(elements), array=True), local)
+            return
+        text, certainty, value_origin = expander.value(value_start, end)
+        if context.conditional:
+            certainty, value_origin = worst(certainty, POSSIBLE), origin
+        if old and old.elements:
+            text = old.elements[0].text + text
+            certainty = worst(certainty, old.elements[0].certainty)
+        element = Element(text, certainty, value_origin or origin)
+        rest = old.elements[1:] if old and old.array else ()
+        self.variables.set(name, Binding((element,) + rest, array=bool(old and old.array)), local)

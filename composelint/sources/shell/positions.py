@@ -1,0 +1,97 @@
+"""Offsets: tree-sitter bytes -> code points -> 1-based line/column, and nested code -> file.
+
+All parsing happens on `src`, the file text with every CRLF turned into LF.
+Removing the CR of a line ending moves no character to another line or
+column, so a (line, column) computed on `src` is also right in the original
+text.  Lines are counted at LF only (bash's view; a lone CR is an ordinary
+character).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from composelint.model import Span
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def normalise(text: str) -> str:
+    """The parse copy of a script: CRLF -> LF; NUL (which bash drops) -> U+FFFD, same length."""
+    return text.replace("\r\n", "\n").replace("\x00", "\ufffd")
+
+
+def encode(src: str) -> bytes:
+    """UTF-8 for tree-sitter; lone surrogates (from a surrogateescape decode) kept as 3 bytes."""
+    return src.encode("utf-8", "surrogatepass")
+
+
+class LineIndex:
+    """Char offset in `src` -> Span, and the file text for `Word.written`."""
+
+    def __init__(self, path: str, src: str):
+        self.path = path
+        self.src = src
+        self.starts = [0] + [m.end() for m in re.finditer("\n", src)]
+
+    def point(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.point(start)
+        end_line, end_column = self.point(max(start, end))
+        return Span(self.path, line, column, end_line, end_column)
+
+    def line_start(self, offset: int) -> int:
+        return self.starts[bisect.bisect_right(self.starts, offset) - 1]
+
+
+class ByteOffsets:
+    """Byte offset of tree-sitter's UTF-8 buffer -> code point offset in the parsed text."""
+
+    def __init__(self, text: str):
+        self.ends: list[int] = []  # byte offset just after each non-ASCII character
+        self.extra: list[int] = []  # bytes beyond one per character, up to and including it
+        total = 0
+        for match in _NON_ASCII.finditer(text):
+            total += len(match.group().encode("utf-8", "surrogatepass")) - 1
+            self.ends.append(match.end() + total)
+            self.extra.append(total)
+
+    def char(self, byte: int) -> int:
+        if not self.ends:
+            return byte
+        index = bisect.bisect_right(self.ends, byte)
+        return byte - (self.extra[index - 1] if index else 0)
+
+
+class Code:
+    """Shell code being parsed: the file itself, or nested code (the value of a
+    `sh -c` string, an `eval` line, a here-doc body) whose characters each map
+    back to a range of the file (one character for literal text, the whole
+    expansion for text that came from `$VAR`)."""
+
+    def __init__(self, text: str, starts: list[int] | None = None, ends: list[int] | None = None):
+        self.text = text
+        self.starts = starts
+        self.ends = ends
+
+    def slice(self, start: int, end: int) -> Code:
+        """The code start..end (a here-doc body) as code of its own."""
+        if self.starts is None:
+            return Code(self.text[start:end], list(range(start, end)), list(range(start + 1, end + 1)))
+        return Code(self.text[start:end], self.starts[start:end], self.ends[start:end])
+
+    def file_range(self, start: int, end: int) -> tuple[int, int]:
+        """The file offsets of the code's characters start..end (end exclusive)."""
+        if self.starts is None:
+            return start, end
+        if not self.starts:
+            return 0, 0
+        if start >= end:
+            point = self.starts[start] if start < len(self.starts) else self.ends[-1]
+            return point, point
+        first, last = self.starts[min(start, len(self.starts) - 1)], self.ends[min(end, len(self.ends)) - 1]
+        return first, max(first, last)

@@ -1,0 +1,236 @@
+"""tree-sitter-bash: parse, walk the tree iteratively, report events.
+
+From the first ERROR (or MISSING) node on, the tree is not trusted: the
+walk stops at the start of that line (or at the start of a command that
+runs across it) and the fallback lexer reports the rest.
+
+tree-sitter splits some words in two (`$A/x:$B/y`, `$"..."`, `ho\\<newline>st`,
+tree-sitter-bash #315 and #146): argument nodes that touch, or are
+separated only by a backslash-newline, are merged back into one word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import tree_sitter
+import tree_sitter_bash
+
+from composelint.sources.shell.events import (CONDITIONAL, FUNCTION, TOP, Assignment, Command, Context, Event,
+                                              Extent, Heredoc, LoopVariable, Note, Scope, Value)
+from composelint.sources.shell.lexer import MAX_DEPTH, Lexer
+from composelint.sources.shell.positions import ByteOffsets, encode
+
+# Nodes that only hold other statements: a walk may enter them across the error line.
+_CONTAINERS = frozenset({"program", "compound_statement", "subshell", "do_group", "if_statement", "elif_clause",
+                         "else_clause", "while_statement", "for_statement", "c_style_for_statement",
+                         "case_statement", "case_item", "function_definition", "list", "pipeline",
+                         "negated_command", "ERROR"})
+_EXTENTS = frozenset({"command", "declaration_command", "unset_command", "test_command", "variable_assignments",
+                      "redirected_statement", "pipeline", "list", "negated_command", "function_definition",
+                      "if_statement", "elif_clause", "else_clause", "while_statement", "for_statement",
+                      "c_style_for_statement", "case_statement", "case_item", "compound_statement", "subshell"})
+_STRINGS = frozenset({"string", "raw_string", "ansi_c_string", "translated_string", "heredoc_body"})
+_NOT_WORDS = frozenset({"variable_assignment", "file_redirect", "heredoc_redirect", "herestring_redirect",
+                        "comment"})
+_SIMPLE = frozenset({"command", "declaration_command", "unset_command"})
+_STATEMENTS = _EXTENTS | {"variable_assignment", "comment"}
+
+
+@cache
+def _language() -> tree_sitter.Language:
+    return tree_sitter.Language(tree_sitter_bash.language())
+
+
+@dataclass
+class Parsed:
+    events: list[Event]
+    error: int | None = None  # where the first error region starts (code offset)
+    recovered: int = 0  # commands the fallback lexer reported
+
+
+def parse_events(text: str, depth: int = 0) -> Parsed:
+    """The events of `text`: from the tree, then from the lexer after the first error."""
+    data = encode(text)
+    root = tree_sitter.Parser(_language()).parse(data).root_node
+    walker = _Walker(text, data, ByteOffsets(text))
+    error = _first_error(root) if root.has_error else None
+    if error is not None:
+        walker.cut = data.rfind(b"\n", 0, error.start_byte) + 1
+    walker.walk(root)
+    if error is None:
+        return Parsed(walker.events)
+    lexer = Lexer(text, walker.events, depth)
+    lexer.lex(walker.offsets.char(walker.cut))
+    return Parsed(walker.events, walker.offsets.char(error.start_byte), lexer.commands)
+
+
+def _first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
+    """Where the tree stops being trustworthy: the first MISSING node, or the first
+    child of the first ERROR node that is not a complete statement (tree-sitter
+    often wraps the good statements before a mistake into the ERROR node)."""
+    node = root
+    while True:
+        for child in node.children:
+            if child.is_missing:
+                return child
+            if node.is_error and not child.has_error:
+                if child.is_named and child.type in _STATEMENTS:
+                    continue
+                return child
+            if child.has_error:
+                node = child
+                break
+        else:
+            return node if node.is_error else None
+
+
+class _Walker:
+    def __init__(self, text: str, data: bytes, offsets: ByteOffsets):
+        self.text = text
+        self.data = data
+        self.offsets = offsets
+        self.events: list[Event] = []
+        self.cut = len(data) + 1  # byte offset from which the tree is not used
+        self.too_deep = False
+
+    def range(self, node: tree_sitter.Node) -> tuple[int, int]:
+        return self.offsets.char(node.start_byte), self.offsets.char(node.end_byte)
+
+    def walk(self, root: tree_sitter.Node) -> None:
+        # Stack items: (node, context, here-doc owners, substitution depth, inside a command);
+        # a (kind, owners) item, pushed below a scope's children, closes that scope.
+        stack: list = [(root, TOP, (), 0, False)]
+        while stack:
+            item = stack.pop()
+            if isinstance(item[0], str):
+                self.events.append(Scope(item[0], False, item[1]))
+                continue
+            node, context, owners, depth, inner = item
+            if node.start_byte >= self.cut:
+                continue
+            kind = node.type
+            if node.end_byte > self.cut and kind not in _CONTAINERS and not self._compound_redirect(node):
+                self.cut = node.start_byte  # runs across the error line: the lexer takes it whole
+                continue
+            start, end = self.range(node)
+            if kind in _EXTENTS:
+                self.events.append(Extent(start, end, owners))
+            children = self.visit(node, kind, context, owners, depth, inner)
+            stack.extend(reversed(children))
+
+    def _compound_redirect(self, node: tree_sitter.Node) -> bool:
+        body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
+        return body is not None and body.type not in _SIMPLE
+
+    def visit(self, node, kind, context, owners, depth, inner) -> list:
+        """Report what `node` is; returns the stack items of its children, in source order."""
+        item = lambda child, ctx=context, own=owners, dep=depth, inn=False: (child, ctx, own, dep, inn)  # noqa: E731
+        children = node.children
+        if kind in _SIMPLE:
+            self.command(node, context, owners, ())
+            return [item(c, inn=True) for c in children if c.child_count]
+        if kind == "redirected_statement":
+            return self.redirected(node, children, context, owners, item)
+        if kind == "variable_assignment":
+            if not inner:
+                self.events.append(Extent(*self.range(node), owners))
+                self.events.append(Assignment(*self.range(node), context, owners))
+            return [item(c, inn=True) for c in children if c.child_count]
+        if kind in _STRINGS:
+            start, end = self.range(node)
+            if "composelint" in self.text[start:end]:
+                self.events.append(Value(start, end, owners))
+        elif kind in ("command_substitution", "process_substitution"):
+            if depth >= MAX_DEPTH:
+                if not self.too_deep:
+                    self.too_deep = True
+                    self.events.append(Note(self.range(node)[0], f"command substitutions nested deeper than "
+                                                                 f"{MAX_DEPTH} levels are not analysed", owners))
+                return []
+            self.events.append(Scope("subshell", True, owners))
+            return [item(c, dep=depth + 1) for c in children] + [("subshell", owners)]
+        elif kind == "subshell":
+            self.events.append(Scope("subshell", True, owners))
+            return [item(c) for c in children] + [("subshell", owners)]
+        elif kind == "function_definition":
+            self.events.append(Scope("function", True, owners))
+            return [item(c, ctx=context.join(FUNCTION)) for c in children] + [("function", owners)]
+        elif kind == "if_statement":
+            return self.branches(children, context, item, after="then")
+        elif kind in ("while_statement", "for_statement", "c_style_for_statement"):
+            for child in children:
+                if child.type == "variable_name":
+                    self.events.append(LoopVariable(self.node_text(child), context, owners))
+            return [item(c, ctx=context.join(CONDITIONAL) if c.type in ("do_group", "compound_statement")
+                         else context) for c in children]
+        elif kind == "case_statement":
+            return [item(c, ctx=context.join(CONDITIONAL) if c.type == "case_item" else context) for c in children]
+        elif kind == "list":
+            return [item(c, ctx=context if i == 0 else context.join(CONDITIONAL)) for i, c in enumerate(children)]
+        elif kind == "comment":
+            return []
+        return [item(c) for c in children if c.child_count or c.type in _STRINGS]
+
+    def branches(self, children, context, item, after: str) -> list:
+        """if: the first condition runs always, everything after `then` is conditional."""
+        out, conditional = [], False
+        for child in children:
+            conditional = conditional or child.type == after
+            out.append(item(child, ctx=context.join(CONDITIONAL) if conditional else context))
+        return out
+
+    def redirected(self, node, children, context, owners, item) -> list:
+        """A statement with redirections: here-docs go with the command; bodies are walked
+        as owned by their here-doc (skipped if the interpreter decides they are code)."""
+        heredocs, out = [], []
+        body = node.child_by_field_name("body")
+        for child in children:
+            if child.type != "heredoc_redirect":
+                continue
+            heredoc = self.heredoc(child)
+            heredocs.append(heredoc)
+            for part in child.children:
+                if part.type == "heredoc_body":
+                    out.append(item(part, own=owners + (heredoc.id,)))
+        items = [item(c) for c in children if c.type not in ("heredoc_redirect",) and c.child_count and c != body]
+        if body is not None and body.type in _SIMPLE:
+            self.events.append(Extent(*self.range(body), owners))
+            self.command(body, context, owners, heredocs)
+            return [item(c, inn=True) for c in body.children if c.child_count] + items + out
+        return ([item(body)] if body is not None else []) + items + out
+
+    def heredoc(self, redirect: tree_sitter.Node) -> Heredoc:
+        start, end = self.range(redirect)
+        heredoc = Heredoc(start, quoted=False, body=(end, end))
+        for part in redirect.children:
+            if part.type == "heredoc_start":
+                heredoc.quoted = any(q in self.node_text(part) for q in "'\"\\")
+            elif part.type == "heredoc_body":
+                heredoc.body = self.range(part)
+        return heredoc
+
+    def command(self, node, context: Context, owners, heredocs) -> None:
+        words, prefix = [], []
+        for child in node.children:
+            kind = child.type
+            if kind == "variable_assignment" and node.type == "command":
+                prefix.append(self.range(child))
+            elif kind not in _NOT_WORDS or kind == "variable_assignment":  # `export A=1`: an argument
+                words.append(self.range(child))
+        self.events.append(Command(*self.range(node), self.merge(words), prefix, list(heredocs), context, owners))
+
+    def merge(self, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """One range per shell word: tree-sitter sometimes cuts a word in two."""
+        merged: list[tuple[int, int]] = []
+        for start, end in words:
+            if merged and (merged[-1][1] == start or self.text[merged[-1][1]:start] == "\\\n"):
+                merged[-1] = (merged[-1][0], end)
+            else:
+                merged.append((start, end))
+        return merged
+
+    def node_text(self, node: tree_sitter.Node) -> str:
+        start, end = self.range(node)
+        return self.text[start:end]
