@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from composelint.model import Project
+from composelint.model import Network, Project, Workload
 from composelint.rules.base import Finding, rule
-from composelint.rules.wording import key, network_option, noun, subject
-from composelint.topology import BINDING_OPTION, is_external, is_wildcard
+from composelint.rules.wording import item, key, network_option, noun, subject
+from composelint.topology import (BINDING_OPTION, DATA_SERVICE_IMAGES, attached_networks, image_repository,
+                                  is_external, is_wildcard)
 
+ICC_OPTION = "com.docker.network.bridge.enable_icc"
 GATEWAY_MODES = ("com.docker.network.bridge.gateway_mode_ipv4", "com.docker.network.bridge.gateway_mode_ipv6")
 TRUSTED_INTERFACES = "com.docker.network.bridge.trusted_host_interfaces"
+
+
+def _members(project: Project, network: Network) -> list[Workload]:
+    return [w for w in project.workloads if any(n is network for n in attached_networks(project, w))]
 
 
 def _defined(project: Project):
@@ -138,6 +144,63 @@ def l2_network_driver(project: Project):
                           network.driver.span, None, f"networks.{network.key}.driver")
 
 
+@rule("CL504", "icc-enabled", "info", "network", default_on=False, references=("CIS Docker 2.2 [2.1]",))
+def icc_enabled(project: Project):
+    """A bridge network shared by several workloads lets all of them talk to each other.
+
+    ## What it does
+    Reports a bridge network the project creates, with two or more member
+    workloads, that does not set `com.docker.network.bridge.enable_icc:
+    "false"`.  Opt-in: most projects need their services to talk, and only
+    you know which do not.
+
+    ## Why is this bad?
+    Inter-container communication is on by default on user-defined bridges:
+    a compromised container reaches every port of every other member,
+    published or not.  Splitting networks by what must talk (and turning
+    ICC off where nothing should) limits lateral movement.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        networks: [shared]
+      worker:
+        image: alpine:3.20
+        networks: [shared]
+    networks:
+      shared: {}
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+        networks: [shared]
+      worker:
+        image: alpine:3.20
+        networks: [shared]
+    networks:
+      shared:
+        driver_opts:
+          com.docker.network.bridge.enable_icc: "false"
+    ```
+    """
+    for network in _defined(project):
+        if network.driver_name != "bridge":
+            continue
+        option = network.driver_opts.get(ICC_OPTION)
+        members = _members(project, network)
+        if len(members) >= 2 and (option is None or option.value.strip().lower() not in ("false", "0", "f")):
+            names = ", ".join(f"`{w.name}`" for w in members)
+            yield Finding(f"Network `{network.key}` lets its members ({names}) reach every port of each other: "
+                          "inter-container communication is on",
+                          option.span if option else network.span, None, f"networks.{network.key}.{ICC_OPTION}",
+                          help=f"If they need not talk, set {network_option(project, network, ICC_OPTION, 'false')}")
+
+
 @rule("CL505", "overlay-not-encrypted", "warning", "network", references=("CIS Docker 7.3 [7.4]",))
 def overlay_not_encrypted(project: Project):
     """An overlay network does not encrypt its traffic.
@@ -171,6 +234,100 @@ def overlay_not_encrypted(project: Project):
             yield Finding(f"Overlay network `{network.key}` is not encrypted: traffic between nodes is clear text",
                           network.driver.span, None, f"networks.{network.key}.driver_opts",
                           help="Add " + network_option(project, network, "encrypted", "true"))
+
+
+@rule("CL506", "backend-network-not-internal", "info", "network", default_on=False)
+def backend_network_not_internal(project: Project):
+    """A network of data services that publish nothing is not internal.
+
+    ## What it does
+    Reports a network the project creates whose members publish no ports
+    and include a data-service image (postgres, mysql, mariadb, redis,
+    mongo, elasticsearch, memcached, couchdb, influxdb, cassandra, neo4j,
+    rabbitmq), when it is not `internal: true`.  Opt-in: a data service may
+    need outbound access (replication, backups to a remote store).
+
+    ## Why is this bad?
+    A backend network with a gateway gives the database outbound access to
+    the internet: a compromised database can exfiltrate data or fetch tools.
+    `internal: true` keeps it reachable by its peers only.
+
+    ## Example
+    ```yaml
+    services:
+      api:
+        image: ghcr.io/example/api:1.8.0
+        networks: [backend]
+      db:
+        image: postgres:17
+        networks: [backend]
+    networks:
+      backend: {}
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      api:
+        image: ghcr.io/example/api:1.8.0
+        networks: [backend]
+      db:
+        image: postgres:17
+        networks: [backend]
+    networks:
+      backend:
+        internal: true
+    ```
+    """
+    for network in _defined(project):
+        if network.internal and network.internal.value:
+            continue
+        members = _members(project, network)
+        data = [w for w in members if w.image and image_repository(w.image.value) in DATA_SERVICE_IMAGES]
+        if data and not any(w.ports or (w.publish_all and w.publish_all.value) for w in members):
+            yield Finding(f"Network `{network.key}` carries data services ({', '.join(f'`{w.name}`' for w in data)}) "
+                          "and publishes nothing, but it is not internal: its members have outbound access",
+                          network.span, None, f"networks.{network.key}.internal",
+                          help="Add `internal: true` (`docker network create --internal`) if nothing needs egress")
+
+
+@rule("CL507", "host-gateway-alias", "info", "network", default_on=False)
+def host_gateway_alias(project: Project):
+    """A container gets an explicit route to the host's services.
+
+    ## What it does
+    Reports `extra_hosts` / `--add-host` entries that map a name to
+    `host-gateway`.  Opt-in: it is a documented way to reach a service on
+    the host on purpose.
+
+    ## Why is this bad?
+    The container can reach every service the host exposes on its bridge
+    gateway address, including ones meant for the host only; worth a
+    review where it is not needed.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: ghcr.io/example/app:2.4.1
+        extra_hosts:
+          - "host.docker.internal:host-gateway"
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: ghcr.io/example/app:2.4.1
+    ```
+    """
+    for workload in project.workloads:
+        for host in workload.extra_hosts:
+            name, _, target = host.value.replace("=", ":", 1).partition(":")
+            if target.strip() == "host-gateway":
+                yield Finding(f"{subject(workload)} maps {item(workload, 'extra_hosts', host.value)} to the host's "
+                              "gateway: it can reach services on the host", host.span, workload.name,
+                              f"extra_hosts[{name.strip()}]")
 
 
 @rule("CL508", "legacy-links", "info", "network")
