@@ -46,7 +46,7 @@ def parse_script(path: str, text: str, tools: tuple[str, ...] = DEFAULT_TOOLS) -
             "CL007", f"script not parsed: {size} bytes is more than the {MAX_SCRIPT_BYTES} byte limit",
             Span(path, 1, 1, 1, 1)))
         return script
-    interpreter = Interpreter(path, src, tools)
+    interpreter = Interpreter(path, src, text, tools)
     try:
         interpreter.run(Code(src))
     except RecursionError:

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Where a command stands: `conditional` (if/case/loop body, after && or
-    ||, in a function or subshell) makes its assignments only `possible`."""
+    """Where a command stands: `conditional` (an if/case/loop body, after &&
+    or ||, a function body) makes its assignments only `possible`."""
 
     conditional: bool = False
     function: bool = False

@@ -26,8 +26,8 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class Interpreter:
-    def __init__(self, path: str, src: str, tools: tuple[str, ...]):
-        self.lines = LineIndex(path, src)
+    def __init__(self, path: str, src: str, text: str, tools: tuple[str, ...]):
+        self.lines = LineIndex(path, src, text)
         self.tools = frozenset(tools)
         self.variables = Variables()
         self.invocations: list[Invocation] = []
@@ -137,7 +137,7 @@ class Interpreter:
         start, end = written if written else (field[0].start, field[-1].end)
         first, last = code.file_range(start, end)
         text, certainty, origin = describe(field)
-        return Word(text, self.lines.span(first, last), self.lines.src[first:last], certainty, origin)
+        return Word(text, self.lines.span(first, last), self.lines.written(first, last), certainty, origin)
 
     def nested_code(self, code: Code, fields: list[Field]) -> Code:
         """The fields joined by blanks (as `eval`, `ssh` and `sh -c` see them), each

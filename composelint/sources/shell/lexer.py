@@ -42,6 +42,7 @@ _REDIRECT = re.compile(r"(?:[0-9]+|\{[A-Za-z_][A-Za-z0-9_]*\})?(<<<|<<-|<<|<>|<&
 _OPERATOR = re.compile(r";;&|;;|;&|&&|\|\||\|&|;|&|\|")
 _CONTINUES = {"&&", "||", "|", "|&"}
 _CONDITIONAL_FRAMES = {"if", "loop", "case", "function"}
+_CLOSERS = {"fi": "if", "done": "loop", "esac": "case", "}": "brace"}
 
 
 def unquote_delimiter(raw: str) -> str:
@@ -536,23 +537,22 @@ class _Run:
         """Handle a reserved word at command position; False if `text` is not one."""
         if text in ("if", "while", "until"):
             self.push("if" if text == "if" else "loop")
-        elif text in ("then", "do", "elif", "else", "!", "time", "function", "for", "select", "case"):
-            if text in ("for", "select"):
-                self.push("loop")
-                self.mode = "for_var"
-            elif text == "case":
-                self.push("case")
-                self.mode = "case_word"
-            elif text == "function":
-                self.mode = "function_name"
-        elif text in ("fi", "done", "esac", "}"):
-            self.pop({"fi": "if", "done": "loop", "esac": "case", "}": "brace"}[text])
+        elif text in ("for", "select"):
+            self.push("loop")
+            self.mode = "for_var"
+        elif text == "case":
+            self.push("case")
+            self.mode = "case_word"
+        elif text == "function":
+            self.mode = "function_name"
+        elif text in _CLOSERS:
+            self.pop(_CLOSERS[text])
         elif text == "{":
             self.push("brace")
         elif text == "[[":
             command = self.begin(i)
             command.end = self.lexer.skip_test(stop)
-        else:
+        elif text not in ("then", "do", "elif", "else", "!", "time"):
             return False
         return True
 
@@ -562,7 +562,7 @@ class _Run:
             k += 1
         if text == "time" and s.startswith("-p", k) and (k + 2 >= end or s[k + 2] in " \t\n"):
             return k + 2
-        if text in ("for",) and s.startswith("((", k):
+        if text == "for" and s.startswith("((", k):
             self.mode = "command"
             return self.lexer.skip_arithmetic(k + 2)
         if text == "[[":

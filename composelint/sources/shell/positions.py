@@ -18,8 +18,10 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def normalise(text: str) -> str:
-    """The parse copy of a script: CRLF -> LF; NUL (which bash drops) -> U+FFFD, same length."""
-    return text.replace("\r\n", "\n").replace("\x00", "\ufffd")
+    """The parse copy of a script: CRLF -> LF; NUL (which bash drops) and a stray
+    BOM -> U+FFFD / a blank, same length."""
+    src = text.replace("\r\n", "\n").replace("\x00", "\ufffd")
+    return " " + src[1:] if src.startswith("\ufeff") else src
 
 
 def encode(src: str) -> bytes:
@@ -28,12 +30,20 @@ def encode(src: str) -> bytes:
 
 
 class LineIndex:
-    """Char offset in `src` -> Span, and the file text for `Word.written`."""
+    """Char offset in `src` -> Span, and the original text for `Word.written`."""
 
-    def __init__(self, path: str, src: str):
+    def __init__(self, path: str, src: str, text: str):
         self.path = path
-        self.src = src
+        self.text = text
         self.starts = [0] + [m.end() for m in re.finditer("\n", src)]
+        # `src` offsets of the LFs whose CR was removed: the original offset is larger by the count before.
+        self.crlf = [m.start() - i for i, m in enumerate(re.finditer("\r\n", text))] if "\r\n" in text else []
+
+    def written(self, start: int, end: int) -> str:
+        """The original text of src[start:end] (with the CRs of CRLF line ends inside it)."""
+        if not self.crlf:
+            return self.text[start:end]
+        return self.text[start + bisect.bisect_left(self.crlf, start):end + bisect.bisect_left(self.crlf, end)]
 
     def point(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset) - 1

@@ -126,7 +126,9 @@ class _Walker:
 
     def visit(self, node, kind, context, owners, depth, inner) -> list:
         """Report what `node` is; returns the stack items of its children, in source order."""
-        item = lambda child, ctx=context, own=owners, dep=depth, inn=False: (child, ctx, own, dep, inn)  # noqa: E731
+        def item(child, ctx=context, own=owners, dep=depth, inn=False):
+            return child, ctx, own, dep, inn
+
         children = node.children
         if kind in _SIMPLE:
             self.command(node, context, owners, ())
