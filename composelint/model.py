@@ -9,14 +9,16 @@ This module imports nothing from the rest of the package.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """A range in a source file: 1-based lines and columns (code points), end exclusive."""
+class Span(NamedTuple):
+    """A range in a source file: 1-based lines and columns (code points), end exclusive.
+
+    A named tuple rather than a dataclass: the YAML front end makes one per
+    node, and tuples are several times cheaper to create (and sort the same)."""
 
     path: str
     line: int

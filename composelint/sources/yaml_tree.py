@@ -256,21 +256,64 @@ def _compose_all(text: str) -> list:
         return _checked_compose(text, pure=True)
 
 
+_SCALAR_TAGS: dict[str, object] = {}
+
+
+def _yaml(pure: bool):
+    """A ruamel.yaml loader whose implicit typing is YAML 1.2 core whatever a `%YAML`
+    directive says (Compose's go-yaml ignores it), resolved once per distinct plain value:
+    ruamel's versioned resolver otherwise costs a quarter of the parse."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.nodes import ScalarNode, SequenceNode
+    from ruamel.yaml.resolver import VersionedResolver
+
+    class ComposeResolver(VersionedResolver):
+        @property
+        def processing_version(self):
+            return (1, 2)
+
+        def resolve(self, kind, value, implicit):
+            if kind is ScalarNode:
+                if not implicit[0]:
+                    return self.DEFAULT_SCALAR_TAG
+                tag = _SCALAR_TAGS.get(value)
+                if tag is None:
+                    tag = super().resolve(kind, value, implicit)
+                    if len(_SCALAR_TAGS) < 100_000:
+                        _SCALAR_TAGS[value] = tag
+                return tag
+            return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+
+    loader = YAML(typ="safe", pure=pure)
+    loader.Resolver = ComposeResolver
+    return loader
+
+
+def _nesting_bound(text: str) -> int:
+    """A cheap upper bound of the nesting depth: a block collection starts right of
+    its parent (so block depth <= the longest line), a flow collection needs a bracket."""
+    longest = max(map(len, text.splitlines()), default=0)
+    return longest + 1 + text.count("[") + text.count("{")
+
+
 def _checked_compose(text: str, pure: bool) -> list:
     """The C composer recurses without limit (deep nesting crashes the interpreter),
-    so the nesting depth is measured first on the flat event stream."""
+    so unless the cheap bound rules it out, the nesting depth is measured first on
+    the flat event stream."""
     from ruamel.yaml import YAML
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
+    if _nesting_bound(text) <= MAX_DEPTH:
+        return list(_yaml(pure).compose_all(text))
     depth = 0
-    for event in YAML(typ="safe", pure=pure).parse(text):
+    for event in _yaml(pure).parse(text):
         if isinstance(event, CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 raise _LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
-    return list(YAML(typ="safe", pure=pure).compose_all(text))
+    return list(_yaml(pure).compose_all(text))
 
 
 def read_yaml(path: str, text: str) -> YamlDocument:
