@@ -125,3 +125,20 @@ def test_exec_rules():
 def test_compose_run_service_ports_is_not_publish_all():
     script = "docker compose -p shop run -P --rm web\ndocker run -P nginx\n"
     assert findings("--select", "CL204", "--stdin-filename", "x.sh", "-", input=script) == [("CL204", 2, 12, "warning")]
+
+
+def test_model_of_a_script_shows_workloads_networks_execs_and_builds(tmp_path):
+    import json
+
+    from conftest import run_cli
+
+    script = tmp_path / "deploy.sh"
+    script.write_text("#!/bin/sh\ndocker network create backend\n"
+                      "docker run -d --name api --network backend -p 8080:80 nginx:1.27\n"
+                      "docker exec -u root api sh\ndocker build --network host -t app .\n")
+    [project] = json.loads(run_cli("model", str(script)).stdout)["projects"]
+    [api] = project["workloads"]
+    assert (api["name"], api["networks"], [p["binds"] for p in api["ports"]]) == ("api", ["backend"], ["all interfaces"])
+    assert [n["key"] for n in project["networks"]] == ["backend"]
+    assert project["execs"][0]["user"]["value"] == "root" and project["execs"][0]["at"]["line"] == 4
+    assert project["builds"][0]["network"]["value"] == "host" and project["builds"][0]["at"]["line"] == 5

@@ -83,5 +83,8 @@ def render_model(projects: list[Project]) -> str:
         "files": [{"path": s.path, "role": s.role} for s in project.sources],
         "workloads": [_workload(project, w) for w in project.workloads],
         "networks": [_network(n) for n in project.networks.values()],
+        "execs": [{"container": e.container, "privileged": _value(e.privileged), "user": _value(e.user),
+                   "at": _at(e.span)} for e in project.execs],
+        "builds": [{"network": _value(b.network), "at": _at(b.span)} for b in project.builds],
     } for project in projects]}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
