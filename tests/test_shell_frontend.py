@@ -9,12 +9,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from composelint.sources.directives import scan_directives
 from composelint.sources.shell import MAX_SCRIPT_BYTES, parse_script
+from composelint.sources.shell.positions import ascii_copy
 from composelint.sources.shell_words import UNKNOWN, Invocation, ShellScript, Word
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "shell"
@@ -81,6 +81,15 @@ def test_columns_are_code_points_not_bytes():
     assert at(word(result.invocations[0], "--net=host").span) == "1:36"
 
 
+def test_tree_sitter_only_sees_ascii():
+    # tree-sitter-bash's scanner calls isalpha() on code points: undefined above 255, random segfaults
+    text = "echo {\U0010ffff} é🐳\n"
+    copy = ascii_copy(text)
+    assert copy.isascii() and len(copy) == len(text)
+    for _ in range(200):
+        assert parse(text + "docker run --net=host {\U0010ffff}\n").invocations[0].words[3].text == "{\U0010ffff}"
+
+
 def test_quotes_and_escapes_are_removed():
     result = parse("""docker run "--net=host" '--pid=host' -e "A=\\"q\\"" -e $'X=a\\tb' -e $"L=hi" -v /a\\ b:/c x\n""")
     assert argv(result) == [["docker", "run", "--net=host", "--pid=host", "-e", 'A="q"', "-e", "X=a\tb", "-e", "L=hi",
@@ -103,7 +112,8 @@ def test_echo_printf_comments_for_lists_and_traps_are_data():
 def test_heredocs_to_cat_tee_and_files_are_data():
     result = script("heredoc_data.sh")
     # only the command substitution inside an unquoted body runs, and the command after
-    assert argv(result) == [["docker", "run", "-d", "--net=host", "busybox"], ["docker", "run", "--name", "after", "alpine"]]
+    assert argv(result) == [["docker", "run", "-d", "--net=host", "busybox"],
+                            ["docker", "run", "--name", "after", "alpine"]]
     assert at(result.invocations[0].span) == "14:12"
 
 
@@ -404,9 +414,20 @@ def test_extents_cover_compound_commands_for_suppressions():
     text = path.read_text(encoding="utf-8")
     result = script("suppressions.sh")
     assert (3, 1, 5) in result.extents  # the if ... fi
-    assert (10, 1, 12) in result.extents  # the continued command
+    assert (11, 1, 13) in result.extents  # the continued command
     directives = scan_directives(str(path), text, result.extents, result.value_spans)
     scopes = [(d.span.line, d.scope.line, d.scope.end_line) for d in directives]
     # the string and the here-doc body are data: no directive there
-    assert scopes == [(2, 3, 5), (12, 12, 12)]
-    assert [at(span) for span in result.value_spans] == ["6:6", "8:1"]
+    assert scopes == [(2, 3, 5), (13, 13, 13)]
+    assert [at(span) for span in result.value_spans] == ["6:6", "7:6", "9:1"]
+
+
+def test_value_spans_come_from_the_fallback_lexer_too():
+    result = parse(")\necho '# composelint: x'\ncat <<E\n# composelint: y\nE\n")
+    assert [at(span) for span in result.value_spans] == ["2:6", "4:1"]
+
+
+def test_comments_in_a_heredoc_fed_to_a_shell_are_comments():
+    result = parse("bash <<E\n# composelint: ignore=CL101\ndocker run --net=host a\nE\n")
+    assert result.value_spans == []
+    assert (3, 1, 3) in result.extents

@@ -7,8 +7,10 @@ the first syntax error on, a small lexer of our own takes over (lexer.py)
 and a CL007 diagnostic says where and how many commands it recovered.
 Words are expanded by our own evaluator (expand.py) with the variables
 assigned earlier in the script; nested code (`sh -c`, `eval`, `ssh host
-cmd`, here-docs fed to a shell) is re-parsed with every character mapped
-back to its position in the file (interpreter.py, positions.py).
+cmd`, `su -c`, here-docs fed to a shell or to ssh) is re-parsed with every
+character mapped back to its position in the file (interpreter.py,
+positions.py).  `Invocation.via` is "sh -c", "eval", "ssh", "su -c" or
+"here-doc": the innermost way the code was reached.
 
 Limits (each one gives a CL007 diagnostic, never an exception):
 * a script over MAX_SCRIPT_BYTES (2 MiB of UTF-8) is not parsed;
@@ -21,13 +23,21 @@ ordinary character), columns in code points.  Inside nested code a word's
 span is exact for text written literally in the file (single- or
 double-quoted, unescaped); an escape (`\\"`) maps to the escape sequence,
 and text that came from an expansion (`eval "$CMD"`) to that expansion.
+
+Not modelled yet: brace expansion, globs and `~` (the text stays as
+written); `cat <<EOF | sh` and `sh <<< "..."` (not read as code); `env -S`,
+`su --command=...`; functions at their call sites (their bodies are read
+once, where written); after a syntax error, suppression extents cover
+simple commands only.  An unquoted here-doc body fed to a shell is parsed
+as written (the outer shell's expansion of it is not applied first), and
+nested code sees a copy of all variables, not only exported ones.
 """
 
 from __future__ import annotations
 
 from composelint.model import Diagnostic, Span
 from composelint.sources.shell.interpreter import Interpreter
-from composelint.sources.shell.positions import Code, encode, normalise
+from composelint.sources.shell.positions import Code, normalise, utf8_size
 from composelint.sources.shell_words import ShellScript
 
 MAX_SCRIPT_BYTES = 2 * 1024 * 1024
@@ -40,7 +50,7 @@ def parse_script(path: str, text: str, tools: tuple[str, ...] = DEFAULT_TOOLS) -
     """Read one script (already decoded, BOM removed; CRLF allowed)."""
     script = ShellScript(path, text)
     src = normalise(text)
-    size = len(encode(src))
+    size = utf8_size(src)
     if size > MAX_SCRIPT_BYTES:
         script.diagnostics.append(Diagnostic(
             "CL007", f"script not parsed: {size} bytes is more than the {MAX_SCRIPT_BYTES} byte limit",

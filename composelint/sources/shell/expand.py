@@ -344,7 +344,8 @@ class Expander:
         """The word after `:-`/`:+`: expanded in the same quoting; its origin is where it is written."""
         start, end = operand
         origin = self.span(start, end)
-        segments = self.segments(start, end, quoted, depth + 1, operand=True) or [Segment("", start, end, quoted=quoted)]
+        segments = self.segments(start, end, quoted, depth + 1, operand=True)
+        segments = segments or [Segment("", start, end, quoted=quoted)]
         return [replace(s, expanded=True, certainty=worst(s.certainty, certainty), origin=s.origin or origin)
                 for s in segments]
 

@@ -197,8 +197,10 @@ class Interpreter:
             targets += [words[i + 1] for i, w in enumerate(words[:-1]) if w == "-a"]
         elif name in ("mapfile", "readarray"):
             targets = words[skip_options(words, 0, "dnOsuCc", frozenset()):][:1] or ["MAPFILE"]
-        elif name == "printf":
-            targets = words[1:2] if words[:1] == ["-v"] else [words[0][2:]] if words and words[0].startswith("-v") else []
+        elif name == "printf" and words[:1] == ["-v"]:
+            targets = words[1:2]
+        elif name == "printf" and words and words[0].startswith("-v"):
+            targets = [words[0][2:]]  # printf -vNAME
         elif name == "getopts":
             targets = words[1:2]
         origin = self.span(code, event.start, event.end)

@@ -1,4 +1,4 @@
-"""Offsets: tree-sitter bytes -> code points -> 1-based line/column, and nested code -> file.
+"""Offsets: code points -> 1-based line/column, and nested code -> file.
 
 All parsing happens on `src`, the file text with every CRLF turned into LF.
 Removing the CR of a line ending moves no character to another line or
@@ -24,9 +24,20 @@ def normalise(text: str) -> str:
     return " " + src[1:] if src.startswith("\ufeff") else src
 
 
-def encode(src: str) -> bytes:
-    """UTF-8 for tree-sitter; lone surrogates (from a surrogateescape decode) kept as 3 bytes."""
-    return src.encode("utf-8", "surrogatepass")
+def utf8_size(src: str) -> int:
+    """Bytes of UTF-8; lone surrogates (from a surrogateescape decode) count 3."""
+    return len(src.encode("utf-8", "surrogatepass"))
+
+
+def ascii_copy(src: str) -> bytes:
+    """What tree-sitter parses: every non-ASCII character replaced by `x`.
+
+    tree-sitter-bash 0.25's scanner calls ctype's isalpha()/isdigit() on the
+    lookahead code point, which is undefined above 255 and segfaults at random
+    (e.g. on `{` followed by U+10FFFF).  Bash treats non-ASCII characters as
+    word characters, like `x`; one byte per character also makes tree-sitter's
+    byte offsets code point offsets."""
+    return _NON_ASCII.sub("x", src).encode("ascii")
 
 
 class LineIndex:
@@ -53,28 +64,6 @@ class LineIndex:
         line, column = self.point(start)
         end_line, end_column = self.point(max(start, end))
         return Span(self.path, line, column, end_line, end_column)
-
-    def line_start(self, offset: int) -> int:
-        return self.starts[bisect.bisect_right(self.starts, offset) - 1]
-
-
-class ByteOffsets:
-    """Byte offset of tree-sitter's UTF-8 buffer -> code point offset in the parsed text."""
-
-    def __init__(self, text: str):
-        self.ends: list[int] = []  # byte offset just after each non-ASCII character
-        self.extra: list[int] = []  # bytes beyond one per character, up to and including it
-        total = 0
-        for match in _NON_ASCII.finditer(text):
-            total += len(match.group().encode("utf-8", "surrogatepass")) - 1
-            self.ends.append(match.end() + total)
-            self.extra.append(total)
-
-    def char(self, byte: int) -> int:
-        if not self.ends:
-            return byte
-        index = bisect.bisect_right(self.ends, byte)
-        return byte - (self.extra[index - 1] if index else 0)
 
 
 class Code:

@@ -20,7 +20,7 @@ import tree_sitter_bash
 from composelint.sources.shell.events import (CONDITIONAL, FUNCTION, TOP, Assignment, Command, Context, Event,
                                               Extent, Heredoc, LoopVariable, Note, Scope, Value)
 from composelint.sources.shell.lexer import MAX_DEPTH, Lexer
-from composelint.sources.shell.positions import ByteOffsets, encode
+from composelint.sources.shell.positions import ascii_copy
 
 # Nodes that only hold other statements: a walk may enter them across the error line.
 _CONTAINERS = frozenset({"program", "compound_statement", "subshell", "do_group", "if_statement", "elif_clause",
@@ -38,6 +38,11 @@ _SIMPLE = frozenset({"command", "declaration_command", "unset_command"})
 _STATEMENTS = _EXTENTS | {"variable_assignment", "comment"}
 
 
+def _worth_visiting(node: tree_sitter.Node) -> bool:
+    """Leaves hold nothing to report, except strings (a value span)."""
+    return node.child_count > 0 or node.type in _STRINGS
+
+
 @cache
 def _language() -> tree_sitter.Language:
     return tree_sitter.Language(tree_sitter_bash.language())
@@ -52,18 +57,18 @@ class Parsed:
 
 def parse_events(text: str, depth: int = 0) -> Parsed:
     """The events of `text`: from the tree, then from the lexer after the first error."""
-    data = encode(text)
-    root = tree_sitter.Parser(_language()).parse(data).root_node
-    walker = _Walker(text, data, ByteOffsets(text))
+    tree = tree_sitter.Parser(_language()).parse(ascii_copy(text))  # byte offsets == code point offsets
+    root = tree.root_node
+    walker = _Walker(text)
     error = _first_error(root) if root.has_error else None
     if error is not None:
-        walker.cut = data.rfind(b"\n", 0, error.start_byte) + 1
+        walker.cut = text.rfind("\n", 0, error.start_byte) + 1
     walker.walk(root)
     if error is None:
         return Parsed(walker.events)
     lexer = Lexer(text, walker.events, depth)
-    lexer.lex(walker.offsets.char(walker.cut))
-    return Parsed(walker.events, walker.offsets.char(error.start_byte), lexer.commands)
+    lexer.lex(walker.cut)
+    return Parsed(walker.events, error.start_byte, lexer.commands)
 
 
 def _first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
@@ -87,16 +92,15 @@ def _first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
 
 
 class _Walker:
-    def __init__(self, text: str, data: bytes, offsets: ByteOffsets):
+    def __init__(self, text: str):
         self.text = text
-        self.data = data
-        self.offsets = offsets
         self.events: list[Event] = []
-        self.cut = len(data) + 1  # byte offset from which the tree is not used
+        self.cut = len(text) + 1  # offset from which the tree is not used
         self.too_deep = False
 
-    def range(self, node: tree_sitter.Node) -> tuple[int, int]:
-        return self.offsets.char(node.start_byte), self.offsets.char(node.end_byte)
+    @staticmethod
+    def range(node: tree_sitter.Node) -> tuple[int, int]:
+        return node.start_byte, node.end_byte
 
     def walk(self, root: tree_sitter.Node) -> None:
         # Stack items: (node, context, here-doc owners, substitution depth, inside a command);
@@ -132,14 +136,14 @@ class _Walker:
         children = node.children
         if kind in _SIMPLE:
             self.command(node, context, owners, ())
-            return [item(c, inn=True) for c in children if c.child_count]
+            return [item(c, inn=True) for c in children if _worth_visiting(c)]
         if kind == "redirected_statement":
             return self.redirected(node, children, context, owners, item)
         if kind == "variable_assignment":
             if not inner:
                 self.events.append(Extent(*self.range(node), owners))
                 self.events.append(Assignment(*self.range(node), context, owners))
-            return [item(c, inn=True) for c in children if c.child_count]
+            return [item(c, inn=True) for c in children if _worth_visiting(c)]
         if kind in _STRINGS:
             start, end = self.range(node)
             if "composelint" in self.text[start:end]:
@@ -173,7 +177,7 @@ class _Walker:
             return [item(c, ctx=context if i == 0 else context.join(CONDITIONAL)) for i, c in enumerate(children)]
         elif kind == "comment":
             return []
-        return [item(c) for c in children if c.child_count or c.type in _STRINGS]
+        return [item(c) for c in children if _worth_visiting(c)]
 
     def branches(self, children, context, item, after: str) -> list:
         """if: the first condition runs always, everything after `then` is conditional."""
@@ -196,11 +200,11 @@ class _Walker:
             for part in child.children:
                 if part.type == "heredoc_body":
                     out.append(item(part, own=owners + (heredoc.id,)))
-        items = [item(c) for c in children if c.type not in ("heredoc_redirect",) and c.child_count and c != body]
+        items = [item(c) for c in children if c.type != "heredoc_redirect" and c != body and _worth_visiting(c)]
         if body is not None and body.type in _SIMPLE:
             self.events.append(Extent(*self.range(body), owners))
             self.command(body, context, owners, heredocs)
-            return [item(c, inn=True) for c in body.children if c.child_count] + items + out
+            return [item(c, inn=True) for c in body.children if _worth_visiting(c)] + items + out
         return ([item(body)] if body is not None else []) + items + out
 
     def heredoc(self, redirect: tree_sitter.Node) -> Heredoc:
