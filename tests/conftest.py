@@ -13,7 +13,7 @@ from composelint.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-SHARED = ROOT.parent / "shared"
+SHARED = (ROOT.parent / "shared").resolve()  # a link to shared/ behaves like a copy
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<items>.*)$")
 _ITEM = re.compile(r"(?P<code>CL\d{3})@(?P<column>\d+)(?::(?P<severity>error|warning|info|style))?")
 
