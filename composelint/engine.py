@@ -165,7 +165,7 @@ def _weaken_if_possible(finding: Finding, rule: Rule, project: Project) -> None:
     severity = finding.severity or rule.severity
     finding.severity = SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)]
     finding.related = finding.related + (assignment,)
-    finding.message += " (only if the value assigned here is the one used at run time)"
+    finding.message += " (possibly: the value comes from a default or a conditional assignment)"
 
 
 def collect(parts: list[tuple[list[SourceFile], list[Reported]]]) -> LintResult:

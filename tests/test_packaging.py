@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -61,3 +62,31 @@ def test_rule_command_formats():
     import json
     data = json.loads(run_cli("rule", "port-all-interfaces", "--output-format", "json").stdout)
     assert data["code"] == "CL202" and data["references"] == ["CIS Docker 5.14 [5.13]"]
+
+
+def _shown_commands():
+    """`$ composelint ...` examples in README text blocks, with the lines they show."""
+    for block in re.findall(r"```text\n(\$ composelint .*?)```", README, re.S):
+        command, *shown = block.strip().splitlines()
+        yield command[2:].split()[1:], shown
+
+
+@pytest.mark.parametrize("args, shown", list(_shown_commands()))
+def test_readme_command_examples_print_what_they_show(args, shown, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    output = run_cli(*args).stdout.splitlines()
+    assert len(output) == len(shown)
+    for line, expected in zip(output, shown):
+        parts = expected.split(" ... ")  # the README shortens long messages with "..."
+        assert line.startswith(parts[0].rstrip(". ")), line
+        assert line.endswith(parts[-1]) or len(parts) == 1 or parts[-1].endswith("..."), line
+
+
+def test_readme_shell_suppression_example(tmp_path):
+    [example] = [b for b in re.findall(r"```sh\n(.*?)```", README, re.S) if "composelint: ignore" in b]
+    script = tmp_path / "ci.sh"
+    script.write_text("#!/bin/sh\n" + example)
+    report = json.loads(run_cli("check", "--output-format", "json", str(script)).stdout)
+    assert report["summary"]["findings"] == 0
+    assert {(f["code"], f["suppressed"]["kind"]) for f in report["findings"]} == {("CL101", "inline"),
+                                                                                 ("CL301", "inline")}
