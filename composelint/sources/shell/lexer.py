@@ -150,40 +150,23 @@ class Lexer:
 
     def skip_brace(self, i: int) -> int:
         """`i` is after `${`; nested braces, quotes and substitutions are skipped."""
-        depth = 1
-        while True:
-            match = _BRACE_SPECIAL.search(self.s, i)
-            if not match:
-                return self.n
-            j, char = match.start(), match.group()
-            if char == "{":
-                depth, i = depth + 1, j + 1
-            elif char == "}":
-                depth, i = depth - 1, j + 1
-                if depth == 0:
-                    return i
-            elif char == "'":
-                i = self.skip_single(j + 1)
-            elif char == '"':
-                i = self.skip_double(j + 1)
-            elif char == "\\":
-                i = j + 2
-            elif char == "$":
-                i = self.skip_dollar(j)
-            else:
-                i = self.skip_backtick(j + 1)
+        return self._skip_balanced(i, _BRACE_SPECIAL, "{", "}", depth=1)
 
     def skip_arithmetic(self, i: int) -> int:
         """`i` is after `$((` or `((`: up to the matching `))`."""
-        depth = 2
+        return self._skip_balanced(i, _PAREN_SPECIAL, "(", ")", depth=2)
+
+    def _skip_balanced(self, i: int, special, opener: str, closer: str, depth: int) -> int:
+        """Past the `closer` that brings `depth` to zero; quotes, escapes and
+        substitutions on the way are skipped whole."""
         while True:
-            match = _PAREN_SPECIAL.search(self.s, i)
+            match = special.search(self.s, i)
             if not match:
                 return self.n
             j, char = match.start(), match.group()
-            if char == "(":
+            if char == opener:
                 depth, i = depth + 1, j + 1
-            elif char == ")":
+            elif char == closer:
                 depth, i = depth - 1, j + 1
                 if depth == 0:
                     return i
