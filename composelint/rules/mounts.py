@@ -15,6 +15,12 @@ SOCKET_DIRECTORIES = ("/var/run", "/run")
 SOCKET_PARENTS = re.compile(r"(docker|containerd|crio|podman|user(/\d+(/podman)?)?)")
 SENSITIVE_PATHS = ("/", "/etc", "/proc", "/sys", "/boot", "/dev", "/root", "/lib/modules", "/usr",
                    "/var/lib/docker", "/home", "~", "/var/run", "/run", "/var/lib/kubelet", "/lib", "/bin", "/sbin")
+# Below these, any writable bind mount changes the host's system files.
+SYSTEM_TREES = ("/etc", "/usr", "/lib", "/bin", "/sbin", "/boot", "/root", "/proc", "/sys", "/var/lib/docker",
+                "/var/lib/kubelet")
+# Below these, even reading exposes secrets or the host's kernel and containers.
+SECRET_TREES = ("/root", "/proc", "/sys", "/boot", "/var/lib/docker", "/var/lib/kubelet", "/etc/ssh",
+                "/etc/kubernetes", "/etc/docker", "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d")
 RAW_DEVICES = ("/dev/mem", "/dev/kmem", "/dev/port")
 RAW_DISK_PREFIXES = ("/dev/sd", "/dev/nvme", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/mmcblk", "/dev/dm-",
                      "/dev/md", "/dev/disk/", "/dev/mapper/")
@@ -92,6 +98,14 @@ def runtime_socket_mounted(project: Project):
                           workload.use_api_socket.span, workload.name, "use_api_socket")
 
 
+def _below(path: str, trees: tuple[str, ...]) -> bool:
+    return any(path == tree or path.startswith(tree + "/") for tree in trees)
+
+
+def _sensitive(path: str, read_only: bool) -> bool:
+    return path in SENSITIVE_PATHS or _below(path, SECRET_TREES) or (not read_only and _below(path, SYSTEM_TREES))
+
+
 @rule("CL402", "sensitive-host-path", "error", "isolation", references=("CIS Docker 5.6 [5.5]",))
 def sensitive_host_path(project: Project):
     """A sensitive host directory is bind-mounted.
@@ -100,8 +114,14 @@ def sensitive_host_path(project: Project):
     Reports bind mounts of `/`, `/etc`, `/proc`, `/sys`, `/boot`, `/dev`,
     `/root`, `/lib/modules`, `/usr`, `/var/lib/docker`, `/home`, `~` (the
     user's home), `/run`, `/var/run`, `/var/lib/kubelet`, `/lib`, `/bin` or
-    `/sbin` (runtime sockets and their directories are CL401).  Error when
-    writable, warning when read-only.
+    `/sbin` (runtime sockets and their directories are CL401); a writable
+    mount of anything below `/etc`, `/usr`, `/lib`, `/bin`, `/sbin`, `/boot`,
+    `/root`, `/proc`, `/sys`, `/var/lib/docker` or `/var/lib/kubelet`; and a
+    read-only mount below `/root`, `/proc`, `/sys`, `/boot`,
+    `/var/lib/docker`, `/var/lib/kubelet`, `/etc/ssh`, `/etc/kubernetes`,
+    `/etc/docker`, or of `/etc/shadow`, `/etc/gshadow`, `/etc/sudoers`.
+    Error when writable, warning when read-only.  A read-only
+    `/etc/localtime` or `/etc/hosts` is not reported.
 
     ## Why is this bad?
     Writing there changes the host: credentials in `/etc`, kernel modules,
@@ -129,7 +149,7 @@ def sensitive_host_path(project: Project):
     for workload in project.workloads:
         for mount in workload.mounts:
             path = _host_path(mount)
-            if not path or path not in SENSITIVE_PATHS or _is_socket_path(path):
+            if not path or _is_socket_path(path) or not _sensitive(path, mount.read_only):
                 continue
             access = "read-only" if mount.read_only else "writable"
             yield Finding(f"{subject(workload)} bind-mounts sensitive host path `{path}` ({access})",
