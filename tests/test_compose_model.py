@@ -170,3 +170,19 @@ def test_non_mapping_documents_and_services_are_tolerated():
     assert load("- just\n- a list\n").workloads == []
     assert load("services:\n  web:\n").workload("web").image is None
     assert load("services: [a, b]\n").workloads == []
+
+
+def test_malformed_port_values_are_reported_once():
+    project = load("""\
+        services:
+          web:
+            image: nginx:1.27
+            ports:
+              - target: 80
+                published: [8080]
+              - "${"
+        """)
+    web = project.workload("web")
+    assert web.ports == []
+    assert [e.reason for e in web.port_errors] == ["`published` must be a string or a number"]
+    assert [d.code for d in project.diagnostics if d.code != "CL002"] == ["CL004"]

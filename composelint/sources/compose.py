@@ -216,7 +216,9 @@ class _ComposeReader:
                     located = self.text(value)
                     fields[key.text] = located.value if located else None
                 raw = ", ".join(f"{k}: {v}" for k, v in fields.items())
-                result = parse_long(fields, raw, item.span)
+                nested = next((k.text for k, v in item.items if not isinstance(v, YScalar)), None)
+                result = (PortError(raw, f"`{nested}` must be a string or a number", item.span) if nested
+                          else parse_long(fields, raw, item.span))
             elif isinstance(item, YScalar):
                 located = self.text(item)
                 if located is None:
@@ -226,8 +228,8 @@ class _ComposeReader:
                 written = getattr(item, "written", None)
                 if written is not None:  # show the text as written, reason about its value
                     if isinstance(result, PortError):
-                        if getattr(item, "unset", ()):
-                            continue  # CL005 already says the value is missing
+                        if getattr(item, "unset", ()) or getattr(item, "invalid", False):
+                            continue  # CL005 / CL004 already say why the value is missing
                         result = replace(result, raw=written)
                     else:
                         result = replace(result, raw=written, from_variable=True)

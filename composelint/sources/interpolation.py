@@ -128,6 +128,7 @@ class InterpolatedScalar(YScalar):
 
     written: str = ""
     unset: tuple[str, ...] = ()
+    invalid: bool = False  # malformed (CL004): the value is unknown, not empty
 
 
 def is_rule_field(path: tuple) -> bool:
@@ -154,7 +155,7 @@ def interpolate_tree(node, env: dict[str, str], report, path: tuple = ()):
         result = interpolate(node.text, env)
     except InterpolationError as error:
         report("CL004", str(error), node.span)
-        return YScalar("", node.tag, node.span, node.plain)
+        return InterpolatedScalar("", node.tag, node.span, node.plain, written=node.text, invalid=True)
     if result.unset and is_rule_field(path):
         for name in dict.fromkeys(result.unset):
             report("CL005", f"Variable `{name}` is not set and has no default; Compose substitutes an empty string",
