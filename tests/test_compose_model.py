@@ -186,3 +186,16 @@ def test_malformed_port_values_are_reported_once():
     assert web.ports == []
     assert [e.reason for e in web.port_errors] == ["`published` must be a string or a number"]
     assert [d.code for d in project.diagnostics if d.code != "CL002"] == ["CL004"]
+
+
+def test_schema_messages_name_the_document_and_the_deepest_branch():
+    from composelint.sources.schema import validate
+    from composelint.sources.yaml_tree import read_yaml
+
+    [root] = read_yaml("compose.yaml", "- a\n- b\n").roots
+    assert [d.message for d in validate(root)] == ["The document must be a mapping, not a list"]
+    [root] = read_yaml("compose.yaml", "services:\n  web:\n    image: x\n    ports:\n"
+                                        "      - target: 80\n        published: [8080]\n").roots
+    [diagnostic] = validate(root)
+    assert diagnostic.message == "`services.web.ports[0].published` must be a string or an integer, not a list"
+    assert (diagnostic.span.line, diagnostic.span.column) == (6, 20)

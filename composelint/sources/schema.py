@@ -49,6 +49,8 @@ class _Located:
         if isinstance(node, YMap):
             result = {}
             for key, value in node.items:
+                if value.tag == "!reset":
+                    continue  # Compose removes the key before validating what is left
                 self.keys[path + (key.text,)] = key.span
                 result[key.text] = self._plain(value, path + (key.text,))
             return result
@@ -71,6 +73,12 @@ def _best(error):
     from jsonschema.exceptions import best_match
 
     while error.context:
+        # An alternative that got further into the value (the mapping branch of
+        # a string-or-mapping field) explains more than a type mismatch at its root.
+        deepest = max(error.context, key=lambda e: len(e.absolute_path))
+        if len(deepest.absolute_path) > len(error.absolute_path):
+            error = deepest
+            continue
         deeper = best_match(error.context)
         if deeper is None or len(deeper.absolute_path) < len(error.absolute_path):
             break
@@ -86,25 +94,25 @@ def _dotted(path: tuple) -> str:
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "the document"
+    return text
 
 
 def _diagnose(error, located: _Located) -> list[Diagnostic]:
     error, alternatives = _best(error)
     path = tuple(error.absolute_path)
     span = located.values.get(path) or located.values[()]
-    where = _dotted(path)
+    where = f"`{_dotted(path)}`" if path else "The document"
     if error.validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         extras = [k for k in error.instance if k not in allowed and not k.startswith("x-")] if isinstance(error.instance, dict) else []
         found = []
         for key in extras or [None]:
             if key is None:
-                found.append(Diagnostic("CL002", f"`{where}`: {error.message}", span))
+                found.append(Diagnostic("CL002", f"{where}: {error.message}", span))
                 continue
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
             hint = f"; did you mean `{close[0]}`?" if close else ""
-            owner = f" in `{where}`" if path else " at the top level"
+            owner = f" in {where}" if path else " at the top level"
             found.append(Diagnostic("CL002", f"Unknown key `{key}`{owner}{hint}",
                                     located.keys.get(path + (key,), span)))
         return found
@@ -114,12 +122,12 @@ def _diagnose(error, located: _Located) -> list[Diagnostic]:
         flat = [t for group in expected for t in ([group] if isinstance(group, str) else group)] \
             if not isinstance(expected, str) else [expected]
         names = " or ".join(_SCHEMA_TYPES.get(t, t) for t in dict.fromkeys(flat))
-        return [Diagnostic("CL002", f"`{where}` must be {names}, not {actual}", span)]
+        return [Diagnostic("CL002", f"{where} must be {names}, not {actual}", span)]
     if error.validator == "enum":
         options = ", ".join(f"`{v}`" for v in error.validator_value)
-        return [Diagnostic("CL002", f"`{where}` is `{error.instance}`; expected one of {options}", span)]
+        return [Diagnostic("CL002", f"{where} is `{error.instance}`; expected one of {options}", span)]
     if error.validator == "uniqueItems":
-        return [Diagnostic("CL002", f"`{where}` lists the same entry more than once", span)]
+        return [Diagnostic("CL002", f"{where} lists the same entry more than once", span)]
     if error.validator == "required":
-        return [Diagnostic("CL002", f"`{where}`: {error.message}", span)]
-    return [Diagnostic("CL002", f"`{where}`: {error.message}", span)]
+        return [Diagnostic("CL002", f"{where}: {error.message}", span)]
+    return [Diagnostic("CL002", f"{where}: {error.message}", span)]
