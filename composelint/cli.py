@@ -302,6 +302,8 @@ def _check(paths, project, output, select, extend_select, ignore, fail_on, exit_
     configured = _configured(file_sets, paths, project, finder, configuration["force_exclude"])
     parts = _lint_all(configured, texts, _load_options(project), not no_inline_suppressions, jobs)
     result = collect(_without_consumed(parts, paths))
+    result.rules = sorted({rule.code: rule for _, config in configured for rule in config.rules}.values(),
+                          key=lambda rule: rule.code)
     if known is not None:
         apply_baseline(result, known)
     if configuration["write_baseline"]:

@@ -89,6 +89,7 @@ class LintResult:
     files: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)  # every rule that ran (reports may list them)
 
     @property
     def active(self) -> list[Reported]:

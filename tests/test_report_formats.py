@@ -132,7 +132,7 @@ def test_sarif_is_valid_against_the_official_schema(findings):
     # suppressed findings are kept, with their justification
     assert len(run["results"]) == len(findings)
     rule_ids = [rule["id"] for rule in driver["rules"]]
-    assert sorted(rule_ids) == rule_ids and set(rule_ids) == {f["code"] for f in findings}
+    assert sorted(rule_ids) == rule_ids and set(rule_ids) >= {f["code"] for f in findings}
     catalog = all_rules()
     for rule in driver["rules"]:
         meta = catalog[rule["id"]]
@@ -484,3 +484,16 @@ def test_readme_ci_commands_work(command, tmp_path, monkeypatch):
         else:
             pytest.fail(f"README example writes an unchecked format {report_format}")
     assert _readme_commands(), "README lost its CI examples"
+
+
+def test_sarif_lists_every_rule_that_ran_even_without_results():
+    from composelint.rules import all_rules
+
+    clean = str(ROOT / "fixtures" / "examples" / "bridge-mode" / "compose.yaml")
+    sarif = json.loads(run_cli("check", "--output-format", "sarif", clean).stdout)
+    run = sarif["runs"][0]
+    assert run["results"] == []
+    listed = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert listed == sorted(code for code, rule in all_rules().items() if rule.default_on)
+    assert [r["id"] for r in json.loads(run_cli("check", "--output-format", "sarif", "--select", "CL101",
+                                                clean).stdout)["runs"][0]["tool"]["driver"]["rules"]] == ["CL101"]

@@ -1,6 +1,7 @@
 """`sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
-One run; `rules` holds every rule with a result (stable `ruleIndex`).  Regions
+One run; `rules` holds every rule that ran, so code scanning knows each rule
+even before it reports anything (stable `ruleIndex`).  Regions
 are 1-based with `columnKind: utf16CodeUnits`; URIs are relative to
 `%SRCROOT%` (the checkout under CI, else the working directory).  Suppressed
 findings stay in the log with `suppressions` (GitHub shows them as dismissed).
@@ -112,7 +113,9 @@ def _result(item: Reported, index: int, kinds: dict[str, str], where: _Locations
 
 
 def render_sarif(result: LintResult) -> str:
-    rules = sorted({item.rule.code: item.rule for item in result.reported}.values(), key=lambda rule: rule.code)
+    ran = {rule.code: rule for rule in result.rules}
+    rules = sorted({**ran, **{item.rule.code: item.rule for item in result.reported}}.values(),
+                   key=lambda rule: rule.code)
     index = {rule.code: number for number, rule in enumerate(rules)}
     where = _Locations(result)
     run = {
