@@ -253,7 +253,12 @@ def _compose_all(text: str) -> list:
     try:
         return _checked_compose(text, pure=False)
     except YAMLError:
-        return _checked_compose(text, pure=True)
+        import warnings
+
+        # The pure parser warns on a reused anchor; YAML allows it (the later one wins).
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _checked_compose(text, pure=True)
 
 
 _SCALAR_TAGS: dict[str, object] = {}
