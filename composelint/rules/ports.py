@@ -9,8 +9,8 @@ from composelint.model import PortBinding, Project, Workload
 from composelint.rules.base import Edit, Finding, Fix, Options, rule
 from composelint.rules.wording import (from_command_line, noun, of, others, ports_hint, ports_list, setting,
                                        subject)
-from composelint.topology import (attached_networks, binds_all_interfaces, can_publish, known_ports, namespace,
-                                  on_project_bridge, suggested_mappings)
+from composelint.topology import (attached_networks, binds_all_interfaces, can_publish, exposed_range, known_ports,
+                                  namespace, on_project_bridge, suggested_mappings)
 
 SENSITIVE_PORTS = {22: "SSH", 23: "Telnet", 2375: "Docker API", 2376: "Docker API (TLS)",
                    2379: "etcd", 3306: "MySQL", 5432: "PostgreSQL", 5984: "CouchDB",
@@ -182,7 +182,8 @@ def missing_port_mapping(project: Project, options: Options):
         ns = namespace(project, workload)
         if len(ns.chain) > 1 or not on_project_bridge(project, workload):
             continue  # external, macvlan/ipvlan or named networks are reachable from outside
-        served = [e.value for e in workload.expose] or [str(p) for p in known_ports(workload, options["known-images"])]
+        served = ([e.value for e in workload.expose if exposed_range(e.value)]
+                  or [str(p) for p in known_ports(workload, options["known-images"])])
         if not served or _has_peer(project, workload):
             continue
         mappings = [f'127.0.0.1:{p.split("/")[0]}:{p.split("/")[0]}' for p in served]
@@ -365,7 +366,8 @@ def invalid_port(project: Project):
     ## What it does
     Reports port entries that cannot be parsed, numbers outside 1-65535,
     host and container ranges of different lengths, unknown protocols,
-    host names instead of IP addresses, and brackets in long-syntax `host_ip`.
+    host names instead of IP addresses, brackets in long-syntax `host_ip`,
+    and `expose` entries that are not a port or range below 65536.
 
     ## Why is this bad?
     Compose or the Engine refuses the project when it starts.
@@ -392,6 +394,11 @@ def invalid_port(project: Project):
         for error in workload.port_errors:
             yield Finding(f"Invalid port `{error.raw}` in {of(workload)}: {error.reason}",
                           error.span, workload.name, f"ports[{error.raw}]")
+        for exposed in workload.expose:
+            if exposed_range(exposed.value) is None:
+                yield Finding(f"Invalid {setting(workload, 'expose', exposed.value)} in {of(workload)}: expected a "
+                              "port or range 1-65535 with an optional tcp/udp/sctp protocol",
+                              exposed.span, workload.name, f"expose[{exposed.value}]")
 
 
 @rule("CL208", "yaml-base60-port", "warning", "network")
