@@ -553,20 +553,14 @@ class CommandLineReader:
             name = "add-host"  # `service create --host` is add-host, not the daemon socket
         if command.kind == "compose-run" and name == "service-ports":
             return  # `compose run -P`: the service's own ports, not publish-all
-        if name in BOOL_FLAGS:
-            attribute, key = BOOL_FLAGS[name]
-            value = self.boolean(flag, UNDECIDED)
-            if value is not None:
-                setattr(workload, attribute, Located(value, flag.span))
-                workload.keys.setdefault(key, flag.word.span)
-            return
-        if name in STRING_FLAGS:
-            attribute, key = STRING_FLAGS[name]
-            value = self.value(flag, UNDECIDED)
-            if value is not None:
-                setattr(workload, attribute, Located(value, flag.span))
-                workload.keys.setdefault(key, flag.word.span)
-            return
+        for table, read in ((BOOL_FLAGS, self.boolean), (STRING_FLAGS, self.value)):
+            if name in table:
+                attribute, key = table[name]
+                value = read(flag, UNDECIDED)
+                if value is not None:
+                    setattr(workload, attribute, Located(value, flag.span))
+                    workload.keys.setdefault(key, flag.word.span)
+                return
         if name in LIST_FLAGS:
             attribute, key = LIST_FLAGS[name]
             value = self.value(flag, UNDECIDED)
