@@ -33,15 +33,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "compose"
 COMPOSE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
-COMPOSE_PATTERNS = ("*.compose.yaml", "*.compose.yml", "docker-compose.*.yaml", "docker-compose.*.yml",
-                    "compose.*.yaml", "compose.*.yml")
+COMPOSE_PATTERNS = (
+    "*.compose.yaml",
+    "*.compose.yml",
+    "docker-compose.*.yaml",
+    "docker-compose.*.yml",
+    "compose.*.yaml",
+    "compose.*.yml",
+)
 
 
 def compose_files(corpus: Path) -> list[str]:
@@ -99,11 +104,22 @@ def run_once(argv: list[str], cwd: Path) -> Run:
     with tempfile.TemporaryDirectory() as scratch:
         out, err, result = (Path(scratch, name) for name in ("stdout", "stderr", "result"))
         with out.open("w") as stdout, err.open("w") as stderr:
-            subprocess.run([sys.executable, "-S", "-c", _RUNNER, str(result), *argv], cwd=cwd,
-                           stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, check=True)
+            subprocess.run(
+                [sys.executable, "-S", "-c", _RUNNER, str(result), *argv],
+                cwd=cwd,
+                stdout=stdout,
+                stderr=stderr,
+                stdin=subprocess.DEVNULL,
+                check=True,
+            )
         seconds, max_rss, returncode = result.read_text().split()
-        return Run(float(seconds), int(max_rss), int(returncode),
-                   out.read_text(encoding="utf-8", errors="replace"), err.read_text(encoding="utf-8", errors="replace"))
+        return Run(
+            float(seconds),
+            int(max_rss),
+            int(returncode),
+            out.read_text(encoding="utf-8", errors="replace"),
+            err.read_text(encoding="utf-8", errors="replace"),
+        )
 
 
 class ToolFailed(Exception):
@@ -132,7 +148,9 @@ def best_of(label: str, argv: list[str], cwd: Path, runs: int, ok_codes: tuple[i
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=500, help="number of corpus files (default 500)")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs per measurement; the best counts (default 3)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="timed runs per measurement; the best counts (default 3)"
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help=f"default {DEFAULT_CORPUS}")
     args = parser.parse_args()
     if not args.corpus.is_dir():
@@ -140,17 +158,45 @@ def main() -> int:
     files = pick(compose_files(args.corpus), args.files)
     composelint, compose_lint = tool("composelint"), tool("compose-lint")
     commands = {
-        "composelint": ([composelint, "check", "--select", "ALL", "--output-format", "json", "--exit-zero",
-                         "--no-merge-overrides"], (0,)),
-        "compose-lint": ([compose_lint, "check", "--format", "json", "--no-merge-overrides", "--no-env",
-                          "--allow-partial-coverage"], (0, 1, 2)),
-        "composelint (default mode)": ([composelint, "check", "--select", "ALL", "--output-format", "json",
-                                        "--exit-zero"], (0,)),
-        "compose-lint (default mode)": ([compose_lint, "check", "--format", "json", "--allow-partial-coverage"],
-                                        (0, 1, 2)),
+        "composelint": (
+            [
+                composelint,
+                "check",
+                "--select",
+                "ALL",
+                "--output-format",
+                "json",
+                "--exit-zero",
+                "--no-merge-overrides",
+            ],
+            (0,),
+        ),
+        "compose-lint": (
+            [
+                compose_lint,
+                "check",
+                "--format",
+                "json",
+                "--no-merge-overrides",
+                "--no-env",
+                "--allow-partial-coverage",
+            ],
+            (0, 1, 2),
+        ),
+        "composelint (default mode)": (
+            [composelint, "check", "--select", "ALL", "--output-format", "json", "--exit-zero"],
+            (0,),
+        ),
+        "compose-lint (default mode)": (
+            [compose_lint, "check", "--format", "json", "--allow-partial-coverage"],
+            (0, 1, 2),
+        ),
     }
-    print(f"corpus {args.corpus}: {args.files} files, best of {args.runs} runs (after 1 warm-up), "
-          f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs", flush=True)
+    print(
+        f"corpus {args.corpus}: {args.files} files, best of {args.runs} runs (after 1 warm-up), "
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs",
+        flush=True,
+    )
     results: dict[str, tuple[Run, Run]] = {}
     try:
         for label, (argv, ok_codes) in commands.items():
@@ -161,17 +207,23 @@ def main() -> int:
             if checked is not None and checked < args.files:  # more: include/extends targets, overrides
                 raise ToolFailed(f"{label}: checked {checked} files, fewer than the {args.files} named")
             extra = f"files_checked {checked}, " if checked is not None else ""
-            print(f"  {label:28} {args.files} files: {many.seconds:7.3f} s  peak RSS {many.max_rss_kib / 1024:6.1f} MiB"
-                  f"  ({extra}{len(report.get('findings', []))} findings, {len(report.get('errors', []))} errors,"
-                  f" exit {many.returncode})")
-            print(f"  {'':28} 1 file:    {one.seconds:7.3f} s  peak RSS {one.max_rss_kib / 1024:6.1f} MiB"
-                  f"  (startup; per extra file {(many.seconds - one.seconds) / max(args.files - 1, 1) * 1000:.2f} ms)")
+            print(
+                f"  {label:28} {args.files} files: {many.seconds:7.3f} s  peak RSS {many.max_rss_kib / 1024:6.1f} MiB"
+                f"  ({extra}{len(report.get('findings', []))} findings, {len(report.get('errors', []))} errors,"
+                f" exit {many.returncode})"
+            )
+            print(
+                f"  {'':28} 1 file:    {one.seconds:7.3f} s  peak RSS {one.max_rss_kib / 1024:6.1f} MiB"
+                f"  (startup; per extra file {(many.seconds - one.seconds) / max(args.files - 1, 1) * 1000:.2f} ms)"
+            )
     except ToolFailed as failure:
         print(f"bench: a tool failed to run: {failure}", file=sys.stderr)
         return 1
     ours, theirs = results["composelint"], results["compose-lint"]
-    print(f"ratio composelint / compose-lint: {ours[0].seconds / theirs[0].seconds:.2f} ({args.files} files), "
-          f"{ours[1].seconds / theirs[1].seconds:.2f} (1 file)")
+    print(
+        f"ratio composelint / compose-lint: {ours[0].seconds / theirs[0].seconds:.2f} ({args.files} files), "
+        f"{ours[1].seconds / theirs[1].seconds:.2f} (1 file)"
+    )
     return 0
 
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from composelint.sources.shell import parse_script  # noqa: E402
+from composelint.sources.shell import parse_script
 
 BLOCKS = [
-    '''# --- service {n} ---
+    """# --- service {n} ---
 start_web_{n}() {{
   local name="web-{n}"
   local port=$((8000 + {n} % 1000))
@@ -42,8 +42,8 @@ start_web_{n}() {{
     --restart unless-stopped \\
     nginx:1.25
 }}
-''',
-    '''case "${{1:-}}" in
+""",
+    """case "${{1:-}}" in
   up-{n})
     OPTS=(--pid=host -e "ID={n}" --cap-add NET_ADMIN)
     sudo docker run "${{OPTS[@]}}" --rm alpine:3.19 true
@@ -54,8 +54,8 @@ start_web_{n}() {{
   *)
     echo "usage: $0 up-{n}|down-{n}" ;;
 esac
-''',
-    '''for i in $(seq 1 3); do
+""",
+    """for i in $(seq 1 3); do
   ID=$(docker run -d --name "worker-{n}-$i" -e "N=$i" busybox sleep 60)
   echo "started $ID"
 done
@@ -63,8 +63,8 @@ while read -r line; do
   [ -z "$line" ] && continue
   printf '%s\\n' "$line"
 done < <(docker ps --format '{{{{.Names}}}}' | grep "worker-{n}")
-''',
-    '''cat > "/tmp/compose-{n}.yml" <<EOF
+""",
+    """cat > "/tmp/compose-{n}.yml" <<EOF
 services:
   app{n}:
     image: "nginx"
@@ -75,8 +75,8 @@ bash <<'REMOTE'
 set -e
 docker run --rm --net=host alpine:3.19 ping -c1 10.0.{n}.1
 REMOTE
-''',
-    '''DOCKER=${{DOCKER:-docker}}
+""",
+    """DOCKER=${{DOCKER:-docker}}
 TIMEOUT=30
 timeout $TIMEOUT $DOCKER run --rm \\
   --memory 256m --cpus 0.5 \\
@@ -84,7 +84,7 @@ timeout $TIMEOUT $DOCKER run --rm \\
   alpine:3.19 sh -c 'echo hello {n}; sleep 1'
 ssh deploy@host{n} "docker run -d --restart always -p 8{n}:80 nginx"
 if ! docker image inspect "app:{n}" >/dev/null 2>&1; then docker build -t "app:{n}" .; fi
-''',
+""",
 ]
 
 
@@ -112,10 +112,14 @@ def main() -> None:
         result = parse_script("bench.sh", text)
         timings.append(time.perf_counter() - started)
     best = min(timings)
-    print(f"script: {text.count(chr(10))} lines, {size_kb:.0f} KB, {len(result.invocations)} invocations, "
-          f"{len(result.diagnostics)} diagnostics")
-    print(f"parse_script best of {args.runs}: {best * 1000:.0f} ms total, {best * 1000 / size_kb:.2f} ms/KB "
-          f"(target: under 1000 ms)")
+    print(
+        f"script: {text.count(chr(10))} lines, {size_kb:.0f} KB, {len(result.invocations)} invocations, "
+        f"{len(result.diagnostics)} diagnostics"
+    )
+    print(
+        f"parse_script best of {args.runs}: {best * 1000:.0f} ms total, {best * 1000 / size_kb:.2f} ms/KB "
+        f"(target: under 1000 ms)"
+    )
 
 
 if __name__ == "__main__":

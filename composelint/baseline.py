@@ -31,19 +31,35 @@ def read_baseline(path: str) -> set[str]:
     except (ValueError, UnicodeDecodeError) as error:
         raise BaselineError(f"{path}: not a composelint baseline: invalid JSON ({error})") from None
     entries = document.get("findings") if isinstance(document, dict) else None
-    if (not isinstance(document, dict) or document.get("version") != VERSION or not isinstance(entries, list)
-            or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries)):
-        raise BaselineError(f"{path}: not a composelint baseline (expected version {VERSION} "
-                            "and findings with a fingerprint)")
+    if (
+        not isinstance(document, dict)
+        or document.get("version") != VERSION
+        or not isinstance(entries, list)
+        or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in entries)
+    ):
+        raise BaselineError(
+            f"{path}: not a composelint baseline (expected version {VERSION} and findings with a fingerprint)"
+        )
     return {entry["fingerprint"] for entry in entries}
 
 
 def write_baseline(path: str, result: LintResult) -> int:
     """Record every finding not suppressed by a comment or the configuration; returns their number."""
-    known = [item for item in result.reported if item.rule.code not in NOT_SUPPRESSIBLE
-             and (item.suppressed is None or item.suppressed.kind == "baseline")]
-    entries = [{"fingerprint": item.fingerprint, "code": item.rule.code, "path": item.finding.span.path,
-                "message": item.finding.message} for item in known]
+    known = [
+        item
+        for item in result.reported
+        if item.rule.code not in NOT_SUPPRESSIBLE
+        and (item.suppressed is None or item.suppressed.kind == "baseline")
+    ]
+    entries = [
+        {
+            "fingerprint": item.fingerprint,
+            "code": item.rule.code,
+            "path": item.finding.span.path,
+            "message": item.finding.message,
+        }
+        for item in known
+    ]
     document = {"version": VERSION, "tool": "composelint", "findings": entries}
     try:
         with open(path, "w", encoding="utf-8") as handle:
@@ -56,5 +72,9 @@ def write_baseline(path: str, result: LintResult) -> int:
 def apply_baseline(result: LintResult, fingerprints: set[str]) -> None:
     """Mark the findings recorded in a baseline as suppressed (kind `baseline`)."""
     for item in result.reported:
-        if item.suppressed is None and item.rule.code not in NOT_SUPPRESSIBLE and item.fingerprint in fingerprints:
+        if (
+            item.suppressed is None
+            and item.rule.code not in NOT_SUPPRESSIBLE
+            and item.fingerprint in fingerprints
+        ):
             item.suppressed = Suppression("baseline", None)

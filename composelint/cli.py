@@ -36,21 +36,48 @@ def main() -> None:
 def project_options(function):
     """Options that decide which files form a project and how it is loaded (check, model)."""
     options = [
-        click.option("-f", "--file", "compose_files", multiple=True, type=click.Path(),
-                     help="Lint these compose files as one project, merged in order (like docker compose -f)."),
-        click.option("--env-file", "env_files", multiple=True, type=click.Path(),
-                     help="Read variables from these files instead of the project's .env."),
-        click.option("--use-process-env", is_flag=True,
-                     help="Also use this process's environment for interpolation (it wins over env files)."),
-        click.option("--profile", "profiles", multiple=True,
-                     help="Lint only services of these profiles (and those without one). Default: all profiles."),
-        click.option("--allow-outside-root", is_flag=True,
-                     help="Follow include/extends targets outside the project directory."),
-        click.option("--no-merge-overrides", is_flag=True,
-                     help="Lint a compose file without its compose.override.yaml sibling."),
+        click.option(
+            "-f",
+            "--file",
+            "compose_files",
+            multiple=True,
+            type=click.Path(),
+            help="Lint these compose files as one project, merged in order (like docker compose -f).",
+        ),
+        click.option(
+            "--env-file",
+            "env_files",
+            multiple=True,
+            type=click.Path(),
+            help="Read variables from these files instead of the project's .env.",
+        ),
+        click.option(
+            "--use-process-env",
+            is_flag=True,
+            help="Also use this process's environment for interpolation (it wins over env files).",
+        ),
+        click.option(
+            "--profile",
+            "profiles",
+            multiple=True,
+            help="Lint only services of these profiles (and those without one). Default: all profiles.",
+        ),
+        click.option(
+            "--allow-outside-root",
+            is_flag=True,
+            help="Follow include/extends targets outside the project directory.",
+        ),
+        click.option(
+            "--no-merge-overrides",
+            is_flag=True,
+            help="Lint a compose file without its compose.override.yaml sibling.",
+        ),
         click.option("--stdin-filename", help="Name to use for input read from `-`."),
-        click.option("--kind", type=click.Choice(["compose", "shell"]),
-                     help="Read named files and standard input as this kind (default: by name and shebang)."),
+        click.option(
+            "--kind",
+            type=click.Choice(["compose", "shell"]),
+            help="Read named files and standard input as this kind (default: by name and shebang).",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -60,55 +87,154 @@ def project_options(function):
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @project_options
-@click.option("--output-format", "output_format", type=click.Choice(["auto", *FORMAT_NAMES]),
-              default="auto", envvar="COMPOSELINT_OUTPUT_FORMAT", show_default=True,
-              help="Report format; auto = github under GitHub Actions, else full on a terminal, concise otherwise.")
+@click.option(
+    "--output-format",
+    "output_format",
+    type=click.Choice(["auto", *FORMAT_NAMES]),
+    default="auto",
+    envvar="COMPOSELINT_OUTPUT_FORMAT",
+    show_default=True,
+    help="Report format; auto = github under GitHub Actions, else full on a terminal, concise otherwise.",
+)
 @click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file.")
-@click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH",
-              help="Also write a report in FORMAT to PATH (repeatable), e.g. --report sarif:composelint.sarif.")
-@click.option("--select", "select", multiple=True,
-              help="Rules to run instead of the defaults (codes, prefixes, names, groups, ALL); replaces the "
-                   "configuration's `select`.")
-@click.option("--extend-select", multiple=True,
-              help="Rules to run in addition to the selection; appended to the configuration's `extend-select`.")
+@click.option(
+    "--report",
+    "reports",
+    multiple=True,
+    metavar="FORMAT:PATH",
+    help="Also write a report in FORMAT to PATH (repeatable), e.g. --report sarif:composelint.sarif.",
+)
+@click.option(
+    "--select",
+    "select",
+    multiple=True,
+    help="Rules to run instead of the defaults (codes, prefixes, names, groups, ALL); replaces the "
+    "configuration's `select`.",
+)
+@click.option(
+    "--extend-select",
+    multiple=True,
+    help="Rules to run in addition to the selection; appended to the configuration's `extend-select`.",
+)
 @click.option("--ignore", multiple=True, help="Rules not to run; replaces the configuration's `ignore`.")
-@click.option("--fail-on", "--failure-threshold", "fail_on", type=click.Choice(FAIL_LEVELS), default=None,
-              help="Exit 1 when a finding of this severity or higher is reported "
-                   "(default: the configuration's `fail-on`, else warning).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="Use this configuration file for every file (default: the nearest .composelint.yaml, "
-                   ".composelint.yml, composelint.yaml or pyproject.toml [tool.composelint]).")
+@click.option(
+    "--fail-on",
+    "--failure-threshold",
+    "fail_on",
+    type=click.Choice(FAIL_LEVELS),
+    default=None,
+    help="Exit 1 when a finding of this severity or higher is reported "
+    "(default: the configuration's `fail-on`, else warning).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Use this configuration file for every file (default: the nearest .composelint.yaml, "
+    ".composelint.yml, composelint.yaml or pyproject.toml [tool.composelint]).",
+)
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
-@click.option("--exclude", "exclude", multiple=True,
-              help="Glob of files and directories not to discover; replaces the configuration's `exclude`.")
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    help="Glob of files and directories not to discover; replaces the configuration's `exclude`.",
+)
 @click.option("--extend-exclude", multiple=True, help="More globs not to discover; appended to the excludes.")
-@click.option("--force-exclude", is_flag=True,
-              help="Apply excludes and .gitignore to files named on the command line too (for pre-commit).")
-@click.option("--respect-gitignore/--no-respect-gitignore", "respect_gitignore", default=None,
-              help="Skip discovered files that git ignores (default: the configuration's `respect-gitignore`, else yes).")
-@click.option("--baseline", "baseline", type=click.Path(dir_okay=False),
-              help="Hide the findings recorded in this baseline file (they stay in JSON/SARIF as suppressed).")
-@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False),
-              help="Record the current findings in this baseline file; later runs with --baseline report only new ones.")
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply excludes and .gitignore to files named on the command line too (for pre-commit).",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    "respect_gitignore",
+    default=None,
+    help="Skip discovered files that git ignores (default: the configuration's `respect-gitignore`, else yes).",
+)
+@click.option(
+    "--baseline",
+    "baseline",
+    type=click.Path(dir_okay=False),
+    help="Hide the findings recorded in this baseline file (they stay in JSON/SARIF as suppressed).",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline",
+    type=click.Path(dir_okay=False),
+    help="Record the current findings in this baseline file; later runs with --baseline report only new ones.",
+)
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings.")
+@click.option(
+    "--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings."
+)
 @click.option("--no-inline-suppressions", is_flag=True, help="Ignore `# composelint:` comments.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
-@click.option("-j", "--jobs", type=click.IntRange(0), default=0, show_default=True,
-              help="Worker processes for many projects; 0 = one per CPU (at most 8).")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Worker processes for many projects; 0 = one per CPU (at most 8).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show the traceback of internal errors.")
-def check(paths, output_format, output_file, reports, select, extend_select, ignore, fail_on, config_path, isolated,
-          exclude, extend_exclude, force_exclude, respect_gitignore, baseline, write_baseline, exit_zero, statistics,
-          no_inline_suppressions, color, jobs, verbose, **project):
+def check(
+    paths,
+    output_format,
+    output_file,
+    reports,
+    select,
+    extend_select,
+    ignore,
+    fail_on,
+    config_path,
+    isolated,
+    exclude,
+    extend_exclude,
+    force_exclude,
+    respect_gitignore,
+    baseline,
+    write_baseline,
+    exit_zero,
+    statistics,
+    no_inline_suppressions,
+    color,
+    jobs,
+    verbose,
+    **project,
+):
     """Lint compose projects and shell scripts (default: the current directory).
 
     Settings come from the nearest configuration file of each linted file; options given here win
     (--select and --ignore replace the file's lists, --extend-select and --extend-exclude append)."""
-    configuration = dict(config_path=config_path, isolated=isolated, exclude=exclude, extend_exclude=extend_exclude,
-                         force_exclude=force_exclude, respect_gitignore=respect_gitignore, baseline=baseline,
-                         write_baseline=write_baseline)
-    _guard(verbose, _check, paths, project, (output_format, output_file, reports), select, extend_select, ignore,
-           fail_on, exit_zero, statistics, no_inline_suppressions, color, jobs, configuration)
+    configuration = {
+        "config_path": config_path,
+        "isolated": isolated,
+        "exclude": exclude,
+        "extend_exclude": extend_exclude,
+        "force_exclude": force_exclude,
+        "respect_gitignore": respect_gitignore,
+        "baseline": baseline,
+        "write_baseline": write_baseline,
+    }
+    _guard(
+        verbose,
+        _check,
+        paths,
+        project,
+        (output_format, output_file, reports),
+        select,
+        extend_select,
+        ignore,
+        fail_on,
+        exit_zero,
+        statistics,
+        no_inline_suppressions,
+        color,
+        jobs,
+        configuration,
+    )
 
 
 def _guard(verbose: bool, function, *args) -> None:
@@ -126,10 +252,12 @@ def _guard(verbose: bool, function, *args) -> None:
 def _load_options(project: dict):
     from composelint.sources.project import LoadOptions
 
-    return LoadOptions(env_files=list(project["env_files"]) or None,
-                       process_env=dict(os.environ) if project["use_process_env"] else None,
-                       profiles=list(project["profiles"]) or None,
-                       allow_outside_root=project["allow_outside_root"])
+    return LoadOptions(
+        env_files=list(project["env_files"]) or None,
+        process_env=dict(os.environ) if project["use_process_env"] else None,
+        profiles=list(project["profiles"]) or None,
+        allow_outside_root=project["allow_outside_root"],
+    )
 
 
 def _file_sets(paths: tuple[str, ...], project: dict) -> tuple[list[tuple[str, list[str]]], dict[str, str]]:
@@ -143,8 +271,11 @@ def _file_sets(paths: tuple[str, ...], project: dict) -> tuple[list[tuple[str, l
                 if not os.path.isfile(path) and path != "-":
                     raise DiscoveryError(f"{path}: no such file or directory")
         else:
-            file_sets = discover_projects([p for p in (paths or (".",)) if p != "-"],
-                                          merge_overrides=not project["no_merge_overrides"], kind=project["kind"])
+            file_sets = discover_projects(
+                [p for p in (paths or (".",)) if p != "-"],
+                merge_overrides=not project["no_merge_overrides"],
+                kind=project["kind"],
+            )
         texts = {}
         if "-" in paths or "-" in project["compose_files"]:
             name = project["stdin_filename"] or "-"
@@ -168,9 +299,15 @@ def _without_consumed(parts: list, paths: tuple[str, ...]) -> list:
     def own_files(sources) -> list[str]:
         return [s.path for s in sources if s.role in ("base", "override")]
 
-    return [part for part in parts
-            if not (len(own_files(part[0])) == 1 and own_files(part[0])[0] in consumed
-                    and own_files(part[0])[0] not in named)]
+    return [
+        part
+        for part in parts
+        if not (
+            len(own_files(part[0])) == 1
+            and own_files(part[0])[0] in consumed
+            and own_files(part[0])[0] not in named
+        )
+    ]
 
 
 def _finder(select, extend_select, ignore, fail_on, configuration: dict):
@@ -178,11 +315,15 @@ def _finder(select, extend_select, ignore, fail_on, configuration: dict):
     from composelint.config import ConfigError, ConfigFinder, Overrides
     from composelint.engine import SelectionError, select_rules
 
-    overrides = Overrides(select=_split(select) if select else None, extend_select=tuple(_split(extend_select)),
-                          ignore=_split(ignore) if ignore else None, fail_on=fail_on,
-                          exclude=list(configuration["exclude"]) if configuration["exclude"] else None,
-                          extend_exclude=tuple(configuration["extend_exclude"]),
-                          respect_gitignore=configuration["respect_gitignore"])
+    overrides = Overrides(
+        select=_split(select) if select else None,
+        extend_select=tuple(_split(extend_select)),
+        ignore=_split(ignore) if ignore else None,
+        fail_on=fail_on,
+        exclude=list(configuration["exclude"]) if configuration["exclude"] else None,
+        extend_exclude=tuple(configuration["extend_exclude"]),
+        respect_gitignore=configuration["respect_gitignore"],
+    )
     try:
         select_rules(overrides.select, list(overrides.extend_select), overrides.ignore or [])
     except SelectionError as error:
@@ -195,8 +336,9 @@ def _finder(select, extend_select, ignore, fail_on, configuration: dict):
         _fail(str(error))
 
 
-def _configured(file_sets: list[tuple[str, list[str]]], paths: tuple[str, ...], project: dict, finder,
-                force_exclude: bool) -> list[tuple[tuple[str, list[str]], object]]:
+def _configured(
+    file_sets: list[tuple[str, list[str]]], paths: tuple[str, ...], project: dict, finder, force_exclude: bool
+) -> list[tuple[tuple[str, list[str]], object]]:
     """Each project with the configuration of its first file; excluded and git-ignored projects dropped
     (a file named on the command line only with --force-exclude)."""
     from composelint.config import ConfigError
@@ -214,8 +356,11 @@ def _configured(file_sets: list[tuple[str, list[str]]], paths: tuple[str, ...], 
                 kept.append((file_set, config, filtered))
     except ConfigError as error:
         _fail(str(error))
-    asked = [file_set[1][0] for file_set, config, filtered in kept
-             if filtered and config.respect_gitignore and file_set[1][0] != "-"]
+    asked = [
+        file_set[1][0]
+        for file_set, config, filtered in kept
+        if filtered and config.respect_gitignore and file_set[1][0] != "-"
+    ]
     ignored, warning = finder.gitignored(asked) if asked else (set(), None)
     if warning:
         click.echo(f"composelint: warning: {warning}", err=True)
@@ -236,8 +381,10 @@ def _load_one(file_set: tuple[str, list[str]], options, texts: dict[str, str]):
     kind, files = file_set
     if kind == "shell":
         from composelint.sources.script import load_script
+
         return load_script(files[0], display=_display, texts=texts)
     from composelint.sources.project import load_project
+
     return load_project(files, options, display=_display, texts=texts)
 
 
@@ -275,19 +422,37 @@ def _lint_all(configured: list, texts: dict[str, str], options, inline: bool, jo
 
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_work,
-                                     initargs=(options, texts, configs, inline)) as pool:
+            with ProcessPoolExecutor(
+                workers,
+                mp_context=context,
+                initializer=_start_work,
+                initargs=(options, texts, configs, inline),
+            ) as pool:
                 return list(pool.map(_work, file_sets, chunksize=max(1, len(file_sets) // (workers * 8))))
         return [_work(file_set) for file_set in file_sets]
     except DiscoveryError as error:
         _fail(str(error))
 
 
-def _check(paths, project, output, select, extend_select, ignore, fail_on, exit_zero, statistics,
-           no_inline_suppressions, color, jobs, configuration) -> None:
+def _check(
+    paths,
+    project,
+    output,
+    select,
+    extend_select,
+    ignore,
+    fail_on,
+    exit_zero,
+    statistics,
+    no_inline_suppressions,
+    color,
+    jobs,
+    configuration,
+) -> None:
     from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
     from composelint.engine import collect
-    from composelint.report import render, statistics as rule_statistics
+    from composelint.report import render
+    from composelint.report import statistics as rule_statistics
 
     for report in output[2]:
         report_format, separator, report_path = report.partition(":")
@@ -302,8 +467,10 @@ def _check(paths, project, output, select, extend_select, ignore, fail_on, exit_
     configured = _configured(file_sets, paths, project, finder, configuration["force_exclude"])
     parts = _lint_all(configured, texts, _load_options(project), not no_inline_suppressions, jobs)
     result = collect(_without_consumed(parts, paths))
-    result.rules = sorted({rule.code: rule for _, config in configured for rule in config.rules}.values(),
-                          key=lambda rule: rule.code)
+    result.rules = sorted(
+        {rule.code: rule for _, config in configured for rule in config.rules}.values(),
+        key=lambda rule: rule.code,
+    )
     if known is not None:
         apply_baseline(result, known)
     if configuration["write_baseline"]:
@@ -312,8 +479,11 @@ def _check(paths, project, output, select, extend_select, ignore, fail_on, exit_
         except BaselineError as error:
             _fail(str(error))
         apply_baseline(result, {item.fingerprint for item in result.reported})
-        click.echo(f"composelint: recorded {count} finding{'s' if count != 1 else ''} in "
-                   f"{configuration['write_baseline']}", err=True)
+        click.echo(
+            f"composelint: recorded {count} finding{'s' if count != 1 else ''} in "
+            f"{configuration['write_baseline']}",
+            err=True,
+        )
 
     output_format, output_file, reports = output
     tty = sys.stdout.isatty() and not output_file
@@ -327,6 +497,7 @@ def _check(paths, project, output, select, extend_select, ignore, fail_on, exit_
         rows = rule_statistics(result)
         if output_format == "json":
             import json
+
             text = json.dumps([{"code": c, "name": n, "count": k} for k, c, n in rows], indent=2) + "\n"
         else:
             text = "".join(f"{count:>5}  {code}  {name}\n" for count, code, name in rows)
@@ -345,9 +516,11 @@ def _check(paths, project, output, select, extend_select, ignore, fail_on, exit_
 @click.option("-v", "--verbose", is_flag=True, help="Show the traceback of internal errors.")
 def model_command(paths, verbose, **project):
     """Print the merged network-config model as JSON: what will run, on which network, reachable how."""
+
     def show():
         from composelint.discovery import DiscoveryError
         from composelint.report.model import render_model
+
         file_sets, texts = _file_sets(paths, project)
         options = _load_options(project)
         try:
@@ -356,6 +529,7 @@ def model_command(paths, verbose, **project):
             _fail(str(error))
         kept = _without_consumed([(p.sources, p) for p in projects], paths)
         click.echo(render_model([p for _, p in kept]), nl=False)
+
     _guard(verbose, show)
 
 
@@ -380,21 +554,27 @@ def _display(path: str) -> str:
 
 @main.command("rule")
 @click.argument("selector")
-@click.option("--output-format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option(
+    "--output-format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
+)
 def rule_command(selector, output_format):
     """Show the documentation of a rule, by code or name."""
     from composelint.docs import render_rule
     from composelint.rules import all_rules
 
     rules = all_rules()
-    found = rules.get(selector.upper()) or next((r for r in rules.values() if r.name == selector.lower()), None)
+    found = rules.get(selector.upper()) or next(
+        (r for r in rules.values() if r.name == selector.lower()), None
+    )
     if found is None:
         _fail(f"unknown rule `{selector}`")
     click.echo(render_rule(found, output_format), nl=False)
 
 
 @main.command("rules")
-@click.option("--output-format", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option(
+    "--output-format", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True
+)
 def rules_command(output_format):
     """List every rule."""
     from composelint.docs import rule_json, rules_table
@@ -403,13 +583,16 @@ def rules_command(output_format):
     rules = list(all_rules().values())
     if output_format == "json":
         import json
+
         click.echo(json.dumps([rule_json(rule) for rule in rules], indent=2))
     elif output_format == "markdown":
         click.echo(rules_table(rules), nl=False)
     else:
         for rule in rules:
             default = "on" if rule.default_on else "opt-in"
-            click.echo(f"{rule.code}  {rule.name:<32} {rule.severity:<8} {rule.group:<10} {default:<7} {rule.summary}")
+            click.echo(
+                f"{rule.code}  {rule.name:<32} {rule.severity:<8} {rule.group:<10} {default:<7} {rule.summary}"
+            )
 
 
 @main.command("server")

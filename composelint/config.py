@@ -97,9 +97,9 @@ def _translate(glob: str) -> str:
         elif glob[index] == "?":
             parts.append("[^/]")
             index += 1
-        elif glob[index] == "[" and "]" in glob[index + 2:]:
+        elif glob[index] == "[" and "]" in glob[index + 2 :]:
             end = glob.index("]", index + 2)
-            body = glob[index + 1:end]
+            body = glob[index + 1 : end]
             parts.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
             index = end + 1
         else:
@@ -124,14 +124,18 @@ class Effective:
 
 # ---------------------------------------------------------------- reading files
 
+
 @lru_cache(maxsize=1)
 def _validator():
     from importlib import resources
 
     import jsonschema
 
-    schema = json.loads(resources.files("composelint").joinpath("data/composelint-config.schema.json")
-                        .read_text(encoding="utf-8"))
+    schema = json.loads(
+        resources.files("composelint")
+        .joinpath("data/composelint-config.schema.json")
+        .read_text(encoding="utf-8")
+    )
     return jsonschema.Draft202012Validator(schema)
 
 
@@ -168,7 +172,9 @@ def load_config(path: str) -> dict:
     if not isinstance(data, dict):
         raise ConfigError(path, None, f"expected a mapping of settings, got {_type_name(data)}")
     _check_keys(path, data, [])
-    errors = sorted(_validator().iter_errors(data), key=lambda e: ([str(p) for p in e.absolute_path], e.validator))
+    errors = sorted(
+        _validator().iter_errors(data), key=lambda e: ([str(p) for p in e.absolute_path], e.validator)
+    )
     if errors:
         raise ConfigError(path, *_describe(errors[0]))
     _check_rules(path, data)
@@ -208,15 +214,27 @@ def _parse_yaml(path: str, text: str):
     return {} if data is None else data
 
 
-_TYPE_NAMES = {"array": "a list", "object": "a mapping", "string": "a string", "integer": "an integer",
-               "boolean": "true or false", "number": "a number"}
+_TYPE_NAMES = {
+    "array": "a list",
+    "object": "a mapping",
+    "string": "a string",
+    "integer": "an integer",
+    "boolean": "true or false",
+    "number": "a number",
+}
 
 
 def _type_name(value) -> str:
     if isinstance(value, bool):
         return "a boolean"
-    for kind, name in ((dict, "a mapping"), (list, "a list"), (str, "a string"), (int, "an integer"),
-                       (float, "a number"), (type(None), "nothing")):
+    for kind, name in (
+        (dict, "a mapping"),
+        (list, "a list"),
+        (str, "a string"),
+        (int, "an integer"),
+        (float, "a number"),
+        (type(None), "nothing"),
+    ):
         if isinstance(value, kind):
             return name
     return f"a {type(value).__name__}"
@@ -261,7 +279,9 @@ def _describe(error) -> tuple[str | None, str]:
     if kind == "enum":
         return _key(path), f"`{error.instance}` is not one of {', '.join(map(str, value))}"
     if kind in ("pattern", "minLength", "minItems"):
-        return _key(path), "must not be empty" + (": say why the findings are accepted" if path[-1:] == ["reason"] else "")
+        return _key(path), "must not be empty" + (
+            ": say why the findings are accepted" if path[-1:] == ["reason"] else ""
+        )
     if kind == "minimum":
         return _key(path), f"must be at least {value}, got {error.instance}"
     if kind == "maximum":
@@ -276,14 +296,19 @@ def _check_rules(path: str, data: dict) -> None:
     def selectors(key: str, values) -> None:
         for index, selector in enumerate(values):
             if not matching_rules(selector, catalog):
-                raise ConfigError(path, f"{key}[{index}]", f"unknown rule selector `{selector}` "
-                                  "(use a code, prefix, name, group or ALL)")
+                raise ConfigError(
+                    path,
+                    f"{key}[{index}]",
+                    f"unknown rule selector `{selector}` (use a code, prefix, name, group or ALL)",
+                )
 
     for key in ("select", "extend-select", "ignore"):
         selectors(key, data.get(key, []))
     for selector in data.get("severity", {}):
         if not matching_rules(selector, catalog):
-            raise ConfigError(path, f"severity.{selector}", "unknown rule selector (use a code, prefix, name, group or ALL)")
+            raise ConfigError(
+                path, f"severity.{selector}", "unknown rule selector (use a code, prefix, name, group or ALL)"
+            )
     for glob, values in data.get("per-file-ignores", {}).items():
         selectors(f"per-file-ignores.{glob}", values)
     for index, entry in enumerate(data.get("workloads", [])):
@@ -295,19 +320,28 @@ def _check_rules(path: str, data: dict) -> None:
         for option, value in options.items():
             if option not in rule.options:
                 declared = ", ".join(rule.options) or "none"
-                raise ConfigError(path, f"rules.{selector}.{option}",
-                                  f"unknown option of {rule.code} {rule.name} (its options: {declared})")
+                raise ConfigError(
+                    path,
+                    f"rules.{selector}.{option}",
+                    f"unknown option of {rule.code} {rule.name} (its options: {declared})",
+                )
             default = rule.options[option]
             if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, type(default)):
-                raise ConfigError(path, f"rules.{selector}.{option}",
-                                  f"expected {_type_name(default)}, got {_type_name(value)}")
+                raise ConfigError(
+                    path,
+                    f"rules.{selector}.{option}",
+                    f"expected {_type_name(default)}, got {_type_name(value)}",
+                )
 
 
 def _rule_named(selector: str, catalog: dict[str, Rule]) -> Rule | None:
-    return catalog.get(selector.upper()) or next((r for r in catalog.values() if r.name == selector.lower()), None)
+    return catalog.get(selector.upper()) or next(
+        (r for r in catalog.values() if r.name == selector.lower()), None
+    )
 
 
 # ---------------------------------------------------------------- deciding
+
 
 def effective(path: str | None, data: dict, overrides: Overrides) -> Effective:
     """What configuration `data` (read from `path`; None: defaults) decides, command line applied."""
@@ -330,15 +364,29 @@ def effective(path: str | None, data: dict, overrides: Overrides) -> Effective:
     settings = Settings(
         options=_options(data, catalog),
         severity=_severities(data.get("severity", {}), catalog),
-        per_file_ignores=tuple((Glob(base, glob), codes(selectors))
-                               for glob, selectors in data.get("per-file-ignores", {}).items()),
-        workloads=tuple(WorkloadExclusion(entry["name"], codes(entry["ignore"]), entry["reason"].strip(),
-                                          tuple(Glob(base, g) for g in entry.get("files", [])))
-                        for entry in data.get("workloads", [])),
-        fail_on=overrides.fail_on or data.get("fail-on", "warning"))
+        per_file_ignores=tuple(
+            (Glob(base, glob), codes(selectors))
+            for glob, selectors in data.get("per-file-ignores", {}).items()
+        ),
+        workloads=tuple(
+            WorkloadExclusion(
+                entry["name"],
+                codes(entry["ignore"]),
+                entry["reason"].strip(),
+                tuple(Glob(base, g) for g in entry.get("files", [])),
+            )
+            for entry in data.get("workloads", [])
+        ),
+        fail_on=overrides.fail_on or data.get("fail-on", "warning"),
+    )
     respect = overrides.respect_gitignore
-    return Effective(path, tuple(rules), settings, tuple(exclude),
-                     data.get("respect-gitignore", True) if respect is None else respect)
+    return Effective(
+        path,
+        tuple(rules),
+        settings,
+        tuple(exclude),
+        data.get("respect-gitignore", True) if respect is None else respect,
+    )
 
 
 def _options(data: dict, catalog: dict[str, Rule]) -> dict[str, dict]:
@@ -387,6 +435,7 @@ def _severities(mapping: dict[str, str], catalog: dict[str, Rule]) -> dict[str, 
 
 
 # ---------------------------------------------------------------- finding
+
 
 @dataclass
 class ConfigFinder:
@@ -459,14 +508,21 @@ class ConfigFinder:
         for root, members in sorted(by_root.items()):
             relative = {os.path.relpath(os.path.abspath(p), root).replace(os.sep, "/"): p for p in members}
             try:
-                done = subprocess.run([git, "check-ignore", "--stdin", "-z"], cwd=root, capture_output=True,
-                                      input="\0".join(relative).encode() + b"\0", timeout=60)
+                done = subprocess.run(
+                    [git, "check-ignore", "--stdin", "-z"],
+                    cwd=root,
+                    capture_output=True,
+                    input="\0".join(relative).encode() + b"\0",
+                    timeout=60,
+                )
             except (OSError, subprocess.SubprocessError) as error:
                 return ignored, f"git check-ignore failed in {_display(root)}: {error}"
             if done.returncode not in (0, 1):
                 cause = done.stderr.decode(errors="replace").strip().splitlines()
-                return ignored, (f"git check-ignore failed in {_display(root)}: {cause[0] if cause else done.returncode}"
-                                 "; .gitignore is not applied")
+                return ignored, (
+                    f"git check-ignore failed in {_display(root)}: {cause[0] if cause else done.returncode}"
+                    "; .gitignore is not applied"
+                )
             ignored.update(relative[name] for name in done.stdout.decode().split("\0") if name in relative)
         return ignored, None
 

@@ -19,10 +19,20 @@ import os
 import re
 
 BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-OVERRIDE_NAMES = ("compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
-                  "docker-compose.override.yaml")
-COMPOSE_PATTERNS = ("*.compose.yaml", "*.compose.yml", "docker-compose.*.yaml", "docker-compose.*.yml",
-                    "compose.*.yaml", "compose.*.yml")
+OVERRIDE_NAMES = (
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+)
+COMPOSE_PATTERNS = (
+    "*.compose.yaml",
+    "*.compose.yml",
+    "docker-compose.*.yaml",
+    "docker-compose.*.yml",
+    "compose.*.yaml",
+    "compose.*.yml",
+)
 SKIPPED_DIRECTORIES = {"node_modules", "__pycache__", "venv", ".venv"}
 SHELL_EXTENSIONS = (".sh", ".bash")
 _SHEBANG = re.compile(rb"#!\s*\S*?/?(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash|ash|ksh)\b")
@@ -51,21 +61,28 @@ def is_shell_script(path: str) -> bool:
         return False
 
 
-def discover_projects(paths: list[str], merge_overrides: bool = True,
-                      kind: str | None = None) -> list[tuple[str, list[str]]]:
+def discover_projects(
+    paths: list[str], merge_overrides: bool = True, kind: str | None = None
+) -> list[tuple[str, list[str]]]:
     """(kind, files) of each project to lint, in a stable order.  Named files are always linted;
     `kind` forces the kind of named files."""
     projects: list[tuple[str, list[str]]] = []
     for path in paths:
         if os.path.isdir(path):
             for directory, names in _walk(path):
-                projects.extend((COMPOSE, files) for files in _directory_projects(directory, names, merge_overrides))
-                projects.extend((SHELL, [os.path.join(directory, n)]) for n in names
-                                if not is_compose_name(n) and is_shell_script(os.path.join(directory, n)))
+                projects.extend(
+                    (COMPOSE, files) for files in _directory_projects(directory, names, merge_overrides)
+                )
+                projects.extend(
+                    (SHELL, [os.path.join(directory, n)])
+                    for n in names
+                    if not is_compose_name(n) and is_shell_script(os.path.join(directory, n))
+                )
         elif os.path.isfile(path):
             file_kind = kind or (SHELL if is_shell_script(path) else COMPOSE)
-            projects.append((file_kind, _named_file_project(path) if file_kind == COMPOSE and merge_overrides
-                             else [path]))
+            projects.append(
+                (file_kind, _named_file_project(path) if file_kind == COMPOSE and merge_overrides else [path])
+            )
         elif os.path.lexists(path):
             raise DiscoveryError(f"{path}: not a regular file or directory")
         else:
@@ -84,20 +101,27 @@ def _named_file_project(path: str) -> list[str]:
         override = _override_of(path)
         return [path, override] if override else [path]
     if name in OVERRIDE_NAMES:
-        base = next((os.path.join(directory, n) for n in BASE_NAMES if os.path.isfile(os.path.join(directory, n))),
-                    None)
+        base = next(
+            (os.path.join(directory, n) for n in BASE_NAMES if os.path.isfile(os.path.join(directory, n))),
+            None,
+        )
         return [base, path] if base else [path]
     return [path]
 
 
 def _override_of(path: str) -> str | None:
     directory = os.path.dirname(path)
-    return next((os.path.join(directory, n) for n in OVERRIDE_NAMES if os.path.isfile(os.path.join(directory, n))), None)
+    return next(
+        (os.path.join(directory, n) for n in OVERRIDE_NAMES if os.path.isfile(os.path.join(directory, n))),
+        None,
+    )
 
 
 def _walk(directory: str):
     for root, directories, names in os.walk(directory, onerror=_raise):
-        directories[:] = sorted(d for d in directories if not d.startswith(".") and d not in SKIPPED_DIRECTORIES)
+        directories[:] = sorted(
+            d for d in directories if not d.startswith(".") and d not in SKIPPED_DIRECTORIES
+        )
         yield root, sorted(names)
 
 
@@ -113,8 +137,11 @@ def _directory_projects(directory: str, names: list[str], merge_overrides: bool)
     if chosen:
         projects.append([os.path.join(directory, n) for n in chosen])
     consumed = {os.path.normpath(os.path.join(directory, n)) for n in chosen}
-    projects.extend([os.path.join(directory, n)] for n in compose_files
-                    if os.path.normpath(os.path.join(directory, n)) not in consumed)
+    projects.extend(
+        [os.path.join(directory, n)]
+        for n in compose_files
+        if os.path.normpath(os.path.join(directory, n)) not in consumed
+    )
     return projects
 
 

@@ -16,13 +16,19 @@ from composelint.rules.base import Rule
 
 def rule_markdown(rule: Rule) -> str:
     default = "on by default" if rule.default_on else "opt-in (select it by code, name, group or `ALL`)"
-    lines = [f"# {rule.code} {rule.name}", "",
-             f"Severity: **{rule.severity}**. Group: `{rule.group}`. {default.capitalize()}.", "",
-             rule.doc.strip()]
+    lines = [
+        f"# {rule.code} {rule.name}",
+        "",
+        f"Severity: **{rule.severity}**. Group: `{rule.group}`. {default.capitalize()}.",
+        "",
+        rule.doc.strip(),
+    ]
     if rule.references:
         lines += ["", "## References", ""] + [f"- {reference}" for reference in rule.references]
     if rule.options:
-        lines += ["", "## Options", ""] + [f"- `{key}`: default `{value}`" for key, value in rule.options.items()]
+        lines += ["", "## Options", ""] + [
+            f"- `{key}`: default `{value}`" for key, value in rule.options.items()
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -31,9 +37,18 @@ def rule_text(rule: Rule) -> str:
 
 
 def rule_json(rule: Rule) -> dict:
-    return {"code": rule.code, "name": rule.name, "severity": rule.severity, "group": rule.group,
-            "default": rule.default_on, "summary": rule.summary, "references": list(rule.references),
-            "options": rule.options, "url": rule.url, "doc": rule.doc}
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity,
+        "group": rule.group,
+        "default": rule.default_on,
+        "summary": rule.summary,
+        "references": list(rule.references),
+        "options": rule.options,
+        "url": rule.url,
+        "doc": rule.doc,
+    }
 
 
 def render_rule(rule: Rule, output_format: str) -> str:
@@ -48,7 +63,9 @@ def rules_table(rules: list[Rule]) -> str:
     lines = ["| code | name | severity | group | default | what it reports |", "|---|---|---|---|---|---|"]
     for rule in rules:
         default = "on" if rule.default_on else "opt-in"
-        lines.append(f"| {rule.code} | `{rule.name}` | {rule.severity} | {rule.group} | {default} | {rule.summary} |")
+        lines.append(
+            f"| {rule.code} | `{rule.name}` | {rule.severity} | {rule.group} | {default} | {rule.summary} |"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -60,10 +77,13 @@ def pages() -> dict[str, str]:
     """File name -> content of every generated page."""
     rules = list(all_rules().values())
     linked = []
-    for line, rule in zip(rules_table(rules).splitlines()[2:], rules):
+    for line, rule in zip(rules_table(rules).splitlines()[2:], rules, strict=False):
         linked.append(line.replace(f"| `{rule.name}` |", f"| [`{rule.name}`]({page_name(rule)}) |", 1))
-    index = ("# composelint rules\n\nGenerated from the rule metadata by `python -m composelint.docs`.\n\n"
-             + "\n".join(rules_table(rules).splitlines()[:2] + linked) + "\n")
+    index = (
+        "# composelint rules\n\nGenerated from the rule metadata by `python -m composelint.docs`.\n\n"
+        + "\n".join(rules_table(rules).splitlines()[:2] + linked)
+        + "\n"
+    )
     generated = {"README.md": index}
     generated.update({page_name(rule): rule_markdown(rule) for rule in rules})
     return generated

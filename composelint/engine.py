@@ -38,9 +38,12 @@ class WorkloadExclusion:
     files: tuple[PathPattern, ...] = ()  # only in these files; empty: anywhere
 
     def covers(self, finding: Finding, code: str) -> bool:
-        return (finding.workload is not None and code in self.codes
-                and fnmatch.fnmatchcase(finding.workload, self.name)
-                and (not self.files or any(pattern.matches(finding.span.path) for pattern in self.files)))
+        return (
+            finding.workload is not None
+            and code in self.codes
+            and fnmatch.fnmatchcase(finding.workload, self.name)
+            and (not self.files or any(pattern.matches(finding.span.path) for pattern in self.files))
+        )
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,11 @@ class LintResult:
     @property
     def failing(self) -> list[Reported]:
         """Unsuppressed findings at or above the failure threshold (`fail-on`) that applies to them."""
-        return [r for r in self.active
-                if r.fail_on != "never" and severity_rank(r.severity) <= severity_rank(r.fail_on)]
+        return [
+            r
+            for r in self.active
+            if r.fail_on != "never" and severity_rank(r.severity) <= severity_rank(r.fail_on)
+        ]
 
 
 def matching_rules(selector: str, rules: dict[str, Rule]) -> list[str]:
@@ -108,8 +114,11 @@ def matching_rules(selector: str, rules: dict[str, Rule]) -> list[str]:
     if token.upper() == "ALL":
         return list(rules)
     upper = token.upper()
-    codes = [code for code, rule in rules.items()
-             if code.startswith(upper) or rule.name == token.lower() or rule.group == token.lower()]
+    codes = [
+        code
+        for code, rule in rules.items()
+        if code.startswith(upper) or rule.name == token.lower() or rule.group == token.lower()
+    ]
     return codes
 
 
@@ -122,7 +131,9 @@ def select_rules(select: list[str] | None, extend_select: list[str], ignore: lis
         for selector in selectors:
             matched = matching_rules(selector, rules)
             if not matched:
-                raise SelectionError(f"unknown rule selector `{selector}` (use a code, prefix, name, group or ALL)")
+                raise SelectionError(
+                    f"unknown rule selector `{selector}` (use a code, prefix, name, group or ALL)"
+                )
             codes.update(matched)
         return codes
 
@@ -132,8 +143,12 @@ def select_rules(select: list[str] | None, extend_select: list[str], ignore: lis
     return [rules[code] for code in sorted(chosen)]
 
 
-def lint_project(project: Project, rules: list[Rule], inline_suppressions: bool = True,
-                 settings: Settings = DEFAULT_SETTINGS) -> list[Reported]:
+def lint_project(
+    project: Project,
+    rules: list[Rule],
+    inline_suppressions: bool = True,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> list[Reported]:
     """The findings of one project, with suppressions and `settings` applied (not yet sorted or
     fingerprinted).  Order: rules run with their options; per-file ignores drop findings; inline
     suppressions, then workload exclusions, mark them; severity overrides come last."""
@@ -147,9 +162,11 @@ def lint_project(project: Project, rules: list[Rule], inline_suppressions: bool 
         _weaken_if_possible(finding, rule, project)
     findings = [(f, r) for f, r in findings if not settings.ignored_in(f.span.path, r.code)]
     reported = [Reported(f, r, "", tracker.match(f, r) or settings.accepted(f, r.code)) for f, r in findings]
-    reported.extend(Reported(finding, catalog[code], "")
-                    for finding, code in tracker.meta_findings(selected, settings.ignored_in)
-                    if code in selected and not settings.ignored_in(finding.span.path, code))
+    reported.extend(
+        Reported(finding, catalog[code], "")
+        for finding, code in tracker.meta_findings(selected, settings.ignored_in)
+        if code in selected and not settings.ignored_in(finding.span.path, code)
+    )
     for item in reported:
         item.finding.code, item.finding.name = item.rule.code, item.rule.name
         item.finding.severity = settings.severity.get(item.rule.code, item.finding.severity)
@@ -179,8 +196,15 @@ def collect(parts: list[tuple[list[SourceFile], list[Reported]]]) -> LintResult:
                 result.texts[source.path] = source.text
                 result.kinds[source.path] = source.kind
         result.reported.extend(reported)
-    result.reported.sort(key=lambda r: (r.finding.span.path, r.finding.span.line, r.finding.span.column,
-                                        r.rule.code, r.finding.message))
+    result.reported.sort(
+        key=lambda r: (
+            r.finding.span.path,
+            r.finding.span.line,
+            r.finding.span.column,
+            r.rule.code,
+            r.finding.message,
+        )
+    )
     _fingerprint(result.reported)
     result.files = sorted(dict.fromkeys(result.files))
     return result
@@ -204,7 +228,10 @@ class _Suppressions:
             return None
         span = finding.span
         for directive in self.directives:
-            if directive.scope.path != span.path or not directive.scope.line <= span.line <= directive.scope.end_line:
+            if (
+                directive.scope.path != span.path
+                or not directive.scope.line <= span.line <= directive.scope.end_line
+            ):
                 continue
             for token in directive.rules:
                 if token.lower() == "all" or rule.code in matching_rules(token, self.catalog):
@@ -217,18 +244,41 @@ class _Suppressions:
         ignored in the directive's file) cannot have been used, so it is not reported unused."""
         for directive in self.all_directives:
             if directive.error is not None:
-                yield Finding(f"Directive not honoured: {directive.error}", directive.span,
-                              field=f"directive:{directive.span.line}"), "CL902"
+                yield (
+                    Finding(
+                        f"Directive not honoured: {directive.error}",
+                        directive.span,
+                        field=f"directive:{directive.span.line}",
+                    ),
+                    "CL902",
+                )
                 continue
             for token in directive.rules:
-                matched = list(self.catalog) if token.lower() == "all" else matching_rules(token, self.catalog)
+                matched = (
+                    list(self.catalog) if token.lower() == "all" else matching_rules(token, self.catalog)
+                )
                 if not matched:
-                    yield Finding(f"`{token}` in `{directive.verb}` names no rule", directive.span,
-                                  field=f"directive:{token}"), "CL901"
-                elif (directive.verb != "enable" and (directive, token) not in self.used
-                      and any(c in selected and not ignored_in(directive.span.path, c) for c in matched)):
-                    yield Finding(f"Unused suppression: `{directive.verb}={token}` suppressed nothing",
-                                  directive.span, field=f"directive:{token}"), "CL900"
+                    yield (
+                        Finding(
+                            f"`{token}` in `{directive.verb}` names no rule",
+                            directive.span,
+                            field=f"directive:{token}",
+                        ),
+                        "CL901",
+                    )
+                elif (
+                    directive.verb != "enable"
+                    and (directive, token) not in self.used
+                    and any(c in selected and not ignored_in(directive.span.path, c) for c in matched)
+                ):
+                    yield (
+                        Finding(
+                            f"Unused suppression: `{directive.verb}={token}` suppressed nothing",
+                            directive.span,
+                            field=f"directive:{token}",
+                        ),
+                        "CL900",
+                    )
 
 
 def _fingerprint(reported: list[Reported]) -> None:

@@ -20,8 +20,8 @@ import asyncio
 import logging
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
@@ -34,8 +34,12 @@ from composelint.model import Span
 
 DEBOUNCE_SECONDS = 0.3
 SOURCE = "composelint"
-SEVERITY = {"error": t.DiagnosticSeverity.Error, "warning": t.DiagnosticSeverity.Warning,
-            "info": t.DiagnosticSeverity.Information, "style": t.DiagnosticSeverity.Hint}
+SEVERITY = {
+    "error": t.DiagnosticSeverity.Error,
+    "warning": t.DiagnosticSeverity.Warning,
+    "info": t.DiagnosticSeverity.Information,
+    "style": t.DiagnosticSeverity.Hint,
+}
 # Language ids editors give compose files that do not have a Compose name (VS Code's Docker
 # extension, Neovim's filetype, Helix's language name).
 COMPOSE_LANGUAGE_IDS = {"dockercompose", "docker-compose", "yaml.docker-compose", "compose"}
@@ -49,13 +53,15 @@ Key = tuple  # (kind, path, ...): one project
 
 # --- Which files form the project of an open document -------------------------------------------
 
+
 def project_of(path: str, text: str, language_id: str | None = None) -> tuple[str, list[str]] | None:
     """(kind, files) of the project the document at `path` belongs to, or None when it is neither a
     compose file nor a shell script.  `text` is the editor's text (its shebang counts, not the disk's)."""
     path = os.path.normpath(os.path.abspath(path))
     directory, name = os.path.split(path)
     if name.endswith(discovery.SHELL_EXTENSIONS) or (
-            "." not in name and discovery._SHEBANG.match(text[:128].encode("utf-8", "replace"))):
+        "." not in name and discovery._SHEBANG.match(text[:128].encode("utf-8", "replace"))
+    ):
         return discovery.SHELL, [path]
     try:
         names = set(os.listdir(directory))
@@ -66,7 +72,11 @@ def project_of(path: str, text: str, language_id: str | None = None) -> tuple[st
         files = [os.path.normpath(os.path.join(directory, f)) for f in files]
         if path in files:
             return discovery.COMPOSE, files
-    if discovery.is_compose_name(name) or name in discovery.OVERRIDE_NAMES or language_id in COMPOSE_LANGUAGE_IDS:
+    if (
+        discovery.is_compose_name(name)
+        or name in discovery.OVERRIDE_NAMES
+        or language_id in COMPOSE_LANGUAGE_IDS
+    ):
         return discovery.COMPOSE, [path]
     if language_id in SHELL_LANGUAGE_IDS:
         return discovery.SHELL, [path]
@@ -82,14 +92,17 @@ def load(kind: str, files: list[str], texts: dict[str, str]):
     if kind == discovery.SHELL:
         try:
             from composelint.sources.script import load_script
+
             return load_script(files[0], display=_identity, texts=texts)
         except ImportError as error:
             if (error.name or "").startswith("composelint."):
                 raise ShellFrontEndMissing(
                     "shell scripts are not linted: this composelint has no shell front end "
-                    f"(composelint.sources.script: {error})") from None
+                    f"(composelint.sources.script: {error})"
+                ) from None
             raise
     from composelint.sources.project import LoadOptions, load_project
+
     return load_project(files, LoadOptions(), display=_identity, texts=texts)
 
 
@@ -118,17 +131,20 @@ def to_range(span: Span, lines: list[str], encoding: str = t.PositionEncodingKin
     def position(line: int, column: int) -> t.Position:
         index = max(line - 1, 0)
         text = lines[index] if index < len(lines) else ""
-        return t.Position(index, units(text[:max(column - 1, 0)]))
+        return t.Position(index, units(text[: max(column - 1, 0)]))
 
     return t.Range(position(span.line, span.column), position(span.end_line, span.end_column))
 
 
 def to_diagnostic(item: Reported, lines_of: Callable[[str], list[str]], encoding: str) -> t.Diagnostic:
     finding = item.finding
-    related = [t.DiagnosticRelatedInformation(
-        t.Location(from_fs_path(span.path) or span.path, to_range(span, lines_of(span.path), encoding)),
-        f"{item.rule.code} ({item.rule.name}): related location")
-        for span in finding.related]
+    related = [
+        t.DiagnosticRelatedInformation(
+            t.Location(from_fs_path(span.path) or span.path, to_range(span, lines_of(span.path), encoding)),
+            f"{item.rule.code} ({item.rule.name}): related location",
+        )
+        for span in finding.related
+    ]
     data = {"name": item.rule.name, "fingerprint": item.fingerprint}
     if finding.help:
         data["help"] = finding.help
@@ -148,7 +164,9 @@ def to_diagnostic(item: Reported, lines_of: Callable[[str], list[str]], encoding
     )
 
 
-def diagnostics_by_path(result: LintResult, texts: dict[str, str], encoding: str) -> dict[str, list[t.Diagnostic]]:
+def diagnostics_by_path(
+    result: LintResult, texts: dict[str, str], encoding: str
+) -> dict[str, list[t.Diagnostic]]:
     """Unsuppressed findings as diagnostics, per file; every file of the project is a key (maybe empty)."""
     cache: dict[str, list[str]] = {}
 
@@ -170,6 +188,7 @@ def diagnostics_by_path(result: LintResult, texts: dict[str, str], encoding: str
 
 
 # --- The server ---------------------------------------------------------------------------------
+
 
 class ComposelintServer(LanguageServer):
     """Keeps, per project, the diagnostics it last published to each file, so that a file
@@ -252,7 +271,8 @@ class ComposelintServer(LanguageServer):
             kind, files = key[0], list(key[1:])
             try:
                 found, read = await asyncio.get_running_loop().run_in_executor(
-                    self.executor, self.lint_sync, kind, files, texts, encoding)
+                    self.executor, self.lint_sync, kind, files, texts, encoding
+                )
             except ShellFrontEndMissing as error:
                 if files[0] not in self.warned:
                     self.warned.add(files[0])
@@ -264,8 +284,10 @@ class ComposelintServer(LanguageServer):
                 self.log(f"not linted: {error}", t.MessageType.Warning)
                 return
             except Exception as error:
-                self.log(f"internal error while linting {', '.join(files)}: {type(error).__name__}: {error}",
-                         t.MessageType.Error)
+                self.log(
+                    f"internal error while linting {', '.join(files)}: {type(error).__name__}: {error}",
+                    t.MessageType.Error,
+                )
                 logger.exception("lint failed")
                 return
             if self.generation.get(key) != generation or key not in self.owner.values():
@@ -283,7 +305,9 @@ class ComposelintServer(LanguageServer):
         # The configuration nearest to the project's first file, as `check` uses it.
         config = self.configs.for_path(files[0])
         project = load(kind, files, texts)
-        result = collect([(project.sources, lint_project(project, list(config.rules), True, config.settings))])
+        result = collect(
+            [(project.sources, lint_project(project, list(config.rules), True, config.settings))]
+        )
         read = [s.path for s in project.sources]
         return diagnostics_by_path(result, texts, encoding), read
 
@@ -299,15 +323,23 @@ class ComposelintServer(LanguageServer):
         seen = set()
         for per_uri in self.published.values():
             for item in per_uri.get(uri, []):
-                identity = (item.range.start.line, item.range.start.character, item.range.end.line,
-                            item.range.end.character, item.code, item.message)
+                identity = (
+                    item.range.start.line,
+                    item.range.start.character,
+                    item.range.end.line,
+                    item.range.end.character,
+                    item.code,
+                    item.message,
+                )
                 if identity not in seen:
                     seen.add(identity)
                     items.append(item)
         items.sort(key=lambda d: (d.range.start.line, d.range.start.character, str(d.code)))
         path = to_fs_path(uri) if uri.startswith("file:") else None
         version = (versions or {}).get(os.path.normpath(path)) if path else None
-        self.text_document_publish_diagnostics(t.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version))
+        self.text_document_publish_diagnostics(
+            t.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version)
+        )
 
     def release(self, key: Key) -> None:
         """Forget a project no open document belongs to any more, clearing what it published."""

@@ -8,9 +8,9 @@ Reads the model only.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping, Sequence
 
 from composelint.model import Network, PortBinding, Project, Span, Workload
 
@@ -20,35 +20,78 @@ NON_PUBLISHING_DRIVERS = ("macvlan", "ipvlan")
 # Default listening ports of well-known server images (official images unless
 # a namespace is given).  Used to suggest port mappings and spot mismatches.
 KNOWN_IMAGE_PORTS: dict[str, tuple[int, ...]] = {
-    "nginx": (80,), "httpd": (80,), "caddy": (80, 443), "traefik": (80,), "haproxy": (80,),
-    "postgres": (5432,), "mysql": (3306,), "mariadb": (3306,), "redis": (6379,),
-    "mongo": (27017,), "elasticsearch": (9200, 9300), "rabbitmq": (5672,),
-    "memcached": (11211,), "grafana": (3000,), "grafana/grafana": (3000,),
-    "prometheus": (9090,), "prom/prometheus": (9090,), "registry": (5000,),
-    "minio/minio": (9000,), "jenkins": (8080,), "jenkins/jenkins": (8080,),
-    "tomcat": (8080,), "kibana": (5601,), "couchdb": (5984,), "influxdb": (8086,),
-    "consul": (8500,), "hashicorp/consul": (8500,), "vault": (8200,), "hashicorp/vault": (8200,),
-    "nats": (4222,), "zookeeper": (2181,), "wordpress": (80,), "ghost": (2368,),
-    "adminer": (8080,), "phpmyadmin": (80,), "nextcloud": (80,), "eclipse-mosquitto": (1883,),
-    "sonarqube": (9000,), "neo4j": (7474, 7687), "cassandra": (9042,),
+    "nginx": (80,),
+    "httpd": (80,),
+    "caddy": (80, 443),
+    "traefik": (80,),
+    "haproxy": (80,),
+    "postgres": (5432,),
+    "mysql": (3306,),
+    "mariadb": (3306,),
+    "redis": (6379,),
+    "mongo": (27017,),
+    "elasticsearch": (9200, 9300),
+    "rabbitmq": (5672,),
+    "memcached": (11211,),
+    "grafana": (3000,),
+    "grafana/grafana": (3000,),
+    "prometheus": (9090,),
+    "prom/prometheus": (9090,),
+    "registry": (5000,),
+    "minio/minio": (9000,),
+    "jenkins": (8080,),
+    "jenkins/jenkins": (8080,),
+    "tomcat": (8080,),
+    "kibana": (5601,),
+    "couchdb": (5984,),
+    "influxdb": (8086,),
+    "consul": (8500,),
+    "hashicorp/consul": (8500,),
+    "vault": (8200,),
+    "hashicorp/vault": (8200,),
+    "nats": (4222,),
+    "zookeeper": (2181,),
+    "wordpress": (80,),
+    "ghost": (2368,),
+    "adminer": (8080,),
+    "phpmyadmin": (80,),
+    "nextcloud": (80,),
+    "eclipse-mosquitto": (1883,),
+    "sonarqube": (9000,),
+    "neo4j": (7474, 7687),
+    "cassandra": (9042,),
 }
-DATA_SERVICE_IMAGES = ("postgres", "mysql", "mariadb", "redis", "mongo", "elasticsearch",
-                       "memcached", "couchdb", "influxdb", "cassandra", "neo4j", "rabbitmq")
+DATA_SERVICE_IMAGES = (
+    "postgres",
+    "mysql",
+    "mariadb",
+    "redis",
+    "mongo",
+    "elasticsearch",
+    "memcached",
+    "couchdb",
+    "influxdb",
+    "cassandra",
+    "neo4j",
+    "rabbitmq",
+)
 
 
 def image_repository(image: str) -> str:
     """`docker.io/library/nginx:1.27@sha256:..` -> `nginx`; `ghcr.io/a/b:1` -> `ghcr.io/a/b`."""
     name = image.split("@", 1)[0]
     last_slash = name.rfind("/")
-    if ":" in name[last_slash + 1:]:
+    if ":" in name[last_slash + 1 :]:
         name = name[: name.rfind(":")]
     for prefix in ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/"):
         if name.startswith(prefix):
-            name = name[len(prefix):]
+            name = name[len(prefix) :]
     return name.lower()
 
 
-def known_ports(workload: Workload, known_images: Mapping[str, Sequence[int]] = MappingProxyType({})) -> tuple[int, ...]:
+def known_ports(
+    workload: Workload, known_images: Mapping[str, Sequence[int]] = MappingProxyType({})
+) -> tuple[int, ...]:
     """The default ports of the workload's image, if it is a well-known server.
 
     `known_images` (repository -> ports, the `known-images` option) extends the
@@ -113,9 +156,12 @@ _PROJECT_NETWORK_ORIGINS = ("compose-service", "compose-run", "service-create")
 
 def on_default_bridge(workload: Workload) -> bool:
     """A command-line container that names no network: the engine's default bridge."""
-    return (workload.network_mode is None and not workload.networks
-            and workload.origin not in _PROJECT_NETWORK_ORIGINS
-            and workload.origin.endswith(_DEFAULT_BRIDGE_ORIGINS))
+    return (
+        workload.network_mode is None
+        and not workload.networks
+        and workload.origin not in _PROJECT_NETWORK_ORIGINS
+        and workload.origin.endswith(_DEFAULT_BRIDGE_ORIGINS)
+    )
 
 
 def namespace(project: Project, workload: Workload) -> Namespace:
@@ -201,9 +247,7 @@ def binds_all_interfaces(project: Project, workload: Workload, port: PortBinding
     if port.host_ip is not None:
         return is_wildcard(port.host_ip)
     networks = [n for n in attached_networks(project, workload) if publishes(n)]
-    if networks and all(is_loopback(_binding_default(n)) for n in networks):
-        return False
-    return True
+    return not (networks and all(is_loopback(_binding_default(n)) for n in networks))
 
 
 def _binding_default(network: Network) -> str:
@@ -211,16 +255,23 @@ def _binding_default(network: Network) -> str:
     return option.value if option else "0.0.0.0"
 
 
-def suggested_mappings(workload: Workload, known_images: Mapping[str, Sequence[int]] = MappingProxyType({})) -> list[str]:
+def suggested_mappings(
+    workload: Workload, known_images: Mapping[str, Sequence[int]] = MappingProxyType({})
+) -> list[str]:
     """Port mappings a bridge-mode replacement needs, bound to loopback."""
     ports: list[str] = []
     for port in workload.ports:
         host = port.host_start or port.container_start
-        ports.append(f"127.0.0.1:{host}:{port.container_start}" + ("" if port.protocol == "tcp" else f"/{port.protocol}"))
+        ports.append(
+            f"127.0.0.1:{host}:{port.container_start}"
+            + ("" if port.protocol == "tcp" else f"/{port.protocol}")
+        )
     for exposed in workload.expose:
         number, _, protocol = exposed.value.partition("/")
         number = number.split("-")[0]
-        ports.append(f"127.0.0.1:{number}:{number}" + (f"/{protocol}" if protocol and protocol != "tcp" else ""))
+        ports.append(
+            f"127.0.0.1:{number}:{number}" + (f"/{protocol}" if protocol and protocol != "tcp" else "")
+        )
     if not ports:
         ports = [f"127.0.0.1:{p}:{p}" for p in known_ports(workload, known_images)]
     return list(dict.fromkeys(ports))
@@ -230,8 +281,12 @@ def exposed_range(value: str) -> range | None:
     """The ports of an `expose` entry (`80`, `80/udp`, `8000-8010`), None when Docker rejects it."""
     number, _, protocol = value.strip().partition("/")
     start, _, end = number.partition("-")
-    if not (start.isdigit() and (not end or end.isdigit())) or protocol.lower() not in ("", "tcp", "udp", "sctp"):
+    if not (start.isdigit() and (not end or end.isdigit())) or protocol.lower() not in (
+        "",
+        "tcp",
+        "udp",
+        "sctp",
+    ):
         return None
     first, last = int(start), int(end or start)
     return range(first, last + 1) if 1 <= first <= last <= 65535 else None
-

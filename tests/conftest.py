@@ -32,8 +32,11 @@ def lint_json(*args: str, input: str | None = None) -> dict:
 def findings(*args: str, input: str | None = None) -> list[tuple[str, int, int, str]]:
     """(code, line, column, severity) of every unsuppressed finding."""
     report = lint_json(*args, input=input)
-    return [(f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"], f["severity"])
-            for f in report["findings"] if f["suppressed"] is None]
+    return [
+        (f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"], f["severity"])
+        for f in report["findings"]
+        if f["suppressed"] is None
+    ]
 
 
 def expectations(path: Path) -> set[tuple[str, int, int, str | None]]:

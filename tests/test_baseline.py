@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import jsonschema
-
 from conftest import ROOT, lint_json, run_cli
 
 REPORT_SCHEMA = json.loads((ROOT / "schemas" / "composelint-report.schema.json").read_text(encoding="utf-8"))
@@ -38,8 +37,10 @@ def test_written_baseline_lists_fingerprints_with_code_path_and_message(tmp_path
     document = json.loads(baseline.read_text(encoding="utf-8"))
     assert document["version"] == 1
     report = lint_json(str(compose))
-    assert document["findings"] == [{"fingerprint": f["fingerprint"], "code": f["code"], "path": f["path"],
-                                     "message": f["message"]} for f in report["findings"]]
+    assert document["findings"] == [
+        {"fingerprint": f["fingerprint"], "code": f["code"], "path": f["path"], "message": f["message"]}
+        for f in report["findings"]
+    ]
     assert [entry["code"] for entry in document["findings"]] == ["CL101", "CL202"]
 
 
@@ -57,13 +58,18 @@ def test_baseline_hides_known_findings_from_text_and_exit_code(tmp_path: Path):
 
 def test_baseline_survives_line_moves_and_reports_new_findings(tmp_path: Path):
     compose, baseline = record(tmp_path)
-    moved = LEGACY.replace("services:\n", "# deployed by the ops team\n# see RUNBOOK.md\n\nservices:\n"
-                                          "  cache:\n    image: alpine:3.20\n", 1)
+    moved = LEGACY.replace(
+        "services:\n",
+        "# deployed by the ops team\n# see RUNBOOK.md\n\nservices:\n  cache:\n    image: alpine:3.20\n",
+        1,
+    )
     moved = moved.replace('      - "8080:80"\n', '      - "8080:80"\n      - "9090:9090"\n')
     compose.write_text(moved, encoding="utf-8")
     report = lint_json("--baseline", str(baseline), str(compose))
-    lines = {(f["code"], f["range"]["start"]["line"], f["suppressed"] and f["suppressed"]["kind"])
-             for f in report["findings"]}
+    lines = {
+        (f["code"], f["range"]["start"]["line"], f["suppressed"] and f["suppressed"]["kind"])
+        for f in report["findings"]
+    }
     assert ("CL101", 9, "baseline") in lines  # was line 4
     assert ("CL202", 13, "baseline") in lines  # was line 8
     active = [(f["code"], f["message"]) for f in report["findings"] if f["suppressed"] is None]
@@ -75,11 +81,16 @@ def test_baseline_survives_line_moves_and_reports_new_findings(tmp_path: Path):
 
 def test_fixed_finding_is_gone_and_a_new_one_of_the_same_rule_is_new(tmp_path: Path):
     compose, baseline = record(tmp_path)
-    compose.write_text(LEGACY.replace("network_mode: host", "network_mode: bridge")
-                       .replace("  web:", "  admin:\n    image: alpine:3.20\n    network_mode: host\n  web:"))
+    compose.write_text(
+        LEGACY.replace("network_mode: host", "network_mode: bridge").replace(
+            "  web:", "  admin:\n    image: alpine:3.20\n    network_mode: host\n  web:"
+        )
+    )
     report = lint_json("--select", "CL101,CL202", "--baseline", str(baseline), str(compose))
     assert [(f["code"], f["workload"], f["suppressed"]) for f in report["findings"]] == [
-        ("CL101", "admin", None), ("CL202", "web", {"kind": "baseline", "reason": None})]
+        ("CL101", "admin", None),
+        ("CL202", "web", {"kind": "baseline", "reason": None}),
+    ]
 
 
 def test_rewriting_a_baseline_keeps_known_findings(tmp_path: Path):
@@ -103,8 +114,15 @@ def test_bad_baseline_exits_2_with_one_line(tmp_path: Path):
     compose.write_text(LEGACY)
     missing = run_cli("check", "--baseline", str(tmp_path / "missing.json"), str(compose))
     assert missing.exit_code == 2
-    assert missing.stderr == f"composelint: error: {tmp_path / 'missing.json'}: cannot read baseline: No such file or directory\n"
-    for text in ("{not json", '{"version": 2, "findings": []}', '{"version": 1, "findings": [{"code": "CL101"}]}'):
+    assert (
+        missing.stderr
+        == f"composelint: error: {tmp_path / 'missing.json'}: cannot read baseline: No such file or directory\n"
+    )
+    for text in (
+        "{not json",
+        '{"version": 2, "findings": []}',
+        '{"version": 1, "findings": [{"code": "CL101"}]}',
+    ):
         (tmp_path / "bad.json").write_text(text)
         result = run_cli("check", "--baseline", str(tmp_path / "bad.json"), str(compose))
         assert result.exit_code == 2 and result.stdout == ""

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import jsonschema
-
 from conftest import FIXTURES, ROOT, findings, lint_json, run_cli
 
 HOST_MODE = str(FIXTURES / "examples" / "host-mode" / "compose.yaml")
@@ -53,7 +52,7 @@ def test_fail_on_and_exit_zero():
 
 
 def test_info_findings_do_not_fail_by_default():
-    compose = 'services:\n  web:\n    image: nginx:1.27\n    network_mode: bridge\n'
+    compose = "services:\n  web:\n    image: nginx:1.27\n    network_mode: bridge\n"
     result = run_cli("check", "--select", "CL104", "--stdin-filename", "compose.yaml", "-", input=compose)
     assert "CL104" in result.stdout
     assert result.exit_code == 0
@@ -70,7 +69,9 @@ def test_json_report_validates_against_schema():
 
 def test_json_with_fix_and_suppression_validates(tmp_path: Path):
     compose = tmp_path / "compose.yaml"
-    compose.write_text('services:\n  ssh:\n    image: alpine:3.20\n    ports:\n      - 22:22  # composelint: ignore=CL210 -- lab only\n')
+    compose.write_text(
+        "services:\n  ssh:\n    image: alpine:3.20\n    ports:\n      - 22:22  # composelint: ignore=CL210 -- lab only\n"
+    )
     report = lint_json(str(compose))
     jsonschema.validate(report, REPORT_SCHEMA)
     by_code = {f["code"]: f for f in report["findings"]}
@@ -81,7 +82,10 @@ def test_json_with_fix_and_suppression_validates(tmp_path: Path):
 
 def test_findings_sorted_by_path_line_column_code():
     report = lint_json(HOST_MODE, "--select", "ALL")
-    keys = [(f["path"], f["range"]["start"]["line"], f["range"]["start"]["column"], f["code"]) for f in report["findings"]]
+    keys = [
+        (f["path"], f["range"]["start"]["line"], f["range"]["start"]["column"], f["code"])
+        for f in report["findings"]
+    ]
     assert keys == sorted(keys)
 
 
@@ -98,13 +102,22 @@ def test_fingerprint_survives_unrelated_edits(tmp_path: Path):
 def test_select_by_name_group_prefix_and_ignore():
     assert {c for c, *_ in findings("--select", "host-network", HOST_MODE)} == {"CL101"}
     assert {c for c, *_ in findings("--select", "CL10", HOST_MODE)} == {"CL101", "CL102"}
-    assert {c for c, *_ in findings("--select", "network", "--ignore", "CL2", HOST_MODE)} == {"CL101", "CL102"}
+    assert {c for c, *_ in findings("--select", "network", "--ignore", "CL2", HOST_MODE)} == {
+        "CL101",
+        "CL102",
+    }
     assert "CL210" not in {c for c, *_ in findings("--ignore", "sensitive-port-exposed", HOST_MODE)}
 
 
 def test_directory_discovery_by_compose_file_names(tmp_path: Path):
-    for name in ("compose.yaml", "docker-compose.yml", "prod.compose.yaml", "docker-compose.dev.yml",
-                 "composer.yml", "values.yaml"):
+    for name in (
+        "compose.yaml",
+        "docker-compose.yml",
+        "prod.compose.yaml",
+        "docker-compose.dev.yml",
+        "composer.yml",
+        "values.yaml",
+    ):
         (tmp_path / name).write_text("services:\n  web:\n    image: nginx:1.27\n    privileged: true\n")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "compose.yml").write_text("services: {}\n")
@@ -115,18 +128,29 @@ def test_directory_discovery_by_compose_file_names(tmp_path: Path):
 
 
 def test_stdin_with_stdin_filename():
-    result = run_cli("check", "--output-format", "concise", "--stdin-filename", "deploy/compose.yaml", "-",
-                     input="services:\n  web:\n    image: alpine:3.20\n    pid: host\n")
-    assert result.stdout == ("deploy/compose.yaml:4:10: CL302 [error] Service `web` shares the host's PID namespace: "
-                             "it can see and signal every host process (`pid: host`)\n")
+    result = run_cli(
+        "check",
+        "--output-format",
+        "concise",
+        "--stdin-filename",
+        "deploy/compose.yaml",
+        "-",
+        input="services:\n  web:\n    image: alpine:3.20\n    pid: host\n",
+    )
+    assert result.stdout == (
+        "deploy/compose.yaml:4:10: CL302 [error] Service `web` shares the host's PID namespace: "
+        "it can see and signal every host process (`pid: host`)\n"
+    )
 
 
 def test_full_format_shows_source_caret_and_help():
     result = run_cli("check", "--output-format", "full", "--select", "CL101", HOST_MODE)
     lines = result.stdout.splitlines()
-    assert lines[0].endswith("compose.yaml:5:19: CL101 error: Service `proxy` uses the host network: it shares every "
-                             "host interface, can reach services bound to localhost, and a compromise can scan and "
-                             "attack the host's network")
+    assert lines[0].endswith(
+        "compose.yaml:5:19: CL101 error: Service `proxy` uses the host network: it shares every "
+        "host interface, can reach services bound to localhost, and a compromise can scan and "
+        "attack the host's network"
+    )
     assert "5 |     network_mode: host" in lines
     assert "  |                   ^^^^ host-network" in lines
     assert any(line.startswith("  = help:") and '"127.0.0.1:8080:80"' in line for line in lines)
@@ -142,16 +166,25 @@ def test_color_always():
 def test_statistics():
     result = run_cli("check", "--statistics", HOST_MODE)
     assert [line.split() for line in result.stdout.splitlines()] == [
-        ["1", "CL101", "host-network"], ["1", "CL102", "shared-network-namespace"],
-        ["1", "CL201", "ports-discarded-host-network"], ["1", "CL210", "sensitive-port-exposed"]]
+        ["1", "CL101", "host-network"],
+        ["1", "CL102", "shared-network-namespace"],
+        ["1", "CL201", "ports-discarded-host-network"],
+        ["1", "CL210", "sensitive-port-exposed"],
+    ]
 
 
 def test_rule_documentation_by_code_and_name():
     by_code = run_cli("rule", "CL101")
     by_name = run_cli("rule", "host-network")
     assert by_code.exit_code == 0 and by_code.stdout == by_name.stdout
-    for heading in ("# CL101 host-network", "## What it does", "## Why is this bad?", "## Example", "## Use instead",
-                    "## References"):
+    for heading in (
+        "# CL101 host-network",
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Use instead",
+        "## References",
+    ):
         assert heading in by_code.stdout
     assert run_cli("rule", "nope").exit_code == 2
 
@@ -170,8 +203,12 @@ def test_version_and_module_entry_point():
     from composelint import __version__
 
     assert run_cli("--version").stdout.strip() == f"composelint, version {__version__}"
-    process = subprocess.run([sys.executable, "-m", "composelint", "check", "--output-format", "concise", HOST_MODE],
-                             capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    process = subprocess.run(
+        [sys.executable, "-m", "composelint", "check", "--output-format", "concise", HOST_MODE],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     assert process.returncode == 1
     assert "CL101 [error]" in process.stdout and process.stderr == ""
 

@@ -98,8 +98,11 @@ def test_ports_short_long_and_errors():
         """)
     web = project.workload("web")
     assert [(p.host_ip, p.host_start, p.container_start, p.protocol, p.syntax) for p in web.ports] == [
-        (None, 8080, 80, "tcp", "short"), ("127.0.0.1", 8443, 443, "tcp", "short"),
-        (None, None, 9000, "tcp", "short"), ("127.0.0.1", 5353, 53, "udp", "long")]
+        (None, 8080, 80, "tcp", "short"),
+        ("127.0.0.1", 8443, 443, "tcp", "short"),
+        (None, None, 9000, "tcp", "short"),
+        ("127.0.0.1", 5353, 53, "udp", "long"),
+    ]
     assert web.ports[0].plain_scalar and not web.ports[1].plain_scalar
     assert [e.raw for e in web.port_errors] == ["99999:80"]
 
@@ -194,8 +197,12 @@ def test_schema_messages_name_the_document_and_the_deepest_branch():
 
     [root] = read_yaml("compose.yaml", "- a\n- b\n").roots
     assert [d.message for d in validate(root)] == ["The document must be a mapping, not a list"]
-    [root] = read_yaml("compose.yaml", "services:\n  web:\n    image: x\n    ports:\n"
-                                        "      - target: 80\n        published: [8080]\n").roots
+    [root] = read_yaml(
+        "compose.yaml",
+        "services:\n  web:\n    image: x\n    ports:\n      - target: 80\n        published: [8080]\n",
+    ).roots
     [diagnostic] = validate(root)
-    assert diagnostic.message == "`services.web.ports[0].published` must be a string or an integer, not a list"
+    assert (
+        diagnostic.message == "`services.web.ports[0].published` must be a string or an integer, not a list"
+    )
     assert (diagnostic.span.line, diagnostic.span.column) == (6, 20)

@@ -21,13 +21,11 @@ import os
 from pathlib import Path
 
 import pytest
-
+from conftest import SHARED, run_cli
 from ruamel.yaml import YAML
 
 from composelint.discovery import SKIPPED_DIRECTORIES, is_compose_name
 from composelint.rules import all_rules
-
-from conftest import SHARED, run_cli
 
 CORPUS = SHARED / "corpus" / "compose"
 
@@ -49,8 +47,12 @@ def _corpus_files() -> tuple[list[Path], list[Path]]:
 
 
 BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-OVERRIDE_NAMES = ("compose.override.yml", "compose.override.yaml", "docker-compose.override.yml",
-                  "docker-compose.override.yaml")
+OVERRIDE_NAMES = (
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+)
 
 
 def _references(path: Path) -> list[Path]:
@@ -74,8 +76,11 @@ def _references(path: Path) -> list[Path]:
         extends = service.get("extends") if isinstance(service, dict) else None
         if isinstance(extends, dict):
             targets.append(extends.get("file"))
-    return [Path(os.path.normpath(path.parent / t)) for t in targets
-            if isinstance(t, str) and "$" not in t and "://" not in t]
+    return [
+        Path(os.path.normpath(path.parent / t))
+        for t in targets
+        if isinstance(t, str) and "$" not in t and "://" not in t
+    ]
 
 
 def _expected_files(named: list[Path], explicit: bool) -> set[Path]:
@@ -86,7 +91,9 @@ def _expected_files(named: list[Path], explicit: bool) -> set[Path]:
     if explicit:
         for path in named:
             if path.name in BASE_NAMES:
-                override = next((path.with_name(n) for n in OVERRIDE_NAMES if path.with_name(n).is_file()), None)
+                override = next(
+                    (path.with_name(n) for n in OVERRIDE_NAMES if path.with_name(n).is_file()), None
+                )
                 if override and override not in expected:
                     expected.add(override)
                     todo.append((override, path.parent))
@@ -129,7 +136,8 @@ def test_corpus_directory(corpus_files):
     report = _lint(str(CORPUS))
     assert report["summary"]["files_checked"] == len(expected), (
         f"{len(walked)} compose-named files + {len(expected) - len(walked)} include/extends targets: "
-        f"{sorted(str(p.relative_to(CORPUS)) for p in expected - set(walked))}")
+        f"{sorted(str(p.relative_to(CORPUS)) for p in expected - set(walked))}"
+    )
     assert {Path(f["path"]).resolve() for f in report["findings"]} <= expected
 
 
@@ -141,4 +149,5 @@ def test_corpus_other_yaml_files(corpus_files):
     report = _lint(*map(str, others))
     assert report["summary"]["files_checked"] == len(expected), (
         f"{len(others)} files named + {len(expected) - len(others)} overrides/include/extends targets: "
-        f"{sorted(str(p.relative_to(CORPUS)) for p in expected - set(others))}")
+        f"{sorted(str(p.relative_to(CORPUS)) for p in expected - set(others))}"
+    )

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from composelint.rules import all_rules
 from conftest import findings
 
+from composelint.rules import all_rules
+
 RULES = list(all_rules().values())
-_BLOCK = re.compile(r"## (?P<section>Example|Use instead)\n(?:.*?\n)*?```(?P<language>yaml|sh)\n(?P<body>.*?)```",
-                    re.S)
+_BLOCK = re.compile(
+    r"## (?P<section>Example|Use instead)\n(?:.*?\n)*?```(?P<language>yaml|sh)\n(?P<body>.*?)```", re.S
+)
 _FILE_NAMES = {"yaml": "compose.yaml", "sh": "script.sh"}
 
 
@@ -25,7 +26,9 @@ def _examples(doc: str) -> dict[str, tuple[str, str]]:
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_documented_example(rule):
     examples = _examples(rule.doc)
-    assert set(examples) == {"Example", "Use instead"}, f"{rule.code} documents no yaml/sh Example / Use instead"
+    assert set(examples) == {"Example", "Use instead"}, (
+        f"{rule.code} documents no yaml/sh Example / Use instead"
+    )
     # Suppression rules judge comments about other rules, so those must run too.
     option = "--extend-select" if rule.group == "meta" else "--select"
     name, text = examples["Example"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from composelint.model import PortBinding, Project, Span
-from composelint.sources.docker_cli import classify, parse_flags, read_invocations, DOCKER_RUN
+from composelint.sources.docker_cli import DOCKER_RUN, classify, parse_flags, read_invocations
 from composelint.sources.shell_words import UNKNOWN, Invocation, Word
 
 PATH = "script.sh"
@@ -46,6 +46,7 @@ def workload(line: str, **options):
 
 # -- pflag -------------------------------------------------------------------
 
+
 def test_long_flag_with_equals_spans_the_whole_word():
     w = workload("docker run --net=host httpd")
     assert w.network_mode.value == "host"
@@ -71,7 +72,9 @@ def test_boolean_flag_never_takes_the_next_word():
     assert w.privileged.value is True and w.image.value == "false"
 
 
-@pytest.mark.parametrize("text", ["--privileged=false", "--privileged=0", "--privileged=F", "--privileged=FALSE"])
+@pytest.mark.parametrize(
+    "text", ["--privileged=false", "--privileged=0", "--privileged=F", "--privileged=FALSE"]
+)
 def test_boolean_flag_turned_off(text):
     assert workload(f"docker run {text} alpine").privileged.value is False
 
@@ -81,8 +84,15 @@ def test_value_flag_takes_the_next_word_even_if_it_starts_with_a_dash():
     assert [d.value for d in w.dns] == ["-x"] and w.image.value == "alpine"
 
 
-@pytest.mark.parametrize("line", ["docker run -itp 8080:80 nginx", "docker run -itp8080:80 nginx",
-                                  "docker run -it -p=8080:80 nginx", "docker run -i -t --publish=8080:80 nginx"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "docker run -itp 8080:80 nginx",
+        "docker run -itp8080:80 nginx",
+        "docker run -it -p=8080:80 nginx",
+        "docker run -i -t --publish=8080:80 nginx",
+    ],
+)
 def test_combined_short_flags(line):
     w = workload(line)
     assert [(p.host_start, p.container_start) for p in w.ports] == [(8080, 80)]
@@ -115,19 +125,27 @@ def test_run_h_is_hostname_but_docker_h_is_host():
     assert w.hostname.value == "box"
 
 
-@pytest.mark.parametrize("line", [
-    "docker -H tcp://x:2375 --context prod -l debug --tlsverify -D run --net=host nginx",
-    "docker --config /etc/d -c prod container run --net=host nginx",
-    "docker --log-level=debug --host=unix:///x.sock run --net=host nginx",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "docker -H tcp://x:2375 --context prod -l debug --tlsverify -D run --net=host nginx",
+        "docker --config /etc/d -c prod container run --net=host nginx",
+        "docker --log-level=debug --host=unix:///x.sock run --net=host nginx",
+    ],
+)
 def test_global_flags_before_the_subcommand(line):
     assert workload(line).network_mode.value == "host"
 
 
-@pytest.mark.parametrize("line, origin", [("docker create nginx", "docker-create"),
-                                          ("docker container create nginx", "docker-create"),
-                                          ("podman run nginx", "podman-run"),
-                                          ("nerdctl -n k8s.io run nginx", "nerdctl-run")])
+@pytest.mark.parametrize(
+    "line, origin",
+    [
+        ("docker create nginx", "docker-create"),
+        ("docker container create nginx", "docker-create"),
+        ("podman run nginx", "podman-run"),
+        ("nerdctl -n k8s.io run nginx", "nerdctl-run"),
+    ],
+)
 def test_origins(line, origin):
     assert workload(line).origin == origin
 
@@ -145,6 +163,7 @@ def test_classify_other_subcommands():
 
 
 # -- values ------------------------------------------------------------------
+
 
 def test_docker_does_not_split_ports_on_commas_but_podman_does():
     assert workload("docker run -p 80:80,443:443 nginx").port_errors
@@ -176,7 +195,12 @@ def test_expose_and_publish_all():
 def test_mount_csv():
     w = workload("docker run --mount type=bind,source=/var/run/docker.sock,target=/sock,readonly alpine")
     mount = w.mounts[0]
-    assert (mount.kind, mount.source, mount.target, mount.read_only) == ("bind", "/var/run/docker.sock", "/sock", True)
+    assert (mount.kind, mount.source, mount.target, mount.read_only) == (
+        "bind",
+        "/var/run/docker.sock",
+        "/sock",
+        True,
+    )
     w = workload("docker run --mount type=bind,src=/x,dst=/y,bind-propagation=rshared alpine")
     assert (w.mounts[0].source, w.mounts[0].target, w.mounts[0].propagation) == ("/x", "/y", "rshared")
     assert workload("docker run --mount source=data,target=/d alpine").mounts[0].kind == "volume"
@@ -185,31 +209,58 @@ def test_mount_csv():
 def test_volume_short():
     w = workload("docker run -v /etc:/host/etc:ro -v data:/data -v ./conf:/conf alpine")
     assert [(m.kind, m.source, m.read_only) for m in w.mounts] == [
-        ("bind", "/etc", True), ("volume", "data", False), ("bind", "./conf", False)]
+        ("bind", "/etc", True),
+        ("volume", "data", False),
+        ("bind", "./conf", False),
+    ]
     assert w.keys["volumes"].column == 12
 
 
 def test_isolation_flags():
-    w = workload("docker run --pid=host --ipc host --uts=host --userns=host --cgroupns=host "
-                 "--cap-add SYS_ADMIN --cap-drop=ALL --security-opt seccomp:unconfined "
-                 "--security-opt=apparmor=unconfined --device /dev/sda:/dev/xvda --sysctl net.ipv4.ip_forward=1 "
-                 "--add-host db:10.0.0.2 --link db --dns 1.1.1.1 --use-api-socket alpine")
+    w = workload(
+        "docker run --pid=host --ipc host --uts=host --userns=host --cgroupns=host "
+        "--cap-add SYS_ADMIN --cap-drop=ALL --security-opt seccomp:unconfined "
+        "--security-opt=apparmor=unconfined --device /dev/sda:/dev/xvda --sysctl net.ipv4.ip_forward=1 "
+        "--add-host db:10.0.0.2 --link db --dns 1.1.1.1 --use-api-socket alpine"
+    )
     assert (w.pid.value, w.ipc.value, w.uts.value, w.userns.value, w.cgroupns.value) == ("host",) * 5
     assert [c.value for c in w.cap_add] == ["SYS_ADMIN"] and [c.value for c in w.cap_drop] == ["ALL"]
     assert [s.value for s in w.security_opt] == ["seccomp:unconfined", "apparmor=unconfined"]
     assert [d.value for d in w.devices] == ["/dev/sda"]
     assert [(s.name, s.value) for s in w.sysctls] == [("net.ipv4.ip_forward", "1")]
-    assert w.extra_hosts[0].value == "db:10.0.0.2" and w.links[0].value == "db" and w.dns[0].value == "1.1.1.1"
+    assert (
+        w.extra_hosts[0].value == "db:10.0.0.2" and w.links[0].value == "db" and w.dns[0].value == "1.1.1.1"
+    )
     assert w.use_api_socket.value is True
-    assert {"pid", "ipc", "uts", "userns_mode", "cgroup", "cap_add", "security_opt", "devices", "sysctls",
-            "extra_hosts", "links", "dns", "use_api_socket"} <= set(w.keys)
+    assert {
+        "pid",
+        "ipc",
+        "uts",
+        "userns_mode",
+        "cgroup",
+        "cap_add",
+        "security_opt",
+        "devices",
+        "sysctls",
+        "extra_hosts",
+        "links",
+        "dns",
+        "use_api_socket",
+    } <= set(w.keys)
 
 
 def test_hardening_flags():
-    w = workload("docker run -u 0:0 --read-only -m 512m --cpus 1.5 --pids-limit 100 --health-cmd true "
-                 "--restart on-failure:10 --cgroup-parent /x --log-driver none --tmpfs /tmp:exec alpine")
+    w = workload(
+        "docker run -u 0:0 --read-only -m 512m --cpus 1.5 --pids-limit 100 --health-cmd true "
+        "--restart on-failure:10 --cgroup-parent /x --log-driver none --tmpfs /tmp:exec alpine"
+    )
     assert (w.user.value, w.read_only.value, w.memory_limit.value, w.cpu_limit.value, w.pids_limit.value) == (
-        "0:0", True, "512m", "1.5", "100")
+        "0:0",
+        True,
+        "512m",
+        "1.5",
+        "100",
+    )
     assert w.healthcheck.value is True and w.restart.value == "on-failure:10"
     assert (w.cgroup_parent.value, w.logging_driver.value, w.tmpfs[0].value) == ("/x", "none", "/tmp:exec")
     assert workload("docker run --no-healthcheck alpine").healthcheck.value is False
@@ -226,10 +277,17 @@ def test_networks():
     assert workload("docker run --network name=Front,alias=x alpine").networks[0].name == "front"
 
 
-@pytest.mark.parametrize("value, mode", [("ns:/proc/1/ns/net", "ns:/proc/1/ns/net"), ("pasta", "pasta"),
-                                         ("pasta:--map-gw", "pasta"), ("private", "private"),
-                                         ("slirp4netns:port_handler=slirp4netns", "slirp4netns"),
-                                         ("bridge:ip=10.88.0.5", "bridge")])
+@pytest.mark.parametrize(
+    "value, mode",
+    [
+        ("ns:/proc/1/ns/net", "ns:/proc/1/ns/net"),
+        ("pasta", "pasta"),
+        ("pasta:--map-gw", "pasta"),
+        ("private", "private"),
+        ("slirp4netns:port_handler=slirp4netns", "slirp4netns"),
+        ("bridge:ip=10.88.0.5", "bridge"),
+    ],
+)
 def test_podman_network_modes(value, mode):
     assert workload(f"podman run --network {value} alpine").network_mode.value == mode
 
@@ -241,8 +299,10 @@ def test_podman_network_list():
 
 
 def test_network_create():
-    loaded = project("docker network create -d macvlan -o parent=eth0 --opt=com.docker.network.bridge.host_binding_ipv4=0.0.0.0 "
-                     "--internal --attachable --ipv6 lan")
+    loaded = project(
+        "docker network create -d macvlan -o parent=eth0 --opt=com.docker.network.bridge.host_binding_ipv4=0.0.0.0 "
+        "--internal --attachable --ipv6 lan"
+    )
     network = loaded.networks["lan"]
     assert network.driver.value == "macvlan" and network.driver.span.column == 26
     assert network.driver_opts["parent"].value == "eth0"
@@ -261,19 +321,31 @@ def test_exec():
 
 
 def test_service_create():
-    loaded = project("docker service create --name web --network host -p published=8080,target=80,mode=host "
-                     "--mount type=bind,src=/var/run/docker.sock,dst=/s --cap-add NET_ADMIN --host db:10.0.0.2 nginx")
+    loaded = project(
+        "docker service create --name web --network host -p published=8080,target=80,mode=host "
+        "--mount type=bind,src=/var/run/docker.sock,dst=/s --cap-add NET_ADMIN --host db:10.0.0.2 nginx"
+    )
     w = loaded.workloads[0]
     assert w.origin == "service-create" and w.name == "web"
-    assert w.network_mode.value == "host" and (w.ports[0].host_start, w.ports[0].container_start) == (8080, 80)
+    assert w.network_mode.value == "host" and (w.ports[0].host_start, w.ports[0].container_start) == (
+        8080,
+        80,
+    )
     assert w.mounts[0].source == "/var/run/docker.sock" and w.cap_add[0].value == "NET_ADMIN"
     assert w.extra_hosts[0].value == "db:10.0.0.2"
     assert project("docker service create -p 127.0.0.1:80:80 nginx").workloads[0].port_errors
 
 
-@pytest.mark.parametrize("line", ["docker build --network host .", "docker buildx build --network=host -t x .",
-                                  "docker buildx --builder b build --network host .", "docker image build . --network host",
-                                  "podman build --network=host ."])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "docker build --network host .",
+        "docker buildx build --network=host -t x .",
+        "docker buildx --builder b build --network host .",
+        "docker image build . --network host",
+        "podman build --network=host .",
+    ],
+)
 def test_build(line):
     loaded = project(line)
     assert loaded.builds[0].network.value == "host" and not loaded.workloads
@@ -281,7 +353,9 @@ def test_build(line):
 
 def test_compose_run():
     w = workload("docker compose -f a.yml -p proj --profile x run -P --rm web sh")
-    assert w.origin == "compose-run" and w.name == "web (line 1)" and w.publish_all is None and w.image is None
+    assert (
+        w.origin == "compose-run" and w.name == "web (line 1)" and w.publish_all is None and w.image is None
+    )
     w = workload("docker compose run -p 8080:80 --name one web")
     assert w.name == "one" and w.ports[0].host_start == 8080
 
@@ -293,14 +367,17 @@ def test_names():
 
 # -- run-time values -----------------------------------------------------------
 
+
 def test_unknown_security_value_is_cl008_and_stays_out_of_the_model():
-    loaded = project('docker run --network $MODE --privileged=$X -p $X:80:80 -v $X:/d --user $X nginx')
+    loaded = project("docker run --network $MODE --privileged=$X -p $X:80:80 -v $X:/d --user $X nginx")
     w = loaded.workloads[0]
     assert w.network_mode is None and w.privileged is None and not w.ports and not w.mounts and w.user is None
     messages = [d.message for d in loaded.diagnostics]
     assert all(d.code == "CL008" for d in loaded.diagnostics) and len(messages) == 5
-    assert messages[0] == "`--network $MODE` is only known at run time: CL101 host-network, " \
-                          "CL102 shared-network-namespace, CL104 default-bridge cannot be decided"
+    assert (
+        messages[0] == "`--network $MODE` is only known at run time: CL101 host-network, "
+        "CL102 shared-network-namespace, CL104 default-bridge cannot be decided"
+    )
     assert loaded.diagnostics[0].span.column == 22
     assert "CL301 privileged" in messages[1] and loaded.diagnostics[1].span.column == 28
 

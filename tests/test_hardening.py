@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import findings, lint_json
 
 from composelint.rules import all_rules
-from conftest import findings, lint_json
 
 HARDENING = [code for code, rule in all_rules().items() if rule.group == "hardening"]
 
@@ -35,21 +35,39 @@ def _write(directory: Path, files: dict[str, str]) -> None:
 
 
 def _codes(*args: str, input: str | None = None) -> list[tuple[str, int, int]]:
-    return [(code, line, column) for code, line, column, _ in findings(*args, input=input) if code.startswith("CL6")]
+    return [
+        (code, line, column)
+        for code, line, column, _ in findings(*args, input=input)
+        if code.startswith("CL6")
+    ]
 
 
 def test_the_group_is_complete_and_opt_in():
-    assert HARDENING == [f"CL6{n:02d}" for n in range(1, 17)]
+    assert [f"CL6{n:02d}" for n in range(1, 17)] == HARDENING
     rules = all_rules()
     assert not any(rules[code].default_on for code in HARDENING)
     bare = "services:\n  web:\n    image: nginx\n    user: root\n"
     assert _codes("--stdin-filename", "compose.yaml", "-", input=bare) == []
-    selected = {code for code, *_ in _codes("--select", "hardening", "--stdin-filename", "compose.yaml", "-",
-                                            input=bare)}
-    assert {"CL601", "CL602", "CL603", "CL604", "CL605", "CL606", "CL607", "CL609", "CL610", "CL611",
-            "CL612"} == selected
-    assert {c for c, *_ in _codes("--extend-select", "CL6", "--stdin-filename", "compose.yaml", "-",
-                                  input=bare)} == selected
+    selected = {
+        code
+        for code, *_ in _codes("--select", "hardening", "--stdin-filename", "compose.yaml", "-", input=bare)
+    }
+    assert {
+        "CL601",
+        "CL602",
+        "CL603",
+        "CL604",
+        "CL605",
+        "CL606",
+        "CL607",
+        "CL609",
+        "CL610",
+        "CL611",
+        "CL612",
+    } == selected
+    assert {
+        c for c, *_ in _codes("--extend-select", "CL6", "--stdin-filename", "compose.yaml", "-", input=bare)
+    } == selected
 
 
 def test_a_hardened_service_has_no_finding():
@@ -58,60 +76,79 @@ def test_a_hardened_service_has_no_finding():
 
 
 def test_settings_inherited_through_extends_are_not_reported(tmp_path: Path):
-    _write(tmp_path, {
-        "common/base.yaml": "services:\n  hardened:\n" + HARDENED,
-        "compose.yaml": ("services:\n"
-                         "  api:\n"
-                         "    extends:\n"
-                         "      file: common/base.yaml\n"
-                         "      service: hardened\n"
-                         "    command: [serve]\n"
-                         "  worker:\n"
-                         "    extends: api\n"
-                         "    command: [work]\n"),
-    })
+    _write(
+        tmp_path,
+        {
+            "common/base.yaml": "services:\n  hardened:\n" + HARDENED,
+            "compose.yaml": (
+                "services:\n"
+                "  api:\n"
+                "    extends:\n"
+                "      file: common/base.yaml\n"
+                "      service: hardened\n"
+                "    command: [serve]\n"
+                "  worker:\n"
+                "    extends: api\n"
+                "    command: [work]\n"
+            ),
+        },
+    )
     assert _codes("--select", "hardening", str(tmp_path)) == []
 
 
 def test_settings_from_an_override_file_are_not_reported(tmp_path: Path):
-    _write(tmp_path, {
-        "compose.yaml": "services:\n  api:\n    image: ghcr.io/example/api:1.4.2\n",
-        "compose.override.yaml": "services:\n  api:\n" + HARDENED,
-    })
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  api:\n    image: ghcr.io/example/api:1.4.2\n",
+            "compose.override.yaml": "services:\n  api:\n" + HARDENED,
+        },
+    )
     assert _codes("--select", "hardening", str(tmp_path)) == []
 
 
 def test_an_override_can_still_weaken_what_the_base_sets(tmp_path: Path):
-    _write(tmp_path, {
-        "compose.yaml": "services:\n  api:\n" + HARDENED,
-        "compose.override.yaml": "services:\n  api:\n    read_only: false\n    pids_limit: -1\n",
-    })
+    _write(
+        tmp_path,
+        {
+            "compose.yaml": "services:\n  api:\n" + HARDENED,
+            "compose.override.yaml": "services:\n  api:\n    read_only: false\n    pids_limit: -1\n",
+        },
+    )
     report = lint_json("--select", "hardening", str(tmp_path))
     found = {(f["code"], Path(f["path"]).name, f["range"]["start"]["line"]) for f in report["findings"]}
     assert found == {("CL603", "compose.override.yaml", 3), ("CL606", "compose.override.yaml", 4)}
 
 
 def test_image_tag_from_env_file(tmp_path: Path):
-    _write(tmp_path, {
-        ".env": "APP_TAG=latest\nDB_TAG=16.4\n",
-        "compose.yaml": ("services:\n"
-                         "  app:\n"
-                         "    image: registry.local:5000/app:${APP_TAG}\n"
-                         "  db:\n"
-                         "    image: postgres:${DB_TAG}\n"),
-    })
+    _write(
+        tmp_path,
+        {
+            ".env": "APP_TAG=latest\nDB_TAG=16.4\n",
+            "compose.yaml": (
+                "services:\n"
+                "  app:\n"
+                "    image: registry.local:5000/app:${APP_TAG}\n"
+                "  db:\n"
+                "    image: postgres:${DB_TAG}\n"
+            ),
+        },
+    )
     assert _codes("--select", "CL610", str(tmp_path)) == [("CL610", 3, 12)]
 
 
-@pytest.mark.parametrize(("reference", "parsed"), [
-    ("nginx", ("nginx", None, None)),
-    ("nginx:1.27", ("nginx", "1.27", None)),
-    ("registry.local:5000/app", ("registry.local:5000/app", None, None)),
-    ("registry.local:5000/team/app:2.1", ("registry.local:5000/team/app", "2.1", None)),
-    ("nginx@sha256:abc", ("nginx", None, "sha256:abc")),
-    ("localhost:5000/a:latest@sha256:abc", ("localhost:5000/a", "latest", "sha256:abc")),
-    ("[::1]:5000/app:1", ("[::1]:5000/app", "1", None)),
-])
+@pytest.mark.parametrize(
+    ("reference", "parsed"),
+    [
+        ("nginx", ("nginx", None, None)),
+        ("nginx:1.27", ("nginx", "1.27", None)),
+        ("registry.local:5000/app", ("registry.local:5000/app", None, None)),
+        ("registry.local:5000/team/app:2.1", ("registry.local:5000/team/app", "2.1", None)),
+        ("nginx@sha256:abc", ("nginx", None, "sha256:abc")),
+        ("localhost:5000/a:latest@sha256:abc", ("localhost:5000/a", "latest", "sha256:abc")),
+        ("[::1]:5000/app:1", ("[::1]:5000/app", "1", None)),
+    ],
+)
 def test_parse_image(reference, parsed):
     all_rules()  # load every family first: importing one module alone would fill the registry partially
     from composelint.rules.hardening import parse_image
@@ -124,34 +161,56 @@ def _help(code: str, text: str, path: str = "compose.yaml") -> list[str]:
     return [f["help"] for f in report["findings"] if f["code"] == code]
 
 
-@pytest.mark.parametrize(("code", "text", "hint"), [
-    ("CL601", "services:\n  web:\n    image: nginx:1.27\n", '`security_opt: ["no-new-privileges:true"]`'),
-    ("CL601", "services:\n  web:\n    image: nginx:1.27\n    security_opt: [label=type:svirt_apache_t]\n",
-     "`- no-new-privileges:true`"),
-    ("CL602", "services:\n  web:\n    image: nginx:1.27\n", "`cap_drop: [ALL]`"),
-    ("CL603", "services:\n  web:\n    image: nginx:1.27\n", "`read_only: true`"),
-    ("CL604", "services:\n  web:\n    image: nginx:1.27\n", "`mem_limit: 512m`"),
-    ("CL605", "services:\n  web:\n    image: nginx:1.27\n", "`cpus: 1`"),
-    ("CL606", "services:\n  web:\n    image: nginx:1.27\n", "`pids_limit: 200`"),
-    ("CL607", "services:\n  web:\n    image: nginx:1.27\n", "`healthcheck: {test:"),
-    ("CL608", "services:\n  web:\n    image: nginx:1.27\n    restart: on-failure\n", "`restart: on-failure:5`"),
-    ("CL608", "services:\n  web:\n    image: nginx:1.27\n    deploy:\n      restart_policy:\n"
-              "        condition: on-failure\n        max_attempts: 9\n", "`max_attempts: 5`"),
-    ("CL609", "services:\n  web:\n    image: nginx:1.27\n    user: root\n", '`user: "1000:1000"`'),
-    ("CL616", "services:\n  web:\n    image: nginx:1.27\n    tmpfs: ['/tmp:exec,size=1m']\n", "`/tmp:size=1m`"),
-])
+@pytest.mark.parametrize(
+    ("code", "text", "hint"),
+    [
+        ("CL601", "services:\n  web:\n    image: nginx:1.27\n", '`security_opt: ["no-new-privileges:true"]`'),
+        (
+            "CL601",
+            "services:\n  web:\n    image: nginx:1.27\n    security_opt: [label=type:svirt_apache_t]\n",
+            "`- no-new-privileges:true`",
+        ),
+        ("CL602", "services:\n  web:\n    image: nginx:1.27\n", "`cap_drop: [ALL]`"),
+        ("CL603", "services:\n  web:\n    image: nginx:1.27\n", "`read_only: true`"),
+        ("CL604", "services:\n  web:\n    image: nginx:1.27\n", "`mem_limit: 512m`"),
+        ("CL605", "services:\n  web:\n    image: nginx:1.27\n", "`cpus: 1`"),
+        ("CL606", "services:\n  web:\n    image: nginx:1.27\n", "`pids_limit: 200`"),
+        ("CL607", "services:\n  web:\n    image: nginx:1.27\n", "`healthcheck: {test:"),
+        (
+            "CL608",
+            "services:\n  web:\n    image: nginx:1.27\n    restart: on-failure\n",
+            "`restart: on-failure:5`",
+        ),
+        (
+            "CL608",
+            "services:\n  web:\n    image: nginx:1.27\n    deploy:\n      restart_policy:\n"
+            "        condition: on-failure\n        max_attempts: 9\n",
+            "`max_attempts: 5`",
+        ),
+        ("CL609", "services:\n  web:\n    image: nginx:1.27\n    user: root\n", '`user: "1000:1000"`'),
+        (
+            "CL616",
+            "services:\n  web:\n    image: nginx:1.27\n    tmpfs: ['/tmp:exec,size=1m']\n",
+            "`/tmp:size=1m`",
+        ),
+    ],
+)
 def test_compose_fix_hints_show_the_lines_to_add(code, text, hint):
     [help_text] = _help(code, text)
     assert hint in help_text
 
 
 def test_mount_shared_by_a_reader_and_a_writer_names_the_writer():
-    text = ("services:\n  app:\n    image: a:1\n    volumes: [data:/d]\n"
-            "  reader:\n    image: b:1\n    volumes: [data:/d:ro]\nvolumes:\n  data:\n")
+    text = (
+        "services:\n  app:\n    image: a:1\n    volumes: [data:/d]\n"
+        "  reader:\n    image: b:1\n    volumes: [data:/d:ro]\nvolumes:\n  data:\n"
+    )
     report = lint_json("--select", "CL614", "--stdin-filename", "compose.yaml", "-", input=text)
     messages = {f["workload"]: f["message"] for f in report["findings"]}
-    assert messages == {"app": "Volume `data` is also mounted by `reader` (read-only there)",
-                        "reader": "Volume `data` is also mounted by `app` (writable there)"}
+    assert messages == {
+        "app": "Volume `data` is also mounted by `reader` (read-only there)",
+        "reader": "Volume `data` is also mounted by `app` (writable there)",
+    }
 
 
 def _check(workload) -> dict[str, list[str]]:
@@ -166,20 +225,33 @@ def _run_workload(origin: str, **fields):
     from composelint.model import Located, Span, Workload
 
     span = Span("run.sh", 1, 8, 1, 11)
-    located = {k: [Located(x, span) for x in v] if isinstance(v, list) else Located(v, span)
-               for k, v in fields.items()}
+    located = {
+        k: [Located(x, span) for x in v] if isinstance(v, list) else Located(v, span)
+        for k, v in fields.items()
+    }
     return Workload(name="nginx (line 1)", origin=origin, span=span, **located)
 
 
 def test_command_line_workloads_get_flag_hints():
     """A `docker run` workload (from a script) gets the flag to add, not compose syntax."""
-    hints = _check(_run_workload("docker-run", image="nginx:1.27", user="0", restart="on-failure:10",
-                                 tmpfs=["/tmp:exec"]))
-    expected = {"CL601": "`--security-opt no-new-privileges`", "CL602": "`--cap-drop ALL`",
-                "CL603": "`--read-only`", "CL604": "`--memory 512m`", "CL605": "`--cpus 1`",
-                "CL606": "`--pids-limit 200`", "CL607": "`--health-cmd", "CL608": "`--restart on-failure:5`",
-                "CL609": "`--user 1000:1000`", "CL612": "`--security-opt no-new-privileges`",
-                "CL616": "`--tmpfs /tmp`"}
+    hints = _check(
+        _run_workload(
+            "docker-run", image="nginx:1.27", user="0", restart="on-failure:10", tmpfs=["/tmp:exec"]
+        )
+    )
+    expected = {
+        "CL601": "`--security-opt no-new-privileges`",
+        "CL602": "`--cap-drop ALL`",
+        "CL603": "`--read-only`",
+        "CL604": "`--memory 512m`",
+        "CL605": "`--cpus 1`",
+        "CL606": "`--pids-limit 200`",
+        "CL607": "`--health-cmd",
+        "CL608": "`--restart on-failure:5`",
+        "CL609": "`--user 1000:1000`",
+        "CL612": "`--security-opt no-new-privileges`",
+        "CL616": "`--tmpfs /tmp`",
+    }
     for code, hint in expected.items():
         assert len(hints[code]) == 1 and hint in hints[code][0], (code, hints[code])
         assert "`docker run` command" in hints[code][0] or not hints[code][0].startswith("Add"), hints[code]

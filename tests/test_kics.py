@@ -33,10 +33,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SHARED, lint_json
 
 from composelint.rules import all_rules
-
-from conftest import SHARED, lint_json
 
 KICS = SHARED / "conformance" / "kics"
 MAP_FILE = SHARED / "conformance" / "kics-map.json"
@@ -62,10 +61,19 @@ def _load_disagreements() -> dict[str, dict]:
 
 def _cases() -> list:
     if not MAP_FILE.is_file():
-        return [pytest.param(None, None, marks=pytest.mark.skip(
-            reason=f"../shared is not present next to the checkout ({SHARED})"), id="no-shared")]
-    return [pytest.param(query, fixture.name, id=f"{query}/{fixture.name}")
-            for query in sorted(_load_map()) for fixture in sorted((KICS / query).glob("*.yaml"))]
+        return [
+            pytest.param(
+                None,
+                None,
+                marks=pytest.mark.skip(reason=f"../shared is not present next to the checkout ({SHARED})"),
+                id="no-shared",
+            )
+        ]
+    return [
+        pytest.param(query, fixture.name, id=f"{query}/{fixture.name}")
+        for query in sorted(_load_map())
+        for fixture in sorted((KICS / query).glob("*.yaml"))
+    ]
 
 
 @functools.cache
@@ -80,12 +88,15 @@ def service_at(text: str, line: int) -> str | None:
     if start is None or line - 1 <= start:
         return None
     indent = None
-    for content in lines[start + 1:]:
+    for content in lines[start + 1 :]:
         if content.strip() and not content.lstrip().startswith("#"):
             indent = len(content) - len(content.lstrip())
             break
-    block = [content for content in lines[start + 1:line]
-             if content.strip() and not content.lstrip().startswith("#")]
+    block = [
+        content
+        for content in lines[start + 1 : line]
+        if content.strip() and not content.lstrip().startswith("#")
+    ]
     if not indent or any(not content[0].isspace() for content in block):
         return None  # the line belongs to a later top-level key
     for content in reversed(block):
@@ -102,19 +113,26 @@ def _expected_lines(query: str, name: str) -> list[int]:
 def check_fixture(query: str, name: str, codes: list[str]) -> list[str]:
     """Ways composelint disagrees with KICS on this fixture (empty: it agrees)."""
     path = KICS / query / name
-    mapped = [(f["code"], f["range"]["start"]["line"], f["workload"])
-              for f in _report(path)["findings"] if f["code"] in codes and f["suppressed"] is None]
+    mapped = [
+        (f["code"], f["range"]["start"]["line"], f["workload"])
+        for f in _report(path)["findings"]
+        if f["code"] in codes and f["suppressed"] is None
+    ]
     if name.startswith("negative"):
-        return [f"negative fixture, yet {code} reported at line {line} (service {workload})"
-                for code, line, workload in mapped]
+        return [
+            f"negative fixture, yet {code} reported at line {line} (service {workload})"
+            for code, line, workload in mapped
+        ]
     problems = []
     text = path.read_text(encoding="utf-8")
     for line in _expected_lines(query, name):
         service = service_at(text, line)
         if not any(service is None or workload == service for _, _, workload in mapped):
             where = f"service `{service}`" if service else "the file"
-            problems.append(f"KICS expects line {line}: no {'/'.join(codes)} in {where}; "
-                            f"mapped findings: {mapped or 'none'}")
+            problems.append(
+                f"KICS expects line {line}: no {'/'.join(codes)} in {where}; "
+                f"mapped findings: {mapped or 'none'}"
+            )
     return problems
 
 
@@ -131,15 +149,18 @@ def test_kics_fixture(shared, query, name):
 
 
 def test_every_mapped_code_is_implemented(shared):
-    missing = {query: sorted(set(codes) - IMPLEMENTED) for query, codes in _load_map().items()
-               if set(codes) - IMPLEMENTED}
+    missing = {
+        query: sorted(set(codes) - IMPLEMENTED)
+        for query, codes in _load_map().items()
+        if set(codes) - IMPLEMENTED
+    }
     assert not missing, f"KICS queries mapped to codes that do not exist: {missing}"
 
 
 def test_disagreement_entries_are_valid(shared):
     mapping = _load_map()
     for key, entry in _load_disagreements().items():
-        query, _, name = key.partition("/")
+        query, _, _name = key.partition("/")
         assert query in mapping, f"{key}: unknown KICS query"
         assert (KICS / key).is_file(), f"{key}: no such fixture"
         assert len(entry.get("reason", "")) > 30, f"{key}: give a precise reason"
@@ -149,8 +170,9 @@ def test_disagreement_entries_are_valid(shared):
 def conformance() -> dict[str, int]:
     """Counts behind the agreement figures (positives per expected line, negatives per fixture)."""
     listed = _load_disagreements()
-    counts = dict.fromkeys(("positives", "covered", "positives_disputed", "negatives", "agreed",
-                            "negatives_disputed"), 0)
+    counts = dict.fromkeys(
+        ("positives", "covered", "positives_disputed", "negatives", "agreed", "negatives_disputed"), 0
+    )
     for query, codes in sorted(_load_map().items()):
         for fixture in sorted((KICS / query).glob("*.yaml")):
             problems = check_fixture(query, fixture.name, codes)
@@ -179,10 +201,12 @@ def figures(counts: dict[str, int]) -> dict[str, float]:
 def test_agreement_figures(shared):
     counts = conformance()
     result = figures(counts)
-    summary = (f"positives covered {counts['covered']}/{counts['positives']} ({result['raw_coverage']:.1%}), "
-               f"negatives agreed {counts['agreed']}/{counts['negatives']} ({result['raw_agreement']:.1%}); "
-               f"deliberate disagreements: {counts['positives_disputed']} positive lines, "
-               f"{counts['negatives_disputed']} negatives")
+    summary = (
+        f"positives covered {counts['covered']}/{counts['positives']} ({result['raw_coverage']:.1%}), "
+        f"negatives agreed {counts['agreed']}/{counts['negatives']} ({result['raw_agreement']:.1%}); "
+        f"deliberate disagreements: {counts['positives_disputed']} positive lines, "
+        f"{counts['negatives_disputed']} negatives"
+    )
     assert result["coverage"] >= TARGET, summary
     assert result["agreement"] >= TARGET, summary
     assert result["raw_coverage"] >= RAW_POSITIVE_FLOOR, summary
@@ -194,9 +218,13 @@ def test_readme_states_the_figures(shared):
     result = figures(counts)
     section = README.read_text(encoding="utf-8").split("## Comparison with KICS and compose-lint", 1)[1]
     section = section.split("\n## ", 1)[0]
-    for text in (f"{counts['covered']} of {counts['positives']}", f"{result['raw_coverage']:.1%}",
-                 f"{counts['agreed']} of {counts['negatives']}", f"{result['raw_agreement']:.1%}",
-                 f"{len(_load_disagreements())} fixtures"):
+    for text in (
+        f"{counts['covered']} of {counts['positives']}",
+        f"{result['raw_coverage']:.1%}",
+        f"{counts['agreed']} of {counts['negatives']}",
+        f"{result['raw_agreement']:.1%}",
+        f"{len(_load_disagreements())} fixtures",
+    ):
         assert text in section, f"README comparison section should state `{text}`"
 
 
@@ -206,19 +234,26 @@ def test_map_matches_fixture_folders(shared):
     for query in folders:
         names = {p.name for p in (KICS / query).glob("*.yaml")}
         assert all(_FIXTURE_NAME.match(n) for n in names), f"{query}: unexpected fixture names {names}"
-        expected = {e["filename"] for e in json.loads(
-            (KICS / query / "positive_expected_result.json").read_text(encoding="utf-8"))}
+        expected = {
+            e["filename"]
+            for e in json.loads((KICS / query / "positive_expected_result.json").read_text(encoding="utf-8"))
+        }
         positives = {n for n in names if n.startswith("positive")}
         # Every positive has at least one expected line (else it would pass vacuously) and vice versa.
-        assert expected == positives, f"{query}: expected results {sorted(expected)} vs files {sorted(positives)}"
+        assert expected == positives, (
+            f"{query}: expected results {sorted(expected)} vs files {sorted(positives)}"
+        )
 
 
-@pytest.mark.parametrize(("text", "line", "service"), [
-    ("services:\n  web:\n    image: x\n    privileged: true\n", 4, "web"),
-    ("services:\n  web:\n    image: x\n  'db':\n    image: y\n", 4, "db"),
-    ("services:\n    a:\n        image: x\n\n    b:\n        ports:\n          - 1:1\n", 7, "b"),
-    ("services:\n  a:\n    image: x\nvolumes:\n  v:\n    driver: local\n", 6, None),
-    ("version: '3'\nservices:\n  a:\n    image: x\n", 1, None),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "service"),
+    [
+        ("services:\n  web:\n    image: x\n    privileged: true\n", 4, "web"),
+        ("services:\n  web:\n    image: x\n  'db':\n    image: y\n", 4, "db"),
+        ("services:\n    a:\n        image: x\n\n    b:\n        ports:\n          - 1:1\n", 7, "b"),
+        ("services:\n  a:\n    image: x\nvolumes:\n  v:\n    driver: local\n", 6, None),
+        ("version: '3'\nservices:\n  a:\n    image: x\n", 1, None),
+    ],
+)
 def test_service_at(text, line, service):
     assert service_at(text, line) == service

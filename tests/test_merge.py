@@ -29,17 +29,20 @@ def service(result, name="web"):
 
 
 def test_mappings_merge_scalars_replace_and_positions_stay():
-    result = merged("""\
+    result = merged(
+        """\
         services:
           web:
             image: nginx:1.26
             privileged: false
-        """, """\
+        """,
+        """\
         services:
           web:
             image: nginx:1.27
             pid: host
-        """)
+        """,
+    )
     web = service(result)
     assert plain(web) == {"image": "nginx:1.27", "privileged": False, "pid": "host"}
     assert web.get("image").span.path == "override.yaml"
@@ -49,15 +52,19 @@ def test_mappings_merge_scalars_replace_and_positions_stay():
 
 def test_ports_append_with_host_ip_in_the_unique_key():
     notes = MergeNotes()
-    result = merged("""\
+    result = merged(
+        """\
         services:
           web:
             ports: ["8080:80", "9000:9000"]
-        """, """\
+        """,
+        """\
         services:
           web:
             ports: ["127.0.0.1:8080:80", "9000:9000/tcp"]
-        """, notes)
+        """,
+        notes,
+    )
     ports = service(result).get("ports")
     assert [p.text for p in ports.items] == ["8080:80", "9000:9000/tcp", "127.0.0.1:8080:80"]
     narrowing = ports.items[2]
@@ -65,60 +72,71 @@ def test_ports_append_with_host_ip_in_the_unique_key():
 
 
 def test_long_and_short_port_syntax_share_the_unique_key():
-    result = merged("""\
+    result = merged(
+        """\
         services:
           web:
             ports: ["8080:80"]
-        """, """\
+        """,
+        """\
         services:
           web:
             ports:
               - target: 80
                 published: "8080"
-        """)
+        """,
+    )
     assert len(service(result).get("ports").items) == 1
 
 
 def test_volumes_and_devices_are_keyed_by_target():
-    result = merged("""\
+    result = merged(
+        """\
         services:
           web:
             volumes: ["./a:/data", "/etc:/host/etc:ro"]
             devices: ["/dev/sda:/dev/xvda"]
-        """, """\
+        """,
+        """\
         services:
           web:
             volumes: ["./b:/data"]
             devices: ["/dev/sdb:/dev/xvda"]
-        """)
+        """,
+    )
     assert plain(service(result).get("volumes")) == ["./b:/data", "/etc:/host/etc:ro"]
     assert plain(service(result).get("devices")) == ["/dev/sdb:/dev/xvda"]
 
 
 def test_value_lists_are_deduplicated_and_list_or_map_fields_mixed():
-    result = merged("""\
+    result = merged(
+        """\
         services:
           web:
             cap_add: [NET_ADMIN]
             sysctls:
               net.ipv4.ip_forward: 0
-        """, """\
+        """,
+        """\
         services:
           web:
             cap_add: [NET_ADMIN, SYS_TIME]
             sysctls: ["net.ipv4.ip_forward=1"]
-        """)
+        """,
+    )
     assert plain(service(result).get("cap_add")) == ["NET_ADMIN", "SYS_TIME"]
     assert plain(service(result).get("sysctls")) == ["net.ipv4.ip_forward=1"]
 
 
 def test_networks_list_and_map_merge_by_name_and_build_string_becomes_context():
-    result = merged("""\
+    result = merged(
+        """\
         services:
           web:
             networks: [front]
             build: ./app
-        """, """\
+        """,
+        """\
         services:
           web:
             networks:
@@ -126,7 +144,8 @@ def test_networks_list_and_map_merge_by_name_and_build_string_becomes_context():
                 aliases: [api]
             build:
               network: host
-        """)
+        """,
+    )
     assert list(plain(service(result).get("networks"))) == ["front", "back"]
     assert plain(service(result).get("build")) == {"context": "./app", "network": "host"}
 
@@ -137,17 +156,20 @@ def test_command_is_replaced_not_appended():
 
 
 def test_reset_removes_and_override_replaces():
-    result = merged("""\
+    result = merged(
+        """\
         services:
           web:
             privileged: true
             ports: ["8080:80"]
             cap_add: [SYS_ADMIN]
-        """, """\
+        """,
+        """\
         services:
           web:
             privileged: !reset null
             ports: !override ["127.0.0.1:8080:80"]
             cap_add: !reset []
-        """)
+        """,
+    )
     assert plain(service(result)) == {"ports": ["127.0.0.1:8080:80"]}

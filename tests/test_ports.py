@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from hypothesis import assume, given, strategies as st
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from composelint.model import PortBinding, PortError, Span
 from composelint.sources.ports import parse_long, parse_short
@@ -20,47 +21,58 @@ def short(raw: str) -> PortBinding:
 
 
 def fields(port: PortBinding) -> tuple:
-    return (port.host_ip, port.host_start, port.host_end, port.container_start, port.container_end, port.protocol)
+    return (
+        port.host_ip,
+        port.host_start,
+        port.host_end,
+        port.container_start,
+        port.container_end,
+        port.protocol,
+    )
 
 
 # -- short syntax: valid -------------------------------------------------------
 
-@pytest.mark.parametrize("raw, expected", [
-    # (host_ip, host_start, host_end, container_start, container_end, protocol)
-    ("80", (None, None, None, 80, 80, "tcp")),
-    ("3000", (None, None, None, 3000, 3000, "tcp")),
-    (":80", (None, None, None, 80, 80, "tcp")),
-    ("8080:80", (None, 8080, 8080, 80, 80, "tcp")),
-    ("127.0.0.1:8080:80", ("127.0.0.1", 8080, 8080, 80, 80, "tcp")),
-    ("127.0.0.1::80", ("127.0.0.1", None, None, 80, 80, "tcp")),
-    ("0.0.0.0:443:443", ("0.0.0.0", 443, 443, 443, 443, "tcp")),
-    ("0:80", (None, None, None, 80, 80, "tcp")),  # host port 0 = random
-    # IPv6 host IPs, bracketed or not (more than three `:`-parts)
-    ("[::1]:6001:6001", ("::1", 6001, 6001, 6001, 6001, "tcp")),
-    ("::1:6000:6000", ("::1", 6000, 6000, 6000, 6000, "tcp")),
-    ("[::]:8080:80", ("::", 8080, 8080, 80, 80, "tcp")),
-    (":::8080:80", ("::", 8080, 8080, 80, 80, "tcp")),
-    ("[2001:db8::1]::80", ("2001:db8::1", None, None, 80, 80, "tcp")),
-    ("2001:db8::1:8080:80/udp", ("2001:db8::1", 8080, 8080, 80, 80, "udp")),
-    ("[127.0.0.1]:8080:80", ("127.0.0.1", 8080, 8080, 80, 80, "tcp")),
-    # ranges: equal lengths map pairwise; a single container port makes a pool
-    ("9090-9091:8080-8081", (None, 9090, 9091, 8080, 8081, "tcp")),
-    ("8000-9000:80", (None, 8000, 9000, 80, 80, "tcp")),
-    ("127.0.0.1:5000-5010:5000-5010/udp", ("127.0.0.1", 5000, 5010, 5000, 5010, "udp")),
-    ("7000-7000:7000", (None, 7000, 7000, 7000, 7000, "tcp")),
-    ("6000-6005", (None, None, None, 6000, 6005, "tcp")),
-    # protocols, case-insensitive; an empty protocol is tcp
-    ("53:53/udp", (None, 53, 53, 53, 53, "udp")),
-    ("53:53/UDP", (None, 53, 53, 53, 53, "udp")),
-    ("3868:3868/sctp", (None, 3868, 3868, 3868, 3868, "sctp")),
-    ("3868:3868/SCTP", (None, 3868, 3868, 3868, 3868, "sctp")),
-    ("80/Tcp", (None, None, None, 80, 80, "tcp")),
-    ("80/", (None, None, None, 80, 80, "tcp")),
-    ("80:80/udp/extra", (None, 80, 80, 80, 80, "udp")),  # nat.SplitProtoPort reads the 2nd field only
-    # bounds
-    ("65535:65535", (None, 65535, 65535, 65535, 65535, "tcp")),
-    ("1:1", (None, 1, 1, 1, 1, "tcp")),
-])
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        # (host_ip, host_start, host_end, container_start, container_end, protocol)
+        ("80", (None, None, None, 80, 80, "tcp")),
+        ("3000", (None, None, None, 3000, 3000, "tcp")),
+        (":80", (None, None, None, 80, 80, "tcp")),
+        ("8080:80", (None, 8080, 8080, 80, 80, "tcp")),
+        ("127.0.0.1:8080:80", ("127.0.0.1", 8080, 8080, 80, 80, "tcp")),
+        ("127.0.0.1::80", ("127.0.0.1", None, None, 80, 80, "tcp")),
+        ("0.0.0.0:443:443", ("0.0.0.0", 443, 443, 443, 443, "tcp")),
+        ("0:80", (None, None, None, 80, 80, "tcp")),  # host port 0 = random
+        # IPv6 host IPs, bracketed or not (more than three `:`-parts)
+        ("[::1]:6001:6001", ("::1", 6001, 6001, 6001, 6001, "tcp")),
+        ("::1:6000:6000", ("::1", 6000, 6000, 6000, 6000, "tcp")),
+        ("[::]:8080:80", ("::", 8080, 8080, 80, 80, "tcp")),
+        (":::8080:80", ("::", 8080, 8080, 80, 80, "tcp")),
+        ("[2001:db8::1]::80", ("2001:db8::1", None, None, 80, 80, "tcp")),
+        ("2001:db8::1:8080:80/udp", ("2001:db8::1", 8080, 8080, 80, 80, "udp")),
+        ("[127.0.0.1]:8080:80", ("127.0.0.1", 8080, 8080, 80, 80, "tcp")),
+        # ranges: equal lengths map pairwise; a single container port makes a pool
+        ("9090-9091:8080-8081", (None, 9090, 9091, 8080, 8081, "tcp")),
+        ("8000-9000:80", (None, 8000, 9000, 80, 80, "tcp")),
+        ("127.0.0.1:5000-5010:5000-5010/udp", ("127.0.0.1", 5000, 5010, 5000, 5010, "udp")),
+        ("7000-7000:7000", (None, 7000, 7000, 7000, 7000, "tcp")),
+        ("6000-6005", (None, None, None, 6000, 6005, "tcp")),
+        # protocols, case-insensitive; an empty protocol is tcp
+        ("53:53/udp", (None, 53, 53, 53, 53, "udp")),
+        ("53:53/UDP", (None, 53, 53, 53, 53, "udp")),
+        ("3868:3868/sctp", (None, 3868, 3868, 3868, 3868, "sctp")),
+        ("3868:3868/SCTP", (None, 3868, 3868, 3868, 3868, "sctp")),
+        ("80/Tcp", (None, None, None, 80, 80, "tcp")),
+        ("80/", (None, None, None, 80, 80, "tcp")),
+        ("80:80/udp/extra", (None, 80, 80, 80, 80, "udp")),  # nat.SplitProtoPort reads the 2nd field only
+        # bounds
+        ("65535:65535", (None, 65535, 65535, 65535, 65535, "tcp")),
+        ("1:1", (None, 1, 1, 1, 1, "tcp")),
+    ],
+)
 def test_short_valid(raw, expected):
     port = short(raw)
     assert fields(port) == expected
@@ -84,36 +96,40 @@ def test_short_keeps_syntax_and_plain_flags():
 
 # -- short syntax: invalid -----------------------------------------------------
 
-@pytest.mark.parametrize("raw, reason", [
-    ("", "no container port"),
-    ("8080:", "no container port"),
-    ("127.0.0.1:8080:", "no container port"),
-    ("70000:80", "outside 0-65535"),
-    ("8080:65536", "outside 0-65535"),
-    ("8080:0", "container port 0"),
-    ("0", "container port 0"),
-    ("8000-8002:80-81", "differ in length"),
-    ("8080:80-81", "differ in length"),
-    ("9000-8990:80", "ends before it starts"),
-    ("8080:90-80", "ends before it starts"),
-    ("8080-:80", "not a port or range"),
-    ("-8080:80", "not a port or range"),
-    ("8080:http", "not a port or range"),
-    ("80:80/http", "unknown protocol"),
-    ("80:80/quic", "unknown protocol"),
-    ("localhost:8080:80", "not an IP address"),
-    ("my-host.example:8080:80", "not an IP address"),
-    ("::8080:80", "not an IP address"),  # IP `:`
-    ("256.0.0.1:80:80", "not an IP address"),
-    ("[::1:80:80", "not an IP address"),
-    ("fe80::1%eth0:80:80", "not an IP address"),  # Go's net.ParseIP takes no zone
-    # Go's strconv.ParseUint: no sign, spaces, underscores or non-ASCII digits
-    ("+80:80", "not a port or range"),
-    (" 80:80", "not a port or range"),
-    ("80:80 ", "not a port or range"),
-    ("8_080:80", "not a port or range"),
-    ("\u0668\u0660:80", "not a port or range"),  # Arabic-Indic "80"
-])
+
+@pytest.mark.parametrize(
+    "raw, reason",
+    [
+        ("", "no container port"),
+        ("8080:", "no container port"),
+        ("127.0.0.1:8080:", "no container port"),
+        ("70000:80", "outside 0-65535"),
+        ("8080:65536", "outside 0-65535"),
+        ("8080:0", "container port 0"),
+        ("0", "container port 0"),
+        ("8000-8002:80-81", "differ in length"),
+        ("8080:80-81", "differ in length"),
+        ("9000-8990:80", "ends before it starts"),
+        ("8080:90-80", "ends before it starts"),
+        ("8080-:80", "not a port or range"),
+        ("-8080:80", "not a port or range"),
+        ("8080:http", "not a port or range"),
+        ("80:80/http", "unknown protocol"),
+        ("80:80/quic", "unknown protocol"),
+        ("localhost:8080:80", "not an IP address"),
+        ("my-host.example:8080:80", "not an IP address"),
+        ("::8080:80", "not an IP address"),  # IP `:`
+        ("256.0.0.1:80:80", "not an IP address"),
+        ("[::1:80:80", "not an IP address"),
+        ("fe80::1%eth0:80:80", "not an IP address"),  # Go's net.ParseIP takes no zone
+        # Go's strconv.ParseUint: no sign, spaces, underscores or non-ASCII digits
+        ("+80:80", "not a port or range"),
+        (" 80:80", "not a port or range"),
+        ("80:80 ", "not a port or range"),
+        ("8_080:80", "not a port or range"),
+        ("\u0668\u0660:80", "not a port or range"),  # Arabic-Indic "80"
+    ],
+)
 def test_short_invalid(raw, reason):
     result = parse_short(raw, SPAN)
     assert isinstance(result, PortError), result
@@ -123,43 +139,50 @@ def test_short_invalid(raw, reason):
 
 # -- long syntax ---------------------------------------------------------------
 
+
 def long(**values) -> PortBinding | PortError:
     return parse_long(values, ", ".join(f"{k}: {v}" for k, v in values.items()), SPAN)
 
 
-@pytest.mark.parametrize("values, expected", [
-    ({"target": "80"}, (None, None, None, 80, 80, "tcp")),
-    ({"target": "80", "published": "8080"}, (None, 8080, 8080, 80, 80, "tcp")),
-    ({"target": 80, "published": 8080, "host_ip": "127.0.0.1"}, ("127.0.0.1", 8080, 8080, 80, 80, "tcp")),
-    ({"target": "80", "published": "8000-8010"}, (None, 8000, 8010, 80, 80, "tcp")),  # pool
-    ({"target": "53", "published": "53", "protocol": "UDP"}, (None, 53, 53, 53, 53, "udp")),
-    ({"target": "3868", "protocol": "sctp", "mode": "host"}, (None, None, None, 3868, 3868, "sctp")),
-    ({"target": "80", "host_ip": "::1"}, ("::1", None, None, 80, 80, "tcp")),
-    ({"target": "80", "host_ip": "0.0.0.0", "published": "0"}, ("0.0.0.0", None, None, 80, 80, "tcp")),
-    ({"target": "80", "host_ip": ""}, (None, None, None, 80, 80, "tcp")),
-    ({"target": "80", "app_protocol": "http", "name": "web"}, (None, None, None, 80, 80, "tcp")),
-])
+@pytest.mark.parametrize(
+    "values, expected",
+    [
+        ({"target": "80"}, (None, None, None, 80, 80, "tcp")),
+        ({"target": "80", "published": "8080"}, (None, 8080, 8080, 80, 80, "tcp")),
+        ({"target": 80, "published": 8080, "host_ip": "127.0.0.1"}, ("127.0.0.1", 8080, 8080, 80, 80, "tcp")),
+        ({"target": "80", "published": "8000-8010"}, (None, 8000, 8010, 80, 80, "tcp")),  # pool
+        ({"target": "53", "published": "53", "protocol": "UDP"}, (None, 53, 53, 53, 53, "udp")),
+        ({"target": "3868", "protocol": "sctp", "mode": "host"}, (None, None, None, 3868, 3868, "sctp")),
+        ({"target": "80", "host_ip": "::1"}, ("::1", None, None, 80, 80, "tcp")),
+        ({"target": "80", "host_ip": "0.0.0.0", "published": "0"}, ("0.0.0.0", None, None, 80, 80, "tcp")),
+        ({"target": "80", "host_ip": ""}, (None, None, None, 80, 80, "tcp")),
+        ({"target": "80", "app_protocol": "http", "name": "web"}, (None, None, None, 80, 80, "tcp")),
+    ],
+)
 def test_long_valid(values, expected):
     port = long(**values)
     assert isinstance(port, PortBinding), port
     assert fields(port) == expected and port.syntax == "long" and not port.plain_scalar
 
 
-@pytest.mark.parametrize("values, reason", [
-    ({"published": "8080"}, "no `target`"),
-    ({"target": ""}, "no `target`"),
-    ({"target": None, "published": "80"}, "no `target`"),
-    ({"target": "8000-8010", "published": "8000-8010"}, "cannot be a range"),
-    ({"target": "80", "host_ip": "[::1]"}, "must not be bracketed"),
-    ({"target": "80", "host_ip": "[::]"}, "must not be bracketed"),
-    ({"target": "80", "host_ip": "localhost"}, "not an IP address"),
-    ({"target": "80", "protocol": "http"}, "unknown protocol"),
-    ({"target": "70000"}, "outside 0-65535"),
-    ({"target": "80", "published": "65536"}, "outside 0-65535"),
-    ({"target": "0"}, "container port 0"),
-    ({"target": "eighty"}, "not a port or range"),
-    ({"target": "80", "published": "http"}, "not a port or range"),
-])
+@pytest.mark.parametrize(
+    "values, reason",
+    [
+        ({"published": "8080"}, "no `target`"),
+        ({"target": ""}, "no `target`"),
+        ({"target": None, "published": "80"}, "no `target`"),
+        ({"target": "8000-8010", "published": "8000-8010"}, "cannot be a range"),
+        ({"target": "80", "host_ip": "[::1]"}, "must not be bracketed"),
+        ({"target": "80", "host_ip": "[::]"}, "must not be bracketed"),
+        ({"target": "80", "host_ip": "localhost"}, "not an IP address"),
+        ({"target": "80", "protocol": "http"}, "unknown protocol"),
+        ({"target": "70000"}, "outside 0-65535"),
+        ({"target": "80", "published": "65536"}, "outside 0-65535"),
+        ({"target": "0"}, "container port 0"),
+        ({"target": "eighty"}, "not a port or range"),
+        ({"target": "80", "published": "http"}, "not a port or range"),
+    ],
+)
 def test_long_invalid(values, reason):
     result = long(**values)
     assert isinstance(result, PortError), result
@@ -243,7 +266,11 @@ def test_parse_short_never_raises_on_port_like_text(text):
     assert isinstance(parse_short(text, SPAN), (PortBinding, PortError))
 
 
-@given(st.dictionaries(st.sampled_from(["target", "published", "host_ip", "protocol", "mode"]),
-                       st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20))))
+@given(
+    st.dictionaries(
+        st.sampled_from(["target", "published", "host_ip", "protocol", "mode"]),
+        st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20)),
+    )
+)
 def test_parse_long_never_raises(values):
     assert isinstance(parse_long(values, "raw", SPAN), (PortBinding, PortError))

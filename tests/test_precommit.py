@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 TIMEOUT = 300  # seconds for one pre-commit run (a cold pip cache downloads the dependencies)
@@ -29,11 +28,14 @@ def _shell_front_end_missing() -> str | None:
     """Why this checkout cannot load a shell script yet (the shell front end is being written), or None."""
     try:
         from composelint.sources.script import load_script
+
         load_script("check.sh", display=str, texts={"check.sh": "#!/bin/sh\ntrue\n"})
     except ImportError as error:
         if (error.name or "").startswith("composelint."):
-            return (f"the shell front end cannot load a script ({type(error).__name__}: {error}), "
-                    "so the composelint-shell hook cannot run")
+            return (
+                f"the shell front end cannot load a script ({type(error).__name__}: {error}), "
+                "so the composelint-shell hook cannot run"
+            )
         raise
     return None
 
@@ -67,17 +69,32 @@ def _init_repo(path: Path) -> None:
 def _commit_all(path: Path) -> str:
     _git("add", "-A", cwd=path)
     _git("commit", "-q", "--allow-empty", "-m", "snapshot", cwd=path)
-    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=path, check=True, capture_output=True,
-                          text=True, timeout=60).stdout.strip()
+    return subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=path, check=True, capture_output=True, text=True, timeout=60
+    ).stdout.strip()
 
 
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory) -> tuple[Path, str]:
     """This checkout's working tree as a git repository with one commit: (path, sha)."""
     copy = tmp_path_factory.mktemp("hook-repo") / "composelint"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
-        ".git", "__pycache__", "*.egg-info", ".venv", "venv", "build", "dist", ".pytest_cache", ".hypothesis",
-        ".mypy_cache", ".ruff_cache"))
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            "__pycache__",
+            "*.egg-info",
+            ".venv",
+            "venv",
+            "build",
+            "dist",
+            ".pytest_cache",
+            ".hypothesis",
+            ".mypy_cache",
+            ".ruff_cache",
+        ),
+    )
     _init_repo(copy)
     return copy, _commit_all(copy)
 
@@ -86,9 +103,17 @@ def hook_repo(tmp_path_factory) -> tuple[Path, str]:
 def pre_commit_env(tmp_path_factory) -> dict[str, str]:
     home = tmp_path_factory.mktemp("pre-commit-home")
     bin_dir = os.path.dirname(sys.executable)
-    environment = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "COMPOSELINT_OUTPUT_FORMAT")}
-    return {**environment, "PRE_COMMIT_HOME": str(home), "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
-            "PRE_COMMIT_COLOR": "never", "NO_COLOR": "1", "GIT_CONFIG_NOSYSTEM": "1"}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "COMPOSELINT_OUTPUT_FORMAT")
+    }
+    return {
+        **environment,
+        "PRE_COMMIT_HOME": str(home),
+        "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+        "PRE_COMMIT_COLOR": "never",
+        "NO_COLOR": "1",
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
 
 
 def _user_repo(path: Path, compose: str, script: str) -> Path:
@@ -110,8 +135,14 @@ def _try_repo(repo: tuple[Path, str], workdir: Path, env: dict[str, str]) -> sub
     shell front end exists, else only `composelint`)."""
     path, sha = repo
     hook = [] if _shell_front_end_missing() is None else ["composelint"]
-    return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(path), *hook, "--ref", sha,
-                           "--all-files"], cwd=workdir, env=env, capture_output=True, text=True, timeout=TIMEOUT)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(path), *hook, "--ref", sha, "--all-files"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
 
 
 def hook_results(output: str) -> dict[str, tuple[str, str]]:
@@ -119,7 +150,9 @@ def hook_results(output: str) -> dict[str, tuple[str, str]]:
     results: dict[str, tuple[str, str]] = {}
     current = None
     for line in output.splitlines():
-        match = re.match(r"^(?P<name>\S.*?)\.{3,}(?:\(no files to check\))?(?P<status>Passed|Failed|Skipped)$", line)
+        match = re.match(
+            r"^(?P<name>\S.*?)\.{3,}(?:\(no files to check\))?(?P<status>Passed|Failed|Skipped)$", line
+        )
         if match:
             current = match["name"]
             results[current] = (match["status"], "")

@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, expectations, lint_json, run_cli
 
 PROJECTS = sorted(p for p in (FIXTURES / "projects").iterdir() if p.is_dir())
@@ -24,16 +23,21 @@ def _expected(project: Path) -> set[tuple[str, str, int, int]]:
     found = set()
     for path in project.rglob("*"):
         if path.is_file() and path.suffix in (".yaml", ".yml"):
-            found |= {(str(path.relative_to(project)), code, line, column)
-                      for code, line, column, _ in expectations(path)}
+            found |= {
+                (str(path.relative_to(project)), code, line, column)
+                for code, line, column, _ in expectations(path)
+            }
     return found
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=[p.name for p in PROJECTS])
 def test_findings_land_in_the_right_file_and_line(project: Path):
     report = lint_json(str(project))
-    actual = {(_relative(f["path"], project), f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
-              for f in report["findings"] if f["suppressed"] is None}
+    actual = {
+        (_relative(f["path"], project), f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
+        for f in report["findings"]
+        if f["suppressed"] is None
+    }
     assert actual == _expected(project)
 
 
@@ -56,11 +60,15 @@ def test_merged_model(project: Path):
         workload = workloads[name]
         assert workload["network_namespace"]["kind"] == facts["network_namespace"], name
         assert workload["networks"] == facts["networks"], name
-        assert [[p["spec"], p["binds"], _at(p["at"], project)] for p in workload["ports"]] == facts["ports"], name
+        assert [[p["spec"], p["binds"], _at(p["at"], project)] for p in workload["ports"]] == facts[
+            "ports"
+        ], name
         for key in ("privileged", "pid", "image"):
             if key in facts:
                 value = workload[key]
-                assert (None if value is None else [value["value"], _at(value["at"], project)]) == facts[key], name
+                assert (None if value is None else [value["value"], _at(value["at"], project)]) == facts[
+                    key
+                ], name
 
 
 def test_profiles_restrict_the_linted_services():
@@ -80,7 +88,9 @@ def test_explicit_file_set_and_no_merge_overrides():
     assert "CL212" in merged  # a named base file is linted with its override
     alone = {f["code"] for f in lint_json("--no-merge-overrides", base)["findings"]}
     assert "CL212" not in alone and "CL202" in alone
-    explicit = {f["code"] for f in lint_json("-f", base, "-f", str(project / "compose.override.yaml"))["findings"]}
+    explicit = {
+        f["code"] for f in lint_json("-f", base, "-f", str(project / "compose.override.yaml"))["findings"]
+    }
     assert explicit == merged
 
 
@@ -101,8 +111,9 @@ def test_process_env_only_when_asked(monkeypatch):
 
 def test_env_values_are_never_printed(tmp_path: Path):
     (tmp_path / ".env").write_text("SECRET_IP=10.1.2.3\n")
-    (tmp_path / "compose.yaml").write_text('services:\n  web:\n    image: nginx:1.27\n'
-                                           '    ports:\n      - "${SECRET_IP}:8080:22"\n')
+    (tmp_path / "compose.yaml").write_text(
+        'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "${SECRET_IP}:8080:22"\n'
+    )
     for output_format in ("full", "concise", "json"):
         result = run_cli("check", "--output-format", output_format, "--select", "ALL", str(tmp_path))
         assert "10.1.2.3" not in result.stdout

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 import jsonschema
 import pytest
+from conftest import FIXTURES, ROOT, run_cli
 
 from composelint.engine import LintResult, Reported
 from composelint.model import Span
@@ -26,20 +27,43 @@ from composelint.report.formats import FORMAT_NAMES
 from composelint.report.github import escape_data, escape_property
 from composelint.rules import all_rules
 from composelint.rules.base import Finding
-from conftest import FIXTURES, ROOT, run_cli
 
 FIXTURE = "fixtures/reports/compose.yaml"
 LINES = (FIXTURES / "reports" / "compose.yaml").read_text(encoding="utf-8").splitlines()
 RDF_SCHEMA = json.loads((FIXTURES / "reports" / "reviewdog-rdf.schema.json").read_text(encoding="utf-8"))
 SEVERITIES = {  # CONVENTIONS.md 5.7
-    "error": {"sarif": "error", "github": "error", "gitlab": "critical", "rdjson": "ERROR", "checkstyle": "error",
-              "junit": "error"},
-    "warning": {"sarif": "warning", "github": "warning", "gitlab": "major", "rdjson": "WARNING",
-                "checkstyle": "warning", "junit": "warning"},
-    "info": {"sarif": "note", "github": "notice", "gitlab": "minor", "rdjson": "INFO", "checkstyle": "info",
-             "junit": "info"},
-    "style": {"sarif": "note", "github": "notice", "gitlab": "info", "rdjson": "INFO", "checkstyle": "info",
-              "junit": "style"},
+    "error": {
+        "sarif": "error",
+        "github": "error",
+        "gitlab": "critical",
+        "rdjson": "ERROR",
+        "checkstyle": "error",
+        "junit": "error",
+    },
+    "warning": {
+        "sarif": "warning",
+        "github": "warning",
+        "gitlab": "major",
+        "rdjson": "WARNING",
+        "checkstyle": "warning",
+        "junit": "warning",
+    },
+    "info": {
+        "sarif": "note",
+        "github": "notice",
+        "gitlab": "minor",
+        "rdjson": "INFO",
+        "checkstyle": "info",
+        "junit": "info",
+    },
+    "style": {
+        "sarif": "note",
+        "github": "notice",
+        "gitlab": "info",
+        "rdjson": "INFO",
+        "checkstyle": "info",
+        "junit": "style",
+    },
 }
 
 
@@ -87,31 +111,46 @@ def only(findings: list[dict], code: str) -> dict:
 
 
 def utf16(line: int, column: int) -> int:
-    return len(LINES[line - 1][:column - 1].encode("utf-16-le")) // 2 + 1
+    return len(LINES[line - 1][: column - 1].encode("utf-16-le")) // 2 + 1
 
 
 def utf8(line: int, column: int) -> int:
-    return len(LINES[line - 1][:column - 1].encode("utf-8")) + 1
+    return len(LINES[line - 1][: column - 1].encode("utf-8")) + 1
 
 
 def test_fixture_covers_every_case(findings):
     codes = {f["code"] for f in findings}
     assert {"CL208", "CL202", "CL301", "CL309", "CL206"} <= codes
-    assert only(findings, "CL309")["suppressed"] == {"kind": "inline", "reason": "the VPN manages routes, 100% needed"}
+    assert only(findings, "CL309")["suppressed"] == {
+        "kind": "inline",
+        "reason": "the VPN manages routes, 100% needed",
+    }
     assert only(findings, "CL208")["fix"]["edits"]
     assert any(f["range"]["start"]["line"] != f["range"]["end"]["line"] for f in findings)
     assert only(findings, "CL206")["related"]
     privileged = only(findings, "CL301")["range"]["start"]
     line = LINES[privileged["line"] - 1]
     assert privileged["column"] == line.index("true") + 1  # code points
-    assert not line[:privileged["column"]].isascii()
+    assert not line[: privileged["column"]].isascii()
     assert utf16(privileged["line"], privileged["column"]) == privileged["column"] + 1  # the emoji: 2 units
     assert utf8(privileged["line"], privileged["column"]) == privileged["column"] + 4  # ë: 2 bytes, emoji: 4
 
 
 def test_every_format_is_a_cli_choice():
-    assert set(FORMAT_NAMES) >= {"full", "concise", "grouped", "json", "json-lines", "sarif", "github", "gitlab",
-                                 "checkstyle", "junit", "rdjson", "rdjsonl"}
+    assert set(FORMAT_NAMES) >= {
+        "full",
+        "concise",
+        "grouped",
+        "json",
+        "json-lines",
+        "sarif",
+        "github",
+        "gitlab",
+        "checkstyle",
+        "junit",
+        "rdjson",
+        "rdjsonl",
+    }
     help_text = run_cli("check", "--help").stdout
     for name in ("sarif", "gitlab", "rdjson", "junit"):
         assert name in help_text
@@ -126,7 +165,11 @@ def test_sarif_is_valid_against_the_official_schema(findings):
     assert log["version"] == "2.1.0" and log["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
     (run,) = log["runs"]
     driver = run["tool"]["driver"]
-    assert driver["name"] == "composelint" and driver["version"] and driver["informationUri"].startswith("https://")
+    assert (
+        driver["name"] == "composelint"
+        and driver["version"]
+        and driver["informationUri"].startswith("https://")
+    )
     assert run["columnKind"] == "utf16CodeUnits"
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
     # suppressed findings are kept, with their justification
@@ -146,7 +189,7 @@ def test_sarif_is_valid_against_the_official_schema(findings):
             assert "security" in rule["properties"]["tags"]
             score = float(rule["properties"]["security-severity"])
             assert score == {"error": 8.0, "warning": 5.0, "info": 2.0, "style": 1.0}[meta.severity]
-    for result, finding in zip(run["results"], findings):
+    for result, finding in zip(run["results"], findings, strict=False):
         assert result["ruleId"] == finding["code"] and rule_ids[result["ruleIndex"]] == finding["code"]
         assert result["level"] == SEVERITIES[finding["severity"]]["sarif"]
         assert result["message"]["text"] == finding["message"]
@@ -154,22 +197,30 @@ def test_sarif_is_valid_against_the_official_schema(findings):
         location = result["locations"][0]["physicalLocation"]
         assert location["artifactLocation"] == {"uri": FIXTURE, "uriBaseId": "%SRCROOT%"}
         start, end = finding["range"]["start"], finding["range"]["end"]
-        assert location["region"] == {"startLine": start["line"], "startColumn": utf16(start["line"], start["column"]),
-                                      "endLine": end["line"], "endColumn": utf16(end["line"], end["column"])}
+        assert location["region"] == {
+            "startLine": start["line"],
+            "startColumn": utf16(start["line"], start["column"]),
+            "endLine": end["line"],
+            "endColumn": utf16(end["line"], end["column"]),
+        }
         assert ("suppressions" in result) == (finding["suppressed"] is not None)
         assert ("fixes" in result) == (finding["fix"] is not None)
         assert ("relatedLocations" in result) == bool(finding["related"])
 
 
 def test_sarif_spot_checks(findings):
-    results = {r["ruleId"]: r for r in json.loads(output("sarif"))["runs"][0]["results"]
-               if r["ruleId"] in ("CL301", "CL309", "CL208", "CL206", "CL202")}
+    results = {
+        r["ruleId"]: r
+        for r in json.loads(output("sarif"))["runs"][0]["results"]
+        if r["ruleId"] in ("CL301", "CL309", "CL208", "CL206", "CL202")
+    }
     privileged = only(findings, "CL301")["range"]
     region = results["CL301"]["locations"][0]["physicalLocation"]["region"]
     assert region["startColumn"] == privileged["start"]["column"] + 1  # the emoji is two UTF-16 code units
     assert region["endColumn"] == privileged["end"]["column"] + 1
-    assert results["CL309"]["suppressions"] == [{"kind": "inSource",
-                                                 "justification": "the VPN manages routes, 100% needed"}]
+    assert results["CL309"]["suppressions"] == [
+        {"kind": "inSource", "justification": "the VPN manages routes, 100% needed"}
+    ]
     (fix,) = results["CL208"]["fixes"]
     (change,) = fix["artifactChanges"]
     (replacement,) = change["replacements"]
@@ -188,7 +239,9 @@ def test_sarif_uri_is_percent_encoded_and_relative(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     log = json.loads(output("sarif", path="my project/compose.yaml"))
     jsonschema.Draft7Validator(SARIF_SCHEMA).validate(log)
-    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]}
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]
+    }
     assert uris == {"my%20project/compose.yaml"}
     assert unquote(uris.pop()) == "my project/compose.yaml"
     assert log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
@@ -201,8 +254,12 @@ def test_ci_paths_are_relative_to_the_checkout(monkeypatch):
     log = json.loads(output("sarif", path="reports/compose.yaml"))
     run = log["runs"][0]
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == ROOT.as_uri() + "/"
-    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]} == {FIXTURE}
-    annotations = [line for line in output("github", path="reports/compose.yaml").splitlines() if line.startswith("::")]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]} == {
+        FIXTURE
+    }
+    annotations = [
+        line for line in output("github", path="reports/compose.yaml").splitlines() if line.startswith("::")
+    ]
     assert annotations and all(f"file={FIXTURE}," in line for line in annotations)
 
 
@@ -216,19 +273,22 @@ def test_rdjson_is_valid_reviewdog_diagnostic_result(findings):
     diagnostics = document["diagnostics"]
     expected = active(findings)
     assert len(diagnostics) == len(expected)
-    for diagnostic, finding in zip(diagnostics, expected):
+    for diagnostic, finding in zip(diagnostics, expected, strict=False):
         assert diagnostic["code"] == {"value": finding["code"], "url": finding["url"]}
         assert diagnostic["severity"] == SEVERITIES[finding["severity"]]["rdjson"]
         assert diagnostic["location"]["path"] == FIXTURE
         start, end = finding["range"]["start"], finding["range"]["end"]
         assert diagnostic["location"]["range"] == {
             "start": {"line": start["line"], "column": utf8(start["line"], start["column"])},
-            "end": {"line": end["line"], "column": utf8(end["line"], end["column"])}}
+            "end": {"line": end["line"], "column": utf8(end["line"], end["column"])},
+        }
     by_code = {d["code"]["value"]: d for d in diagnostics}
     assert "CL309" not in by_code  # suppressed
     privileged = only(findings, "CL301")["range"]["start"]
     assert by_code["CL301"]["location"]["range"]["start"]["column"] == privileged["column"] + 4  # UTF-8 bytes
-    assert by_code["CL208"]["suggestions"] == [{"range": by_code["CL208"]["location"]["range"], "text": '"22:22"'}]
+    assert by_code["CL208"]["suggestions"] == [
+        {"range": by_code["CL208"]["location"]["range"], "text": '"22:22"'}
+    ]
     assert by_code["CL206"]["related_locations"][0]["location"]["path"] == FIXTURE
 
 
@@ -252,7 +312,7 @@ def test_checkstyle_xml(findings):
     errors = file.findall("error")
     expected = active(findings)
     assert len(errors) == len(expected)
-    for error, finding in zip(errors, expected):
+    for error, finding in zip(errors, expected, strict=False):
         assert error.get("line") == str(finding["range"]["start"]["line"])
         assert error.get("column") == str(finding["range"]["start"]["column"])
         assert error.get("severity") == SEVERITIES[finding["severity"]]["checkstyle"]
@@ -274,7 +334,7 @@ def test_junit_xml(findings, tmp_path):
     assert len(failed) == len(expected) and [case.get("classname") for case in passed] == [str(clean)]
     assert suite.get("tests") == root.get("tests") == str(len(cases))
     assert suite.get("failures") == root.get("failures") == str(len(expected))
-    for case, finding in zip(failed, expected):
+    for case, finding in zip(failed, expected, strict=False):
         failure = case.find("failure")
         assert case.get("name") == f"{finding['code']} {finding['name']}" and case.get("classname") == FIXTURE
         assert case.get("line") == str(finding["range"]["start"]["line"])
@@ -322,10 +382,14 @@ def test_github_escaping():
     rule = all_rules()["CL101"]
     span = Span("odd, dir/a:b.yaml", 2, 3, 2, 7)
     finding = Finding("100% bad: host, network\nsecond line", span, workload="web", help="fix: it, now")
-    result = LintResult(reported=[Reported(finding, rule, "f" * 32)], files=[span.path], texts={span.path: "a\nbcdefgh\n"})
+    result = LintResult(
+        reported=[Reported(finding, rule, "f" * 32)], files=[span.path], texts={span.path: "a\nbcdefgh\n"}
+    )
     (line, summary) = render("github", result).splitlines()
-    assert line == ("::error file=odd%2C dir/a%3Ab.yaml,line=2,col=3,endLine=2,endColumn=7,title=CL101 host-network::"
-                    "100%25 bad: host, network%0Asecond line%0Afix: it, now%0A" + rule.url)
+    assert line == (
+        "::error file=odd%2C dir/a%3Ab.yaml,line=2,col=3,endLine=2,endColumn=7,title=CL101 host-network::"
+        "100%25 bad: host, network%0Asecond line%0Afix: it, now%0A" + rule.url
+    )
     assert ANNOTATION.match(line) and summary.startswith("Found 1 problem")
 
 
@@ -345,14 +409,16 @@ def test_gitlab_code_quality(findings):
     issues = json.loads(output("gitlab"))
     expected = active(findings)
     assert isinstance(issues, list) and len(issues) == len(expected)
-    for issue, finding in zip(issues, expected):
+    for issue, finding in zip(issues, expected, strict=False):
         assert {"description", "check_name", "fingerprint", "severity", "location"} <= set(issue)
         assert issue["check_name"] == finding["code"] and issue["fingerprint"] == finding["fingerprint"]
         assert issue["description"].startswith(f"{finding['code']} ({finding['name']}): ")
         assert "\n" not in issue["description"]
         assert issue["severity"] == SEVERITIES[finding["severity"]]["gitlab"]
-        assert issue["location"] == {"path": FIXTURE, "lines": {"begin": finding["range"]["start"]["line"],
-                                                                 "end": finding["range"]["end"]["line"]}}
+        assert issue["location"] == {
+            "path": FIXTURE,
+            "lines": {"begin": finding["range"]["start"]["line"], "end": finding["range"]["end"]["line"]},
+        }
     assert len({issue["fingerprint"] for issue in issues}) == len(issues)
     assert "CL309" not in {issue["check_name"] for issue in issues}
 
@@ -377,9 +443,10 @@ def test_grouped(findings):
     lines = output("grouped").splitlines()
     expected = active(findings)
     assert lines[0] == f"{FIXTURE}:"
-    assert lines[1:1 + len(expected)] == [
+    assert lines[1 : 1 + len(expected)] == [
         f"  {f['range']['start']['line']}:{f['range']['start']['column']} {f['code']} {f['severity']}: {f['message']}"
-        for f in expected]
+        for f in expected
+    ]
     assert lines[1 + len(expected)] == "" and lines[-1].startswith(f"Found {len(expected)} problems")
 
 
@@ -397,9 +464,23 @@ def test_json_keeps_suppressed_findings(findings):
 
 
 def test_report_options_write_every_file(tmp_path):
-    sarif, gitlab, main = tmp_path / "out.sarif", tmp_path / "gl-code-quality-report.json", tmp_path / "main.txt"
-    result = run_cli("check", "--output-format", "concise", "-o", str(main),
-                     "--report", f"sarif:{sarif}", "--report", f"gitlab:{gitlab}", FIXTURE)
+    sarif, gitlab, main = (
+        tmp_path / "out.sarif",
+        tmp_path / "gl-code-quality-report.json",
+        tmp_path / "main.txt",
+    )
+    result = run_cli(
+        "check",
+        "--output-format",
+        "concise",
+        "-o",
+        str(main),
+        "--report",
+        f"sarif:{sarif}",
+        "--report",
+        f"gitlab:{gitlab}",
+        FIXTURE,
+    )
     assert result.exit_code == 1 and result.stdout == ""
     assert main.read_text(encoding="utf-8") == output("concise")
     assert sarif.read_text(encoding="utf-8") == output("sarif")
@@ -424,8 +505,9 @@ def test_formats_with_no_findings(tmp_path):
     for output_format in FORMAT_NAMES:
         result = run_cli("check", "--output-format", output_format, str(clean))
         assert result.exit_code == 0, (output_format, result.output)
-    jsonschema.Draft7Validator(SARIF_SCHEMA).validate(json.loads(run_cli("check", "--output-format", "sarif",
-                                                                         str(clean)).stdout))
+    jsonschema.Draft7Validator(SARIF_SCHEMA).validate(
+        json.loads(run_cli("check", "--output-format", "sarif", str(clean)).stdout)
+    )
     assert json.loads(run_cli("check", "--output-format", "gitlab", str(clean)).stdout) == []
     assert run_cli("check", "--output-format", "rdjsonl", str(clean)).stdout == ""
 
@@ -475,8 +557,10 @@ def test_readme_ci_commands_work(command, tmp_path, monkeypatch):
         if report_format == "sarif":
             log = json.loads(text)
             jsonschema.Draft7Validator(SARIF_SCHEMA).validate(log)
-            assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
-                "deploy/compose.yaml"
+            assert (
+                log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                == "deploy/compose.yaml"
+            )
         elif report_format == "gitlab":
             assert {issue["location"]["path"] for issue in json.loads(text)} == {"deploy/compose.yaml"}
         elif report_format == "junit":
@@ -495,5 +579,9 @@ def test_sarif_lists_every_rule_that_ran_even_without_results():
     assert run["results"] == []
     listed = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
     assert listed == sorted(code for code, rule in all_rules().items() if rule.default_on)
-    assert [r["id"] for r in json.loads(run_cli("check", "--output-format", "sarif", "--select", "CL101",
-                                                clean).stdout)["runs"][0]["tool"]["driver"]["rules"]] == ["CL101"]
+    assert [
+        r["id"]
+        for r in json.loads(run_cli("check", "--output-format", "sarif", "--select", "CL101", clean).stdout)[
+            "runs"
+        ][0]["tool"]["driver"]["rules"]
+    ] == ["CL101"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import string
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from composelint.engine import lint, select_rules
 from composelint.report import render
@@ -16,12 +17,56 @@ from composelint.sources.script import load_script
 ALL_RULES = select_rules(["ALL"], [], [])
 
 # Compose-shaped YAML built from fragments, so examples reach the rules, not only the parser.
-_KEYS = ["image", "network_mode", "ports", "expose", "privileged", "pid", "volumes", "networks", "cap_add",
-         "security_opt", "devices", "sysctls", "extends", "build", "user", "read_only", "healthcheck", "<<"]
-_SCALARS = st.sampled_from(["host", "none", "service:a", "container:b", "8080:80", "22:22", "'127.0.0.1:80:80'",
-                            "${X:-host}", "${", "true", "no", "0", "-1", "/var/run/docker.sock:/s", "~",
-                            "[a, b]", "{}", "!reset []", "!override [\"1:1\"]", "*x", "&x y", "\"\\u00e9\"",
-                            "70000", "1-3:1-2", "[::1]:1:1", "'[::1]:1:1'"])
+_KEYS = [
+    "image",
+    "network_mode",
+    "ports",
+    "expose",
+    "privileged",
+    "pid",
+    "volumes",
+    "networks",
+    "cap_add",
+    "security_opt",
+    "devices",
+    "sysctls",
+    "extends",
+    "build",
+    "user",
+    "read_only",
+    "healthcheck",
+    "<<",
+]
+_SCALARS = st.sampled_from(
+    [
+        "host",
+        "none",
+        "service:a",
+        "container:b",
+        "8080:80",
+        "22:22",
+        "'127.0.0.1:80:80'",
+        "${X:-host}",
+        "${",
+        "true",
+        "no",
+        "0",
+        "-1",
+        "/var/run/docker.sock:/s",
+        "~",
+        "[a, b]",
+        "{}",
+        "!reset []",
+        '!override ["1:1"]',
+        "*x",
+        "&x y",
+        '"\\u00e9"',
+        "70000",
+        "1-3:1-2",
+        "[::1]:1:1",
+        "'[::1]:1:1'",
+    ]
+)
 
 
 @st.composite
@@ -36,7 +81,10 @@ def compose_texts(draw):
                 lines.append(f"    {key}:")
                 lines.extend(f"      - {draw(_SCALARS)}" for _ in range(draw(st.integers(0, 3))))
     if draw(st.booleans()):
-        lines += ["networks:", f"  n: {{driver: {draw(st.sampled_from(['host', 'macvlan', 'overlay', 'x']))}}}"]
+        lines += [
+            "networks:",
+            f"  n: {{driver: {draw(st.sampled_from(['host', 'macvlan', 'overlay', 'x']))}}}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -58,10 +106,48 @@ def test_arbitrary_text_as_compose_never_raises(text):
     _check(load_project(["compose.yaml"], texts={"compose.yaml": text}))
 
 
-_WORDS = st.sampled_from(["docker", "podman", "run", "-d", "--net=host", "--network", "host", "-p", "8080:80",
-                          "-itp", "--privileged", "--privileged=false", "-v", "/:/h", "alpine", "$X", "${M:-host}",
-                          "\"$@\"", "'", "\"", "\\\n", ";", "|", "&&", "$(", ")", "<<EOF", "EOF", "\n", "exec",
-                          "--mount", "type=bind,src=/etc,dst=/e", "network", "create", "-o", "build", "sh", "-c"])
+_WORDS = st.sampled_from(
+    [
+        "docker",
+        "podman",
+        "run",
+        "-d",
+        "--net=host",
+        "--network",
+        "host",
+        "-p",
+        "8080:80",
+        "-itp",
+        "--privileged",
+        "--privileged=false",
+        "-v",
+        "/:/h",
+        "alpine",
+        "$X",
+        "${M:-host}",
+        '"$@"',
+        "'",
+        '"',
+        "\\\n",
+        ";",
+        "|",
+        "&&",
+        "$(",
+        ")",
+        "<<EOF",
+        "EOF",
+        "\n",
+        "exec",
+        "--mount",
+        "type=bind,src=/etc,dst=/e",
+        "network",
+        "create",
+        "-o",
+        "build",
+        "sh",
+        "-c",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, expectations, findings
 
 CASES = sorted((FIXTURES / "rules").glob("CL*/*"))
@@ -38,6 +37,8 @@ def test_every_rule_has_positive_and_negative_fixtures():
     missing = []
     for code in all_rules():
         names = [p.name for p in (FIXTURES / "rules" / code).glob("*")]
-        if not any(n.startswith("positive") for n in names) or not any(n.startswith("negative") for n in names):
+        if not any(n.startswith("positive") for n in names) or not any(
+            n.startswith("negative") for n in names
+        ):
             missing.append(code)
     assert not missing, f"rules without positive and negative fixtures: {missing}"

@@ -16,11 +16,10 @@ import pytest
 
 pytest.importorskip("pygls")
 
-from lsprotocol import types as t  # noqa: E402
-from pygls.lsp.client import LanguageClient  # noqa: E402
-from pygls.uris import from_fs_path  # noqa: E402
-
-from conftest import FIXTURES, ROOT  # noqa: E402
+from conftest import FIXTURES, ROOT
+from lsprotocol import types as t
+from pygls.lsp.client import LanguageClient
+from pygls.uris import from_fs_path
 
 PROJECT = FIXTURES / "lsp"
 COMPOSE = PROJECT / "compose.yaml"
@@ -62,8 +61,16 @@ class Client:
         env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
         await self.client.start_io(sys.executable, *self.command, cwd=str(ROOT), env=env)
         general = t.GeneralClientCapabilities(position_encodings=self.encodings) if self.encodings else None
-        result = await asyncio.wait_for(self.client.initialize_async(t.InitializeParams(
-            capabilities=t.ClientCapabilities(general=general), root_uri=uri(ROOT), process_id=os.getpid())), TIMEOUT)
+        result = await asyncio.wait_for(
+            self.client.initialize_async(
+                t.InitializeParams(
+                    capabilities=t.ClientCapabilities(general=general),
+                    root_uri=uri(ROOT),
+                    process_id=os.getpid(),
+                )
+            ),
+            TIMEOUT,
+        )
         self.capabilities = result.capabilities
         self.client.initialized(t.InitializedParams())
         return self
@@ -84,7 +91,7 @@ class Client:
         async with self.changed:
             try:
                 await asyncio.wait_for(self.changed.wait_for(predicate), TIMEOUT)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pytest.fail(f"timed out waiting for {what}; published: {self.summary()}; logs: {self.logs}")
 
     def codes(self, path) -> list[str] | None:
@@ -92,28 +99,39 @@ class Client:
         return None if published is None else sorted(str(d.code) for d in published.diagnostics)
 
     def summary(self) -> dict:
-        return {u.rsplit("/", 2)[-2] + "/" + u.rsplit("/", 1)[-1]: [str(d.code) for d in p.diagnostics]
-                for u, p in self.diagnostics.items()}
+        return {
+            u.rsplit("/", 2)[-2] + "/" + u.rsplit("/", 1)[-1]: [str(d.code) for d in p.diagnostics]
+            for u, p in self.diagnostics.items()
+        }
 
     def open(self, path, text: str | None = None, language_id: str = "yaml") -> None:
         self.versions[uri(path)] = 1
-        self.client.text_document_did_open(t.DidOpenTextDocumentParams(t.TextDocumentItem(
-            uri(path), language_id, 1, path.read_text(encoding="utf-8") if text is None else text)))
+        self.client.text_document_did_open(
+            t.DidOpenTextDocumentParams(
+                t.TextDocumentItem(
+                    uri(path), language_id, 1, path.read_text(encoding="utf-8") if text is None else text
+                )
+            )
+        )
 
     def close(self, path) -> None:
         self.client.text_document_did_close(t.DidCloseTextDocumentParams(t.TextDocumentIdentifier(uri(path))))
 
     def change(self, path, text: str) -> None:
         self.versions[uri(path)] += 1
-        self.client.text_document_did_change(t.DidChangeTextDocumentParams(
-            t.VersionedTextDocumentIdentifier(version=self.versions[uri(path)], uri=uri(path)),
-            [t.TextDocumentContentChangeWholeDocument(text=text)]))
+        self.client.text_document_did_change(
+            t.DidChangeTextDocumentParams(
+                t.VersionedTextDocumentIdentifier(version=self.versions[uri(path)], uri=uri(path)),
+                [t.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
 
 
 def shell_front_end() -> bool:
     """Whether this checkout can load a shell script (the shell front end may not be there yet)."""
     try:
         from composelint.sources.script import load_script
+
         load_script("check.sh", display=str, texts={"check.sh": "#!/bin/sh\ntrue\n"})
     except ImportError as error:  # the shell front end is being written
         if (error.name or "").startswith("composelint."):
@@ -126,6 +144,7 @@ def run(scenario, encodings=None, command=None):
     async def main():
         async with Client(encodings, command) as client:
             await scenario(client)
+
     asyncio.run(asyncio.wait_for(main(), 60))
 
 
@@ -137,7 +156,9 @@ def test_project_diagnostics_then_fixed_by_editing():
     async def scenario(client: Client):
         assert client.capabilities.position_encoding == t.PositionEncodingKind.Utf16
         client.open(COMPOSE)
-        await client.wait(lambda: client.codes(COMPOSE) and client.codes(OVERRIDE), "diagnostics of the project")
+        await client.wait(
+            lambda: client.codes(COMPOSE) and client.codes(OVERRIDE), "diagnostics of the project"
+        )
         # The override is merged (web runs on the host network) and .env sets BIND_IP (no CL005).
         assert client.codes(COMPOSE) == ["CL102", "CL201"]
         assert client.codes(OVERRIDE) == ["CL101"]
@@ -146,7 +167,9 @@ def test_project_diagnostics_then_fixed_by_editing():
         host = by_code(client, OVERRIDE)["CL101"]
         assert host.range == t.Range(t.Position(2, 18), t.Position(2, 22))
         assert host.severity == t.DiagnosticSeverity.Error and host.source == "composelint"
-        assert host.code_description.href == "https://composelint.readthedocs.io/en/latest/rules/host-network/"
+        assert (
+            host.code_description.href == "https://composelint.readthedocs.io/en/latest/rules/host-network/"
+        )
         assert not host.tags
 
         shared = by_code(client, COMPOSE)["CL102"]
@@ -171,8 +194,10 @@ def test_project_diagnostics_then_fixed_by_editing():
         # re-linted; the base's unsaved text is used for the open base.
         client.open(OVERRIDE)
         client.change(OVERRIDE, "services:\n  web:\n    read_only: true\n")
-        await client.wait(lambda: client.codes(OVERRIDE) == [] and client.codes(COMPOSE) == ["CL102"],
-                          "the host-network findings to clear")
+        await client.wait(
+            lambda: client.codes(OVERRIDE) == [] and client.codes(COMPOSE) == ["CL102"],
+            "the host-network findings to clear",
+        )
         assert by_code(client, COMPOSE)["CL102"].severity == t.DiagnosticSeverity.Warning  # plain sharing now
 
         # Debounced: several quick changes, only the last text counts.
@@ -205,7 +230,7 @@ def test_utf8_position_encoding_when_the_client_prefers_it():
         await client.wait(lambda: client.codes(COMPOSE), "diagnostics")
         shared = by_code(client, COMPOSE)["CL102"]
         line = COMPOSE.read_text(encoding="utf-8").splitlines()[WORKER_LINE]
-        assert shared.range.start.character == len(line[:line.index('"service:web"')].encode()) == 78
+        assert shared.range.start.character == len(line[: line.index('"service:web"')].encode()) == 78
 
     run(scenario, encodings=[t.PositionEncodingKind.Utf8, t.PositionEncodingKind.Utf16])
 
@@ -224,8 +249,10 @@ def test_yaml_syntax_error_is_a_diagnostic_and_the_server_survives():
         script = PROJECT / "deploy.sh"
         client.open(script, "#!/bin/sh\ndocker run --privileged alpine\n", "shellscript")
         if not shell_front_end():
-            await client.wait(lambda: any("deploy.sh" in m and "no shell front end" in m for m in client.logs),
-                              "a log message")
+            await client.wait(
+                lambda: any("deploy.sh" in m and "no shell front end" in m for m in client.logs),
+                "a log message",
+            )
         else:
             await client.wait(lambda: client.codes(script), "the script's diagnostics")
             assert client.codes(script)
@@ -259,12 +286,16 @@ def test_an_internal_error_is_logged_and_clears_nothing(tmp_path):
         await client.wait(lambda: client.codes(COMPOSE), "diagnostics")
         before = dict(client.diagnostics)
         client.open(crash, "services: {web: {image: nginx:1.27}}\n")
-        await client.wait(lambda: any("internal error" in m and "simulated bug" in m for m in client.logs),
-                          "the internal error to be logged")
+        await client.wait(
+            lambda: any("internal error" in m and "simulated bug" in m for m in client.logs),
+            "the internal error to be logged",
+        )
         client.change(crash, "services: {web: {image: nginx:1.27, network_mode: host}}\n")
         await client.wait(lambda: sum("simulated bug" in m for m in client.logs) == 2, "the second error")
         assert client.diagnostics == before  # nothing published, nothing cleared
-        client.change(COMPOSE, COMPOSE.read_text(encoding="utf-8") + "  extra: {image: nginx:1.27, privileged: true}\n")
+        client.change(
+            COMPOSE, COMPOSE.read_text(encoding="utf-8") + "  extra: {image: nginx:1.27, privileged: true}\n"
+        )
         await client.wait(lambda: "CL301" in client.codes(COMPOSE), "the server to keep working")
 
     run(scenario, command=["-c", CRASHING_SERVER])

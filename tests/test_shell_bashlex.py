@@ -29,10 +29,18 @@ TOOLS = ("docker", "podman", "nerdctl")
 WORDS = 3
 
 # Options that take a value, per wrapper (an independent, simpler reading of the same rules).
-_WRAPPER_VALUES = {"sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-R", "-t", "-T", "-U"},
-                   "env": {"-u", "-C", "-S"}, "exec": {"-a"}, "nohup": set(), "time": {"-f", "-o"},
-                   "timeout": {"-s", "-k"}, "nice": {"-n"}, "command": set(), "stdbuf": set(),
-                   "xargs": {"-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s"}}
+_WRAPPER_VALUES = {
+    "sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-R", "-t", "-T", "-U"},
+    "env": {"-u", "-C", "-S"},
+    "exec": {"-a"},
+    "nohup": set(),
+    "time": {"-f", "-o"},
+    "timeout": {"-s", "-k"},
+    "nice": {"-n"},
+    "command": set(),
+    "stdbuf": set(),
+    "xargs": {"-a", "-d", "-E", "-I", "-L", "-n", "-P", "-s"},
+}
 
 
 def _children(node):
@@ -54,7 +62,7 @@ def _strip_wrappers(words: list[str]) -> int:
         name = words[i].rsplit("/", 1)[-1]
         if name not in _WRAPPER_VALUES:
             return i
-        if name == "command" and words[i + 1:i + 2] in (["-v"], ["-V"]):
+        if name == "command" and words[i + 1 : i + 2] in (["-v"], ["-V"]):
             return len(words)
         i += 1
         while i < len(words) and words[i].startswith("-") and len(words[i]) > 1:
@@ -85,11 +93,14 @@ def bashlex_invocations(text: str) -> list[tuple[str, tuple[str, ...], int]]:
         if node.kind != "command":
             continue
         words = [part for part in node.parts if part.kind == "word"]
-        raw = [text[w.pos[0]:w.pos[1]] for w in words]
+        raw = [text[w.pos[0] : w.pos[1]] for w in words]
         start = _strip_wrappers([w.word for w in words])
         if start < len(words) and words[start].word.rsplit("/", 1)[-1] in TOOLS and "$" not in raw[start]:
             line = text.count("\n", 0, words[start].pos[0]) + 1
-            texts = [w.word if "$" not in r and "`" not in r else r for w, r in zip(words[start:], raw[start:])]
+            texts = [
+                w.word if "$" not in r and "`" not in r else r
+                for w, r in zip(words[start:], raw[start:], strict=False)
+            ]
             found.append((texts[0].rsplit("/", 1)[-1], _literal_prefix(texts), line))
     return sorted(found)
 
@@ -100,7 +111,9 @@ def front_end_invocations(path: Path, text: str) -> list[tuple[str, tuple[str, .
         tool_word = invocation.words[0]
         if invocation.via or "$" in tool_word.written:
             continue  # nested code and tools behind a variable: bashlex cannot see them
-        texts = [w.text if "$" not in w.written and "`" not in w.written else w.written for w in invocation.words]
+        texts = [
+            w.text if "$" not in w.written and "`" not in w.written else w.written for w in invocation.words
+        ]
         found.append((invocation.tool, _literal_prefix(texts), tool_word.span.line))
     return sorted(found)
 
@@ -108,7 +121,9 @@ def front_end_invocations(path: Path, text: str) -> list[tuple[str, tuple[str, .
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_bashlex_and_parse_script_find_the_same_invocations(path: Path):
     text = path.read_bytes().decode("utf-8")
-    lf_text = text.replace("\r\n", "\n")  # bashlex keeps the CR inside words; parse_script handles CRLF itself
+    lf_text = text.replace(
+        "\r\n", "\n"
+    )  # bashlex keeps the CR inside words; parse_script handles CRLF itself
     try:
         expected = bashlex_invocations(lf_text)
     except Exception as error:  # bashlex raises ParsingError, NotImplementedError, AttributeError, ...
@@ -123,6 +138,6 @@ def test_the_differential_test_compares_something():
         try:
             bashlex.parse(path.read_bytes().decode("utf-8").replace("\r\n", "\n"))
             accepted += 1
-        except Exception:  # noqa: BLE001 - any bashlex failure means "rejected"
+        except Exception:
             pass
     assert accepted * 3 >= len(SCRIPTS)

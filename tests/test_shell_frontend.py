@@ -52,10 +52,20 @@ def code_diagnostics(result: ShellScript) -> list[str]:
 
 # -- words and positions --
 
+
 def test_backslash_continuations_keep_every_word_on_its_line():
     first, second = script("continuation.sh").invocations
-    assert [w.text for w in first.words] == ["docker", "run", "-d", "--name", "web", "--net=host", "-p", "8080:80",
-                                             "nginx:1.25"]
+    assert [w.text for w in first.words] == [
+        "docker",
+        "run",
+        "-d",
+        "--name",
+        "web",
+        "--net=host",
+        "-p",
+        "8080:80",
+        "nginx:1.25",
+    ]
     assert whole(first.span) == "3:1-7:13"
     assert at(word(first, "--net=host").span) == "5:3"
     assert at(word(first, "nginx:1.25").span) == "7:3"
@@ -87,23 +97,44 @@ def test_tree_sitter_only_sees_ascii():
     copy = ascii_copy(text)
     assert copy.isascii() and len(copy) == len(text)
     for _ in range(200):
-        assert parse(text + "docker run --net=host {\U0010ffff}\n").invocations[0].words[3].text == "{\U0010ffff}"
+        assert (
+            parse(text + "docker run --net=host {\U0010ffff}\n").invocations[0].words[3].text
+            == "{\U0010ffff}"
+        )
 
 
 def test_quotes_and_escapes_are_removed():
-    result = parse("""docker run "--net=host" '--pid=host' -e "A=\\"q\\"" -e $'X=a\\tb' -e $"L=hi" -v /a\\ b:/c x\n""")
-    assert argv(result) == [["docker", "run", "--net=host", "--pid=host", "-e", 'A="q"', "-e", "X=a\tb", "-e", "L=hi",
-                             "-v", "/a b:/c", "x"]]
+    result = parse(
+        """docker run "--net=host" '--pid=host' -e "A=\\"q\\"" -e $'X=a\\tb' -e $"L=hi" -v /a\\ b:/c x\n"""
+    )
+    assert argv(result) == [
+        [
+            "docker",
+            "run",
+            "--net=host",
+            "--pid=host",
+            "-e",
+            'A="q"',
+            "-e",
+            "X=a\tb",
+            "-e",
+            "L=hi",
+            "-v",
+            "/a b:/c",
+            "x",
+        ]
+    ]
     words = result.invocations[0].words
     assert words[2].written == '"--net=host"' and at(words[2].span) == "1:12"
 
 
 def test_split_words_from_tree_sitter_are_merged():
-    result = parse("docker run -v $A/x:$B/y -e $\"X=hi\" alpine\n")
+    result = parse('docker run -v $A/x:$B/y -e $"X=hi" alpine\n')
     assert argv(result) == [["docker", "run", "-v", f"{U}/x:{U}/y", "-e", "X=hi", "alpine"]]
 
 
 # -- data is not code --
+
 
 def test_echo_printf_comments_for_lists_and_traps_are_data():
     assert script("echo_data.sh").invocations == []
@@ -112,17 +143,23 @@ def test_echo_printf_comments_for_lists_and_traps_are_data():
 def test_heredocs_to_cat_tee_and_files_are_data():
     result = script("heredoc_data.sh")
     # only the command substitution inside an unquoted body runs, and the command after
-    assert argv(result) == [["docker", "run", "-d", "--net=host", "busybox"],
-                            ["docker", "run", "--name", "after", "alpine"]]
+    assert argv(result) == [
+        ["docker", "run", "-d", "--net=host", "busybox"],
+        ["docker", "run", "--name", "after", "alpine"],
+    ]
     assert at(result.invocations[0].span) == "14:12"
 
 
 # -- nested code --
 
+
 def test_heredoc_fed_to_a_shell_or_ssh_is_code():
     result = script("heredoc_code.sh")
     assert [(i.tool, i.via, at(i.span)) for i in result.invocations] == [
-        ("docker", "here-doc", "3:1"), ("docker", "here-doc", "7:3"), ("podman", "here-doc", "10:1")]
+        ("docker", "here-doc", "3:1"),
+        ("docker", "here-doc", "7:3"),
+        ("podman", "here-doc", "10:1"),
+    ]
     assert at(word(result.invocations[0], "--net=host").span) == "3:12"
     assert at(word(result.invocations[1], "--pid=host").span) == "7:17"
 
@@ -144,8 +181,13 @@ def test_ssh_remote_command_column_inside_the_quotes():
 def test_sh_c_variants():
     result = script("sh_c.sh")
     assert [(i.tool, i.via, at(word(i, "run").span)) for i in result.invocations] == [
-        ("docker", "sh -c", "2:15"), ("docker", "sh -c", "3:18"), ("podman", "sh -c", "4:18"),
-        ("nerdctl", "sh -c", "5:19"), ("docker", "sh -c", "6:20"), ("docker", "su -c", "7:24")]
+        ("docker", "sh -c", "2:15"),
+        ("docker", "sh -c", "3:18"),
+        ("podman", "sh -c", "4:18"),
+        ("nerdctl", "sh -c", "5:19"),
+        ("docker", "sh -c", "6:20"),
+        ("docker", "su -c", "7:24"),
+    ]
     assert at(word(result.invocations[0], "--net=host").span) == "2:19"
 
 
@@ -161,15 +203,22 @@ def test_eval():
 def test_command_substitutions_backticks_and_process_substitution():
     result = script("command_substitution.sh")
     assert [(i.tool, at(i.span)) for i in result.invocations] == [
-        ("docker", "2:6"), ("docker", "3:6"), ("docker", "4:13"), ("podman", "5:12"), ("docker", "6:8")]
+        ("docker", "2:6"),
+        ("docker", "3:6"),
+        ("docker", "4:13"),
+        ("podman", "5:12"),
+        ("docker", "6:8"),
+    ]
     assert at(word(result.invocations[0], "--net=host").span) == "2:20"
 
 
 def test_arithmetic_and_substitution_values_are_unknown():
     result = script("arithmetic.sh")
     # $(( )) and $( ) values are unknown, never executed
-    assert argv(result) == [["docker", "run", "-p", f"{U}:80", "-v", f"{U}:/app", "alpine"],
-                            ["docker", "run", "-p", f"{U}:80", "alpine"]]
+    assert argv(result) == [
+        ["docker", "run", "-p", f"{U}:80", "-v", f"{U}:/app", "alpine"],
+        ["docker", "run", "-p", f"{U}:80", "alpine"],
+    ]
     assert result.invocations[0].words[3].certainty == "unknown"
 
 
@@ -190,6 +239,7 @@ def test_nested_code_depth_is_capped():
 
 
 # -- wrappers --
+
 
 def test_wrappers_are_stripped():
     result = script("wrappers.sh")
@@ -217,7 +267,10 @@ def test_wrappers_are_stripped():
 
 def test_time_keyword():
     result = script("wrappers_time.sh")
-    assert argv(result) == [["docker", "run", "--uts=host", "alpine"], ["docker", "run", "--net=host", "alpine"]]
+    assert argv(result) == [
+        ["docker", "run", "--uts=host", "alpine"],
+        ["docker", "run", "--net=host", "alpine"],
+    ]
     assert at(result.invocations[0].words[0].span) == "2:9"
 
 
@@ -228,12 +281,25 @@ def test_tools_argument():
 
 # -- variables --
 
+
 def test_tool_through_a_variable():
     result = script("variables.sh")
     podman, runtime, engine = result.invocations[:3]
-    assert (podman.tool, podman.words[0].written, podman.words[0].certainty) == ("podman", "$DOCKER", "definite")
-    assert (runtime.tool, runtime.words[0].certainty, at(runtime.words[0].origin)) == ("docker", "possible", "4:20")
-    assert (engine.tool, engine.words[0].certainty, at(engine.words[0].origin)) == ("nerdctl", "possible", "6:11")
+    assert (podman.tool, podman.words[0].written, podman.words[0].certainty) == (
+        "podman",
+        "$DOCKER",
+        "definite",
+    )
+    assert (runtime.tool, runtime.words[0].certainty, at(runtime.words[0].origin)) == (
+        "docker",
+        "possible",
+        "4:20",
+    )
+    assert (engine.tool, engine.words[0].certainty, at(engine.words[0].origin)) == (
+        "nerdctl",
+        "possible",
+        "6:11",
+    )
 
 
 def test_variables_definite_and_split():
@@ -245,21 +311,42 @@ def test_variables_definite_and_split():
     assert [w.text for w in split.words] == ["docker", "run", "--net", "host", "-p", "80:80", "alpine"]
     assert {at(w.span) for w in split.words[2:6]} == {"12:12"}  # each split word: the expansion's span
     assert [w.text for w in unsplit.words] == ["docker", "run", "--net host -p 80:80", "alpine"]
-    assert [w.text for w in declared.words] == ["docker", "run", "-v", "/var/run/docker.sock:/var/run/docker.sock",
-                                                "--pid=host", "-m", "512m", "alpine"]
+    assert [w.text for w in declared.words] == [
+        "docker",
+        "run",
+        "-v",
+        "/var/run/docker.sock:/var/run/docker.sock",
+        "--pid=host",
+        "-m",
+        "512m",
+        "alpine",
+    ]
     assert all(w.certainty == "definite" for w in declared.words)
 
 
 def test_arrays_of_options():
     result = script("arrays.sh")
     quoted_all, unquoted_star, quoted_star, elements, multiline, empty = result.invocations
-    assert [w.text for w in quoted_all.words] == ["docker", "run", "--net", "host", "-p", "80:80", "--privileged",
-                                                  "alpine"]
+    assert [w.text for w in quoted_all.words] == [
+        "docker",
+        "run",
+        "--net",
+        "host",
+        "-p",
+        "80:80",
+        "--privileged",
+        "alpine",
+    ]
     host = quoted_all.words[3]
     assert (whole(host.span), host.written, at(host.origin)) == ("4:13-4:23", "${OPTS[@]}", "2:13")
     assert at(word(quoted_all, "--privileged").origin) == "3:8"
     assert [w.text for w in unquoted_star.words] == [w.text for w in quoted_all.words]
-    assert [w.text for w in quoted_star.words] == ["docker", "run", "--net host -p 80:80 --privileged", "alpine"]
+    assert [w.text for w in quoted_star.words] == [
+        "docker",
+        "run",
+        "--net host -p 80:80 --privileged",
+        "alpine",
+    ]
     assert [w.text for w in elements.words] == ["docker", "run", "--net", "host", "alpine"]
     assert [w.text for w in multiline.words] == ["docker", "run", "--pid=host", "-e A=b c", "alpine"]
     assert [w.text for w in empty.words] == ["docker", "run", "alpine"]
@@ -268,8 +355,15 @@ def test_arrays_of_options():
 def test_defaults():
     result = script("defaults.sh")
     texts = [[w.text for w in i.words][-2] for i in result.invocations]
-    assert texts == ["--net=host", "--net=host", "8080:80", "--privileged", "--net=bridge", "--net=host",
-                     "--net=a b"]
+    assert texts == [
+        "--net=host",
+        "--net=host",
+        "8080:80",
+        "--privileged",
+        "--net=bridge",
+        "--net=host",
+        "--net=a b",
+    ]
     mode = word(result.invocations[0], "--net=host")
     assert (mode.certainty, whole(mode.origin), at(mode.span)) == ("possible", "2:26-2:30", "2:12")
     port = word(result.invocations[2], "8080:80")
@@ -280,7 +374,12 @@ def test_defaults():
 
 def test_conditional_assignments_are_possible():
     result = script("conditional.sh")
-    expected = [("--net=host", "4:3"), ("--pid=host", "7:16"), ("--privileged", "10:10"), ("--ipc=host", "13:18")]
+    expected = [
+        ("--net=host", "4:3"),
+        ("--pid=host", "7:16"),
+        ("--privileged", "10:10"),
+        ("--ipc=host", "13:18"),
+    ]
     got = [(i.words[2].text, at(i.words[2].origin)) for i in result.invocations]
     assert got == expected
     assert {i.words[2].certainty for i in result.invocations} == {"possible"}
@@ -333,21 +432,51 @@ def test_huge_variable_values_become_unknown():
 
 # -- constructs --
 
+
 def test_compound_constructs():
     result = script("constructs.sh")
     names = [i.words[-1].text for i in result.invocations]
-    assert names == ["a1", "a2", "a3", "a4", "c1", "c2", "f1", "f2", "w1", "u1", "s1", "b1", "alpine", "l1",
-                     "/etc/hosts", "n1", "t1", "sel1"]
-    assert [w.text for w in result.invocations[6].words] == ["docker", "run", "--name", f"c{U}", "--net=host", "f1"]
+    assert names == [
+        "a1",
+        "a2",
+        "a3",
+        "a4",
+        "c1",
+        "c2",
+        "f1",
+        "f2",
+        "w1",
+        "u1",
+        "s1",
+        "b1",
+        "alpine",
+        "l1",
+        "/etc/hosts",
+        "n1",
+        "t1",
+        "sel1",
+    ]
+    assert [w.text for w in result.invocations[6].words] == [
+        "docker",
+        "run",
+        "--name",
+        f"c{U}",
+        "--net=host",
+        "f1",
+    ]
     assert not code_diagnostics(result)
 
 
 # -- errors and limits --
 
+
 def test_syntax_error_falls_back_to_the_lexer():
     result = script("syntax_error.sh")
     assert [(at(i.span), i.words[-1].text) for i in result.invocations] == [
-        ("2:1", "before"), ("3:15", "after"), ("7:3", "inside")]
+        ("2:1", "before"),
+        ("3:15", "after"),
+        ("7:3", "inside"),
+    ]
     assert at(word(result.invocations[1], "--pid=host").span) == "3:26"
     (diagnostic,) = result.diagnostics
     assert diagnostic.code == "CL007"
@@ -356,21 +485,28 @@ def test_syntax_error_falls_back_to_the_lexer():
 
 
 def test_fallback_lexer_handles_what_follows_an_error():
-    text = ("docker run a\n"
-            ")\n"  # stray: an error from here on
-            "f() {\n  local n=host\n  docker run --net=$n b\n}\n"
-            "case $1 in x) docker run c ;; esac\n"
-            "X=$(docker run -d d && echo ok)\n"
-            "cat <<EOF\ndocker run no\nEOF\n"
-            "if [[ -n $y ]]; then sudo docker run e; fi\n"
-            "OPTS=(--net host)\ndocker run \"${OPTS[@]}\" f\n"
-            "sh -c 'docker run g'\n")
+    text = (
+        "docker run a\n"
+        ")\n"  # stray: an error from here on
+        "f() {\n  local n=host\n  docker run --net=$n b\n}\n"
+        "case $1 in x) docker run c ;; esac\n"
+        "X=$(docker run -d d && echo ok)\n"
+        "cat <<EOF\ndocker run no\nEOF\n"
+        "if [[ -n $y ]]; then sudo docker run e; fi\n"
+        'OPTS=(--net host)\ndocker run "${OPTS[@]}" f\n'
+        "sh -c 'docker run g'\n"
+    )
     result = parse(text)
     assert code_diagnostics(result)
     assert [[w.text for w in i.words] for i in result.invocations] == [
-        ["docker", "run", "a"], ["docker", "run", "--net=host", "b"], ["docker", "run", "c"],
-        ["docker", "run", "-d", "d"], ["docker", "run", "e"], ["docker", "run", "--net", "host", "f"],
-        ["docker", "run", "g"]]
+        ["docker", "run", "a"],
+        ["docker", "run", "--net=host", "b"],
+        ["docker", "run", "c"],
+        ["docker", "run", "-d", "d"],
+        ["docker", "run", "e"],
+        ["docker", "run", "--net", "host", "f"],
+        ["docker", "run", "g"],
+    ]
     assert result.invocations[1].words[2].certainty == "possible"  # inside a function
     assert at(result.invocations[-1].words[2].span) == "15:19"
 
@@ -392,8 +528,13 @@ def test_empty_and_comment_only_scripts():
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=st.sampled_from(list("docker run -$(){}[]'\"`\\;&|<>\n\r\t#=:~*?!@ab0\u00e9\U0001f433")),
-               max_size=300) | st.text(max_size=300))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("docker run -$(){}[]'\"`\\;&|<>\n\r\t#=:~*?!@ab0\u00e9\U0001f433")),
+        max_size=300,
+    )
+    | st.text(max_size=300)
+)
 def test_parse_script_never_raises(text):
     result = parse(text)
     starts = [0] + [i + 1 for i, char in enumerate(text) if char == "\n"]
@@ -403,11 +544,15 @@ def test_parse_script_never_raises(text):
 
     for invocation in result.invocations:
         for w in invocation.words:
-            assert w.written == text[offset(w.span.line, w.span.column):offset(w.span.end_line, w.span.end_column)]
+            assert (
+                w.written
+                == text[offset(w.span.line, w.span.column) : offset(w.span.end_line, w.span.end_column)]
+            )
     assert all(1 <= line <= end_line <= len(starts) for line, _, end_line in result.extents)
 
 
 # -- suppressions --
+
 
 def test_extents_cover_compound_commands_for_suppressions():
     path = FIXTURES / "suppressions.sh"

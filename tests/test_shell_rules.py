@@ -30,38 +30,53 @@ def test_host_network_is_the_same_rule_message_and_hint_in_both_syntaxes(tmp_pat
     (tmp_path / "start.sh").write_text(SCRIPT_HOST)
     compose = _one(lint_json("--select", "CL101", str(tmp_path / "compose.yaml")), "CL101")
     script = _one(lint_json("--select", "CL101", str(tmp_path / "start.sh")), "CL101")
-    assert (compose["code"], compose["name"], compose["severity"]) == (script["code"], script["name"], script["severity"])
+    assert (compose["code"], compose["name"], compose["severity"]) == (
+        script["code"],
+        script["name"],
+        script["severity"],
+    )
     assert script["source_kind"] == "shell" and script["workload"] == "httpd (line 3)"
     assert (script["range"]["start"]["line"], script["range"]["start"]["column"]) == (3, 15)
     # The message: only the way the workload is named differs.
-    assert script["message"].replace("Container `httpd (line 3)` (docker run)", "<workload>") == \
-        compose["message"].replace("Service `httpd`", "<workload>")
+    assert script["message"].replace("Container `httpd (line 3)` (docker run)", "<workload>") == compose[
+        "message"
+    ].replace("Service `httpd`", "<workload>")
     # The fix: the same advice, the port mapping written as a flag instead of a `ports:` entry.
     assert '`ports:` "127.0.0.1:80:80"' in compose["help"]
     assert "`-p 127.0.0.1:80:80`" in script["help"]
-    assert script["help"] == (compose["help"].replace("the service", "the container")
-                              .replace('`ports:` "127.0.0.1:80:80"', "`-p 127.0.0.1:80:80`"))
+    assert script["help"] == (
+        compose["help"]
+        .replace("the service", "the container")
+        .replace('`ports:` "127.0.0.1:80:80"', "`-p 127.0.0.1:80:80`")
+    )
 
 
 def test_privileged_hint_is_written_as_a_flag():
-    report = lint_json("--select", "CL301", "--stdin-filename", "x.sh", "-", input="docker run --privileged alpine\n")
+    report = lint_json(
+        "--select", "CL301", "--stdin-filename", "x.sh", "-", input="docker run --privileged alpine\n"
+    )
     finding = _one(report, "CL301")
     assert finding["message"].startswith("Container `alpine (line 1)` (docker run) runs privileged")
     assert finding["help"] == "Remove `--privileged`; add only the capabilities needed with `--cap-add`"
     compose = "services:\n  app:\n    image: alpine\n    privileged: true\n"
     report = lint_json("--select", "CL301", "--stdin-filename", "compose.yaml", "-", input=compose)
-    assert _one(report, "CL301")["help"] == "Remove `privileged: true`; add only the capabilities needed with `cap_add`"
+    assert (
+        _one(report, "CL301")["help"]
+        == "Remove `privileged: true`; add only the capabilities needed with `cap_add`"
+    )
 
 
 def test_kind_shell_reads_standard_input_as_a_script():
     assert findings("--select", "CL101", "--kind", "shell", "-", input="docker run --net=host nginx\n") == [
-        ("CL101", 1, 12, "error")]
+        ("CL101", 1, 12, "error")
+    ]
 
 
 def test_finding_on_the_flag_line_of_a_continued_command():
     script = "docker run -d \\\n  --name web \\\n  --privileged \\\n  nginx:1.27\n"
     assert findings("--select", "CL301", "--stdin-filename", "x.sh", "-", input=script) == [
-        ("CL301", 3, 3, "error")]
+        ("CL301", 3, 3, "error")
+    ]
 
 
 def test_own_line_suppression_covers_the_next_compound_command():
@@ -81,9 +96,13 @@ docker run --rm --net=host redis:7
 
 
 def test_trailing_suppression_covers_its_line():
-    script = "docker run --net=host nginx  # composelint: ignore=host-network -- load balancer\n" \
-             "docker run --net=host redis\n"
-    assert findings("--select", "CL101", "--stdin-filename", "x.sh", "-", input=script) == [("CL101", 2, 12, "error")]
+    script = (
+        "docker run --net=host nginx  # composelint: ignore=host-network -- load balancer\n"
+        "docker run --net=host redis\n"
+    )
+    assert findings("--select", "CL101", "--stdin-filename", "x.sh", "-", input=script) == [
+        ("CL101", 2, 12, "error")
+    ]
 
 
 def test_a_script_is_one_project():
@@ -107,11 +126,19 @@ def test_possible_value_is_reported_one_severity_lower_with_the_assignment():
 
 
 def test_unknown_value_is_cl008_naming_the_rule():
-    report = lint_json("--select", "CL008,CL101", "--stdin-filename", "x.sh", "-",
-                       input='docker run -d --network "$MODE" nginx:1.27\n')
+    report = lint_json(
+        "--select",
+        "CL008,CL101",
+        "--stdin-filename",
+        "x.sh",
+        "-",
+        input='docker run -d --network "$MODE" nginx:1.27\n',
+    )
     finding = _one(report, "CL008")
-    assert finding["message"] == ('`--network "$MODE"` is only known at run time: CL101 host-network, '
-                                  "CL102 shared-network-namespace, CL104 default-bridge cannot be decided")
+    assert finding["message"] == (
+        '`--network "$MODE"` is only known at run time: CL101 host-network, '
+        "CL102 shared-network-namespace, CL104 default-bridge cannot be decided"
+    )
     assert finding["severity"] == "info"
     assert not [f for f in report["findings"] if f["code"] == "CL101"]
 
@@ -124,7 +151,9 @@ def test_exec_rules():
 
 def test_compose_run_service_ports_is_not_publish_all():
     script = "docker compose -p shop run -P --rm web\ndocker run -P nginx\n"
-    assert findings("--select", "CL204", "--stdin-filename", "x.sh", "-", input=script) == [("CL204", 2, 12, "warning")]
+    assert findings("--select", "CL204", "--stdin-filename", "x.sh", "-", input=script) == [
+        ("CL204", 2, 12, "warning")
+    ]
 
 
 def test_model_of_a_script_shows_workloads_networks_execs_and_builds(tmp_path):
@@ -133,12 +162,18 @@ def test_model_of_a_script_shows_workloads_networks_execs_and_builds(tmp_path):
     from conftest import run_cli
 
     script = tmp_path / "deploy.sh"
-    script.write_text("#!/bin/sh\ndocker network create backend\n"
-                      "docker run -d --name api --network backend -p 8080:80 nginx:1.27\n"
-                      "docker exec -u root api sh\ndocker build --network host -t app .\n")
+    script.write_text(
+        "#!/bin/sh\ndocker network create backend\n"
+        "docker run -d --name api --network backend -p 8080:80 nginx:1.27\n"
+        "docker exec -u root api sh\ndocker build --network host -t app .\n"
+    )
     [project] = json.loads(run_cli("model", str(script)).stdout)["projects"]
     [api] = project["workloads"]
-    assert (api["name"], api["networks"], [p["binds"] for p in api["ports"]]) == ("api", ["backend"], ["all interfaces"])
+    assert (api["name"], api["networks"], [p["binds"] for p in api["ports"]]) == (
+        "api",
+        ["backend"],
+        ["all interfaces"],
+    )
     assert [n["key"] for n in project["networks"]] == ["backend"]
     assert project["execs"][0]["user"]["value"] == "root" and project["execs"][0]["at"]["line"] == 4
     assert project["builds"][0]["network"]["value"] == "host" and project["builds"][0]["at"]["line"] == 5

@@ -5,7 +5,6 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-
 from conftest import findings, lint_json, run_cli
 
 
@@ -15,6 +14,7 @@ def compose(tmp_path):
         path = tmp_path / "compose.yaml"
         path.write_text(textwrap.dedent(text).lstrip("\n"))
         return str(path)
+
     return write
 
 
@@ -24,8 +24,11 @@ def _active(path: str, *args: str) -> set[tuple[str, int]]:
 
 def _suppressed(path: str, *args: str) -> dict[tuple[str, int], dict]:
     report = lint_json(*args, path)
-    return {(f["code"], f["range"]["start"]["line"]): f["suppressed"]
-            for f in report["findings"] if f["suppressed"] is not None}
+    return {
+        (f["code"], f["range"]["start"]["line"]): f["suppressed"]
+        for f in report["findings"]
+        if f["suppressed"] is not None
+    }
 
 
 def test_trailing_ignore_covers_only_its_line(compose):
@@ -141,8 +144,10 @@ def test_reason_is_carried_in_json(compose):
             pid: host  # composelint: ignore=CL302
         """)
     suppressed = _suppressed(path, "--select", "CL301,CL302")
-    assert suppressed == {("CL301", 4): {"kind": "inline", "reason": "needs /dev/kvm for the emulator"},
-                          ("CL302", 5): {"kind": "inline", "reason": None}}
+    assert suppressed == {
+        ("CL301", 4): {"kind": "inline", "reason": "needs /dev/kvm for the emulator"},
+        ("CL302", 5): {"kind": "inline", "reason": None},
+    }
     report = lint_json("--select", "CL301,CL302", path)
     assert report["summary"]["suppressed"] == 2 and report["summary"]["findings"] == 0
 
@@ -227,7 +232,10 @@ def test_disable_file_in_the_leading_comment_block(compose):
             ipc: host
         """)
     assert _active(path, "--select", "CL3,CL9") == {("CL303", 10)}
-    assert _suppressed(path, "--select", "CL3")[("CL301", 8)] == {"kind": "inline", "reason": "runs on a dedicated VM"}
+    assert _suppressed(path, "--select", "CL3")[("CL301", 8)] == {
+        "kind": "inline",
+        "reason": "runs on a dedicated VM",
+    }
 
 
 def test_disable_file_after_a_yaml_directive_and_document_marker(compose):
@@ -276,7 +284,10 @@ def test_no_inline_suppressions(compose):
         """)
     assert _active(path, "--select", "CL3,CL9") == {("CL304", 7), ("CL901", 7)}
     assert _active(path, "--select", "CL3,CL9", "--no-inline-suppressions") == {
-        ("CL301", 5), ("CL302", 6), ("CL304", 7)}
+        ("CL301", 5),
+        ("CL302", 6),
+        ("CL304", 7),
+    }
     report = lint_json("--select", "CL3", "--no-inline-suppressions", path)
     assert all(f["suppressed"] is None for f in report["findings"])
 
@@ -319,7 +330,14 @@ def test_unknown_rule_and_unparsable_directive(compose):
         # composelint: enable=not-a-rule
         """)
     assert _active(path, "--select", "CL3,CL9") == {
-        ("CL301", 4), ("CL901", 4), ("CL302", 5), ("CL902", 5), ("CL303", 6), ("CL902", 6), ("CL901", 7)}
+        ("CL301", 4),
+        ("CL901", 4),
+        ("CL302", 5),
+        ("CL902", 5),
+        ("CL303", 6),
+        ("CL902", 6),
+        ("CL901", 7),
+    }
 
 
 def test_exit_code_ignores_suppressed_findings(compose):

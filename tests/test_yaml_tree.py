@@ -7,9 +7,10 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import FIXTURES, findings, lint_json
+
 from composelint.model import Span
 from composelint.sources.yaml_tree import MAX_DEPTH, YMap, YScalar, YSeq, read_yaml
-from conftest import FIXTURES, findings, lint_json
 
 
 def _root(text: str) -> YMap:
@@ -26,17 +27,36 @@ def _values(node: YMap) -> dict[str, object]:
 
 def _cli(path: Path, *args: str) -> subprocess.CompletedProcess:
     """The real executable in a child process: a crash or hang cannot take pytest down."""
-    return subprocess.run([sys.executable, "-m", "composelint", "check", "--output-format", "concise",
-                           *args, str(path)], capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "composelint", "check", "--output-format", "concise", *args, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 # -- YAML 1.2 typing, as Compose v2 reads it ---------------------------------------
 
+
 def test_yaml_12_typing():
-    values = _values(_root("port: 22:22\nrestart: no\nflag: on\nyes_: yes\nreal: true\nother: False\n"
-                           "count: 017\nhex: 0x1F\nnothing: ~\nquoted: \"true\"\n"))
-    assert values == {"port": "22:22", "restart": "no", "flag": "on", "yes_": "yes", "real": True,
-                      "other": False, "count": 15, "hex": 31, "nothing": None, "quoted": "true"}
+    values = _values(
+        _root(
+            "port: 22:22\nrestart: no\nflag: on\nyes_: yes\nreal: true\nother: False\n"
+            'count: 017\nhex: 0x1F\nnothing: ~\nquoted: "true"\n'
+        )
+    )
+    assert values == {
+        "port": "22:22",
+        "restart": "no",
+        "flag": "on",
+        "yes_": "yes",
+        "real": True,
+        "other": False,
+        "count": 15,
+        "hex": 31,
+        "nothing": None,
+        "quoted": "true",
+    }
 
 
 def test_leading_zero_is_octal_as_in_go_yaml():
@@ -55,17 +75,21 @@ def test_base60_port_stays_a_string_through_the_cli(tmp_path):
 
 # -- merge keys ------------------------------------------------------------------------
 
+
 def test_merge_key_explicit_keys_win_wherever_they_stand():
-    root = _root("x-base: &base\n  image: nginx:1.26\n  restart: always\n"
-                 "services:\n  a:\n    image: nginx:1.27\n    <<: *base\n  b:\n    <<: *base\n    restart: 'no'\n")
+    root = _root(
+        "x-base: &base\n  image: nginx:1.26\n  restart: always\n"
+        "services:\n  a:\n    image: nginx:1.27\n    <<: *base\n  b:\n    <<: *base\n    restart: 'no'\n"
+    )
     services = root.get("services")
     assert _values(services.get("a")) == {"image": "nginx:1.27", "restart": "always"}
     assert _values(services.get("b")) == {"image": "nginx:1.26", "restart": "no"}
 
 
 def test_merge_key_list_earlier_source_wins():
-    root = _root("x-a: &a {image: a, user: a}\nx-b: &b {image: b, init: true}\n"
-                 "svc:\n  <<: [*a, *b]\n  init: false\n")
+    root = _root(
+        "x-a: &a {image: a, user: a}\nx-b: &b {image: b, init: true}\nsvc:\n  <<: [*a, *b]\n  init: false\n"
+    )
     assert _values(root.get("svc")) == {"image": "a", "user": "a", "init": False}
 
 
@@ -77,8 +101,10 @@ def test_merged_value_keeps_the_position_of_the_anchor():
 
 def test_privileged_from_an_anchor_is_reported_at_the_anchor(tmp_path):
     path = tmp_path / "compose.yaml"
-    path.write_text("x-priv: &priv\n  privileged: true\nservices:\n  a:\n    <<: *priv\n    image: x\n"
-                    "  b:\n    <<: *priv\n    image: y\n")
+    path.write_text(
+        "x-priv: &priv\n  privileged: true\nservices:\n  a:\n    <<: *priv\n    image: x\n"
+        "  b:\n    <<: *priv\n    image: y\n"
+    )
     assert findings("--select", "CL301", str(path)) == [("CL301", 2, 15, "error"), ("CL301", 2, 15, "error")]
 
 
@@ -88,6 +114,7 @@ def test_merge_of_a_scalar_is_an_error():
 
 
 # -- duplicate keys ------------------------------------------------------------------
+
 
 def test_duplicate_key_reported_at_second_with_first_as_related(tmp_path):
     path = tmp_path / "compose.yaml"
@@ -111,6 +138,7 @@ def test_duplicate_keys_in_different_documents_are_fine():
 
 
 # -- resource limits ------------------------------------------------------------------
+
 
 def _billion_laughs() -> str:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
@@ -157,18 +185,25 @@ def test_nesting_up_to_the_limit_is_accepted():
 
 # -- positions ------------------------------------------------------------------------
 
+
 def test_crlf_and_bom_give_correct_positions(tmp_path):
     path = tmp_path / "compose.yaml"
-    path.write_bytes(b"\xef\xbb\xbfservices:\r\n  web:\r\n    image: nginx:1.27\r\n"
-                     b"    privileged: true\r\n    pid: host\r\n")
-    assert findings("--select", "CL301,CL302", str(path)) == [("CL301", 4, 17, "error"),
-                                                             ("CL302", 5, 10, "error")]
+    path.write_bytes(
+        b"\xef\xbb\xbfservices:\r\n  web:\r\n    image: nginx:1.27\r\n"
+        b"    privileged: true\r\n    pid: host\r\n"
+    )
+    assert findings("--select", "CL301,CL302", str(path)) == [
+        ("CL301", 4, 17, "error"),
+        ("CL302", 5, 10, "error"),
+    ]
 
 
 def test_bom_on_a_commented_first_line(tmp_path):
     path = tmp_path / "compose.yaml"
-    path.write_bytes(b"\xef\xbb\xbf# composelint: disable-file=CL301\r\nservices:\r\n  web:\r\n"
-                     b"    image: nginx:1.27\r\n    privileged: true\r\n")
+    path.write_bytes(
+        b"\xef\xbb\xbf# composelint: disable-file=CL301\r\nservices:\r\n  web:\r\n"
+        b"    image: nginx:1.27\r\n    privileged: true\r\n"
+    )
     report = lint_json("--select", "CL301", str(path))
     assert [f["suppressed"] for f in report["findings"]] == [{"kind": "inline", "reason": None}]
 
@@ -206,6 +241,7 @@ def test_cl001_fixture_at_end_of_file(tmp_path):
 
 # -- documents, tags, odd inputs -------------------------------------------------------
 
+
 def test_multi_document_file(tmp_path):
     text = "services:\n  web:\n    image: nginx:1.27\n---\nservices:\n  web:\n    privileged: true\n"
     assert len(read_yaml("c.yaml", text).roots) == 2
@@ -215,8 +251,10 @@ def test_multi_document_file(tmp_path):
 
 
 def test_reset_and_override_tags_are_kept():
-    root = _root("services:\n  web:\n    ports: !reset []\n    volumes: !override\n      - ./a:/a\n"
-                 "    image: !reset null\n")
+    root = _root(
+        "services:\n  web:\n    ports: !reset []\n    volumes: !override\n      - ./a:/a\n"
+        "    image: !reset null\n"
+    )
     web = root.get("services").get("web")
     assert isinstance(web.get("ports"), YSeq) and web.get("ports").tag == "!reset"
     assert isinstance(web.get("volumes"), YSeq) and web.get("volumes").tag == "!override"

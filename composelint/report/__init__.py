@@ -22,18 +22,23 @@ _RENDERERS = {
 }
 
 
-def render(output_format: str, result: LintResult, *, color: bool = False, errors: list[str] | None = None) -> str:
+def render(
+    output_format: str, result: LintResult, *, color: bool = False, errors: list[str] | None = None
+) -> str:
     """The report of `result` in `output_format` (a name of report.formats.FORMAT_NAMES)."""
     if output_format == "json":
         from composelint.report.json import render_json
+
         return render_json(result, errors or [])
     if output_format in _RENDERERS:
         from importlib import import_module
+
         module, function = _RENDERERS[output_format]
         return getattr(import_module(f"composelint.report.{module}"), function)(result)
     if output_format != "full":
         raise ValueError(f"unknown output format `{output_format}`")
     from composelint.report.full import render_full
+
     return render_full(result, color=color)
 
 
@@ -44,8 +49,10 @@ def summary_line(result: LintResult) -> str:
     counts = Counter(item.severity for item in active)
     parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s])
     files = len({item.finding.span.path for item in active})
-    return (f"Found {len(active)} problem{'s' if len(active) != 1 else ''} ({parts}) in {files} "
-            f"file{'s' if files != 1 else ''} ({len(result.files)} checked).")
+    return (
+        f"Found {len(active)} problem{'s' if len(active) != 1 else ''} ({parts}) in {files} "
+        f"file{'s' if files != 1 else ''} ({len(result.files)} checked)."
+    )
 
 
 def statistics(result: LintResult) -> list[tuple[int, str, str]]:

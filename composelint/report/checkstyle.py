@@ -20,8 +20,14 @@ def render_checkstyle(result: LintResult) -> str:
         element = ET.SubElement(root, "file", name=path)
         for item in by_path[path]:
             span = item.finding.span
-            ET.SubElement(element, "error", line=str(span.line), column=str(span.column),
-                          severity=CHECKSTYLE_SEVERITY[item.severity], message=item.finding.message,
-                          source=f"{TOOL_NAME}.{item.rule.code}")
+            ET.SubElement(
+                element,
+                "error",
+                line=str(span.line),
+                column=str(span.column),
+                severity=CHECKSTYLE_SEVERITY[item.severity],
+                message=item.finding.message,
+                source=f"{TOOL_NAME}.{item.rule.code}",
+            )
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -49,7 +49,7 @@ class Columns:
 
     def _convert(self, path: str, line: int, column: int, encoding: str, unit: int) -> int:
         text = self._line(path, line)
-        prefix = text[:column - 1]
+        prefix = text[: column - 1]
         beyond = max(0, column - 1 - len(text))  # a column past the end (end of line, missing text)
         return len(prefix.encode(encoding, "surrogatepass")) // unit + beyond + 1
 
@@ -60,12 +60,20 @@ class Columns:
         return self._convert(path, line, column, "utf-8", 1)
 
     def utf16_span(self, span: Span) -> tuple[int, int, int, int]:
-        return (span.line, self.utf16(span.path, span.line, span.column),
-                span.end_line, self.utf16(span.path, span.end_line, span.end_column))
+        return (
+            span.line,
+            self.utf16(span.path, span.line, span.column),
+            span.end_line,
+            self.utf16(span.path, span.end_line, span.end_column),
+        )
 
     def utf8_span(self, span: Span) -> tuple[int, int, int, int]:
-        return (span.line, self.utf8(span.path, span.line, span.column),
-                span.end_line, self.utf8(span.path, span.end_line, span.end_column))
+        return (
+            span.line,
+            self.utf8(span.path, span.line, span.column),
+            span.end_line,
+            self.utf8(span.path, span.end_line, span.end_column),
+        )
 
 
 def is_security(rule: Rule) -> bool:

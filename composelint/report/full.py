@@ -23,9 +23,11 @@ def _style(text: str, color: bool, **options) -> str:
 def _block(item: Reported, text: str, color: bool) -> str:
     finding, span = item.finding, item.finding.span
     lines = text.splitlines()
-    header = (f"{_style(f'{span.path}:{span.line}:{span.column}:', color, bold=True)} "
-              f"{_style(item.rule.code, color, fg=_COLORS[item.severity], bold=True)} "
-              f"{_style(item.severity, color, fg=_COLORS[item.severity])}: {finding.message}")
+    header = (
+        f"{_style(f'{span.path}:{span.line}:{span.column}:', color, bold=True)} "
+        f"{_style(item.rule.code, color, fg=_COLORS[item.severity], bold=True)} "
+        f"{_style(item.severity, color, fg=_COLORS[item.severity])}: {finding.message}"
+    )
     out = [header]
     if 1 <= span.line <= len(lines):
         width = len(str(min(span.line + 1, len(lines))))
@@ -37,7 +39,9 @@ def _block(item: Reported, text: str, color: bool) -> str:
         out.append(f"{span.line:>{width}} | {source}")
         end = span.end_column if span.end_line == span.line else len(source) + 1
         carets = "^" * max(1, min(end, len(source) + 1) - span.column)
-        out.append(f"{gutter} {' ' * (span.column - 1)}{_style(carets, color, fg=_COLORS[item.severity])} {item.rule.name}")
+        out.append(
+            f"{gutter} {' ' * (span.column - 1)}{_style(carets, color, fg=_COLORS[item.severity])} {item.rule.name}"
+        )
         if span.line < len(lines):
             out.append(f"{span.line + 1:>{width}} | {lines[span.line]}")
         out.append(gutter)

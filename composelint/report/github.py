@@ -28,7 +28,11 @@ def annotation(item: Reported, root: str | None = None) -> str:
     finding, span = item.finding, item.finding.span
     params = [("file", repo_path(span.path, root)), ("line", str(span.line))]
     if span.end_line == span.line:
-        params += [("col", str(span.column)), ("endLine", str(span.end_line)), ("endColumn", str(span.end_column))]
+        params += [
+            ("col", str(span.column)),
+            ("endLine", str(span.end_line)),
+            ("endColumn", str(span.end_column)),
+        ]
     else:
         params.append(("endLine", str(span.end_line)))
     params.append(("title", f"{item.rule.code} {item.rule.name}"))
@@ -43,6 +47,8 @@ def render_github(result: LintResult) -> str:
     lines = [annotation(item, root) for item in ordered]
     note = summary_line(result)
     if len(ordered) > 10:
-        note += " GitHub shows at most 10 annotations of each type per step; see the full report for the rest."
+        note += (
+            " GitHub shows at most 10 annotations of each type per step; see the full report for the rest."
+        )
     lines.append(note)
     return "\n".join(lines) + "\n"

@@ -17,14 +17,18 @@ _CATEGORY = {"input": "Bug Risk", "meta": "Style"}
 
 def _issue(item: Reported, root: str) -> dict:
     finding, span = item.finding, item.finding.span
-    body = "\n\n".join(part for part in (finding.help, f"[{item.rule.code} documentation]({item.rule.url})") if part)
+    body = "\n\n".join(
+        part for part in (finding.help, f"[{item.rule.code} documentation]({item.rule.url})") if part
+    )
     message = " ".join(finding.message.split())
     return {
         "type": "issue",
         "check_name": item.rule.code,
         "description": f"{item.rule.code} ({item.rule.name}): {message}",
         "content": {"body": body},
-        "categories": ["Security"] if is_security(item.rule) else [_CATEGORY.get(item.rule.group, "Bug Risk")],
+        "categories": ["Security"]
+        if is_security(item.rule)
+        else [_CATEGORY.get(item.rule.group, "Bug Risk")],
         "severity": "blocker" if item.rule.code in BLOCKER_CODES else GITLAB_SEVERITY[item.severity],
         "fingerprint": item.fingerprint,
         "location": {"path": repo_path(span.path, root), "lines": {"begin": span.line, "end": span.end_line}},

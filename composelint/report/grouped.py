@@ -14,7 +14,9 @@ def render_grouped(result: LintResult) -> str:
         out.append(f"{path}:")
         for item in items:
             span = item.finding.span
-            out.append(f"  {span.line}:{span.column} {item.rule.code} {item.severity}: {item.finding.message}")
+            out.append(
+                f"  {span.line}:{span.column} {item.rule.code} {item.severity}: {item.finding.message}"
+            )
         out.append("")
     out.append(summary_line(result))
     return "\n".join(out) + "\n"

@@ -12,16 +12,21 @@ from composelint.rules.base import SEVERITIES
 
 
 def _range(span: Span) -> dict:
-    return {"start": {"line": span.line, "column": span.column},
-            "end": {"line": span.end_line, "column": span.end_column}}
+    return {
+        "start": {"line": span.line, "column": span.column},
+        "end": {"line": span.end_line, "column": span.end_column},
+    }
 
 
 def finding_json(item: Reported, kinds: dict[str, str]) -> dict:
     finding = item.finding
     fix = None
     if finding.fix is not None:
-        fix = {"applicability": finding.fix.applicability, "message": finding.fix.message,
-               "edits": [{"range": _range(edit.span), "text": edit.text} for edit in finding.fix.edits]}
+        fix = {
+            "applicability": finding.fix.applicability,
+            "message": finding.fix.message,
+            "edits": [{"range": _range(edit.span), "text": edit.text} for edit in finding.fix.edits],
+        }
     return {
         "path": finding.span.path,
         "range": _range(finding.span),
@@ -36,8 +41,9 @@ def finding_json(item: Reported, kinds: dict[str, str]) -> dict:
         "fingerprint": item.fingerprint,
         "related": [{"path": span.path, "range": _range(span)} for span in finding.related],
         "fix": fix,
-        "suppressed": None if item.suppressed is None else {"kind": item.suppressed.kind,
-                                                            "reason": item.suppressed.reason},
+        "suppressed": None
+        if item.suppressed is None
+        else {"kind": item.suppressed.kind, "reason": item.suppressed.reason},
     }
 
 

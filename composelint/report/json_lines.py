@@ -9,5 +9,7 @@ from composelint.report.json import finding_json
 
 
 def render_json_lines(result: LintResult) -> str:
-    return "".join(json.dumps(finding_json(item, result.kinds), ensure_ascii=False, separators=(",", ":")) + "\n"
-                   for item in result.reported)
+    return "".join(
+        json.dumps(finding_json(item, result.kinds), ensure_ascii=False, separators=(",", ":")) + "\n"
+        for item in result.reported
+    )

@@ -23,12 +23,23 @@ def render_junit(result: LintResult) -> str:
     cases: list[tuple[str, int, ET.Element]] = []
     for item in active:
         finding, span = item.finding, item.finding.span
-        case = ET.Element("testcase", name=f"{item.rule.code} {item.rule.name}", classname=span.path,
-                          file=span.path, line=str(span.line))
+        case = ET.Element(
+            "testcase",
+            name=f"{item.rule.code} {item.rule.name}",
+            classname=span.path,
+            file=span.path,
+            line=str(span.line),
+        )
         failure = ET.SubElement(case, "failure", message=finding.message, type=JUNIT_TYPE[item.severity])
-        failure.text = "\n".join(part for part in (
-            f"{span.path}:{span.line}:{span.column}: {item.rule.code} {item.severity}: {finding.message}",
-            finding.help, item.rule.url) if part)
+        failure.text = "\n".join(
+            part
+            for part in (
+                f"{span.path}:{span.line}:{span.column}: {item.rule.code} {item.severity}: {finding.message}",
+                finding.help,
+                item.rule.url,
+            )
+            if part
+        )
         cases.append((span.path, 1, case))
     for path in clean:
         cases.append((path, 0, ET.Element("testcase", name=path, classname=path, file=path)))

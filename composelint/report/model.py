@@ -37,11 +37,22 @@ def _port(project: Project, workload: Workload, port: PortBinding, published: bo
     elif port.host_ip is not None:
         binds = port.host_ip
     else:
-        binds = "all interfaces" if binds_all_interfaces(project, workload, port) else "network default (loopback)"
-    return {"spec": port.raw, "host_ip": port.host_ip, "host_ports": _range(port.host_start, port.host_end) or "random",
-            "container_ports": _range(port.container_start, port.container_end), "protocol": port.protocol,
-            "binds": binds, "from_variable": port.from_variable, "at": _at(port.span),
-            "kept_beside": _at(port.kept_beside)}
+        binds = (
+            "all interfaces"
+            if binds_all_interfaces(project, workload, port)
+            else "network default (loopback)"
+        )
+    return {
+        "spec": port.raw,
+        "host_ip": port.host_ip,
+        "host_ports": _range(port.host_start, port.host_end) or "random",
+        "container_ports": _range(port.container_start, port.container_end),
+        "protocol": port.protocol,
+        "binds": binds,
+        "from_variable": port.from_variable,
+        "at": _at(port.span),
+        "kept_beside": _at(port.kept_beside),
+    }
 
 
 def _workload(project: Project, workload: Workload) -> dict:
@@ -65,26 +76,54 @@ def _workload(project: Project, workload: Workload) -> dict:
         "cap_add": _values(workload.cap_add),
         "security_opt": _values(workload.security_opt),
         "devices": _values(workload.devices),
-        "mounts": [{"kind": m.kind, "source": m.source, "target": m.target, "read_only": m.read_only,
-                    "propagation": m.propagation, "at": _at(m.span)} for m in workload.mounts],
+        "mounts": [
+            {
+                "kind": m.kind,
+                "source": m.source,
+                "target": m.target,
+                "read_only": m.read_only,
+                "propagation": m.propagation,
+                "at": _at(m.span),
+            }
+            for m in workload.mounts
+        ],
     }
 
 
 def _network(network: Network) -> dict:
-    return {"key": network.key, "name": network.effective_name, "driver": network.driver_name,
-            "internal": bool(network.internal and network.internal.value),
-            "external": bool(network.external and network.external.value), "implicit": network.implicit,
-            "driver_opts": {k: v.value for k, v in network.driver_opts.items()}, "at": _at(network.span)}
+    return {
+        "key": network.key,
+        "name": network.effective_name,
+        "driver": network.driver_name,
+        "internal": bool(network.internal and network.internal.value),
+        "external": bool(network.external and network.external.value),
+        "implicit": network.implicit,
+        "driver_opts": {k: v.value for k, v in network.driver_opts.items()},
+        "at": _at(network.span),
+    }
 
 
 def render_model(projects: list[Project]) -> str:
-    document = {"version": 1, "projects": [{
-        "name": project.name,
-        "files": [{"path": s.path, "role": s.role} for s in project.sources],
-        "workloads": [_workload(project, w) for w in project.workloads],
-        "networks": [_network(n) for n in project.networks.values()],
-        "execs": [{"container": e.container, "privileged": _value(e.privileged), "user": _value(e.user),
-                   "at": _at(e.span)} for e in project.execs],
-        "builds": [{"network": _value(b.network), "at": _at(b.span)} for b in project.builds],
-    } for project in projects]}
+    document = {
+        "version": 1,
+        "projects": [
+            {
+                "name": project.name,
+                "files": [{"path": s.path, "role": s.role} for s in project.sources],
+                "workloads": [_workload(project, w) for w in project.workloads],
+                "networks": [_network(n) for n in project.networks.values()],
+                "execs": [
+                    {
+                        "container": e.container,
+                        "privileged": _value(e.privileged),
+                        "user": _value(e.user),
+                        "at": _at(e.span),
+                    }
+                    for e in project.execs
+                ],
+                "builds": [{"network": _value(b.network), "at": _at(b.span)} for b in project.builds],
+            }
+            for project in projects
+        ],
+    }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -31,13 +31,17 @@ def _diagnostic(item: Reported, columns: Columns) -> dict:
         "code": {"value": item.rule.code, "url": item.rule.url},
     }
     if finding.fix is not None:
-        suggestions = [{"range": _range(edit.span, columns), "text": edit.text}
-                       for edit in finding.fix.edits if edit.span.path == finding.span.path]
+        suggestions = [
+            {"range": _range(edit.span, columns), "text": edit.text}
+            for edit in finding.fix.edits
+            if edit.span.path == finding.span.path
+        ]
         if suggestions:
             diagnostic["suggestions"] = suggestions
     if finding.related:
-        diagnostic["related_locations"] = [{"location": {"path": span.path, "range": _range(span, columns)}}
-                                           for span in finding.related]
+        diagnostic["related_locations"] = [
+            {"location": {"path": span.path, "range": _range(span, columns)}} for span in finding.related
+        ]
     return diagnostic
 
 
@@ -49,5 +53,7 @@ def render_rdjson(result: LintResult) -> str:
 
 def render_rdjsonl(result: LintResult) -> str:
     columns = Columns(result.texts)
-    return "".join(json.dumps(_diagnostic(item, columns), ensure_ascii=False, separators=(",", ":")) + "\n"
-                   for item in result.active)
+    return "".join(
+        json.dumps(_diagnostic(item, columns), ensure_ascii=False, separators=(",", ":")) + "\n"
+        for item in result.active
+    )

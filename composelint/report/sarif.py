@@ -17,8 +17,16 @@ from urllib.parse import quote
 from composelint import __version__
 from composelint.engine import LintResult, Reported
 from composelint.model import Span
-from composelint.report.common import (INFORMATION_URI, SARIF_LEVEL, SECURITY_SEVERITY, TOOL_NAME, Columns,
-                                       is_security, repo_path, report_root)
+from composelint.report.common import (
+    INFORMATION_URI,
+    SARIF_LEVEL,
+    SECURITY_SEVERITY,
+    TOOL_NAME,
+    Columns,
+    is_security,
+    repo_path,
+    report_root,
+)
 from composelint.rules.base import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -29,7 +37,7 @@ _SECTION = re.compile(r"^## What it does\s*\n(.*?)(?=^## |\Z)", re.S | re.M)
 
 def _clip(text: str) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= _MAX_DESCRIPTION else text[:_MAX_DESCRIPTION - 1] + "…"
+    return text if len(text) <= _MAX_DESCRIPTION else text[: _MAX_DESCRIPTION - 1] + "…"
 
 
 def _rule(rule: Rule) -> dict:
@@ -41,15 +49,19 @@ def _rule(rule: Rule) -> dict:
     if security:
         properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
     else:
-        properties["problem.severity"] = {"error": "error", "warning": "warning"}.get(rule.severity, "recommendation")
+        properties["problem.severity"] = {"error": "error", "warning": "warning"}.get(
+            rule.severity, "recommendation"
+        )
     return {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": _clip(rule.summary)},
         "fullDescription": {"text": _clip(what.group(1) if what else rule.summary)},
         "helpUri": rule.url,
-        "help": {"text": rule_text(rule),
-                 "markdown": rule_markdown(rule) + f"\n[Documentation of {rule.code}]({rule.url})\n"},
+        "help": {
+            "text": rule_text(rule),
+            "markdown": rule_markdown(rule) + f"\n[Documentation of {rule.code}]({rule.url})\n",
+        },
         "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
         "properties": properties,
     }
@@ -68,7 +80,12 @@ class _Locations:
 
     def region(self, span: Span) -> dict:
         start_line, start_column, end_line, end_column = self.columns.utf16_span(span)
-        return {"startLine": start_line, "startColumn": start_column, "endLine": end_line, "endColumn": end_column}
+        return {
+            "startLine": start_line,
+            "startColumn": start_column,
+            "endLine": end_line,
+            "endColumn": end_column,
+        }
 
     def physical(self, span: Span) -> dict:
         return {"artifactLocation": self.artifact(span.path), "region": self.region(span)}
@@ -87,16 +104,25 @@ def _result(item: Reported, index: int, kinds: dict[str, str], where: _Locations
     if finding.workload:
         result["locations"][0]["logicalLocations"] = [{"name": finding.workload, "kind": "object"}]
     if finding.related:
-        result["relatedLocations"] = [{"id": number, "physicalLocation": where.physical(span)}
-                                      for number, span in enumerate(finding.related, start=1)]
+        result["relatedLocations"] = [
+            {"id": number, "physicalLocation": where.physical(span)}
+            for number, span in enumerate(finding.related, start=1)
+        ]
     if finding.fix is not None and finding.fix.edits:
         changes: dict[str, list[dict]] = {}
         for edit in finding.fix.edits:
             changes.setdefault(edit.span.path, []).append(
-                {"deletedRegion": where.region(edit.span), "insertedContent": {"text": edit.text}})
-        result["fixes"] = [{"description": {"text": finding.fix.message},
-                            "artifactChanges": [{"artifactLocation": where.artifact(path), "replacements": replacements}
-                                                for path, replacements in changes.items()]}]
+                {"deletedRegion": where.region(edit.span), "insertedContent": {"text": edit.text}}
+            )
+        result["fixes"] = [
+            {
+                "description": {"text": finding.fix.message},
+                "artifactChanges": [
+                    {"artifactLocation": where.artifact(path), "replacements": replacements}
+                    for path, replacements in changes.items()
+                ],
+            }
+        ]
     if item.suppressed is not None:
         # An inline comment is in the source; configuration and baselines are not.
         suppression: dict = {"kind": "inSource" if item.suppressed.kind == "inline" else "external"}
@@ -114,13 +140,22 @@ def _result(item: Reported, index: int, kinds: dict[str, str], where: _Locations
 
 def render_sarif(result: LintResult) -> str:
     ran = {rule.code: rule for rule in result.rules}
-    rules = sorted({**ran, **{item.rule.code: item.rule for item in result.reported}}.values(),
-                   key=lambda rule: rule.code)
+    rules = sorted(
+        {**ran, **{item.rule.code: item.rule for item in result.reported}}.values(),
+        key=lambda rule: rule.code,
+    )
     index = {rule.code: number for number, rule in enumerate(rules)}
     where = _Locations(result)
     run = {
-        "tool": {"driver": {"name": TOOL_NAME, "version": __version__, "semanticVersion": __version__,
-                            "informationUri": INFORMATION_URI, "rules": [_rule(rule) for rule in rules]}},
+        "tool": {
+            "driver": {
+                "name": TOOL_NAME,
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(rule) for rule in rules],
+            }
+        },
         "originalUriBaseIds": {SRCROOT: {"uri": Path(where.root).as_uri().rstrip("/") + "/"}},
         "columnKind": "utf16CodeUnits",
         "results": [_result(item, index[item.rule.code], result.kinds, where) for item in result.reported],

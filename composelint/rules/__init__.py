@@ -4,14 +4,23 @@ from __future__ import annotations
 
 from composelint.rules.base import REGISTRY, Rule
 
-_FAMILIES = ("input", "network_namespace", "ports", "isolation", "mounts",
-             "network_definitions", "hardening", "suppressions")
+_FAMILIES = (
+    "input",
+    "network_namespace",
+    "ports",
+    "isolation",
+    "mounts",
+    "network_definitions",
+    "hardening",
+    "suppressions",
+)
 
 
 def all_rules() -> dict[str, Rule]:
     """Every rule, by code, in code order (imports the family modules on first use)."""
     if not REGISTRY:
         from importlib import import_module
+
         for family in _FAMILIES:
             import_module(f"composelint.rules.{family}")
     return dict(sorted(REGISTRY.items()))

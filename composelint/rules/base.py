@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from composelint.model import Project, Span
 
@@ -67,8 +68,15 @@ class Rule:
         if not self.options:
             return self.check(project)
         values = {**self.options, **(configured or {})}
-        return self.check(project, MappingProxyType({key: MappingProxyType(value) if isinstance(value, dict) else value
-                                                     for key, value in values.items()}))
+        return self.check(
+            project,
+            MappingProxyType(
+                {
+                    key: MappingProxyType(value) if isinstance(value, dict) else value
+                    for key, value in values.items()
+                }
+            ),
+        )
 
     @property
     def summary(self) -> str:
@@ -82,8 +90,17 @@ class Rule:
 REGISTRY: dict[str, Rule] = {}
 
 
-def rule(code: str, name: str, severity: str, group: str, *, default_on: bool = True,
-         references: tuple[str, ...] = (), options: dict | None = None, engine: bool = False):
+def rule(
+    code: str,
+    name: str,
+    severity: str,
+    group: str,
+    *,
+    default_on: bool = True,
+    references: tuple[str, ...] = (),
+    options: dict | None = None,
+    engine: bool = False,
+):
     """Register the decorated function as rule `code`; its docstring is the rule's documentation.
 
     A rule with `options` (name -> default value) is called as `check(project, options)`;
@@ -91,14 +108,22 @@ def rule(code: str, name: str, severity: str, group: str, *, default_on: bool = 
     assert severity in SEVERITIES, severity
 
     def register(function: Check) -> Check:
-        assert engine or len(inspect.signature(function).parameters) == (2 if options else 1), \
+        assert engine or len(inspect.signature(function).parameters) == (2 if options else 1), (
             f"{code}: a rule takes (project) or, when it declares options, (project, options)"
+        )
         module = inspect.getmodule(function)
-        REGISTRY[code] = Rule(code, name, severity, group, default_on, references,
-                              inspect.cleandoc(function.__doc__ or ""),
-                              None if engine else function,
-                              family=module.__name__.rsplit(".", 1)[-1] if module else "",
-                              options=options or {})
+        REGISTRY[code] = Rule(
+            code,
+            name,
+            severity,
+            group,
+            default_on,
+            references,
+            inspect.cleandoc(function.__doc__ or ""),
+            None if engine else function,
+            family=module.__name__.rsplit(".", 1)[-1] if module else "",
+            options=options or {},
+        )
         return function
 
     return register

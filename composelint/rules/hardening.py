@@ -20,8 +20,10 @@ from composelint.rules.wording import command, flag, from_command_line, item, of
 MAX_RESTARTS = 5
 _SIZE = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([a-zA-Z]*)\s*$")
 _MEMORY_SCALE = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
-_GO_BOOL = {**dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),  # Go strconv.ParseBool
-            **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False)}
+_GO_BOOL = {
+    **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),  # Go strconv.ParseBool
+    **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
+}
 
 
 # -- helpers ---------------------------------------------------------------
@@ -127,8 +129,14 @@ def _no_new_privileges(workload: Workload) -> tuple[bool | None, Located[str] | 
 
 
 # -- rules -----------------------------------------------------------------
-@rule("CL601", "no-new-privileges-not-set", "warning", "hardening", default_on=False,
-      references=("CIS Docker 5.26 [5.25]",))
+@rule(
+    "CL601",
+    "no-new-privileges-not-set",
+    "warning",
+    "hardening",
+    default_on=False,
+    references=("CIS Docker 5.26 [5.25]",),
+)
 def no_new_privileges_not_set(project: Project):
     """The container may gain privileges through setuid binaries.
 
@@ -173,25 +181,48 @@ def no_new_privileges_not_set(project: Project):
         if state:
             continue
         if option is not None:
-            yield Finding(f"{subject(workload)} turns `no-new-privileges` off "
-                          f"({item(workload, 'security_opt', option.value)}): processes can gain privileges through "
-                          "setuid binaries", option.span, workload.name, "security_opt[no-new-privileges]",
-                          help=(f"Write `no-new-privileges:true` instead of `{option.value}`" if _compose(workload)
-                                else f"Write {_cli(workload, 'security_opt', 'no-new-privileges')} instead"))
+            yield Finding(
+                f"{subject(workload)} turns `no-new-privileges` off "
+                f"({item(workload, 'security_opt', option.value)}): processes can gain privileges through "
+                "setuid binaries",
+                option.span,
+                workload.name,
+                "security_opt[no-new-privileges]",
+                help=(
+                    f"Write `no-new-privileges:true` instead of `{option.value}`"
+                    if _compose(workload)
+                    else f"Write {_cli(workload, 'security_opt', 'no-new-privileges')} instead"
+                ),
+            )
             continue
         if not _judged(workload, "security_opt"):
             continue
         if _compose(workload) and workload.security_opt:
             help_text = f"Add `- no-new-privileges:true` to the `security_opt` list of {of(workload)}"
         else:
-            help_text = _hint(workload, '`security_opt: ["no-new-privileges:true"]`',
-                              _cli(workload, "security_opt", "no-new-privileges"))
-        yield Finding(f"{subject(workload)} does not set `no-new-privileges`: processes can gain privileges "
-                      "through setuid binaries", workload.span, workload.name, "security_opt", help=help_text)
+            help_text = _hint(
+                workload,
+                '`security_opt: ["no-new-privileges:true"]`',
+                _cli(workload, "security_opt", "no-new-privileges"),
+            )
+        yield Finding(
+            f"{subject(workload)} does not set `no-new-privileges`: processes can gain privileges "
+            "through setuid binaries",
+            workload.span,
+            workload.name,
+            "security_opt",
+            help=help_text,
+        )
 
 
-@rule("CL602", "capabilities-not-dropped", "warning", "hardening", default_on=False,
-      references=("CIS Docker 5.4 [5.3]",))
+@rule(
+    "CL602",
+    "capabilities-not-dropped",
+    "warning",
+    "hardening",
+    default_on=False,
+    references=("CIS Docker 5.4 [5.3]",),
+)
 def capabilities_not_dropped(project: Project):
     """The container keeps Docker's default capability set.
 
@@ -229,24 +260,41 @@ def capabilities_not_dropped(project: Project):
             continue  # (`CAP_ALL` is no capability: the Engine refuses it)
         if workload.cap_drop:
             dropped = ", ".join(c.value for c in workload.cap_drop)
-            yield Finding(f"{subject(workload)} drops only {dropped}: the rest of Docker's default "
-                          "capabilities stay", _key_span(workload, "cap_drop", workload.cap_drop), workload.name,
-                          "cap_drop",
-                          help=("Drop `ALL` instead (`cap_drop: [ALL]`) and add back only what is needed with "
-                                "`cap_add`" if _compose(workload) else
-                                f"Use {_cli(workload, 'cap_drop', 'ALL')} and add back only what is needed with "
-                                f"{_cli(workload, 'cap_add')}"))
+            yield Finding(
+                f"{subject(workload)} drops only {dropped}: the rest of Docker's default capabilities stay",
+                _key_span(workload, "cap_drop", workload.cap_drop),
+                workload.name,
+                "cap_drop",
+                help=(
+                    "Drop `ALL` instead (`cap_drop: [ALL]`) and add back only what is needed with `cap_add`"
+                    if _compose(workload)
+                    else f"Use {_cli(workload, 'cap_drop', 'ALL')} and add back only what is needed with "
+                    f"{_cli(workload, 'cap_add')}"
+                ),
+            )
             continue
         drop_all = "`cap_drop: [ALL]`" if _compose(workload) else _cli(workload, "cap_drop", "ALL")
-        yield Finding(f"{subject(workload)} keeps Docker's default capabilities (no {drop_all})",
-                      workload.span, workload.name, "cap_drop",
-                      help=_hint(workload, "`cap_drop: [ALL]` (then `cap_add` only what it needs)",
-                                 f"{_cli(workload, 'cap_drop', 'ALL')} (then {_cli(workload, 'cap_add')} only what it "
-                                 "needs)"))
+        yield Finding(
+            f"{subject(workload)} keeps Docker's default capabilities (no {drop_all})",
+            workload.span,
+            workload.name,
+            "cap_drop",
+            help=_hint(
+                workload,
+                "`cap_drop: [ALL]` (then `cap_add` only what it needs)",
+                f"{_cli(workload, 'cap_drop', 'ALL')} (then {_cli(workload, 'cap_add')} only what it needs)",
+            ),
+        )
 
 
-@rule("CL603", "writable-root-filesystem", "info", "hardening", default_on=False,
-      references=("CIS Docker 5.13 [5.12]",))
+@rule(
+    "CL603",
+    "writable-root-filesystem",
+    "info",
+    "hardening",
+    default_on=False,
+    references=("CIS Docker 5.13 [5.12]",),
+)
 def writable_root_filesystem(project: Project):
     """The container's root filesystem is writable.
 
@@ -278,24 +326,37 @@ def writable_root_filesystem(project: Project):
     """
     for workload in project.workloads:
         value = workload.read_only
-        if value is not None and value.value or value is None and not _judged(workload):
+        if (value is not None and value.value) or (value is None and not _judged(workload)):
             continue
         span = value.span if value is not None else workload.span
         tmpfs = "`--mount type=tmpfs,...`" if workload.origin == "service-create" else _cli(workload, "tmpfs")
-        yield Finding(f"{subject(workload)} has a writable root filesystem", span, workload.name, "read_only",
-                      help=("Write `read_only: true` (and `tmpfs:` for the paths it must write)" if value is not None
-                            and _compose(workload) else
-                            _hint(workload, "`read_only: true` (and `tmpfs:` for the paths it must write)",
-                                  f"{_cli(workload, 'read_only')} (and {tmpfs} for the paths it must write)")))
+        yield Finding(
+            f"{subject(workload)} has a writable root filesystem",
+            span,
+            workload.name,
+            "read_only",
+            help=(
+                "Write `read_only: true` (and `tmpfs:` for the paths it must write)"
+                if value is not None and _compose(workload)
+                else _hint(
+                    workload,
+                    "`read_only: true` (and `tmpfs:` for the paths it must write)",
+                    f"{_cli(workload, 'read_only')} (and {tmpfs} for the paths it must write)",
+                )
+            ),
+        )
 
 
-def _limit_findings(project: Project, attribute: str, what: str, unlimited, top: str, deploy: str, value: str,
-                    key: str):
+def _limit_findings(
+    project: Project, attribute: str, what: str, unlimited, top: str, deploy: str, value: str, key: str
+):
     """Findings for a missing or zero limit; the hint uses `deploy.resources.limits` when the service has a
     `deploy` section: Compose refuses a top-level limit that differs from an existing limits block."""
     for workload in project.workloads:
         written: Located[str] | None = getattr(workload, attribute)
-        if written is not None and not unlimited(written.value) or written is None and not _judged(workload):
+        if (written is not None and not unlimited(written.value)) or (
+            written is None and not _judged(workload)
+        ):
             continue
         if not _compose(workload):
             hint = _cli(workload, key, value)
@@ -304,14 +365,26 @@ def _limit_findings(project: Project, attribute: str, what: str, unlimited, top:
         else:
             hint = top
         if written is None:
-            yield Finding(f"{subject(workload)} has no {what} limit", workload.span, workload.name, key,
-                          help=_hint(workload, hint, hint))
+            yield Finding(
+                f"{subject(workload)} has no {what} limit",
+                workload.span,
+                workload.name,
+                key,
+                help=_hint(workload, hint, hint),
+            )
         else:
-            yield Finding(f"{subject(workload)} sets its {what} limit to `{written.value}`, which means unlimited",
-                          written.span, workload.name, key, help=f"Use a positive value, e.g. {hint}")
+            yield Finding(
+                f"{subject(workload)} sets its {what} limit to `{written.value}`, which means unlimited",
+                written.span,
+                workload.name,
+                key,
+                help=f"Use a positive value, e.g. {hint}",
+            )
 
 
-@rule("CL604", "no-memory-limit", "info", "hardening", default_on=False, references=("CIS Docker 5.11 [5.10]",))
+@rule(
+    "CL604", "no-memory-limit", "info", "hardening", default_on=False, references=("CIS Docker 5.11 [5.10]",)
+)
 def no_memory_limit(project: Project):
     """The container's memory is not limited.
 
@@ -352,8 +425,16 @@ def no_memory_limit(project: Project):
               memory: 512M
     ```
     """
-    yield from _limit_findings(project, "memory_limit", "memory", _memory_unlimited, "`mem_limit: 512m`",
-                               "`memory: 512M`", "512m", "mem_limit")
+    yield from _limit_findings(
+        project,
+        "memory_limit",
+        "memory",
+        _memory_unlimited,
+        "`mem_limit: 512m`",
+        "`memory: 512M`",
+        "512m",
+        "mem_limit",
+    )
 
 
 @rule("CL605", "no-cpu-limit", "info", "hardening", default_on=False, references=("CIS Docker 5.12 [5.11]",))
@@ -390,7 +471,9 @@ def no_cpu_limit(project: Project):
         cpus: 1
     ```
     """
-    yield from _limit_findings(project, "cpu_limit", "CPU", _unlimited, "`cpus: 1`", '`cpus: "1"`', "1", "cpus")
+    yield from _limit_findings(
+        project, "cpu_limit", "CPU", _unlimited, "`cpus: 1`", '`cpus: "1"`', "1", "cpus"
+    )
 
 
 @rule("CL606", "no-pids-limit", "info", "hardening", default_on=False, references=("CIS Docker 5.29 [5.28]",))
@@ -422,11 +505,14 @@ def no_pids_limit(project: Project):
         pids_limit: 200
     ```
     """
-    yield from _limit_findings(project, "pids_limit", "PIDs", _unlimited, "`pids_limit: 200`",
-                               "`pids: 200`", "200", "pids_limit")
+    yield from _limit_findings(
+        project, "pids_limit", "PIDs", _unlimited, "`pids_limit: 200`", "`pids: 200`", "200", "pids_limit"
+    )
 
 
-@rule("CL607", "no-healthcheck", "info", "hardening", default_on=False, references=("CIS Docker 5.27 [5.26]",))
+@rule(
+    "CL607", "no-healthcheck", "info", "hardening", default_on=False, references=("CIS Docker 5.27 [5.26]",)
+)
 def no_healthcheck(project: Project):
     """The container has no healthcheck, or it is disabled.
 
@@ -464,22 +550,43 @@ def no_healthcheck(project: Project):
     """
     for workload in project.workloads:
         value = workload.healthcheck
-        if value is not None and value.value or value is None and not _judged(workload):
+        if (value is not None and value.value) or (value is None and not _judged(workload)):
             continue
         health_cmd = _cli(workload, "healthcheck", "'<command that fails when unhealthy>'")
         if value is None:
-            yield Finding(f"{subject(workload)} has no healthcheck (unless its image defines one)",
-                          workload.span, workload.name, "healthcheck",
-                          help=_hint(workload, '`healthcheck: {test: ["CMD", "<command that fails when unhealthy>"]}`',
-                                     health_cmd))
+            yield Finding(
+                f"{subject(workload)} has no healthcheck (unless its image defines one)",
+                workload.span,
+                workload.name,
+                "healthcheck",
+                help=_hint(
+                    workload,
+                    '`healthcheck: {test: ["CMD", "<command that fails when unhealthy>"]}`',
+                    health_cmd,
+                ),
+            )
         else:
-            yield Finding(f"{subject(workload)} disables its healthcheck", value.span, workload.name, "healthcheck",
-                          help=("Replace it with `test: [\"CMD\", \"<command that fails when unhealthy>\"]`"
-                                if _compose(workload) else f"Replace `--no-healthcheck` with {health_cmd}"))
+            yield Finding(
+                f"{subject(workload)} disables its healthcheck",
+                value.span,
+                workload.name,
+                "healthcheck",
+                help=(
+                    'Replace it with `test: ["CMD", "<command that fails when unhealthy>"]`'
+                    if _compose(workload)
+                    else f"Replace `--no-healthcheck` with {health_cmd}"
+                ),
+            )
 
 
-@rule("CL608", "restart-policy-unbounded", "info", "hardening", default_on=False,
-      references=("CIS Docker 5.15 [5.14]",))
+@rule(
+    "CL608",
+    "restart-policy-unbounded",
+    "info",
+    "hardening",
+    default_on=False,
+    references=("CIS Docker 5.15 [5.14]",),
+)
 def restart_policy_unbounded(project: Project):
     """The container is restarted on failure more than 5 times.
 
@@ -537,8 +644,13 @@ def restart_policy_unbounded(project: Project):
             fix = "Write `restart: on-failure:5`"
         else:
             fix = "Set `max_attempts: 5` under `deploy.restart_policy`"
-        yield Finding(f"{subject(workload)} is restarted on failure {what} (CIS: at most {MAX_RESTARTS})",
-                      value.span, workload.name, "restart", help=fix)
+        yield Finding(
+            f"{subject(workload)} is restarted on failure {what} (CIS: at most {MAX_RESTARTS})",
+            value.span,
+            workload.name,
+            "restart",
+            help=fix,
+        )
 
 
 def _from_restart_key(workload: Workload, value: Located[str]) -> bool:
@@ -583,10 +695,17 @@ def runs_as_root(project: Project):
             continue
         user = value.value.strip().partition(":")[0].strip()
         if user.lower() == "root" or re.fullmatch(r"[+-]?0+", user):
-            yield Finding(f"{subject(workload)} runs as root ({setting(workload, 'user', value.value)})", value.span,
-                          workload.name, "user",
-                          help=("Write `user: \"1000:1000\"` (a UID the image's files allow)" if _compose(workload)
-                                else f"Use {_cli(workload, 'user', '1000:1000')} (a UID the image's files allow)"))
+            yield Finding(
+                f"{subject(workload)} runs as root ({setting(workload, 'user', value.value)})",
+                value.span,
+                workload.name,
+                "user",
+                help=(
+                    'Write `user: "1000:1000"` (a UID the image\'s files allow)'
+                    if _compose(workload)
+                    else f"Use {_cli(workload, 'user', '1000:1000')} (a UID the image's files allow)"
+                ),
+            )
 
 
 def _pulled_image(workload: Workload) -> tuple[Located[str], str, str | None, str | None] | None:
@@ -644,8 +763,13 @@ def image_not_pinned(project: Project):
             message = f"Image `{image.value}` uses the moving tag `{tag}`"
         else:
             continue
-        yield Finding(message, image.span, workload.name, "image",
-                      help=f"Pin a version tag, e.g. `{name}:<version>`, or a digest `{name}@sha256:<digest>`")
+        yield Finding(
+            message,
+            image.span,
+            workload.name,
+            "image",
+            help=f"Pin a version tag, e.g. `{name}:<version>`, or a digest `{name}@sha256:<digest>`",
+        )
 
 
 @rule("CL611", "image-without-digest", "info", "hardening", default_on=False)
@@ -682,12 +806,24 @@ def image_without_digest(project: Project):
         if parsed is None or parsed[3] is not None:
             continue
         image, name, tag, _ = parsed
-        yield Finding(f"Image `{image.value}` is not pinned by digest", image.span, workload.name, "image",
-                      help=f"Append the digest: `{name}:{tag or '<tag>'}@sha256:<digest>` "
-                           "(`docker buildx imagetools inspect` prints it)")
+        yield Finding(
+            f"Image `{image.value}` is not pinned by digest",
+            image.span,
+            workload.name,
+            "image",
+            help=f"Append the digest: `{name}:{tag or '<tag>'}@sha256:<digest>` "
+            "(`docker buildx imagetools inspect` prints it)",
+        )
 
 
-@rule("CL612", "security-opt-not-set", "info", "hardening", default_on=False, references=("CIS Docker 5.3 [5.2]",))
+@rule(
+    "CL612",
+    "security-opt-not-set",
+    "info",
+    "hardening",
+    default_on=False,
+    references=("CIS Docker 5.3 [5.2]",),
+)
 def security_opt_not_set(project: Project):
     """The workload sets no security option at all.
 
@@ -721,13 +857,27 @@ def security_opt_not_set(project: Project):
         if workload.security_opt or not _judged(workload, "security_opt"):
             continue
         option = "`security_opt`" if _compose(workload) else _cli(workload, "security_opt")
-        yield Finding(f"{subject(workload)} sets no {option}",
-                      workload.span, workload.name, "security_opt",
-                      help=_hint(workload, '`security_opt: ["no-new-privileges:true"]`',
-                                 _cli(workload, "security_opt", "no-new-privileges")))
+        yield Finding(
+            f"{subject(workload)} sets no {option}",
+            workload.span,
+            workload.name,
+            "security_opt",
+            help=_hint(
+                workload,
+                '`security_opt: ["no-new-privileges:true"]`',
+                _cli(workload, "security_opt", "no-new-privileges"),
+            ),
+        )
 
 
-@rule("CL613", "cgroup-parent-set", "info", "hardening", default_on=False, references=("CIS Docker 5.25 [5.24]",))
+@rule(
+    "CL613",
+    "cgroup-parent-set",
+    "info",
+    "hardening",
+    default_on=False,
+    references=("CIS Docker 5.25 [5.24]",),
+)
 def cgroup_parent_set(project: Project):
     """The container is placed in a custom parent cgroup.
 
@@ -757,10 +907,14 @@ def cgroup_parent_set(project: Project):
     for workload in project.workloads:
         value = workload.cgroup_parent
         if value is not None and value.value.strip():
-            yield Finding(f"{subject(workload)} runs under the parent cgroup `{value.value}`", value.span,
-                          workload.name, "cgroup_parent",
-                          help=f"Remove {setting(workload, 'cgroup_parent', value.value)} unless that cgroup's limits "
-                               "are managed on purpose")
+            yield Finding(
+                f"{subject(workload)} runs under the parent cgroup `{value.value}`",
+                value.span,
+                workload.name,
+                "cgroup_parent",
+                help=f"Remove {setting(workload, 'cgroup_parent', value.value)} unless that cgroup's limits "
+                "are managed on purpose",
+            )
 
 
 def _mount_identity(mount: Mount) -> tuple[str, str] | None:
@@ -835,13 +989,22 @@ def shared_volume(project: Project):
                 continue
             writers = sorted({w.name for w, m in mounts if not m.read_only and w is not workload})
             what = f"Volume `{source}`" if kind == "volume" else f"Host path `{mount.source}`"
-            detail = (" (writable there)" if writers == others else " (read-only there)" if not writers
-                      else f" (writable in {', '.join(f'`{w}`' for w in writers)})")
-            yield Finding(f"{what} is also mounted by {', '.join(f'`{o}`' for o in others)}{detail}",
-                          mount.span, workload.name, f"volumes[{source}]",
-                          related=tuple(m.span for w, m in mounts if w is not workload),
-                          help="Give each service its own volume, or mount it read-only (`:ro`) where the "
-                               "service only reads it")
+            detail = (
+                " (writable there)"
+                if writers == others
+                else " (read-only there)"
+                if not writers
+                else f" (writable in {', '.join(f'`{w}`' for w in writers)})"
+            )
+            yield Finding(
+                f"{what} is also mounted by {', '.join(f'`{o}`' for o in others)}{detail}",
+                mount.span,
+                workload.name,
+                f"volumes[{source}]",
+                related=tuple(m.span for w, m in mounts if w is not workload),
+                help="Give each service its own volume, or mount it read-only (`:ro`) where the "
+                "service only reads it",
+            )
 
 
 @rule("CL615", "logging-disabled", "info", "hardening", default_on=False)
@@ -878,10 +1041,15 @@ def logging_disabled(project: Project):
     for workload in project.workloads:
         value = workload.logging_driver
         if value is not None and value.value.strip().lower() == "none":
-            yield Finding(f"{subject(workload)} discards its logs (logging driver `none`)", value.span,
-                          workload.name, "logging.driver",
-                          help="Use `driver: local` (rotated) or the host's log driver" if _compose(workload)
-                          else f"Use {_cli(workload, 'logging', 'local')}")
+            yield Finding(
+                f"{subject(workload)} discards its logs (logging driver `none`)",
+                value.span,
+                workload.name,
+                "logging.driver",
+                help="Use `driver: local` (rotated) or the host's log driver"
+                if _compose(workload)
+                else f"Use {_cli(workload, 'logging', 'local')}",
+            )
 
 
 @rule("CL616", "tmpfs-exec", "info", "hardening", default_on=False)
@@ -929,7 +1097,10 @@ def tmpfs_exec(project: Project):
                 continue
             kept = ",".join(o for o in words if o and o not in weakened)
             fixed = f"{target}:{kept}" if kept else target
-            yield Finding(f"tmpfs `{target}` of {of(workload)} is mounted with "
-                          f"{', '.join(f'`{w}`' for w in weakened)}", entry.span, workload.name,
-                          f"tmpfs[{target}]",
-                          help=f"Write `{fixed}`" if _compose(workload) else f"Use {_cli(workload, 'tmpfs', fixed)}")
+            yield Finding(
+                f"tmpfs `{target}` of {of(workload)} is mounted with {', '.join(f'`{w}`' for w in weakened)}",
+                entry.span,
+                workload.name,
+                f"tmpfs[{target}]",
+                help=f"Write `{fixed}`" if _compose(workload) else f"Use {_cli(workload, 'tmpfs', fixed)}",
+            )

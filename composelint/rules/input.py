@@ -9,8 +9,13 @@ from composelint.rules.base import Finding, rule
 def _diagnostics(project: Project, code: str):
     for diagnostic in project.diagnostics:
         if diagnostic.code == code:
-            yield Finding(diagnostic.message, diagnostic.span, None, f"{code}:{diagnostic.span.line}",
-                          related=diagnostic.related)
+            yield Finding(
+                diagnostic.message,
+                diagnostic.span,
+                None,
+                f"{code}:{diagnostic.span.line}",
+                related=diagnostic.related,
+            )
 
 
 @rule("CL001", "yaml-syntax-error", "error", "input")

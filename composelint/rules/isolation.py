@@ -6,8 +6,19 @@ from composelint.model import Located, Project
 from composelint.rules.base import Finding, rule
 from composelint.rules.wording import item, key, setting, subject
 
-DANGEROUS_CAPABILITIES = {"ALL", "SYS_ADMIN", "SYS_MODULE", "SYS_RAWIO", "SYS_PTRACE", "SYS_BOOT",
-                          "DAC_READ_SEARCH", "BPF", "PERFMON", "MAC_ADMIN", "MAC_OVERRIDE"}
+DANGEROUS_CAPABILITIES = {
+    "ALL",
+    "SYS_ADMIN",
+    "SYS_MODULE",
+    "SYS_RAWIO",
+    "SYS_PTRACE",
+    "SYS_BOOT",
+    "DAC_READ_SEARCH",
+    "BPF",
+    "PERFMON",
+    "MAC_ADMIN",
+    "MAC_OVERRIDE",
+}
 NETWORK_CAPABILITIES = {"NET_ADMIN", "NET_RAW"}
 
 
@@ -15,8 +26,12 @@ def _host_namespace(project: Project, attribute: str, name: str, what: str):
     for workload in project.workloads:
         value: Located[str] | None = getattr(workload, attribute)
         if value is not None and value.value == "host":
-            yield Finding(f"{subject(workload)} shares the host's {what} ({setting(workload, name, 'host')})",
-                          value.span, workload.name, name)
+            yield Finding(
+                f"{subject(workload)} shares the host's {what} ({setting(workload, name, 'host')})",
+                value.span,
+                workload.name,
+                name,
+            )
 
 
 @rule("CL301", "privileged", "error", "isolation", references=("CIS Docker 5.5 [5.4]",))
@@ -52,10 +67,15 @@ def privileged(project: Project):
     """
     for workload in project.workloads:
         if workload.privileged is not None and workload.privileged.value:
-            yield Finding(f"{subject(workload)} runs privileged: all capabilities, all host devices and no "
-                          "seccomp/AppArmor/SELinux confinement", workload.privileged.span, workload.name,
-                          "privileged", help=f"Remove {setting(workload, 'privileged', True)}; add only the "
-                                             f"capabilities needed with {key(workload, 'cap_add')}")
+            yield Finding(
+                f"{subject(workload)} runs privileged: all capabilities, all host devices and no "
+                "seccomp/AppArmor/SELinux confinement",
+                workload.privileged.span,
+                workload.name,
+                "privileged",
+                help=f"Remove {setting(workload, 'privileged', True)}; add only the "
+                f"capabilities needed with {key(workload, 'cap_add')}",
+            )
 
 
 @rule("CL302", "host-pid", "error", "isolation", references=("CIS Docker 5.16 [5.15]",))
@@ -84,7 +104,9 @@ def host_pid(project: Project):
         image: alpine:3.20
     ```
     """
-    yield from _host_namespace(project, "pid", "pid", "PID namespace: it can see and signal every host process")
+    yield from _host_namespace(
+        project, "pid", "pid", "PID namespace: it can see and signal every host process"
+    )
 
 
 @rule("CL303", "host-ipc", "error", "isolation", references=("CIS Docker 5.17 [5.16]",))
@@ -171,7 +193,9 @@ def host_userns(project: Project):
         image: alpine:3.20
     ```
     """
-    yield from _host_namespace(project, "userns", "userns_mode", "user namespace: container root is host root")
+    yield from _host_namespace(
+        project, "userns", "userns_mode", "user namespace: container root is host root"
+    )
 
 
 @rule("CL306", "host-cgroupns", "warning", "isolation")
@@ -237,8 +261,12 @@ def shared_namespace(project: Project):
     for workload in project.workloads:
         for name, value in (("pid", workload.pid), ("ipc", workload.ipc)):
             if value is not None and value.value.startswith(("service:", "container:")):
-                yield Finding(f"{subject(workload)} joins the {name.upper()} namespace of `{value.value}`",
-                              value.span, workload.name, name)
+                yield Finding(
+                    f"{subject(workload)} joins the {name.upper()} namespace of `{value.value}`",
+                    value.span,
+                    workload.name,
+                    name,
+                )
 
 
 def _capability(value: str) -> str:
@@ -280,9 +308,13 @@ def dangerous_capability(project: Project):
     for workload in project.workloads:
         for capability in workload.cap_add:
             if _capability(capability.value) in DANGEROUS_CAPABILITIES:
-                yield Finding(f"{subject(workload)} adds capability `{capability.value}`, which allows "
-                              "escaping the container", capability.span, workload.name,
-                              f"cap_add[{_capability(capability.value)}]")
+                yield Finding(
+                    f"{subject(workload)} adds capability `{capability.value}`, which allows "
+                    "escaping the container",
+                    capability.span,
+                    workload.name,
+                    f"cap_add[{_capability(capability.value)}]",
+                )
 
 
 @rule("CL309", "network-capability", "warning", "isolation")
@@ -316,9 +348,13 @@ def network_capability(project: Project):
     for workload in project.workloads:
         for capability in workload.cap_add:
             if _capability(capability.value) in NETWORK_CAPABILITIES:
-                yield Finding(f"{subject(workload)} adds `{capability.value}`: it can reconfigure, sniff or "
-                              "spoof traffic on the networks it shares", capability.span, workload.name,
-                              f"cap_add[{_capability(capability.value)}]")
+                yield Finding(
+                    f"{subject(workload)} adds `{capability.value}`: it can reconfigure, sniff or "
+                    "spoof traffic on the networks it shares",
+                    capability.span,
+                    workload.name,
+                    f"cap_add[{_capability(capability.value)}]",
+                )
 
 
 def _security_options(project: Project, matches, message: str):
@@ -326,8 +362,12 @@ def _security_options(project: Project, matches, message: str):
         for option in workload.security_opt:
             name, _, value = option.value.replace(":", "=", 1).partition("=")
             if matches(name.strip().lower(), value.strip().lower()):
-                yield Finding(f"{subject(workload)} sets {item(workload, 'security_opt', option.value)}: {message}",
-                              option.span, workload.name, f"security_opt[{name.strip().lower()}]")
+                yield Finding(
+                    f"{subject(workload)} sets {item(workload, 'security_opt', option.value)}: {message}",
+                    option.span,
+                    workload.name,
+                    f"security_opt[{name.strip().lower()}]",
+                )
 
 
 @rule("CL310", "seccomp-unconfined", "error", "isolation", references=("CIS Docker 5.22 [5.21]",))
@@ -357,8 +397,9 @@ def seccomp_unconfined(project: Project):
         security_opt: ["no-new-privileges:true"]
     ```
     """
-    yield from _security_options(project, lambda k, v: k == "seccomp" and v == "unconfined",
-                                 "all system calls are allowed")
+    yield from _security_options(
+        project, lambda k, v: k == "seccomp" and v == "unconfined", "all system calls are allowed"
+    )
 
 
 @rule("CL311", "apparmor-unconfined", "error", "isolation", references=("CIS Docker 5.2 [5.1]",))
@@ -387,8 +428,9 @@ def apparmor_unconfined(project: Project):
         image: alpine:3.20
     ```
     """
-    yield from _security_options(project, lambda k, v: k == "apparmor" and v == "unconfined",
-                                 "AppArmor confinement is off")
+    yield from _security_options(
+        project, lambda k, v: k == "apparmor" and v == "unconfined", "AppArmor confinement is off"
+    )
 
 
 @rule("CL312", "selinux-disabled", "error", "isolation", references=("CIS Docker 5.3 [5.2]",))
@@ -417,8 +459,11 @@ def selinux_disabled(project: Project):
         image: alpine:3.20
     ```
     """
-    yield from _security_options(project, lambda k, v: (k == "label" and v == "disable") or (k == "disable" and not v),
-                                 "SELinux confinement is off")
+    yield from _security_options(
+        project,
+        lambda k, v: (k == "label" and v == "disable") or (k == "disable" and not v),
+        "SELinux confinement is off",
+    )
 
 
 @rule("CL313", "systempaths-unconfined", "error", "isolation")
@@ -448,8 +493,9 @@ def systempaths_unconfined(project: Project):
         image: alpine:3.20
     ```
     """
-    yield from _security_options(project, lambda k, v: k == "systempaths" and v == "unconfined",
-                                 "/proc and /sys are no longer masked")
+    yield from _security_options(
+        project, lambda k, v: k == "systempaths" and v == "unconfined", "/proc and /sys are no longer masked"
+    )
 
 
 @rule("CL314", "no-new-privileges-disabled", "warning", "isolation")
@@ -479,8 +525,11 @@ def no_new_privileges_disabled(project: Project):
         security_opt: ["no-new-privileges:true"]
     ```
     """
-    yield from _security_options(project, lambda k, v: k == "no-new-privileges" and v in ("false", "0", "f"),
-                                 "setuid binaries can regain privileges")
+    yield from _security_options(
+        project,
+        lambda k, v: k == "no-new-privileges" and v in ("false", "0", "f"),
+        "setuid binaries can regain privileges",
+    )
 
 
 def _is_root(user: str) -> bool:
@@ -516,11 +565,15 @@ def exec_privileged(project: Project):
     """
     for run in project.execs:
         if run.privileged is not None and run.privileged.value:
-            yield Finding(f"`exec --privileged` into container `{run.container}` runs the command with all "
-                          "capabilities and no seccomp/AppArmor/SELinux confinement",
-                          run.privileged.span, run.container, "exec.privileged",
-                          help="Remove `--privileged`; start the container with only the capabilities it needs "
-                               "(`--cap-add`)")
+            yield Finding(
+                f"`exec --privileged` into container `{run.container}` runs the command with all "
+                "capabilities and no seccomp/AppArmor/SELinux confinement",
+                run.privileged.span,
+                run.container,
+                "exec.privileged",
+                help="Remove `--privileged`; start the container with only the capabilities it needs "
+                "(`--cap-add`)",
+            )
 
 
 @rule("CL316", "exec-as-root", "info", "isolation", references=("CIS Docker 5.24 [5.23]",))
@@ -550,10 +603,14 @@ def exec_as_root(project: Project):
     """
     for run in project.execs:
         if run.user is not None and _is_root(run.user.value):
-            yield Finding(f"`exec -u {run.user.value}` runs a command as root in container `{run.container}`",
-                          run.user.span, run.container, "exec.user",
-                          help="Run the command as the container's own user (drop `-u`), or as a named "
-                               "unprivileged user")
+            yield Finding(
+                f"`exec -u {run.user.value}` runs a command as root in container `{run.container}`",
+                run.user.span,
+                run.container,
+                "exec.user",
+                help="Run the command as the container's own user (drop `-u`), or as a named "
+                "unprivileged user",
+            )
 
 
 def _widens_network(name: str, value: str) -> bool:
@@ -603,5 +660,10 @@ def network_sysctl(project: Project):
     for workload in project.workloads:
         for sysctl in workload.sysctls:
             if _widens_network(sysctl.name, sysctl.value.strip()):
-                yield Finding(f"{subject(workload)} sets `{sysctl.name}={sysctl.value}`, which widens its "
-                              "network reach", sysctl.span, workload.name, f"sysctls[{sysctl.name}]")
+                yield Finding(
+                    f"{subject(workload)} sets `{sysctl.name}={sysctl.value}`, which widens its "
+                    "network reach",
+                    sysctl.span,
+                    workload.name,
+                    f"sysctls[{sysctl.name}]",
+                )

@@ -13,17 +13,69 @@ SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "podman.sock")
 SOCKET_DIRECTORIES = ("/var/run", "/run")
 # Directories under /run holding a runtime socket (rootless ones live in /run/user/<uid>).
 SOCKET_PARENTS = re.compile(r"(docker|containerd|crio|podman|user(/\d+(/podman)?)?)")
-SENSITIVE_PATHS = ("/", "/etc", "/proc", "/sys", "/boot", "/dev", "/root", "/lib/modules", "/usr",
-                   "/var/lib/docker", "/home", "~", "/var/run", "/run", "/var/lib/kubelet", "/lib", "/bin", "/sbin")
+SENSITIVE_PATHS = (
+    "/",
+    "/etc",
+    "/proc",
+    "/sys",
+    "/boot",
+    "/dev",
+    "/root",
+    "/lib/modules",
+    "/usr",
+    "/var/lib/docker",
+    "/home",
+    "~",
+    "/var/run",
+    "/run",
+    "/var/lib/kubelet",
+    "/lib",
+    "/bin",
+    "/sbin",
+)
 # Below these, any writable bind mount changes the host's system files.
-SYSTEM_TREES = ("/etc", "/usr", "/lib", "/bin", "/sbin", "/boot", "/root", "/proc", "/sys", "/var/lib/docker",
-                "/var/lib/kubelet")
+SYSTEM_TREES = (
+    "/etc",
+    "/usr",
+    "/lib",
+    "/bin",
+    "/sbin",
+    "/boot",
+    "/root",
+    "/proc",
+    "/sys",
+    "/var/lib/docker",
+    "/var/lib/kubelet",
+)
 # Below these, even reading exposes secrets or the host's kernel and containers.
-SECRET_TREES = ("/root", "/proc", "/sys", "/boot", "/var/lib/docker", "/var/lib/kubelet", "/etc/ssh",
-                "/etc/kubernetes", "/etc/docker", "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d")
+SECRET_TREES = (
+    "/root",
+    "/proc",
+    "/sys",
+    "/boot",
+    "/var/lib/docker",
+    "/var/lib/kubelet",
+    "/etc/ssh",
+    "/etc/kubernetes",
+    "/etc/docker",
+    "/etc/shadow",
+    "/etc/gshadow",
+    "/etc/sudoers",
+    "/etc/sudoers.d",
+)
 RAW_DEVICES = ("/dev/mem", "/dev/kmem", "/dev/port")
-RAW_DISK_PREFIXES = ("/dev/sd", "/dev/nvme", "/dev/hd", "/dev/vd", "/dev/xvd", "/dev/mmcblk", "/dev/dm-",
-                     "/dev/md", "/dev/disk/", "/dev/mapper/")
+RAW_DISK_PREFIXES = (
+    "/dev/sd",
+    "/dev/nvme",
+    "/dev/hd",
+    "/dev/vd",
+    "/dev/xvd",
+    "/dev/mmcblk",
+    "/dev/dm-",
+    "/dev/md",
+    "/dev/disk/",
+    "/dev/mapper/",
+)
 
 
 def _normalised(path: str) -> str:
@@ -45,7 +97,7 @@ def _is_socket_path(path: str) -> bool:
         if path == directory:
             return True
         if path.startswith(directory + "/"):
-            rest = path[len(directory) + 1:]
+            rest = path[len(directory) + 1 :]
             return posixpath.basename(rest) in SOCKETS or bool(SOCKET_PARENTS.fullmatch(rest))
     return False
 
@@ -89,13 +141,21 @@ def runtime_socket_mounted(project: Project):
         for mount in workload.mounts:
             path = _host_path(mount)
             if path and _is_socket_path(path):
-                yield Finding(f"{subject(workload)} mounts the container runtime socket `{mount.source}`: "
-                              "control of the runtime is root on the host (read-only does not help)",
-                              mount.source_span or mount.span, workload.name, f"volumes[{mount.target}]")
+                yield Finding(
+                    f"{subject(workload)} mounts the container runtime socket `{mount.source}`: "
+                    "control of the runtime is root on the host (read-only does not help)",
+                    mount.source_span or mount.span,
+                    workload.name,
+                    f"volumes[{mount.target}]",
+                )
         if workload.use_api_socket is not None and workload.use_api_socket.value:
-            yield Finding(f"{subject(workload)} sets {setting(workload, 'use_api_socket', True)}, "
-                          "which mounts the Docker socket",
-                          workload.use_api_socket.span, workload.name, "use_api_socket")
+            yield Finding(
+                f"{subject(workload)} sets {setting(workload, 'use_api_socket', True)}, "
+                "which mounts the Docker socket",
+                workload.use_api_socket.span,
+                workload.name,
+                "use_api_socket",
+            )
 
 
 def _below(path: str, trees: tuple[str, ...]) -> bool:
@@ -103,7 +163,11 @@ def _below(path: str, trees: tuple[str, ...]) -> bool:
 
 
 def _sensitive(path: str, read_only: bool) -> bool:
-    return path in SENSITIVE_PATHS or _below(path, SECRET_TREES) or (not read_only and _below(path, SYSTEM_TREES))
+    return (
+        path in SENSITIVE_PATHS
+        or _below(path, SECRET_TREES)
+        or (not read_only and _below(path, SYSTEM_TREES))
+    )
 
 
 @rule("CL402", "sensitive-host-path", "error", "isolation", references=("CIS Docker 5.6 [5.5]",))
@@ -152,9 +216,13 @@ def sensitive_host_path(project: Project):
             if not path or _is_socket_path(path) or not _sensitive(path, mount.read_only):
                 continue
             access = "read-only" if mount.read_only else "writable"
-            yield Finding(f"{subject(workload)} bind-mounts sensitive host path `{path}` ({access})",
-                          mount.source_span or mount.span, workload.name, f"volumes[{mount.target}]",
-                          severity="warning" if mount.read_only else None)
+            yield Finding(
+                f"{subject(workload)} bind-mounts sensitive host path `{path}` ({access})",
+                mount.source_span or mount.span,
+                workload.name,
+                f"volumes[{mount.target}]",
+                severity="warning" if mount.read_only else None,
+            )
 
 
 @rule("CL403", "host-device", "warning", "isolation", references=("CIS Docker 5.18 [5.17]",))
@@ -196,9 +264,14 @@ def host_device(project: Project):
                 continue  # a CDI device name, managed by its vendor's spec
             path = _normalised(path) if path.startswith("/") else path
             raw = path in RAW_DEVICES or path.startswith(RAW_DISK_PREFIXES)
-            yield Finding(f"{subject(workload)} gets host device `{path}`"
-                          + (": raw access to host memory or disks" if raw else ""),
-                          device.span, workload.name, f"devices[{path}]", severity="error" if raw else None)
+            yield Finding(
+                f"{subject(workload)} gets host device `{path}`"
+                + (": raw access to host memory or disks" if raw else ""),
+                device.span,
+                workload.name,
+                f"devices[{path}]",
+                severity="error" if raw else None,
+            )
 
 
 @rule("CL404", "shared-mount-propagation", "warning", "isolation", references=("CIS Docker 5.20 [5.19]",))
@@ -234,6 +307,10 @@ def shared_mount_propagation(project: Project):
     for workload in project.workloads:
         for mount in workload.mounts:
             if mount.propagation in ("shared", "rshared"):
-                yield Finding(f"{subject(workload)} mounts `{mount.target}` with `{mount.propagation}` "
-                              "propagation: mounts made in the container appear on the host",
-                              mount.propagation_span or mount.span, workload.name, f"volumes[{mount.target}]")
+                yield Finding(
+                    f"{subject(workload)} mounts `{mount.target}` with `{mount.propagation}` "
+                    "propagation: mounts made in the container appear on the host",
+                    mount.propagation_span or mount.span,
+                    workload.name,
+                    f"volumes[{mount.target}]",
+                )

@@ -5,8 +5,14 @@ from __future__ import annotations
 from composelint.model import Network, Project, Workload
 from composelint.rules.base import Finding, rule
 from composelint.rules.wording import item, key, network_option, noun, subject
-from composelint.topology import (BINDING_OPTION, DATA_SERVICE_IMAGES, attached_networks, image_repository,
-                                  is_external, is_wildcard)
+from composelint.topology import (
+    BINDING_OPTION,
+    DATA_SERVICE_IMAGES,
+    attached_networks,
+    image_repository,
+    is_external,
+    is_wildcard,
+)
 
 ICC_OPTION = "com.docker.network.bridge.enable_icc"
 GATEWAY_MODES = ("com.docker.network.bridge.gateway_mode_ipv4", "com.docker.network.bridge.gateway_mode_ipv6")
@@ -54,8 +60,12 @@ def bridge_binds_all_interfaces(project: Project):
     for network in _defined(project):
         option = network.driver_opts.get(BINDING_OPTION)
         if option is not None and is_wildcard(option.value.strip()):
-            yield Finding(f"Network `{network.key}` binds published ports to all interfaces (`{option.value}`)",
-                          option.span, None, f"networks.{network.key}.driver_opts")
+            yield Finding(
+                f"Network `{network.key}` binds published ports to all interfaces (`{option.value}`)",
+                option.span,
+                None,
+                f"networks.{network.key}.driver_opts",
+            )
 
 
 @rule("CL502", "unprotected-gateway-mode", "error", "network")
@@ -89,23 +99,38 @@ def unprotected_gateway_mode(project: Project):
     ```
     """
     for network in _defined(project):
-        for key in GATEWAY_MODES:
-            option = network.driver_opts.get(key)
+        for option_key in GATEWAY_MODES:
+            option = network.driver_opts.get(option_key)
             if option is None:
                 continue
             mode = option.value.strip().lower()
             if mode == "nat-unprotected":
-                yield Finding(f"Network `{network.key}` sets `{key.rsplit('.', 1)[-1]}: nat-unprotected`: "
-                              "unpublished container ports are reachable by direct routing",
-                              option.span, None, f"networks.{network.key}.{key}")
+                yield Finding(
+                    f"Network `{network.key}` sets `{option_key.rsplit('.', 1)[-1]}: nat-unprotected`: "
+                    "unpublished container ports are reachable by direct routing",
+                    option.span,
+                    None,
+                    f"networks.{network.key}.{option_key}",
+                )
             elif mode == "routed":
-                yield Finding(f"Network `{network.key}` uses routed gateway mode: no NAT, host IPs of published "
-                              "ports are ignored", option.span, None, f"networks.{network.key}.{key}", severity="warning")
+                yield Finding(
+                    f"Network `{network.key}` uses routed gateway mode: no NAT, host IPs of published "
+                    "ports are ignored",
+                    option.span,
+                    None,
+                    f"networks.{network.key}.{option_key}",
+                    severity="warning",
+                )
         trusted = network.driver_opts.get(TRUSTED_INTERFACES)
         if trusted is not None:
-            yield Finding(f"Network `{network.key}` trusts host interfaces `{trusted.value}` with direct access "
-                          "to container addresses", trusted.span, None, f"networks.{network.key}.{TRUSTED_INTERFACES}",
-                          severity="warning")
+            yield Finding(
+                f"Network `{network.key}` trusts host interfaces `{trusted.value}` with direct access "
+                "to container addresses",
+                trusted.span,
+                None,
+                f"networks.{network.key}.{TRUSTED_INTERFACES}",
+                severity="warning",
+            )
 
 
 @rule("CL503", "l2-network-driver", "warning", "network")
@@ -139,9 +164,13 @@ def l2_network_driver(project: Project):
     """
     for network in _defined(project):
         if network.driver is not None and network.driver.value in ("macvlan", "ipvlan"):
-            yield Finding(f"Network `{network.key}` uses the `{network.driver.value}` driver: containers sit on the "
-                          "host's LAN, bypassing published ports and host firewalls",
-                          network.driver.span, None, f"networks.{network.key}.driver")
+            yield Finding(
+                f"Network `{network.key}` uses the `{network.driver.value}` driver: containers sit on the "
+                "host's LAN, bypassing published ports and host firewalls",
+                network.driver.span,
+                None,
+                f"networks.{network.key}.driver",
+            )
 
 
 @rule("CL504", "icc-enabled", "info", "network", default_on=False, references=("CIS Docker 2.2 [2.1]",))
@@ -195,10 +224,14 @@ def icc_enabled(project: Project):
         members = _members(project, network)
         if len(members) >= 2 and (option is None or option.value.strip().lower() not in ("false", "0", "f")):
             names = ", ".join(f"`{w.name}`" for w in members)
-            yield Finding(f"Network `{network.key}` lets its members ({names}) reach every port of each other: "
-                          "inter-container communication is on",
-                          option.span if option else network.span, None, f"networks.{network.key}.{ICC_OPTION}",
-                          help=f"If they need not talk, set {network_option(project, network, ICC_OPTION, 'false')}")
+            yield Finding(
+                f"Network `{network.key}` lets its members ({names}) reach every port of each other: "
+                "inter-container communication is on",
+                option.span if option else network.span,
+                None,
+                f"networks.{network.key}.{ICC_OPTION}",
+                help=f"If they need not talk, set {network_option(project, network, ICC_OPTION, 'false')}",
+            )
 
 
 @rule("CL505", "overlay-not-encrypted", "warning", "network", references=("CIS Docker 7.3 [7.4]",))
@@ -230,10 +263,18 @@ def overlay_not_encrypted(project: Project):
     ```
     """
     for network in _defined(project):
-        if network.driver is not None and network.driver.value == "overlay" and "encrypted" not in network.driver_opts:
-            yield Finding(f"Overlay network `{network.key}` is not encrypted: traffic between nodes is clear text",
-                          network.driver.span, None, f"networks.{network.key}.driver_opts",
-                          help="Add " + network_option(project, network, "encrypted", "true"))
+        if (
+            network.driver is not None
+            and network.driver.value == "overlay"
+            and "encrypted" not in network.driver_opts
+        ):
+            yield Finding(
+                f"Overlay network `{network.key}` is not encrypted: traffic between nodes is clear text",
+                network.driver.span,
+                None,
+                f"networks.{network.key}.driver_opts",
+                help="Add " + network_option(project, network, "encrypted", "true"),
+            )
 
 
 @rule("CL506", "backend-network-not-internal", "info", "network", default_on=False)
@@ -285,10 +326,14 @@ def backend_network_not_internal(project: Project):
         members = _members(project, network)
         data = [w for w in members if w.image and image_repository(w.image.value) in DATA_SERVICE_IMAGES]
         if data and not any(w.ports or (w.publish_all and w.publish_all.value) for w in members):
-            yield Finding(f"Network `{network.key}` carries data services ({', '.join(f'`{w.name}`' for w in data)}) "
-                          "and publishes nothing, but it is not internal: its members have outbound access",
-                          network.span, None, f"networks.{network.key}.internal",
-                          help="Add `internal: true` (`docker network create --internal`) if nothing needs egress")
+            yield Finding(
+                f"Network `{network.key}` carries data services ({', '.join(f'`{w.name}`' for w in data)}) "
+                "and publishes nothing, but it is not internal: its members have outbound access",
+                network.span,
+                None,
+                f"networks.{network.key}.internal",
+                help="Add `internal: true` (`docker network create --internal`) if nothing needs egress",
+            )
 
 
 @rule("CL507", "host-gateway-alias", "info", "network", default_on=False)
@@ -325,9 +370,13 @@ def host_gateway_alias(project: Project):
         for host in workload.extra_hosts:
             name, _, target = host.value.replace("=", ":", 1).partition(":")
             if target.strip() == "host-gateway":
-                yield Finding(f"{subject(workload)} maps {item(workload, 'extra_hosts', host.value)} to the host's "
-                              "gateway: it can reach services on the host", host.span, workload.name,
-                              f"extra_hosts[{name.strip()}]")
+                yield Finding(
+                    f"{subject(workload)} maps {item(workload, 'extra_hosts', host.value)} to the host's "
+                    "gateway: it can reach services on the host",
+                    host.span,
+                    workload.name,
+                    f"extra_hosts[{name.strip()}]",
+                )
 
 
 @rule("CL508", "legacy-links", "info", "network")
@@ -365,6 +414,10 @@ def legacy_links(project: Project):
     for workload in project.workloads:
         for name, links in (("links", workload.links), ("external_links", workload.external_links)):
             for link in links:
-                yield Finding(f"{subject(workload)} uses legacy {key(workload, name)} to `{link.value}`; "
-                              f"{noun(workload)}s reach each other by name on a user-defined network",
-                              link.span, workload.name, f"{name}[{link.value}]")
+                yield Finding(
+                    f"{subject(workload)} uses legacy {key(workload, name)} to `{link.value}`; "
+                    f"{noun(workload)}s reach each other by name on a user-defined network",
+                    link.span,
+                    workload.name,
+                    f"{name}[{link.value}]",
+                )

@@ -5,12 +5,23 @@ from __future__ import annotations
 from composelint.model import Project
 from composelint.rules.base import Finding, Options, rule
 from composelint.rules.wording import from_command_line, key, noun, ports_hint, rejected_by, setting, subject
-from composelint.topology import (host_network_evidence, namespace, on_default_bridge, shared_target,
-                                  suggested_mappings)
+from composelint.topology import (
+    host_network_evidence,
+    namespace,
+    on_default_bridge,
+    shared_target,
+    suggested_mappings,
+)
 
 
-@rule("CL101", "host-network", "error", "network", references=("CIS Docker 5.10 [5.9]", "OWASP Docker D4"),
-      options={"known-images": {}})
+@rule(
+    "CL101",
+    "host-network",
+    "error",
+    "network",
+    references=("CIS Docker 5.10 [5.9]", "OWASP Docker D4"),
+    options={"known-images": {}},
+)
 def host_network(project: Project, options: Options):
     """The workload uses the host's network namespace.
 
@@ -50,14 +61,20 @@ def host_network(project: Project, options: Options):
         if evidence is None:
             continue
         mappings = suggested_mappings(workload, options["known-images"])
-        help_text = (f"Remove host networking so the {noun(workload)} gets its own network namespace "
-                     "on a bridge network")
+        help_text = (
+            f"Remove host networking so the {noun(workload)} gets its own network namespace "
+            "on a bridge network"
+        )
         if mappings:
             help_text += ", and publish what it serves with " + ports_hint(workload, mappings)
         yield Finding(
             f"{subject(workload)} uses the host network: it shares every host interface, "
             "can reach services bound to localhost, and a compromise can scan and attack the host's network",
-            evidence, workload.name, "network_mode", help=help_text)
+            evidence,
+            workload.name,
+            "network_mode",
+            help=help_text,
+        )
 
 
 @rule("CL102", "shared-network-namespace", "warning", "network")
@@ -113,13 +130,20 @@ def shared_network_namespace(project: Project):
             yield Finding(
                 f"{subject(workload)} shares the network namespace of `{name}`, which runs on the host "
                 f"network ({chain}): it is effectively in host mode",
-                workload.network_mode.span, workload.name, "network_mode", severity="error",
-                related=(ns.evidence,) if ns.evidence else ())
+                workload.network_mode.span,
+                workload.name,
+                "network_mode",
+                severity="error",
+                related=(ns.evidence,) if ns.evidence else (),
+            )
         else:
             yield Finding(
                 f"{subject(workload)} shares the network namespace of {prefix} `{name}`: "
                 "both see each other's interfaces, ports and localhost",
-                workload.network_mode.span, workload.name, "network_mode")
+                workload.network_mode.span,
+                workload.name,
+                "network_mode",
+            )
 
 
 @rule("CL103", "build-host-network", "warning", "network")
@@ -155,18 +179,32 @@ def build_host_network(project: Project):
     """
     for workload in project.workloads:
         if workload.build_network is not None and workload.build_network.value == "host":
-            yield Finding(f"Service `{workload.name}` builds its image on the host network",
-                          workload.build_network.span, workload.name, "build.network",
-                          help="Remove `network: host` from `build:`; the default build network has outbound access")
+            yield Finding(
+                f"Service `{workload.name}` builds its image on the host network",
+                workload.build_network.span,
+                workload.name,
+                "build.network",
+                help="Remove `network: host` from `build:`; the default build network has outbound access",
+            )
     for build in project.builds:
         if build.network is not None and build.network.value == "host":
-            yield Finding("The image build runs on the host network (`--network host`)",
-                          build.network.span, None, "build.network",
-                          help="Remove `--network host`; the default build network has outbound access")
+            yield Finding(
+                "The image build runs on the host network (`--network host`)",
+                build.network.span,
+                None,
+                "build.network",
+                help="Remove `--network host`; the default build network has outbound access",
+            )
 
 
-@rule("CL104", "default-bridge", "info", "network", references=("CIS Docker 5.30 [5.29]",),
-      options={"implicit": False})
+@rule(
+    "CL104",
+    "default-bridge",
+    "info",
+    "network",
+    references=("CIS Docker 5.30 [5.29]",),
+    options={"implicit": False},
+)
 def default_bridge(project: Project, options: Options):
     """The workload explicitly uses the legacy default bridge `docker0`.
 
@@ -201,22 +239,41 @@ def default_bridge(project: Project, options: Options):
         mode = workload.network_mode
         if mode is not None and mode.value in ("bridge", "default"):
             if from_command_line(workload):
-                help_text = ("Create a network (`docker network create NAME`) and start it with "
-                             "`--network NAME`")
+                help_text = (
+                    "Create a network (`docker network create NAME`) and start it with `--network NAME`"
+                )
             else:
                 help_text = "Remove `network_mode` to use the project's own network"
-            yield Finding(f"{subject(workload)} uses the legacy default bridge "
-                          f"({setting(workload, 'network_mode', mode.value)}): "
-                          "no DNS between containers and traffic open to every container on the host",
-                          mode.span, workload.name, "network_mode", help=help_text)
+            yield Finding(
+                f"{subject(workload)} uses the legacy default bridge "
+                f"({setting(workload, 'network_mode', mode.value)}): "
+                "no DNS between containers and traffic open to every container on the host",
+                mode.span,
+                workload.name,
+                "network_mode",
+                help=help_text,
+            )
         elif options["implicit"] and on_default_bridge(workload):
-            yield Finding(f"{subject(workload)} starts without a network, so it runs on the legacy default "
-                          "bridge: no DNS between containers and traffic open to every container on the host",
-                          workload.span, workload.name, "network_mode",
-                          help="Create a network (`docker network create NAME`) and start it with `--network NAME`")
+            yield Finding(
+                f"{subject(workload)} starts without a network, so it runs on the legacy default "
+                "bridge: no DNS between containers and traffic open to every container on the host",
+                workload.span,
+                workload.name,
+                "network_mode",
+                help="Create a network (`docker network create NAME`) and start it with `--network NAME`",
+            )
 
 
-_CONFLICTS_WITH_SHARED = ("ports", "expose", "dns", "dns_search", "extra_hosts", "links", "hostname", "mac_address")
+_CONFLICTS_WITH_SHARED = (
+    "ports",
+    "expose",
+    "dns",
+    "dns_search",
+    "extra_hosts",
+    "links",
+    "hostname",
+    "mac_address",
+)
 
 
 @rule("CL105", "network-mode-conflict", "error", "network")
@@ -270,21 +327,36 @@ def network_mode_conflict(project: Project):
                 both = f"{setting(workload, 'network_mode', mode.value)} and a user-defined `--network`"
             else:
                 both = "`network_mode` and `networks`"
-            yield Finding(f"{subject(workload)} sets both {both}; {rejected_by(workload)} rejects this",
-                          workload.keys["networks"], workload.name, "networks", related=(mode.span,))
+            yield Finding(
+                f"{subject(workload)} sets both {both}; {rejected_by(workload)} rejects this",
+                workload.keys["networks"],
+                workload.name,
+                "networks",
+                related=(mode.span,),
+            )
         if mode is not None and shared_target(workload) is not None:
             for name in _CONFLICTS_WITH_SHARED:
                 if name in workload.keys:
-                    yield Finding(f"{subject(workload)} sets {key(workload, name)} but shares another container's "
-                                  f"network namespace ({setting(workload, 'network_mode', mode.value)}); "
-                                  "the Engine rejects this",
-                                  workload.keys[name], workload.name, name, related=(mode.span,))
+                    yield Finding(
+                        f"{subject(workload)} sets {key(workload, name)} but shares another container's "
+                        f"network namespace ({setting(workload, 'network_mode', mode.value)}); "
+                        "the Engine rejects this",
+                        workload.keys[name],
+                        workload.name,
+                        name,
+                        related=(mode.span,),
+                    )
             continue
         host = host_network_evidence(project, workload)
         if host is not None and "links" in workload.keys:
-            yield Finding(f"{subject(workload)} uses {key(workload, 'links')} with host networking; "
-                          "the Engine rejects this",
-                          workload.keys["links"], workload.name, "links", related=(host,))
+            yield Finding(
+                f"{subject(workload)} uses {key(workload, 'links')} with host networking; "
+                "the Engine rejects this",
+                workload.keys["links"],
+                workload.name,
+                "links",
+                related=(host,),
+            )
 
 
 @rule("CL106", "undefined-network", "error", "network")
@@ -324,11 +396,19 @@ def undefined_network(project: Project):
             continue  # a script's `--network NAME` may name a network created elsewhere
         for attachment in workload.networks:
             if attachment.name not in project.networks and attachment.name != "default":
-                yield Finding(f"Service `{workload.name}` attaches to network `{attachment.name}`, "
-                              "which is not declared under top-level `networks:`",
-                              attachment.span, workload.name, f"networks.{attachment.name}")
+                yield Finding(
+                    f"Service `{workload.name}` attaches to network `{attachment.name}`, "
+                    "which is not declared under top-level `networks:`",
+                    attachment.span,
+                    workload.name,
+                    f"networks.{attachment.name}",
+                )
         target = shared_target(workload)
         if target and target[0] == "service" and project.workload(target[1]) is None:
-            yield Finding(f"Service `{workload.name}` uses `network_mode: service:{target[1]}`, "
-                          f"but the project has no service `{target[1]}`",
-                          workload.network_mode.span, workload.name, "network_mode")
+            yield Finding(
+                f"Service `{workload.name}` uses `network_mode: service:{target[1]}`, "
+                f"but the project has no service `{target[1]}`",
+                workload.network_mode.span,
+                workload.name,
+                "network_mode",
+            )

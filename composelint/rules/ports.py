@@ -7,16 +7,45 @@ import re
 
 from composelint.model import PortBinding, Project, Workload
 from composelint.rules.base import Edit, Finding, Fix, Options, rule
-from composelint.rules.wording import (from_command_line, noun, of, others, ports_hint, ports_list, setting,
-                                       subject)
-from composelint.topology import (attached_networks, binds_all_interfaces, can_publish, exposed_range, known_ports,
-                                  namespace, on_project_bridge, suggested_mappings)
+from composelint.rules.wording import (
+    from_command_line,
+    noun,
+    of,
+    others,
+    ports_hint,
+    ports_list,
+    setting,
+    subject,
+)
+from composelint.topology import (
+    attached_networks,
+    binds_all_interfaces,
+    can_publish,
+    exposed_range,
+    known_ports,
+    namespace,
+    on_project_bridge,
+    suggested_mappings,
+)
 
-SENSITIVE_PORTS = {22: "SSH", 23: "Telnet", 2375: "Docker API", 2376: "Docker API (TLS)",
-                   2379: "etcd", 3306: "MySQL", 5432: "PostgreSQL", 5984: "CouchDB",
-                   6379: "Redis", 9200: "Elasticsearch", 9300: "Elasticsearch transport",
-                   11211: "Memcached", 27017: "MongoDB", 5601: "Kibana", 8500: "Consul",
-                   10250: "kubelet"}
+SENSITIVE_PORTS = {
+    22: "SSH",
+    23: "Telnet",
+    2375: "Docker API",
+    2376: "Docker API (TLS)",
+    2379: "etcd",
+    3306: "MySQL",
+    5432: "PostgreSQL",
+    5984: "CouchDB",
+    6379: "Redis",
+    9200: "Elasticsearch",
+    9300: "Elasticsearch transport",
+    11211: "Memcached",
+    27017: "MongoDB",
+    5601: "Kibana",
+    8500: "Consul",
+    10250: "kubelet",
+}
 _BASE60 = re.compile(r"^[1-9][0-9_]*(:[0-5]?[0-9])+$")
 
 
@@ -76,17 +105,31 @@ def ports_discarded_host_network(project: Project):
             continue
         via = "" if len(ns.chain) == 1 else f" (through {' -> '.join(ns.chain)} -> host)"
         for port in workload.ports:
-            yield Finding(f"Port `{port.raw}` of {of(workload)} is discarded: the {noun(workload)} uses the "
-                          f"host network{via}, so the process binds on the host directly and the mapping protects nothing",
-                          port.span, workload.name, _field(port), related=(ns.evidence,) if ns.evidence else ())
+            yield Finding(
+                f"Port `{port.raw}` of {of(workload)} is discarded: the {noun(workload)} uses the "
+                f"host network{via}, so the process binds on the host directly and the mapping protects nothing",
+                port.span,
+                workload.name,
+                _field(port),
+                related=(ns.evidence,) if ns.evidence else (),
+            )
         for exposed in workload.expose:
-            yield Finding(f"{setting(workload, 'expose', exposed.value)} of {of(workload)} has no effect on the "
-                          f"host network{via}", exposed.span, workload.name, f"expose[{exposed.value}]")
+            yield Finding(
+                f"{setting(workload, 'expose', exposed.value)} of {of(workload)} has no effect on the "
+                f"host network{via}",
+                exposed.span,
+                workload.name,
+                f"expose[{exposed.value}]",
+            )
         if workload.publish_all is not None and workload.publish_all.value:
-            yield Finding(f"{setting(workload, 'publish_all')} of {of(workload)} has no effect on the host "
-                          f"network{via}: the processes bind on the host directly",
-                          workload.publish_all.span, workload.name, "publish_all",
-                          related=(ns.evidence,) if ns.evidence else ())
+            yield Finding(
+                f"{setting(workload, 'publish_all')} of {of(workload)} has no effect on the host "
+                f"network{via}: the processes bind on the host directly",
+                workload.publish_all.span,
+                workload.name,
+                "publish_all",
+                related=(ns.evidence,) if ns.evidence else (),
+            )
 
 
 @rule("CL202", "port-all-interfaces", "warning", "network", references=("CIS Docker 5.14 [5.13]",))
@@ -133,9 +176,13 @@ def port_all_interfaces(project: Project):
                 detail = "binds all interfaces because its host IP comes from a variable that is empty"
             else:
                 detail = "binds all host interfaces"
-            yield Finding(f"Port `{port.raw}` of {of(workload)} {detail}",
-                          port.span, workload.name, _field(port),
-                          help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it")
+            yield Finding(
+                f"Port `{port.raw}` of {of(workload)} {detail}",
+                port.span,
+                workload.name,
+                _field(port),
+                help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it",
+            )
 
 
 @rule("CL203", "missing-port-mapping", "warning", "network", options={"known-images": {}})
@@ -175,22 +222,28 @@ def missing_port_mapping(project: Project, options: Options):
     ```
     """
     for workload in project.workloads:
-        if workload.ports or workload.publish_all and workload.publish_all.value:
+        if workload.ports or (workload.publish_all and workload.publish_all.value):
             continue
         if from_command_line(workload) and "command" in workload.keys:
             continue  # `docker run --rm redis redis-cli ...`: a client, not the server
         ns = namespace(project, workload)
         if len(ns.chain) > 1 or not on_project_bridge(project, workload):
             continue  # external, macvlan/ipvlan or named networks are reachable from outside
-        served = ([e.value for e in workload.expose if exposed_range(e.value)]
-                  or [str(p) for p in known_ports(workload, options["known-images"])])
+        served = [e.value for e in workload.expose if exposed_range(e.value)] or [
+            str(p) for p in known_ports(workload, options["known-images"])
+        ]
         if not served or _has_peer(project, workload):
             continue
-        mappings = [f'127.0.0.1:{p.split("/")[0]}:{p.split("/")[0]}' for p in served]
+        mappings = [f"127.0.0.1:{p.split('/')[0]}:{p.split('/')[0]}" for p in served]
         span = workload.keys.get("expose") if workload.expose else workload.image.span
-        yield Finding(f"{subject(workload)} serves port(s) {', '.join(served)} but publishes none and shares "
-                      f"no network with {others(workload)}: nothing can reach it",
-                      span, workload.name, "ports", help=f"Publish what is needed, e.g. {ports_list(workload, mappings)}")
+        yield Finding(
+            f"{subject(workload)} serves port(s) {', '.join(served)} but publishes none and shares "
+            f"no network with {others(workload)}: nothing can reach it",
+            span,
+            workload.name,
+            "ports",
+            help=f"Publish what is needed, e.g. {ports_list(workload, mappings)}",
+        )
 
 
 def _has_peer(project: Project, workload: Workload) -> bool:
@@ -200,8 +253,9 @@ def _has_peer(project: Project, workload: Workload) -> bool:
     mine = {id(n) for n in attached_networks(project, workload)}
     if not mine and namespace(project, workload).kind == "bridge":
         return any(w is not workload and namespace(project, w).kind == "bridge" for w in project.workloads)
-    return any(w is not workload and mine & {id(n) for n in attached_networks(project, w)}
-               for w in project.workloads)
+    return any(
+        w is not workload and mine & {id(n) for n in attached_networks(project, w)} for w in project.workloads
+    )
 
 
 @rule("CL204", "publish-all", "warning", "network")
@@ -241,10 +295,14 @@ def publish_all(project: Project):
         help_text = "Publish only the ports needed, bound to loopback"
         if mappings:
             help_text += ", e.g. " + ports_hint(workload, mappings)
-        yield Finding(f"{subject(workload)} publishes every port its image exposes "
-                      f"({setting(workload, 'publish_all')}) on a random host port on all interfaces",
-                      workload.publish_all.span, workload.name, "publish_all",
-                      help=help_text + f", instead of {setting(workload, 'publish_all')}")
+        yield Finding(
+            f"{subject(workload)} publishes every port its image exposes "
+            f"({setting(workload, 'publish_all')}) on a random host port on all interfaces",
+            workload.publish_all.span,
+            workload.name,
+            "publish_all",
+            help=help_text + f", instead of {setting(workload, 'publish_all')}",
+        )
 
 
 @rule("CL205", "privileged-host-port", "info", "network", references=("CIS Docker 5.8 [5.7]",))
@@ -281,8 +339,12 @@ def privileged_host_port(project: Project):
             continue
         for port in workload.ports:
             if port.host_start is not None and port.host_start < 1024:
-                yield Finding(f"Port `{port.raw}` of {of(workload)} publishes privileged host port "
-                              f"{port.host_start}", port.span, workload.name, _field(port))
+                yield Finding(
+                    f"Port `{port.raw}` of {of(workload)} publishes privileged host port {port.host_start}",
+                    port.span,
+                    workload.name,
+                    _field(port),
+                )
 
 
 def _bound(address: str | None) -> set[tuple[int, str]]:
@@ -297,8 +359,7 @@ def _bound(address: str | None) -> set[tuple[int, str]]:
 
 
 def _addresses_overlap(a: str | None, b: str | None) -> bool:
-    return any(x[0] == y[0] and (x[1] == y[1] or "*" in (x[1], y[1]))
-               for x in _bound(a) for y in _bound(b))
+    return any(x[0] == y[0] and (x[1] == y[1] or "*" in (x[1], y[1])) for x in _bound(a) for y in _bound(b))
 
 
 @rule("CL206", "duplicate-host-port", "error", "network")
@@ -345,16 +406,24 @@ def duplicate_host_port(project: Project):
             if hosts is None or len(hosts) != len(port.container_ports):
                 continue  # random ports and pools cannot collide
             for other_workload, other in seen:
-                if (other.protocol == port.protocol and set(hosts) & set(other.host_range)
-                        and _addresses_overlap(port.host_ip, other.host_ip)
-                        and not (other_workload is workload and other.raw == port.raw)
-                        and not (other_workload is not workload and other_workload.name == workload.name)
-                        and port.kept_beside != other.span):  # CL212 explains that pair
+                if (
+                    other.protocol == port.protocol
+                    and set(hosts) & set(other.host_range)
+                    and _addresses_overlap(port.host_ip, other.host_ip)
+                    and not (other_workload is workload and other.raw == port.raw)
+                    and not (other_workload is not workload and other_workload.name == workload.name)
+                    and port.kept_beside != other.span
+                ):  # CL212 explains that pair
                     clash = "" if port.from_variable else f" {min(set(hosts) & set(other.host_range))}"
-                    yield Finding(f"Host port{clash}/{port.protocol} of {of(workload)} (`{port.raw}`) is "
-                                  f"already published by {of(other_workload)} (`{other.raw}`): "
-                                  "the second container fails to start",
-                                  port.span, workload.name, _field(port), related=(other.span,))
+                    yield Finding(
+                        f"Host port{clash}/{port.protocol} of {of(workload)} (`{port.raw}`) is "
+                        f"already published by {of(other_workload)} (`{other.raw}`): "
+                        "the second container fails to start",
+                        port.span,
+                        workload.name,
+                        _field(port),
+                        related=(other.span,),
+                    )
                     break
             seen.append((workload, port))
 
@@ -392,13 +461,21 @@ def invalid_port(project: Project):
     """
     for workload in project.workloads:
         for error in workload.port_errors:
-            yield Finding(f"Invalid port `{error.raw}` in {of(workload)}: {error.reason}",
-                          error.span, workload.name, f"ports[{error.raw}]")
+            yield Finding(
+                f"Invalid port `{error.raw}` in {of(workload)}: {error.reason}",
+                error.span,
+                workload.name,
+                f"ports[{error.raw}]",
+            )
         for exposed in workload.expose:
             if exposed_range(exposed.value) is None:
-                yield Finding(f"Invalid {setting(workload, 'expose', exposed.value)} in {of(workload)}: expected a "
-                              "port or range 1-65535 with an optional tcp/udp/sctp protocol",
-                              exposed.span, workload.name, f"expose[{exposed.value}]")
+                yield Finding(
+                    f"Invalid {setting(workload, 'expose', exposed.value)} in {of(workload)}: expected a "
+                    "port or range 1-65535 with an optional tcp/udp/sctp protocol",
+                    exposed.span,
+                    workload.name,
+                    f"expose[{exposed.value}]",
+                )
 
 
 @rule("CL208", "yaml-base60-port", "warning", "network")
@@ -437,10 +514,14 @@ def yaml_base60_port(project: Project):
     for workload in project.workloads:
         for port in workload.ports:
             if port.plain_scalar and _BASE60.match(port.raw):
-                yield Finding(f"Port `{port.raw}` is unquoted: YAML 1.1 loaders read it as a base-60 number",
-                              port.span, workload.name, _field(port),
-                              help=f'Quote it: "{port.raw}"',
-                              fix=Fix("safe", f'Quote `{port.raw}`', (Edit(port.span, f'"{port.raw}"'),)))
+                yield Finding(
+                    f"Port `{port.raw}` is unquoted: YAML 1.1 loaders read it as a base-60 number",
+                    port.span,
+                    workload.name,
+                    _field(port),
+                    help=f'Quote it: "{port.raw}"',
+                    fix=Fix("safe", f"Quote `{port.raw}`", (Edit(port.span, f'"{port.raw}"'),)),
+                )
 
 
 MAX_RANGE = 100
@@ -480,8 +561,13 @@ def wide_port_range(project: Project, options: Options):
         for port in workload.ports:
             width = len(port.container_ports)  # a host pool for one container port opens one port
             if width > options["max"]:
-                yield Finding(f"Port `{port.raw}` of {of(workload)} publishes a range of {width} ports "
-                              f"(more than {options['max']})", port.span, workload.name, _field(port))
+                yield Finding(
+                    f"Port `{port.raw}` of {of(workload)} publishes a range of {width} ports "
+                    f"(more than {options['max']})",
+                    port.span,
+                    workload.name,
+                    _field(port),
+                )
 
 
 @rule("CL210", "sensitive-port-exposed", "error", "network")
@@ -522,10 +608,14 @@ def sensitive_port_exposed(project: Project):
         for port in workload.ports:
             sensitive = _sensitive(port)
             if sensitive and _exposed_everywhere(project, workload, port):
-                yield Finding(f"Port `{port.raw}` of {of(workload)} exposes {SENSITIVE_PORTS[sensitive]} "
-                              f"(container port {sensitive}) on all host interfaces",
-                              port.span, workload.name, _field(port),
-                              help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all")
+                yield Finding(
+                    f"Port `{port.raw}` of {of(workload)} exposes {SENSITIVE_PORTS[sensitive]} "
+                    f"(container port {sensitive}) on all host interfaces",
+                    port.span,
+                    workload.name,
+                    _field(port),
+                    help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all",
+                )
 
 
 @rule("CL211", "unreachable-published-port", "warning", "network")
@@ -569,12 +659,21 @@ def unreachable_published_port(project: Project):
     """
     for workload in project.workloads:
         publishes_all = workload.publish_all is not None and workload.publish_all.value
-        if ((workload.ports or publishes_all) and not namespace(project, workload).is_host
-                and not can_publish(project, workload)):
-            span = workload.keys.get("ports") or (workload.publish_all.span if publishes_all else workload.span)
-            yield Finding(f"{subject(workload)} publishes ports, but it is only on networks that cannot "
-                          "publish (internal, macvlan, ipvlan or none): Docker creates no binding",
-                          span, workload.name, "ports")
+        if (
+            (workload.ports or publishes_all)
+            and not namespace(project, workload).is_host
+            and not can_publish(project, workload)
+        ):
+            span = workload.keys.get("ports") or (
+                workload.publish_all.span if publishes_all else workload.span
+            )
+            yield Finding(
+                f"{subject(workload)} publishes ports, but it is only on networks that cannot "
+                "publish (internal, macvlan, ipvlan or none): Docker creates no binding",
+                span,
+                workload.name,
+                "ports",
+            )
 
 
 @rule("CL212", "override-cannot-narrow", "warning", "network")
@@ -624,10 +723,15 @@ def override_cannot_narrow(project: Project):
     for workload in project.workloads:
         for port in workload.ports:
             if port.kept_beside is not None:
-                yield Finding(f"Port `{port.raw}` of {of(workload)} does not replace the all-interfaces "
-                              "binding written earlier: Compose appends port lists, so both are published",
-                              port.span, workload.name, _field(port), related=(port.kept_beside,),
-                              help="Write `ports: !override` in the override file to replace the list")
+                yield Finding(
+                    f"Port `{port.raw}` of {of(workload)} does not replace the all-interfaces "
+                    "binding written earlier: Compose appends port lists, so both are published",
+                    port.span,
+                    workload.name,
+                    _field(port),
+                    related=(port.kept_beside,),
+                    help="Write `ports: !override` in the override file to replace the list",
+                )
 
 
 @rule("CL213", "port-target-mismatch", "info", "network", options={"known-images": {}})
@@ -667,7 +771,10 @@ def port_target_mismatch(project: Project, options: Options):
         for port in workload.ports:
             if not set(port.container_ports) & set(defaults):
                 expected = ", ".join(map(str, defaults))
-                yield Finding(f"{subject(workload)} maps container port {port.container_start}, but "
-                              f"`{workload.image.value}` listens on {expected} by default",
-                              port.span, workload.name, _field(port))
-
+                yield Finding(
+                    f"{subject(workload)} maps container port {port.container_start}, but "
+                    f"`{workload.image.value}` listens on {expected} by default",
+                    port.span,
+                    workload.name,
+                    _field(port),
+                )

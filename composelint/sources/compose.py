@@ -11,24 +11,62 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from composelint.model import (Located, Mount, Network, NetworkAttachment, PortError, Project, Span, Sysctl,
-                               Workload)
+from composelint.model import (
+    Located,
+    Mount,
+    Network,
+    NetworkAttachment,
+    PortError,
+    Project,
+    Span,
+    Sysctl,
+    Workload,
+)
 from composelint.sources.merge import MergeNotes
 from composelint.sources.ports import parse_long, parse_short
 from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq
 
 _TRUE = {"true", "yes", "on", "y", "1"}
 _FALSE = {"false", "no", "off", "n", "0"}
-_VOLUME_OPTIONS = {"ro", "rw", "z", "Z", "nocopy", "shared", "rshared", "slave", "rslave",
-                   "private", "rprivate", "cached", "delegated", "consistent"}
+_VOLUME_OPTIONS = {
+    "ro",
+    "rw",
+    "z",
+    "Z",
+    "nocopy",
+    "shared",
+    "rshared",
+    "slave",
+    "rslave",
+    "private",
+    "rprivate",
+    "cached",
+    "delegated",
+    "consistent",
+}
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
-LIST_FIELDS = {"cap_add": "cap_add", "cap_drop": "cap_drop", "security_opt": "security_opt",
-               "links": "links", "external_links": "external_links", "dns": "dns",
-               "dns_search": "dns_search", "expose": "expose"}
-NAMESPACE_FIELDS = {"pid": "pid", "ipc": "ipc", "uts": "uts", "userns_mode": "userns",
-                    "cgroup": "cgroupns", "hostname": "hostname", "mac_address": "mac_address",
-                    "image": "image", "network_mode": "network_mode"}
+LIST_FIELDS = {
+    "cap_add": "cap_add",
+    "cap_drop": "cap_drop",
+    "security_opt": "security_opt",
+    "links": "links",
+    "external_links": "external_links",
+    "dns": "dns",
+    "dns_search": "dns_search",
+    "expose": "expose",
+}
+NAMESPACE_FIELDS = {
+    "pid": "pid",
+    "ipc": "ipc",
+    "uts": "uts",
+    "userns_mode": "userns",
+    "cgroup": "cgroupns",
+    "hostname": "hostname",
+    "mac_address": "mac_address",
+    "image": "image",
+    "network_mode": "network_mode",
+}
 
 
 def read_model(project: Project, root: YNode, notes: MergeNotes | None = None) -> None:
@@ -141,15 +179,22 @@ class _ComposeReader:
         workload.read_only = self.flag(node.get("read_only"))
         limits = _child(node, "deploy", "resources", "limits")
         workload.memory_limit = _effective_limit(
-            [self.text(limits.get("memory")) if limits else None, self.text(node.get("mem_limit"))])
+            [self.text(limits.get("memory")) if limits else None, self.text(node.get("mem_limit"))]
+        )
         cpuset = self.text(node.get("cpuset"))
         if cpuset is not None and cpuset.value.strip():
             cpuset = Located(f"cpuset {cpuset.value.strip()}", cpuset.span)  # CPUs it may use: a limit
         workload.cpu_limit = _effective_limit(
-            [self.text(limits.get("cpus")) if limits else None, self.text(node.get("cpus")),
-             self.text(node.get("cpu_quota")), cpuset])
+            [
+                self.text(limits.get("cpus")) if limits else None,
+                self.text(node.get("cpus")),
+                self.text(node.get("cpu_quota")),
+                cpuset,
+            ]
+        )
         workload.pids_limit = _effective_limit(
-            [self.text(limits.get("pids")) if limits else None, self.text(node.get("pids_limit"))])
+            [self.text(limits.get("pids")) if limits else None, self.text(node.get("pids_limit"))]
+        )
         workload.healthcheck = self.read_healthcheck(node)
         workload.restart = self.read_restart(node)
         workload.cgroup_parent = self.text(node.get("cgroup_parent"))
@@ -202,8 +247,11 @@ class _ComposeReader:
 
     def read_attachments(self, node: YNode | None) -> list[NetworkAttachment]:
         if isinstance(node, YSeq):
-            return [NetworkAttachment(item.text, item.span) for item in node.items
-                    if isinstance(item, YScalar) and item.value is not None]
+            return [
+                NetworkAttachment(item.text, item.span)
+                for item in node.items
+                if isinstance(item, YScalar) and item.value is not None
+            ]
         if isinstance(node, YMap):
             return [NetworkAttachment(key.text, key.span) for key, _ in node.items]
         return []
@@ -217,14 +265,21 @@ class _ComposeReader:
                     fields[key.text] = located.value if located else None
                 raw = ", ".join(f"{k}: {v}" for k, v in fields.items())
                 nested = next((k.text for k, v in item.items if not isinstance(v, YScalar)), None)
-                result = (PortError(raw, f"`{nested}` must be a string or a number", item.span) if nested
-                          else parse_long(fields, raw, item.span))
+                result = (
+                    PortError(raw, f"`{nested}` must be a string or a number", item.span)
+                    if nested
+                    else parse_long(fields, raw, item.span)
+                )
             elif isinstance(item, YScalar):
                 located = self.text(item)
                 if located is None:
                     continue
-                result = parse_short(located.value, item.span, "short",
-                                     plain=item.plain and item.tag.endswith((":str", ":int")))
+                result = parse_short(
+                    located.value,
+                    item.span,
+                    "short",
+                    plain=item.plain and item.tag.endswith((":str", ":int")),
+                )
                 written = getattr(item, "written", None)
                 if written is not None:  # show the text as written, reason about its value
                     if isinstance(result, PortError):
@@ -234,7 +289,9 @@ class _ComposeReader:
                     else:
                         result = replace(result, raw=written, from_variable=True)
             else:
-                result = PortError("<collection>", "a port entry must be a string, a number or a mapping", item.span)
+                result = PortError(
+                    "<collection>", "a port entry must be a string, a number or a mapping", item.span
+                )
             if isinstance(result, PortError):
                 workload.port_errors.append(result)
             else:
@@ -261,13 +318,16 @@ class _ComposeReader:
             read_only = self.flag(item.get("read_only"))
             bind = item.get("bind")
             propagation = self.text(bind.get("propagation")) if isinstance(bind, YMap) else None
-            return Mount(kind=kind.value if kind else "volume",
-                         source=source.value if source else None,
-                         target=target.value if target else None,
-                         read_only=bool(read_only and read_only.value),
-                         propagation=propagation.value if propagation else None,
-                         span=item.span, source_span=source.span if source else None,
-                         propagation_span=propagation.span if propagation else None)
+            return Mount(
+                kind=kind.value if kind else "volume",
+                source=source.value if source else None,
+                target=target.value if target else None,
+                read_only=bool(read_only and read_only.value),
+                propagation=propagation.value if propagation else None,
+                span=item.span,
+                source_span=source.span if source else None,
+                propagation_span=propagation.span if propagation else None,
+            )
         located = self.text(item)
         if located is None:
             return None
@@ -278,7 +338,9 @@ class _ComposeReader:
         if isinstance(node, YMap):
             for key, value in node.items:
                 located = self.text(value)
-                span = Span(key.span.path, key.span.line, key.span.column, value.span.end_line, value.span.end_column)
+                span = Span(
+                    key.span.path, key.span.line, key.span.column, value.span.end_line, value.span.end_column
+                )
                 sysctls.append(Sysctl(key.text, located.value if located else "", span))
         else:
             for located in self.texts(node):
@@ -342,13 +404,24 @@ def parse_volume_short(value: str, span: Span) -> Mount:
     parts = rest.split(":")
     parts[0] = prefix + parts[0]
     options: list[str] = []
-    if len(parts) >= 3 or (len(parts) == 2 and set(parts[1].split(",")) <= _VOLUME_OPTIONS and parts[1]):
-        if set(parts[-1].split(",")) <= _VOLUME_OPTIONS:
-            options = parts.pop().split(",")
+    if (
+        len(parts) >= 3 or (len(parts) == 2 and set(parts[1].split(",")) <= _VOLUME_OPTIONS and parts[1])
+    ) and set(parts[-1].split(",")) <= _VOLUME_OPTIONS:
+        options = parts.pop().split(",")
     if len(parts) == 1:
         return Mount("volume", None, parts[0], "ro" in options, None, span)
     source, target = parts[0], ":".join(parts[1:])
     is_bind = source.startswith((".", "/", "~", "\\")) or bool(_DRIVE.match(source))
-    propagation = next((o for o in options if o in {"shared", "rshared", "slave", "rslave", "private", "rprivate"}), None)
-    return Mount("bind" if is_bind else "volume", source, target, "ro" in options, propagation,
-                 span, source_span=span, propagation_span=span if propagation else None)
+    propagation = next(
+        (o for o in options if o in {"shared", "rshared", "slave", "rslave", "private", "rprivate"}), None
+    )
+    return Mount(
+        "bind" if is_bind else "volume",
+        source,
+        target,
+        "ro" in options,
+        propagation,
+        span,
+        source_span=span,
+        propagation_span=span if propagation else None,
+    )

@@ -19,15 +19,18 @@ import re
 from composelint.model import Directive, Span
 
 _COMMENT = re.compile(r"(?:^|\s)#\s*composelint\s*:\s*(?P<body>.*)$")
-_BODY = re.compile(r"(?P<verb>[a-z-]+)(?:\s*=\s*|\s+|$)(?P<rules>[A-Za-z0-9_,\s-]*?)\s*(?:--\s*(?P<reason>.*))?$")
+_BODY = re.compile(
+    r"(?P<verb>[a-z-]+)(?:\s*=\s*|\s+|$)(?P<rules>[A-Za-z0-9_,\s-]*?)\s*(?:--\s*(?P<reason>.*))?$"
+)
 _SEPARATOR = re.compile(r"[,\s]+")
 _NEXT_COMMENT = re.compile(r"\s#(?:\s|$)")  # `# composelint: ignore=CL301  # other remark`
 _NOT_CONTENT = re.compile(r"#|%|---(\s+#.*)?$")
 VERBS = ("ignore", "disable", "enable", "disable-file")
 
 
-def scan_directives(path: str, text: str, extents: list[tuple[int, int, int]],
-                    values: list[Span] = ()) -> list[Directive]:
+def scan_directives(
+    path: str, text: str, extents: list[tuple[int, int, int]], values: list[Span] = ()
+) -> list[Directive]:
     """Find every directive; `extents` are (start_line, start_column, end_line) of nodes,
     `values` the spans of scalars whose text is not a comment."""
     lines = text.removeprefix("\ufeff").splitlines()  # the YAML parser does not count a BOM either
@@ -46,8 +49,7 @@ def scan_directives(path: str, text: str, extents: list[tuple[int, int, int]],
         span = Span(path, number, column, number, len(line) + 1)
         own_line = not line[: column - 1].strip()
         body = _NEXT_COMMENT.split(match.group("body"), 1)[0]
-        directives.append(_directive(path, lines, number, span, own_line, body,
-                                     starts, first_content))
+        directives.append(_directive(path, lines, number, span, own_line, body, starts, first_content))
     return _close_ranges(path, len(lines), directives)
 
 
@@ -70,18 +72,32 @@ def _directive(path, lines, number, span, own_line, body, starts, first_content)
     rules = tuple(r for r in _SEPARATOR.split(match.group("rules")) if r) if match else ()
     reason = (match.group("reason") or "").strip() or None if match else None
     if not match or verb not in VERBS:
-        return Directive(verb, rules, reason, span, span,
-                         error=f"cannot parse directive `{body.strip()}`; expected `<verb>=<rule>[,<rule>] [-- reason]` with verb one of {', '.join(VERBS)}")
+        return Directive(
+            verb,
+            rules,
+            reason,
+            span,
+            span,
+            error=f"cannot parse directive `{body.strip()}`; expected `<verb>=<rule>[,<rule>] [-- reason]` with verb one of {', '.join(VERBS)}",
+        )
     if not rules:
         return Directive(verb, rules, reason, span, span, error=f"`{verb}` names no rule")
     if verb == "disable-file":
         if number > first_content:
-            return Directive(verb, rules, reason, span, span,
-                             error="`disable-file` is only honoured in the leading comment block, before any content")
+            return Directive(
+                verb,
+                rules,
+                reason,
+                span,
+                span,
+                error="`disable-file` is only honoured in the leading comment block, before any content",
+            )
         return Directive(verb, rules, reason, span, Span(path, 1, 1, len(lines) + 1, 1))
     if verb == "ignore":
         if not own_line:
-            return Directive(verb, rules, reason, span, Span(path, number, 1, number, len(lines[number - 1]) + 1))
+            return Directive(
+                verb, rules, reason, span, Span(path, number, 1, number, len(lines[number - 1]) + 1)
+            )
         return Directive(verb, rules, reason, span, _next_node(path, lines, number, starts))
     return Directive(verb, rules, reason, span, span)
 
@@ -89,7 +105,9 @@ def _directive(path, lines, number, span, own_line, body, starts, first_content)
 def _next_node(path: str, lines: list[str], number: int, starts: list[tuple[int, int, int]]) -> Span:
     """The node starting on the first content line after `number` (outermost one)."""
     target = number + 1
-    while target <= len(lines) and (not lines[target - 1].strip() or lines[target - 1].lstrip().startswith("#")):
+    while target <= len(lines) and (
+        not lines[target - 1].strip() or lines[target - 1].lstrip().startswith("#")
+    ):
         target += 1
     index = bisect.bisect_left(starts, (target, 0, 0))
     end_line = target
@@ -109,11 +127,18 @@ def _close_ranges(path: str, last_line: int, directives: list[Directive]) -> lis
             continue
         for rule in directive.rules:
             end = last_line + 1
-            for later in directives[position + 1:]:
+            for later in directives[position + 1 :]:
                 enabled = {name.lower() for name in later.rules}
                 if later.verb == "enable" and later.error is None and enabled & {rule.lower(), "all"}:
                     end = later.span.line
                     break
-            closed.append(Directive(directive.verb, (rule,), directive.reason, directive.span,
-                                    Span(path, directive.span.line, 1, end, 1)))
+            closed.append(
+                Directive(
+                    directive.verb,
+                    (rule,),
+                    directive.reason,
+                    directive.span,
+                    Span(path, directive.span.line, 1, end, 1),
+                )
+            )
     return closed

@@ -37,8 +37,21 @@ import csv
 import re
 from dataclasses import dataclass, field, replace
 
-from composelint.model import (Build, Diagnostic, Exec, Located, Mount, Network, NetworkAttachment, PortBinding,
-                               PortError, Project, Span, Sysctl, Workload)
+from composelint.model import (
+    Build,
+    Diagnostic,
+    Exec,
+    Located,
+    Mount,
+    Network,
+    NetworkAttachment,
+    PortBinding,
+    PortError,
+    Project,
+    Span,
+    Sysctl,
+    Workload,
+)
 from composelint.sources.compose import parse_volume_short
 from composelint.sources.ports import parse_short
 from composelint.sources.shell_words import UNKNOWN, Invocation, Word
@@ -73,26 +86,33 @@ class FlagTable:
 
 def _table(values: str, booleans: str, short: str = "", aliases: str = "", **options) -> FlagTable:
     """Tables written as text: `values`/`booleans` are long names, `short` is `p=publish ...`."""
-    return FlagTable(frozenset(values.split()), frozenset(booleans.split()),
-                     dict(item.split("=") for item in short.split()),
-                     dict(item.split("=") for item in aliases.split()), **options)
+    return FlagTable(
+        frozenset(values.split()),
+        frozenset(booleans.split()),
+        dict(item.split("=") for item in short.split()),
+        dict(item.split("=") for item in aliases.split()),
+        **options,
+    )
 
 
 DOCKER_ROOT = _table(
     "config context host log-level tlscacert tlscert tlskey",
     "debug tls tlsverify version help",
-    "c=context H=host l=log-level D=debug v=version h=help")
+    "c=context H=host l=log-level D=debug v=version h=help",
+)
 PODMAN_ROOT = _table(
     "connection url host identity root runroot log-level module config context storage-driver storage-opt "
     "tmpdir cgroup-manager conmon events-backend hooks-dir network-cmd-path network-config-dir runtime "
     "runtime-flag ssh volumepath imagestore db-backend network-backend registries-conf cdi-spec-dir out",
     "remote syslog trace noout help version transient-store",
-    "c=connection H=host r=remote v=version h=help")
+    "c=connection H=host r=remote v=version h=help",
+)
 NERDCTL_ROOT = _table(
     "address host namespace snapshotter storage-driver cni-path cni-netconfpath data-root cgroup-manager "
     "host-gateway-ip hosts-dir bridge-ip config",
     "debug debug-full insecure-registry experimental version help",
-    "a=address H=host n=namespace v=version h=help")
+    "a=address H=host n=namespace v=version h=help",
+)
 ROOT_TABLES = {"docker": DOCKER_ROOT, "podman": PODMAN_ROOT, "nerdctl": NERDCTL_ROOT}
 
 _RUN_VALUES = (
@@ -105,29 +125,40 @@ _RUN_VALUES = (
     "link-local-ip log-driver log-opt mac-address memory memory-reservation memory-swap memory-swappiness "
     "mount name network network-alias oom-score-adj pid pids-limit platform publish pull restart runtime "
     "security-opt shm-size stop-signal stop-timeout storage-opt sysctl tmpfs ulimit user userns uts volume "
-    "volume-driver volumes-from workdir")
-_RUN_SHORT = "a=attach c=cpu-shares d=detach e=env h=hostname i=interactive l=label m=memory p=publish " \
-             "P=publish-all q=quiet t=tty u=user v=volume w=workdir"
+    "volume-driver volumes-from workdir"
+)
+_RUN_SHORT = (
+    "a=attach c=cpu-shares d=detach e=env h=hostname i=interactive l=label m=memory p=publish "
+    "P=publish-all q=quiet t=tty u=user v=volume w=workdir"
+)
 DOCKER_RUN = _table(
     _RUN_VALUES,
     "detach disable-content-trust help init interactive no-healthcheck oom-kill-disable privileged "
     "publish-all quiet read-only rm sig-proxy tty use-api-socket",
-    _RUN_SHORT, "net=network net-alias=network-alias dns-opt=dns-option")
+    _RUN_SHORT,
+    "net=network net-alias=network-alias dns-opt=dns-option",
+)
 PODMAN_RUN = _table(
     _RUN_VALUES,
     "detach disable-content-trust env-host help http-proxy init interactive no-healthcheck no-hostname "
     "no-hosts oom-kill-disable passwd privileged publish-all quiet read-only read-only-tmpfs replace rm rmi "
     "rootfs sig-proxy tty unsetenv-all tls-verify",
-    _RUN_SHORT, "net=network net-alias=network-alias dns-opt=dns-option", unknown_takes_value=True)
+    _RUN_SHORT,
+    "net=network net-alias=network-alias dns-opt=dns-option",
+    unknown_takes_value=True,
+)
 EXEC = _table(
     "detach-keys env env-file user workdir preserve-fds preserve-fd",
     "detach interactive privileged tty help latest",
-    "d=detach e=env i=interactive t=tty u=user w=workdir l=latest")
+    "d=detach e=env i=interactive t=tty u=user w=workdir l=latest",
+)
 NETWORK_CREATE = _table(
     "driver opt label scope config-from ipam-driver subnet ip-range gateway aux-address ipam-opt dns "
     "interface-name route",
     "internal ipv4 ipv6 attachable ingress config-only help disable-dns ignore",
-    "d=driver o=opt", interspersed=True)
+    "d=driver o=opt",
+    interspersed=True,
+)
 SERVICE_CREATE = _table(
     "cap-add cap-drop config constraint container-label credential-spec dns dns-option dns-search "
     "endpoint-mode entrypoint env env-file generic-resource group health-cmd health-interval health-retries "
@@ -139,29 +170,47 @@ SERVICE_CREATE = _table(
     "stop-grace-period stop-signal sysctl ulimit update-delay update-failure-action "
     "update-max-failure-ratio update-monitor update-order update-parallelism user workdir",
     "detach init no-healthcheck no-resolve-image quiet read-only tty with-registry-auth help",
-    "d=detach e=env l=label p=publish q=quiet t=tty u=user w=workdir", "dns-opt=dns-option")
+    "d=detach e=env l=label p=publish q=quiet t=tty u=user w=workdir",
+    "dns-opt=dns-option",
+)
 BUILD = _table(
     "add-host allow annotation attest build-arg build-context builder cache-from cache-to call cgroup-parent "
     "file iidfile label metadata-file network no-cache-filter output platform progress provenance sbom secret "
     "shm-size ssh tag target ulimit cpu-period cpu-quota cpu-shares cpuset-cpus cpuset-mems memory memory-swap "
     "isolation security-opt",
     "check load no-cache pull push quiet rm force-rm squash debug compress disable-content-trust help",
-    "f=file t=tag o=output q=quiet c=cpu-shares m=memory D=debug", interspersed=True)
+    "f=file t=tag o=output q=quiet c=cpu-shares m=memory D=debug",
+    interspersed=True,
+)
 BUILDX = _table("builder", "debug help", "D=debug")
 COMPOSE_ROOT = _table(
     "file project-name profile env-file project-directory ansi progress parallel workdir",
     "compatibility dry-run all-resources verbose help version",
-    "f=file p=project-name v=version h=help")
+    "f=file p=project-name v=version h=help",
+)
 COMPOSE_RUN = _table(
     "cap-add cap-drop entrypoint env env-from-file label name publish pull user volume workdir",
     "build detach interactive no-deps no-TTY quiet-pull remove-orphans rm service-ports use-aliases quiet "
     "quiet-build tty help",
     "d=detach e=env i=interactive l=label p=publish P=service-ports q=quiet T=no-TTY t=tty u=user v=volume "
-    "w=workdir")
+    "w=workdir",
+)
 
 # Podman splits these on commas (StringSlice); docker never does (SEMANTICS.md 1.7).
-PODMAN_COMMA_LISTS = frozenset("publish dns dns-option dns-search add-host network-alias expose cap-add cap-drop "
-                               "sysctl".split())
+PODMAN_COMMA_LISTS = frozenset(
+    [
+        "publish",
+        "dns",
+        "dns-option",
+        "dns-search",
+        "add-host",
+        "network-alias",
+        "expose",
+        "cap-add",
+        "cap-drop",
+        "sysctl",
+    ]
+)
 
 # A value only known at run time: which rules cannot be decided (CL008).  Names are the
 # rule catalog's (RULES.md); the front end does not import the rules.
@@ -177,7 +226,7 @@ UNDECIDED = {
     "publish-all": "CL204 publish-all",
     "cap-add": "CL308 dangerous-capability, CL309 network-capability",
     "security-opt": "CL310 seccomp-unconfined, CL311 apparmor-unconfined, CL312 selinux-disabled, "
-                    "CL313 systempaths-unconfined, CL314 no-new-privileges-disabled",
+    "CL313 systempaths-unconfined, CL314 no-new-privileges-disabled",
     "volume": "CL401 runtime-socket-mounted, CL402 sensitive-host-path",
     "mount": "CL401 runtime-socket-mounted, CL402 sensitive-host-path, CL404 shared-mount-propagation",
     "use-api-socket": "CL401 runtime-socket-mounted",
@@ -221,8 +270,10 @@ class Flag:
 
     def shown(self) -> str:
         """The flag and its value as written in the script, for messages."""
+
         def text(word: Word) -> str:
             return word.written or word.text.replace(UNKNOWN, "…")
+
         if self.value_word is None or self.value_word is self.word:
             return text(self.word)
         return f"{text(self.word)} {text(self.value_word)}"
@@ -239,7 +290,9 @@ class Parsed:
 def _looks_like_options(words: list[Word], index: int) -> bool:
     """An unknown word in flag position: options (`$DOCKER_OPTS`) or the IMAGE (`"$IMAGE"`)?"""
     written = (words[index].written or "").upper()
-    if any(hint in written for hint in ("OPT", "ARG", "FLAG", "PARAM", "EXTRA", "$@", "${@", "[@]", "$*", "[*]")):
+    if any(
+        hint in written for hint in ("OPT", "ARG", "FLAG", "PARAM", "EXTRA", "$@", "${@", "[@]", "$*", "[*]")
+    ):
         return True  # `$DOCKER_OPTS`, `"${args[@]}"`, a wrapper function's `"$@"`
     if any(hint in written for hint in ("IMAGE", "IMG", "TAG")):
         return False
@@ -259,7 +312,7 @@ def parse_flags(words: list[Word], table: FlagTable, stop_at: int = 1) -> Parsed
         word = words[index]
         text = word.text
         if text == "--":
-            remaining = words[index + 1:]
+            remaining = words[index + 1 :]
             if table.interspersed:
                 parsed.positionals.extend(remaining)
             else:
@@ -276,7 +329,7 @@ def parse_flags(words: list[Word], table: FlagTable, stop_at: int = 1) -> Parsed
         else:
             parsed.positionals.append(word)
             if not table.interspersed and len(parsed.positionals) >= stop_at:
-                parsed.rest = words[index + 1:]
+                parsed.rest = words[index + 1 :]
                 break
         index += 1
     return parsed
@@ -303,7 +356,9 @@ def _long_flag(words: list[Word], index: int, table: FlagTable, parsed: Parsed) 
         parsed.flags.append(Flag(canonical, written, word, value, word, known))
     elif takes:
         if index + 1 < len(words):
-            parsed.flags.append(Flag(canonical, written, word, words[index + 1].text, words[index + 1], known))
+            parsed.flags.append(
+                Flag(canonical, written, word, words[index + 1].text, words[index + 1], known)
+            )
             return index + 1
         parsed.flags.append(Flag(canonical, written, word, None, None, known))  # docker: "needs an argument"
     else:
@@ -320,7 +375,9 @@ def _short_flags(words: list[Word], index: int, table: FlagTable, parsed: Parsed
             parsed.dynamic.append(word)
             break
         name = table.short.get(letter, letter)
-        takes, known = _takes_value(table, name) if letter in table.short else (table.unknown_takes_value, False)
+        takes, known = (
+            _takes_value(table, name) if letter in table.short else (table.unknown_takes_value, False)
+        )
         written = "-" + letter
         if len(cluster) > 2 and cluster[1] == "=":
             parsed.flags.append(Flag(name, written, word, cluster[2:], word, known))
@@ -383,7 +440,9 @@ def classify(invocation: Invocation) -> Command:
     if name == "exec":
         return Command("exec", tool, first, rest)
     if name == "build" or (name in ("image", "builder") and second == "build"):
-        return Command("build", tool, first if name == "build" else rest[0], rest if name == "build" else rest[1:])
+        return Command(
+            "build", tool, first if name == "build" else rest[0], rest if name == "build" else rest[1:]
+        )
     if name == "container" and second in ("run", "create", "exec"):
         return Command(second, tool, rest[0], rest[1:])
     if name == "network" and second == "create":
@@ -412,32 +471,56 @@ def _compose(tool: str, words: list[Word]) -> Command:
 
 # Flags that set one string field: flag -> (Workload attribute, compose key).
 STRING_FLAGS = {
-    "pid": ("pid", "pid"), "ipc": ("ipc", "ipc"), "uts": ("uts", "uts"), "userns": ("userns", "userns_mode"),
-    "cgroupns": ("cgroupns", "cgroup"), "hostname": ("hostname", "hostname"),
-    "mac-address": ("mac_address", "mac_address"), "user": ("user", "user"),
-    "memory": ("memory_limit", "mem_limit"), "cpus": ("cpu_limit", "cpus"),
-    "pids-limit": ("pids_limit", "pids_limit"), "restart": ("restart", "restart"),
-    "cgroup-parent": ("cgroup_parent", "cgroup_parent"), "log-driver": ("logging_driver", "logging"),
+    "pid": ("pid", "pid"),
+    "ipc": ("ipc", "ipc"),
+    "uts": ("uts", "uts"),
+    "userns": ("userns", "userns_mode"),
+    "cgroupns": ("cgroupns", "cgroup"),
+    "hostname": ("hostname", "hostname"),
+    "mac-address": ("mac_address", "mac_address"),
+    "user": ("user", "user"),
+    "memory": ("memory_limit", "mem_limit"),
+    "cpus": ("cpu_limit", "cpus"),
+    "pids-limit": ("pids_limit", "pids_limit"),
+    "restart": ("restart", "restart"),
+    "cgroup-parent": ("cgroup_parent", "cgroup_parent"),
+    "log-driver": ("logging_driver", "logging"),
     # docker service create
-    "limit-memory": ("memory_limit", "mem_limit"), "limit-cpu": ("cpu_limit", "cpus"),
+    "limit-memory": ("memory_limit", "mem_limit"),
+    "limit-cpu": ("cpu_limit", "cpus"),
     "limit-pids": ("pids_limit", "pids_limit"),
 }
 # Flags that add to a list field: flag -> (Workload attribute, compose key).
 LIST_FLAGS = {
-    "cap-add": ("cap_add", "cap_add"), "cap-drop": ("cap_drop", "cap_drop"),
-    "security-opt": ("security_opt", "security_opt"), "add-host": ("extra_hosts", "extra_hosts"),
-    "link": ("links", "links"), "dns": ("dns", "dns"), "dns-search": ("dns_search", "dns_search"),
-    "expose": ("expose", "expose"), "tmpfs": ("tmpfs", "tmpfs"),
+    "cap-add": ("cap_add", "cap_add"),
+    "cap-drop": ("cap_drop", "cap_drop"),
+    "security-opt": ("security_opt", "security_opt"),
+    "add-host": ("extra_hosts", "extra_hosts"),
+    "link": ("links", "links"),
+    "dns": ("dns", "dns"),
+    "dns-search": ("dns_search", "dns_search"),
+    "expose": ("expose", "expose"),
+    "tmpfs": ("tmpfs", "tmpfs"),
 }
 # Boolean flags: flag -> (Workload attribute, compose key).
 BOOL_FLAGS = {
-    "privileged": ("privileged", "privileged"), "read-only": ("read_only", "read_only"),
-    "use-api-socket": ("use_api_socket", "use_api_socket"), "publish-all": ("publish_all", "publish_all"),
+    "privileged": ("privileged", "privileged"),
+    "read-only": ("read_only", "read_only"),
+    "use-api-socket": ("use_api_socket", "use_api_socket"),
+    "publish-all": ("publish_all", "publish_all"),
 }
 # Flags whose value is read by a method of the reader: flag -> compose key.
-SPECIAL_FLAGS = {"network": "network_mode", "publish": "ports", "volume": "volumes", "mount": "volumes",
-                 "device": "devices", "sysctl": "sysctls", "health-cmd": "healthcheck",
-                 "no-healthcheck": "healthcheck", "name": "container_name"}
+SPECIAL_FLAGS = {
+    "network": "network_mode",
+    "publish": "ports",
+    "volume": "volumes",
+    "mount": "volumes",
+    "device": "devices",
+    "sysctl": "sysctls",
+    "health-cmd": "healthcheck",
+    "no-healthcheck": "healthcheck",
+    "name": "container_name",
+}
 
 
 def _origin(kind: str, tool: str) -> str:
@@ -467,8 +550,11 @@ class CommandLineReader:
 
     # -- helpers -------------------------------------------------------------
     def diagnose(self, flag_text: str, rules: str, span: Span, related: tuple[Span, ...] = ()) -> None:
-        self.project.diagnostics.append(Diagnostic(
-            "CL008", f"`{flag_text}` is only known at run time: {rules} cannot be decided", span, related))
+        self.project.diagnostics.append(
+            Diagnostic(
+                "CL008", f"`{flag_text}` is only known at run time: {rules} cannot be decided", span, related
+            )
+        )
 
     def note(self, word: Word, span: Span | None = None) -> None:
         """A possible (not definite) value: findings on it are reported one severity lower."""
@@ -496,9 +582,14 @@ class CommandLineReader:
 
     def dynamic(self, command: str, parsed: Parsed) -> None:
         for word in parsed.dynamic:
-            self.project.diagnostics.append(Diagnostic(
-                "CL008", f"`{word.written or _shown(word.text)}` is only known at run time: the `{command}` "
-                "flags it adds cannot be checked by any rule", word.span))
+            self.project.diagnostics.append(
+                Diagnostic(
+                    "CL008",
+                    f"`{word.written or _shown(word.text)}` is only known at run time: the `{command}` "
+                    "flags it adds cannot be checked by any rule",
+                    word.span,
+                )
+            )
 
     # -- dispatch --------------------------------------------------------------
     def read(self, invocation: Invocation) -> None:
@@ -515,19 +606,22 @@ class CommandLineReader:
     # -- containers ------------------------------------------------------------
     def read_container(self, command: Command) -> None:
         table = {"compose-run": COMPOSE_RUN, "service-create": SERVICE_CREATE}.get(
-            command.kind, PODMAN_RUN if command.tool == "podman" else DOCKER_RUN)
+            command.kind, PODMAN_RUN if command.tool == "podman" else DOCKER_RUN
+        )
         parsed = parse_flags(command.args, table)
-        label = f"{command.tool} {command.word.text}" if command.kind in ("run", "create") else \
-            {"compose-run": "compose run", "service-create": "service create"}[command.kind]
+        label = (
+            f"{command.tool} {command.word.text}"
+            if command.kind in ("run", "create")
+            else {"compose-run": "compose run", "service-create": "service create"}[command.kind]
+        )
         self.dynamic(label, parsed)
         if not parsed.positionals:
             return  # no image: docker refuses the command
         target = parsed.positionals[0]
         workload = Workload(name="", origin=_origin(command.kind, command.tool), span=command.word.span)
-        if command.kind != "compose-run":
-            if target.known:
-                workload.image = Located(target.text, target.span)
-                self.note(target)
+        if command.kind != "compose-run" and target.known:
+            workload.image = Located(target.text, target.span)
+            self.note(target)
         if parsed.rest:
             workload.keys["command"] = parsed.rest[0].span
         for flag in parsed.flags:
@@ -591,7 +685,9 @@ class CommandLineReader:
         value = self.value(flag, UNDECIDED)
         if value is None:
             return
-        for network in _network_values(value, command.tool, first=not workload.networks and not workload.network_mode):
+        for network in _network_values(
+            value, command.tool, first=not workload.networks and not workload.network_mode
+        ):
             if _is_mode(network, command.tool):
                 if workload.network_mode is None:
                     workload.network_mode = Located(network, flag.span)
@@ -664,8 +760,10 @@ class CommandLineReader:
         if not parsed.positionals:
             return
         target = parsed.positionals[0]
-        run = Exec(container=target.text if target.known else (target.written or _shown(target.text)),
-                   span=command.word.span)
+        run = Exec(
+            container=target.text if target.known else (target.written or _shown(target.text)),
+            span=command.word.span,
+        )
         for flag in parsed.flags:
             if flag.name == "privileged":
                 value = self.boolean(flag, EXEC_UNDECIDED)
@@ -689,14 +787,18 @@ class CommandLineReader:
                 if value is not None:
                     network.driver = Located(value, flag.span)
             elif flag.name == "opt":
-                value = self.value(flag, {"opt": "CL501 bridge-binds-all-interfaces, CL502 unprotected-gateway-mode"})
+                value = self.value(
+                    flag, {"opt": "CL501 bridge-binds-all-interfaces, CL502 unprotected-gateway-mode"}
+                )
                 if value is not None:
                     key, _, setting = value.partition("=")
                     network.driver_opts[key] = Located(setting, flag.span)
             elif flag.name in ("internal", "attachable", "ipv6"):
                 value = self.boolean(flag, {})
                 if value is not None:
-                    attribute = {"internal": "internal", "attachable": "attachable", "ipv6": "enable_ipv6"}[flag.name]
+                    attribute = {"internal": "internal", "attachable": "attachable", "ipv6": "enable_ipv6"}[
+                        flag.name
+                    ]
                     setattr(network, attribute, Located(value, flag.span))
         self.project.networks.setdefault(network.key, network)
 
@@ -780,7 +882,8 @@ def _podman_port(value: str, span: Span) -> PortBinding | PortError:
     if any(int(part) == 0 for part in re.split(r"[:-]", spec) if part.isdigit()):
         return PortError(value, "podman rejects port 0 (ports are 1-65535)", span)
     if result.host_start is not None and (result.host_end - result.host_start) != (
-            result.container_end - result.container_start):
+        result.container_end - result.container_start
+    ):
         return PortError(value, "podman needs host and container ranges of the same length", span)
     return result
 
@@ -792,11 +895,14 @@ def _swarm_port(value: str, span: Span) -> PortBinding | PortError:
         if not fields.get("target"):
             return PortError(value, "`--publish` needs `target=`", span)
         spec = f"{fields.get('published', '')}:{fields['target']}" + (
-            f"/{fields['protocol']}" if fields.get("protocol") else "")
+            f"/{fields['protocol']}" if fields.get("protocol") else ""
+        )
         return replace(parse_short(spec, span, syntax="cli"), raw=value)
     result = parse_short(value, span, syntax="cli")
     if isinstance(result, PortBinding) and result.host_ip is not None:
-        return PortError(value, "`docker service create` does not accept a host IP (hostip is not supported)", span)
+        return PortError(
+            value, "`docker service create` does not accept a host IP (hostip is not supported)", span
+        )
     return result
 
 
@@ -816,9 +922,16 @@ def _mount(fields: dict[str, str], span: Span) -> Mount:
         if key in fields:
             read_only = fields[key] == "" or fields[key].lower() in ("1", "t", "true")
     propagation = fields.get("bind-propagation") or None
-    return Mount(kind=kind, source=source or None, target=target or None, read_only=read_only,
-                 propagation=propagation, span=span, source_span=span if source else None,
-                 propagation_span=span if propagation else None)
+    return Mount(
+        kind=kind,
+        source=source or None,
+        target=target or None,
+        read_only=read_only,
+        propagation=propagation,
+        span=span,
+        source_span=span if source else None,
+        propagation_span=span if propagation else None,
+    )
 
 
 def read_invocations(project: Project, invocations: list[Invocation]) -> None:

@@ -44,7 +44,7 @@ def parse_dotenv(text: str, environment: dict[str, str] | None = None) -> dict[s
             raise DotenvError(f"unexpected `{stripped[:20]}`", line)
         key = match.group("key")
         if not match.group("sep"):
-            if text[match.end():end_of_line].strip():
+            if text[match.end() : end_of_line].strip():
                 raise DotenvError(f"`{key}` must be followed by `=`", line)
             if key in known:
                 values[key] = known[key]
@@ -59,14 +59,14 @@ def parse_dotenv(text: str, environment: dict[str, str] | None = None) -> dict[s
 
 
 def _value(text: str, start: int, line: int, known: dict[str, str]) -> tuple[str, int, int]:
-    quote = text[start:start + 1]
+    quote = text[start : start + 1]
     if quote in ("'", '"'):
         end = start + 1
         while end < len(text) and not (text[end] == quote and text[end - 1] != "\\"):
             end += 1
         if end >= len(text):
             raise DotenvError(f"unterminated {quote} quote", line)
-        raw = text[start + 1:end]
+        raw = text[start + 1 : end]
         after = text.find("\n", end)
         after = len(text) if after < 0 else after
         lines = raw.count("\n") + 1

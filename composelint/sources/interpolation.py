@@ -45,7 +45,9 @@ def interpolate(text: str, env: dict[str, str]) -> Interpolated:
     return result
 
 
-def _parse(text: str, pos: int, env: dict[str, str], result: Interpolated, stop: str | None) -> tuple[str, int]:
+def _parse(
+    text: str, pos: int, env: dict[str, str], result: Interpolated, stop: str | None
+) -> tuple[str, int]:
     out: list[str] = []
     while pos < len(text):
         char = text[pos]
@@ -55,7 +57,7 @@ def _parse(text: str, pos: int, env: dict[str, str], result: Interpolated, stop:
             out.append(char)
             pos += 1
             continue
-        following = text[pos + 1: pos + 2]
+        following = text[pos + 1 : pos + 2]
         if following == "$":
             out.append("$")
             pos += 2
@@ -82,7 +84,9 @@ def _parse(text: str, pos: int, env: dict[str, str], result: Interpolated, stop:
 def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> tuple[str, int]:
     match = _NAME.match(text, pos)
     if not match:
-        raise InterpolationError(f"invalid interpolation format: bad variable name after `${{` in `{_excerpt(text)}`")
+        raise InterpolationError(
+            f"invalid interpolation format: bad variable name after `${{` in `{_excerpt(text)}`"
+        )
     name = match.group()
     result.variables.append(name)
     pos = match.end()
@@ -96,7 +100,9 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
         if text.startswith(operator, pos):
             break
     else:
-        raise InterpolationError(f"invalid interpolation format: unexpected `{text[pos:pos + 1]}` after `${{{name}` in `{_excerpt(text)}`")
+        raise InterpolationError(
+            f"invalid interpolation format: unexpected `{text[pos : pos + 1]}` after `${{{name}` in `{_excerpt(text)}`"
+        )
     argument, end = _parse(text, pos + len(operator), env, result, stop="}")
     empty_counts = operator.startswith(":")
     present = is_set and (bool(value) or not empty_counts)
@@ -104,8 +110,11 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
         value = value if present else argument
     elif operator.endswith("?"):
         if not present:
-            raise InterpolationError(f"required variable `{name}` is missing a value: {argument}" if argument
-                                     else f"required variable `{name}` is missing a value")
+            raise InterpolationError(
+                f"required variable `{name}` is missing a value: {argument}"
+                if argument
+                else f"required variable `{name}` is missing a value"
+            )
     else:  # `+`: the alternative when set
         value = argument if present else ""
     return value, end + 1
@@ -115,10 +124,34 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
 
 # Fields the rules read: an unset variable there changes what the linter
 # concludes (an empty host IP means all interfaces), so it is reported (CL005).
-_RULE_FIELDS = {"ports", "expose", "network_mode", "networks", "privileged", "pid", "ipc", "uts", "userns_mode",
-                "cgroup", "cap_add", "cap_drop", "security_opt", "devices", "volumes", "sysctls", "extra_hosts",
-                "links", "external_links", "dns", "dns_search", "hostname", "mac_address", "image", "build",
-                "use_api_socket"}
+_RULE_FIELDS = {
+    "ports",
+    "expose",
+    "network_mode",
+    "networks",
+    "privileged",
+    "pid",
+    "ipc",
+    "uts",
+    "userns_mode",
+    "cgroup",
+    "cap_add",
+    "cap_drop",
+    "security_opt",
+    "devices",
+    "volumes",
+    "sysctls",
+    "extra_hosts",
+    "links",
+    "external_links",
+    "dns",
+    "dns_search",
+    "hostname",
+    "mac_address",
+    "image",
+    "build",
+    "use_api_socket",
+}
 _NETWORK_FIELDS = {"driver", "driver_opts", "internal", "external", "name", "enable_ipv6", "attachable"}
 
 
@@ -144,11 +177,17 @@ def interpolate_tree(node, env: dict[str, str], report, path: tuple = ()):
     CL005 for unset variables in fields that rules read.
     """
     if isinstance(node, YMap):
-        return YMap([(key, interpolate_tree(value, env, report, path + (key.text,))) for key, value in node.items],
-                    node.tag, node.span)
+        return YMap(
+            [(key, interpolate_tree(value, env, report, path + (key.text,))) for key, value in node.items],
+            node.tag,
+            node.span,
+        )
     if isinstance(node, YSeq):
-        return YSeq([interpolate_tree(item, env, report, path + (index,)) for index, item in enumerate(node.items)],
-                    node.tag, node.span)
+        return YSeq(
+            [interpolate_tree(item, env, report, path + (index,)) for index, item in enumerate(node.items)],
+            node.tag,
+            node.span,
+        )
     if not isinstance(node, YScalar) or "$" not in node.text or not node.tag.endswith(":str"):
         return node
     try:
@@ -158,7 +197,11 @@ def interpolate_tree(node, env: dict[str, str], report, path: tuple = ()):
         return InterpolatedScalar("", node.tag, node.span, node.plain, written=node.text, invalid=True)
     if result.unset and is_rule_field(path):
         for name in dict.fromkeys(result.unset):
-            report("CL005", f"Variable `{name}` is not set and has no default; Compose substitutes an empty string",
-                   node.span)
-    return InterpolatedScalar(result.value, node.tag, node.span, node.plain, written=node.text,
-                              unset=tuple(result.unset))
+            report(
+                "CL005",
+                f"Variable `{name}` is not set and has no default; Compose substitutes an empty string",
+                node.span,
+            )
+    return InterpolatedScalar(
+        result.value, node.tag, node.span, node.plain, written=node.text, unset=tuple(result.unset)
+    )

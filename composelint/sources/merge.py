@@ -17,10 +17,35 @@ from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq
 
 RESET, OVERRIDE = "!reset", "!override"
 _REPLACED = {"command", "entrypoint"}
-_LIST_OR_MAP = {"environment", "labels", "annotations", "sysctls", "extra_hosts", "dns", "dns_opt",
-                "dns_search", "tmpfs", "env_file", "label_file"}
-_BY_VALUE = {"expose", "dns", "dns_search", "dns_opt", "cap_add", "cap_drop", "links", "external_links",
-             "security_opt", "tmpfs", "profiles", "env_file", "configs", "secrets"}
+_LIST_OR_MAP = {
+    "environment",
+    "labels",
+    "annotations",
+    "sysctls",
+    "extra_hosts",
+    "dns",
+    "dns_opt",
+    "dns_search",
+    "tmpfs",
+    "env_file",
+    "label_file",
+}
+_BY_VALUE = {
+    "expose",
+    "dns",
+    "dns_search",
+    "dns_opt",
+    "cap_add",
+    "cap_drop",
+    "links",
+    "external_links",
+    "security_opt",
+    "tmpfs",
+    "profiles",
+    "env_file",
+    "configs",
+    "secrets",
+}
 _BY_KEY = {"environment", "labels", "annotations", "sysctls", "extra_hosts"}
 _BY_TARGET = {"volumes", "devices"}
 
@@ -44,7 +69,7 @@ def merge(base: YNode | None, override: YNode, path: tuple[str, ...], notes: Mer
         return override
     field_name = path[-1] if path else ""
     in_service = len(path) == 3 and path[0] == "services"
-    if in_service and field_name in _REPLACED or path[-2:] == ("healthcheck", "test"):
+    if (in_service and field_name in _REPLACED) or path[-2:] == ("healthcheck", "test"):
         return override
     if in_service and field_name == "build":
         return _merge_maps(_as_build(base), _as_build(override), path, notes)
@@ -115,17 +140,27 @@ def _port_parts(node: YNode) -> tuple[str, str | None]:
     if isinstance(node, YMap):
         fields = {k.text: _text(v) for k, v in node.items}
         protocol = (fields.get("protocol") or "tcp").lower()
-        return fields.get("host_ip") or "", f"{fields.get('published') or ''}:{fields.get('target')}/{protocol}"
+        return fields.get(
+            "host_ip"
+        ) or "", f"{fields.get('published') or ''}:{fields.get('target')}/{protocol}"
     text = _text(node)
     if text is None:
         return "", None
     port = parse_short(text, node.span)
     if not hasattr(port, "container_start"):
         return "", text
-    published = "" if port.host_start is None else (
-        str(port.host_start) if port.host_end == port.host_start else f"{port.host_start}-{port.host_end}")
-    target = str(port.container_start) if port.container_end == port.container_start else \
-        f"{port.container_start}-{port.container_end}"
+    published = (
+        ""
+        if port.host_start is None
+        else (
+            str(port.host_start) if port.host_end == port.host_start else f"{port.host_start}-{port.host_end}"
+        )
+    )
+    target = (
+        str(port.container_start)
+        if port.container_end == port.container_start
+        else f"{port.container_start}-{port.container_end}"
+    )
     return port.host_ip or "", f"{published}:{target}/{port.protocol}"
 
 
@@ -150,8 +185,12 @@ def _assignment_key(node: YNode) -> str | None:
     return None if text is None else text.split("=", 1)[0].split(":", 1)[0].strip()
 
 
-_UNIQUE_KEYS = {"ports": _port_key, **{f: _text for f in _BY_VALUE},
-                **{f: _assignment_key for f in _BY_KEY}, **{f: _target_key for f in _BY_TARGET}}
+_UNIQUE_KEYS = {
+    "ports": _port_key,
+    **dict.fromkeys(_BY_VALUE, _text),
+    **dict.fromkeys(_BY_KEY, _assignment_key),
+    **dict.fromkeys(_BY_TARGET, _target_key),
+}
 
 
 def _as_list(node: YNode) -> YSeq:
@@ -162,8 +201,20 @@ def _as_list(node: YNode) -> YSeq:
         items = []
         for key, value in node.items:
             text = key.text if _text(value) is None else f"{key.text}={_text(value)}"
-            items.append(YScalar(text, "tag:yaml.org,2002:str", Span(key.span.path, key.span.line, key.span.column,
-                                                                  value.span.end_line, value.span.end_column), False))
+            items.append(
+                YScalar(
+                    text,
+                    "tag:yaml.org,2002:str",
+                    Span(
+                        key.span.path,
+                        key.span.line,
+                        key.span.column,
+                        value.span.end_line,
+                        value.span.end_column,
+                    ),
+                    False,
+                )
+            )
         return YSeq(items, node.tag, node.span)
     return YSeq([node], node.tag, node.span)
 
@@ -172,12 +223,17 @@ def _as_map(node: YNode) -> YMap:
     """Service `networks` as a mapping (the list form names networks without options)."""
     if isinstance(node, YSeq):
         null = "tag:yaml.org,2002:null"
-        return YMap([(item, YScalar("", null, item.span, True)) for item in node.items if isinstance(item, YScalar)],
-                    node.tag, node.span)
+        return YMap(
+            [(item, YScalar("", null, item.span, True)) for item in node.items if isinstance(item, YScalar)],
+            node.tag,
+            node.span,
+        )
     return node if isinstance(node, YMap) else YMap([], node.tag, node.span)
 
 
 def _as_build(node: YNode) -> YMap:
     if isinstance(node, YScalar):
-        return YMap([(YScalar("context", "tag:yaml.org,2002:str", node.span, True), node)], node.tag, node.span)
+        return YMap(
+            [(YScalar("context", "tag:yaml.org,2002:str", node.span, True), node)], node.tag, node.span
+        )
     return node if isinstance(node, YMap) else YMap([], node.tag, node.span)

@@ -68,10 +68,18 @@ def _binding(raw, span, ip, host, container, protocol, syntax, plain) -> PortBin
             raise _Invalid(f"host range `{host}` and container range `{container}` differ in length")
         if host_start == 0 and host_end == 0:
             host_start = host_end = None  # 0 asks for a random port
-    return PortBinding(raw=raw, span=span, container_start=container_start,
-                       container_end=container_end, protocol=protocol, host_ip=ip,
-                       host_start=host_start, host_end=host_end, syntax=syntax,
-                       plain_scalar=plain)
+    return PortBinding(
+        raw=raw,
+        span=span,
+        container_start=container_start,
+        container_end=container_end,
+        protocol=protocol,
+        host_ip=ip,
+        host_start=host_start,
+        host_end=host_end,
+        syntax=syntax,
+        plain_scalar=plain,
+    )
 
 
 def parse_short(raw: str, span: Span, syntax: str = "short", plain: bool = False) -> PortBinding | PortError:
@@ -81,7 +89,7 @@ def parse_short(raw: str, span: Span, syntax: str = "short", plain: bool = False
         container_part = parts[-1]
         host = parts[-2] if len(parts) >= 2 else ""
         ip_text = ":".join(parts[:-2]) if len(parts) >= 3 else ""
-        container, slash, protocol = container_part.partition("/")
+        container, _slash, protocol = container_part.partition("/")
         if not container:
             raise _Invalid("no container port")
         protocol = protocol.split("/")[0]  # like nat.SplitProtoPort: `80/udp/x` is udp

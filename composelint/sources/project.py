@@ -48,8 +48,14 @@ class _Context:
         self.project.diagnostics.append(Diagnostic(code, message, span, related))
 
 
-def load_project(files: list[str], options: LoadOptions | None = None, *, display=None, read=None,
-                 texts: dict[str, str] | None = None) -> Project:
+def load_project(
+    files: list[str],
+    options: LoadOptions | None = None,
+    *,
+    display=None,
+    read=None,
+    texts: dict[str, str] | None = None,
+) -> Project:
     """Load the compose files `files` (merged in order) as one project.
 
     `texts` gives file contents that are not on disk (standard input).
@@ -62,6 +68,7 @@ def load_project(files: list[str], options: LoadOptions | None = None, *, displa
         if path in texts:
             return texts[path]
         from composelint.discovery import read_text
+
         return read_text(path)
 
     directory = os.path.dirname(os.path.abspath(files[0]))
@@ -93,15 +100,20 @@ def _project_env(context: _Context, directory: str) -> dict[str, str]:
         try:
             env.update(parse_dotenv(context.read(path), {**process, **env}))
         except DotenvError as error:
-            context.diagnose("CL006", f"Env file `{shown}` not read: line {error.line}: {error}",
-                             Span(shown, error.line, 1, error.line, 2))
+            context.diagnose(
+                "CL006",
+                f"Env file `{shown}` not read: line {error.line}: {error}",
+                Span(shown, error.line, 1, error.line, 2),
+            )
         except OSError as error:
             context.diagnose("CL006", f"Env file `{shown}` not read: {error}", Span(shown, 1, 1, 1, 2))
     env.update(process)
     return env
 
 
-def _load_file(context: _Context, path: str, env: dict[str, str], role: str, stack: tuple[str, ...]) -> YNode | None:
+def _load_file(
+    context: _Context, path: str, env: dict[str, str], role: str, stack: tuple[str, ...]
+) -> YNode | None:
     """One compose file: parsed, validated, interpolated, with includes and extends resolved."""
     from composelint.discovery import DiscoveryError
 
@@ -140,8 +152,12 @@ def _reference(context: _Context, what: str, target: str, base_dir: str, span: S
         return None
     path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(target)))
     if not context.options.allow_outside_root and os.path.commonpath([context.root, path]) != context.root:
-        context.diagnose("CL006", f"{what} `{target}` is outside the project root and is not read "
-                                  "(use --allow-outside-root to follow it)", span)
+        context.diagnose(
+            "CL006",
+            f"{what} `{target}` is outside the project root and is not read "
+            "(use --allow-outside-root to follow it)",
+            span,
+        )
         return None
     if not os.path.isfile(path):
         context.diagnose("CL006", f"{what} `{target}` does not exist: it is not linted", span)
@@ -158,16 +174,20 @@ def _include_entries(node: YNode) -> list[tuple[YScalar, list[YScalar]]]:
         elif isinstance(item, YMap):
             paths = item.get("path")
             env_files = item.get("env_file")
-            env_list = [e for e in (env_files.items if isinstance(env_files, YSeq) else [env_files])
-                        if isinstance(e, YScalar)]
+            env_list = [
+                e
+                for e in (env_files.items if isinstance(env_files, YSeq) else [env_files])
+                if isinstance(e, YScalar)
+            ]
             for path in paths.items if isinstance(paths, YSeq) else [paths]:
                 if isinstance(path, YScalar):
                     entries.append((path, env_list))
     return entries
 
 
-def _resolve_includes(context: _Context, tree: YMap, real: str, env: dict[str, str],
-                      stack: tuple[str, ...]) -> YMap:
+def _resolve_includes(
+    context: _Context, tree: YMap, real: str, env: dict[str, str], stack: tuple[str, ...]
+) -> YMap:
     includes = tree.get("include")
     if includes is None:
         return tree
@@ -180,8 +200,9 @@ def _resolve_includes(context: _Context, tree: YMap, real: str, env: dict[str, s
             continue
         if target in stack:
             chain = " -> ".join(context.display(p) for p in stack + (target,))
-            context.diagnose("CL006", f"Include cycle ({chain}): `{path_node.text}` is not read again",
-                             path_node.span)
+            context.diagnose(
+                "CL006", f"Include cycle ({chain}): `{path_node.text}` is not read again", path_node.span
+            )
             continue
         included_env = dict(env)
         for env_node in env_nodes:
@@ -191,10 +212,14 @@ def _resolve_includes(context: _Context, tree: YMap, real: str, env: dict[str, s
                     included = parse_dotenv(context.read(env_path), env)
                     included_env = {**included, **env}  # the including project's variables win
                 except (DotenvError, OSError) as error:
-                    context.diagnose("CL006", f"Include env_file `{env_node.text}` not read: {error}", env_node.span)
+                    context.diagnose(
+                        "CL006", f"Include env_file `{env_node.text}` not read: {error}", env_node.span
+                    )
         tree_of_include = _load_file(context, target, included_env, "include", stack)
         if tree_of_include is not None:
-            combined = tree_of_include if combined is None else merge(combined, tree_of_include, (), context.notes)
+            combined = (
+                tree_of_include if combined is None else merge(combined, tree_of_include, (), context.notes)
+            )
     if combined is None:
         return local
     merged = merge(combined, local, (), context.notes)
@@ -205,13 +230,24 @@ def _resolve_extends(context: _Context, tree: YMap, real: str, env: dict[str, st
     services = tree.get("services")
     if not isinstance(services, YMap):
         return tree
-    resolved = [(key, _extended(context, key.text, value, real, env, services, ())) for key, value in services.items]
+    resolved = [
+        (key, _extended(context, key.text, value, real, env, services, ())) for key, value in services.items
+    ]
     new_services = YMap(resolved, services.tag, services.span)
-    return YMap([(k, new_services if k.text == "services" else v) for k, v in tree.items], tree.tag, tree.span)
+    return YMap(
+        [(k, new_services if k.text == "services" else v) for k, v in tree.items], tree.tag, tree.span
+    )
 
 
-def _extended(context: _Context, name: str, service: YNode, real: str, env: dict[str, str],
-              services: YMap, seen: tuple[tuple[str, str], ...]) -> YNode:
+def _extended(
+    context: _Context,
+    name: str,
+    service: YNode,
+    real: str,
+    env: dict[str, str],
+    services: YMap,
+    seen: tuple[tuple[str, str], ...],
+) -> YNode:
     """The service with its `extends` chain merged in (base first, this service on top)."""
     if not isinstance(service, YMap) or service.get("extends") is None:
         return service
@@ -224,20 +260,26 @@ def _extended(context: _Context, name: str, service: YNode, real: str, env: dict
         name_node, file_node = extends.get("service"), extends.get("file")
         target_name = name_node.text if isinstance(name_node, YScalar) else None
         if isinstance(file_node, YScalar):
-            target_file = _reference(context, "Extended file", file_node.text, os.path.dirname(real), file_node.span)
+            target_file = _reference(
+                context, "Extended file", file_node.text, os.path.dirname(real), file_node.span
+            )
             if target_file is None:
                 return own
     if not target_name:
         return own
     key = (target_file, target_name)
-    if key in seen or key == (real, name) and not seen:
+    if key in seen or (key == (real, name) and not seen):
         context.diagnose("CL006", f"`extends` cycle through service `{target_name}`: not followed", span)
         return own
     base_services = services if target_file == real else _services_of(context, target_file, env)
     base = base_services.get(target_name) if isinstance(base_services, YMap) else None
     if base is None:
-        context.diagnose("CL006", f"Extended service `{target_name}` does not exist"
-                         + ("" if target_file == real else f" in `{context.display(target_file)}`"), span)
+        context.diagnose(
+            "CL006",
+            f"Extended service `{target_name}` does not exist"
+            + ("" if target_file == real else f" in `{context.display(target_file)}`"),
+            span,
+        )
         return own
     base = _extended(context, target_name, base, target_file, env, base_services, seen + ((real, name),))
     merged = merge(base, own, ("services", name), context.notes)
@@ -259,7 +301,9 @@ def _services_of(context: _Context, path: str, env: dict[str, str]) -> YNode | N
         context.read_files.add(os.path.abspath(path))
         context.project.sources.append(SourceFile(shown, "extends", "compose", text))
         context.project.diagnostics.extend(document.diagnostics)
-        context.project.directives.extend(scan_directives(shown, text, document.extents, document.value_spans))
+        context.project.directives.extend(
+            scan_directives(shown, text, document.extents, document.value_spans)
+        )
     for root in document.roots:
         if isinstance(root, YMap) and root.get("services") is not None:
             tree = interpolate_tree(root, env, lambda *args: None)
@@ -277,7 +321,11 @@ def _apply_profiles(tree: YNode, active: list[str] | None) -> None:
     kept = []
     for key, service in services.items:
         profiles = service.get("profiles") if isinstance(service, YMap) else None
-        names = {p.text for p in profiles.items if isinstance(p, YScalar)} if isinstance(profiles, YSeq) else set()
+        names = (
+            {p.text for p in profiles.items if isinstance(p, YScalar)}
+            if isinstance(profiles, YSeq)
+            else set()
+        )
         if not names or names & set(active):
             kept.append((key, service))
     services.items[:] = kept

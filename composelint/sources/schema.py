@@ -13,12 +13,26 @@ import json
 from functools import lru_cache
 
 from composelint.model import Diagnostic, Span
-from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq
+from composelint.sources.yaml_tree import YMap, YNode, YSeq
 
-_PYTHON_TYPES = {str: "a string", int: "an integer", float: "a number", bool: "a boolean", type(None): "null",
-                 dict: "a mapping", list: "a list"}
-_SCHEMA_TYPES = {"string": "a string", "integer": "an integer", "number": "a number", "boolean": "a boolean",
-                 "null": "null", "object": "a mapping", "array": "a list"}
+_PYTHON_TYPES = {
+    str: "a string",
+    int: "an integer",
+    float: "a number",
+    bool: "a boolean",
+    type(None): "null",
+    dict: "a mapping",
+    list: "a list",
+}
+_SCHEMA_TYPES = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+    "object": "a mapping",
+    "array": "a list",
+}
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +118,11 @@ def _diagnose(error, located: _Located) -> list[Diagnostic]:
     where = f"`{_dotted(path)}`" if path else "The document"
     if error.validator == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
-        extras = [k for k in error.instance if k not in allowed and not k.startswith("x-")] if isinstance(error.instance, dict) else []
+        extras = (
+            [k for k in error.instance if k not in allowed and not k.startswith("x-")]
+            if isinstance(error.instance, dict)
+            else []
+        )
         found = []
         for key in extras or [None]:
             if key is None:
@@ -113,14 +131,20 @@ def _diagnose(error, located: _Located) -> list[Diagnostic]:
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
             hint = f"; did you mean `{close[0]}`?" if close else ""
             owner = f" in {where}" if path else " at the top level"
-            found.append(Diagnostic("CL002", f"Unknown key `{key}`{owner}{hint}",
-                                    located.keys.get(path + (key,), span)))
+            found.append(
+                Diagnostic(
+                    "CL002", f"Unknown key `{key}`{owner}{hint}", located.keys.get(path + (key,), span)
+                )
+            )
         return found
     actual = _PYTHON_TYPES.get(type(error.instance), type(error.instance).__name__)
     if error.validator == "type" or alternatives:
         expected = alternatives or error.validator_value
-        flat = [t for group in expected for t in ([group] if isinstance(group, str) else group)] \
-            if not isinstance(expected, str) else [expected]
+        flat = (
+            [t for group in expected for t in ([group] if isinstance(group, str) else group)]
+            if not isinstance(expected, str)
+            else [expected]
+        )
         names = " or ".join(_SCHEMA_TYPES.get(t, t) for t in dict.fromkeys(flat))
         return [Diagnostic("CL002", f"{where} must be {names}, not {actual}", span)]
     if error.validator == "enum":

@@ -16,8 +16,9 @@ from composelint.sources.docker_cli import read_invocations
 DEFAULT_TOOLS = ("docker", "podman", "nerdctl")
 
 
-def load_script(path: str, *, display=None, texts: dict[str, str] | None = None,
-                tools: tuple[str, ...] = DEFAULT_TOOLS) -> Project:
+def load_script(
+    path: str, *, display=None, texts: dict[str, str] | None = None, tools: tuple[str, ...] = DEFAULT_TOOLS
+) -> Project:
     """Read the script at `path` (or `texts[path]` for standard input) into a project."""
     from composelint.discovery import read_text
     from composelint.sources.shell import parse_script

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Union
 
 from composelint.model import Diagnostic, Span
 
@@ -68,11 +67,11 @@ class YScalar:
 
 @dataclass
 class YMap:
-    items: list[tuple[YScalar, "YNode"]]
+    items: list[tuple[YScalar, YNode]]
     tag: str
     span: Span
 
-    def get(self, key: str) -> "YNode | None":
+    def get(self, key: str) -> YNode | None:
         for k, v in self.items:
             if k.text == key:
                 return v
@@ -87,12 +86,12 @@ class YMap:
 
 @dataclass
 class YSeq:
-    items: list["YNode"]
+    items: list[YNode]
     tag: str
     span: Span
 
 
-YNode = Union[YScalar, YMap, YSeq]
+YNode = YScalar | YMap | YSeq
 
 
 @dataclass
@@ -156,8 +155,9 @@ class _Builder:
                 else:
                     size += self.expanded_size(child, depth + 1)
         if size > MAX_EXPANDED_NODES:
-            raise _LimitExceeded(f"more than {MAX_EXPANDED_NODES:,} nodes once aliases are expanded",
-                                 node.start_mark)
+            raise _LimitExceeded(
+                f"more than {MAX_EXPANDED_NODES:,} nodes once aliases are expanded", node.start_mark
+            )
         self.expanded[id(node)] = size
         return size
 
@@ -212,8 +212,15 @@ class _Builder:
                 result.items = [(k, v) for k, v in result.items if k.text != key.text]
             explicit[key.text] = key
             result.items.append((key, value))
-            self._extent(Span(self.path, key.span.line, key.span.column,
-                              max(value.span.end_line, key.span.end_line), value.span.end_column))
+            self._extent(
+                Span(
+                    self.path,
+                    key.span.line,
+                    key.span.column,
+                    max(value.span.end_line, key.span.end_line),
+                    value.span.end_column,
+                )
+            )
         for key, value in merged:
             if key.text not in explicit:
                 explicit[key.text] = key
@@ -221,10 +228,15 @@ class _Builder:
         return result
 
     def _duplicate(self, key: str, span: Span, first: Span) -> None:
-        self.doc.diagnostics.append(Diagnostic(
-            "CL003", f"Duplicate key `{key}` (first defined at line {first.line}); "
-            "Compose rejects the file, other YAML loaders silently keep the last value",
-            span, related=(first,)))
+        self.doc.diagnostics.append(
+            Diagnostic(
+                "CL003",
+                f"Duplicate key `{key}` (first defined at line {first.line}); "
+                "Compose rejects the file, other YAML loaders silently keep the last value",
+                span,
+                related=(first,),
+            )
+        )
 
     def _merge_sources(self, value_node, key: Span) -> list[tuple[YScalar, YNode]]:
         """The pairs a `<<` key brings in; earlier sources win over later ones."""
@@ -234,8 +246,9 @@ class _Builder:
         for source in sources:
             converted = self.convert(source)
             if not isinstance(converted, YMap):
-                self.doc.diagnostics.append(Diagnostic(
-                    "CL001", "A `<<` merge key needs a mapping or a list of mappings", key))
+                self.doc.diagnostics.append(
+                    Diagnostic("CL001", "A `<<` merge key needs a mapping or a list of mappings", key)
+                )
                 continue
             for name, value in converted.items:
                 if name.text not in seen:
@@ -247,7 +260,6 @@ class _Builder:
 def _compose_all(text: str) -> list:
     """Compose with the C parser; libyaml rejects some valid YAML 1.2 (`[a:b]` in flow
     context), so a failure is retried with ruamel's pure-Python parser."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     try:
@@ -305,7 +317,6 @@ def _checked_compose(text: str, pure: bool) -> list:
     """The C composer recurses without limit (deep nesting crashes the interpreter),
     so unless the cheap bound rules it out, the nesting depth is measured first on
     the flat event stream."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
     if _nesting_bound(text) <= MAX_DEPTH:
@@ -327,9 +338,13 @@ def read_yaml(path: str, text: str) -> YamlDocument:
 
     doc = YamlDocument(path, text)
     if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        doc.diagnostics.append(Diagnostic(
-            "CL001", f"File is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not parsed",
-            _point_span(path, 1, 1)))
+        doc.diagnostics.append(
+            Diagnostic(
+                "CL001",
+                f"File is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not parsed",
+                _point_span(path, 1, 1),
+            )
+        )
         return doc
     builder = _Builder(path, doc)
     try:
@@ -344,14 +359,15 @@ def read_yaml(path: str, text: str) -> YamlDocument:
     except _LimitExceeded as error:
         doc.roots.clear()
         line, column = (error.mark.line + 1, error.mark.column + 1) if error.mark else (1, 1)
-        doc.diagnostics.append(Diagnostic(
-            "CL001", f"YAML document rejected: {error}", _point_span(path, line, column)))
+        doc.diagnostics.append(
+            Diagnostic("CL001", f"YAML document rejected: {error}", _point_span(path, line, column))
+        )
     except (YAMLError, RecursionError, ValueError, TypeError) as error:
         doc.roots.clear()
-        doc.diagnostics.append(Diagnostic(
-            "CL001", f"YAML syntax error: {error}".splitlines()[0], _point_span(path, 1, 1)))
+        doc.diagnostics.append(
+            Diagnostic("CL001", f"YAML syntax error: {error}".splitlines()[0], _point_span(path, 1, 1))
+        )
     return doc
-
 
 
 def _syntax_error(path: str, text: str, error) -> Diagnostic:
@@ -359,13 +375,16 @@ def _syntax_error(path: str, text: str, error) -> Diagnostic:
     bracket) is placed where the unclosed construct starts, which is where the fix goes."""
     mark, problem = error.problem_mark or error.context_mark, error.problem or error.context or "invalid YAML"
     context = f" ({error.context})" if error.context and error.problem else ""
-    at_end = mark is not None and not text[mark.index:].strip()
+    at_end = mark is not None and not text[mark.index :].strip()
     context_mark = error.context_mark
     if at_end and context_mark is not None and context_mark.index < mark.index:
         mark, context = context_mark, f" ({error.context}, which starts here)"
     elif at_end:  # no line of the file is past its end: point at the end of the last one
         lines = _LINE_BREAK.split(text.rstrip())
-        return Diagnostic("CL001", f"YAML syntax error: {problem}{context}",
-                          _point_span(path, len(lines), len(lines[-1]) + 1))
+        return Diagnostic(
+            "CL001",
+            f"YAML syntax error: {problem}{context}",
+            _point_span(path, len(lines), len(lines[-1]) + 1),
+        )
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     return Diagnostic("CL001", f"YAML syntax error: {problem}{context}", _point_span(path, line, column))

@@ -52,19 +52,29 @@ def parse_script(path: str, text: str, tools: tuple[str, ...] = DEFAULT_TOOLS) -
     src = normalise(text)
     size = utf8_size(src)
     if size > MAX_SCRIPT_BYTES:
-        script.diagnostics.append(Diagnostic(
-            "CL007", f"script not parsed: {size} bytes is more than the {MAX_SCRIPT_BYTES} byte limit",
-            Span(path, 1, 1, 1, 1)))
+        script.diagnostics.append(
+            Diagnostic(
+                "CL007",
+                f"script not parsed: {size} bytes is more than the {MAX_SCRIPT_BYTES} byte limit",
+                Span(path, 1, 1, 1, 1),
+            )
+        )
         return script
     interpreter = Interpreter(path, src, text, tools)
     try:
         interpreter.run(Code(src))
     except RecursionError:
-        interpreter.diagnostics.append(Diagnostic(
-            "CL007", "script nested too deeply for the shell front end; analysis stopped there",
-            Span(path, 1, 1, 1, 1)))
-    script.invocations = sorted(interpreter.invocations,
-                                key=lambda i: (i.span.line, i.span.column, i.span.end_line, i.span.end_column))
+        interpreter.diagnostics.append(
+            Diagnostic(
+                "CL007",
+                "script nested too deeply for the shell front end; analysis stopped there",
+                Span(path, 1, 1, 1, 1),
+            )
+        )
+    script.invocations = sorted(
+        interpreter.invocations,
+        key=lambda i: (i.span.line, i.span.column, i.span.end_line, i.span.end_column),
+    )
     script.diagnostics += interpreter.diagnostics
     script.extents = sorted(interpreter.extents)
     script.value_spans = sorted(interpreter.values)

@@ -26,9 +26,25 @@ class Wrapper:
 
 
 WRAPPERS = {
-    "sudo": Wrapper("CDghprRtTUu", frozenset({"close-from", "chdir", "group", "host", "prompt", "role", "chroot",
-                                               "type", "command-timeout", "other-user", "user"}),
-                    assignments=True),
+    "sudo": Wrapper(
+        "CDghprRtTUu",
+        frozenset(
+            {
+                "close-from",
+                "chdir",
+                "group",
+                "host",
+                "prompt",
+                "role",
+                "chroot",
+                "type",
+                "command-timeout",
+                "other-user",
+                "user",
+            }
+        ),
+        assignments=True,
+    ),
     "env": Wrapper("uCS", frozenset({"unset", "chdir", "split-string"}), assignments=True),
     "exec": Wrapper("a"),
     "nohup": Wrapper(),
@@ -36,8 +52,10 @@ WRAPPERS = {
     "timeout": Wrapper("sk", frozenset({"signal", "kill-after"}), operands=1),
     "nice": Wrapper("n", frozenset({"adjustment"})),
     "command": Wrapper(),
-    "xargs": Wrapper("adEILnPs", frozenset({"arg-file", "delimiter", "max-args", "max-procs", "max-chars",
-                                            "process-slot-var"})),
+    "xargs": Wrapper(
+        "adEILnPs",
+        frozenset({"arg-file", "delimiter", "max-args", "max-procs", "max-chars", "process-slot-var"}),
+    ),
     "stdbuf": Wrapper("ioe", frozenset({"input", "output", "error"})),
     "!": Wrapper(),
 }
@@ -81,7 +99,9 @@ def resolve(words: list[str], tools: frozenset[str]) -> Resolution:
         wrapper = WRAPPERS.get(name)
         if wrapper is None:
             return _nested(words, i, name, tools)
-        if name == "command" and any(w.startswith("-") and ("v" in w or "V" in w) for w in words[i + 1:i + 2]):
+        if name == "command" and any(
+            w.startswith("-") and ("v" in w or "V" in w) for w in words[i + 1 : i + 2]
+        ):
             return NOTHING  # `command -v docker` only says where docker is
         i = skip_options(words, i + 1, wrapper.short_values, wrapper.long_values)
         if name == "env" and i < len(words) and words[i] == "-":
@@ -167,7 +187,7 @@ def _ssh(words: list[str], i: int, tools: frozenset[str]) -> Resolution:
         return NOTHING  # no host; -N: no command; -s: a subsystem
     if i + 1 >= len(words):
         return Resolution(stdin=True)
-    remote = resolve(words[i + 1:], tools)
+    remote = resolve(words[i + 1 :], tools)
     return Resolution(index=i + 1, stop=len(words), via="ssh", stdin=remote.stdin)
 
 

@@ -32,16 +32,33 @@ _UNQUOTED_SPECIAL = re.compile(r"[\\'\"`$<>]")
 _QUOTED_SPECIAL = re.compile(r"[\\`$]")
 _OPERAND_SPECIAL = re.compile(r"[\\`$\"]")  # "${X:-"a b"}": quotes inside the operand still quote
 _BLANKS = re.compile(r"[^ \t\n]+")
-_BRACED = re.compile(r"(?P<prefix>[!#]?)(?P<name>[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!\-])"
-                     r"(?P<subscript>\[[^\]]*\])?(?P<operator>:?[-=+?])?")
+_BRACED = re.compile(
+    r"(?P<prefix>[!#]?)(?P<name>[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!\-])"
+    r"(?P<subscript>\[[^\]]*\])?(?P<operator>:?[-=+?])?"
+)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SUBSCRIPT = re.compile(r"\[(?:[@*]|[0-9]+)\]")
 _PARAMETER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!\-]")
-_ANSI_ESCAPE = re.compile(r"\\(?:(?P<simple>[abeEfnrtv\\'\"?])|(?P<octal>[0-7]{1,3})|x(?P<hex>[0-9A-Fa-f]{1,2})"
-                          r"|u(?P<u4>[0-9A-Fa-f]{1,4})|U(?P<u8>[0-9A-Fa-f]{1,8})|c(?P<control>.)|(?P<other>.))",
-                          re.DOTALL)
-_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r",
-                   "t": "\t", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+_ANSI_ESCAPE = re.compile(
+    r"\\(?:(?P<simple>[abeEfnrtv\\'\"?])|(?P<octal>[0-7]{1,3})|x(?P<hex>[0-9A-Fa-f]{1,2})"
+    r"|u(?P<u4>[0-9A-Fa-f]{1,4})|U(?P<u8>[0-9A-Fa-f]{1,8})|c(?P<control>.)|(?P<other>.))",
+    re.DOTALL,
+)
+_SIMPLE_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "E": "\x1b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "?": "?",
+}
 
 
 def worst(first: str, second: str) -> str:
@@ -133,8 +150,10 @@ def describe(field: Field) -> tuple[str, str, Span | None]:
         for segment in field:
             if segment.certainty != UNSURE:
                 certainty = worst(certainty, segment.certainty)
-    origin = next((s.origin for s in field if s.origin is not None and s.certainty == certainty),
-                  next((s.origin for s in field if s.origin is not None), None))
+    origin = next(
+        (s.origin for s in field if s.origin is not None and s.certainty == certainty),
+        next((s.origin for s in field if s.origin is not None), None),
+    )
     return text, certainty, origin
 
 
@@ -171,8 +190,9 @@ def split_fields(segments: list[Segment]) -> list[Field]:
 
 def _piece(segment: Segment, start: int, end: int) -> Segment:
     if segment.exact:
-        return replace(segment, text=segment.text[start:end], start=segment.start + start,
-                       end=segment.start + end)
+        return replace(
+            segment, text=segment.text[start:end], start=segment.start + start, end=segment.start + end
+        )
     return replace(segment, text=segment.text[start:end])
 
 
@@ -207,7 +227,9 @@ class Expander:
 
     # -- segments of a word --
 
-    def segments(self, start: int, end: int, quoted: bool, depth: int, operand: bool = False) -> list[Segment]:
+    def segments(
+        self, start: int, end: int, quoted: bool, depth: int, operand: bool = False
+    ) -> list[Segment]:
         s, out = self.text, []
         special = (_OPERAND_SPECIAL if operand else _QUOTED_SPECIAL) if quoted else _UNQUOTED_SPECIAL
         i = start
@@ -236,7 +258,7 @@ class Expander:
         if char == "'":
             close = s.find("'", j + 1, end)
             close = end if close < 0 else close
-            out.append(Segment(s[j + 1:close], j + 1, close, quoted=True))
+            out.append(Segment(s[j + 1 : close], j + 1, close, quoted=True))
             return min(close + 1, end)
         if char == '"':
             return self.double_quoted(j + 1, end, depth, out)
@@ -274,7 +296,7 @@ class Expander:
             return stop
         if s.startswith("'", k) and not quoted:
             stop = min(lexer.skip_ansi(k + 1), end)
-            out.extend(_ansi_c(s, k + 1, stop - 1 if s[stop - 1:stop] == "'" and stop > k + 1 else stop))
+            out.extend(_ansi_c(s, k + 1, stop - 1 if s[stop - 1 : stop] == "'" and stop > k + 1 else stop))
             return stop
         if s.startswith('"', k) and not quoted:  # $"..." (translated): as "..."
             return self.double_quoted(k + 1, end, depth, out)
@@ -287,7 +309,7 @@ class Expander:
 
     def braced(self, j: int, stop: int, quoted: bool, depth: int, out: list[Segment]) -> None:
         """`${...}` from j to stop."""
-        content_end = stop - 1 if self.text[stop - 1:stop] == "}" else stop
+        content_end = stop - 1 if self.text[stop - 1 : stop] == "}" else stop
         match = _BRACED.match(self.text, j + 2, content_end)
         if not match or match.group("prefix") or depth - self.depth >= MAX_EXPANSION_DEPTH:
             self.unknown(j, stop, quoted, out)
@@ -297,10 +319,22 @@ class Expander:
             self.unknown(j, stop, quoted, out)  # ${X#pat}, ${X/a/b}, ${X:1}, ${X^^} ...
             return
         operand = (match.end(), content_end) if operator else None
-        self.expand(match.group("name"), match.group("subscript"), operator, operand, j, stop, quoted, depth, out)
+        self.expand(
+            match.group("name"), match.group("subscript"), operator, operand, j, stop, quoted, depth, out
+        )
 
-    def expand(self, name: str, subscript: str | None, operator: str | None, operand: tuple[int, int] | None,
-               start: int, end: int, quoted: bool, depth: int, out: list[Segment]) -> None:
+    def expand(
+        self,
+        name: str,
+        subscript: str | None,
+        operator: str | None,
+        operand: tuple[int, int] | None,
+        start: int,
+        end: int,
+        quoted: bool,
+        depth: int,
+        out: list[Segment],
+    ) -> None:
         """One parameter expansion written at start..end."""
         if subscript is not None and not _SUBSCRIPT.fullmatch(subscript):
             self.unknown(start, end, quoted, out)  # ${A[$i]}, ${M[key]}
@@ -334,11 +368,27 @@ class Expander:
                 out.append(Segment("", start, end, exact=False, quoted=True, expanded=True))
             return
         if subscript == "[*]" and quoted:
-            elements = [Element(" ".join(e.text for e in elements), _binding_certainty(binding),
-                                next((e.origin for e in elements if e.origin), None))]
+            elements = [
+                Element(
+                    " ".join(e.text for e in elements),
+                    _binding_certainty(binding),
+                    next((e.origin for e in elements if e.origin), None),
+                )
+            ]
         for index, element in enumerate(elements):
-            out.append(Segment(element.text, start, end, exact=False, quoted=quoted, expanded=True,
-                               certainty=element.certainty, origin=element.origin, new_field=index > 0))
+            out.append(
+                Segment(
+                    element.text,
+                    start,
+                    end,
+                    exact=False,
+                    quoted=quoted,
+                    expanded=True,
+                    certainty=element.certainty,
+                    origin=element.origin,
+                    new_field=index > 0,
+                )
+            )
 
     def operand(self, operand: tuple[int, int], quoted: bool, depth: int, certainty: str) -> list[Segment]:
         """The word after `:-`/`:+`: expanded in the same quoting; its origin is where it is written."""
@@ -346,8 +396,10 @@ class Expander:
         origin = self.span(start, end)
         segments = self.segments(start, end, quoted, depth + 1, operand=True)
         segments = segments or [Segment("", start, end, quoted=quoted)]
-        return [replace(s, expanded=True, certainty=worst(s.certainty, certainty), origin=s.origin or origin)
-                for s in segments]
+        return [
+            replace(s, expanded=True, certainty=worst(s.certainty, certainty), origin=s.origin or origin)
+            for s in segments
+        ]
 
 
 def _select(binding: Binding | None, subscript: str | None) -> list[Element] | None:
@@ -372,7 +424,7 @@ def _ansi_c(s: str, start: int, end: int) -> list[Segment]:
     out, i = [], start
     for match in _ANSI_ESCAPE.finditer(s, start, end):
         if match.start() > i:
-            out.append(Segment(s[i:match.start()], i, match.start(), quoted=True))
+            out.append(Segment(s[i : match.start()], i, match.start(), quoted=True))
         out.append(Segment(_decode_escape(match), match.start(), match.end(), exact=False, quoted=True))
         i = match.end()
     if i < end or not out:

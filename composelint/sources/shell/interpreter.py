@@ -7,10 +7,30 @@ import re
 
 from composelint.model import Diagnostic, Span
 from composelint.sources.shell.commands import SHELLS, WRAPPERS, basename, resolve, skip_options
-from composelint.sources.shell.events import (TOP, Assignment, Command, Context, Extent, LoopVariable, Note, Scope,
-                                              Value)
-from composelint.sources.shell.expand import (MAX_ELEMENTS, POSSIBLE, Binding, Element, Expander, Field, Variables,
-                                              describe, field_text, unknown_binding, worst)
+from composelint.sources.shell.events import (
+    TOP,
+    Assignment,
+    Command,
+    Context,
+    Extent,
+    LoopVariable,
+    Note,
+    Scope,
+    Value,
+)
+from composelint.sources.shell.expand import (
+    MAX_ELEMENTS,
+    POSSIBLE,
+    Binding,
+    Element,
+    Expander,
+    Field,
+    Variables,
+    describe,
+    field_text,
+    unknown_binding,
+    worst,
+)
 from composelint.sources.shell.lexer import ASSIGNMENT, MAX_DEPTH
 from composelint.sources.shell.positions import Code, LineIndex
 from composelint.sources.shell.syntax_tree import parse_events
@@ -51,10 +71,16 @@ class Interpreter:
         parsed = parse_events(code.text, depth * _NESTED_DEPTH)
         if parsed.error is not None:
             line, column = self.lines.point(code.file_range(parsed.error, parsed.error)[0])
-            self.diagnostic(code, parsed.error, f"shell syntax error at line {line}, column {column}: "
-                                                f"{parsed.recovered} command(s) from there on were recovered "
-                                                f"with the fallback lexer")
-        expander = Expander(code.text, self.variables, lambda a, b: self.span(code, a, b), depth * _NESTED_DEPTH)
+            self.diagnostic(
+                code,
+                parsed.error,
+                f"shell syntax error at line {line}, column {column}: "
+                f"{parsed.recovered} command(s) from there on were recovered "
+                f"with the fallback lexer",
+            )
+        expander = Expander(
+            code.text, self.variables, lambda a, b: self.span(code, a, b), depth * _NESTED_DEPTH
+        )
         code_bodies: set[int] = set()  # here-docs fed to a shell: their events come from the re-parse
         for event in parsed.events:
             if event.owners and not code_bodies.isdisjoint(event.owners):
@@ -82,8 +108,12 @@ class Interpreter:
     def nested(self, code: Code, context: Context, via: str, depth: int, share: bool) -> None:
         """Re-parse nested code; only `eval` runs in the same shell (shares variables)."""
         if depth + 1 > MAX_NESTED:
-            self.diagnostic(code, 0, f"shell code nested more than {MAX_NESTED} levels deep "
-                                     f"(sh -c, eval, ssh, here-doc) is not analysed")
+            self.diagnostic(
+                code,
+                0,
+                f"shell code nested more than {MAX_NESTED} levels deep "
+                f"(sh -c, eval, ssh, here-doc) is not analysed",
+            )
             return
         layers = len(self.variables.layers)
         if not share:
@@ -95,13 +125,21 @@ class Interpreter:
 
     # -- commands --
 
-    def command(self, code: Code, expander: Expander, event: Command, context: Context, via: str, depth: int,
-                code_bodies: set[int]) -> None:
+    def command(
+        self,
+        code: Code,
+        expander: Expander,
+        event: Command,
+        context: Context,
+        via: str,
+        depth: int,
+        code_bodies: set[int],
+    ) -> None:
         if not event.words:  # only assignments and redirections: the assignments stay
             for start, end in event.prefix:
                 self.assign(code, expander, start, end, context, local=False)
             return
-        first_raw = code.text[event.words[0][0]:event.words[0][1]]
+        first_raw = code.text[event.words[0][0] : event.words[0][1]]
         if first_raw in DECLARATIONS:
             self.declare(code, expander, event, first_raw, context)
             return
@@ -116,16 +154,19 @@ class Interpreter:
         expanded += [expander.fields(start, end) for start, end in event.words[1:]]
         fields: list[Field] = []
         written: list[tuple[int, int] | None] = []  # the word's range when it gave exactly one field
-        for word_range, word_fields in zip(event.words, expanded):
+        for word_range, word_fields in zip(event.words, expanded, strict=False):
             fields += word_fields
             written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
         resolution = resolve([field_text(f) for f in fields], self.tools)
         if resolution.tool:
-            words = [self.word(code, f, w) for f, w in zip(fields[resolution.index:], written[resolution.index:])]
+            words = [
+                self.word(code, f, w)
+                for f, w in zip(fields[resolution.index :], written[resolution.index :], strict=False)
+            ]
             span = self.span(code, event.start, event.end)
             self.invocations.append(Invocation(resolution.tool, words, span, via))
         elif resolution.code:
-            nested = self.nested_code(code, fields[resolution.index:resolution.stop])
+            nested = self.nested_code(code, fields[resolution.index : resolution.stop])
             self.nested(nested, context, resolution.via, depth, share=resolution.via == "eval")
         if resolution.stdin and event.heredocs:
             heredoc = event.heredocs[-1]
@@ -193,10 +234,10 @@ class Interpreter:
             return
         targets: list[str] = []
         if name == "read":
-            targets = words[skip_options(words, 0, "adinNptu", frozenset()):]
+            targets = words[skip_options(words, 0, "adinNptu", frozenset()) :]
             targets += [words[i + 1] for i, w in enumerate(words[:-1]) if w == "-a"]
         elif name in ("mapfile", "readarray"):
-            targets = words[skip_options(words, 0, "dnOsuCc", frozenset()):][:1] or ["MAPFILE"]
+            targets = words[skip_options(words, 0, "dnOsuCc", frozenset()) :][:1] or ["MAPFILE"]
         elif name == "printf" and words[:1] == ["-v"]:
             targets = words[1:2]
         elif name == "printf" and words and words[0].startswith("-v"):
@@ -208,7 +249,9 @@ class Interpreter:
             if _NAME.fullmatch(target):
                 self.variables.set(target, unknown_binding(origin), local=context.function)
 
-    def assign(self, code: Code, expander: Expander, start: int, end: int, context: Context, local: bool) -> None:
+    def assign(
+        self, code: Code, expander: Expander, start: int, end: int, context: Context, local: bool
+    ) -> None:
         """NAME=value, NAME+=value, NAME=(elements), NAME+=(elements)."""
         raw = code.text[start:end]
         match = ASSIGNMENT.match(raw)
@@ -226,8 +269,9 @@ class Interpreter:
                     text, certainty, field_origin = describe(field)
                     if context.conditional:
                         certainty = worst(certainty, POSSIBLE)
-                    elements.append(Element(text, certainty,
-                                            field_origin or self.span(code, element_start, element_end)))
+                    elements.append(
+                        Element(text, certainty, field_origin or self.span(code, element_start, element_end))
+                    )
             if len(elements) > MAX_ELEMENTS:
                 elements = [Element(UNKNOWN, "unknown", origin)]
             self.variables.set(name, Binding(tuple(elements), array=True), local)

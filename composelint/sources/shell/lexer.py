@@ -20,8 +20,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from composelint.sources.shell.events import (TOP, Assignment, Command, Context, Event, Extent, Heredoc,
-                                              LoopVariable, Scope, Value)
+from composelint.sources.shell.events import (
+    TOP,
+    Assignment,
+    Command,
+    Context,
+    Event,
+    Extent,
+    Heredoc,
+    LoopVariable,
+    Scope,
+    Value,
+)
 
 MAX_DEPTH = 48
 
@@ -211,7 +221,11 @@ class Lexer:
                 close = char
                 i = j + 1
                 while True:
-                    inner = _FLAT_DOUBLE.search(self.s, i) if close == '"' else _BACKTICK_SPECIAL.search(self.s, i)
+                    inner = (
+                        _FLAT_DOUBLE.search(self.s, i)
+                        if close == '"'
+                        else _BACKTICK_SPECIAL.search(self.s, i)
+                    )
                     if not inner:
                         return self.n
                     if inner.group() == "\\":
@@ -564,8 +578,17 @@ class _Run:
             return
         context, owners = self.context(), self.lexer.owners
         if command.words or command.heredocs:
-            self.emit(Command(command.start, command.end, command.words, command.prefix, command.heredocs,
-                              context, owners))
+            self.emit(
+                Command(
+                    command.start,
+                    command.end,
+                    command.words,
+                    command.prefix,
+                    command.heredocs,
+                    context,
+                    owners,
+                )
+            )
             self.lexer.commands += 1
         else:
             for start, stop in command.prefix:

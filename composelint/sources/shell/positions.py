@@ -54,7 +54,9 @@ class LineIndex:
         """The original text of src[start:end] (with the CRs of CRLF line ends inside it)."""
         if not self.crlf:
             return self.text[start:end]
-        return self.text[start + bisect.bisect_left(self.crlf, start):end + bisect.bisect_left(self.crlf, end)]
+        return self.text[
+            start + bisect.bisect_left(self.crlf, start) : end + bisect.bisect_left(self.crlf, end)
+        ]
 
     def point(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset) - 1

@@ -17,23 +17,74 @@ from functools import cache
 import tree_sitter
 import tree_sitter_bash
 
-from composelint.sources.shell.events import (CONDITIONAL, FUNCTION, TOP, Assignment, Command, Context, Event,
-                                              Extent, Heredoc, LoopVariable, Note, Scope, Value)
+from composelint.sources.shell.events import (
+    CONDITIONAL,
+    FUNCTION,
+    TOP,
+    Assignment,
+    Command,
+    Context,
+    Event,
+    Extent,
+    Heredoc,
+    LoopVariable,
+    Note,
+    Scope,
+    Value,
+)
 from composelint.sources.shell.lexer import MAX_DEPTH, Lexer
 from composelint.sources.shell.positions import ascii_copy
 
 # Nodes that only hold other statements: a walk may enter them across the error line.
-_CONTAINERS = frozenset({"program", "compound_statement", "subshell", "do_group", "if_statement", "elif_clause",
-                         "else_clause", "while_statement", "for_statement", "c_style_for_statement",
-                         "case_statement", "case_item", "function_definition", "list", "pipeline",
-                         "negated_command", "ERROR"})
-_EXTENTS = frozenset({"command", "declaration_command", "unset_command", "test_command", "variable_assignments",
-                      "redirected_statement", "pipeline", "list", "negated_command", "function_definition",
-                      "if_statement", "elif_clause", "else_clause", "while_statement", "for_statement",
-                      "c_style_for_statement", "case_statement", "case_item", "compound_statement", "subshell"})
+_CONTAINERS = frozenset(
+    {
+        "program",
+        "compound_statement",
+        "subshell",
+        "do_group",
+        "if_statement",
+        "elif_clause",
+        "else_clause",
+        "while_statement",
+        "for_statement",
+        "c_style_for_statement",
+        "case_statement",
+        "case_item",
+        "function_definition",
+        "list",
+        "pipeline",
+        "negated_command",
+        "ERROR",
+    }
+)
+_EXTENTS = frozenset(
+    {
+        "command",
+        "declaration_command",
+        "unset_command",
+        "test_command",
+        "variable_assignments",
+        "redirected_statement",
+        "pipeline",
+        "list",
+        "negated_command",
+        "function_definition",
+        "if_statement",
+        "elif_clause",
+        "else_clause",
+        "while_statement",
+        "for_statement",
+        "c_style_for_statement",
+        "case_statement",
+        "case_item",
+        "compound_statement",
+        "subshell",
+    }
+)
 _STRINGS = frozenset({"string", "raw_string", "ansi_c_string", "translated_string", "heredoc_body"})
-_NOT_WORDS = frozenset({"variable_assignment", "file_redirect", "heredoc_redirect", "herestring_redirect",
-                        "comment"})
+_NOT_WORDS = frozenset(
+    {"variable_assignment", "file_redirect", "heredoc_redirect", "herestring_redirect", "comment"}
+)
 _SIMPLE = frozenset({"command", "declaration_command", "unset_command"})
 _STATEMENTS = _EXTENTS | {"variable_assignment", "comment"}
 
@@ -130,6 +181,7 @@ class _Walker:
 
     def visit(self, node, kind, context, owners, depth, inner) -> list:
         """Report what `node` is; returns the stack items of its children, in source order."""
+
         def item(child, ctx=context, own=owners, dep=depth, inn=False):
             return child, ctx, own, dep, inn
 
@@ -152,8 +204,13 @@ class _Walker:
             if depth >= MAX_DEPTH:
                 if not self.too_deep:
                     self.too_deep = True
-                    self.events.append(Note(self.range(node)[0], f"command substitutions nested deeper than "
-                                                                 f"{MAX_DEPTH} levels are not analysed", owners))
+                    self.events.append(
+                        Note(
+                            self.range(node)[0],
+                            f"command substitutions nested deeper than {MAX_DEPTH} levels are not analysed",
+                            owners,
+                        )
+                    )
                 return []
             self.events.append(Scope("subshell", True, owners))
             return [item(c, dep=depth + 1) for c in children] + [("subshell", owners)]
@@ -169,12 +226,23 @@ class _Walker:
             for child in children:
                 if child.type == "variable_name":
                     self.events.append(LoopVariable(self.node_text(child), context, owners))
-            return [item(c, ctx=context.join(CONDITIONAL) if c.type in ("do_group", "compound_statement")
-                         else context) for c in children]
+            return [
+                item(
+                    c,
+                    ctx=context.join(CONDITIONAL)
+                    if c.type in ("do_group", "compound_statement")
+                    else context,
+                )
+                for c in children
+            ]
         elif kind == "case_statement":
-            return [item(c, ctx=context.join(CONDITIONAL) if c.type == "case_item" else context) for c in children]
+            return [
+                item(c, ctx=context.join(CONDITIONAL) if c.type == "case_item" else context) for c in children
+            ]
         elif kind == "list":
-            return [item(c, ctx=context if i == 0 else context.join(CONDITIONAL)) for i, c in enumerate(children)]
+            return [
+                item(c, ctx=context if i == 0 else context.join(CONDITIONAL)) for i, c in enumerate(children)
+            ]
         elif kind == "comment":
             return []
         return [item(c) for c in children if _worth_visiting(c)]
@@ -200,7 +268,9 @@ class _Walker:
             for part in child.children:
                 if part.type == "heredoc_body":
                     out.append(item(part, own=owners + (heredoc.id,)))
-        items = [item(c) for c in children if c.type != "heredoc_redirect" and c != body and _worth_visiting(c)]
+        items = [
+            item(c) for c in children if c.type != "heredoc_redirect" and c != body and _worth_visiting(c)
+        ]
         if body is not None and body.type in _SIMPLE:
             self.events.append(Extent(*self.range(body), owners))
             self.command(body, context, owners, heredocs)
@@ -225,13 +295,15 @@ class _Walker:
                 prefix.append(self.range(child))
             elif kind not in _NOT_WORDS or kind == "variable_assignment":  # `export A=1`: an argument
                 words.append(self.range(child))
-        self.events.append(Command(*self.range(node), self.merge(words), prefix, list(heredocs), context, owners))
+        self.events.append(
+            Command(*self.range(node), self.merge(words), prefix, list(heredocs), context, owners)
+        )
 
     def merge(self, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """One range per shell word: tree-sitter sometimes cuts a word in two."""
         merged: list[tuple[int, int]] = []
         for start, end in words:
-            if merged and (merged[-1][1] == start or self.text[merged[-1][1]:start] == "\\\n"):
+            if merged and (merged[-1][1] == start or self.text[merged[-1][1] : start] == "\\\n"):
                 merged[-1] = (merged[-1][0], end)
             else:
                 merged.append((start, end))
