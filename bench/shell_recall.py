@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""Recall of the shell front end against a grep of the runconfigs corpus.
+
+Every line of a corpus shell script that the corpus's own invocation pattern
+matches (README of ../shared/corpus/runconfigs: an engine word, `docker`,
+`podman`, `nerdctl`, `/usr/bin/docker` or an engine-named variable, then
+`run`, `create`, `exec` or `network|service|volume|pod create`) is a grep
+line.  A grep line is *extracted* when an invocation the front end found
+covers it, and *modelled* when the docker CLI grammar made a container,
+exec or network of that invocation.
+
+Grep lines that do not run anything are excluded, each with its reason:
+comments, text printed by `echo`/`printf`/usage functions, here-doc bodies
+written to files or printed, and `#` lines.  The rest are what recall is
+measured on; a miss is listed with its likely cause (engine in a variable,
+wrapper, string handed to another program, ...).  `--kinds` adds the
+embedded kinds (Markdown, CI, Makefile) through the same pipeline once their
+sources exist.
+
+Not a test: run it by hand (`python bench/shell_recall.py [--list]`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from composelint.model import Project
+from composelint.sources.docker_cli import read_invocations
+from composelint.sources.shell import parse_script
+from composelint.sources.shell.events import Command
+from composelint.sources.shell.positions import normalise
+from composelint.sources.shell.syntax_tree import parse_events
+
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "runconfigs"
+
+_VARIABLE_ENGINE = (
+    r"\$[({]?[A-Za-z_]*(?:DOCKER|PODMAN|NERDCTL|CONTAINER_ENGINE|CONTAINER_RUNTIME|CONTAINER_TOOL"
+    r"|CONTAINER_CLI|CONTAINER_CMD|OCI_BIN|ENGINE)[A-Za-z0-9_]*[)}]?|\$\{container_manager\}"
+)
+ENGINE = re.compile(
+    r"(?P<engine>(?<![\w./-])(?:docker|podman|nerdctl)|/usr/(?:local/)?bin/(?:docker|podman|nerdctl)"
+    rf"|{_VARIABLE_ENGINE})"
+    r"(?:\s+--?[A-Za-z][\w-]*(?:=\S+)?)*\s+"
+    r"(?P<sub>(?:container\s+)?(?:run|create|exec)\b|(?:network|service|volume|pod)\s+create\b)"
+)
+_PRINTERS = re.compile(
+    r"^\s*(?:echo|printf|cat|info\w*|log\w*|warn\w*|err\w*|die|msg\w*|note|usage|fatal|debug|say|print\w*|success\w*)\b",
+    re.IGNORECASE,
+)
+_CODE_READERS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh", "ssh", "$SSH", "eval"})
+# The model has no volumes or pods: their invocations count once extracted.
+UNMODELLED = frozenset({"volume create", "pod create"})
+_QUOTE_BEFORE = re.compile(r"""["']""")
+
+
+def kinds_of(manifest: Path, kinds: set[str]) -> list[Path]:
+    with manifest.open(newline="") as handle:
+        rows = csv.DictReader(handle, delimiter="\t")
+        return [manifest.parent / row["path"] for row in rows if row["kind"] in kinds]
+
+
+def heredoc_lines(text: str) -> dict[int, bool]:
+    """Line number -> True when the line is in a here-doc body fed to a shell, ssh or
+    `docker exec` (code), False for data (a file, a printed message)."""
+    src = normalise(text)
+    bodies: dict[int, bool] = {}
+    for event in parse_events(src).events:
+        if not isinstance(event, Command) or not event.heredocs:
+            continue
+        words = [src[a:b] for a, b in event.words]
+        line_text = src[event.start : event.end]
+        code = bool(words) and (
+            words[0].rsplit("/", 1)[-1] in _CODE_READERS or "exec" in words[:3] or "|" in line_text
+        )
+        for heredoc in event.heredocs:
+            first = src.count("\n", 0, heredoc.body[0]) + 1
+            last = src.count("\n", 0, max(heredoc.body[0], heredoc.body[1] - 1)) + 1
+            for number in range(first, last + 1):
+                bodies[number] = code
+    return bodies
+
+
+def exclusion(line: str, number: int, bodies: dict[int, bool], engine_at: int) -> str:
+    """Why a grep line runs nothing, or ''."""
+    stripped = line.lstrip()
+    if stripped.startswith("#"):
+        return "comment"
+    if bodies.get(number) is False:
+        return "here-doc data"
+    before = line[:engine_at]
+    quoted = before.count('"') % 2 == 1 or before.count("'") % 2 == 1
+    substituted = before.rfind("$(") > max(before.rfind('"'), before.rfind("'"))
+    if quoted and not substituted and _PRINTERS.match(line):
+        return "printed text"
+    return ""
+
+
+def cause(line: str, engine: str, engine_at: int, bodies: dict[int, bool], number: int) -> str:
+    """The likely reason an included grep line was missed."""
+    before = line[:engine_at]
+    if engine.startswith("$"):
+        return "engine in a variable"
+    if bodies.get(number):
+        return "here-doc code"
+    if _QUOTE_BEFORE.search(before) and (before.count('"') % 2 or before.count("'") % 2):
+        return "string handed to a program"
+    words = before.split()
+    if words and not before.rstrip().endswith(("&&", "||", ";", "|", "(", "$(", "`", "then", "do", "else")):
+        return "wrapper"
+    return "other"
+
+
+def measure(paths: list[Path], root: Path) -> list[dict]:
+    rows = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="surrogateescape").removeprefix("\ufeff")
+        relative = str(path.relative_to(root))
+        script = parse_script(relative, text)
+        project = Project(name=relative)
+        read_invocations(project, script.invocations)
+        modelled = {w.span.line for w in project.workloads} | {e.span.line for e in project.execs}
+        modelled |= {n.span.line for n in project.networks.values() if n.span is not None}
+        lines = text.splitlines()
+        bodies = heredoc_lines(text)
+        for number, line in enumerate(lines, start=1):
+            match = ENGINE.search(line)
+            if not match:
+                continue
+            covering = [i for i in script.invocations if i.span.line <= number <= i.span.end_line]
+            sub = re.sub(r"\s+", " ", match.group("sub")).removeprefix("container ")
+            model = any(i.span.line <= m <= i.span.end_line for i in covering for m in modelled)
+            if sub in UNMODELLED:
+                model = bool(covering)
+            rows.append(
+                {
+                    "file": relative,
+                    "line": number,
+                    "text": line.strip(),
+                    "sub": sub,
+                    "excluded": exclusion(line, number, bodies, match.start()),
+                    "extracted": bool(covering),
+                    "modelled": model,
+                    "cause": cause(line, match.group("engine"), match.start(), bodies, number),
+                }
+            )
+    return rows
+
+
+def report(rows: list[dict], show: bool) -> None:
+    included = [r for r in rows if not r["excluded"]]
+    starts = [r for r in included if r["sub"] in ("run", "create", "service create")]
+    print(f"grep lines: {len(rows)}")
+    for reason, count in Counter(r["excluded"] for r in rows if r["excluded"]).most_common():
+        print(f"  excluded, {reason}: {count}")
+    for label, subset in (("all included lines", included), ("lines that start a container", starts)):
+        extracted = sum(r["extracted"] for r in subset)
+        modelled = sum(r["modelled"] for r in subset)
+        total = len(subset) or 1
+        print(
+            f"{label}: {len(subset)}; extracted {extracted} ({100 * extracted / total:.1f}%), "
+            f"modelled {modelled} ({100 * modelled / total:.1f}%)"
+        )
+    missed = [r for r in included if not r["modelled"]]
+    print("misses by cause (not modelled):")
+    for reason, count in Counter(
+        r["cause"] if not r["extracted"] else "extracted, dropped by the grammar" for r in missed
+    ).most_common():
+        print(f"  {reason}: {count}")
+    if show:
+        for r in missed:
+            state = "dropped" if r["extracted"] else r["cause"]
+            print(f"{r['file']}:{r['line']}\t[{state}]\t{r['text'][:150]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--kinds", default="shell", help="comma-separated MANIFEST kinds (default: shell)")
+    parser.add_argument("--list", action="store_true", help="list every missed line")
+    parser.add_argument("--excluded", action="store_true", help="list every excluded line")
+    args = parser.parse_args()
+    paths = kinds_of(args.corpus / "MANIFEST.tsv", set(args.kinds.split(",")))
+    rows = measure(paths, args.corpus)
+    report(rows, args.list)
+    if args.excluded:
+        for r in rows:
+            if r["excluded"]:
+                print(f"{r['file']}:{r['line']}\t[{r['excluded']}]\t{r['text'][:150]}")
+
+
+if __name__ == "__main__":
+    main()
