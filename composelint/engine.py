@@ -248,7 +248,7 @@ class _Suppressions:
                     Finding(
                         f"Directive not honoured: {directive.error}",
                         directive.span,
-                        field=f"directive:{directive.span.line}",
+                        field="directive",
                     ),
                     "CL902",
                 )

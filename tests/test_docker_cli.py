@@ -52,7 +52,7 @@ def test_long_flag_with_equals_spans_the_whole_word():
     assert w.network_mode.value == "host"
     assert (w.network_mode.span.column, w.network_mode.span.end_column) == (12, 22)
     assert w.keys["network_mode"].column == 12
-    assert w.origin == "docker-run" and w.name == "httpd (line 1)" and w.span.column == 8
+    assert w.origin == "docker-run" and w.name == "httpd #1" and w.span.column == 8
 
 
 def test_long_flag_value_in_next_word():
@@ -353,16 +353,14 @@ def test_build(line):
 
 def test_compose_run():
     w = workload("docker compose -f a.yml -p proj --profile x run -P --rm web sh")
-    assert (
-        w.origin == "compose-run" and w.name == "web (line 1)" and w.publish_all is None and w.image is None
-    )
+    assert w.origin == "compose-run" and w.name == "web #1" and w.publish_all is None and w.image is None
     w = workload("docker compose run -p 8080:80 --name one web")
     assert w.name == "one" and w.ports[0].host_start == 8080
 
 
 def test_names():
     loaded = project("docker run -d ghcr.io/acme/api:2.1@sha256:abc", "docker run --name db postgres:17")
-    assert [w.name for w in loaded.workloads] == ["api (line 1)", "db"]
+    assert [w.name for w in loaded.workloads] == ["api #1", "db"]
 
 
 # -- run-time values -----------------------------------------------------------
@@ -390,7 +388,7 @@ def test_unknown_option_list_is_cl008():
 
 def test_unknown_image_is_the_image():
     loaded = project("docker run --rm $X sh")
-    assert loaded.workloads[0].image is None and loaded.workloads[0].name == "$X (line 1)"
+    assert loaded.workloads[0].image is None and loaded.workloads[0].name == "$X #1"
     assert not loaded.diagnostics
 
 

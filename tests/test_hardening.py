@@ -229,7 +229,7 @@ def _run_workload(origin: str, **fields):
         k: [Located(x, span) for x in v] if isinstance(v, list) else Located(v, span)
         for k, v in fields.items()
     }
-    return Workload(name="nginx (line 1)", origin=origin, span=span, **located)
+    return Workload(name="nginx #1", origin=origin, span=span, **located)
 
 
 def test_command_line_workloads_get_flag_hints():

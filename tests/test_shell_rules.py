@@ -35,10 +35,10 @@ def test_host_network_is_the_same_rule_message_and_hint_in_both_syntaxes(tmp_pat
         script["name"],
         script["severity"],
     )
-    assert script["source_kind"] == "shell" and script["workload"] == "httpd (line 3)"
+    assert script["source_kind"] == "shell" and script["workload"] == "httpd #1"
     assert (script["range"]["start"]["line"], script["range"]["start"]["column"]) == (3, 15)
     # The message: only the way the workload is named differs.
-    assert script["message"].replace("Container `httpd (line 3)` (docker run)", "<workload>") == compose[
+    assert script["message"].replace("Container `httpd #1` (docker run)", "<workload>") == compose[
         "message"
     ].replace("Service `httpd`", "<workload>")
     # The fix: the same advice, the port mapping written as a flag instead of a `ports:` entry.
@@ -56,7 +56,7 @@ def test_privileged_hint_is_written_as_a_flag():
         "--select", "CL301", "--stdin-filename", "x.sh", "-", input="docker run --privileged alpine\n"
     )
     finding = _one(report, "CL301")
-    assert finding["message"].startswith("Container `alpine (line 1)` (docker run) runs privileged")
+    assert finding["message"].startswith("Container `alpine #1` (docker run) runs privileged")
     assert finding["help"] == "Remove `--privileged`; add only the capabilities needed with `--cap-add`"
     compose = "services:\n  app:\n    image: alpine\n    privileged: true\n"
     report = lint_json("--select", "CL301", "--stdin-filename", "compose.yaml", "-", input=compose)

@@ -13,7 +13,7 @@ def _diagnostics(project: Project, code: str):
                 diagnostic.message,
                 diagnostic.span,
                 None,
-                f"{code}:{diagnostic.span.line}",
+                code,  # the engine numbers repeats in the file; a line number would not survive edits
                 related=diagnostic.related,
             )
 

@@ -2,7 +2,7 @@
 
 One rule, one message: `network_mode: host` in a compose file and `docker run
 --net=host` in a script get the same sentence and the same fix, adapted to
-how the user writes it ("Service `web`" / "Container `httpd (line 3)` (docker
+how the user writes it ("Service `web`" / "Container `httpd #1` (docker
 run)", `ports:` "127.0.0.1:80:80" / `-p 127.0.0.1:80:80`, `privileged: true` /
 `--privileged`).  Rules call these helpers instead of spelling either syntax.
 """
@@ -91,14 +91,14 @@ def noun(workload: Workload) -> str:
 
 
 def of(workload: Workload) -> str:
-    """The workload inside a sentence: "service `web`", "container `httpd (line 3)` (docker run)"."""
+    """The workload inside a sentence: "service `web`", "container `httpd #1` (docker run)"."""
     if from_command_line(workload):
         return f"{noun(workload)} `{workload.name}` ({command(workload)})"
     return f"service `{workload.name}`"
 
 
 def subject(workload: Workload) -> str:
-    """The workload at the start of a sentence: "Service `web`", "Container `httpd (line 3)` (docker run)"."""
+    """The workload at the start of a sentence: "Service `web`", "Container `httpd #1` (docker run)"."""
     text = of(workload)
     return text[0].upper() + text[1:]
 

@@ -547,6 +547,7 @@ class CommandLineReader:
 
     def __init__(self, project: Project):
         self.project = project
+        self.unnamed: dict[str, int] = {}  # image shown -> containers without --name run from it so far
 
     # -- helpers -------------------------------------------------------------
     def diagnose(self, flag_text: str, rules: str, span: Span, related: tuple[Span, ...] = ()) -> None:
@@ -634,11 +635,12 @@ class CommandLineReader:
         if names:
             workload.name = names[-1]
             return
+        # Image and ordinal, not the line: the name keys fingerprints, baselines and `workloads:`
+        # exclusions, which must hold when lines are inserted above.  `#` cannot occur in a
+        # container name, so it never equals a `--name`.
         base = image_basename(target.text) if target.known else (target.written or _shown(target.text))
-        name = f"{base} (line {workload.span.line})"
-        if self.project.workload(name) is not None:
-            name = f"{base} (line {workload.span.line}:{workload.span.column})"
-        workload.name = name
+        self.unnamed[base] = self.unnamed.get(base, 0) + 1
+        workload.name = f"{base} #{self.unnamed[base]}"
 
     def container_flag(self, workload: Workload, flag: Flag, command: Command) -> None:
         name = flag.name
