@@ -2,7 +2,7 @@
 
 A baseline file holds the fingerprints of findings (with code, path and
 message for the humans reading the diff).  Fingerprints are keyed on rule,
-path, workload and field, not on the line (engine._fingerprint), so a
+path, workload and field, not on the line (engine._fingerprinted), so a
 finding moved by an edit elsewhere in the file is still known.  Known
 findings stay in the JSON and SARIF reports, suppressed with kind
 `baseline`; text formats and the exit code ignore them.
@@ -11,6 +11,7 @@ findings stay in the JSON and SARIF reports, suppressed with kind
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from composelint.engine import NOT_SUPPRESSIBLE, LintResult, Suppression
 
@@ -71,10 +72,11 @@ def write_baseline(path: str, result: LintResult) -> int:
 
 def apply_baseline(result: LintResult, fingerprints: set[str]) -> None:
     """Mark the findings recorded in a baseline as suppressed (kind `baseline`)."""
-    for item in result.reported:
-        if (
-            item.suppressed is None
-            and item.rule.code not in NOT_SUPPRESSIBLE
-            and item.fingerprint in fingerprints
-        ):
-            item.suppressed = Suppression("baseline", None)
+    result.reported = [
+        replace(item, suppressed=Suppression("baseline", None))
+        if item.suppressed is None
+        and item.rule.code not in NOT_SUPPRESSIBLE
+        and item.fingerprint in fingerprints
+        else item
+        for item in result.reported
+    ]

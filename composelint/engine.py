@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from composelint.model import Directive, Project, SourceFile
 from composelint.rules import all_rules
-from composelint.rules.base import SEVERITIES, Finding, Rule
+from composelint.types import Finding, Rule, Severity
 
 NOT_SUPPRESSIBLE = {"CL001"}
 
@@ -71,19 +71,19 @@ class Settings:
 DEFAULT_SETTINGS = Settings()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Reported:
-    """A finding as the engine hands it to reports."""
+    """The engine's record of a finding, as reports see it.
+
+    `finding` is the rule's finding, or a copy that says the value only may hold at run time;
+    `severity` is the one that applies after certainty and configuration."""
 
     finding: Finding
     rule: Rule
-    fingerprint: str
+    severity: Severity
     suppressed: Suppression | None = None
     fail_on: str = "warning"  # failure threshold of the configuration that applies to the finding's project
-
-    @property
-    def severity(self) -> str:
-        return self.finding.severity or self.rule.severity
+    fingerprint: str = ""  # filled when the result is collected (it counts earlier occurrences)
 
 
 @dataclass
@@ -101,11 +101,7 @@ class LintResult:
     @property
     def failing(self) -> list[Reported]:
         """Unsuppressed findings at or above the failure threshold (`fail-on`) that applies to them."""
-        return [
-            r
-            for r in self.active
-            if r.fail_on != "never" and severity_rank(r.severity) <= severity_rank(r.fail_on)
-        ]
+        return [r for r in self.active if r.fail_on != "never" and r.severity >= Severity(r.fail_on)]
 
 
 def matching_rules(selector: str, rules: dict[str, Rule]) -> list[str]:
@@ -158,32 +154,39 @@ def lint_project(
     for rule in rules:
         findings.extend((finding, rule) for finding in rule.run(project, settings.options.get(rule.code)))
     tracker = _Suppressions(project.directives if inline_suppressions else [], catalog)
-    for finding, rule in findings:
-        _weaken_if_possible(finding, rule, project)
-    findings = [(f, r) for f, r in findings if not settings.ignored_in(f.span.path, r.code)]
-    reported = [Reported(f, r, "", tracker.match(f, r) or settings.accepted(f, r.code)) for f, r in findings]
-    reported.extend(
-        Reported(finding, catalog[code], "")
+    certain = [_as_certain(finding, rule, project) for finding, rule in findings]
+    certain = [(f, r, s) for f, r, s in certain if not settings.ignored_in(f.span.path, r.code)]
+    matched = [(f, r, s, tracker.match(f, r) or settings.accepted(f, r.code)) for f, r, s in certain]
+    matched.extend(
+        (finding, catalog[code], catalog[code].severity, None)
         for finding, code in tracker.meta_findings(selected, settings.ignored_in)
         if code in selected and not settings.ignored_in(finding.span.path, code)
     )
-    for item in reported:
-        item.finding.code, item.finding.name = item.rule.code, item.rule.name
-        item.finding.severity = settings.severity.get(item.rule.code, item.finding.severity)
-        item.fail_on = settings.fail_on
-    return reported
+    return [
+        Reported(
+            finding,
+            rule,
+            Severity(settings.severity.get(rule.code, severity)),
+            suppressed,
+            settings.fail_on,
+        )
+        for finding, rule, severity, suppressed in matched
+    ]
 
 
-def _weaken_if_possible(finding: Finding, rule: Rule, project: Project) -> None:
-    """A finding on a value that only may hold at run time is one severity lower,
-    and points at the assignment the value came from."""
+def _as_certain(finding: Finding, rule: Rule, project: Project) -> tuple[Finding, Rule, Severity]:
+    """The finding as reported, with its severity.  A finding on a value that only may hold
+    at run time is one severity lower, and points at the assignment the value came from."""
+    severity = finding.severity or rule.severity
     assignment = project.possible_values.get(finding.span)
     if assignment is None:
-        return
-    severity = finding.severity or rule.severity
-    finding.severity = SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)]
-    finding.related = finding.related + (assignment,)
-    finding.message += " (possibly: the value comes from a default or a conditional assignment)"
+        return finding, rule, severity
+    possible = replace(
+        finding,
+        related=finding.related + (assignment,),
+        message=finding.message + " (possibly: the value comes from a default or a conditional assignment)",
+    )
+    return possible, rule, severity.weaker()
 
 
 def collect(parts: list[tuple[list[SourceFile], list[Reported]]]) -> LintResult:
@@ -205,7 +208,7 @@ def collect(parts: list[tuple[list[SourceFile], list[Reported]]]) -> LintResult:
             r.finding.message,
         )
     )
-    _fingerprint(result.reported)
+    result.reported = _fingerprinted(result.reported)
     result.files = sorted(dict.fromkeys(result.files))
     return result
 
@@ -281,16 +284,17 @@ class _Suppressions:
                     )
 
 
-def _fingerprint(reported: list[Reported]) -> None:
-    """Hash of the logical location (rule, path, workload, field), not the line number."""
+def _fingerprinted(reported: list[Reported]) -> list[Reported]:
+    """Each record with the hash of its logical location (rule, path, workload, field), not the
+    line number; repeated locations are told apart by their order."""
     seen: dict[str, int] = {}
+    result = []
     for item in reported:
         finding = item.finding
         key = f"{item.rule.code}|{finding.span.path}|{finding.workload or ''}|{finding.field}"
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
-        item.fingerprint = hashlib.sha256(f"{key}|{occurrence}".encode()).hexdigest()[:32]
-
-
-def severity_rank(severity: str) -> int:
-    return SEVERITIES.index(severity)
+        result.append(
+            replace(item, fingerprint=hashlib.sha256(f"{key}|{occurrence}".encode()).hexdigest()[:32])
+        )
+    return result

@@ -3,38 +3,17 @@
 Compose services and (later) shell `docker run` invocations both become
 `Workload` values here.  Every value a rule can point at carries the `Span`
 where it was written, so a finding lands on the exact file, line and column.
-This module imports nothing from the rest of the package.
+This module imports only the shared vocabulary (composelint.types).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, NamedTuple, TypeVar
+from typing import Generic, TypeVar
+
+from composelint.types import Origin, Span
 
 T = TypeVar("T")
-
-
-class Span(NamedTuple):
-    """A range in a source file: 1-based lines and columns (code points), end exclusive.
-
-    A named tuple rather than a dataclass: the YAML front end makes one per
-    node, and tuples are several times cheaper to create (and sort the same)."""
-
-    path: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-    def covers_line(self, line: int) -> bool:
-        return self.line <= line <= self.end_line
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """A value that cannot be known statically; rules say so instead of guessing."""
-
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -147,7 +126,7 @@ class Workload:
     """A container-to-be: a compose service, or one `docker run` invocation."""
 
     name: str
-    origin: str  # compose-service | docker-run | ...
+    origin: Origin
     span: Span  # where the workload is declared (the service key)
     image: Located[str] | None = None
     network_mode: Located[str] | None = None

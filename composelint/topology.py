@@ -147,21 +147,9 @@ def shared_target(workload: Workload) -> tuple[str, str] | None:
     return None
 
 
-# Workloads started by `docker run`/`create` (and podman's, nerdctl's): without `--network`
-# they join the engine's default bridge.  `compose run` joins the compose project's network
-# and `service create` the swarm's ingress network, neither of which a script shows.
-_DEFAULT_BRIDGE_ORIGINS = ("-run", "-create")
-_PROJECT_NETWORK_ORIGINS = ("compose-service", "compose-run", "service-create")
-
-
 def on_default_bridge(workload: Workload) -> bool:
     """A command-line container that names no network: the engine's default bridge."""
-    return (
-        workload.network_mode is None
-        and not workload.networks
-        and workload.origin not in _PROJECT_NETWORK_ORIGINS
-        and workload.origin.endswith(_DEFAULT_BRIDGE_ORIGINS)
-    )
+    return workload.network_mode is None and not workload.networks and workload.origin.joins_default_bridge
 
 
 def namespace(project: Project, workload: Workload) -> Namespace:

@@ -308,11 +308,11 @@ def test_cl104_implicit_option_reports_docker_run_without_network(tmp_path: Path
 def test_cl104_implicit_option_through_the_engine():
     """The option as the engine hands it to the rule, on a `docker run` workload of the model."""
     from composelint.engine import Settings, lint_project
-    from composelint.model import Project, Span, Workload
+    from composelint.model import Origin, Project, Span, Workload
     from composelint.rules import all_rules
 
     span = Span("start.sh", 2, 1, 2, 27)
-    project = Project("start.sh", workloads=[Workload("nginx", "docker-run", span)])
+    project = Project("start.sh", workloads=[Workload("nginx", Origin.DOCKER_RUN, span)])
     rule = all_rules()["CL104"]
     assert lint_project(project, [rule]) == []
     reported = lint_project(project, [rule], settings=Settings(options={"CL104": {"implicit": True}}))

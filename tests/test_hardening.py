@@ -222,14 +222,14 @@ def _check(workload) -> dict[str, list[str]]:
 
 
 def _run_workload(origin: str, **fields):
-    from composelint.model import Located, Span, Workload
+    from composelint.model import Located, Origin, Span, Workload
 
     span = Span("run.sh", 1, 8, 1, 11)
     located = {
         k: [Located(x, span) for x in v] if isinstance(v, list) else Located(v, span)
         for k, v in fields.items()
     }
-    return Workload(name="nginx #1", origin=origin, span=span, **located)
+    return Workload(name="nginx #1", origin=Origin(origin), span=span, **located)
 
 
 def test_command_line_workloads_get_flag_hints():

@@ -26,7 +26,7 @@ from composelint.report import render
 from composelint.report.formats import FORMAT_NAMES
 from composelint.report.github import escape_data, escape_property
 from composelint.rules import all_rules
-from composelint.rules.base import Finding
+from composelint.types import Finding
 
 FIXTURE = "fixtures/reports/compose.yaml"
 LINES = (FIXTURES / "reports" / "compose.yaml").read_text(encoding="utf-8").splitlines()
@@ -383,7 +383,9 @@ def test_github_escaping():
     span = Span("odd, dir/a:b.yaml", 2, 3, 2, 7)
     finding = Finding("100% bad: host, network\nsecond line", span, workload="web", help="fix: it, now")
     result = LintResult(
-        reported=[Reported(finding, rule, "f" * 32)], files=[span.path], texts={span.path: "a\nbcdefgh\n"}
+        reported=[Reported(finding, rule, rule.severity, fingerprint="f" * 32)],
+        files=[span.path],
+        texts={span.path: "a\nbcdefgh\n"},
     )
     (line, summary) = render("github", result).splitlines()
     assert line == (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from composelint.engine import LintResult
-from composelint.rules.base import SEVERITIES
+from composelint.types import Severity
 
 # format name -> (module, function); each module is imported only when its format is used
 _RENDERERS = {
@@ -47,7 +47,7 @@ def summary_line(result: LintResult) -> str:
     if not active:
         return f"All checks passed ({len(result.files)} file{'s' if len(result.files) != 1 else ''} checked)."
     counts = Counter(item.severity for item in active)
-    parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITIES if counts[s])
+    parts = ", ".join(f"{counts[s]} {s}" for s in Severity if counts[s])
     files = len({item.finding.span.path for item in active})
     return (
         f"Found {len(active)} problem{'s' if len(active) != 1 else ''} ({parts}) in {files} "

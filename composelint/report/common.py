@@ -12,7 +12,7 @@ import os
 import re
 
 from composelint.model import Span
-from composelint.rules.base import DOCS_URL, Rule
+from composelint.types import DOCS_URL, Rule
 
 TOOL_NAME = "composelint"
 INFORMATION_URI = DOCS_URL.split("rules/", 1)[0]

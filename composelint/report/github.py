@@ -13,7 +13,6 @@ from __future__ import annotations
 from composelint.engine import LintResult, Reported
 from composelint.report import summary_line
 from composelint.report.common import GITHUB_COMMAND, repo_path, report_root
-from composelint.rules.base import SEVERITIES
 
 
 def escape_data(text: str) -> str:
@@ -43,7 +42,7 @@ def annotation(item: Reported, root: str | None = None) -> str:
 
 def render_github(result: LintResult) -> str:
     root = report_root()
-    ordered = sorted(result.active, key=lambda item: SEVERITIES.index(item.severity))
+    ordered = sorted(result.active, key=lambda item: item.severity.rank)
     lines = [annotation(item, root) for item in ordered]
     note = summary_line(result)
     if len(ordered) > 10:

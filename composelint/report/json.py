@@ -8,7 +8,7 @@ from collections import Counter
 from composelint import __version__
 from composelint.engine import LintResult, Reported
 from composelint.model import Span
-from composelint.rules.base import SEVERITIES
+from composelint.types import Severity
 
 
 def _range(span: Span) -> dict:
@@ -59,7 +59,7 @@ def render_json(result: LintResult, errors: list[str]) -> str:
             "files_checked": len(result.files),
             "files_with_findings": len({item.finding.span.path for item in active}),
             "findings": len(active),
-            "by_severity": {severity: counts[severity] for severity in SEVERITIES},
+            "by_severity": {severity.value: counts[severity] for severity in Severity},
             "suppressed": len(result.reported) - len(active),
         },
     }

@@ -27,7 +27,7 @@ from composelint.report.common import (
     repo_path,
     report_root,
 )
-from composelint.rules.base import Rule
+from composelint.types import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"

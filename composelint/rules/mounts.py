@@ -6,7 +6,7 @@ import posixpath
 import re
 
 from composelint.model import Mount, Project
-from composelint.rules.base import Finding, rule
+from composelint.rules.base import Finding, Severity, rule
 from composelint.rules.wording import setting, subject
 
 SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "podman.sock")
@@ -221,7 +221,7 @@ def sensitive_host_path(project: Project):
                 mount.source_span or mount.span,
                 workload.name,
                 f"volumes[{mount.target}]",
-                severity="warning" if mount.read_only else None,
+                severity=Severity.WARNING if mount.read_only else None,
             )
 
 
@@ -270,7 +270,7 @@ def host_device(project: Project):
                 device.span,
                 workload.name,
                 f"devices[{path}]",
-                severity="error" if raw else None,
+                severity=Severity.ERROR if raw else None,
             )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from composelint.model import Network, Project, Workload
-from composelint.rules.base import Finding, rule
+from composelint.rules.base import Finding, Severity, rule
 from composelint.rules.wording import item, key, network_option, noun, subject
 from composelint.topology import (
     BINDING_OPTION,
@@ -119,7 +119,7 @@ def unprotected_gateway_mode(project: Project):
                     option.span,
                     None,
                     f"networks.{network.key}.{option_key}",
-                    severity="warning",
+                    severity=Severity.WARNING,
                 )
         trusted = network.driver_opts.get(TRUSTED_INTERFACES)
         if trusted is not None:
@@ -129,7 +129,7 @@ def unprotected_gateway_mode(project: Project):
                 trusted.span,
                 None,
                 f"networks.{network.key}.{TRUSTED_INTERFACES}",
-                severity="warning",
+                severity=Severity.WARNING,
             )
 
 

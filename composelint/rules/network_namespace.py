@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from composelint.model import Project
-from composelint.rules.base import Finding, Options, rule
+from composelint.rules.base import Finding, Options, Severity, rule
 from composelint.rules.wording import from_command_line, key, noun, ports_hint, rejected_by, setting, subject
 from composelint.topology import (
     host_network_evidence,
@@ -133,7 +133,7 @@ def shared_network_namespace(project: Project):
                 workload.network_mode.span,
                 workload.name,
                 "network_mode",
-                severity="error",
+                severity=Severity.ERROR,
                 related=(ns.evidence,) if ns.evidence else (),
             )
         else:

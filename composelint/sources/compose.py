@@ -16,6 +16,7 @@ from composelint.model import (
     Mount,
     Network,
     NetworkAttachment,
+    Origin,
     PortError,
     Project,
     Span,
@@ -143,7 +144,7 @@ class _ComposeReader:
         return network
 
     def read_service(self, key: YScalar, node: YNode) -> Workload:
-        workload = Workload(name=key.text, origin="compose-service", span=key.span)
+        workload = Workload(name=key.text, origin=Origin.COMPOSE_SERVICE, span=key.span)
         if not isinstance(node, YMap):
             return workload
         workload.keys = {k.text: k.span for k, _ in node.items}

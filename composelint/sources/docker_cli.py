@@ -45,6 +45,7 @@ from composelint.model import (
     Mount,
     Network,
     NetworkAttachment,
+    Origin,
     PortBinding,
     PortError,
     Project,
@@ -523,14 +524,6 @@ SPECIAL_FLAGS = {
 }
 
 
-def _origin(kind: str, tool: str) -> str:
-    if kind == "service-create":
-        return "service-create"
-    if kind == "compose-run":
-        return "compose-run"
-    return f"{tool}-{kind}"
-
-
 def image_basename(image: str) -> str:
     """`ghcr.io/acme/api:2.1@sha256:..` -> `api`."""
     name = image.split("@", 1)[0]
@@ -619,7 +612,9 @@ class CommandLineReader:
         if not parsed.positionals:
             return  # no image: docker refuses the command
         target = parsed.positionals[0]
-        workload = Workload(name="", origin=_origin(command.kind, command.tool), span=command.word.span)
+        workload = Workload(
+            name="", origin=Origin.of_command(command.tool, command.kind), span=command.word.span
+        )
         if command.kind != "compose-run" and target.known:
             workload.image = Located(target.text, target.span)
             self.note(target)

@@ -1,0 +1,188 @@
+"""The vocabulary every layer shares: spans, severities, origins, findings and rules.
+
+This module imports nothing from the rest of the package, so sources, the model,
+rules, the engine and reports can all use it without depending on each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any, NamedTuple
+
+DOCS_URL = "https://composelint.readthedocs.io/en/latest/rules/{name}/"
+
+
+class Span(NamedTuple):
+    """A range in a source file: 1-based lines and columns (code points), end exclusive.
+
+    A named tuple rather than a dataclass: the YAML front end makes one per
+    node, and tuples are several times cheaper to create (and sort the same)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def covers_line(self, line: int) -> bool:
+        return self.line <= line <= self.end_line
+
+
+class Severity(StrEnum):
+    """How much a finding asks of a person; ordered `error > warning > info > style`.
+
+    The value is the spelling used in configuration and every report."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    STYLE = "style"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most severe."""
+        return _SEVERITY_ORDER.index(self)
+
+    def weaker(self) -> Severity:
+        """One step less severe (`style` stays `style`)."""
+        return _SEVERITY_ORDER[min(self.rank + 1, len(_SEVERITY_ORDER) - 1)]
+
+    # Comparisons follow severity, not the alphabetical order a `str` would give.
+    def __lt__(self, other: str) -> bool:
+        return self.rank > Severity(other).rank
+
+    def __le__(self, other: str) -> bool:
+        return self.rank >= Severity(other).rank
+
+    def __gt__(self, other: str) -> bool:
+        return self.rank < Severity(other).rank
+
+    def __ge__(self, other: str) -> bool:
+        return self.rank <= Severity(other).rank
+
+
+_SEVERITY_ORDER = tuple(Severity)
+
+
+class Origin(StrEnum):
+    """What declares or starts a workload.  The value is the spelling the model report shows.
+
+    A new input kind (a systemd unit, a Quadlet file, a CI job) adds its member here."""
+
+    COMPOSE_SERVICE = "compose-service"
+    COMPOSE_RUN = "compose-run"  # `docker compose run SERVICE`
+    SERVICE_CREATE = "service-create"  # `docker service create` (swarm)
+    DOCKER_RUN = "docker-run"
+    DOCKER_CREATE = "docker-create"
+    PODMAN_RUN = "podman-run"
+    PODMAN_CREATE = "podman-create"
+    NERDCTL_RUN = "nerdctl-run"
+    NERDCTL_CREATE = "nerdctl-create"
+
+    @classmethod
+    def of_command(cls, tool: str, command: str) -> Origin:
+        """The origin of `TOOL COMMAND` in a script: ("podman", "run") -> PODMAN_RUN."""
+        if command in ("compose-run", "service-create"):
+            return cls(command)
+        return cls(f"{tool}-{command}")
+
+    @property
+    def from_command_line(self) -> bool:
+        """Started by a command in a script rather than declared in a compose file."""
+        return self is not Origin.COMPOSE_SERVICE
+
+    @property
+    def joins_default_bridge(self) -> bool:
+        """Without a network option the workload joins the engine's default bridge: a plain
+        `run`/`create`.  `compose run` joins the project's network, `service create` the swarm's."""
+        return self in _DEFAULT_BRIDGE_ORIGINS
+
+
+_DEFAULT_BRIDGE_ORIGINS = frozenset(
+    {
+        Origin.DOCKER_RUN,
+        Origin.DOCKER_CREATE,
+        Origin.PODMAN_RUN,
+        Origin.PODMAN_CREATE,
+        Origin.NERDCTL_RUN,
+        Origin.NERDCTL_CREATE,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Edit:
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: str  # safe | unsafe
+    message: str
+    edits: tuple[Edit, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, as a rule reports it.  The engine never changes it: what configuration,
+    suppressions and certainty decide goes into the engine's own record."""
+
+    message: str
+    span: Span
+    workload: str | None = None
+    field: str = ""  # logical location (for fingerprints): "ports[127.0.0.1:80:80]"
+    severity: Severity | None = None  # only when the rule escalates or lowers its default
+    help: str | None = None
+    related: tuple[Span, ...] = ()
+    fix: Fix | None = None
+
+
+Check = Callable[..., Iterable[Finding]]  # (project) or, for a rule with options, (project, options)
+Options = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's metadata and its check; the check's docstring is the rule's documentation."""
+
+    code: str
+    name: str
+    severity: Severity
+    group: str
+    default_on: bool
+    references: tuple[str, ...]
+    doc: str
+    check: Check | None  # None: produced by the engine (suppression meta rules)
+    options: dict[str, Any] = field(default_factory=dict)
+    reads: frozenset[str] = frozenset()  # the settings of the model the check reads
+
+    def run(self, project: Any, configured: Mapping[str, Any] | None = None) -> Iterable[Finding]:
+        """The rule's findings on `project` (a composelint.model.Project).  A rule that declares
+        options gets them as its second argument: a read-only mapping of the declared defaults,
+        overridden by `configured`."""
+        if self.check is None:
+            return ()
+        if not self.options:
+            return self.check(project)
+        values = {**self.options, **(configured or {})}
+        return self.check(
+            project,
+            MappingProxyType(
+                {
+                    key: MappingProxyType(value) if isinstance(value, dict) else value
+                    for key, value in values.items()
+                }
+            ),
+        )
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip()
+
+    @property
+    def url(self) -> str:
+        return DOCS_URL.format(name=self.name)
