@@ -115,7 +115,9 @@ def _tally(sample: list[tuple[str, dict]], verdicts_path: Path) -> None:
     print("|---|---:|---:|---:|---:|---:|")
     for code in sorted(per_rule):
         c = per_rule[code]
-        print(f"| {code} | {sum(c.values())} | {c['worth']} | {c['noise']} | {c['wrong']} | {c['unjudged']} |")
+        print(
+            f"| {code} | {sum(c.values())} | {c['worth']} | {c['noise']} | {c['wrong']} | {c['unjudged']} |"
+        )
     total = sum(overall.values())
     print(
         f"\nuniform sample: {total} findings, worth {overall['worth']}, noise {overall['noise']}, "

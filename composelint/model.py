@@ -90,6 +90,20 @@ class Sysctl:
 
 
 @dataclass(frozen=True)
+class Variable:
+    """One `KEY=VALUE` entry of a workload's environment or labels.
+
+    `value` is None for a bare `KEY` (passed through from the caller's
+    environment); `literal` is False when the value came from a `${VAR}`
+    reference or a shell variable, so it is not written in the file."""
+
+    name: str
+    value: str | None
+    span: Span
+    literal: bool = True
+
+
+@dataclass(frozen=True)
 class NetworkAttachment:
     """A workload's membership in a (project-level) network."""
 
@@ -156,6 +170,10 @@ class Workload:
     hostname: Located[str] | None = None
     mac_address: Located[str] | None = None
     build_network: Located[str] | None = None
+    profiles: tuple[str, ...] = ()  # Compose profiles; empty: started with every profile
+    command: list[Located[str]] = field(default_factory=list)  # the command's words
+    environment: list[Variable] = field(default_factory=list)
+    labels: list[Variable] = field(default_factory=list)
     # Hardening settings (CL6xx): present when written, None when absent.
     user: Located[str] | None = None
     read_only: Located[bool] | None = None

@@ -31,7 +31,7 @@ KNOWN_IMAGE_PORTS: dict[str, tuple[int, ...]] = {
     "redis": (6379,),
     "mongo": (27017,),
     "elasticsearch": (9200, 9300),
-    "rabbitmq": (5672,),
+    "rabbitmq": (5672, 15672),  # 15672: the management UI of the `-management` tags
     "memcached": (11211,),
     "grafana": (3000,),
     "grafana/grafana": (3000,),

@@ -19,7 +19,6 @@ DANGEROUS_CAPABILITIES = {
     "MAC_ADMIN",
     "MAC_OVERRIDE",
 }
-NETWORK_CAPABILITIES = {"NET_ADMIN", "NET_RAW"}
 
 
 def _host_namespace(project: Project, attribute: str, name: str, what: str):
@@ -319,15 +318,18 @@ def dangerous_capability(project: Project):
 
 @rule("CL309", "network-capability", "warning", "isolation")
 def network_capability(project: Project):
-    """NET_ADMIN or NET_RAW is added.
+    """NET_ADMIN, or on Podman NET_RAW, is added.
 
     ## What it does
-    Reports `cap_add` / `--cap-add` of NET_ADMIN or NET_RAW.
+    Reports `cap_add` / `--cap-add` of NET_ADMIN, and of NET_RAW for Podman
+    containers.  Docker grants NET_RAW by default, so adding it there
+    changes nothing; Podman's default set leaves it out.
 
     ## Why is this bad?
-    The container can reconfigure interfaces, routes and firewall rules
-    (NET_ADMIN) or sniff and spoof traffic (NET_RAW) on every network it
-    shares, which on the host network means the host's.
+    NET_ADMIN lets the container reconfigure interfaces, routes and
+    firewall rules; NET_RAW lets it sniff and spoof traffic.  Both act on
+    every network the container shares, which on the host network means
+    the host's.
 
     ## Example
     ```yaml
@@ -347,14 +349,19 @@ def network_capability(project: Project):
     """
     for workload in project.workloads:
         for capability in workload.cap_add:
-            if _capability(capability.value) in NETWORK_CAPABILITIES:
-                yield Finding(
-                    f"{subject(workload)} adds `{capability.value}`: it can reconfigure, sniff or "
-                    "spoof traffic on the networks it shares",
-                    capability.span,
-                    workload.name,
-                    f"cap_add[{_capability(capability.value)}]",
-                )
+            name = _capability(capability.value)
+            if name == "NET_ADMIN":
+                power = "reconfigure interfaces, routes and firewall rules"
+            elif name == "NET_RAW" and workload.origin.startswith("podman"):
+                power = "sniff and spoof traffic (Podman does not grant it by default)"
+            else:
+                continue
+            yield Finding(
+                f"{subject(workload)} adds `{capability.value}`: it can {power} on the networks it shares",
+                capability.span,
+                workload.name,
+                f"cap_add[{name}]",
+            )
 
 
 def _security_options(project: Project, matches, message: str):
@@ -635,7 +642,8 @@ def network_sysctl(project: Project):
     Reports `sysctls` / `--sysctl` setting `net.ipv4.ip_forward=1`,
     `net.ipv4.conf.*.forwarding=1`, `net.ipv6.conf.*.forwarding=1`,
     `net.ipv4.conf.*.route_localnet=1` or
-    `net.ipv4.ip_unprivileged_port_start=0`.
+    `net.ipv4.ip_unprivileged_port_start=0`: one finding per workload,
+    naming all of them.
 
     ## Why is this bad?
     Forwarding turns the container into a router between the networks it
@@ -658,12 +666,14 @@ def network_sysctl(project: Project):
     ```
     """
     for workload in project.workloads:
-        for sysctl in workload.sysctls:
-            if _widens_network(sysctl.name, sysctl.value.strip()):
-                yield Finding(
-                    f"{subject(workload)} sets `{sysctl.name}={sysctl.value}`, which widens its "
-                    "network reach",
-                    sysctl.span,
-                    workload.name,
-                    f"sysctls[{sysctl.name}]",
-                )
+        widening = [s for s in workload.sysctls if _widens_network(s.name, s.value.strip())]
+        if widening:
+            settings = ", ".join(f"`{s.name}={s.value}`" for s in widening)
+            yield Finding(
+                f"{subject(workload)} sets {settings}, which widen{'s' if len(widening) == 1 else ''} "
+                "its network reach",
+                widening[0].span,
+                workload.name,
+                f"sysctls[{widening[0].name}]",
+                related=tuple(s.span for s in widening[1:]),
+            )

@@ -22,29 +22,90 @@ from composelint.topology import (
     binds_all_interfaces,
     can_publish,
     exposed_range,
+    image_repository,
     known_ports,
     namespace,
     on_project_bridge,
     suggested_mappings,
 )
 
+# What a container port alone suggests (the image is unknown or not in the tables below).
 SENSITIVE_PORTS = {
     22: "SSH",
     23: "Telnet",
-    2375: "Docker API",
-    2376: "Docker API (TLS)",
+    2375: "the Docker API",
+    2376: "the Docker API (TLS)",
     2379: "etcd",
+    3128: "Squid",
     3306: "MySQL",
+    3389: "RDP",
     5432: "PostgreSQL",
+    5601: "Kibana",
+    5900: "VNC",
     5984: "CouchDB",
     6379: "Redis",
+    6443: "the Kubernetes API",
+    8500: "Consul",
     9200: "Elasticsearch",
     9300: "Elasticsearch transport",
+    10250: "the kubelet API",
     11211: "Memcached",
     27017: "MongoDB",
-    5601: "Kibana",
-    8500: "Consul",
-    10250: "kubelet",
+}
+# Admin and data services by image (last part of the repository name): what the
+# image serves on which container ports.  An image listed here is judged by this
+# table alone: `owncloud/ocis` on 9200 is not Elasticsearch.
+SENSITIVE_IMAGES = {
+    **dict.fromkeys(
+        ("postgres", "postgresql", "postgis", "timescaledb", "pgvector"), ("PostgreSQL", (5432,))
+    ),
+    **dict.fromkeys(("mysql", "mysql-server", "percona", "percona-server"), ("MySQL", (3306,))),
+    "mariadb": ("MariaDB", (3306,)),
+    **dict.fromkeys(("redis", "redis-stack-server", "valkey", "keydb"), ("Redis", (6379,))),
+    **dict.fromkeys(("mongo", "mongodb", "mongodb-community-server"), ("MongoDB", (27017,))),
+    "elasticsearch": ("Elasticsearch", (9200, 9300)),
+    "opensearch": ("OpenSearch", (9200, 9300)),
+    "kibana": ("Kibana", (5601,)),
+    "opensearch-dashboards": ("OpenSearch Dashboards", (5601,)),
+    "memcached": ("Memcached", (11211,)),
+    "couchdb": ("CouchDB", (5984,)),
+    "consul": ("Consul", (8500,)),
+    "etcd": ("etcd", (2379,)),
+    **dict.fromkeys(("portainer", "portainer-ce", "portainer-ee"), ("Portainer", (8000, 9000, 9443))),
+    "adminer": ("Adminer", (8080,)),
+    "mongo-express": ("mongo-express", (8081,)),
+    **dict.fromkeys(("redisinsight", "redisinsight-v2"), ("RedisInsight", (5540, 8001))),
+    "phpmyadmin": ("phpMyAdmin", (80,)),
+    "pgadmin4": ("pgAdmin", (80, 443)),
+    "registry": ("a Docker registry", (5000,)),
+    "squid": ("Squid", (3128,)),
+    "novnc": ("noVNC", (6080,)),
+}
+# Images that serve some ports to the network on purpose: reverse proxies, DNS
+# servers, VPNs, mail servers.  Their CL202 is kept, but says so, at info.
+PUBLIC_BY_DESIGN = {
+    **dict.fromkeys(
+        (
+            "traefik",
+            "nginx",
+            "caddy",
+            "haproxy",
+            "httpd",
+            "nginx-proxy",
+            "nginx-proxy-manager",
+            "swag",
+            "envoy",
+        ),
+        (80, 443),
+    ),
+    **dict.fromkeys(("pihole", "adguardhome", "coredns", "bind9", "unbound", "blocky", "dns-server"), (53,)),
+    **dict.fromkeys(("wireguard", "wg-easy", "netbird"), (51820,)),
+    **dict.fromkeys(("openvpn", "openvpn-as"), (1194,)),
+    **dict.fromkeys(("ipsec-vpn-server", "strongswan"), (500, 4500)),
+    **dict.fromkeys(
+        ("docker-mailserver", "mailserver", "postfix", "dovecot"), (25, 110, 143, 465, 587, 993, 995)
+    ),
+    "coturn": (3478, 5349),
 }
 _BASE60 = re.compile(r"^[1-9][0-9_]*(:[0-5]?[0-9])+$")
 
@@ -58,8 +119,37 @@ def _published(project: Project, workload: Workload) -> bool:
     return not namespace(project, workload).is_host and can_publish(project, workload)
 
 
-def _sensitive(port: PortBinding) -> int | None:
-    return next((p for p in port.container_ports if p in SENSITIVE_PORTS), None)
+def _image_name(workload: Workload) -> str | None:
+    """Last part of the image's repository (`bitnami/postgresql:16` -> `postgresql`), if known."""
+    if workload.image is None or "$" in workload.image.value or not workload.image.value.strip():
+        return None
+    return image_repository(workload.image.value).rsplit("/", 1)[-1]
+
+
+def _traefik_insecure_api(workload: Workload, name: str | None) -> bool:
+    return name == "traefik" and any(
+        w.value.lower() in ("--api.insecure", "--api.insecure=true") for w in workload.command
+    )
+
+
+def _sensitive(workload: Workload, port: PortBinding) -> tuple[str, int, bool] | None:
+    """(what the port serves, container port, whether the image says so) for an admin or
+    data-service port; a port alone is a guess, and only for a single port."""
+    name = _image_name(workload)
+    served = SENSITIVE_IMAGES.get(name or "")
+    if _traefik_insecure_api(workload, name):
+        served = ("Traefik's unauthenticated API and dashboard", (8080,))
+    if served is not None:
+        hit = next((p for p in port.container_ports if p in served[1]), None)
+        return (served[0], hit, True) if hit is not None else None
+    if port.container_start == port.container_end and port.container_start in SENSITIVE_PORTS:
+        return SENSITIVE_PORTS[port.container_start], port.container_start, False
+    return None
+
+
+def _public_by_design(workload: Workload, port: PortBinding) -> bool:
+    ports = PUBLIC_BY_DESIGN.get(_image_name(workload) or "", ())
+    return any(p in ports for p in port.container_ports)
 
 
 def _exposed_everywhere(project: Project, workload: Workload, port: PortBinding) -> bool:
@@ -168,21 +258,43 @@ def port_all_interfaces(project: Project):
     """
     for workload in project.workloads:
         for port in workload.ports:
-            if not _exposed_everywhere(project, workload, port) or _sensitive(port):
+            if not _exposed_everywhere(project, workload, port) or _sensitive(workload, port):
                 continue
+            variable = _host_ip_variable(port)
             if port.host_start is None:
                 detail = "publishes a random host port on all interfaces"
-            elif port.host_ip is None and port.from_variable:
-                detail = "binds all interfaces because its host IP comes from a variable that is empty"
+            elif variable:
+                detail = f"binds all host interfaces: its host IP `{variable}` is empty or a wildcard"
             else:
                 detail = "binds all host interfaces"
+            public = _public_by_design(workload, port)
+            if public:
+                detail += f"; `{_image_name(workload)}` usually serves this port to the network on purpose"
             yield Finding(
                 f"Port `{port.raw}` of {of(workload)} {detail}",
                 port.span,
                 workload.name,
                 _field(port),
-                help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it",
+                severity="info" if public else None,
+                help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it; "
+                "if the service is meant to be public, suppress this finding with a reason",
             )
+
+
+_REFERENCE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _host_ip_variable(port: PortBinding) -> str | None:
+    """The variable reference written in the host IP part of a short-syntax port, if any
+    (`${BIND_IP}:80:80` -> `${BIND_IP}`; `${PORT}:80` has none)."""
+    if not port.from_variable or port.syntax != "short":
+        return None
+    references = _REFERENCE.findall(port.raw)
+    masked = _REFERENCE.sub(lambda m: f"\x00{references.index(m.group())}\x00", port.raw)
+    parts = masked.split("/")[0].split(":")
+    if len(parts) < 3 or "\x00" not in parts[0]:
+        return None
+    return references[int(parts[0].split("\x00")[1])]
 
 
 @rule("CL203", "missing-port-mapping", "warning", "network", options={"known-images": {}})
@@ -305,12 +417,21 @@ def publish_all(project: Project):
         )
 
 
-@rule("CL205", "privileged-host-port", "info", "network", references=("CIS Docker 5.8 [5.7]",))
+@rule(
+    "CL205",
+    "privileged-host-port",
+    "info",
+    "network",
+    default_on=False,
+    references=("CIS Docker 5.8 [5.7]",),
+)
 def privileged_host_port(project: Project):
     """A host port below 1024 is published.
 
     ## What it does
-    Reports published host ports in the privileged range 1-1023.
+    Reports published host ports in the privileged range 1-1023.  Opt-in:
+    on real projects it is almost always 80/443 of a proxy or 53 of a DNS
+    server, already reported by CL202 when it binds all interfaces.
 
     ## Why is this bad?
     Ports below 1024 are reserved for system services; a container taking
@@ -362,6 +483,12 @@ def _addresses_overlap(a: str | None, b: str | None) -> bool:
     return any(x[0] == y[0] and (x[1] == y[1] or "*" in (x[1], y[1])) for x in _bound(a) for y in _bound(b))
 
 
+def _run_together(a: Workload, b: Workload) -> bool:
+    """Both can be started by one `docker compose up`: profiles are alternatives when the
+    two sets are disjoint (a service without profiles starts with every profile)."""
+    return not (a.profiles and b.profiles and not set(a.profiles) & set(b.profiles))
+
+
 @rule("CL206", "duplicate-host-port", "error", "network")
 def duplicate_host_port(project: Project):
     """Two workloads publish the same host port on overlapping addresses.
@@ -369,7 +496,9 @@ def duplicate_host_port(project: Project):
     ## What it does
     Compares every published host port of the project (ranges expanded, the
     same protocol, a wildcard address overlapping every address) and reports
-    the later one.
+    the later one.  Services in disjoint `profiles:` are alternatives that
+    are not started together, so they do not conflict; with `--profile`,
+    only the services of the active profiles are linted.
 
     ## Why is this bad?
     Only one process can bind an address and port: the second container
@@ -413,6 +542,7 @@ def duplicate_host_port(project: Project):
                     and not (other_workload is workload and other.raw == port.raw)
                     and not (other_workload is not workload and other_workload.name == workload.name)
                     and port.kept_beside != other.span
+                    and _run_together(workload, other_workload)
                 ):  # CL212 explains that pair
                     clash = "" if port.from_variable else f" {min(set(hosts) & set(other.host_range))}"
                     yield Finding(
@@ -575,9 +705,16 @@ def sensitive_port_exposed(project: Project):
     """An admin or data-service port is published on all interfaces.
 
     ## What it does
-    Like CL202, for container ports of well-known admin and data services:
-    22 SSH, 23 Telnet, 2375/2376 Docker API, 2379 etcd, 3306 MySQL, 5432
-    PostgreSQL, 5601 Kibana, 5984 CouchDB, 6379 Redis, 8500 Consul, 9200/9300
+    Like CL202, for ports of well-known admin and data services.  The image
+    decides when it is known: databases and caches (postgres, mysql,
+    mariadb, redis, valkey, mongo, elasticsearch, opensearch, memcached,
+    couchdb, etcd, consul), admin UIs (Portainer, Adminer, mongo-express,
+    RedisInsight, phpMyAdmin, pgAdmin, Kibana, noVNC, Traefik's API with
+    `--api.insecure`), a Docker registry, Squid.  For any other image the
+    container port alone is a guess, reported as a warning naming whose
+    default it is: 22 SSH, 23 Telnet, 2375/2376 Docker API, 2379 etcd, 3128
+    Squid, 3306 MySQL, 3389 RDP, 5432 PostgreSQL, 5601 Kibana, 5900 VNC,
+    5984 CouchDB, 6379 Redis, 6443 Kubernetes API, 8500 Consul, 9200/9300
     Elasticsearch, 10250 kubelet, 11211 Memcached, 27017 MongoDB.  It
     supersedes CL202 for that port.
 
@@ -606,16 +743,22 @@ def sensitive_port_exposed(project: Project):
     """
     for workload in project.workloads:
         for port in workload.ports:
-            sensitive = _sensitive(port)
-            if sensitive and _exposed_everywhere(project, workload, port):
-                yield Finding(
-                    f"Port `{port.raw}` of {of(workload)} exposes {SENSITIVE_PORTS[sensitive]} "
-                    f"(container port {sensitive}) on all host interfaces",
-                    port.span,
-                    workload.name,
-                    _field(port),
-                    help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all",
-                )
+            sensitive = _sensitive(workload, port)
+            if sensitive is None or not _exposed_everywhere(project, workload, port):
+                continue
+            service, container_port, certain = sensitive
+            if certain:
+                what = f"exposes {service} (image `{_image_name(workload)}`, container port {container_port})"
+            else:
+                what = f"publishes container port {container_port} ({service}'s default)"
+            yield Finding(
+                f"Port `{port.raw}` of {of(workload)} {what} on all host interfaces",
+                port.span,
+                workload.name,
+                _field(port),
+                severity=None if certain else "warning",
+                help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all",
+            )
 
 
 @rule("CL211", "unreachable-published-port", "warning", "network")
@@ -734,13 +877,27 @@ def override_cannot_narrow(project: Project):
                 )
 
 
+def _configured(workload: Workload) -> bool:
+    """The listening port may come from configuration: a command or entrypoint (traefik's
+    `--entrypoints.*`), a mounted config file or directory (nginx's `conf.d`), a `configs:`
+    entry, or a variable naming a port (`PGPORT`)."""
+    return (
+        any(k in workload.keys for k in ("command", "entrypoint", "configs"))
+        or any(m.kind == "bind" for m in workload.mounts)
+        or any("PORT" in v.name.upper() or "LISTEN" in v.name.upper() for v in workload.environment)
+    )
+
+
 @rule("CL213", "port-target-mismatch", "info", "network", options={"known-images": {}})
 def port_target_mismatch(project: Project, options: Options):
     """A well-known image is mapped to a port it does not listen on by default.
 
     ## What it does
     Reports a published container port that is not among the default ports
-    of a well-known server image (the table of CL203).
+    of a well-known server image (the table of CL203), when nothing in the
+    service can change the port: no command or entrypoint, no bind-mounted
+    file or directory (a mounted `nginx.conf` or `traefik.yml` may listen
+    anywhere), no `configs:`, no environment variable naming a port.
 
     ## Why is this bad?
     `nginx` listens on 80, so `8080:8080` forwards to a closed port unless
@@ -766,7 +923,7 @@ def port_target_mismatch(project: Project, options: Options):
     """
     for workload in project.workloads:
         defaults = known_ports(workload, options["known-images"])
-        if not defaults or "command" in workload.keys:
+        if not defaults or _configured(workload):
             continue
         for port in workload.ports:
             if not set(port.container_ports) & set(defaults):

@@ -9,6 +9,7 @@ and line where it was written.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import replace
 
 from composelint.model import (
@@ -21,6 +22,7 @@ from composelint.model import (
     Project,
     Span,
     Sysctl,
+    Variable,
     Workload,
 )
 from composelint.sources.merge import MergeNotes
@@ -163,6 +165,10 @@ class _ComposeReader:
         build = node.get("build")
         if isinstance(build, YMap):
             workload.build_network = self.text(build.get("network"))
+        workload.profiles = tuple(p.value for p in self.texts(node.get("profiles")))
+        workload.command = self.read_command(node.get("command"))
+        workload.environment = self.read_variables(node.get("environment"))
+        workload.labels = self.read_variables(node.get("labels"))
         self.read_hardening(workload, node)
         return workload
 
@@ -333,6 +339,38 @@ class _ComposeReader:
         if located is None:
             return None
         return parse_volume_short(located.value, located.span)
+
+    def read_command(self, node: YNode | None) -> list[Located[str]]:
+        """The command's words: a list as written, a string split as Compose splits it (shell words)."""
+        if isinstance(node, YSeq):
+            return self.texts(node)
+        located = self.text(node)
+        if located is None:
+            return []
+        try:
+            words = shlex.split(located.value)
+        except ValueError:
+            words = located.value.split()
+        return [Located(word, located.span) for word in words]
+
+    def read_variables(self, node: YNode | None) -> list[Variable]:
+        """`environment` / `labels` entries, as a mapping or as a list of `KEY=VALUE`."""
+        variables = []
+        if isinstance(node, YMap):
+            for key, value in node.items:
+                located = self.text(value)
+                span = Span(
+                    key.span.path, key.span.line, key.span.column, value.span.end_line, value.span.end_column
+                )
+                literal = getattr(value, "written", None) is None
+                variables.append(Variable(key.text, located.value if located else None, span, literal))
+        for item in _items(node):
+            located = self.text(item)
+            if located is not None:
+                name, equals, text = located.value.partition("=")
+                literal = "$" not in getattr(item, "written", "").partition("=")[2]
+                variables.append(Variable(name.strip(), text if equals else None, located.span, literal))
+        return variables
 
     def read_sysctls(self, node: YNode | None) -> list[Sysctl]:
         sysctls = []

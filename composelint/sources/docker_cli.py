@@ -51,6 +51,7 @@ from composelint.model import (
     Project,
     Span,
     Sysctl,
+    Variable,
     Workload,
 )
 from composelint.sources.compose import parse_volume_short
@@ -620,6 +621,7 @@ class CommandLineReader:
             self.note(target)
         if parsed.rest:
             workload.keys["command"] = parsed.rest[0].span
+            workload.command = [Located(word.text, word.span) for word in parsed.rest if word.known]
         for flag in parsed.flags:
             self.container_flag(workload, flag, command)
         self.name(workload, target, parsed)
@@ -663,6 +665,13 @@ class CommandLineReader:
             return
         if name in SPECIAL_FLAGS:
             getattr(self, "flag_" + name.replace("-", "_"))(workload, flag, command)
+        elif name in ("env", "label") and flag.value is not None and flag.value_word is not None:
+            key, equals, value = flag.value.partition("=")
+            written = (flag.value_word.written or flag.value_word.text).partition("=")[2]
+            variable = Variable(
+                key, value if equals else None, flag.span, literal="$" not in written and UNKNOWN not in value
+            )
+            (workload.environment if name == "env" else workload.labels).append(variable)
 
     def flag_name(self, workload: Workload, flag: Flag, command: Command) -> None:
         if flag.value is not None:
