@@ -148,8 +148,11 @@ def _sensitive(workload: Workload, port: PortBinding) -> tuple[str, int, bool] |
 
 
 def _public_by_design(workload: Workload, port: PortBinding) -> bool:
+    """The image serves this port to the network on purpose, on the port clients expect
+    (`80:80` of a reverse proxy; `8080:80` is a development server)."""
     ports = PUBLIC_BY_DESIGN.get(_image_name(workload) or "", ())
-    return any(p in ports for p in port.container_ports)
+    hosts = port.host_range or ()
+    return any(p in ports and p in hosts for p in port.container_ports)
 
 
 def _exposed_everywhere(project: Project, workload: Workload, port: PortBinding) -> bool:
@@ -748,7 +751,7 @@ def sensitive_port_exposed(project: Project):
                 continue
             service, container_port, certain = sensitive
             if certain:
-                what = f"exposes {service} (image `{_image_name(workload)}`, container port {container_port})"
+                what = f"exposes {service} (container port {container_port})"
             else:
                 what = f"publishes container port {container_port} ({service}'s default)"
             yield Finding(
