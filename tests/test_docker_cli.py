@@ -414,9 +414,27 @@ def test_multi_line_words_keep_their_own_lines():
     assert (mode.span.line, mode.span.column) == (2, 3)
 
 
-def test_argument_lists_are_options():
+def test_argument_lists_are_options_and_the_container_stays_with_an_unknown_image():
     ws = words("docker run --rm $X")
     ws[3] = Word(UNKNOWN, ws[3].span, '"$@"', "unknown")
     loaded = Project("script.sh")
     read_invocations(loaded, [Invocation("docker", ws, ws[0].span)])
-    assert not loaded.workloads and [d.code for d in loaded.diagnostics] == ["CL008"]
+    assert [d.code for d in loaded.diagnostics] == ["CL008"]
+    assert [(w.name, w.image) for w in loaded.workloads] == [('"$@" (line 1)', None)]
+
+
+def test_variable_names_are_read_part_by_part():
+    for written, options in (
+        ('"$target_image"', False),
+        ("$DOCKER_ARGS", True),
+        ("$runArgs", True),
+        ("${IMAGE_TAG}", False),
+        ("$EXTRA_OPTIONS", True),
+    ):
+        ws = words("docker run -p 80:80 $X")
+        ws[4] = Word(UNKNOWN, ws[4].span, written, "unknown")
+        loaded = Project("script.sh")
+        read_invocations(loaded, [Invocation("docker", ws, ws[0].span)])
+        dynamic = [d for d in loaded.diagnostics if "flags it adds" in d.message]
+        assert bool(dynamic) == options, written
+        assert len(loaded.workloads[0].ports) == 1

@@ -289,15 +289,23 @@ class Parsed:
     dynamic: list[Word] = field(default_factory=list)  # words only known at run time, in flag position
 
 
+_NAME_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_OPTION_PARTS = ("OPT", "ARG", "FLAG", "PARAM", "EXTRA")
+_IMAGE_PARTS = ("IMAGE", "IMG", "TAG")
+
+
 def _looks_like_options(words: list[Word], index: int) -> bool:
-    """An unknown word in flag position: options (`$DOCKER_OPTS`) or the IMAGE (`"$IMAGE"`)?"""
-    written = (words[index].written or "").upper()
-    if any(
-        hint in written for hint in ("OPT", "ARG", "FLAG", "PARAM", "EXTRA", "$@", "${@", "[@]", "$*", "[*]")
-    ):
-        return True  # `$DOCKER_OPTS`, `"${args[@]}"`, a wrapper function's `"$@"`
-    if any(hint in written for hint in ("IMAGE", "IMG", "TAG")):
+    """An unknown word in flag position: options (`$DOCKER_OPTS`) or the IMAGE (`"$IMAGE"`)?
+
+    The variable's name is read part by part (`target_image` is `target` + `image`, not `ARG`)."""
+    written = words[index].written or ""
+    if any(hint in written for hint in ("$@", "${@", "[@]", "$*", "[*]")):
+        return True  # `"${args[@]}"`, a wrapper function's `"$@"`
+    parts = [part.upper() for part in _NAME_PARTS.findall(written)]
+    if any(part.startswith(_IMAGE_PARTS) for part in parts):
         return False
+    if any(part.startswith(_OPTION_PARTS) for part in parts):
+        return True  # `$DOCKER_OPTS`, `$runArgs`
     following = words[index + 1] if index + 1 < len(words) else None
     return following is not None and following.text.startswith("-")
 
@@ -536,6 +544,16 @@ def _shown(text: str) -> str:
     return text.replace(UNKNOWN, "…")
 
 
+def _written_value(flag: Flag) -> str:
+    """A flag's value as the script writes it (`"$cid":db`), for a value only known at run time."""
+    word = flag.source
+    if not word.written or flag.value is None:
+        return _shown(flag.value or "")
+    if word is flag.word:  # glued: `--link=$cid:db`, `-l$x`
+        return word.written.partition("=")[2] if word.written.startswith("--") else word.written[2:]
+    return word.written
+
+
 class CommandLineReader:
     """Reads the invocations of one script into one project."""
 
@@ -610,13 +628,14 @@ class CommandLineReader:
             else {"compose-run": "compose run", "service-create": "service create"}[command.kind]
         )
         self.dynamic(label, parsed)
-        if not parsed.positionals:
+        if not parsed.positionals and not parsed.dynamic:
             return  # no image: docker refuses the command
-        target = parsed.positionals[0]
+        # Options only known at run time may hold the image: the container stays, its image unknown.
+        target = parsed.positionals[0] if parsed.positionals else parsed.dynamic[-1]
         workload = Workload(
             name="", origin=Origin.of_command(command.tool, command.kind), span=command.word.span
         )
-        if command.kind != "compose-run" and target.known:
+        if command.kind != "compose-run" and target.known and parsed.positionals:
             workload.image = Located(target.text, target.span)
             self.note(target)
         if parsed.rest:
@@ -657,6 +676,8 @@ class CommandLineReader:
         if name in LIST_FLAGS:
             attribute, key = LIST_FLAGS[name]
             value = self.value(flag, UNDECIDED)
+            if name == "link" and flag.value is not None and value is None:
+                value = _written_value(flag)  # `--link "$cid":db` links, whatever the container
             if value is None:
                 return
             items = value.split(",") if podman and name in PODMAN_COMMA_LISTS else [value]
@@ -688,6 +709,13 @@ class CommandLineReader:
             workload.keys.setdefault("healthcheck", flag.word.span)
 
     def flag_network(self, workload: Workload, flag: Flag, command: Command) -> None:
+        if flag.value is not None and flag.value.startswith("container:") and UNKNOWN in flag.value:
+            # `--network container:$ID` joins a container's namespace, whichever it is (CL102).
+            if workload.network_mode is None:
+                written = _written_value(flag)
+                workload.network_mode = Located(written[written.find("container:") :], flag.span)
+                workload.keys.setdefault("network_mode", flag.word.span)
+            return
         value = self.value(flag, UNDECIDED)
         if value is None:
             return
@@ -783,10 +811,11 @@ class CommandLineReader:
 
     def read_network(self, command: Command) -> None:
         parsed = parse_flags(command.args, NETWORK_CREATE)
-        if not parsed.positionals or not parsed.positionals[0].known:
+        if not parsed.positionals:
             return
         name_word = parsed.positionals[0]
-        network = Network(key=name_word.text, span=name_word.span)
+        key = name_word.text if name_word.known else (name_word.written or _shown(name_word.text))
+        network = Network(key=key, span=name_word.span)
         for flag in parsed.flags:
             if flag.name == "driver":
                 value = self.value(flag, {"driver": "CL503 l2-network-driver, CL505 overlay-not-encrypted"})

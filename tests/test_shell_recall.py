@@ -1,0 +1,37 @@
+"""Shell recall (issue 12): each shape real scripts use to start containers, end to end.
+
+Every script in fixtures/shell/recall/ marks each expected finding with
+`# expect: CODE@COLUMN:severity` on its line; the findings of the codes it
+expects must be exactly those, at that line:column and severity (a finding
+on a possible value is one severity lower than the rule's own).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, expectations, findings, lint_json
+
+RECALL = FIXTURES / "shell" / "recall"
+CASES = sorted(RECALL.glob("*.sh"))
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.name for p in CASES])
+def test_shape(path: Path):
+    expected = expectations(path)
+    assert expected, f"{path} expects nothing"
+    codes = sorted({code for code, *_ in expected})
+    actual = findings("--select", ",".join(codes), str(path))
+    assert sorted(actual) == sorted(expected)
+
+
+def messages(path: Path, code: str) -> list[str]:
+    report = lint_json("--select", code, str(path))
+    return [f["message"] for f in report["findings"] if f["code"] == code]
+
+
+def test_dynamic_values_are_named_as_written():
+    path = RECALL / "dynamic_links.sh"
+    assert '`"$cid":db`' in messages(path, "CL508")[0]
+    assert 'container `"$cid"`' in messages(path, "CL102")[0]
