@@ -13,6 +13,7 @@ import sys
 import click
 
 from composelint import __version__
+from composelint.discovery import KINDS
 from composelint.report.formats import FORMAT_NAMES
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "never")
@@ -75,8 +76,11 @@ def project_options(function):
         click.option("--stdin-filename", help="Name to use for input read from `-`."),
         click.option(
             "--kind",
-            type=click.Choice(["compose", "shell"]),
-            help="Read named files and standard input as this kind (default: by name and shebang).",
+            "kinds",
+            multiple=True,
+            type=click.Choice(KINDS),
+            help="Lint only these kinds of files in directories (repeatable); with one kind, named files "
+            "and standard input are read as that kind (default: every kind, by name and content).",
         ),
     ]
     for option in reversed(options):
@@ -260,10 +264,16 @@ def _load_options(project: dict):
     )
 
 
-def _file_sets(paths: tuple[str, ...], project: dict) -> tuple[list[tuple[str, list[str]]], dict[str, str]]:
-    """(kind, files) of each project named by the command line, and standard input's text."""
-    from composelint.discovery import DiscoveryError, decode, discover_projects
+def _file_sets(
+    paths: tuple[str, ...], project: dict
+) -> tuple[list[tuple[str, list[str]]], dict[str, str], list[tuple[str, str]]]:
+    """(kind, files) of each project named by the command line, standard input's text, and the files
+    discovery skipped with why."""
+    from composelint.discovery import DiscoveryError, decode, discover, kind_by_name
 
+    kinds = project["kinds"]
+    forced = kinds[0] if len(kinds) == 1 else None
+    skipped: list[tuple[str, str]] = []
     try:
         if project["compose_files"]:
             file_sets = [("compose", list(project["compose_files"]))]
@@ -271,22 +281,28 @@ def _file_sets(paths: tuple[str, ...], project: dict) -> tuple[list[tuple[str, l
                 if not os.path.isfile(path) and path != "-":
                     raise DiscoveryError(f"{path}: no such file or directory")
         else:
-            file_sets = discover_projects(
+            found = discover(
                 [p for p in (paths or (".",)) if p != "-"],
                 merge_overrides=not project["no_merge_overrides"],
-                kind=project["kind"],
+                kind=forced,
+                kinds=frozenset(kinds) or None,
             )
+            file_sets, skipped = found.projects, found.skipped
         texts = {}
         if "-" in paths or "-" in project["compose_files"]:
             name = project["stdin_filename"] or "-"
             texts[name] = decode(name, sys.stdin.buffer.read())
             if "-" in paths:
-                kind = project["kind"] or ("shell" if name.endswith((".sh", ".bash")) else "compose")
+                kind = (
+                    forced
+                    or kind_by_name(name)
+                    or ("shell" if name.endswith((".sh", ".bash")) else "compose")
+                )
                 file_sets.append((kind, [name]))
             file_sets = [(kind, [name if f == "-" else f for f in files]) for kind, files in file_sets]
     except DiscoveryError as error:
         _fail(str(error))
-    return file_sets, texts
+    return file_sets, texts, skipped
 
 
 def _without_consumed(parts: list, paths: tuple[str, ...]) -> list:
@@ -377,25 +393,23 @@ def _start_work(options, texts: dict[str, str], configs: dict, inline_suppressio
 
 
 def _load_one(file_set: tuple[str, list[str]], options, texts: dict[str, str]):
-    """One project, by kind: a compose file set or a shell script."""
+    """The projects of one file set, by kind (composelint.sources.kinds)."""
+    from composelint.sources.kinds import load
+
     kind, files = file_set
-    if kind == "shell":
-        from composelint.sources.script import load_script
-
-        return load_script(files[0], display=_display, texts=texts)
-    from composelint.sources.project import load_project
-
-    return load_project(files, options, display=_display, texts=texts)
+    return load(kind, files, options, display=_display, texts=texts)
 
 
 def _work(item: tuple[tuple[str, list[str]], int]):
-    """Load one project and lint it with its configuration: (sources, findings)."""
+    """Load one file set and lint its projects with their configuration: [(sources, findings)]."""
     from composelint.engine import lint_project
 
     file_set, key = item
     rules, settings = _WORK["configs"][key]
-    project = _load_one(file_set, _WORK["options"], _WORK["texts"])
-    return project.sources, lint_project(project, rules, _WORK["inline"], settings)
+    return [
+        (project.sources, lint_project(project, rules, _WORK["inline"], settings))
+        for project in _load_one(file_set, _WORK["options"], _WORK["texts"])
+    ]
 
 
 PARALLEL_FROM = 32  # projects; below this, starting workers costs more than it saves
@@ -428,8 +442,9 @@ def _lint_all(configured: list, texts: dict[str, str], options, inline: bool, jo
                 initializer=_start_work,
                 initargs=(options, texts, configs, inline),
             ) as pool:
-                return list(pool.map(_work, file_sets, chunksize=max(1, len(file_sets) // (workers * 8))))
-        return [_work(file_set) for file_set in file_sets]
+                chunks = pool.map(_work, file_sets, chunksize=max(1, len(file_sets) // (workers * 8)))
+                return [part for parts in chunks for part in parts]
+        return [part for file_set in file_sets for part in _work(file_set)]
     except DiscoveryError as error:
         _fail(str(error))
 
@@ -463,10 +478,11 @@ def _check(
         known = read_baseline(configuration["baseline"]) if configuration["baseline"] else None
     except BaselineError as error:
         _fail(str(error))
-    file_sets, texts = _file_sets(paths, project)
+    file_sets, texts, skipped = _file_sets(paths, project)
     configured = _configured(file_sets, paths, project, finder, configuration["force_exclude"])
     parts = _lint_all(configured, texts, _load_options(project), not no_inline_suppressions, jobs)
     result = collect(_without_consumed(parts, paths))
+    result.skipped = skipped
     result.rules = sorted(
         {rule.code: rule for _, config in configured for rule in config.rules}.values(),
         key=lambda rule: rule.code,
@@ -521,10 +537,10 @@ def model_command(paths, verbose, **project):
         from composelint.discovery import DiscoveryError
         from composelint.report.model import render_model
 
-        file_sets, texts = _file_sets(paths, project)
+        file_sets, texts, _ = _file_sets(paths, project)
         options = _load_options(project)
         try:
-            projects = [_load_one(file_set, options, texts) for file_set in file_sets]
+            projects = [p for file_set in file_sets for p in _load_one(file_set, options, texts)]
         except DiscoveryError as error:
             _fail(str(error))
         kept = _without_consumed([(p.sources, p) for p in projects], paths)

@@ -1,15 +1,24 @@
-"""Which files to lint, and which of them form one project (reference/SEMANTICS.md 5.1).
+"""Which files to lint, of which kind, and which of them form one project (reference/SEMANTICS.md 5.1).
 
 In a directory, the project is Compose's base file (compose.yaml,
 compose.yml, docker-compose.yml, docker-compose.yaml: the first that exists)
 plus the first existing override file, unless the directory's `.env` sets
-`COMPOSE_FILE`, which then names the files.  Every other compose-named file
-(`*.compose.yaml`, `docker-compose.*.yml`, ...) is a project of its own.  A
-file named on the command line is linted with its override sibling.
+`COMPOSE_FILE`, which then names the files.  Every other compose file is a
+project of its own: a name the docker CLI recognises (`docker-compose*.y*ml`,
+`compose*.y*ml`, `docker-stack*.y*ml`, `*.compose.y*ml`), or any other YAML
+file whose top level is a `services:` mapping with an entry that has `image`,
+`build` or `extends` (Compose by content).  A file named on the command line
+is linted with its override sibling.
 
-Shell scripts are `*.sh`, `*.bash`, and files without extension whose
-shebang names sh, bash, dash, ash or ksh (directly or through `env`); each
-script is a project of its own.
+Every other kind is found by name (`KIND_NAMES`, first match wins); shell
+scripts also by shebang (sh, bash, dash, ash or ksh, directly or through
+`env`).  Each such file is linted on its own.
+
+Hidden directories are walked (`.devcontainer`, `.github`, `.gitlab`,
+`.devenv`, ...), version-control and cache directories are not
+(`SKIPPED_DIRECTORIES`).  Files that look relevant but are not linted (a
+`docker-compose.yml.example`, a `services:` file that is not Compose, a zsh
+script) are listed in `Discovery.skipped` with the reason.
 """
 
 from __future__ import annotations
@@ -17,6 +26,8 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 OVERRIDE_NAMES = (
@@ -25,26 +36,110 @@ OVERRIDE_NAMES = (
     "docker-compose.override.yml",
     "docker-compose.override.yaml",
 )
+# The docker CLI's names (`docker compose` and `docker stack deploy` examples), and `*.compose.yaml`.
 COMPOSE_PATTERNS = (
     "*.compose.yaml",
     "*.compose.yml",
-    "docker-compose.*.yaml",
-    "docker-compose.*.yml",
-    "compose.*.yaml",
-    "compose.*.yml",
+    "docker-compose*.yaml",
+    "docker-compose*.yml",
+    "compose*.yaml",
+    "compose*.yml",
+    "docker-stack*.yaml",
+    "docker-stack*.yml",
 )
-SKIPPED_DIRECTORIES = {"node_modules", "__pycache__", "venv", ".venv"}
+# Version control, dependency and cache directories: never hold a project's own run configuration.
+SKIPPED_DIRECTORIES = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".bzr",
+        ".jj",
+        "_darcs",
+        "CVS",
+        "node_modules",
+        "bower_components",
+        "__pycache__",
+        "venv",
+        ".venv",
+        ".tox",
+        ".nox",
+        ".eggs",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".hypothesis",
+        ".cache",
+        ".gradle",
+        ".terraform",
+        ".direnv",
+        ".yarn",
+        ".pnpm-store",
+        ".npm",
+        ".next",
+        ".nuxt",
+        ".svelte-kit",
+        ".angular",
+        ".parcel-cache",
+        ".turbo",
+        ".sass-cache",
+    }
+)
 SHELL_EXTENSIONS = (".sh", ".bash")
+YAML_EXTENSIONS = (".yml", ".yaml")
 _SHEBANG = re.compile(rb"#!\s*\S*?/?(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash|ash|ksh)\b")
+_ZSH_SHEBANG = re.compile(rb"#!\s*\S*?/?(?:env\s+(?:-\S+\s+)*)?zsh\b")
+# A compose-like name with a suffix after the YAML extension: a template or a copy, not read by Compose.
+_COMPOSE_COPY = re.compile(
+    r"^(?:docker-compose|compose|docker-stack)[^/]*\.ya?ml\.[^/]+$|^[^/]*\.compose\.ya?ml\.[^/]+$"
+)
+_TOP_LEVEL_SERVICES = re.compile(rb"^services[ \t]*:", re.MULTILINE)
+SNIFF_BYTES = 1024 * 1024  # larger YAML files are not read to find out whether they are Compose
 COMPOSE, SHELL = "compose", "shell"
+
+
+@dataclass(frozen=True)
+class KindNames:
+    """How a kind's files are named: `names` match the file name, `patterns` (fnmatch) the file name,
+    `directories` the end of the directory path (with `/`), e.g. `.github/workflows`."""
+
+    names: frozenset[str] = frozenset()
+    patterns: tuple[str, ...] = ()
+    directories: tuple[str, ...] = ()
+    exclude: Callable[[str], bool] | None = None  # a name that matches but is not of the kind
+
+    def matches(self, directory: str, name: str) -> bool:
+        if self.exclude is not None and self.exclude(name):
+            return False
+        if self.directories and not directory.replace(os.sep, "/").endswith(self.directories):
+            return False
+        return name in self.names or any(fnmatch.fnmatchcase(name, p) for p in self.patterns)
+
+
+# Kinds found by name, tried in this order (first match wins) after the compose names; a file that
+# none matches is a shell script by extension or shebang, or Compose by content.  Each kind here has
+# a loader in composelint.sources.kinds.
+KIND_NAMES: dict[str, KindNames] = {}
+KINDS = (COMPOSE, SHELL, *KIND_NAMES)  # every kind, for --kind and the configuration's `kinds`
 
 
 class DiscoveryError(OSError):
     """A path that does not exist or cannot be read."""
 
 
+@dataclass
+class Discovery:
+    """What a run lints: (kind, files) of each project, and the files that looked relevant but were
+    skipped, with why."""
+
+    projects: list[tuple[str, list[str]]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
 def is_compose_name(name: str) -> bool:
-    return name in BASE_NAMES or any(fnmatch.fnmatchcase(name, pattern) for pattern in COMPOSE_PATTERNS)
+    return name in BASE_NAMES or (
+        not name.startswith("composer") and any(fnmatch.fnmatchcase(name, p) for p in COMPOSE_PATTERNS)
+    )
 
 
 def is_shell_script(path: str) -> bool:
@@ -54,32 +149,122 @@ def is_shell_script(path: str) -> bool:
         return True
     if "." in name:
         return False
+    return bool(_SHEBANG.match(_head(path)))
+
+
+def _head(path: str, size: int = 128) -> bytes:
     try:
         with open(path, "rb") as handle:
-            return bool(_SHEBANG.match(handle.read(128)))
+            return handle.read(size)
     except OSError:
+        return b""
+
+
+def kind_by_name(path: str) -> str | None:
+    """The kind of a file from its name and directory alone (compose names included)."""
+    directory, name = os.path.split(path)
+    if is_compose_name(name):
+        return COMPOSE
+    return next((kind for kind, names in KIND_NAMES.items() if names.matches(directory, name)), None)
+
+
+def looks_like_compose(data: bytes) -> bool | None:
+    """Whether YAML text is a compose file: a top-level `services:` mapping with an entry that has
+    `image`, `build` or `extends`.  None: it has a top-level `services:` that is not Compose."""
+    if not _TOP_LEVEL_SERVICES.search(data):
         return False
+    from composelint.sources.yaml_tree import YMap, read_yaml
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    for root in read_yaml("", text).roots:
+        services = root.get("services") if isinstance(root, YMap) else None
+        if isinstance(services, YMap) and any(
+            isinstance(service, YMap)
+            and any(service.get(key) is not None for key in ("image", "build", "extends"))
+            for _, service in services.items
+        ):
+            return True
+    return None
 
 
-def discover_projects(
-    paths: list[str], merge_overrides: bool = True, kind: str | None = None
-) -> list[tuple[str, list[str]]]:
-    """(kind, files) of each project to lint, in a stable order.  Named files are always linted;
-    `kind` forces the kind of named files."""
-    projects: list[tuple[str, list[str]]] = []
+def _walked_kind(path: str, name: str, skipped: list[tuple[str, str]]) -> str | None:
+    """The kind of a file met in a directory walk, reading it only for shebangs and YAML content."""
+    kind = kind_by_name(path)
+    if kind is not None:
+        return kind
+    if name.endswith(SHELL_EXTENSIONS):
+        return SHELL
+    if _COMPOSE_COPY.match(name):
+        skipped.append(
+            (path, "a template or copy of a compose file: Compose does not read it under this name")
+        )
+        return None
+    if name.endswith(YAML_EXTENSIONS):
+        return _sniffed_compose(path, skipped)
+    if name.endswith(".zsh"):
+        skipped.append((path, "zsh script: only sh/bash/dash/ash/ksh are parsed"))
+        return None
+    if "." not in name:
+        head = _head(path)
+        if _SHEBANG.match(head):
+            return SHELL
+        if _ZSH_SHEBANG.match(head):
+            skipped.append((path, "zsh script: only sh/bash/dash/ash/ksh are parsed"))
+    return None
+
+
+def _sniffed_compose(path: str, skipped: list[tuple[str, str]]) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(SNIFF_BYTES + 1)
+    except OSError:
+        return None
+    if len(data) > SNIFF_BYTES:
+        if _TOP_LEVEL_SERVICES.search(data):
+            skipped.append(
+                (path, f"over {SNIFF_BYTES // 1024} KiB: not read to find out whether it is Compose")
+            )
+        return None
+    verdict = looks_like_compose(data)
+    if verdict is None:
+        skipped.append(
+            (path, "top-level `services:` without an image, build or extends: not read as Compose")
+        )
+    return COMPOSE if verdict else None
+
+
+def discover(
+    paths: list[str],
+    merge_overrides: bool = True,
+    kind: str | None = None,
+    kinds: frozenset[str] | None = None,
+) -> Discovery:
+    """The projects to lint, in a stable order.  Named files are always linted; `kind` forces the kind
+    of named files; `kinds` (None: all) limits what a directory walk lints."""
+    found = Discovery()
+    projects = found.projects
     for path in paths:
         if os.path.isdir(path):
             for directory, names in _walk(path):
-                projects.extend(
-                    (COMPOSE, files) for files in _directory_projects(directory, names, merge_overrides)
-                )
-                projects.extend(
-                    (SHELL, [os.path.join(directory, n)])
-                    for n in names
-                    if not is_compose_name(n) and is_shell_script(os.path.join(directory, n))
-                )
+                placed: set[str] = set()
+                if not kinds or COMPOSE in kinds:
+                    for files in _directory_projects(directory, names, merge_overrides):
+                        projects.append((COMPOSE, files))
+                        placed.update(os.path.normpath(f) for f in files)
+                for name in names:
+                    file = os.path.join(directory, name)
+                    file_kind = _walked_kind(file, name, found.skipped)
+                    if file_kind is None or (kinds and file_kind not in kinds):
+                        continue
+                    if file_kind != COMPOSE or (
+                        os.path.normpath(file) not in placed and not is_compose_name(name)
+                    ):
+                        projects.append((file_kind, [file]))
         elif os.path.isfile(path):
-            file_kind = kind or (SHELL if is_shell_script(path) else COMPOSE)
+            file_kind = kind or _named_kind(path)
             projects.append(
                 (file_kind, _named_file_project(path) if file_kind == COMPOSE and merge_overrides else [path])
             )
@@ -91,7 +276,24 @@ def discover_projects(
     for file_kind, files in projects:
         normalized = [os.path.normpath(f) for f in files]
         unique.setdefault((file_kind, *normalized), (file_kind, normalized))
-    return sorted(unique.values(), key=lambda project: project[1])
+    found.projects = sorted(unique.values(), key=lambda project: project[1])
+    found.skipped = sorted(dict.fromkeys((os.path.normpath(p), why) for p, why in found.skipped))
+    return found
+
+
+def discover_projects(
+    paths: list[str], merge_overrides: bool = True, kind: str | None = None
+) -> list[tuple[str, list[str]]]:
+    """(kind, files) of each project to lint (`discover` without the skipped files)."""
+    return discover(paths, merge_overrides, kind).projects
+
+
+def _named_kind(path: str) -> str:
+    """A file named on the command line: its kind by name or shebang, else compose."""
+    kind = kind_by_name(path)
+    if kind is not None:
+        return kind
+    return SHELL if is_shell_script(path) else COMPOSE
 
 
 def _named_file_project(path: str) -> list[str]:
@@ -119,9 +321,7 @@ def _override_of(path: str) -> str | None:
 
 def _walk(directory: str):
     for root, directories, names in os.walk(directory, onerror=_raise):
-        directories[:] = sorted(
-            d for d in directories if not d.startswith(".") and d not in SKIPPED_DIRECTORIES
-        )
+        directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
         yield root, sorted(names)
 
 

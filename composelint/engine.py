@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -93,6 +94,12 @@ class LintResult:
     texts: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)  # every rule that ran (reports may list them)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): relevant-looking, not linted
+
+    @property
+    def files_by_kind(self) -> dict[str, int]:
+        """How many files of each kind were read, by kind name."""
+        return dict(sorted(Counter(self.kinds[path] for path in self.files).items()))
 
     @property
     def active(self) -> list[Reported]:

@@ -109,22 +109,72 @@ def test_select_by_name_group_prefix_and_ignore():
     assert "CL210" not in {c for c, *_ in findings("--ignore", "sensitive-port-exposed", HOST_MODE)}
 
 
-def test_directory_discovery_by_compose_file_names(tmp_path: Path):
+def test_directory_discovery_by_compose_file_names_and_content(tmp_path: Path):
+    """The docker CLI's names are recognised without reading; other YAML files are Compose when their
+    top-level `services:` entries have an image, build or extends.  Hidden directories are walked,
+    version-control and cache directories are not."""
+    bad = "services:\n  web:\n    image: nginx:1.27\n    privileged: true\n"
     for name in (
         "compose.yaml",
         "docker-compose.yml",
         "prod.compose.yaml",
         "docker-compose.dev.yml",
-        "composer.yml",
-        "values.yaml",
+        "docker-compose-dev.yml",
+        "compose-prod.yaml",
+        "docker-stack.yml",
+        "app.yml",  # by content
     ):
-        (tmp_path / name).write_text("services:\n  web:\n    image: nginx:1.27\n    privileged: true\n")
+        (tmp_path / name).write_text(bad)
+    (tmp_path / "composer.yml").write_text("require:\n  php: '>=8'\n")
+    (tmp_path / "values.yaml").write_text("services:\n  web:\n    port: 80\n")  # Helm values, not Compose
+    (tmp_path / "docker-compose.yml.example").write_text(bad)
+    for hidden in (".devcontainer", ".devenv"):
+        (tmp_path / hidden).mkdir()
+        (tmp_path / hidden / "docker-compose.yml").write_text(bad)
+    for cache in (".git", "node_modules", ".tox"):
+        (tmp_path / cache).mkdir()
+        (tmp_path / cache / "compose.yaml").write_text(bad)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "compose.yml").write_text("services: {}\n")
     report = lint_json(str(tmp_path))
-    checked = {Path(f["path"]).name for f in report["findings"]}
-    assert checked == {"compose.yaml", "docker-compose.yml", "prod.compose.yaml", "docker-compose.dev.yml"}
-    assert report["summary"]["files_checked"] == 5
+    checked = {Path(f["path"]).relative_to(tmp_path).as_posix() for f in report["findings"]}
+    assert checked == {
+        "compose.yaml",
+        "docker-compose.yml",
+        "prod.compose.yaml",
+        "docker-compose.dev.yml",
+        "docker-compose-dev.yml",
+        "compose-prod.yaml",
+        "docker-stack.yml",
+        "app.yml",
+        ".devcontainer/docker-compose.yml",
+        ".devenv/docker-compose.yml",
+    }
+    assert report["summary"]["files_checked"] == 11
+    assert report["summary"]["files_by_kind"] == {"compose": 11}
+    skipped = {Path(s["path"]).name: s["reason"] for s in report["summary"]["skipped"]}
+    assert set(skipped) == {"values.yaml", "docker-compose.yml.example"}
+    assert "without an image, build or extends" in skipped["values.yaml"]
+    assert "template or copy" in skipped["docker-compose.yml.example"]
+
+
+def test_summary_names_kinds_and_skipped_files(tmp_path: Path):
+    (tmp_path / "compose.yaml").write_text("services:\n  job:\n    image: busybox:1.36\n")
+    (tmp_path / "run.sh").write_text("docker run --rm alpine true\n")
+    (tmp_path / "setup.zsh").write_text("docker run --privileged alpine\n")
+    result = run_cli("check", "--output-format", "full", str(tmp_path))
+    lines = result.stdout.splitlines()
+    assert "All checks passed (2 files checked: 1 compose, 1 shell)." in lines
+    assert f"Skipped {tmp_path / 'setup.zsh'}: zsh script: only sh/bash/dash/ash/ksh are parsed" in lines
+
+
+def test_kind_selects_kinds_in_directories(tmp_path: Path):
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: nginx:1.27\n    privileged: true\n")
+    (tmp_path / "run.sh").write_text("docker run --privileged alpine\n")
+    shell_only = lint_json("--kind", "shell", str(tmp_path))
+    assert shell_only["summary"]["files_by_kind"] == {"shell": 1}
+    both = lint_json("--kind", "shell", "--kind", "compose", str(tmp_path))
+    assert both["summary"]["files_by_kind"] == {"compose": 1, "shell": 1}
 
 
 def test_stdin_with_stdin_filename():
@@ -154,7 +204,7 @@ def test_full_format_shows_source_caret_and_help():
     assert "5 |     network_mode: host" in lines
     assert "  |                   ^^^^ host-network" in lines
     assert any(line.startswith("  = help:") and '"127.0.0.1:8080:80"' in line for line in lines)
-    assert lines[-1] == "Found 1 problem (1 error) in 1 file (1 checked)."
+    assert lines[-1] == "Found 1 problem (1 error) in 1 file (1 file checked: 1 compose)."
     assert "\x1b[" not in result.stdout  # no colour when not a terminal
 
 

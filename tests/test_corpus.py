@@ -4,10 +4,10 @@ Every rule runs (`--select ALL`) through the real CLI, in-process.  The linter m
 finish with exit 0 or 1 (never 2: usage error, unreadable path or internal error),
 print valid JSON, and check every file:
 
-* the corpus directory itself: every compose-named file (discovery skips hidden
-  directories and node_modules/venv/__pycache__, like the walk below);
-* every other YAML file of the corpus (other names, hidden directories), named
-  explicitly on the command line.
+* the corpus directory itself (`--kind compose`): every compose-named file and every
+  YAML file whose top-level `services:` entries have an image, build or extends
+  (discovery skips version-control and cache directories, like the walk below);
+* every other YAML file of the corpus, named explicitly on the command line.
 
 `files_checked` counts every file read, so it also includes the `include:` and
 `extends: {file:}` targets (inside the including project's directory) and the
@@ -30,16 +30,35 @@ from composelint.rules import all_rules
 CORPUS = SHARED / "corpus" / "compose"
 
 
+def _compose_content(path: Path) -> bool:
+    """A top-level `services:` mapping with an entry that has image, build or extends."""
+    try:
+        documents = list(YAML(typ="rt", pure=True).load_all(path.read_text(encoding="utf-8")))
+    except Exception:  # not YAML: discovery cannot read it either
+        return False
+    return any(
+        isinstance(document, dict)
+        and isinstance(document.get("services"), dict)
+        and any(
+            isinstance(service, dict) and any(k in service for k in ("image", "build", "extends"))
+            for service in document["services"].values()
+        )
+        for document in documents
+    )
+
+
 def _corpus_files() -> tuple[list[Path], list[Path]]:
-    """(compose-named files found by walking directories, every other YAML file)."""
+    """(compose files found by walking directories, every other YAML file)."""
     walked, others = [], []
     for root, directories, names in os.walk(CORPUS):
         directories.sort()
         parts = Path(root).relative_to(CORPUS).parts
-        skipped = any(p.startswith(".") or p in SKIPPED_DIRECTORIES for p in parts)
+        skipped = any(p in SKIPPED_DIRECTORIES for p in parts)
         for name in sorted(names):
             path = Path(root, name)
-            if is_compose_name(name) and not skipped:
+            if not skipped and (
+                is_compose_name(name) or (name.endswith((".yml", ".yaml")) and _compose_content(path))
+            ):
                 walked.append(path)
             elif name.endswith((".yml", ".yaml")):
                 others.append(path)
@@ -109,7 +128,7 @@ def _expected_files(named: list[Path], explicit: bool) -> set[Path]:
 def _lint(*paths: str) -> dict:
     import json
 
-    result = run_cli("check", "--select", "ALL", "--output-format", "json", *paths)
+    result = run_cli("check", "--kind", "compose", "--select", "ALL", "--output-format", "json", *paths)
     stderr = result.stderr
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
     assert result.exit_code in (0, 1), f"exit {result.exit_code}: {stderr}"

@@ -43,16 +43,24 @@ def render(
 
 
 def summary_line(result: LintResult) -> str:
+    """The last line of a human report: findings, and files checked per kind; then the files that
+    looked relevant but were skipped, one per line, with why."""
     active = result.active
+    by_kind = ", ".join(f"{count} {kind}" for kind, count in result.files_by_kind.items())
+    checked = f"{len(result.files)} file{'s' if len(result.files) != 1 else ''} checked"
+    if by_kind:
+        checked += f": {by_kind}"
     if not active:
-        return f"All checks passed ({len(result.files)} file{'s' if len(result.files) != 1 else ''} checked)."
-    counts = Counter(item.severity for item in active)
-    parts = ", ".join(f"{counts[s]} {s}" for s in Severity if counts[s])
-    files = len({item.finding.span.path for item in active})
-    return (
-        f"Found {len(active)} problem{'s' if len(active) != 1 else ''} ({parts}) in {files} "
-        f"file{'s' if files != 1 else ''} ({len(result.files)} checked)."
-    )
+        line = f"All checks passed ({checked})."
+    else:
+        counts = Counter(item.severity for item in active)
+        parts = ", ".join(f"{counts[s]} {s}" for s in Severity if counts[s])
+        files = len({item.finding.span.path for item in active})
+        line = (
+            f"Found {len(active)} problem{'s' if len(active) != 1 else ''} ({parts}) in {files} "
+            f"file{'s' if files != 1 else ''} ({checked})."
+        )
+    return "\n".join([line, *(f"Skipped {path}: {why}" for path, why in result.skipped)])
 
 
 def statistics(result: LintResult) -> list[tuple[int, str, str]]:

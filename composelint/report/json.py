@@ -61,6 +61,8 @@ def render_json(result: LintResult, errors: list[str]) -> str:
             "findings": len(active),
             "by_severity": {severity.value: counts[severity] for severity in Severity},
             "suppressed": len(result.reported) - len(active),
+            "files_by_kind": result.files_by_kind,
+            "skipped": [{"path": path, "reason": why} for path, why in result.skipped],
         },
     }
     findings = document.pop("findings")

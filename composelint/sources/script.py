@@ -33,3 +33,8 @@ def load_script(
     read_invocations(project, script.invocations)
     project.directives = scan_directives(shown, text, script.extents, script.value_spans)
     return project
+
+
+def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
+    """The script as the one project of its file (the front-end interface of sources.kinds)."""
+    return [load_script(path, display=display, texts=texts)]
