@@ -99,7 +99,7 @@ class LintResult:
     @property
     def files_by_kind(self) -> dict[str, int]:
         """How many files of each kind were read, by kind name."""
-        return dict(sorted(Counter(self.kinds[path] for path in self.files).items()))
+        return dict(sorted(Counter(self.kinds.get(path, "compose") for path in self.files).items()))
 
     @property
     def active(self) -> list[Reported]:
