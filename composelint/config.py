@@ -33,6 +33,7 @@ from functools import lru_cache
 from composelint.engine import Settings, WorkloadExclusion, matching_rules, select_rules
 from composelint.rules import all_rules
 from composelint.rules.base import Rule
+from composelint.values import parse_image
 
 CONFIG_NAMES = (".composelint.yaml", ".composelint.yml", "composelint.yaml", "pyproject.toml")
 SHARED_OPTIONS = ("known-images",)  # top-level keys handed to every rule that declares the option
@@ -406,9 +407,7 @@ def _options(data: dict, catalog: dict[str, Rule]) -> dict[str, dict]:
 
 
 def _known_images(table: dict) -> dict[str, tuple[int, ...]]:
-    from composelint.topology import image_repository
-
-    return {image_repository(image): tuple(ports) for image, ports in table.items()}
+    return {parse_image(image).repository: tuple(ports) for image, ports in table.items()}
 
 
 def _specificity(selector: str, catalog: dict[str, Rule]) -> int:

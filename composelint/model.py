@@ -25,6 +25,57 @@ class Located(Generic[T]):
 
 
 @dataclass(frozen=True)
+class ImageRef:
+    """An image reference, parsed: `written` as in the file, `name` without tag and digest.
+
+    `repository` is the name as Docker Hub users know it (`docker.io/library/`
+    removed, lower case: `nginx`, `grafana/grafana`, `ghcr.io/a/b`);
+    `basename` is its last path component (`api`)."""
+
+    written: str
+    name: str
+    tag: str | None
+    digest: str | None
+    repository: str
+    basename: str
+
+
+@dataclass(frozen=True)
+class Capability:
+    """A Linux capability as written, and its name without `CAP_` in upper case (`SYS_ADMIN`).
+
+    `is_all` is the Engine's `ALL` (any case); `CAP_ALL` is not it."""
+
+    written: str
+    name: str
+    is_all: bool
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A resource limit: its text and its amount (bytes of memory, CPUs, a CPU quota, PIDs).
+
+    `amount` is None when the text is no amount Docker accepts (`12x`, `cpuset 0-1`)."""
+
+    written: str
+    amount: float | None
+
+    @property
+    def unlimited(self) -> bool:
+        """Zero or negative (empty text counts as 0): the Engine sets no limit."""
+        return self.amount is not None and self.amount <= 0
+
+
+@dataclass(frozen=True)
+class RestartPolicy:
+    """`on-failure:5` -> name `on-failure`, retries 5; retries 0 means no count was given."""
+
+    written: str
+    name: str
+    retries: int
+
+
+@dataclass(frozen=True)
 class PortBinding:
     """One published port entry, normalised from any syntax.
 
@@ -142,7 +193,7 @@ class Workload:
     name: str
     origin: Origin
     span: Span  # where the workload is declared (the service key)
-    image: Located[str] | None = None
+    image: Located[ImageRef] | None = None
     network_mode: Located[str] | None = None
     networks: list[NetworkAttachment] = field(default_factory=list)
     ports: list[PortBinding] = field(default_factory=list)
@@ -155,8 +206,8 @@ class Workload:
     uts: Located[str] | None = None
     userns: Located[str] | None = None
     cgroupns: Located[str] | None = None
-    cap_add: list[Located[str]] = field(default_factory=list)
-    cap_drop: list[Located[str]] = field(default_factory=list)
+    cap_add: list[Located[Capability]] = field(default_factory=list)
+    cap_drop: list[Located[Capability]] = field(default_factory=list)
     security_opt: list[Located[str]] = field(default_factory=list)
     devices: list[Located[str]] = field(default_factory=list)  # host side of each mapping
     mounts: list[Mount] = field(default_factory=list)
@@ -177,11 +228,11 @@ class Workload:
     # Hardening settings (CL6xx): present when written, None when absent.
     user: Located[str] | None = None
     read_only: Located[bool] | None = None
-    memory_limit: Located[str] | None = None
-    cpu_limit: Located[str] | None = None
-    pids_limit: Located[str] | None = None
+    memory_limit: Located[Limit] | None = None
+    cpu_limit: Located[Limit] | None = None
+    pids_limit: Located[Limit] | None = None
     healthcheck: Located[bool] | None = None  # True: one is defined; False: explicitly disabled
-    restart: Located[str] | None = None
+    restart: Located[RestartPolicy] | None = None
     cgroup_parent: Located[str] | None = None
     logging_driver: Located[str] | None = None
     tmpfs: list[Located[str]] = field(default_factory=list)  # "TARGET[:OPTIONS]"

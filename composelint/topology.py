@@ -77,18 +77,6 @@ DATA_SERVICE_IMAGES = (
 )
 
 
-def image_repository(image: str) -> str:
-    """`docker.io/library/nginx:1.27@sha256:..` -> `nginx`; `ghcr.io/a/b:1` -> `ghcr.io/a/b`."""
-    name = image.split("@", 1)[0]
-    last_slash = name.rfind("/")
-    if ":" in name[last_slash + 1 :]:
-        name = name[: name.rfind(":")]
-    for prefix in ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/"):
-        if name.startswith(prefix):
-            name = name[len(prefix) :]
-    return name.lower()
-
-
 def known_ports(
     workload: Workload, known_images: Mapping[str, Sequence[int]] = MappingProxyType({})
 ) -> tuple[int, ...]:
@@ -98,7 +86,7 @@ def known_ports(
     built-in table and wins over it."""
     if workload.image is None:
         return ()
-    repository = image_repository(workload.image.value)
+    repository = workload.image.value.repository
     return tuple(known_images.get(repository) or KNOWN_IMAGE_PORTS.get(repository, ()))
 
 

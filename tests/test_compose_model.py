@@ -36,11 +36,11 @@ def test_service_fields_and_positions():
             image: postgres:17
         """)
     web = project.workload("web")
-    assert web.image.value == "nginx:1.27" and (web.image.span.line, web.image.span.column) == (3, 12)
+    assert web.image.value.written == "nginx:1.27" and (web.image.span.line, web.image.span.column) == (3, 12)
     assert web.network_mode.value == "service:db"
     assert web.privileged.value is True
     assert web.pid.value == "host"
-    assert [c.value for c in web.cap_add] == ["NET_ADMIN"]
+    assert [c.value.written for c in web.cap_add] == ["NET_ADMIN"]
     assert [d.value for d in web.dns] == ["1.1.1.1"]
     assert [(s.name, s.value) for s in web.sysctls] == [("net.ipv4.ip_forward", "1")]
     assert [h.value for h in web.extra_hosts] == ["gateway=host-gateway"]

@@ -64,12 +64,12 @@ def test_long_flag_value_in_next_word():
 def test_flags_after_the_image_belong_to_the_command():
     w = workload("docker run alpine --privileged -p 80:80")
     assert w.privileged is None and not w.ports
-    assert w.image.value == "alpine" and w.keys["command"].column == 19
+    assert w.image.value.written == "alpine" and w.keys["command"].column == 19
 
 
 def test_boolean_flag_never_takes_the_next_word():
     w = workload("docker run --privileged false")
-    assert w.privileged.value is True and w.image.value == "false"
+    assert w.privileged.value is True and w.image.value.written == "false"
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_boolean_flag_turned_off(text):
 
 def test_value_flag_takes_the_next_word_even_if_it_starts_with_a_dash():
     w = workload("docker run --dns -x alpine")
-    assert [d.value for d in w.dns] == ["-x"] and w.image.value == "alpine"
+    assert [d.value for d in w.dns] == ["-x"] and w.image.value.written == "alpine"
 
 
 @pytest.mark.parametrize(
@@ -96,13 +96,13 @@ def test_value_flag_takes_the_next_word_even_if_it_starts_with_a_dash():
 def test_combined_short_flags(line):
     w = workload(line)
     assert [(p.host_start, p.container_start) for p in w.ports] == [(8080, 80)]
-    assert w.image.value == "nginx"
+    assert w.image.value.written == "nginx"
 
 
 def test_first_value_letter_eats_the_rest_of_the_cluster():
     w = workload("docker run -pit nginx")
     assert not w.ports and w.port_errors and w.port_errors[0].raw == "it"
-    assert w.image.value == "nginx"
+    assert w.image.value.written == "nginx"
 
 
 def test_two_booleans_in_a_cluster():
@@ -112,12 +112,12 @@ def test_two_booleans_in_a_cluster():
 
 def test_double_dash_ends_flags():
     w = workload("docker run --rm -- alpine --privileged")
-    assert w.image.value == "alpine" and w.privileged is None
+    assert w.image.value.written == "alpine" and w.privileged is None
 
 
 def test_unknown_flag_is_a_boolean():
     w = workload("docker run --frobnicate nginx --privileged")
-    assert w.image.value == "nginx" and w.privileged is None
+    assert w.image.value.written == "nginx" and w.privileged is None
 
 
 def test_run_h_is_hostname_but_docker_h_is_host():
@@ -224,7 +224,9 @@ def test_isolation_flags():
         "--add-host db:10.0.0.2 --link db --dns 1.1.1.1 --use-api-socket alpine"
     )
     assert (w.pid.value, w.ipc.value, w.uts.value, w.userns.value, w.cgroupns.value) == ("host",) * 5
-    assert [c.value for c in w.cap_add] == ["SYS_ADMIN"] and [c.value for c in w.cap_drop] == ["ALL"]
+    assert [c.value.written for c in w.cap_add] == ["SYS_ADMIN"] and [
+        c.value.written for c in w.cap_drop
+    ] == ["ALL"]
     assert [s.value for s in w.security_opt] == ["seccomp:unconfined", "apparmor=unconfined"]
     assert [d.value for d in w.devices] == ["/dev/sda"]
     assert [(s.name, s.value) for s in w.sysctls] == [("net.ipv4.ip_forward", "1")]
@@ -254,14 +256,23 @@ def test_hardening_flags():
         "docker run -u 0:0 --read-only -m 512m --cpus 1.5 --pids-limit 100 --health-cmd true "
         "--restart on-failure:10 --cgroup-parent /x --log-driver none --tmpfs /tmp:exec alpine"
     )
-    assert (w.user.value, w.read_only.value, w.memory_limit.value, w.cpu_limit.value, w.pids_limit.value) == (
+    assert (
+        w.user.value,
+        w.read_only.value,
+        w.memory_limit.value.written,
+        w.cpu_limit.value.written,
+        w.pids_limit.value.written,
+    ) == (
         "0:0",
         True,
         "512m",
         "1.5",
         "100",
     )
-    assert w.healthcheck.value is True and w.restart.value == "on-failure:10"
+    assert w.healthcheck.value is True and (w.restart.value.name, w.restart.value.retries) == (
+        "on-failure",
+        10,
+    )
     assert (w.cgroup_parent.value, w.logging_driver.value, w.tmpfs[0].value) == ("/x", "none", "/tmp:exec")
     assert workload("docker run --no-healthcheck alpine").healthcheck.value is False
 
@@ -331,7 +342,7 @@ def test_service_create():
         8080,
         80,
     )
-    assert w.mounts[0].source == "/var/run/docker.sock" and w.cap_add[0].value == "NET_ADMIN"
+    assert w.mounts[0].source == "/var/run/docker.sock" and w.cap_add[0].value.written == "NET_ADMIN"
     assert w.extra_hosts[0].value == "db:10.0.0.2"
     assert project("docker service create -p 127.0.0.1:80:80 nginx").workloads[0].port_errors
 
@@ -382,7 +393,7 @@ def test_unknown_security_value_is_cl008_and_stays_out_of_the_model():
 
 def test_unknown_option_list_is_cl008():
     loaded = project("docker run $OPTS -p 80:80 nginx")
-    assert loaded.workloads[0].image.value == "nginx" and loaded.workloads[0].ports
+    assert loaded.workloads[0].image.value.written == "nginx" and loaded.workloads[0].ports
     assert [d.code for d in loaded.diagnostics] == ["CL008"]
 
 

@@ -137,25 +137,6 @@ def test_image_tag_from_env_file(tmp_path: Path):
     assert _codes("--select", "CL610", str(tmp_path)) == [("CL610", 3, 12)]
 
 
-@pytest.mark.parametrize(
-    ("reference", "parsed"),
-    [
-        ("nginx", ("nginx", None, None)),
-        ("nginx:1.27", ("nginx", "1.27", None)),
-        ("registry.local:5000/app", ("registry.local:5000/app", None, None)),
-        ("registry.local:5000/team/app:2.1", ("registry.local:5000/team/app", "2.1", None)),
-        ("nginx@sha256:abc", ("nginx", None, "sha256:abc")),
-        ("localhost:5000/a:latest@sha256:abc", ("localhost:5000/a", "latest", "sha256:abc")),
-        ("[::1]:5000/app:1", ("[::1]:5000/app", "1", None)),
-    ],
-)
-def test_parse_image(reference, parsed):
-    all_rules()  # load every family first: importing one module alone would fill the registry partially
-    from composelint.rules.hardening import parse_image
-
-    assert parse_image(reference) == parsed
-
-
 def _help(code: str, text: str, path: str = "compose.yaml") -> list[str]:
     report = lint_json("--select", code, "--stdin-filename", path, "-", input=text)
     return [f["help"] for f in report["findings"] if f["code"] == code]
@@ -222,13 +203,17 @@ def _check(workload) -> dict[str, list[str]]:
 
 
 def _run_workload(origin: str, **fields):
+    """A workload as the command-line front end builds it: values typed by the settings table's parsers."""
     from composelint.model import Located, Origin, Span, Workload
+    from composelint.settings import SETTINGS
 
+    parsers = {f.partition(".")[2]: s.parse for s in SETTINGS for f in s.fields if s.parse}
     span = Span("run.sh", 1, 8, 1, 11)
-    located = {
-        k: [Located(x, span) for x in v] if isinstance(v, list) else Located(v, span)
-        for k, v in fields.items()
-    }
+
+    def typed(attribute: str, text: str):
+        return Located(parsers[attribute](text) if attribute in parsers else text, span)
+
+    located = {k: [typed(k, x) for x in v] if isinstance(v, list) else typed(k, v) for k, v in fields.items()}
     return Workload(name="nginx #1", origin=Origin(origin), span=span, **located)
 
 

@@ -18,7 +18,10 @@ def _at(span: Span | None) -> dict | None:
 
 
 def _value(located: Located | None) -> dict | None:
-    return None if located is None else {"value": located.value, "at": _at(located.span)}
+    """A value and where it was written; a typed value (image, capability) shows its text."""
+    if located is None:
+        return None
+    return {"value": getattr(located.value, "written", located.value), "at": _at(located.span)}
 
 
 def _values(items: list[Located]) -> list[dict]:

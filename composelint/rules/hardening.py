@@ -12,18 +12,23 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 
-from composelint.model import Located, Mount, Project, Span, Workload
+from composelint.model import (
+    ImageRef,
+    Limit,
+    Located,
+    Mount,
+    Project,
+    RestartPolicy,
+    Span,
+    Workload,
+)
 from composelint.rules.base import Finding, rule
 from composelint.rules.wording import command, flag, from_command_line, item, of, setting, subject
+from composelint.values import parse_go_bool
 
 MAX_RESTARTS = 5
-_SIZE = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([a-zA-Z]*)\s*$")
-_MEMORY_SCALE = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
-_GO_BOOL = {
-    **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),  # Go strconv.ParseBool
-    **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
-}
 
 
 # -- helpers ---------------------------------------------------------------
@@ -55,52 +60,13 @@ def _hint(workload: Workload, compose: str, cli: str) -> str:
     return f"Add {cli} to the `{command(workload)}` command"
 
 
-def _key_span(workload: Workload, key: str, values: list[Located[str]] | None = None) -> Span:
+def _key_span(workload: Workload, key: str, values: Sequence[Located] = ()) -> Span:
     """Where `key` is written for this workload (the key, else its first value), else the service key."""
     if key in workload.keys:
         return workload.keys[key]
     if values:
         return values[0].span
     return workload.span
-
-
-def _number(value: str) -> float | None:
-    match = _SIZE.match(value)
-    return float(match.group(1)) if match else None
-
-
-def _unlimited(value: str) -> bool:
-    """Zero, negative or empty: the Engine reads it as "no limit"."""
-    if not value.strip():
-        return True
-    number = _number(value)
-    return number is not None and number <= 0
-
-
-def _memory_unlimited(value: str) -> bool:
-    """A memory size that is 0 bytes once Compose converts it (go-units RAMInBytes truncates: `0.5` is 0)."""
-    match = _SIZE.match(value)
-    if match is None:
-        return not value.strip()
-    unit = match.group(2).lower()
-    scale = _MEMORY_SCALE.get(unit[:1] if unit not in ("b", "") else unit)
-    if scale is None:
-        return False  # not a size Compose accepts; CL002 territory, not "unlimited"
-    return int(float(match.group(1)) * scale) <= 0
-
-
-def parse_image(reference: str) -> tuple[str, str | None, str | None]:
-    """(name, tag, digest) of an image reference.
-
-    The tag is only looked for in the last path component, so a registry port
-    (`registry.local:5000/app`) is not a tag; a digest follows `@`.
-    """
-    name, _, digest = reference.partition("@")
-    head, slash, last = name.rpartition("/")
-    tag = None
-    if ":" in last:
-        last, _, tag = last.partition(":")
-    return head + slash + last, tag, digest or None
 
 
 def _mutable_tag(tag: str) -> bool:
@@ -124,7 +90,7 @@ def _no_new_privileges(workload: Workload) -> tuple[bool | None, Located[str] | 
             continue
         key, found, value = text.partition("=" if "=" in text else ":")
         if found and key.strip() == "no-new-privileges":
-            state = (_GO_BOOL.get(value.strip(), False), option)
+            state = (parse_go_bool(value.strip()) or False, option)
     return state
 
 
@@ -256,10 +222,10 @@ def capabilities_not_dropped(project: Project):
     ```
     """
     for workload in project.workloads:
-        if any(c.value.strip().upper() == "ALL" for c in workload.cap_drop) or not _judged(workload):
+        if any(c.value.is_all for c in workload.cap_drop) or not _judged(workload):
             continue  # (`CAP_ALL` is no capability: the Engine refuses it)
         if workload.cap_drop:
-            dropped = ", ".join(c.value for c in workload.cap_drop)
+            dropped = ", ".join(c.value.written for c in workload.cap_drop)
             yield Finding(
                 f"{subject(workload)} drops only {dropped}: the rest of Docker's default capabilities stay",
                 _key_span(workload, "cap_drop", workload.cap_drop),
@@ -347,14 +313,12 @@ def writable_root_filesystem(project: Project):
         )
 
 
-def _limit_findings(
-    project: Project, attribute: str, what: str, unlimited, top: str, deploy: str, value: str, key: str
-):
+def _limit_findings(project: Project, attribute: str, what: str, top: str, deploy: str, value: str, key: str):
     """Findings for a missing or zero limit; the hint uses `deploy.resources.limits` when the service has a
     `deploy` section: Compose refuses a top-level limit that differs from an existing limits block."""
     for workload in project.workloads:
-        written: Located[str] | None = getattr(workload, attribute)
-        if (written is not None and not unlimited(written.value)) or (
+        written: Located[Limit] | None = getattr(workload, attribute)
+        if (written is not None and not written.value.unlimited) or (
             written is None and not _judged(workload)
         ):
             continue
@@ -374,7 +338,7 @@ def _limit_findings(
             )
         else:
             yield Finding(
-                f"{subject(workload)} sets its {what} limit to `{written.value}`, which means unlimited",
+                f"{subject(workload)} sets its {what} limit to `{written.value.written}`, which means unlimited",
                 written.span,
                 workload.name,
                 key,
@@ -429,7 +393,6 @@ def no_memory_limit(project: Project):
         project,
         "memory_limit",
         "memory",
-        _memory_unlimited,
         "`mem_limit: 512m`",
         "`memory: 512M`",
         "512m",
@@ -471,9 +434,7 @@ def no_cpu_limit(project: Project):
         cpus: 1
     ```
     """
-    yield from _limit_findings(
-        project, "cpu_limit", "CPU", _unlimited, "`cpus: 1`", '`cpus: "1"`', "1", "cpus"
-    )
+    yield from _limit_findings(project, "cpu_limit", "CPU", "`cpus: 1`", '`cpus: "1"`', "1", "cpus")
 
 
 @rule("CL606", "no-pids-limit", "info", "hardening", default_on=False, references=("CIS Docker 5.29 [5.28]",))
@@ -506,7 +467,7 @@ def no_pids_limit(project: Project):
     ```
     """
     yield from _limit_findings(
-        project, "pids_limit", "PIDs", _unlimited, "`pids_limit: 200`", "`pids: 200`", "200", "pids_limit"
+        project, "pids_limit", "PIDs", "`pids_limit: 200`", "`pids: 200`", "200", "pids_limit"
     )
 
 
@@ -626,13 +587,9 @@ def restart_policy_unbounded(project: Project):
         value = workload.restart
         if value is None:
             continue
-        name, _, count = value.value.strip().partition(":")
-        if name.strip() != "on-failure":
+        if value.value.name != "on-failure":
             continue
-        try:
-            retries = int(count.strip()) if count.strip() else 0
-        except ValueError:
-            retries = 0
+        retries = value.value.retries
         if 0 < retries <= MAX_RESTARTS or retries < 0:  # a negative count is refused by the Engine
             continue
         what = f"{retries} times" if retries > 0 else "forever"
@@ -653,7 +610,7 @@ def restart_policy_unbounded(project: Project):
         )
 
 
-def _from_restart_key(workload: Workload, value: Located[str]) -> bool:
+def _from_restart_key(workload: Workload, value: Located[RestartPolicy]) -> bool:
     """Whether the policy was written with `restart:` (else `deploy.restart_policy`)."""
     key = workload.keys.get("restart")
     return key is not None and (key.path, key.line) == (value.span.path, value.span.line)
@@ -708,15 +665,14 @@ def runs_as_root(project: Project):
             )
 
 
-def _pulled_image(workload: Workload) -> tuple[Located[str], str, str | None, str | None] | None:
-    """The image a workload pulls, parsed; None when it is built here or cannot be parsed."""
+def _pulled_image(workload: Workload) -> Located[ImageRef] | None:
+    """The image a workload pulls; None when it is built here or a part is empty."""
     if workload.image is None or "build" in workload.keys:
         return None
-    reference = workload.image.value.strip()
-    name, tag, digest = parse_image(reference)
-    if not name or tag == "" or digest == "" or name.endswith("/"):
+    image = workload.image.value
+    if not image.name or image.tag == "" or image.name.endswith("/"):
         return None  # an empty part (unset variable): CL004/CL005 say so
-    return workload.image, name, tag, digest
+    return workload.image
 
 
 @rule("CL610", "image-not-pinned", "warning", "hardening", default_on=False)
@@ -751,24 +707,24 @@ def image_not_pinned(project: Project):
     ```
     """
     for workload in project.workloads:
-        parsed = _pulled_image(workload)
-        if parsed is None:
+        pulled = _pulled_image(workload)
+        if pulled is None:
             continue
-        image, name, tag, digest = parsed
-        if digest is not None:
+        image = pulled.value
+        if image.digest is not None:
             continue
-        if tag is None:
-            message = f"Image `{image.value}` has no tag, so `latest` is pulled"
-        elif _mutable_tag(tag):
-            message = f"Image `{image.value}` uses the moving tag `{tag}`"
+        if image.tag is None:
+            message = f"Image `{image.written}` has no tag, so `latest` is pulled"
+        elif _mutable_tag(image.tag):
+            message = f"Image `{image.written}` uses the moving tag `{image.tag}`"
         else:
             continue
         yield Finding(
             message,
-            image.span,
+            pulled.span,
             workload.name,
             "image",
-            help=f"Pin a version tag, e.g. `{name}:<version>`, or a digest `{name}@sha256:<digest>`",
+            help=f"Pin a version tag, e.g. `{image.name}:<version>`, or a digest `{image.name}@sha256:<digest>`",
         )
 
 
@@ -802,16 +758,16 @@ def image_without_digest(project: Project):
     ```
     """
     for workload in project.workloads:
-        parsed = _pulled_image(workload)
-        if parsed is None or parsed[3] is not None:
+        pulled = _pulled_image(workload)
+        if pulled is None or pulled.value.digest is not None:
             continue
-        image, name, tag, _ = parsed
+        image = pulled.value
         yield Finding(
-            f"Image `{image.value}` is not pinned by digest",
-            image.span,
+            f"Image `{image.written}` is not pinned by digest",
+            pulled.span,
             workload.name,
             "image",
-            help=f"Append the digest: `{name}:{tag or '<tag>'}@sha256:<digest>` "
+            help=f"Append the digest: `{image.name}:{image.tag or '<tag>'}@sha256:<digest>` "
             "(`docker buildx imagetools inspect` prints it)",
         )
 

@@ -268,11 +268,6 @@ def shared_namespace(project: Project):
                 )
 
 
-def _capability(value: str) -> str:
-    name = value.strip().upper()
-    return name[4:] if name.startswith("CAP_") else name
-
-
 @rule("CL308", "dangerous-capability", "error", "isolation", references=("CIS Docker 5.4 [5.3]",))
 def dangerous_capability(project: Project):
     """A capability that amounts to host root is added.
@@ -306,13 +301,13 @@ def dangerous_capability(project: Project):
     """
     for workload in project.workloads:
         for capability in workload.cap_add:
-            if _capability(capability.value) in DANGEROUS_CAPABILITIES:
+            if capability.value.name in DANGEROUS_CAPABILITIES:
                 yield Finding(
-                    f"{subject(workload)} adds capability `{capability.value}`, which allows "
+                    f"{subject(workload)} adds capability `{capability.value.written}`, which allows "
                     "escaping the container",
                     capability.span,
                     workload.name,
-                    f"cap_add[{_capability(capability.value)}]",
+                    f"cap_add[{capability.value.name}]",
                 )
 
 
@@ -349,7 +344,7 @@ def network_capability(project: Project):
     """
     for workload in project.workloads:
         for capability in workload.cap_add:
-            name = _capability(capability.value)
+            name = capability.value.name
             if name == "NET_ADMIN":
                 power = "reconfigure interfaces, routes and firewall rules"
             elif name == "NET_RAW" and workload.origin.startswith("podman"):
@@ -357,7 +352,7 @@ def network_capability(project: Project):
             else:
                 continue
             yield Finding(
-                f"{subject(workload)} adds `{capability.value}`: it can {power} on the networks it shares",
+                f"{subject(workload)} adds `{capability.value.written}`: it can {power} on the networks it shares",
                 capability.span,
                 workload.name,
                 f"cap_add[{name}]",

@@ -9,7 +9,6 @@ from composelint.topology import (
     BINDING_OPTION,
     DATA_SERVICE_IMAGES,
     attached_networks,
-    image_repository,
     is_external,
     is_wildcard,
 )
@@ -324,7 +323,7 @@ def backend_network_not_internal(project: Project):
         if network.internal and network.internal.value:
             continue
         members = _members(project, network)
-        data = [w for w in members if w.image and image_repository(w.image.value) in DATA_SERVICE_IMAGES]
+        data = [w for w in members if w.image and w.image.value.repository in DATA_SERVICE_IMAGES]
         if data and not any(w.ports or (w.publish_all and w.publish_all.value) for w in members):
             yield Finding(
                 f"Network `{network.key}` carries data services ({', '.join(f'`{w.name}`' for w in data)}) "

@@ -22,7 +22,6 @@ from composelint.topology import (
     binds_all_interfaces,
     can_publish,
     exposed_range,
-    image_repository,
     known_ports,
     namespace,
     on_project_bridge,
@@ -121,9 +120,9 @@ def _published(project: Project, workload: Workload) -> bool:
 
 def _image_name(workload: Workload) -> str | None:
     """Last part of the image's repository (`bitnami/postgresql:16` -> `postgresql`), if known."""
-    if workload.image is None or "$" in workload.image.value or not workload.image.value.strip():
+    if workload.image is None or "$" in workload.image.value.written or not workload.image.value.name:
         return None
-    return image_repository(workload.image.value).rsplit("/", 1)[-1]
+    return workload.image.value.repository.rsplit("/", 1)[-1]
 
 
 def _traefik_insecure_api(workload: Workload, name: str | None) -> bool:
@@ -933,7 +932,7 @@ def port_target_mismatch(project: Project, options: Options):
                 expected = ", ".join(map(str, defaults))
                 yield Finding(
                     f"{subject(workload)} maps container port {port.container_start}, but "
-                    f"`{workload.image.value}` listens on {expected} by default",
+                    f"`{workload.image.value.written}` listens on {expected} by default",
                     port.span,
                     workload.name,
                     _field(port),

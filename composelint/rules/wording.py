@@ -9,68 +9,10 @@ run)", `ports:` "127.0.0.1:80:80" / `-p 127.0.0.1:80:80`, `privileged: true` /
 
 from __future__ import annotations
 
+from composelint import settings
 from composelint.model import Network, Project, Workload
 
 COMPOSE = "compose-service"
-
-# Compose key -> the docker run / create flag that sets the same thing.
-RUN_FLAGS = {
-    "network_mode": "--network",
-    "networks": "--network",
-    "ports": "-p",
-    "expose": "--expose",
-    "publish_all": "-P",
-    "privileged": "--privileged",
-    "pid": "--pid",
-    "ipc": "--ipc",
-    "uts": "--uts",
-    "userns_mode": "--userns",
-    "cgroup": "--cgroupns",
-    "cap_add": "--cap-add",
-    "cap_drop": "--cap-drop",
-    "security_opt": "--security-opt",
-    "devices": "--device",
-    "volumes": "-v",
-    "sysctls": "--sysctl",
-    "extra_hosts": "--add-host",
-    "links": "--link",
-    "external_links": "--link",
-    "dns": "--dns",
-    "dns_search": "--dns-search",
-    "hostname": "--hostname",
-    "mac_address": "--mac-address",
-    "use_api_socket": "--use-api-socket",
-    "user": "--user",
-    "read_only": "--read-only",
-    "mem_limit": "--memory",
-    "cpus": "--cpus",
-    "pids_limit": "--pids-limit",
-    "restart": "--restart",
-    "cgroup_parent": "--cgroup-parent",
-    "logging": "--log-driver",
-    "tmpfs": "--tmpfs",
-    "healthcheck": "--health-cmd",
-    "container_name": "--name",
-}
-# Where `docker service create` spells it differently.
-SERVICE_FLAGS = {
-    **RUN_FLAGS,
-    "ports": "--publish",
-    "volumes": "--mount",
-    "extra_hosts": "--host",
-    "mem_limit": "--limit-memory",
-    "cpus": "--limit-cpu",
-    "pids_limit": "--limit-pids",
-}
-# `compose run` has only a few flags of its own; the rest is in the compose file.
-COMPOSE_RUN_FLAGS = {
-    "ports": "-p",
-    "volumes": "-v",
-    "cap_add": "--cap-add",
-    "cap_drop": "--cap-drop",
-    "user": "--user",
-    "container_name": "--name",
-}
 
 
 def from_command_line(workload: Workload) -> bool:
@@ -109,11 +51,13 @@ def others(workload: Workload) -> str:
 
 
 def flag(workload: Workload, key: str) -> str:
-    """The command-line flag for a compose key (`ports` -> `-p`)."""
-    table = {"service-create": SERVICE_FLAGS, "compose-run": COMPOSE_RUN_FLAGS}.get(
-        workload.origin, RUN_FLAGS
+    """The command-line flag for a setting of the settings table (`ports` -> `-p`, `--publish` in
+    `docker service create`)."""
+    command = {"service-create": settings.SERVICE_CREATE, "compose-run": settings.COMPOSE_RUN}.get(
+        workload.origin, settings.RUN
     )
-    return table.get(key, RUN_FLAGS.get(key, "--" + key.replace("_", "-")))
+    listed = settings.BY_NAME[key].flag(command)
+    return listed.shown if listed else "--" + key.replace("_", "-")
 
 
 def key(workload: Workload, name: str) -> str:

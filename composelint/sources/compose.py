@@ -12,6 +12,7 @@ import re
 import shlex
 from dataclasses import replace
 
+from composelint import settings
 from composelint.model import (
     Located,
     Mount,
@@ -25,9 +26,11 @@ from composelint.model import (
     Variable,
     Workload,
 )
+from composelint.settings import Setting
 from composelint.sources.merge import MergeNotes
 from composelint.sources.ports import parse_long, parse_short
 from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq
+from composelint.values import limits_nothing
 
 _TRUE = {"true", "yes", "on", "y", "1"}
 _FALSE = {"false", "no", "off", "n", "0"}
@@ -49,27 +52,26 @@ _VOLUME_OPTIONS = {
 }
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
-LIST_FIELDS = {
-    "cap_add": "cap_add",
-    "cap_drop": "cap_drop",
-    "security_opt": "security_opt",
-    "links": "links",
-    "external_links": "external_links",
-    "dns": "dns",
-    "dns_search": "dns_search",
-    "expose": "expose",
-}
-NAMESPACE_FIELDS = {
-    "pid": "pid",
-    "ipc": "ipc",
-    "uts": "uts",
-    "userns_mode": "userns",
-    "cgroup": "cgroupns",
-    "hostname": "hostname",
-    "mac_address": "mac_address",
-    "image": "image",
-    "network_mode": "network_mode",
-}
+# Settings read as they are written: one scalar, or a string-or-list of scalars.
+_PLAIN_SETTINGS = (
+    "image",
+    "network_mode",
+    "pid",
+    "ipc",
+    "uts",
+    "userns_mode",
+    "cgroup",
+    "hostname",
+    "mac_address",
+    "cap_add",
+    "cap_drop",
+    "security_opt",
+    "links",
+    "external_links",
+    "dns",
+    "dns_search",
+    "expose",
+)
 
 
 def read_model(project: Project, root: YNode, notes: MergeNotes | None = None) -> None:
@@ -150,10 +152,13 @@ class _ComposeReader:
         if not isinstance(node, YMap):
             return workload
         workload.keys = {k.text: k.span for k, _ in node.items}
-        for field_name, attribute in NAMESPACE_FIELDS.items():
-            setattr(workload, attribute, self.text(node.get(field_name)))
-        for field_name, attribute in LIST_FIELDS.items():
-            setattr(workload, attribute, self.texts(node.get(field_name)))
+        for name in _PLAIN_SETTINGS:
+            setting = settings.BY_NAME[name]
+            attribute = setting.fields[0].partition(".")[2]
+            if isinstance(getattr(workload, attribute), list):
+                setattr(workload, attribute, [_typed(setting, v) for v in self.texts(node.get(name))])
+            else:
+                setattr(workload, attribute, _typed(setting, self.text(node.get(name))))
         workload.privileged = self.flag(node.get("privileged"))
         workload.use_api_socket = self.flag(node.get("use_api_socket"))
         workload.networks = self.read_attachments(node.get("networks"))
@@ -185,25 +190,34 @@ class _ComposeReader:
         workload.user = self.text(node.get("user"))
         workload.read_only = self.flag(node.get("read_only"))
         limits = _child(node, "deploy", "resources", "limits")
-        workload.memory_limit = _effective_limit(
-            [self.text(limits.get("memory")) if limits else None, self.text(node.get("mem_limit"))]
+        workload.memory_limit = _typed(
+            settings.BY_NAME["mem_limit"],
+            _effective_limit(
+                [self.text(limits.get("memory")) if limits else None, self.text(node.get("mem_limit"))]
+            ),
         )
         cpuset = self.text(node.get("cpuset"))
         if cpuset is not None and cpuset.value.strip():
             cpuset = Located(f"cpuset {cpuset.value.strip()}", cpuset.span)  # CPUs it may use: a limit
-        workload.cpu_limit = _effective_limit(
-            [
-                self.text(limits.get("cpus")) if limits else None,
-                self.text(node.get("cpus")),
-                self.text(node.get("cpu_quota")),
-                cpuset,
-            ]
+        workload.cpu_limit = _typed(
+            settings.BY_NAME["cpus"],
+            _effective_limit(
+                [
+                    self.text(limits.get("cpus")) if limits else None,
+                    self.text(node.get("cpus")),
+                    self.text(node.get("cpu_quota")),
+                    cpuset,
+                ]
+            ),
         )
-        workload.pids_limit = _effective_limit(
-            [self.text(limits.get("pids")) if limits else None, self.text(node.get("pids_limit"))]
+        workload.pids_limit = _typed(
+            settings.BY_NAME["pids_limit"],
+            _effective_limit(
+                [self.text(limits.get("pids")) if limits else None, self.text(node.get("pids_limit"))]
+            ),
         )
         workload.healthcheck = self.read_healthcheck(node)
-        workload.restart = self.read_restart(node)
+        workload.restart = _typed(settings.BY_NAME["restart"], self.read_restart(node))
         workload.cgroup_parent = self.text(node.get("cgroup_parent"))
         logging = node.get("logging")
         if isinstance(logging, YMap):
@@ -416,22 +430,18 @@ def _child(node: YNode | None, *path: str) -> YMap | None:
     return node if isinstance(node, YMap) else None
 
 
-_NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([a-zA-Z]*)\s*$")
-
-
-def _limits_nothing(value: str) -> bool:
-    """A limit value that bounds nothing: empty, zero or negative (`0`, `0m`, `-1`, `0.0`)."""
-    match = _NUMBER.match(value)
-    if not value.strip():
-        return True
-    return match is not None and float(match.group(1)) <= 0
+def _typed(setting: Setting, located: Located[str] | None) -> Located | None:
+    """The value as the setting's parser types it (text stays text when the setting has none)."""
+    if located is None or setting.parse is None:
+        return located
+    return Located(setting.parse(located.value), located.span)
 
 
 def _effective_limit(candidates: list[Located[str] | None]) -> Located[str] | None:
     """The first candidate that limits something (they are in the Engine's order of
     precedence), else the first one written (an explicit "unlimited"), else None."""
     written = [c for c in candidates if c is not None]
-    return next((c for c in written if not _limits_nothing(c.value)), written[0] if written else None)
+    return next((c for c in written if not limits_nothing(c.value)), written[0] if written else None)
 
 
 def parse_volume_short(value: str, span: Span) -> Mount:

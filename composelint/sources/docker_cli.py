@@ -37,6 +37,7 @@ import csv
 import re
 from dataclasses import dataclass, field, replace
 
+from composelint import settings
 from composelint.model import (
     Build,
     Diagnostic,
@@ -57,6 +58,7 @@ from composelint.model import (
 from composelint.sources.compose import parse_volume_short
 from composelint.sources.ports import parse_short
 from composelint.sources.shell_words import UNKNOWN, Invocation, Word
+from composelint.values import parse_go_bool, parse_image
 
 # --------------------------------------------------------------------------
 # Flag tables (SEMANTICS.md 1.2-1.7)
@@ -117,67 +119,83 @@ NERDCTL_ROOT = _table(
 )
 ROOT_TABLES = {"docker": DOCKER_ROOT, "podman": PODMAN_ROOT, "nerdctl": NERDCTL_ROOT}
 
+
+def _command_table(
+    command: str, values: str, booleans: str, short: str = "", aliases: str = "", **options
+) -> FlagTable:
+    """`_table` for a command whose model-relevant flags come from the settings table;
+    the text lists the flags no setting reads, which still decide where the IMAGE is."""
+    listed = [flag for flag, _ in settings.flags_of(command)]
+    if options.pop("podman", False):
+        listed = [flag for flag in listed if not flag.docker_only]
+    table = _table(values, booleans, short, aliases, **options)
+    return FlagTable(
+        table.values | {f.name for f in listed if not f.boolean},
+        table.booleans | {f.name for f in listed if f.boolean},
+        {**table.short, **{f.short: f.name for f in listed if f.short}},
+        {**table.aliases, **{alias: f.name for f in listed for alias in f.aliases}},
+        table.interspersed,
+        table.unknown_takes_value,
+    )
+
+
 _RUN_VALUES = (
-    "add-host annotation attach blkio-weight blkio-weight-device cap-add cap-drop cgroup-parent cgroupns cidfile "
-    "cpu-count cpu-percent cpu-period cpu-quota cpu-rt-period cpu-rt-runtime cpu-shares cpus cpuset-cpus "
-    "cpuset-mems detach-keys device device-cgroup-rule device-read-bps device-read-iops device-write-bps "
-    "device-write-iops dns dns-option dns-search domainname entrypoint env env-file expose gpus group-add "
-    "health-cmd health-interval health-retries health-start-interval health-start-period health-timeout "
-    "hostname io-maxbandwidth io-maxiops ip ip6 ipc isolation kernel-memory label label-file link "
-    "link-local-ip log-driver log-opt mac-address memory memory-reservation memory-swap memory-swappiness "
-    "mount name network network-alias oom-score-adj pid pids-limit platform publish pull restart runtime "
-    "security-opt shm-size stop-signal stop-timeout storage-opt sysctl tmpfs ulimit user userns uts volume "
-    "volume-driver volumes-from workdir"
+    "annotation attach blkio-weight blkio-weight-device cidfile cpu-count cpu-percent cpu-period cpu-quota "
+    "cpu-rt-period cpu-rt-runtime cpu-shares cpuset-cpus cpuset-mems detach-keys device-cgroup-rule "
+    "device-read-bps device-read-iops device-write-bps device-write-iops dns-option domainname entrypoint env "
+    "env-file gpus group-add health-interval health-retries health-start-interval health-start-period "
+    "health-timeout io-maxbandwidth io-maxiops ip ip6 isolation kernel-memory label label-file link-local-ip "
+    "log-opt memory-reservation memory-swap memory-swappiness network-alias oom-score-adj platform pull "
+    "runtime shm-size stop-signal stop-timeout storage-opt ulimit volume-driver volumes-from workdir"
 )
-_RUN_SHORT = (
-    "a=attach c=cpu-shares d=detach e=env h=hostname i=interactive l=label m=memory p=publish "
-    "P=publish-all q=quiet t=tty u=user v=volume w=workdir"
-)
-DOCKER_RUN = _table(
+_RUN_SHORT = "a=attach c=cpu-shares d=detach e=env i=interactive l=label q=quiet t=tty w=workdir"
+_RUN_ALIASES = "net-alias=network-alias dns-opt=dns-option"
+DOCKER_RUN = _command_table(
+    settings.RUN,
     _RUN_VALUES,
-    "detach disable-content-trust help init interactive no-healthcheck oom-kill-disable privileged "
-    "publish-all quiet read-only rm sig-proxy tty use-api-socket",
+    "detach disable-content-trust help init interactive oom-kill-disable quiet rm sig-proxy tty",
     _RUN_SHORT,
-    "net=network net-alias=network-alias dns-opt=dns-option",
+    _RUN_ALIASES,
 )
-PODMAN_RUN = _table(
+PODMAN_RUN = _command_table(
+    settings.RUN,
     _RUN_VALUES,
-    "detach disable-content-trust env-host help http-proxy init interactive no-healthcheck no-hostname "
-    "no-hosts oom-kill-disable passwd privileged publish-all quiet read-only read-only-tmpfs replace rm rmi "
-    "rootfs sig-proxy tty unsetenv-all tls-verify",
+    "detach disable-content-trust env-host help http-proxy init interactive no-hostname no-hosts "
+    "oom-kill-disable passwd quiet read-only-tmpfs replace rm rmi rootfs sig-proxy tty unsetenv-all tls-verify",
     _RUN_SHORT,
-    "net=network net-alias=network-alias dns-opt=dns-option",
+    _RUN_ALIASES,
     unknown_takes_value=True,
+    podman=True,
 )
-EXEC = _table(
-    "detach-keys env env-file user workdir preserve-fds preserve-fd",
-    "detach interactive privileged tty help latest",
-    "d=detach e=env i=interactive t=tty u=user w=workdir l=latest",
+EXEC = _command_table(
+    settings.EXEC,
+    "detach-keys env env-file workdir preserve-fds preserve-fd",
+    "detach interactive tty help latest",
+    "d=detach e=env i=interactive t=tty w=workdir l=latest",
 )
-NETWORK_CREATE = _table(
-    "driver opt label scope config-from ipam-driver subnet ip-range gateway aux-address ipam-opt dns "
-    "interface-name route",
-    "internal ipv4 ipv6 attachable ingress config-only help disable-dns ignore",
-    "d=driver o=opt",
+NETWORK_CREATE = _command_table(
+    settings.NETWORK_CREATE,
+    "label scope config-from ipam-driver subnet ip-range gateway aux-address ipam-opt dns interface-name route",
+    "ipv4 ingress config-only help disable-dns ignore",
     interspersed=True,
 )
-SERVICE_CREATE = _table(
-    "cap-add cap-drop config constraint container-label credential-spec dns dns-option dns-search "
-    "endpoint-mode entrypoint env env-file generic-resource group health-cmd health-interval health-retries "
-    "health-start-interval health-start-period health-timeout host hostname isolation label limit-cpu "
-    "limit-memory limit-pids log-driver log-opt max-concurrent mode mount name network oom-score-adj "
-    "placement-pref publish replicas replicas-max-per-node reserve-cpu reserve-memory restart-condition "
-    "restart-delay restart-max-attempts restart-window rollback-delay rollback-failure-action "
-    "rollback-max-failure-ratio rollback-monitor rollback-order rollback-parallelism secret "
-    "stop-grace-period stop-signal sysctl ulimit update-delay update-failure-action "
-    "update-max-failure-ratio update-monitor update-order update-parallelism user workdir",
-    "detach init no-healthcheck no-resolve-image quiet read-only tty with-registry-auth help",
-    "d=detach e=env l=label p=publish q=quiet t=tty u=user w=workdir",
+SERVICE_CREATE = _command_table(
+    settings.SERVICE_CREATE,
+    "config constraint container-label credential-spec dns-option endpoint-mode entrypoint env env-file "
+    "generic-resource group health-interval health-retries health-start-interval health-start-period "
+    "health-timeout isolation label log-opt max-concurrent mode oom-score-adj placement-pref replicas "
+    "replicas-max-per-node reserve-cpu reserve-memory restart-condition restart-delay restart-max-attempts "
+    "restart-window rollback-delay rollback-failure-action rollback-max-failure-ratio rollback-monitor "
+    "rollback-order rollback-parallelism secret stop-grace-period stop-signal ulimit update-delay "
+    "update-failure-action update-max-failure-ratio update-monitor update-order update-parallelism workdir",
+    "detach init no-resolve-image quiet tty with-registry-auth help",
+    "d=detach e=env l=label q=quiet t=tty w=workdir",
     "dns-opt=dns-option",
 )
-BUILD = _table(
+BUILD = _command_table(
+    settings.BUILD,
     "add-host allow annotation attest build-arg build-context builder cache-from cache-to call cgroup-parent "
-    "file iidfile label metadata-file network no-cache-filter output platform progress provenance sbom secret "
+    "file iidfile label metadata-file no-cache-filter output platform progress provenance sbom secret "
     "shm-size ssh tag target ulimit cpu-period cpu-quota cpu-shares cpuset-cpus cpuset-mems memory memory-swap "
     "isolation security-opt",
     "check load no-cache pull push quiet rm force-rm squash debug compress disable-content-trust help",
@@ -190,12 +208,12 @@ COMPOSE_ROOT = _table(
     "compatibility dry-run all-resources verbose help version",
     "f=file p=project-name v=version h=help",
 )
-COMPOSE_RUN = _table(
-    "cap-add cap-drop entrypoint env env-from-file label name publish pull user volume workdir",
+COMPOSE_RUN = _command_table(
+    settings.COMPOSE_RUN,
+    "entrypoint env env-from-file label pull workdir",
     "build detach interactive no-deps no-TTY quiet-pull remove-orphans rm service-ports use-aliases quiet "
     "quiet-build tty help",
-    "d=detach e=env i=interactive l=label p=publish P=service-ports q=quiet T=no-TTY t=tty u=user v=volume "
-    "w=workdir",
+    "d=detach e=env i=interactive l=label P=service-ports q=quiet T=no-TTY t=tty w=workdir",
 )
 
 # Podman splits these on commas (StringSlice); docker never does (SEMANTICS.md 1.7).
@@ -239,8 +257,6 @@ UNDECIDED = {
 EXEC_UNDECIDED = {"privileged": "CL315 exec-privileged", "user": "CL316 exec-as-root"}
 BUILD_UNDECIDED = {"network": "CL103 build-host-network"}
 
-_TRUE = {"1", "t", "T", "TRUE", "true", "True"}  # Go's strconv.ParseBool
-_FALSE = {"0", "f", "F", "FALSE", "false", "False"}
 _LONG_NETWORK = re.compile(r"\w+=\w+(,\w+=\w+)*")  # docker's (unanchored) test for `--network name=x,...`
 _DOCKER_MODES = ("host", "none", "bridge", "default")
 _PODMAN_MODES = ("host", "none", "bridge", "private", "pasta", "slirp4netns", "pod")
@@ -409,13 +425,7 @@ def _short_flags(words: list[Word], index: int, table: FlagTable, parsed: Parsed
 
 def parse_bool(flag: Flag) -> bool | None:
     """A boolean flag's value: True without `=value`, else Go's ParseBool (None: unknown or invalid)."""
-    if flag.value is None:
-        return True
-    if flag.value in _TRUE:
-        return True
-    if flag.value in _FALSE:
-        return False
-    return None
+    return True if flag.value is None else parse_go_bool(flag.value)
 
 
 # --------------------------------------------------------------------------
@@ -479,65 +489,21 @@ def _compose(tool: str, words: list[Word]) -> Command:
 # The reader: invocations -> model
 # --------------------------------------------------------------------------
 
-# Flags that set one string field: flag -> (Workload attribute, compose key).
-STRING_FLAGS = {
-    "pid": ("pid", "pid"),
-    "ipc": ("ipc", "ipc"),
-    "uts": ("uts", "uts"),
-    "userns": ("userns", "userns_mode"),
-    "cgroupns": ("cgroupns", "cgroup"),
-    "hostname": ("hostname", "hostname"),
-    "mac-address": ("mac_address", "mac_address"),
-    "user": ("user", "user"),
-    "memory": ("memory_limit", "mem_limit"),
-    "cpus": ("cpu_limit", "cpus"),
-    "pids-limit": ("pids_limit", "pids_limit"),
-    "restart": ("restart", "restart"),
-    "cgroup-parent": ("cgroup_parent", "cgroup_parent"),
-    "log-driver": ("logging_driver", "logging"),
-    # docker service create
-    "limit-memory": ("memory_limit", "mem_limit"),
-    "limit-cpu": ("cpu_limit", "cpus"),
-    "limit-pids": ("pids_limit", "pids_limit"),
-}
-# Flags that add to a list field: flag -> (Workload attribute, compose key).
-LIST_FLAGS = {
-    "cap-add": ("cap_add", "cap_add"),
-    "cap-drop": ("cap_drop", "cap_drop"),
-    "security-opt": ("security_opt", "security_opt"),
-    "add-host": ("extra_hosts", "extra_hosts"),
-    "link": ("links", "links"),
-    "dns": ("dns", "dns"),
-    "dns-search": ("dns_search", "dns_search"),
-    "expose": ("expose", "expose"),
-    "tmpfs": ("tmpfs", "tmpfs"),
-}
-# Boolean flags: flag -> (Workload attribute, compose key).
-BOOL_FLAGS = {
-    "privileged": ("privileged", "privileged"),
-    "read-only": ("read_only", "read_only"),
-    "use-api-socket": ("use_api_socket", "use_api_socket"),
-    "publish-all": ("publish_all", "publish_all"),
-}
-# Flags whose value is read by a method of the reader: flag -> compose key.
-SPECIAL_FLAGS = {
-    "network": "network_mode",
-    "publish": "ports",
-    "volume": "volumes",
-    "mount": "volumes",
-    "device": "devices",
-    "sysctl": "sysctls",
-    "health-cmd": "healthcheck",
-    "no-healthcheck": "healthcheck",
-    "name": "container_name",
-}
+
+def _settings_by_flag(command: str) -> dict[str, list[tuple[settings.Flag, settings.Setting]]]:
+    """Canonical flag name -> the settings it sets (`network`: network_mode and networks)."""
+    index: dict[str, list[tuple[settings.Flag, settings.Setting]]] = {}
+    for flag, setting in settings.flags_of(command):
+        index.setdefault(flag.name, []).append((flag, setting))
+    return index
 
 
-def image_basename(image: str) -> str:
-    """`ghcr.io/acme/api:2.1@sha256:..` -> `api`."""
-    name = image.split("@", 1)[0]
-    last = name.rsplit("/", 1)[-1]
-    return last.split(":", 1)[0] or last
+# A flag another command does not know is read as `docker run` reads it (docker
+# would refuse the command; the value is still what the user meant).
+_SET_BY = {
+    command: {**_settings_by_flag(settings.RUN), **_settings_by_flag(command)}
+    for command in (settings.RUN, settings.SERVICE_CREATE, settings.COMPOSE_RUN)
+}
 
 
 def _shown(text: str) -> str:
@@ -636,7 +602,7 @@ class CommandLineReader:
             name="", origin=Origin.of_command(command.tool, command.kind), span=command.word.span
         )
         if command.kind != "compose-run" and target.known and parsed.positionals:
-            workload.image = Located(target.text, target.span)
+            workload.image = Located(parse_image(target.text), target.span)
             self.note(target)
         if parsed.rest:
             workload.keys["command"] = parsed.rest[0].span
@@ -654,45 +620,60 @@ class CommandLineReader:
         # Image and ordinal, not the line: the name keys fingerprints, baselines and `workloads:`
         # exclusions, which must hold when lines are inserted above.  `#` cannot occur in a
         # container name, so it never equals a `--name`.
-        base = image_basename(target.text) if target.known else (target.written or _shown(target.text))
+        base = parse_image(target.text).basename if target.known else (target.written or _shown(target.text))
         self.unnamed[base] = self.unnamed.get(base, 0) + 1
         workload.name = f"{base} #{self.unnamed[base]}"
 
     def container_flag(self, workload: Workload, flag: Flag, command: Command) -> None:
-        name = flag.name
-        podman = command.tool == "podman"
-        if command.kind == "service-create" and name == "host":
-            name = "add-host"  # `service create --host` is add-host, not the daemon socket
-        if command.kind == "compose-run" and name == "service-ports":
-            return  # `compose run -P`: the service's own ports, not publish-all
-        for table, read in ((BOOL_FLAGS, self.boolean), (STRING_FLAGS, self.value)):
-            if name in table:
-                attribute, key = table[name]
-                value = read(flag, UNDECIDED)
-                if value is not None:
-                    setattr(workload, attribute, Located(value, flag.span))
-                    workload.keys.setdefault(key, flag.word.span)
-                return
-        if name in LIST_FLAGS:
-            attribute, key = LIST_FLAGS[name]
-            value = self.value(flag, UNDECIDED)
-            if name == "link" and flag.value is not None and value is None:
-                value = _written_value(flag)  # `--link "$cid":db` links, whatever the container
-            if value is None:
-                return
-            items = value.split(",") if podman and name in PODMAN_COMMA_LISTS else [value]
-            getattr(workload, attribute).extend(Located(item, flag.span) for item in items if item)
-            workload.keys.setdefault(key, flag.word.span)
+        kind = command.kind if command.kind in _SET_BY else settings.RUN
+        targets = _SET_BY[kind].get(flag.name)
+        if not targets:
             return
-        if name in SPECIAL_FLAGS:
-            getattr(self, "flag_" + name.replace("-", "_"))(workload, flag, command)
-        elif name in ("env", "label") and flag.value is not None and flag.value_word is not None:
-            key, equals, value = flag.value.partition("=")
-            written = (flag.value_word.written or flag.value_word.text).partition("=")[2]
-            variable = Variable(
+        special = getattr(self, "flag_" + flag.name.replace("-", "_"), None)
+        if special is not None:
+            special(workload, flag, command)
+            return
+        listed, setting = targets[0]
+        attribute = setting.fields[0].partition(".")[2]
+        value = (self.boolean if listed.boolean else self.value)(flag, UNDECIDED)
+        if value is None:
+            return
+        parse = setting.parse or (lambda text: text)
+        if isinstance(getattr(workload, attribute), list):
+            podman_list = command.tool == "podman" and flag.name in PODMAN_COMMA_LISTS
+            items = str(value).split(",") if podman_list else [str(value)]
+            getattr(workload, attribute).extend(Located(parse(item), flag.span) for item in items if item)
+        elif isinstance(value, bool):
+            setattr(workload, attribute, Located(value, flag.span))
+        else:
+            setattr(workload, attribute, Located(parse(value), flag.span))
+        workload.keys.setdefault(setting.name, flag.word.span)
+
+    def flag_link(self, workload: Workload, flag: Flag, command: Command) -> None:
+        value = self.value(flag, UNDECIDED)
+        if value is None and flag.value is not None:
+            value = _written_value(flag)  # `--link "$cid":db` links, whatever the container
+        if value:
+            workload.links.append(Located(value, flag.span))
+            workload.keys.setdefault("links", flag.word.span)
+
+    def flag_env(self, workload: Workload, flag: Flag, command: Command) -> None:
+        self.variable(workload.environment, flag)
+
+    def flag_label(self, workload: Workload, flag: Flag, command: Command) -> None:
+        self.variable(workload.labels, flag)
+
+    def variable(self, entries: list[Variable], flag: Flag) -> None:
+        """`-e KEY=VALUE` / `-l KEY=VALUE`; a value from a variable is not literal."""
+        if flag.value is None or flag.value_word is None:
+            return
+        key, equals, value = flag.value.partition("=")
+        written = (flag.value_word.written or flag.value_word.text).partition("=")[2]
+        entries.append(
+            Variable(
                 key, value if equals else None, flag.span, literal="$" not in written and UNKNOWN not in value
             )
-            (workload.environment if name == "env" else workload.labels).append(variable)
+        )
 
     def flag_name(self, workload: Workload, flag: Flag, command: Command) -> None:
         if flag.value is not None:
@@ -955,7 +936,7 @@ def _mount(fields: dict[str, str], span: Span) -> Mount:
     read_only = False
     for key in ("readonly", "ro"):
         if key in fields:
-            read_only = fields[key] == "" or fields[key].lower() in ("1", "t", "true")
+            read_only = fields[key] == "" or parse_go_bool(fields[key]) is True
     propagation = fields.get("bind-propagation") or None
     return Mount(
         kind=kind,

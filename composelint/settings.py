@@ -1,0 +1,384 @@
+"""The one table of Docker settings: how each setting the model knows is spelled in every input.
+
+One row per setting: the model attribute it fills, its Compose key(s), its
+docker/podman command-line flags (per command, with short letters, aliases,
+boolean or value), its Podman Quadlet key(s) and devcontainer.json property,
+and the parser that turns its text into the model's typed value.  Which
+rules read a setting is declared by the rules themselves (`@rule(...,
+reads=...)`).
+
+Everything that spells a setting comes from here: the command-line grammar
+of sources/docker_cli.py (which flags take a value), the Compose reader's
+plain fields, the fields where an unset variable is reported (CL005), and
+the wording of messages (`network_mode: host` / `--network host`).  A new
+input kind adds a column; a new flag for a setting a rule already reads is
+one more entry in its row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from composelint.values import (
+    parse_byte_size,
+    parse_capability,
+    parse_image,
+    parse_quantity,
+    parse_restart_policy,
+)
+
+# Commands whose flags the table lists.  `run` stands for docker/podman/nerdctl
+# `run` and `create` (and `container run|create`).
+RUN = "run"
+SERVICE_CREATE = "service-create"
+COMPOSE_RUN = "compose-run"
+EXEC = "exec"
+BUILD = "build"
+NETWORK_CREATE = "network-create"
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One command-line flag.  `spellings[0]` is how messages show it (`-p`, `--user`)."""
+
+    spellings: tuple[str, ...]
+    commands: tuple[str, ...]
+    boolean: bool = False
+    docker_only: bool = False  # podman's `run` does not know it
+
+    @property
+    def name(self) -> str:
+        """The canonical long name, as pflag reports it: `publish`."""
+        return next(s[2:] for s in self.spellings if s.startswith("--"))
+
+    @property
+    def short(self) -> str | None:
+        return next((s[1:] for s in self.spellings if len(s) == 2), None)
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Other long names pflag normalises to `name` (`--net` for `--network`)."""
+        return tuple(s[2:] for s in self.spellings if s.startswith("--") and s[2:] != self.name)
+
+    @property
+    def shown(self) -> str:
+        return self.spellings[0]
+
+
+def value(*spellings: str, on: tuple[str, ...] = (RUN,), docker_only: bool = False) -> Flag:
+    """A flag that takes a value (`--pid host`, `-p 80:80`)."""
+    return Flag(spellings, on, boolean=False, docker_only=docker_only)
+
+
+def boolean(*spellings: str, on: tuple[str, ...] = (RUN,), docker_only: bool = False) -> Flag:
+    """A flag that takes no value (`--privileged`, `--privileged=false`)."""
+    return Flag(spellings, on, boolean=True, docker_only=docker_only)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting as the model knows it.
+
+    `name` is how rules (`reads=`), messages and finding fields call it: the
+    Compose key for a service setting, `network.<key>` and `exec.<flag>` for
+    the settings of `networks:` entries and `docker exec`.  `compose` lists
+    dotted paths below the service (or network) mapping; `no_compose` says
+    why a setting has none.  `quadlet` and `devcontainer` are the keys of
+    Podman Quadlet `[Container]`/`[Network]` units and of devcontainer.json
+    (empty: only through `PodmanArgs=` / `runArgs`, which use the flags).
+    """
+
+    name: str
+    fields: tuple[str, ...]  # model attributes it fills: "Workload.network_mode"
+    compose: tuple[str, ...] = ()
+    flags: tuple[Flag, ...] = ()
+    quadlet: tuple[str, ...] = ()
+    devcontainer: tuple[str, ...] = ()
+    parse: Callable[[str], object] | None = None
+    no_compose: str = ""
+
+    def flag(self, command: str) -> Flag | None:
+        """The flag that sets it in `command`, else in `docker run`."""
+        return next((f for f in self.flags if command in f.commands), None) or next(
+            (f for f in self.flags if RUN in f.commands), None
+        )
+
+
+def _w(*attributes: str) -> tuple[str, ...]:
+    return tuple(f"Workload.{a}" for a in attributes)
+
+
+_PUBLISH = (RUN, COMPOSE_RUN)
+# One flag for both: a mode (`host`, `container:x`) is `network_mode`, a name joins `networks`.
+_NETWORK_FLAGS = (value("--network", "--net"), value("--network", on=(SERVICE_CREATE,)))
+_EVERY = (RUN, COMPOSE_RUN, SERVICE_CREATE)
+
+SETTINGS: tuple[Setting, ...] = (
+    # -- what runs
+    Setting("image", _w("image"), ("image",), quadlet=("Image",), devcontainer=("image",), parse=parse_image),
+    Setting("build", (), ("build",)),  # written: the image is built here, not pulled
+    Setting(
+        "container_name",
+        _w("name"),
+        ("container_name",),
+        (value("--name", on=_EVERY),),
+        quadlet=("ContainerName",),
+    ),
+    Setting(
+        "environment",
+        _w("environment"),
+        ("environment",),
+        (value("--env", "-e", on=_EVERY),),
+        ("Environment",),
+        ("containerEnv",),
+    ),
+    Setting("labels", _w("labels"), ("labels",), (value("--label", "-l", on=_EVERY),), ("Label",)),
+    # -- network namespace and networks
+    Setting("network_mode", _w("network_mode"), ("network_mode",), _NETWORK_FLAGS, ("Network",)),
+    Setting("networks", _w("networks"), ("networks",), _NETWORK_FLAGS, ("Network",)),
+    Setting(
+        "ports",
+        _w("ports", "port_errors"),
+        ("ports",),
+        (value("-p", "--publish", on=_PUBLISH), value("--publish", "-p", on=(SERVICE_CREATE,))),
+        ("PublishPort",),
+        ("appPort",),
+    ),
+    Setting("expose", _w("expose"), ("expose",), (value("--expose"),), ("ExposeHostPort",)),
+    Setting(
+        "publish_all",
+        _w("publish_all"),
+        flags=(boolean("-P", "--publish-all"),),
+        no_compose="Compose has no publish-all: a service lists its `ports`",
+    ),
+    Setting(
+        "extra_hosts",
+        _w("extra_hosts"),
+        ("extra_hosts",),
+        (value("--add-host"), value("--host", on=(SERVICE_CREATE,))),
+        ("AddHost",),
+    ),
+    Setting("links", _w("links"), ("links",), (value("--link"),)),
+    Setting("external_links", _w("external_links"), ("external_links",)),  # `--link` names any container
+    Setting("dns", _w("dns"), ("dns",), (value("--dns", on=(RUN, SERVICE_CREATE)),), ("DNS",)),
+    Setting(
+        "dns_search",
+        _w("dns_search"),
+        ("dns_search",),
+        (value("--dns-search", on=(RUN, SERVICE_CREATE)),),
+        ("DNSSearch",),
+    ),
+    Setting(
+        "hostname",
+        _w("hostname"),
+        ("hostname",),
+        (value("--hostname", "-h"), value("--hostname", on=(SERVICE_CREATE,))),
+        ("HostName",),
+    ),
+    Setting("mac_address", _w("mac_address"), ("mac_address",), (value("--mac-address"),)),
+    Setting(
+        "build.network",
+        ("Workload.build_network", "Build.network"),
+        ("build.network",),
+        (value("--network", on=(BUILD,)),),
+    ),
+    # -- isolation
+    Setting(
+        "privileged",
+        _w("privileged"),
+        ("privileged",),
+        (boolean("--privileged"),),
+        devcontainer=("privileged",),
+    ),
+    Setting("pid", _w("pid"), ("pid",), (value("--pid"),)),
+    Setting("ipc", _w("ipc"), ("ipc",), (value("--ipc"),)),
+    Setting("uts", _w("uts"), ("uts",), (value("--uts"),)),
+    Setting("userns_mode", _w("userns"), ("userns_mode",), (value("--userns"),), ("UserNS",)),
+    Setting("cgroup", _w("cgroupns"), ("cgroup",), (value("--cgroupns"),)),
+    Setting(
+        "cap_add",
+        _w("cap_add"),
+        ("cap_add",),
+        (value("--cap-add", on=_EVERY),),
+        ("AddCapability",),
+        ("capAdd",),
+        parse_capability,
+    ),
+    Setting(
+        "cap_drop",
+        _w("cap_drop"),
+        ("cap_drop",),
+        (value("--cap-drop", on=_EVERY),),
+        ("DropCapability",),
+        parse=parse_capability,
+    ),
+    Setting(
+        "security_opt",
+        _w("security_opt"),
+        ("security_opt",),
+        (value("--security-opt"),),
+        # Quadlet has one key per option kind instead of a list of `k=v`.
+        ("NoNewPrivileges", "SeccompProfile", "SecurityLabelDisable", "SecurityLabelType", "Unmask"),
+        ("securityOpt",),
+    ),
+    Setting("devices", _w("devices"), ("devices",), (value("--device"),), ("AddDevice",)),
+    Setting(
+        "volumes",
+        _w("mounts"),
+        ("volumes",),
+        (value("-v", "--volume", on=_PUBLISH), value("--mount", on=(SERVICE_CREATE,)), value("--mount")),
+        ("Volume", "Mount"),
+        ("mounts", "workspaceMount"),
+    ),
+    Setting(
+        "use_api_socket",
+        _w("use_api_socket"),
+        ("use_api_socket",),
+        (boolean("--use-api-socket", docker_only=True),),
+    ),
+    Setting(
+        "sysctls", _w("sysctls"), ("sysctls",), (value("--sysctl", on=(RUN, SERVICE_CREATE)),), ("Sysctl",)
+    ),
+    # -- hardening
+    Setting(
+        "user",
+        _w("user"),
+        ("user",),
+        (value("--user", "-u", on=_EVERY),),
+        ("User", "Group"),
+        ("containerUser",),
+    ),
+    Setting(
+        "read_only",
+        _w("read_only"),
+        ("read_only",),
+        (boolean("--read-only", on=(RUN, SERVICE_CREATE)),),
+        ("ReadOnly",),
+    ),
+    Setting(
+        "mem_limit",
+        _w("memory_limit"),
+        ("mem_limit", "deploy.resources.limits.memory"),
+        (value("--memory", "-m"), value("--limit-memory", on=(SERVICE_CREATE,))),
+        ("Memory",),
+        parse=parse_byte_size,
+    ),
+    Setting(
+        "cpus",
+        _w("cpu_limit"),
+        ("cpus", "deploy.resources.limits.cpus", "cpu_quota", "cpuset"),
+        (value("--cpus"), value("--limit-cpu", on=(SERVICE_CREATE,))),
+        parse=parse_quantity,
+    ),
+    Setting(
+        "pids_limit",
+        _w("pids_limit"),
+        ("pids_limit", "deploy.resources.limits.pids"),
+        (value("--pids-limit"), value("--limit-pids", on=(SERVICE_CREATE,))),
+        ("PidsLimit",),
+        parse=parse_quantity,
+    ),
+    Setting(
+        "healthcheck",
+        _w("healthcheck"),
+        ("healthcheck",),
+        (
+            value("--health-cmd", on=(RUN, SERVICE_CREATE)),
+            boolean("--no-healthcheck", on=(RUN, SERVICE_CREATE)),
+        ),
+        ("HealthCmd",),
+    ),
+    Setting(
+        "restart",
+        _w("restart"),
+        ("restart", "deploy.restart_policy"),
+        (value("--restart"),),
+        parse=parse_restart_policy,
+    ),
+    Setting("cgroup_parent", _w("cgroup_parent"), ("cgroup_parent",), (value("--cgroup-parent"),)),
+    Setting(
+        "logging",
+        _w("logging_driver"),
+        ("logging.driver",),
+        (value("--log-driver", on=(RUN, SERVICE_CREATE)),),
+        ("LogDriver",),
+    ),
+    Setting("tmpfs", _w("tmpfs"), ("tmpfs",), (value("--tmpfs"),), ("Tmpfs",)),
+    # -- `docker exec`: a command line only
+    Setting(
+        "exec.privileged",
+        ("Exec.privileged",),
+        flags=(boolean("--privileged", on=(EXEC,)),),
+        no_compose="a compose file declares no `exec`",
+    ),
+    Setting(
+        "exec.user",
+        ("Exec.user",),
+        flags=(value("--user", "-u", on=(EXEC,)),),
+        no_compose="a compose file declares no `exec`",
+    ),
+    # -- networks (`networks:` entries, `docker network create`)
+    Setting(
+        "network.driver",
+        ("Network.driver",),
+        ("driver",),
+        (value("--driver", "-d", on=(NETWORK_CREATE,)),),
+        ("Driver",),
+    ),
+    Setting(
+        "network.driver_opts",
+        ("Network.driver_opts",),
+        ("driver_opts",),
+        (value("--opt", "-o", on=(NETWORK_CREATE,)),),
+        ("Options",),
+    ),
+    Setting(
+        "network.internal",
+        ("Network.internal",),
+        ("internal",),
+        (boolean("--internal", on=(NETWORK_CREATE,)),),
+        ("Internal",),
+    ),
+    Setting(
+        "network.enable_ipv6",
+        ("Network.enable_ipv6",),
+        ("enable_ipv6",),
+        (boolean("--ipv6", on=(NETWORK_CREATE,)),),
+        ("IPv6",),
+    ),
+    Setting(
+        "network.attachable",
+        ("Network.attachable",),
+        ("attachable",),
+        (boolean("--attachable", on=(NETWORK_CREATE,)),),
+    ),
+    Setting("network.external", ("Network.external",), ("external",)),
+    Setting("network.name", ("Network.name",), ("name",), quadlet=("NetworkName",)),
+)
+
+BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
+
+
+def flags_of(command: str) -> list[tuple[Flag, Setting]]:
+    """Every flag the table lists for `command`, with the setting it sets."""
+    return [(flag, setting) for setting in SETTINGS for flag in setting.flags if command in flag.commands]
+
+
+def setting_at(path: tuple[str | int, ...]) -> Setting | None:
+    """The setting a Compose tree path belongs to: ("services", "web", "deploy", "resources", "limits",
+    "memory", ...) -> mem_limit; ("networks", "front", "driver") -> network.driver; None for a key no
+    setting lists."""
+    if len(path) < 3 or path[0] not in ("services", "networks"):
+        return None
+    below = [str(part) for part in path[2:]]
+    of_networks = path[0] == "networks"
+    best: tuple[int, Setting] | None = None
+    for setting in SETTINGS:
+        if setting.name.startswith("network.") != of_networks:
+            continue
+        for compose_path in setting.compose:
+            parts = compose_path.split(".")
+            if below[: len(parts)] == parts and (best is None or len(parts) > best[0]):
+                best = (len(parts), setting)
+    return best[1] if best else None
