@@ -1,3 +1,17 @@
-"""composelint: a static linter for container network and isolation configuration."""
+"""composelint: a static linter for container network and isolation configuration.
+
+`from composelint import lint` lints files or text from Python; `run(Request(...))` takes every
+option of `composelint check`.  Both are imported on first use, so the command line starts fast.
+"""
 
 __version__ = "0.1.0"
+
+__all__ = ["LintError", "Request", "Result", "lint", "run"]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        from composelint import app
+
+        return getattr(app, name)
+    raise AttributeError(f"module 'composelint' has no attribute {name!r}")

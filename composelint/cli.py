@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 import click
 
@@ -23,7 +24,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"composelint: error: {message}", err=True)
     sys.exit(2)
 
@@ -212,39 +213,82 @@ def check(
 
     Settings come from the nearest configuration file of each linted file; options given here win
     (--select and --ignore replace the file's lists, --extend-select and --extend-exclude append)."""
-    configuration = {
-        "config_path": config_path,
-        "isolated": isolated,
-        "exclude": exclude,
-        "extend_exclude": extend_exclude,
-        "force_exclude": force_exclude,
-        "respect_gitignore": respect_gitignore,
-        "baseline": baseline,
-        "write_baseline": write_baseline,
-    }
-    _guard(
-        verbose,
-        _check,
+    from composelint.config import Overrides
+
+    for report in reports:
+        report_format, separator, report_path = report.partition(":")
+        if not separator or not report_path or report_format not in FORMAT_NAMES:
+            _fail(f"--report `{report}`: expected FORMAT:PATH with FORMAT one of {', '.join(FORMAT_NAMES)}")
+    overrides = Overrides(
+        select=_split(select) if select else None,
+        extend_select=tuple(_split(extend_select)),
+        ignore=_split(ignore) if ignore else None,
+        fail_on=fail_on,
+        exclude=list(exclude) if exclude else None,
+        extend_exclude=tuple(extend_exclude),
+        respect_gitignore=respect_gitignore,
+    )
+    request = _request(
         paths,
         project,
-        (output_format, output_file, reports),
-        select,
-        extend_select,
-        ignore,
-        fail_on,
-        exit_zero,
-        statistics,
-        no_inline_suppressions,
-        color,
-        jobs,
-        configuration,
+        overrides=overrides,
+        config_path=config_path,
+        isolated=isolated,
+        force_exclude=force_exclude,
+        inline_suppressions=not no_inline_suppressions,
+        baseline=baseline,
+        write_baseline=write_baseline,
+        jobs=jobs,
+    )
+    outcome = _guard(verbose, _run, request)
+    _guard(verbose, _show, outcome, output_format, output_file, reports, statistics, color)
+    sys.exit(1 if outcome.failing and not exit_zero else 0)
+
+
+def _request(paths: tuple[str, ...], project: dict, **settings):
+    """The pipeline's request for the command line's paths and project options; reads standard
+    input when `-` is named."""
+    from composelint.app import STDIN, Request
+
+    compose_files = tuple(project["compose_files"])
+    return Request(
+        paths=paths or (".",),
+        compose_files=compose_files,
+        stdin=sys.stdin.buffer.read() if STDIN in paths or STDIN in compose_files else None,
+        stdin_filename=project["stdin_filename"],
+        kinds=tuple(project["kinds"]),
+        env_files=tuple(project["env_files"]),
+        use_process_env=project["use_process_env"],
+        profiles=tuple(project["profiles"]),
+        allow_outside_root=project["allow_outside_root"],
+        merge_overrides=not project["no_merge_overrides"],
+        **settings,
     )
 
 
-def _guard(verbose: bool, function, *args) -> None:
+def _run(request):
+    """The pipeline's result; what stops it is one line and exit 2."""
+    from composelint.app import LintError, run
+
+    try:
+        outcome = run(request)
+    except LintError as error:
+        _fail(str(error))
+    for warning in outcome.warnings:
+        click.echo(f"composelint: warning: {warning}", err=True)
+    if outcome.recorded is not None:
+        count = outcome.recorded
+        click.echo(
+            f"composelint: recorded {count} finding{'s' if count != 1 else ''} in {request.write_baseline}",
+            err=True,
+        )
+    return outcome
+
+
+def _guard(verbose: bool, function, *args):
     """Run a command; a bug becomes one line and exit 2 (the traceback with --verbose)."""
     try:
-        function(*args)
+        return function(*args)
     except SystemExit:
         raise
     except Exception as error:
@@ -253,255 +297,14 @@ def _guard(verbose: bool, function, *args) -> None:
         _fail(f"internal error: {type(error).__name__}: {error} (run with --verbose for the traceback)")
 
 
-def _load_options(project: dict):
-    from composelint.sources.project import LoadOptions
-
-    return LoadOptions(
-        env_files=list(project["env_files"]) or None,
-        process_env=dict(os.environ) if project["use_process_env"] else None,
-        profiles=list(project["profiles"]) or None,
-        allow_outside_root=project["allow_outside_root"],
-    )
-
-
-def _file_sets(
-    paths: tuple[str, ...], project: dict
-) -> tuple[list[tuple[str, list[str]]], dict[str, str], list[tuple[str, str]]]:
-    """(kind, files) of each project named by the command line, standard input's text, and the files
-    discovery skipped with why."""
-    from composelint.discovery import DiscoveryError, decode, discover, kind_by_name
-
-    kinds = project["kinds"]
-    forced = kinds[0] if len(kinds) == 1 else None
-    skipped: list[tuple[str, str]] = []
-    try:
-        if project["compose_files"]:
-            file_sets = [("compose", list(project["compose_files"]))]
-            for path in file_sets[0][1]:
-                if not os.path.isfile(path) and path != "-":
-                    raise DiscoveryError(f"{path}: no such file or directory")
-        else:
-            found = discover(
-                [p for p in (paths or (".",)) if p != "-"],
-                merge_overrides=not project["no_merge_overrides"],
-                kind=forced,
-                kinds=frozenset(kinds) or None,
-            )
-            file_sets, skipped = found.projects, found.skipped
-        texts = {}
-        if "-" in paths or "-" in project["compose_files"]:
-            name = project["stdin_filename"] or "-"
-            texts[name] = decode(name, sys.stdin.buffer.read())
-            if "-" in paths:
-                kind = (
-                    forced
-                    or kind_by_name(name)
-                    or ("shell" if name.endswith((".sh", ".bash")) else "compose")
-                )
-                file_sets.append((kind, [name]))
-            file_sets = [(kind, [name if f == "-" else f for f in files]) for kind, files in file_sets]
-    except DiscoveryError as error:
-        _fail(str(error))
-    return file_sets, texts, skipped
-
-
-def _without_consumed(parts: list, paths: tuple[str, ...]) -> list:
-    """A file that another project includes or extends is linted there, not again on its own.
-
-    `parts` are (sources, ...) tuples, one per project."""
-    named = {_display(p) for p in paths}
-    consumed = {s.path for sources, *_ in parts for s in sources if s.role in ("include", "extends")}
-
-    def own_files(sources) -> list[str]:
-        return [s.path for s in sources if s.role in ("base", "override")]
-
-    return [
-        part
-        for part in parts
-        if not (
-            len(own_files(part[0])) == 1
-            and own_files(part[0])[0] in consumed
-            and own_files(part[0])[0] not in named
-        )
-    ]
-
-
-def _finder(select, extend_select, ignore, fail_on, configuration: dict):
-    """The configuration lookup, with the command line's overrides (exit 2 on a bad selector or file)."""
-    from composelint.config import ConfigError, ConfigFinder, Overrides
-    from composelint.engine import SelectionError, select_rules
-
-    overrides = Overrides(
-        select=_split(select) if select else None,
-        extend_select=tuple(_split(extend_select)),
-        ignore=_split(ignore) if ignore else None,
-        fail_on=fail_on,
-        exclude=list(configuration["exclude"]) if configuration["exclude"] else None,
-        extend_exclude=tuple(configuration["extend_exclude"]),
-        respect_gitignore=configuration["respect_gitignore"],
-    )
-    try:
-        select_rules(overrides.select, list(overrides.extend_select), overrides.ignore or [])
-    except SelectionError as error:
-        _fail(str(error))
-    if configuration["config_path"] and configuration["isolated"]:
-        _fail("--config and --isolated cannot be used together")
-    try:
-        return ConfigFinder(overrides, configuration["config_path"], configuration["isolated"])
-    except ConfigError as error:
-        _fail(str(error))
-
-
-def _configured(
-    file_sets: list[tuple[str, list[str]]], paths: tuple[str, ...], project: dict, finder, force_exclude: bool
-) -> list[tuple[tuple[str, list[str]], object]]:
-    """Each project with the configuration of its first file; excluded and git-ignored projects dropped
-    (a file named on the command line only with --force-exclude)."""
-    from composelint.config import ConfigError
-
-    named = {os.path.normpath(p) for p in (*paths, *project["compose_files"]) if p != "-"}
-    if project["stdin_filename"]:
-        named.add(os.path.normpath(project["stdin_filename"]))
-    kept = []
-    try:
-        for file_set in file_sets:
-            first = file_set[1][0]
-            config = finder.for_path(first)
-            filtered = force_exclude or os.path.normpath(first) not in named
-            if not (filtered and config.excluded(first)):
-                kept.append((file_set, config, filtered))
-    except ConfigError as error:
-        _fail(str(error))
-    asked = [
-        file_set[1][0]
-        for file_set, config, filtered in kept
-        if filtered and config.respect_gitignore and file_set[1][0] != "-"
-    ]
-    ignored, warning = finder.gitignored(asked) if asked else (set(), None)
-    if warning:
-        click.echo(f"composelint: warning: {warning}", err=True)
-    return [(file_set, config) for file_set, config, _ in kept if file_set[1][0] not in ignored]
-
-
-# Per-process state of the workers that load and lint projects in parallel.
-_WORK: dict = {}
-
-
-def _start_work(options, texts: dict[str, str], configs: dict, inline_suppressions: bool) -> None:
-    """`configs`: index -> (rules, engine settings) of each configuration in use."""
-    _WORK.update(options=options, texts=texts, configs=configs, inline=inline_suppressions)
-
-
-def _load_one(file_set: tuple[str, list[str]], options, texts: dict[str, str]):
-    """The projects of one file set, by kind (composelint.sources.kinds)."""
-    from composelint.sources.kinds import load
-
-    kind, files = file_set
-    return load(kind, files, options, display=_display, texts=texts)
-
-
-def _work(item: tuple[tuple[str, list[str]], int]):
-    """Load one file set and lint its projects with their configuration: [(sources, findings)]."""
-    from composelint.engine import lint_project
-
-    file_set, key = item
-    rules, settings = _WORK["configs"][key]
-    return [
-        (project.sources, lint_project(project, rules, _WORK["inline"], settings))
-        for project in _load_one(file_set, _WORK["options"], _WORK["texts"])
-    ]
-
-
-PARALLEL_FROM = 32  # projects; below this, starting workers costs more than it saves
-
-
-def _lint_all(configured: list, texts: dict[str, str], options, inline: bool, jobs: int):
-    """Findings of every (project, configuration), in worker processes when there are many (same output
-    either way)."""
-    from composelint.discovery import DiscoveryError
-
-    index: dict[int, int] = {}
-    configs: dict[int, tuple] = {}
-    file_sets = []
-    for file_set, config in configured:
-        key = index.setdefault(id(config), len(index))
-        configs[key] = (list(config.rules), config.settings)
-        file_sets.append((file_set, key))
-    _start_work(options, texts, configs, inline)
-    workers = jobs or min(os.cpu_count() or 1, 8)
-    try:
-        if workers > 1 and len(file_sets) >= PARALLEL_FROM:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            with ProcessPoolExecutor(
-                workers,
-                mp_context=context,
-                initializer=_start_work,
-                initargs=(options, texts, configs, inline),
-            ) as pool:
-                chunks = pool.map(_work, file_sets, chunksize=max(1, len(file_sets) // (workers * 8)))
-                return [part for parts in chunks for part in parts]
-        return [part for file_set in file_sets for part in _work(file_set)]
-    except DiscoveryError as error:
-        _fail(str(error))
-
-
-def _check(
-    paths,
-    project,
-    output,
-    select,
-    extend_select,
-    ignore,
-    fail_on,
-    exit_zero,
-    statistics,
-    no_inline_suppressions,
-    color,
-    jobs,
-    configuration,
+def _show(
+    outcome, output_format: str, output_file: str | None, reports, statistics: bool, color: str
 ) -> None:
-    from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
-    from composelint.engine import collect
+    """Render the report (or the statistics) to stdout or the output file, and each extra report."""
     from composelint.report import render
     from composelint.report import statistics as rule_statistics
 
-    for report in output[2]:
-        report_format, separator, report_path = report.partition(":")
-        if not separator or not report_path or report_format not in FORMAT_NAMES:
-            _fail(f"--report `{report}`: expected FORMAT:PATH with FORMAT one of {', '.join(FORMAT_NAMES)}")
-    finder = _finder(select, extend_select, ignore, fail_on, configuration)
-    try:
-        known = read_baseline(configuration["baseline"]) if configuration["baseline"] else None
-    except BaselineError as error:
-        _fail(str(error))
-    file_sets, texts, skipped = _file_sets(paths, project)
-    configured = _configured(file_sets, paths, project, finder, configuration["force_exclude"])
-    parts = _lint_all(configured, texts, _load_options(project), not no_inline_suppressions, jobs)
-    result = collect(_without_consumed(parts, paths))
-    result.skipped = skipped
-    result.rules = sorted(
-        {rule.code: rule for _, config in configured for rule in config.rules}.values(),
-        key=lambda rule: rule.code,
-    )
-    if known is not None:
-        apply_baseline(result, known)
-    if configuration["write_baseline"]:
-        try:
-            count = write_baseline(configuration["write_baseline"], result)
-        except BaselineError as error:
-            _fail(str(error))
-        apply_baseline(result, {item.fingerprint for item in result.reported})
-        click.echo(
-            f"composelint: recorded {count} finding{'s' if count != 1 else ''} in "
-            f"{configuration['write_baseline']}",
-            err=True,
-        )
-
-    output_format, output_file, reports = output
+    result = outcome.lint
     tty = sys.stdout.isatty() and not output_file
     if output_format == "auto":
         if os.environ.get("GITHUB_ACTIONS") == "true" and "github" in FORMAT_NAMES:
@@ -523,7 +326,6 @@ def _check(
     for report in reports:
         report_format, _, report_path = report.partition(":")
         _write(render(report_format, result), report_path, False)
-    sys.exit(1 if result.failing and not exit_zero else 0)
 
 
 @main.command("model")
@@ -534,17 +336,14 @@ def model_command(paths, verbose, **project):
     """Print the merged network-config model as JSON: what will run, on which network, reachable how."""
 
     def show():
-        from composelint.discovery import DiscoveryError
+        from composelint.app import LintError, load_projects
         from composelint.report.model import render_model
 
-        file_sets, texts, _ = _file_sets(paths, project)
-        options = _load_options(project)
         try:
-            projects = [p for file_set in file_sets for p in _load_one(file_set, options, texts)]
-        except DiscoveryError as error:
+            projects = load_projects(_request(paths, project))
+        except LintError as error:
             _fail(str(error))
-        kept = _without_consumed([(p.sources, p) for p in projects], paths)
-        click.echo(render_model([p for _, p in kept]), nl=False)
+        click.echo(render_model(projects), nl=False)
 
     _guard(verbose, show)
 
@@ -559,13 +358,6 @@ def _write(text: str, path: str | None, color: bool) -> None:
             handle.write(text)
     except OSError as error:
         _fail(f"cannot write report `{path}`: {error.strerror}")
-
-
-def _display(path: str) -> str:
-    """Paths under the working directory are shown relative to it, with `/`."""
-    relative = os.path.relpath(path)
-    shown = path if relative.startswith("..") else relative
-    return shown.replace(os.sep, "/")
 
 
 @main.command("rule")

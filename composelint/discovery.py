@@ -142,14 +142,15 @@ def is_compose_name(name: str) -> bool:
     )
 
 
-def is_shell_script(path: str) -> bool:
-    """`*.sh`/`*.bash`, or no extension and a shell shebang."""
+def is_shell_script(path: str, head: bytes | None = None) -> bool:
+    """`*.sh`/`*.bash`, or no extension and a shell shebang.  `head` is the start of the text when
+    it is not (yet) on disk (an editor's unsaved document)."""
     name = os.path.basename(path)
     if name.endswith(SHELL_EXTENSIONS):
         return True
     if "." in name:
         return False
-    return bool(_SHEBANG.match(_head(path)))
+    return bool(_SHEBANG.match(_head(path) if head is None else head[:128]))
 
 
 def _head(path: str, size: int = 128) -> bytes:
@@ -251,7 +252,7 @@ def discover(
             for directory, names in _walk(path):
                 placed: set[str] = set()
                 if not kinds or COMPOSE in kinds:
-                    for files in _directory_projects(directory, names, merge_overrides):
+                    for files in directory_projects(directory, names, merge_overrides):
                         projects.append((COMPOSE, files))
                         placed.update(os.path.normpath(f) for f in files)
                 for name in names:
@@ -325,7 +326,9 @@ def _walk(directory: str):
         yield root, sorted(names)
 
 
-def _directory_projects(directory: str, names: list[str], merge_overrides: bool) -> list[list[str]]:
+def directory_projects(directory: str, names: list[str], merge_overrides: bool) -> list[list[str]]:
+    """The compose projects of a directory holding the files `names`: the base file with its
+    override (or the files `COMPOSE_FILE` names), then each other compose-named file alone."""
     compose_files = [n for n in names if is_compose_name(n)]
     projects: list[list[str]] = []
     chosen = compose_file_setting(directory) if ".env" in names else None

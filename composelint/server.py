@@ -28,8 +28,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from composelint import __version__, discovery
-from composelint.config import ConfigFinder
-from composelint.engine import LintResult, Reported, collect, lint_project
+from composelint.app import LintError, Request, run
+from composelint.engine import LintResult, Reported
 from composelint.model import Span
 
 DEBOUNCE_SECONDS = 0.3
@@ -59,16 +59,14 @@ def project_of(path: str, text: str, language_id: str | None = None) -> tuple[st
     compose file nor a shell script.  `text` is the editor's text (its shebang counts, not the disk's)."""
     path = os.path.normpath(os.path.abspath(path))
     directory, name = os.path.split(path)
-    if name.endswith(discovery.SHELL_EXTENSIONS) or (
-        "." not in name and discovery._SHEBANG.match(text[:128].encode("utf-8", "replace"))
-    ):
+    if discovery.is_shell_script(path, text[:128].encode("utf-8", "replace")):
         return discovery.SHELL, [path]
     try:
         names = set(os.listdir(directory))
     except OSError:
         names = set()
     names.add(name)
-    for files in discovery._directory_projects(directory, sorted(names), True):
+    for files in discovery.directory_projects(directory, sorted(names), True):
         files = [os.path.normpath(os.path.join(directory, f)) for f in files]
         if path in files:
             return discovery.COMPOSE, files
@@ -81,33 +79,6 @@ def project_of(path: str, text: str, language_id: str | None = None) -> tuple[st
     if language_id in SHELL_LANGUAGE_IDS:
         return discovery.SHELL, [path]
     return None
-
-
-class ShellFrontEndMissing(RuntimeError):
-    """`composelint.sources.script` is not installed in this version."""
-
-
-def load(kind: str, files: list[str], texts: dict[str, str]):
-    """The project of a file set (like the CLI's `_load_one`, with the editor's texts)."""
-    if kind == discovery.SHELL:
-        try:
-            from composelint.sources.script import load_script
-
-            return load_script(files[0], display=_identity, texts=texts)
-        except ImportError as error:
-            if (error.name or "").startswith("composelint."):
-                raise ShellFrontEndMissing(
-                    "shell scripts are not linted: this composelint has no shell front end "
-                    f"(composelint.sources.script: {error})"
-                ) from None
-            raise
-    from composelint.sources.project import LoadOptions, load_project
-
-    return load_project(files, LoadOptions(), display=_identity, texts=texts)
-
-
-def _identity(path: str) -> str:
-    return path
 
 
 # --- Findings as LSP diagnostics ----------------------------------------------------------------
@@ -202,8 +173,6 @@ class ComposelintServer(LanguageServer):
         self.pending: dict[Key, asyncio.Task] = {}
         self.generation: dict[Key, int] = {}
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="composelint-lint")
-        self.configs = ConfigFinder()
-        self.warned: set[str] = set()
 
     # Logging to the client (window/logMessage) -- never raises.
     def log(self, message: str, kind: t.MessageType = t.MessageType.Info) -> None:
@@ -273,14 +242,9 @@ class ComposelintServer(LanguageServer):
                 found, read = await asyncio.get_running_loop().run_in_executor(
                     self.executor, self.lint_sync, kind, files, texts, encoding
                 )
-            except ShellFrontEndMissing as error:
-                if files[0] not in self.warned:
-                    self.warned.add(files[0])
-                    self.log(f"{files[0]}: {error}", t.MessageType.Warning)
-                return
             except asyncio.CancelledError:
                 raise
-            except OSError as error:  # the base file is gone or unreadable (discovery.DiscoveryError)
+            except LintError as error:  # the base file is gone or unreadable, a broken configuration
                 self.log(f"not linted: {error}", t.MessageType.Warning)
                 return
             except Exception as error:
@@ -301,15 +265,20 @@ class ComposelintServer(LanguageServer):
                 del self.pending[key]
 
     def lint_sync(self, kind: str, files: list[str], texts: dict[str, str], encoding: str):
-        """In the worker thread: (diagnostics per path, paths read)."""
-        # The configuration nearest to the project's first file, as `check` uses it.
-        config = self.configs.for_path(files[0])
-        project = load(kind, files, texts)
-        result = collect(
-            [(project.sources, lint_project(project, list(config.rules), True, config.settings))]
+        """In the worker thread: (diagnostics per path, paths read).  The project is linted as
+        `check` would lint its files named on the command line, with the editor's texts."""
+        compose = kind == discovery.COMPOSE
+        request = Request(
+            paths=() if compose else tuple(files),
+            compose_files=tuple(files) if compose else (),
+            kinds=(kind,),
+            texts=texts,
+            relative_paths=False,
+            jobs=1,
         )
-        read = [s.path for s in project.sources]
-        return diagnostics_by_path(result, texts, encoding), read
+        outcome = run(request)
+        read = [path for project in outcome.projects for path in project.read]
+        return diagnostics_by_path(outcome.lint, texts, encoding), read
 
     def replace(self, key: Key, found: dict[str, list[t.Diagnostic]], versions: dict[str, int]) -> None:
         """Make `found` this project's diagnostics; publish every file it has or had findings in."""

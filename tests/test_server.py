@@ -265,15 +265,15 @@ def test_yaml_syntax_error_is_a_diagnostic_and_the_server_survives():
     run(scenario)
 
 
-# The real server, with a loader that fails for documents under a `crash` directory.
+# The real server, with a pipeline that fails for documents under a `crash` directory.
 CRASHING_SERVER = """
 import composelint.server as server
-original = server.load
-def load(kind, files, texts):
-    if "/crash/" in files[0]:
+original = server.run
+def run(request):
+    if any("/crash/" in path for path in (*request.paths, *request.compose_files)):
         raise RuntimeError("simulated bug")
-    return original(kind, files, texts)
-server.load = load
+    return original(request)
+server.run = run
 server.serve()
 """
 

@@ -1,0 +1,375 @@
+"""The one pipeline: discover, configure, load, lint, apply baselines.
+
+The command line, the language server and the Python API each build a `Request`
+and call `run()` (or `load_projects()` for the model); they only differ in how
+they ask and how they show the result.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+
+from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
+from composelint.config import ConfigError, ConfigFinder, Effective, Overrides
+from composelint.discovery import SHELL_EXTENSIONS, DiscoveryError, decode, discover, kind_by_name
+from composelint.engine import (
+    LintResult,
+    Reported,
+    SelectionError,
+    Settings,
+    collect,
+    lint_project,
+    select_rules,
+)
+from composelint.model import Project, SourceFile
+from composelint.sources.kinds import load
+from composelint.sources.project import LoadOptions
+from composelint.types import Rule
+
+STDIN = "-"
+PARALLEL_FROM = 32  # projects; below this, starting workers costs more than it saves
+
+FileSet = tuple[str, list[str]]  # (kind, files): the files of one project, merged in order
+Linted = tuple[list[SourceFile], list[Reported], str]  # one project's sources, findings and kind
+
+
+class LintError(Exception):
+    """The linter cannot do its job (a bad option, configuration or baseline, an unreadable path);
+    the message is one line."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to lint and how: everything a caller decides.  `None` leaves a setting to the
+    configuration file that applies to each linted file."""
+
+    paths: tuple[str, ...] = (".",)  # files and directories to discover; `-` is `stdin`
+    compose_files: tuple[str, ...] = ()  # one project of these compose files, merged in order (-f)
+    stdin: str | bytes | None = None  # the text of `-`
+    stdin_filename: str | None = None  # the name `-` is linted under
+    texts: Mapping[str, str] = field(default_factory=dict)  # unsaved documents, read instead of the disk
+    kinds: tuple[str, ...] = ()  # only these kinds in directories (empty: all); one kind: named files' kind
+    # How a compose project loads.
+    env_files: tuple[str, ...] = ()  # instead of the project's .env
+    use_process_env: bool = False
+    profiles: tuple[str, ...] = ()  # empty: every profile
+    allow_outside_root: bool = False
+    merge_overrides: bool = True
+    # Configuration.
+    overrides: Overrides = field(default_factory=Overrides)
+    config_path: str | None = None  # one configuration file for every file
+    isolated: bool = False  # no configuration files
+    force_exclude: bool = False  # excludes and .gitignore apply to named files too
+    inline_suppressions: bool = True
+    baseline: str | None = None  # hide the findings recorded in this file
+    write_baseline: str | None = None  # record the findings in this file
+    jobs: int = 0  # worker processes; 0: one per CPU (at most 8)
+    relative_paths: bool = True  # show paths below the working directory relative to it
+
+
+@dataclass(frozen=True)
+class LintedProject:
+    kind: str  # compose | shell
+    files: tuple[str, ...]  # the files that form it, as shown in findings
+    read: tuple[str, ...]  # every file its loading read (env files, includes, extends)
+
+
+@dataclass
+class Result:
+    lint: LintResult  # every finding (suppressed ones included), the files and their texts
+    projects: list[LintedProject] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what did not stop the run (git not found)
+    recorded: int | None = None  # findings written to `write_baseline`
+
+    @property
+    def findings(self) -> list[Reported]:
+        """The findings nothing suppresses, sorted by file and position."""
+        return self.lint.active
+
+    @property
+    def failing(self) -> bool:
+        """A finding at or above the failure threshold (`fail-on`) is reported."""
+        return bool(self.lint.failing)
+
+
+def run(request: Request) -> Result:
+    """Lint what `request` names; raises LintError when that cannot be done."""
+    finder = _finder(request)
+    known = _read_baseline(request.baseline) if request.baseline else None
+    file_sets, texts, skipped = _file_sets(request)
+    configured, warnings = _configured(file_sets, request, finder, texts)
+    parts = _without_consumed(_lint_all(configured, texts, request), request)
+    result = collect([(sources, reported) for sources, reported, _ in parts])
+    result.skipped = skipped
+    result.rules = sorted(
+        {rule.code: rule for _, config in configured for rule in config.rules}.values(),
+        key=lambda rule: rule.code,
+    )
+    if known is not None:
+        apply_baseline(result, known)
+    recorded = None
+    if request.write_baseline:
+        try:
+            recorded = write_baseline(request.write_baseline, result)
+        except BaselineError as error:
+            raise LintError(str(error)) from None
+        apply_baseline(result, {item.fingerprint for item in result.reported})
+    projects = [_linted(sources, kind) for sources, _, kind in parts]
+    return Result(result, projects, warnings, recorded)
+
+
+def lint(
+    *paths: str,
+    text: str | None = None,
+    filename: str | None = None,
+    select: Iterable[str] | None = None,
+    ignore: Iterable[str] | None = None,
+    config: str | None = None,
+    isolated: bool = False,
+) -> Result:
+    """Lint files and directories (default: the current directory), or `text` as if it were the
+    file `filename`, the way `composelint check` does.  `select`/`ignore` replace the configuration's
+    rule lists; `config` names the configuration file, `isolated` reads none.  For every other
+    option build a `Request` and call `run()`."""
+    overrides = Overrides(
+        select=list(select) if select is not None else None,
+        ignore=list(ignore) if ignore is not None else None,
+    )
+    named = (*paths, STDIN) if text is not None else (paths or (".",))
+    return run(
+        Request(
+            paths=named,
+            stdin=text,
+            stdin_filename=filename,
+            overrides=overrides,
+            config_path=config,
+            isolated=isolated,
+        )
+    )
+
+
+def load_projects(request: Request) -> list[Project]:
+    """The model of every project `request` names, without linting (configuration is not read)."""
+    file_sets, texts, _ = _file_sets(request)
+    job = _Job(_load_options(request), texts, {}, request.inline_suppressions, request.relative_paths)
+    try:
+        projects = [project for file_set in file_sets for project in _load(file_set, job)]
+    except DiscoveryError as error:
+        raise LintError(str(error)) from None
+    return [project for _, project in _without_consumed([(p.sources, p) for p in projects], request)]
+
+
+# --- Which projects, with which configuration ----------------------------------------------------
+
+
+def _finder(request: Request) -> ConfigFinder:
+    """The configuration lookup with the request's overrides."""
+    overrides = request.overrides
+    try:
+        select_rules(overrides.select, list(overrides.extend_select), overrides.ignore or [])
+    except SelectionError as error:
+        raise LintError(str(error)) from None
+    if request.config_path and request.isolated:
+        raise LintError("--config and --isolated cannot be used together")
+    try:
+        return ConfigFinder(overrides, request.config_path, request.isolated)
+    except ConfigError as error:
+        raise LintError(str(error)) from None
+
+
+def _read_baseline(path: str) -> set[str]:
+    try:
+        return read_baseline(path)
+    except BaselineError as error:
+        raise LintError(str(error)) from None
+
+
+def _file_sets(request: Request) -> tuple[list[FileSet], dict[str, str], list[tuple[str, str]]]:
+    """(kind, files) of each project the request names, the texts read instead of the disk, and the
+    files discovery skipped with why."""
+    texts = dict(request.texts)
+    skipped: list[tuple[str, str]] = []
+    reads_stdin = STDIN in request.paths or STDIN in request.compose_files
+    name = request.stdin_filename or STDIN
+    try:
+        if reads_stdin:
+            stdin = request.stdin or ""
+            texts[name] = stdin if isinstance(stdin, str) else decode(name, stdin)
+        if request.compose_files:
+            file_sets: list[FileSet] = [("compose", list(request.compose_files))]
+            for path in request.compose_files:
+                if not os.path.isfile(path) and path != STDIN and path not in texts:
+                    raise DiscoveryError(f"{path}: no such file or directory")
+        else:
+            on_disk = [p for p in request.paths if p != STDIN and p not in texts]
+            if on_disk:
+                found = discover(
+                    on_disk,
+                    merge_overrides=request.merge_overrides,
+                    kind=_forced_kind(request),
+                    kinds=frozenset(request.kinds) or None,
+                )
+                file_sets, skipped = found.projects, found.skipped
+            else:
+                file_sets = []
+            file_sets.extend((_kind_by_name(p, request), [p]) for p in request.paths if p in request.texts)
+        if STDIN in request.paths:
+            file_sets.append((_kind_by_name(name, request), [name]))
+    except DiscoveryError as error:
+        raise LintError(str(error)) from None
+    if reads_stdin:
+        file_sets = [(kind, [name if f == STDIN else f for f in files]) for kind, files in file_sets]
+    return file_sets, texts, skipped
+
+
+def _forced_kind(request: Request) -> str | None:
+    return request.kinds[0] if len(request.kinds) == 1 else None
+
+
+def _kind_by_name(name: str, request: Request) -> str:
+    """The kind of a file that is not read from disk: forced, by its name, else compose."""
+    return (
+        _forced_kind(request)
+        or kind_by_name(name)
+        or ("shell" if name.endswith(SHELL_EXTENSIONS) else "compose")
+    )
+
+
+def _configured(
+    file_sets: list[FileSet], request: Request, finder: ConfigFinder, texts: dict[str, str]
+) -> tuple[list[tuple[FileSet, Effective]], list[str]]:
+    """Each project with the configuration of its first file; excluded and git-ignored projects
+    dropped (a named file only with `force_exclude`)."""
+    named = {os.path.normpath(p) for p in (*request.paths, *request.compose_files) if p != STDIN}
+    if request.stdin_filename:
+        named.add(os.path.normpath(request.stdin_filename))
+    kept = []
+    try:
+        for file_set in file_sets:
+            first = file_set[1][0]
+            config = finder.for_path(first)
+            filtered = request.force_exclude or os.path.normpath(first) not in named
+            if not (filtered and config.excluded(first)):
+                kept.append((file_set, config, filtered))
+    except ConfigError as error:
+        raise LintError(str(error)) from None
+    asked = [
+        file_set[1][0]
+        for file_set, config, filtered in kept
+        if filtered and config.respect_gitignore and file_set[1][0] != STDIN
+    ]
+    ignored, warning = finder.gitignored(asked) if asked else (set(), None)
+    configured = [(file_set, config) for file_set, config, _ in kept if file_set[1][0] not in ignored]
+    return configured, [warning] if warning else []
+
+
+def _without_consumed(parts: list, request: Request) -> list:
+    """A file that another project includes or extends is linted there, not again on its own.
+
+    `parts` are (sources, ...) tuples, one per project."""
+    display = _display if request.relative_paths else _as_given
+    named = {display(p) for p in request.paths}
+    consumed = {s.path for sources, *_ in parts for s in sources if s.role in ("include", "extends")}
+
+    def own_files(sources: list[SourceFile]) -> list[str]:
+        return [s.path for s in sources if s.role in ("base", "override")]
+
+    return [
+        part
+        for part in parts
+        if not (
+            len(own_files(part[0])) == 1
+            and own_files(part[0])[0] in consumed
+            and own_files(part[0])[0] not in named
+        )
+    ]
+
+
+def _linted(sources: list[SourceFile], kind: str) -> LintedProject:
+    own = tuple(s.path for s in sources if s.role not in ("env", "include", "extends"))
+    return LintedProject(kind, own, tuple(s.path for s in sources))
+
+
+# --- Loading and linting, in worker processes when there are many projects ------------------------
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every project of a run shares; plain picklable data, so it reaches worker processes."""
+
+    options: LoadOptions
+    texts: dict[str, str]
+    configs: dict[int, tuple[list[Rule], Settings]]  # index -> (rules, engine settings) of each configuration
+    inline: bool
+    relative_paths: bool
+
+
+def _load_options(request: Request) -> LoadOptions:
+    return LoadOptions(
+        env_files=list(request.env_files) or None,
+        process_env=dict(os.environ) if request.use_process_env else None,
+        profiles=list(request.profiles) or None,
+        allow_outside_root=request.allow_outside_root,
+    )
+
+
+def _load(file_set: FileSet, job: _Job) -> list[Project]:
+    """The projects of one file set, by kind (composelint.sources.kinds)."""
+    kind, files = file_set
+    return load(
+        kind, files, job.options, display=_display if job.relative_paths else _as_given, texts=job.texts
+    )
+
+
+def _lint_one(job: _Job, item: tuple[FileSet, int]) -> list[Linted]:
+    """Load one file set and lint its projects with their configuration."""
+    file_set, key = item
+    rules, settings = job.configs[key]
+    return [
+        (project.sources, lint_project(project, rules, job.inline, settings), file_set[0])
+        for project in _load(file_set, job)
+    ]
+
+
+def _lint_all(
+    configured: list[tuple[FileSet, Effective]], texts: dict[str, str], request: Request
+) -> list[Linted]:
+    """Every project linted with its configuration; the same either way when many projects are
+    linted in worker processes."""
+    index: dict[int, int] = {}
+    configs: dict[int, tuple[list[Rule], Settings]] = {}
+    items = []
+    for file_set, config in configured:
+        key = index.setdefault(id(config), len(index))
+        configs[key] = (list(config.rules), config.settings)
+        items.append((file_set, key))
+    job = _Job(_load_options(request), texts, configs, request.inline_suppressions, request.relative_paths)
+    work = partial(_lint_one, job)
+    workers = request.jobs or min(os.cpu_count() or 1, 8)
+    try:
+        if workers > 1 and len(items) >= PARALLEL_FROM:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                chunks = pool.map(work, items, chunksize=max(1, len(items) // (workers * 8)))
+                return [linted for per_file_set in chunks for linted in per_file_set]
+        return [linted for item in items for linted in work(item)]
+    except DiscoveryError as error:
+        raise LintError(str(error)) from None
+
+
+def _display(path: str) -> str:
+    """Paths under the working directory are shown relative to it, with `/`."""
+    relative = os.path.relpath(path)
+    shown = path if relative.startswith("..") else relative
+    return shown.replace(os.sep, "/")
+
+
+def _as_given(path: str) -> str:
+    return path
