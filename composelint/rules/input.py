@@ -140,24 +140,33 @@ def interpolation_error(project: Project):
 
 @rule("CL005", "unresolved-variable", "info", "input")
 def unresolved_variable(project: Project):
-    """A variable without value or default is used in a field the rules read.
+    """A variable without value or default decides a security setting.
 
     ## What it does
-    Reports `${VAR}` / `$VAR` with no value and no default in fields such as
-    ports, network_mode, privileged or volume sources.
+    Reports `${VAR}` / `$VAR` with no value and no default where the value
+    changes what a rule concludes: `network_mode`, `privileged`, `pid`,
+    `ipc`, `uts`, `userns_mode`, `cgroup`, `cap_add`, `security_opt`,
+    `devices`, `use_api_socket`, and a network's `driver`, `internal` or
+    `external`.  The message names the rules that cannot decide and what
+    the empty value and another value would do.  Elsewhere an empty value
+    decides nothing and nothing is reported: an image tag, an environment
+    value, a host port; a variable host IP is named by CL202 itself; a bind
+    source that starts with an unset variable is a host path the mount rules
+    do not guess.  `PWD` and `HOME` are always set by the shell that runs
+    Compose: `${PWD}` is the project directory, `${HOME}` is `~`.
 
     ## Why is this bad?
-    Compose substitutes an empty string.  An empty host IP means "all
-    interfaces", so `"${BIND_IP}:80:80"` is exposed everywhere when the
-    variable is missing.  The linter reasons about the empty value and says so.
+    Compose substitutes an empty string and the linter reasons about it,
+    but the value that runs decides: `network_mode: ${MODE}` is the
+    default network when MODE is missing and the host's network when
+    `MODE=host`.
 
     ## Example
     ```yaml
     services:
       web:
         image: nginx:1.27
-        ports:
-          - "${BIND_IP}:8080:80"
+        network_mode: ${WEB_NETWORK_MODE}
     ```
 
     ## Use instead
@@ -165,8 +174,7 @@ def unresolved_variable(project: Project):
     services:
       web:
         image: nginx:1.27
-        ports:
-          - "${BIND_IP:-127.0.0.1}:8080:80"
+        network_mode: ${WEB_NETWORK_MODE:-bridge}
     ```
     """
     yield from _diagnostics(project, "CL005")

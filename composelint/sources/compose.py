@@ -27,6 +27,7 @@ from composelint.model import (
     Workload,
 )
 from composelint.settings import Setting
+from composelint.sources.interpolation import starts_unset
 from composelint.sources.merge import MergeNotes
 from composelint.sources.ports import parse_long, parse_short
 from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq
@@ -335,6 +336,9 @@ class _ComposeReader:
         if isinstance(item, YMap):
             kind = self.text(item.get("type"))
             source = self.text(item.get("source"))
+            written = getattr(item.get("source"), "written", "")
+            if source is not None and starts_unset(written, getattr(item.get("source"), "unset", ())):
+                source = Located(written, source.span)  # the host path is unknown: keep it as written
             target = self.text(item.get("target"))
             read_only = self.flag(item.get("read_only"))
             bind = item.get("bind")
@@ -352,7 +356,13 @@ class _ComposeReader:
         located = self.text(item)
         if located is None:
             return None
-        return parse_volume_short(located.value, located.span)
+        mount = parse_volume_short(located.value, located.span)
+        written = getattr(item, "written", "")
+        rest = located.value[len(mount.source or "") :]
+        if mount.source and starts_unset(written, getattr(item, "unset", ())) and written.endswith(rest):
+            # `${DATA}/etc/x` with DATA unset is not `/etc/x`: the host path is unknown, keep it as written
+            return replace(mount, source=written[: len(written) - len(rest)])
+        return mount
 
     def read_command(self, node: YNode | None) -> list[Located[str]]:
         """The command's words: a list as written, a string split as Compose splits it (shell words)."""

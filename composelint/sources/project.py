@@ -108,6 +108,10 @@ def _project_env(context: _Context, directory: str) -> dict[str, str]:
         except OSError as error:
             context.diagnose("CL006", f"Env file `{shown}` not read: {error}", Span(shown, 1, 1, 1, 2))
     env.update(process)
+    # Always set in the shell that runs Compose: the project directory (relative paths are
+    # resolved against it) and the home directory.  Never read from this process.
+    env.setdefault("PWD", ".")
+    env.setdefault("HOME", "~")
     return env
 
 

@@ -1,0 +1,43 @@
+"""Messages that say what is true (issue 10): which part is a variable, which rule cannot
+decide, what each outcome would be; no value from .env in any output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import FIXTURES, lint_json
+
+
+def _messages(*args: str) -> dict[tuple[str, int], str]:
+    report = lint_json(*args)
+    return {(f["code"], f["range"]["start"]["line"]): f["message"] for f in report["findings"]}
+
+
+def test_cl202_names_the_variable_host_ip_and_only_it():
+    messages = _messages("--select", "CL202", str(FIXTURES / "rules/CL202/positive_variable_parts.yaml"))
+    assert "its host IP `${COMPOSELINT_FIXTURE_UNSET_BIND_IP}` is empty" in messages[("CL202", 6)]
+    assert "variable" not in messages[("CL202", 7)] and "${" not in messages[("CL202", 7)].split("`")[2]
+
+
+def test_cl202_never_prints_the_value_of_a_variable_host_ip(tmp_path: Path):
+    (tmp_path / ".env").write_text("BIND_IP=0.0.0.0\nSECRET_PORT=18443\n")
+    (tmp_path / "compose.yaml").write_text(
+        'services:\n  web:\n    image: ghcr.io/example/web:2\n    ports:\n      - "${BIND_IP}:${SECRET_PORT}:443"\n'
+    )
+    report = lint_json("--select", "CL202", str(tmp_path))
+    [finding] = report["findings"]
+    assert "`${BIND_IP}`" in finding["message"] and "18443" not in str(finding)
+
+
+def test_cl005_says_which_rule_cannot_decide_and_both_outcomes():
+    messages = _messages("--select", "CL005", str(FIXTURES / "rules/CL005/positive.yaml"))
+    message = messages[("CL005", 6)]
+    assert "CL301 cannot decide" in message
+    assert "empty, the container is not privileged" in message and "`true`" in message
+
+
+def test_cl210_guess_from_the_port_alone_says_whose_default_it_is():
+    report = lint_json("--select", "CL210", str(FIXTURES / "rules/CL210/positive_image.yaml"))
+    ocis = next(f for f in report["findings"] if f["workload"] == "ocis")
+    assert "(Elasticsearch's default)" in ocis["message"] and ocis["severity"] == "warning"
+    assert "exposes Elasticsearch" not in ocis["message"]
