@@ -215,7 +215,7 @@ def test_project_diagnostics_then_fixed_by_editing():
         env = PROJECT / ".env"
         client.open(env, language_id="dotenv")
         client.change(env, "# BIND_IP is gone\n")
-        await client.wait(lambda: "CL005" in (client.codes(COMPOSE) or []), "the unsaved .env to be used")
+        await client.wait(lambda: "CL202" in (client.codes(COMPOSE) or []), "the unsaved .env to be used")
         assert client.codes(env) is None
         client.close(env)
         await client.wait(lambda: client.codes(COMPOSE) == [], "the .env on disk to be used again")
