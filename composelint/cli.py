@@ -302,7 +302,7 @@ def _show(
 ) -> None:
     """Render the report (or the statistics) to stdout or the output file, and each extra report."""
     from composelint.report import render
-    from composelint.report import statistics as rule_statistics
+    from composelint.report.summary import statistics as rule_statistics
 
     result = outcome.lint
     tty = sys.stdout.isatty() and not output_file

@@ -27,9 +27,6 @@ class Span(NamedTuple):
     end_line: int
     end_column: int
 
-    def covers_line(self, line: int) -> bool:
-        return self.line <= line <= self.end_line
-
 
 class Severity(StrEnum):
     """How much a finding asks of a person; ordered `error > warning > info > style`.

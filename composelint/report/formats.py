@@ -1,16 +1,33 @@
-"""Names of the output formats (kept apart so the CLI can list them without importing the reports)."""
+"""The one registry of output formats: each name with the module and function that render it.
 
-FORMAT_NAMES = (
-    "full",
-    "concise",
-    "grouped",
-    "json",
-    "json-lines",
-    "sarif",
-    "github",
-    "gitlab",
-    "checkstyle",
-    "junit",
-    "rdjson",
-    "rdjsonl",
-)
+Kept apart from the renderers, so the command line lists the names without importing them; a
+renderer's module is imported when its format is used.  A new format is one row here and one
+module in `composelint/report/` with a `render_*(result) -> str` function.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Format(NamedTuple):
+    module: str  # under composelint.report
+    function: str  # (result) -> str, or (result, color=...) -> str when `colored`
+    colored: bool = False
+
+
+FORMATS: dict[str, Format] = {
+    "full": Format("full", "render_full", colored=True),
+    "concise": Format("concise", "render_concise"),
+    "grouped": Format("grouped", "render_grouped"),
+    "json": Format("json", "render_json"),
+    "json-lines": Format("json_lines", "render_json_lines"),
+    "sarif": Format("sarif", "render_sarif"),
+    "github": Format("github", "render_github"),
+    "gitlab": Format("gitlab", "render_gitlab"),
+    "checkstyle": Format("checkstyle", "render_checkstyle"),
+    "junit": Format("junit", "render_junit"),
+    "rdjson": Format("rdjson", "render_rdjson"),
+    "rdjsonl": Format("rdjson", "render_rdjsonl"),
+}
+FORMAT_NAMES = tuple(FORMATS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from composelint.engine import LintResult, Reported
-from composelint.report import summary_line
+from composelint.report.summary import summary_line
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "cyan", "style": "blue"}
 

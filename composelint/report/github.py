@@ -11,8 +11,8 @@ a last plain line gives the totals.
 from __future__ import annotations
 
 from composelint.engine import LintResult, Reported
-from composelint.report import summary_line
 from composelint.report.common import GITHUB_COMMAND, repo_path, report_root
+from composelint.report.summary import summary_line
 
 
 def escape_data(text: str) -> str:

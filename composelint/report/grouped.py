@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from composelint.engine import LintResult
-from composelint.report import summary_line
+from composelint.report.summary import summary_line
 
 
 def render_grouped(result: LintResult) -> str:

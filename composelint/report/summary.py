@@ -1,0 +1,34 @@
+"""What human-readable reports end with: the summary line, and the per-rule statistics."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from composelint.engine import LintResult
+from composelint.types import Severity
+
+
+def summary_line(result: LintResult) -> str:
+    """The last line of a human report: findings, and files checked per kind; then the files that
+    looked relevant but were skipped, one per line, with why."""
+    active = result.active
+    by_kind = ", ".join(f"{count} {kind}" for kind, count in result.files_by_kind.items())
+    checked = f"{len(result.files)} file{'s' if len(result.files) != 1 else ''} checked"
+    if by_kind:
+        checked += f": {by_kind}"
+    if not active:
+        line = f"All checks passed ({checked})."
+    else:
+        counts = Counter(item.severity for item in active)
+        parts = ", ".join(f"{counts[s]} {s}" for s in Severity if counts[s])
+        files = len({item.finding.span.path for item in active})
+        line = (
+            f"Found {len(active)} problem{'s' if len(active) != 1 else ''} ({parts}) in {files} "
+            f"file{'s' if files != 1 else ''} ({checked})."
+        )
+    return "\n".join([line, *(f"Skipped {path}: {why}" for path, why in result.skipped)])
+
+
+def statistics(result: LintResult) -> list[tuple[int, str, str]]:
+    counts = Counter((item.rule.code, item.rule.name) for item in result.active)
+    return sorted(((n, code, name) for (code, name), n in counts.items()), key=lambda row: (-row[0], row[1]))

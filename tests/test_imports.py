@@ -1,0 +1,118 @@
+"""The package's layering, read from the import statements (function-level ones included).
+
+One direction: discovery -> sources -> model -> rules -> engine -> report; the command line, the
+language server and the Python API call the one pipeline (app).  No module imports one that
+(directly or not) imports it back, and a rule reads the model and nothing else.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "composelint"
+# What a rule module must not import: it reads the model only.
+NOT_FOR_RULES = ("sources", "report", "cli", "config", "discovery", "engine", "app", "server", "baseline")
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+def _imports(name: str) -> set[str]:
+    """The package's modules that module `name` imports (a `from package import module` is the module)."""
+    path = MODULES[name]
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            for alias in node.names:
+                found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in MODULES else base)
+    # Importing `a.b.c` runs the package `a.b` first; not counted: the top package (it imports nothing
+    # at load time) and the module's own packages (a package may import its submodules).
+    parents = {
+        parent
+        for module in found
+        for parent in (module.rsplit(".", depth)[0] for depth in range(1, module.count(".")))
+        if not name.startswith(parent + ".")
+    }
+    return {module for module in found | parents if module in MODULES and module != name}
+
+
+GRAPH = {name: _imports(name) for name in MODULES}
+
+
+def _cycles() -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(GRAPH[node]):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                components.append(sorted(component))
+
+    for node in sorted(GRAPH):
+        if node not in index:
+            visit(node)
+    return components
+
+
+def test_the_walk_sees_the_package():
+    assert {"composelint.app", "composelint.types", "composelint.rules.ports"} <= set(MODULES)
+    assert "composelint.engine" in GRAPH["composelint.app"]
+    assert "composelint.report.summary" in GRAPH["composelint.report.full"]
+
+
+def test_no_import_cycle():
+    assert _cycles() == []
+
+
+def test_rules_read_only_the_model():
+    forbidden = {
+        (name, target)
+        for name in GRAPH
+        if name.startswith("composelint.rules")
+        for target in GRAPH[name]
+        if target.removeprefix("composelint.").split(".")[0] in NOT_FOR_RULES
+    }
+    assert forbidden == set()
+
+
+def test_shared_types_import_nothing_from_the_package():
+    assert GRAPH["composelint.types"] == set()
+    assert not any(
+        target.startswith("composelint.rules")
+        for name in GRAPH
+        if name.startswith("composelint.report")
+        for target in GRAPH[name]
+    )
