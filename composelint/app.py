@@ -25,6 +25,7 @@ from composelint.engine import (
     select_rules,
 )
 from composelint.model import Project, SourceFile
+from composelint.sources.files import within_limit
 from composelint.sources.kinds import load
 from composelint.sources.project import LoadOptions
 from composelint.types import Rule
@@ -81,7 +82,7 @@ class LintedProject:
 class Result:
     lint: LintResult  # every finding (suppressed ones included), the files and their texts
     projects: list[LintedProject] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # what did not stop the run (git not found)
+    warnings: list[str] = field(default_factory=list)  # what did not stop the run
     recorded: int | None = None  # findings written to `write_baseline`
 
     @property
@@ -100,7 +101,7 @@ def run(request: Request) -> Result:
     finder = _finder(request)
     known = _read_baseline(request.baseline) if request.baseline else None
     file_sets, texts, skipped = _file_sets(request)
-    configured, warnings = _configured(file_sets, request, finder, texts)
+    configured = _configured(file_sets, request, finder, texts)
     parts = _without_consumed(_lint_all(configured, texts, request), request)
     result = collect([(sources, reported) for sources, reported, _ in parts])
     result.skipped = skipped
@@ -118,7 +119,7 @@ def run(request: Request) -> Result:
             raise LintError(str(error)) from None
         apply_baseline(result, {item.fingerprint for item in result.reported})
     projects = [_linted(sources, kind) for sources, _, kind in parts]
-    return Result(result, projects, warnings, recorded)
+    return Result(result, projects, [], recorded)
 
 
 def lint(
@@ -197,12 +198,12 @@ def _file_sets(request: Request) -> tuple[list[FileSet], dict[str, str], list[tu
     try:
         if reads_stdin:
             stdin = request.stdin or ""
-            texts[name] = stdin if isinstance(stdin, str) else decode(name, stdin)
+            texts[name] = stdin if isinstance(stdin, str) else decode(name, within_limit(name, stdin))
         if request.compose_files:
             file_sets: list[FileSet] = [("compose", list(request.compose_files))]
             for path in request.compose_files:
                 if not os.path.isfile(path) and path != STDIN and path not in texts:
-                    raise DiscoveryError(f"{path}: no such file or directory")
+                    raise DiscoveryError(path, "no such file or directory")
         else:
             on_disk = [p for p in request.paths if p != STDIN and p not in texts]
             if on_disk:
@@ -240,7 +241,7 @@ def _kind_by_name(name: str, request: Request) -> str:
 
 def _configured(
     file_sets: list[FileSet], request: Request, finder: ConfigFinder, texts: dict[str, str]
-) -> tuple[list[tuple[FileSet, Effective]], list[str]]:
+) -> list[tuple[FileSet, Effective]]:
     """Each project with the configuration of its first file; excluded and git-ignored projects
     dropped (a named file only with `force_exclude`)."""
     named = {os.path.normpath(p) for p in (*request.paths, *request.compose_files) if p != STDIN}
@@ -261,9 +262,8 @@ def _configured(
         for file_set, config, filtered in kept
         if filtered and config.respect_gitignore and file_set[1][0] != STDIN
     ]
-    ignored, warning = finder.gitignored(asked) if asked else (set(), None)
-    configured = [(file_set, config) for file_set, config, _ in kept if file_set[1][0] not in ignored]
-    return configured, [warning] if warning else []
+    ignored = finder.gitignored(asked) if asked else set()
+    return [(file_set, config) for file_set, config, _ in kept if file_set[1][0] not in ignored]
 
 
 def _without_consumed(parts: list, request: Request) -> list:
@@ -308,11 +308,13 @@ class _Job:
 
 
 def _load_options(request: Request) -> LoadOptions:
+    named = (*request.paths, *request.compose_files, *request.env_files)
     return LoadOptions(
         env_files=list(request.env_files) or None,
         process_env=dict(os.environ) if request.use_process_env else None,
         profiles=list(request.profiles) or None,
         allow_outside_root=request.allow_outside_root,
+        named_files=frozenset(os.path.normpath(os.path.abspath(p)) for p in named if p != STDIN),
     )
 
 

@@ -67,7 +67,8 @@ def project_options(function):
         click.option(
             "--allow-outside-root",
             is_flag=True,
-            help="Follow include/extends targets outside the project directory.",
+            help="Read files outside the project directory: include/extends/env_file targets, COMPOSE_FILE "
+            "entries and symlinks that resolve elsewhere.",
         ),
         click.option(
             "--no-merge-overrides",
@@ -249,12 +250,14 @@ def _request(paths: tuple[str, ...], project: dict, **settings):
     """The pipeline's request for the command line's paths and project options; reads standard
     input when `-` is named."""
     from composelint.app import STDIN, Request
+    from composelint.sources.files import MAX_FILE_BYTES
 
     compose_files = tuple(project["compose_files"])
     return Request(
         paths=paths or (".",),
         compose_files=compose_files,
-        stdin=sys.stdin.buffer.read() if STDIN in paths or STDIN in compose_files else None,
+        # One byte over the cap, so the pipeline can tell that the input is too large.
+        stdin=sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if STDIN in paths or STDIN in compose_files else None,
         stdin_filename=project["stdin_filename"],
         kinds=tuple(project["kinds"]),
         env_files=tuple(project["env_files"]),

@@ -25,14 +25,14 @@ import difflib
 import json
 import os
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from composelint.engine import Settings, WorkloadExclusion, matching_rules, select_rules
+from composelint.gitignore import Repository
 from composelint.rules import all_rules
 from composelint.rules.base import Rule
+from composelint.sources.files import UnreadableFile, decode, read_bytes
 from composelint.values import parse_image
 
 CONFIG_NAMES = (".composelint.yaml", ".composelint.yml", "composelint.yaml", "pyproject.toml")
@@ -184,12 +184,13 @@ def load_config(path: str) -> dict:
 
 def _read(path: str) -> str:
     try:
-        with open(path, "rb") as handle:
-            return handle.read().decode("utf-8-sig")
-    except OSError as error:
-        raise ConfigError(path, None, f"cannot read: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise ConfigError(path, None, f"not UTF-8 text (byte {error.start})") from None
+        data = read_bytes(path)
+    except UnreadableFile as error:
+        raise ConfigError(path, None, f"cannot read: {error.reason}") from None
+    try:
+        return decode(path, data)
+    except UnreadableFile as error:
+        raise ConfigError(path, None, error.reason) from None
 
 
 def _parse_toml(path: str, text: str) -> dict:
@@ -447,6 +448,7 @@ class ConfigFinder:
     _by_directory: dict[str, Effective] = field(default_factory=dict)
     _by_file: dict[str | None, Effective] = field(default_factory=dict)
     _roots: dict[str, str | None] = field(default_factory=dict)
+    _repositories: dict[str, Repository] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.config_path is not None:
@@ -490,40 +492,18 @@ class ConfigFinder:
                 self._roots[directory] = None if parent == directory else self.repository_root(parent)
         return self._roots[directory]
 
-    def gitignored(self, paths: list[str]) -> tuple[set[str], str | None]:
-        """The paths that git ignores (asked with `git check-ignore`, once per repository), and a
-        warning when git could not be asked."""
-        by_root: dict[str, list[str]] = {}
+    def gitignored(self, paths: list[str]) -> set[str]:
+        """The paths that git ignores, read from the ignore files (git itself is never run)."""
+        ignored: set[str] = set()
         for path in paths:
             root = self.repository_root(os.path.dirname(os.path.abspath(path)))
-            if root is not None:
-                by_root.setdefault(root, []).append(path)
-        if not by_root:
-            return set(), None
-        git = shutil.which("git")
-        if git is None:
-            return set(), "git is not installed: .gitignore is not applied (respect-gitignore)"
-        ignored: set[str] = set()
-        for root, members in sorted(by_root.items()):
-            relative = {os.path.relpath(os.path.abspath(p), root).replace(os.sep, "/"): p for p in members}
-            try:
-                done = subprocess.run(
-                    [git, "check-ignore", "--stdin", "-z"],
-                    cwd=root,
-                    capture_output=True,
-                    input="\0".join(relative).encode() + b"\0",
-                    timeout=60,
-                )
-            except (OSError, subprocess.SubprocessError) as error:
-                return ignored, f"git check-ignore failed in {_display(root)}: {error}"
-            if done.returncode not in (0, 1):
-                cause = done.stderr.decode(errors="replace").strip().splitlines()
-                return ignored, (
-                    f"git check-ignore failed in {_display(root)}: {cause[0] if cause else done.returncode}"
-                    "; .gitignore is not applied"
-                )
-            ignored.update(relative[name] for name in done.stdout.decode().split("\0") if name in relative)
-        return ignored, None
+            if root is None:
+                continue
+            if root not in self._repositories:
+                self._repositories[root] = Repository(root)
+            if self._repositories[root].ignored(path):
+                ignored.add(path)
+        return ignored
 
 
 def _display(path: str) -> str:

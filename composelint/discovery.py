@@ -29,6 +29,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from composelint.sources.files import RootedFiles, UnreadableFile, decode, read_head, read_text
+
 BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 OVERRIDE_NAMES = (
     "compose.override.yml",
@@ -123,8 +125,9 @@ KIND_NAMES: dict[str, KindNames] = {}
 KINDS = (COMPOSE, SHELL, *KIND_NAMES)  # every kind, for --kind and the configuration's `kinds`
 
 
-class DiscoveryError(OSError):
-    """A path that does not exist or cannot be read."""
+# A path that does not exist or cannot be read: the error of every file read.
+DiscoveryError = UnreadableFile
+__all__ = ["DiscoveryError", "decode", "discover_projects", "read_text"]
 
 
 @dataclass
@@ -153,12 +156,8 @@ def is_shell_script(path: str, head: bytes | None = None) -> bool:
     return bool(_SHEBANG.match(_head(path) if head is None else head[:128]))
 
 
-def _head(path: str, size: int = 128) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(size)
-    except OSError:
-        return b""
+def _head(path: str) -> bytes:
+    return read_head(path, 128)
 
 
 def kind_by_name(path: str) -> str | None:
@@ -218,11 +217,7 @@ def _walked_kind(path: str, name: str, skipped: list[tuple[str, str]]) -> str | 
 
 
 def _sniffed_compose(path: str, skipped: list[tuple[str, str]]) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(SNIFF_BYTES + 1)
-    except OSError:
-        return None
+    data = read_head(path, SNIFF_BYTES + 1)
     if len(data) > SNIFF_BYTES:
         if _TOP_LEVEL_SERVICES.search(data):
             skipped.append(
@@ -270,12 +265,14 @@ def discover(
                 (file_kind, _named_file_project(path) if file_kind == COMPOSE and merge_overrides else [path])
             )
         elif os.path.lexists(path):
-            raise DiscoveryError(f"{path}: not a regular file or directory")
+            raise DiscoveryError(path, "not a regular file or directory")
         else:
-            raise DiscoveryError(f"{path}: no such file or directory")
+            raise DiscoveryError(path, "no such file or directory")
     unique: dict[tuple, tuple[str, list[str]]] = {}
     for file_kind, files in projects:
         normalized = [os.path.normpath(f) for f in files]
+        if isinstance(files, RootedFiles):
+            normalized = RootedFiles(normalized, files.root)
         unique.setdefault((file_kind, *normalized), (file_kind, normalized))
     found.projects = sorted(unique.values(), key=lambda project: project[1])
     found.skipped = sorted(dict.fromkeys((os.path.normpath(p), why) for p, why in found.skipped))
@@ -338,7 +335,7 @@ def directory_projects(directory: str, names: list[str], merge_overrides: bool) 
         if base and merge_overrides:
             chosen += [n for n in OVERRIDE_NAMES if n in names][:1]
     if chosen:
-        projects.append([os.path.join(directory, n) for n in chosen])
+        projects.append(RootedFiles([os.path.join(directory, n) for n in chosen], directory))
     consumed = {os.path.normpath(os.path.join(directory, n)) for n in chosen}
     projects.extend(
         [os.path.join(directory, n)]
@@ -349,11 +346,12 @@ def directory_projects(directory: str, names: list[str], merge_overrides: bool) 
 
 
 def compose_file_setting(directory: str) -> list[str] | None:
-    """`COMPOSE_FILE` from the directory's `.env`, split on `COMPOSE_PATH_SEPARATOR` (default `:`)."""
+    """`COMPOSE_FILE` from the directory's `.env`, split on `COMPOSE_PATH_SEPARATOR` (default `:`).
+    The files it names are read only inside the directory (the loader refuses others: CL006)."""
     from composelint.sources.dotenv import DotenvError, parse_dotenv
 
     try:
-        values = parse_dotenv(read_text(os.path.join(directory, ".env")))
+        values = parse_dotenv(read_text(os.path.join(directory, ".env"), root=directory))
     except (DotenvError, DiscoveryError):
         return None  # the project loader reports an unreadable .env (CL006)
     setting = values.get("COMPOSE_FILE")
@@ -364,21 +362,4 @@ def compose_file_setting(directory: str) -> list[str] | None:
 
 
 def _raise(error: OSError) -> None:
-    raise DiscoveryError(f"{error.filename}: {error.strerror}")
-
-
-def read_text(path: str) -> str:
-    """The file decoded as UTF-8 (a BOM is dropped); line endings are kept."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        raise DiscoveryError(f"{path}: {error.strerror}") from None
-    return decode(path, data)
-
-
-def decode(path: str, data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise DiscoveryError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    raise DiscoveryError(str(error.filename), error.strerror or str(error))

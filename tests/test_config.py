@@ -474,15 +474,15 @@ def test_respect_gitignore(tmp_path: Path):
     assert linted("--force-exclude", named, root=root) == []
 
 
-def test_without_git_gitignore_is_skipped_with_a_warning(tmp_path: Path, monkeypatch):
+def test_gitignore_applies_without_git(tmp_path: Path, monkeypatch):
+    """The ignore files are read, not asked of git: no git on PATH changes nothing."""
     root = _tree(tmp_path)
     (root / ".git").mkdir()
     (root / ".gitignore").write_text("stacks/\n")
-    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("PATH", "")
     result = run_cli("check", "--output-format", "json", str(root))
-    assert result.exit_code == 1
-    assert "git is not installed" in result.stderr
-    assert len(json.loads(result.stdout)["findings"]) == 4
+    assert result.exit_code == 1 and result.stderr == ""
+    assert len(json.loads(result.stdout)["findings"]) == 3
 
 
 # ------------------------------------------------------------------ bad configurations

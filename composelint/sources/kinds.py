@@ -9,10 +9,12 @@ Every front end other than compose is a module with
 
 from __future__ import annotations
 
+import os
 from importlib import import_module
 
 from composelint.discovery import COMPOSE, SHELL
-from composelint.model import Project
+from composelint.model import Diagnostic, Project, Span
+from composelint.sources.files import UnreadableFile, read_text
 
 # kind -> module whose `load` reads one file of that kind
 FRONT_ENDS: dict[str, str] = {
@@ -26,4 +28,19 @@ def load(kind: str, files: list[str], options, *, display, texts: dict[str, str]
         from composelint.sources.project import load_project
 
         return [load_project(files, options, display=display, texts=texts)]
-    return import_module(FRONT_ENDS[kind]).load(files[0], display=display, texts=texts)
+    path = files[0]
+    if path not in texts:
+        # Read here, once for every front end: a discovered file whose real location is outside its
+        # directory (a symlink), or that is no regular file, is CL006 instead of being read.
+        absolute = os.path.normpath(os.path.abspath(path))
+        confined = not (options.allow_outside_root or absolute in options.named_files)
+        try:
+            texts = {**texts, path: read_text(path, os.path.dirname(absolute) if confined else None)}
+        except UnreadableFile as error:
+            shown = display(path)
+            project = Project(name=shown)
+            project.diagnostics.append(
+                Diagnostic("CL006", f"File `{shown}` not read: {error.reason}", Span(shown, 1, 1, 1, 2))
+            )
+            return [project]
+    return import_module(FRONT_ENDS[kind]).load(path, display=display, texts=texts)

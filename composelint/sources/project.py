@@ -15,6 +15,7 @@ from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.compose import read_model
 from composelint.sources.directives import scan_directives
 from composelint.sources.dotenv import DotenvError, parse_dotenv
+from composelint.sources.files import RootedFiles, UnreadableFile, is_inside, read_text
 from composelint.sources.interpolation import interpolate_tree
 from composelint.sources.merge import MergeNotes, merge
 from composelint.sources.schema import validate
@@ -30,6 +31,9 @@ class LoadOptions:
     profiles: list[str] | None = None  # None: lint every profile
     allow_outside_root: bool = False
     validate_schema: bool = True
+    # Files the user named (command line, editor): read wherever they are.  Every other read
+    # (COMPOSE_FILE, include, extends.file, env files, symlinks) stays inside the project root.
+    named_files: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -56,7 +60,8 @@ def load_project(
     read=None,
     texts: dict[str, str] | None = None,
 ) -> Project:
-    """Load the compose files `files` (merged in order) as one project.
+    """Load the compose files `files` (merged in order) as one project.  Its root is the directory
+    of the first file, or the directory a `RootedFiles` was found in.
 
     `texts` gives file contents that are not on disk (standard input).
     """
@@ -64,15 +69,20 @@ def load_project(
     display = display or (lambda path: path)
     texts = texts or {}
 
+    directory = (
+        os.path.abspath(files.root)
+        if isinstance(files, RootedFiles)
+        else os.path.dirname(os.path.abspath(files[0]))
+    )
+
     def read_file(path: str) -> str:
         if path in texts:
             return texts[path]
-        from composelint.discovery import read_text
+        named = os.path.normpath(os.path.abspath(path)) in options.named_files
+        return read_text(path, None if named or options.allow_outside_root else directory)
 
-        return read_text(path)
-
-    directory = os.path.dirname(os.path.abspath(files[0]))
-    project = Project(name=os.path.basename(directory) or directory)
+    first_directory = os.path.dirname(os.path.abspath(files[0]))
+    project = Project(name=os.path.basename(first_directory) or first_directory)
     context = _Context(project, options, directory, display, read or read_file)
     env = _project_env(context, directory)
     merged: YNode | None = None
@@ -119,16 +129,16 @@ def _load_file(
     context: _Context, path: str, env: dict[str, str], role: str, stack: tuple[str, ...]
 ) -> YNode | None:
     """One compose file: parsed, validated, interpolated, with includes and extends resolved."""
-    from composelint.discovery import DiscoveryError
-
     real = os.path.abspath(path)
     shown = context.display(path)
     try:
         text = context.read(path)
-    except DiscoveryError as error:
-        if role == "base":
-            raise  # a file the user named: the run cannot do its job (exit 2)
-        context.diagnose("CL006", f"{role.capitalize()} file not read: {error}", Span(shown, 1, 1, 1, 2))
+    except UnreadableFile as error:
+        if role == "base" and not os.path.lexists(path):
+            raise  # a file the user named that does not exist: the run cannot do its job (exit 2)
+        context.diagnose(
+            "CL006", f"{role.capitalize()} file `{shown}` not read: {error.reason}", Span(shown, 1, 1, 1, 2)
+        )
         return None
     document = read_yaml(shown, text)
     context.project.sources.append(SourceFile(shown, role, "compose", text))
@@ -155,7 +165,7 @@ def _reference(context: _Context, what: str, target: str, base_dir: str, span: S
         context.diagnose("CL006", f"{what} `{target}` is remote and is never fetched: it is not linted", span)
         return None
     path = os.path.normpath(os.path.join(base_dir, os.path.expanduser(target)))
-    if not context.options.allow_outside_root and os.path.commonpath([context.root, path]) != context.root:
+    if not context.options.allow_outside_root and not is_inside(path, context.root):
         context.diagnose(
             "CL006",
             f"{what} `{target}` is outside the project root and is not read "
@@ -292,13 +302,13 @@ def _extended(
 
 def _services_of(context: _Context, path: str, env: dict[str, str]) -> YNode | None:
     """The interpolated `services` of another file, read for `extends`."""
-    from composelint.discovery import DiscoveryError
-
     shown = context.display(path)
     try:
         text = context.read(path)
-    except DiscoveryError as error:
-        context.diagnose("CL006", f"Extended file not read: {error}", Span(shown, 1, 1, 1, 2))
+    except UnreadableFile as error:
+        context.diagnose(
+            "CL006", f"Extended file `{shown}` not read: {error.reason}", Span(shown, 1, 1, 1, 2)
+        )
         return None
     document = read_yaml(shown, text)
     if os.path.abspath(path) not in context.read_files:

@@ -1,0 +1,145 @@
+"""Reading a file of the linted tree safely: the one way every reader opens a file.
+
+A tree under review is hostile input.  So a read resolves the path with
+`realpath` and refuses it when it leaves the root it was found under (a
+symlink to `/etc/shadow`, an `include: ../../etc/passwd`), opens only
+regular files (a FIFO, device or socket is refused without blocking: the
+open is non-blocking and `fstat` decides before any read), and stops at
+`MAX_FILE_BYTES` while reading, so `/dev/zero` or a growing file cannot
+exhaust memory.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from typing import BinaryIO
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+_CHUNK = 1024 * 1024
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+class RootedFiles(list):
+    """The files of one project with the directory they were found in: the root that what they
+    refer to must stay inside (`COMPOSE_FILE=/etc/shadow` in a `.env` names a file outside it)."""
+
+    def __init__(self, paths, root: str):
+        super().__init__(paths)
+        self.root = root
+
+
+class UnreadableFile(OSError):
+    """A file that is not read; the message is one line: the path and the reason."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+def is_inside(path: str, root: str) -> bool:
+    """Whether `path`, symlinks resolved, is `root` or below it."""
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    return os.path.commonpath([real_root, real]) == real_root
+
+
+def read_bytes(path: str, root: str | None = None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The contents of the regular file `path` (inside `root` after resolving symlinks, when given)."""
+    if root is not None and not is_inside(path, root):
+        raise UnreadableFile(
+            path, "it resolves to a file outside the project root (--allow-outside-root reads it)"
+        )
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        raise UnreadableFile(path, error.strerror or str(error)) from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise UnreadableFile(path, f"{_kind(info.st_mode)}, not a regular file")
+        if info.st_size > limit:
+            raise UnreadableFile(path, f"larger than {_megabytes(limit)}")
+        os.set_blocking(descriptor, True)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return _read_capped(handle, path, limit)
+    except OSError as error:
+        if isinstance(error, UnreadableFile):
+            raise
+        raise UnreadableFile(path, error.strerror or str(error)) from None
+    finally:
+        os.close(descriptor)
+
+
+def within_limit(name: str, data: bytes, limit: int = MAX_FILE_BYTES) -> bytes:
+    """`data` (standard input, read with one byte more than `limit`) when it is not over the limit."""
+    if len(data) > limit:
+        raise UnreadableFile(name, f"larger than {_megabytes(limit)}")
+    return data
+
+
+def _read_capped(handle: BinaryIO, name: str, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = handle.read(min(_CHUNK, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise UnreadableFile(name, f"larger than {_megabytes(limit)}")
+
+
+def read_head(path: str, size: int) -> bytes:
+    """The first `size` bytes of a regular file, or b"" when it is not one (never blocks)."""
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return b""
+        os.set_blocking(descriptor, True)
+        return os.read(descriptor, size)
+    except OSError:
+        return b""
+    finally:
+        os.close(descriptor)
+
+
+def decode(path: str, data: bytes) -> str:
+    """UTF-8 text (a BOM is dropped); line endings are kept."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(path, f"not UTF-8 text (byte {error.start})") from None
+
+
+def read_text(path: str, root: str | None = None) -> str:
+    return decode(path, read_bytes(path, root))
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"
+
+
+def _megabytes(limit: int) -> str:
+    return f"{limit / (1024 * 1024):g} MiB"
