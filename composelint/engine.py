@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from composelint.masking import masked, masker
 from composelint.model import Directive, Project, SourceFile
 from composelint.rules import all_rules
 from composelint.types import Finding, Rule, Severity
@@ -169,9 +170,10 @@ def lint_project(
         for finding, code in tracker.meta_findings(selected, settings.ignored_in)
         if code in selected and not settings.ignored_in(finding.span.path, code)
     )
+    mask = masker(project.variable_values)
     return [
         Reported(
-            finding,
+            masked(finding, mask),
             rule,
             Severity(settings.severity.get(rule.code, severity)),
             suppressed,

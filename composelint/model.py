@@ -310,6 +310,9 @@ class Project:
     # the environment can override): span of the value -> span of where it was
     # assigned.  Findings on such a value are reported one severity lower.
     possible_values: dict[Span, Span] = field(default_factory=dict)
+    # Values substituted from variables (env files, the process environment): value -> variable
+    # name.  They may be secrets, so every output shows `${NAME}` in their place.
+    variable_values: dict[str, str] = field(default_factory=dict)
 
     def workload(self, name: str) -> Workload | None:
         for workload in self.workloads:

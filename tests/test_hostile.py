@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
+from composelint.report.formats import FORMAT_NAMES
+
 SERVICE = "services:\n  web:\n    image: nginx:1.27\n    network_mode: host\n"
 SECRET = "S3CRET-9f8e7d"  # planted in env files; must never reach any output
 SHADOW = "root:$6$saltsalt$ROOTHASH:19000:0:99999:7:::\n"
@@ -232,3 +234,97 @@ def test_a_device_is_not_read(tmp_path: Path):
             check=False,
         )
     assert done.returncode == 2 and "larger than 10 MiB" in done.stderr
+
+
+# ---------------------------------------------------------------- 3. secrets never printed
+
+
+PLANTED = {
+    ".env": f"TOKEN={SECRET}\nNET=container:{SECRET}\nBROKEN_SOON=x\n",
+    "compose.yaml": (
+        "services:\n"
+        "  web:\n"
+        "    image: nginx:1.27\n"
+        "    network_mode: ${NET}\n"
+        "    ports:\n"
+        '      - "${TOKEN}:80"\n'
+        "    volumes:\n"
+        '      - "/etc/${TOKEN}:/x"\n'
+        '      - "/var/run/docker.sock:/${TOKEN}"\n'
+        "  worker:\n"
+        "    image: ${TOKEN}\n"
+        "    privileged: true\n"
+        '    environment: ["A=${X:?${TOKEN}}"]\n'
+        '    cap_add: ["${TOKEN}"]\n'
+    ),
+}
+
+
+def all_outputs(*args: str) -> dict[str, str]:
+    outputs = {}
+    for name in FORMAT_NAMES:
+        result = run_cli("check", "--isolated", "--output-format", name, *args)
+        assert result.exit_code in (0, 1), (name, result.output)
+        outputs[name] = result.output
+    color = run_cli("check", "--isolated", "--output-format", "full", "--color", "always", *args)
+    outputs["full --color always"] = color.output
+    model = run_cli("model", *args)
+    assert model.exit_code == 0, model.output
+    outputs["model"] = model.output
+    return outputs
+
+
+def assert_no_secret(outputs: dict[str, str]) -> None:
+    leaked = [name for name, text in outputs.items() if SECRET in text or "S3CRET" in text]
+    assert leaked == [], leaked
+
+
+def test_env_file_values_are_never_printed(tmp_path: Path):
+    """Row 4: `.env` values in messages, help, every format and `model`."""
+    root = write(tmp_path / "project", PLANTED)
+    outputs = all_outputs(str(root))
+    assert_no_secret(outputs)
+    assert "${TOKEN}" in outputs["json"] and "${NET}" in outputs["json"] and "${TOKEN}" in outputs["model"]
+
+
+def test_env_file_option_and_process_environment_are_never_printed(tmp_path: Path, monkeypatch):
+    root = write(tmp_path / "project", {**PLANTED, ".env": ""})
+    write(tmp_path, {"vars.env": f"TOKEN={SECRET}\nNET=container:{SECRET}\n"})
+    assert_no_secret(all_outputs("--env-file", str(tmp_path / "vars.env"), str(root)))
+    monkeypatch.setenv("TOKEN", SECRET)
+    monkeypatch.setenv("NET", f"container:{SECRET}")
+    assert_no_secret(all_outputs("--use-process-env", str(root)))
+
+
+def test_include_env_file_values_are_never_printed(tmp_path: Path):
+    root = write(
+        tmp_path / "project",
+        {
+            "compose.yaml": "include:\n  - path: sub/compose.yaml\n    env_file: sub/vars.env\n",
+            "sub/compose.yaml": PLANTED["compose.yaml"],
+            "sub/vars.env": PLANTED[".env"],
+        },
+    )
+    assert_no_secret(all_outputs(str(root)))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [f"garbage {SECRET}", f"TOKEN='{SECRET}", f"TOKEN=${{{SECRET}", f"TOKEN {SECRET}"],
+    ids=["not-an-assignment", "unterminated-quote", "bad-interpolation", "no-equals"],
+)
+def test_malformed_dotenv_line_is_reported_by_position_and_key(tmp_path: Path, line: str):
+    """Row 5: CL006 names the line (and the key when there is one), never the content."""
+    root = write(tmp_path / "project", {".env": f"OK=1\n{line}\n", "compose.yaml": SERVICE})
+    result = check(str(root))
+    [cl006] = [f for f in findings(result) if f["code"] == "CL006"]
+    assert "line 2" in cl006["message"] and cl006["range"]["start"]["line"] == 2
+    assert "S3CRET" not in result.output
+
+
+def test_short_values_are_masked_as_whole_words_only(tmp_path: Path):
+    """`PORT=80` masks the port 80, not the 80 inside 8080."""
+    from composelint.masking import masker
+
+    mask = masker({"80": "PORT", SECRET: "TOKEN"})
+    assert mask("ports 80 and 8080, /etc/S3CRET-9f8e7dX") == "ports ${PORT} and 8080, /etc/${TOKEN}X"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from composelint.masking import mask_strings, masker
 from composelint.model import Located, Network, PortBinding, Project, Span, Workload
 from composelint.topology import attached_networks, binds_all_interfaces, can_publish, namespace
 
@@ -110,23 +111,26 @@ def render_model(projects: list[Project]) -> str:
     document = {
         "version": 1,
         "projects": [
-            {
-                "name": project.name,
-                "files": [{"path": s.path, "role": s.role} for s in project.sources],
-                "workloads": [_workload(project, w) for w in project.workloads],
-                "networks": [_network(n) for n in project.networks.values()],
-                "execs": [
-                    {
-                        "container": e.container,
-                        "privileged": _value(e.privileged),
-                        "user": _value(e.user),
-                        "at": _at(e.span),
-                    }
-                    for e in project.execs
-                ],
-                "builds": [{"network": _value(b.network), "at": _at(b.span)} for b in project.builds],
-            }
-            for project in projects
+            mask_strings(_project(project), masker(project.variable_values)) for project in projects
         ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _project(project: Project) -> dict:
+    return {
+        "name": project.name,
+        "files": [{"path": s.path, "role": s.role} for s in project.sources],
+        "workloads": [_workload(project, w) for w in project.workloads],
+        "networks": [_network(n) for n in project.networks.values()],
+        "execs": [
+            {
+                "container": e.container,
+                "privileged": _value(e.privileged),
+                "user": _value(e.user),
+                "at": _at(e.span),
+            }
+            for e in project.execs
+        ],
+        "builds": [{"network": _value(b.network), "at": _at(b.span)} for b in project.builds],
+    }

@@ -18,7 +18,8 @@ _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "$": "$$", "'
 
 
 class DotenvError(ValueError):
-    """A line that is not a variable assignment; carries the 1-based line number."""
+    """A line that is not a variable assignment; carries the 1-based line number.  The message
+    names the key, never the value."""
 
     def __init__(self, message: str, line: int):
         super().__init__(message)
@@ -41,7 +42,7 @@ def parse_dotenv(text: str, environment: dict[str, str] | None = None) -> dict[s
             continue
         match = _KEY.match(text, position)
         if not match:
-            raise DotenvError(f"unexpected `{stripped[:20]}`", line)
+            raise DotenvError("not a `KEY=VALUE` assignment", line)
         key = match.group("key")
         if not match.group("sep"):
             if text[match.end() : end_of_line].strip():
@@ -51,21 +52,21 @@ def parse_dotenv(text: str, environment: dict[str, str] | None = None) -> dict[s
             line += 1
             position = end_of_line + 1
             continue
-        value, position, consumed_lines = _value(text, match.end(), line, known)
+        value, position, consumed_lines = _value(text, match.end(), line, known, key)
         # The process environment, when it is used at all, wins over the file.
         values[key] = known[key] = (environment or {}).get(key, value)
         line += consumed_lines
     return values
 
 
-def _value(text: str, start: int, line: int, known: dict[str, str]) -> tuple[str, int, int]:
+def _value(text: str, start: int, line: int, known: dict[str, str], key: str) -> tuple[str, int, int]:
     quote = text[start : start + 1]
     if quote in ("'", '"'):
         end = start + 1
         while end < len(text) and not (text[end] == quote and text[end - 1] != "\\"):
             end += 1
         if end >= len(text):
-            raise DotenvError(f"unterminated {quote} quote", line)
+            raise DotenvError(f"the value of `{key}` has an unterminated {quote} quote", line)
         raw = text[start + 1 : end]
         after = text.find("\n", end)
         after = len(text) if after < 0 else after
@@ -73,15 +74,16 @@ def _value(text: str, start: int, line: int, known: dict[str, str]) -> tuple[str
         if quote == "'":
             return raw, after + 1, lines
         unescaped = re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), "\\" + m.group(1)), raw)
-        return _expand(unescaped, known, line), after + 1, lines
+        return _expand(unescaped, known, line, key), after + 1, lines
     end = text.find("\n", start)
     end = len(text) if end < 0 else end
     raw = re.split(r"\s+#", text[start:end], maxsplit=1)[0].strip()
-    return _expand(raw, known, line), end + 1, 1
+    return _expand(raw, known, line, key), end + 1, 1
 
 
-def _expand(value: str, known: dict[str, str], line: int) -> str:
+def _expand(value: str, known: dict[str, str], line: int, key: str) -> str:
     try:
         return interpolate(value, known).value
-    except InterpolationError as error:
-        raise DotenvError(str(error), line) from None
+    except InterpolationError:
+        # Reported by position and key only: the value may be a secret.
+        raise DotenvError(f"the value of `{key}` has a malformed `${{...}}` expression", line) from None

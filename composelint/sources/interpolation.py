@@ -24,6 +24,7 @@ class Interpolated:
     value: str
     variables: list[str] = field(default_factory=list)  # every variable referenced
     unset: list[str] = field(default_factory=list)  # used without value or default
+    values: dict[str, str] = field(default_factory=dict)  # variable -> the value substituted
 
     @property
     def from_variable(self) -> bool:
@@ -74,6 +75,8 @@ def _parse(
             result.variables.append(name)
             if name not in env:
                 result.unset.append(name)
+            else:
+                result.values[name] = env[name]
             out.append(env.get(name, ""))
             pos = match.end()
     if stop:
@@ -92,6 +95,8 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
     pos = match.end()
     is_set = name in env
     value = env.get(name, "")
+    if is_set:
+        result.values[name] = value
     if pos < len(text) and text[pos] == "}":
         if not is_set:
             result.unset.append(name)
@@ -103,15 +108,17 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
         raise InterpolationError(
             f"invalid interpolation format: unexpected `{text[pos : pos + 1]}` after `${{{name}` in `{_excerpt(text)}`"
         )
-    argument, end = _parse(text, pos + len(operator), env, result, stop="}")
+    start = pos + len(operator)
+    argument, end = _parse(text, start, env, result, stop="}")
     empty_counts = operator.startswith(":")
     present = is_set and (bool(value) or not empty_counts)
     if operator.endswith("-"):
         value = value if present else argument
     elif operator.endswith("?"):
         if not present:
+            # The message as written: its variables may hold secrets.
             raise InterpolationError(
-                f"required variable `{name}` is missing a value: {argument}"
+                f"required variable `{name}` is missing a value: {_excerpt(text[start:end])}"
                 if argument
                 else f"required variable `{name}` is missing a value"
             )
@@ -212,21 +219,28 @@ class InterpolatedScalar(YScalar):
     invalid: bool = False  # malformed (CL004): the value is unknown, not empty
 
 
-def interpolate_tree(node, env: dict[str, str], report, path: tuple = ()):
+def interpolate_tree(node, env: dict[str, str], report, path: tuple = (), substituted: dict | None = None):
     """A copy of a YAML tree with every scalar value interpolated (keys are not).
 
     `report(code, message, span)` receives CL004 for malformed expressions and
-    CL005 for unset variables where they change a security decision.
+    CL005 for unset variables where they change a security decision.  `substituted`
+    collects value -> variable name of every value put into the tree.
     """
     if isinstance(node, YMap):
         return YMap(
-            [(key, interpolate_tree(value, env, report, path + (key.text,))) for key, value in node.items],
+            [
+                (key, interpolate_tree(value, env, report, path + (key.text,), substituted))
+                for key, value in node.items
+            ],
             node.tag,
             node.span,
         )
     if isinstance(node, YSeq):
         return YSeq(
-            [interpolate_tree(item, env, report, path + (index,)) for index, item in enumerate(node.items)],
+            [
+                interpolate_tree(item, env, report, path + (index,), substituted)
+                for index, item in enumerate(node.items)
+            ],
             node.tag,
             node.span,
         )
@@ -237,6 +251,8 @@ def interpolate_tree(node, env: dict[str, str], report, path: tuple = ()):
     except InterpolationError as error:
         report("CL004", str(error), node.span)
         return InterpolatedScalar("", node.tag, node.span, node.plain, written=node.text, invalid=True)
+    if substituted is not None:
+        substituted.update((value, name) for name, value in result.values.items() if value)
     decision = _decision(path, result.value) if result.unset else None
     if decision is not None:
         rules, empty, other = decision

@@ -21,6 +21,9 @@ from composelint.sources.merge import MergeNotes, merge
 from composelint.sources.schema import validate
 from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 
+# Always set in the shell that runs Compose: the project directory (relative paths are resolved
+# against it) and the home directory.  Never read from this process, and no secret to mask.
+SHELL_DEFAULTS = {"PWD": ".", "HOME": "~"}
 _REMOTE_PREFIXES = ("http://", "https://", "git@", "git://", "ssh://", "oci://", "github.com/")
 
 
@@ -90,6 +93,9 @@ def load_project(
         tree = _load_file(context, path, env, "base" if index == 0 else "override", stack=())
         if tree is not None:
             merged = tree if merged is None else merge(merged, tree, (), context.notes)
+    project.variable_values = {
+        value: name for value, name in project.variable_values.items() if SHELL_DEFAULTS.get(name) != value
+    }
     if merged is not None:
         _apply_profiles(merged, options.profiles)
         read_model(project, merged, context.notes)
@@ -118,10 +124,8 @@ def _project_env(context: _Context, directory: str) -> dict[str, str]:
         except OSError as error:
             context.diagnose("CL006", f"Env file `{shown}` not read: {error}", Span(shown, 1, 1, 1, 2))
     env.update(process)
-    # Always set in the shell that runs Compose: the project directory (relative paths are
-    # resolved against it) and the home directory.  Never read from this process.
-    env.setdefault("PWD", ".")
-    env.setdefault("HOME", "~")
+    for name, value in SHELL_DEFAULTS.items():
+        env.setdefault(name, value)
     return env
 
 
@@ -151,7 +155,7 @@ def _load_file(
     for root in document.roots:
         if context.options.validate_schema:
             context.project.diagnostics.extend(validate(root))
-        tree = interpolate_tree(root, env, context.diagnose)
+        tree = interpolate_tree(root, env, context.diagnose, substituted=context.project.variable_values)
         if isinstance(tree, YMap):
             tree = _resolve_includes(context, tree, real, env, stack + (real,))
             tree = _resolve_extends(context, tree, real, env)
@@ -320,7 +324,9 @@ def _services_of(context: _Context, path: str, env: dict[str, str]) -> YNode | N
         )
     for root in document.roots:
         if isinstance(root, YMap) and root.get("services") is not None:
-            tree = interpolate_tree(root, env, lambda *args: None)
+            tree = interpolate_tree(
+                root, env, lambda *args: None, substituted=context.project.variable_values
+            )
             return tree.get("services")
     return None
 
