@@ -262,13 +262,14 @@ def test_reset_and_override_tags_are_kept():
     assert web.get("image").tag == "!reset"
 
 
-def test_non_utf8_file_exits_2_with_one_line(tmp_path):
+def test_non_utf8_file_is_a_finding(tmp_path):
+    """A file that cannot be decoded is reported on the file (CL006); the run goes on (issue 17)."""
     path = tmp_path / "compose.yaml"
     path.write_bytes(b"services:\n  web:\n    image: caf\xe9\n")
     result = _cli(path)
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert len(result.stderr.strip().splitlines()) == 1 and "UTF-8" in result.stderr
+    assert result.returncode == 1 and result.stderr == ""
+    [line] = result.stdout.splitlines()
+    assert "CL006" in line and "not UTF-8 text (byte 31)" in line
 
 
 def test_empty_and_comment_only_files_give_no_finding(tmp_path):
