@@ -1,16 +1,10 @@
-"""Rule documentation from the rule metadata: `composelint rule` and docs/rules/*.md.
-
-`python -m composelint.docs [DIR]` writes one Markdown page per rule and an
-index (default DIR: docs/rules); a test keeps the committed pages current.
-"""
+"""Rule documentation from the rule metadata: `composelint rule`, SARIF help and the site's rule
+pages (composelint.site writes them)."""
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
-from composelint.rules import all_rules
 from composelint.rules.base import Rule
 
 
@@ -67,36 +61,3 @@ def rules_table(rules: list[Rule]) -> str:
             f"| {rule.code} | `{rule.name}` | {rule.severity} | {rule.group} | {default} | {rule.summary} |"
         )
     return "\n".join(lines) + "\n"
-
-
-def page_name(rule: Rule) -> str:
-    return f"{rule.code}-{rule.name}.md"
-
-
-def pages() -> dict[str, str]:
-    """File name -> content of every generated page."""
-    rules = list(all_rules().values())
-    linked = []
-    for line, rule in zip(rules_table(rules).splitlines()[2:], rules, strict=False):
-        linked.append(line.replace(f"| `{rule.name}` |", f"| [`{rule.name}`]({page_name(rule)}) |", 1))
-    index = (
-        "# composelint rules\n\nGenerated from the rule metadata by `python -m composelint.docs`.\n\n"
-        + "\n".join(rules_table(rules).splitlines()[:2] + linked)
-        + "\n"
-    )
-    generated = {"README.md": index}
-    generated.update({page_name(rule): rule_markdown(rule) for rule in rules})
-    return generated
-
-
-def main(argv: list[str]) -> None:
-    target = Path(argv[0] if argv else "docs/rules")
-    target.mkdir(parents=True, exist_ok=True)
-    for stale in target.glob("CL*.md"):
-        stale.unlink()
-    for name, content in pages().items():
-        (target / name).write_text(content, encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

@@ -1,0 +1,149 @@
+"""The pages of the documentation site (mkdocs.yml, docs/) that are generated from the code.
+
+One page per rule and the rule index (rules/, from the rule metadata), the command-line reference
+(reference/cli.md, from the click commands) and the configuration reference
+(reference/configuration.md, from the configuration schema).  docs/hooks.py adds them when the
+site is built; tests/test_site.py builds it and follows every documentation URL the tool prints.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from importlib import resources
+from typing import Any
+
+import click
+
+from composelint.cli import main as cli_main
+from composelint.docs import rule_markdown, rules_table
+from composelint.rules import all_rules
+from composelint.rules.base import Rule
+
+# A fixed width, so the pages do not depend on the terminal that generates them.
+FORMAT: dict[str, Any] = {"terminal_width": 100, "max_content_width": 100}
+
+
+def rule_page_path(rule: Rule) -> str:
+    """The page of a rule, relative to docs/: its URL path is `rules/NAME/`, as `Rule.url` prints."""
+    return f"rules/{rule.name}.md"
+
+
+def rules_index(rules: list[Rule]) -> str:
+    table = rules_table(rules).splitlines()
+    linked = [
+        line.replace(f"| `{rule.name}` |", f"| [`{rule.name}`]({rule.name}.md) |", 1)
+        for line, rule in zip(table[2:], rules, strict=True)
+    ]
+    return (
+        "# Rules\n\nEvery rule with its code, name, default severity and group. Select rules by code, "
+        "code prefix, name, group or `ALL` ([configuration](../reference/configuration.md)).\n\n"
+        + "\n".join(table[:2] + linked)
+        + "\n"
+    )
+
+
+# ---------------------------------------------------------------- configuration reference
+
+
+def config_schema() -> dict[str, Any]:
+    text = resources.files("composelint").joinpath("data/composelint-config.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        reference = node["$ref"].removeprefix("#/$defs/")
+        node = {**schema["$defs"][reference], **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
+
+
+def _type_text(schema: dict[str, Any], node: dict[str, Any]) -> str:
+    node = _resolve(schema, node)
+    if "enum" in node:
+        values = node["enum"]
+        shown = ", ".join(f"`{value}`" for value in values[:8])
+        return f"one of {shown}" + (f" and {len(values) - 8} more" if len(values) > 8 else "")
+    kind = node.get("type", "any")
+    if kind == "array":
+        return f"list of {_type_text(schema, node.get('items', {}))}"
+    if kind == "object" and isinstance(node.get("additionalProperties"), dict):
+        return f"mapping to {_type_text(schema, node['additionalProperties'])}"
+    return str(kind)
+
+
+def configuration_reference() -> str:
+    schema = config_schema()
+    lines = [
+        "# Configuration reference",
+        "",
+        schema["description"],
+        "",
+        "Editors complete and check the file with the JSON schema "
+        f"[`composelint-config.schema.json`](../schemas/composelint-config.schema.json) (`$schema: {schema['$id']}`).",
+        "",
+        "## Keys",
+    ]
+    for key, node in schema["properties"].items():
+        resolved = _resolve(schema, node)
+        lines += ["", f"### `{key}`", "", f"Type: {_type_text(schema, node)}.", ""]
+        lines.append(resolved.get("description", ""))
+    lines += ["", "## Rule options", "", "Under `rules:`, keyed by rule code or name."]
+    for rule in all_rules().values():
+        if rule.options:
+            lines += ["", f"### [{rule.code} {rule.name}](../rules/{rule.name}.md)", ""]
+            option_schema = _resolve(schema, schema["properties"]["rules"]["properties"].get(rule.code, {}))
+            for option, default in rule.options.items():
+                description = option_schema.get("properties", {}).get(option, {}).get("description", "")
+                lines.append(f"- `{option}` (default `{json.dumps(default)}`): {description}".rstrip(": "))
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- command-line reference
+
+
+def _command_section(name: str, command: click.Command, parent: click.Context) -> list[str]:
+    context = command.make_context(name, [], parent=parent, resilient_parsing=True, **FORMAT)
+    lines = [
+        "",
+        f"## `composelint {name}`",
+        "",
+        "```text",
+        command.get_usage(context),
+        "```",
+        "",
+        inspect.cleandoc(command.help or ""),
+    ]
+    options = [param.get_help_record(context) for param in command.get_params(context)]
+    rows = [record for record in options if record is not None and record[1]]
+    if rows:
+        lines += ["", "Options:", ""] + [f"- `{names}`: {text}" for names, text in rows]
+    return lines
+
+
+def cli_reference() -> str:
+    root = cli_main.make_context("composelint", [], resilient_parsing=True, **FORMAT)
+    assert isinstance(cli_main, click.Group)
+    lines = [
+        "# Command-line reference",
+        "",
+        (cli_main.help or "").strip(),
+        "",
+        "Exit codes: 0 nothing at or above `--fail-on`, 1 findings at or above it, 2 the linter could "
+        "not do its job (usage, unreadable path, invalid configuration).",
+    ]
+    for name in cli_main.list_commands(root):
+        command = cli_main.get_command(root, name)
+        if command is not None and not command.hidden:
+            lines += _command_section(name, command, root)
+    return "\n".join(lines) + "\n"
+
+
+def pages() -> dict[str, str]:
+    """Path relative to docs/ -> content of every generated page."""
+    rules = list(all_rules().values())
+    generated = {"rules/index.md": rules_index(rules)}
+    generated.update({rule_page_path(rule): rule_markdown(rule) for rule in rules})
+    generated["reference/cli.md"] = cli_reference()
+    generated["reference/configuration.md"] = configuration_reference()
+    return generated
