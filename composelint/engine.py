@@ -193,7 +193,12 @@ def _as_certain(finding: Finding, rule: Rule, project: Project) -> tuple[Finding
     possible = replace(
         finding,
         related=finding.related + (assignment,),
-        message=finding.message + " (possibly: the value comes from a default or a conditional assignment)",
+        message=finding.message
+        + " (possibly: "
+        + project.possible_reasons.get(
+            finding.span, "the value comes from a default or a conditional assignment"
+        )
+        + ")",
     )
     return possible, rule, severity.weaker()
 

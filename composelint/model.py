@@ -313,6 +313,9 @@ class Project:
     # Values substituted from variables (env files, the process environment): value -> variable
     # name.  They may be secrets, so every output shows `${NAME}` in their place.
     variable_values: dict[str, str] = field(default_factory=dict)
+    # Why a possible value may not hold, when it is not a default or a conditional
+    # assignment (`$CONTAINER_CLI` taken to be docker): span of the value -> reason.
+    possible_reasons: dict[Span, str] = field(default_factory=dict)
 
     def workload(self, name: str) -> Workload | None:
         for workload in self.workloads:

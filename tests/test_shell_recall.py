@@ -35,3 +35,19 @@ def test_dynamic_values_are_named_as_written():
     path = RECALL / "dynamic_links.sh"
     assert '`"$cid":db`' in messages(path, "CL508")[0]
     assert 'container `"$cid"`' in messages(path, "CL102")[0]
+
+
+def test_possible_invocations_say_why():
+    engines = messages(RECALL / "engine_variables.sh", "CL301")
+    assert engines[0].endswith(
+        '(possibly: `"${CONTAINER_CLI}"` is taken to be docker: its value is only known at run time)'
+    )
+    assert engines[1].endswith(
+        "(possibly: `$PODMAN_CMD` is taken to be podman: its value is only known at run time)"
+    )
+    assert len(engines) == 2  # `$TOOL run` is not guessed
+    wrapped = messages(RECALL / "wrappers.sh", "CL101")
+    assert wrapped == [
+        w for w in wrapped if w.endswith("(possibly: `retry` is taken to run its arguments as a command)")
+    ]
+    assert len(wrapped) == 1

@@ -572,6 +572,11 @@ class CommandLineReader:
 
     # -- dispatch --------------------------------------------------------------
     def read(self, invocation: Invocation) -> None:
+        if invocation.certainty != "definite":
+            # Only taken to be an invocation: every finding on its words is possible, and says why.
+            for word in invocation.words:
+                self.project.possible_values.setdefault(word.span, invocation.words[0].span)
+                self.project.possible_reasons.setdefault(word.span, invocation.reason)
         command = classify(invocation)
         if command.kind in ("run", "create", "compose-run", "service-create"):
             self.read_container(command)

@@ -49,6 +49,10 @@ class Invocation:
     words: list[Word]
     span: Span
     via: str = ""
+    # `possible` when the command is only taken to be an invocation (an engine-named variable
+    # of unknown value, an unknown command that seems to run its arguments); `reason` says why.
+    certainty: str = "definite"
+    reason: str = ""
 
 
 @dataclass

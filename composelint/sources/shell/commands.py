@@ -7,6 +7,7 @@ Works on the words' texts only (after expansion); positions stay with the caller
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from composelint.sources.shell.lexer import ASSIGNMENT
@@ -59,28 +60,74 @@ WRAPPERS = {
     "stdbuf": Wrapper("ioe", frozenset({"input", "output", "error"})),
     "!": Wrapper(),
 }
+# Programs that take shell code as string arguments: which options take a value.
+RUNNERS = {
+    "watch": Wrapper("dnq", frozenset({"differences", "interval", "equexit"})),
+    "hyperfine": Wrapper(
+        "wrmMnuLP",
+        frozenset(
+            {
+                "warmup",
+                "runs",
+                "min-runs",
+                "max-runs",
+                "command-name",
+                "time-unit",
+                "parameter-list",
+                "style",
+                "sort",
+                "export-asciidoc",
+                "export-csv",
+                "export-json",
+                "export-markdown",
+                "export-orgmode",
+                "output",
+                "shell",
+                "reference",
+            }
+        ),
+    ),
+    "parallel": Wrapper("jSaIdEnNsXL", frozenset({"jobs", "sshlogin", "arg-file", "delimiter", "max-args"})),
+}
+_HYPERFINE_CODE_OPTIONS = frozenset({"-p", "--prepare", "-c", "--cleanup", "-s", "--setup", "--conclude"})
 _SSH_VALUES = "BbcDEeFIiJLlmOopQRSWw"
 _SU_VALUES = "sgGw"
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """`tool`: words[index:] are a tool invocation.  `code`: words[index:stop],
-    joined by blanks, are shell code reached `via`.  `stdin`: the command reads
-    shell code from its standard input (a here-doc fed to it is code)."""
+    """`tool`: words[index:] are a tool invocation.  `codes`: (start, stop) ranges
+    of words that, each joined by blanks, are shell code reached `via`.  `stdin`:
+    the command reads shell code from its standard input (a here-doc fed to it is code)."""
 
     tool: str = ""
     index: int = 0
-    stop: int = 0
+    codes: tuple[tuple[int, int], ...] = ()
     via: str = ""
     stdin: bool = False
 
-    @property
-    def code(self) -> bool:
-        return bool(self.via) and self.stop > self.index
-
 
 NOTHING = Resolution()
+
+
+# Variables whose name says they hold the engine (taken from the runconfigs corpus: CONTAINER_CLI,
+# CONTAINER_RUNTIME, DOCKER_BIN, CONTAINER_TOOL, DOCKER, PODMAN, DOCKER_COMMAND, ...).  Bare
+# RUNTIME/OCI_RUNTIME are left out: they name runc or crun as often as an engine.
+_ENGINE_NAME = re.compile(
+    r"(?:DOCKER|PODMAN|NERDCTL)(?:_(?:BIN|BINARY|CMD|COMMAND|CLI|EXE|EXEC|PATH))?"
+    r"|CONTAINER_(?:CLI|RUNTIME|ENGINE|TOOL|CMD|COMMAND|MANAGER|BIN|BINARY)|OCI_BIN|ENGINE",
+    re.IGNORECASE,
+)
+_VARIABLE_WORD = re.compile(r'"?\$\{?([A-Za-z_][A-Za-z0-9_]*)(?:\}|:-[^}"]*\})?"?')
+
+
+def engine_variable(written: str) -> str:
+    """The engine a word names by its variable's name (`"${CONTAINER_CLI}"` -> docker), or ''."""
+    match = _VARIABLE_WORD.fullmatch(written)
+    if not match or not _ENGINE_NAME.fullmatch(match.group(1)):
+        return ""
+    name = match.group(1).lower()
+    return next((tool for tool in ("podman", "nerdctl") if tool in name), "docker")
 
 
 def basename(word: str) -> str:
@@ -137,12 +184,66 @@ def _nested(words: list[str], i: int, name: str, tools: frozenset[str]) -> Resol
     if name in SHELLS:
         return _shell(words, i)
     if name == "eval":
-        return Resolution(index=i + 1, stop=len(words), via="eval")
+        return Resolution(codes=((i + 1, len(words)),), via="eval") if i + 1 < len(words) else NOTHING
     if name == "ssh":
         return _ssh(words, i, tools)
     if name == "su":
         return _su(words, i)
+    if name in RUNNERS:
+        return _runner(words, i, name)
     return NOTHING
+
+
+def _runner(words: list[str], i: int, name: str) -> Resolution:
+    """Programs that run strings as shell code: `watch CMD...` (joined), `hyperfine 'a' 'b'`
+    (each argument; `-p`/`--prepare` too), `parallel 'CMD' ::: ARGS`."""
+    runner = RUNNERS[name]
+    start = skip_options(words, i + 1, runner.short_values, runner.long_values)
+    if name == "watch":
+        return Resolution(codes=((start, len(words)),), via=name) if start < len(words) else NOTHING
+    if name == "parallel":
+        stop = next((k for k in range(start, len(words)) if words[k] in (":::", "::::")), len(words))
+        return Resolution(codes=((start, stop),), via=name) if start < stop else NOTHING
+    codes, k = [], i + 1
+    while k < len(words):  # hyperfine: every positional, and the values of -p/-c/-s
+        word = words[k]
+        if word in _HYPERFINE_CODE_OPTIONS and k + 1 < len(words):
+            codes.append((k + 1, k + 2))
+            k += 2
+        elif word.startswith("-") and word != "-":
+            long_value = word.startswith("--") and "=" not in word and word[2:] in runner.long_values
+            k += 2 if long_value or (len(word) == 2 and word[1] in runner.short_values) else 1
+        else:
+            codes.append((k, k + 1))
+            k += 1
+    return Resolution(codes=tuple(codes), via=name) if codes else NOTHING
+
+
+# Words after which a tool word starts an invocation inside an unknown command (`retry 3 docker run`).
+DOCKER_SUBCOMMANDS = frozenset(
+    {
+        "run",
+        "create",
+        "exec",
+        "container",
+        "network",
+        "service",
+        "build",
+        "buildx",
+        "compose",
+        "volume",
+        "pod",
+    }
+)
+
+
+def runs_arguments(words: list[str], tools: frozenset[str]) -> int:
+    """Where an unknown command seems to run its arguments: the index of a tool word followed
+    by a docker subcommand (`retry 3 docker run ...`, `check "label" docker run ...`), or 0."""
+    for k in range(1, len(words) - 1):
+        if basename(words[k]) in tools and words[k + 1] in DOCKER_SUBCOMMANDS:
+            return k
+    return 0
 
 
 def _shell(words: list[str], i: int) -> Resolution:
@@ -167,7 +268,7 @@ def _shell(words: list[str], i: int) -> Resolution:
         stdin = stdin or "s" in letters
         i += 2 if ("o" in letters or "O" in letters) else 1
     if command:
-        return Resolution(index=i, stop=i + 1, via="sh -c") if i < len(words) else NOTHING
+        return Resolution(codes=((i, i + 1),), via="sh -c") if i < len(words) else NOTHING
     return Resolution(stdin=stdin or i >= len(words))
 
 
@@ -188,7 +289,7 @@ def _ssh(words: list[str], i: int, tools: frozenset[str]) -> Resolution:
     if i + 1 >= len(words):
         return Resolution(stdin=True)
     remote = resolve(words[i + 1 :], tools)
-    return Resolution(index=i + 1, stop=len(words), via="ssh", stdin=remote.stdin)
+    return Resolution(codes=((i + 1, len(words)),), via="ssh", stdin=remote.stdin)
 
 
 def _su(words: list[str], i: int) -> Resolution:
@@ -197,7 +298,7 @@ def _su(words: list[str], i: int) -> Resolution:
     while i < len(words):
         word = words[i]
         if word in ("-c", "--command"):
-            return Resolution(index=i + 1, stop=i + 2, via="su -c") if i + 1 < len(words) else NOTHING
+            return Resolution(codes=((i + 1, i + 2),), via="su -c") if i + 1 < len(words) else NOTHING
         if word.startswith("--command="):
             return NOTHING  # the code shares a word with the option: not mapped
         i += 2 if word[:1] == "-" and word[-1:] in _SU_VALUES and len(word) == 2 else 1

@@ -94,6 +94,7 @@ class Scope:
     kind: str  # function | subshell
     enter: bool
     owners: tuple[int, ...] = ()
+    name: str = ""  # a function's name, when entering it
 
 
 @dataclass(slots=True)

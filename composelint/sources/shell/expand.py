@@ -37,6 +37,7 @@ _BRACED = re.compile(
     r"(?P<subscript>\[[^\]]*\])?(?P<operator>:?[-=+?])?"
 )
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_UNKNOWN_RUN = re.compile(UNKNOWN + "{2,}")
 _SUBSCRIPT = re.compile(r"\[(?:[@*]|[0-9]+)\]")
 _PARAMETER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!\-]")
 _ANSI_ESCAPE = re.compile(
@@ -218,12 +219,14 @@ class Expander:
     def value(self, start: int, end: int) -> tuple[str, str, Span | None]:
         """An assignment's right-hand side: expanded, not split; (text, certainty, origin)."""
         segments = self.segments(start, end, quoted=False, depth=self.depth)
-        text = "".join((" " if s.new_field else "") + s.text for s in segments)
+        text = _UNKNOWN_RUN.sub(UNKNOWN, "".join((" " if s.new_field else "") + s.text for s in segments))
         # A value copied whole from one variable or default keeps that origin.
         origin = segments[0].origin if len(segments) == 1 else None
         if len(text) > MAX_VALUE:
             return UNKNOWN, UNSURE, origin
-        return text, describe(segments)[1] if segments else DEFINITE, origin
+        # The certainty of the known parts: an UNKNOWN part stays marked in the text itself.
+        known = [s for s in segments if s.text != UNKNOWN]
+        return text, describe(known)[1] if known else (UNSURE if segments else DEFINITE), origin
 
     # -- segments of a word --
 
@@ -289,7 +292,13 @@ class Expander:
         if s.startswith("((", k):
             return self.unknown(j, min(lexer.skip_arithmetic(k + 2), end), quoted, out)
         if s.startswith("(", k):
-            return self.unknown(j, min(lexer.skip_substitution(k + 1), end), quoted, out)
+            stop = min(lexer.skip_substitution(k + 1), end)
+            found = engine_lookup(s[k + 1 : stop - 1]) if s[stop - 1 : stop] == ")" else None
+            if found is None:
+                return self.unknown(j, stop, quoted, out)
+            tool, certainty = found
+            out.append(Segment(tool, j, stop, exact=False, quoted=quoted, expanded=True, certainty=certainty))
+            return stop
         if s.startswith("{", k):
             stop = min(lexer.skip_brace(k + 1), end)
             self.braced(j, stop, quoted, depth, out)
@@ -360,9 +369,11 @@ class Expander:
             elif quoted:
                 out.append(Segment("", start, end, exact=False, quoted=True, expanded=True))
             return
-        if elements is None or any(UNKNOWN in e.text for e in elements):
+        if elements is None or any(e.text == UNKNOWN for e in elements):
             self.unknown(start, end, quoted, out)
             return
+        # A partly unknown value (`--network=host $X`) keeps its known words: the unknown
+        # parts stay UNKNOWN inside the text, so only the fields holding them are unknown.
         if not elements:
             if quoted and subscript != "[@]":
                 out.append(Segment("", start, end, exact=False, quoted=True, expanded=True))
@@ -400,6 +411,24 @@ class Expander:
             replace(s, expanded=True, certainty=worst(s.certainty, certainty), origin=s.origin or origin)
             for s in segments
         ]
+
+
+_LOOKUP = re.compile(
+    r"\s*(?:command\s+-v|which|type\s+-[pP]|echo)\s+[\"']?(?:\S*/)?(?P<tool>docker|podman|nerdctl)[\"']?"
+    r"\s*(?:[12]?>\s*/dev/null\s*|2>&1\s*)*"
+)
+
+
+def engine_lookup(code: str) -> tuple[str, str] | None:
+    """`$(command -v docker)`, `$(which podman)`, `$(command -v podman || command -v docker)`:
+    the engine it names (the first alternative) and how sure that is."""
+    alternatives = code.split("||")
+    if len(alternatives) > 4:
+        return None
+    tools = [_LOOKUP.fullmatch(alternative) for alternative in alternatives]
+    if not all(tools):
+        return None
+    return tools[0]["tool"], DEFINITE if len(tools) == 1 else POSSIBLE
 
 
 def _select(binding: Binding | None, subscript: str | None) -> list[Element] | None:

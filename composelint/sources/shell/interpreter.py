@@ -4,9 +4,20 @@ expands words, finds tool invocations and re-parses nested shell code."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from functools import cached_property
 
 from composelint.model import Diagnostic, Span
-from composelint.sources.shell.commands import SHELLS, WRAPPERS, basename, resolve, skip_options
+from composelint.sources.shell.commands import (
+    RUNNERS,
+    SHELLS,
+    WRAPPERS,
+    basename,
+    engine_variable,
+    resolve,
+    runs_arguments,
+    skip_options,
+)
 from composelint.sources.shell.events import (
     TOP,
     Assignment,
@@ -19,6 +30,7 @@ from composelint.sources.shell.events import (
     Value,
 )
 from composelint.sources.shell.expand import (
+    DEFINITE,
     MAX_ELEMENTS,
     POSSIBLE,
     Binding,
@@ -42,7 +54,68 @@ _NESTED_DEPTH = MAX_DEPTH // MAX_NESTED  # stack budget a nested level takes fro
 DECLARATIONS = frozenset({"export", "local", "declare", "typeset", "readonly"})
 _VARIABLE_COMMANDS = frozenset({"read", "mapfile", "readarray", "printf", "getopts", "unset"})
 _NESTED_CODE = frozenset({"eval", "ssh", "su"})
+_RUNS_COMMANDS = frozenset(WRAPPERS) | SHELLS | _NESTED_CODE | frozenset(RUNNERS)
+# Commands whose arguments are text, never a command they run (`echo docker run x`).
+_DATA_COMMANDS = frozenset(
+    {
+        "echo",
+        "printf",
+        "print",
+        "logger",
+        "alias",
+        "cat",
+        "grep",
+        "sed",
+        "awk",
+        "test",
+        "[",
+        "[[",
+        "man",
+        "help",
+    }
+)
+_MENTIONS_TOOL = re.compile(r"docker|podman|nerdctl|container_|engine|oci_bin", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+_ALL_ARGUMENTS = re.compile(r'"?\$(?:@|\*|\{@(?::(?P<first>[0-9]+))?\}|\{\*\})"?')
+_FROM_ARGUMENTS = re.compile(r'(?P<name>[A-Za-z_][A-Za-z0-9_]*)=\(?"?\$(?:@|\*|\{[@*][^}]*\})"?\)?')
+_VARIABLE = re.compile(r'"?\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}?"?')
+
+
+class Function:
+    """A function of the script: its body's commands and assignments, as parse events of `code`."""
+
+    def __init__(self, name: str, code: Code):
+        self.name = name
+        self.code = code
+        self.events: list[Command | Assignment] = []
+
+    @cached_property
+    def wrapper(self) -> int | None:
+        """How many of its arguments a function skips before running the rest as a command
+        (`"$@"`: 0, `shift; "$@"` or `"${@:2}"`: 1, `cmd=("$@"); "${cmd[@]}"`: 0), or None.
+        Asked only at call sites, after the body has been read."""
+        shifts, held = 0, set()  # held: variables holding the arguments
+        for event in self.events:
+            raw = [self.code.text[a:b] for a, b in (event.words if isinstance(event, Command) else [])]
+            if isinstance(event, Assignment) or (raw and raw[0] in DECLARATIONS):
+                texts = raw[1:] if raw else [self.code.text[event.start : event.end]]
+                held |= {m["name"] for m in map(_FROM_ARGUMENTS.fullmatch, texts) if m}
+                continue
+            if not raw:
+                continue
+            if raw[0] == "shift":
+                shifts += int(raw[1]) if len(raw) > 1 and raw[1].isdigit() else 1
+                continue
+            for index, word in enumerate(raw[:2] if raw[0] in WRAPPERS else raw[:1]):
+                arguments = _ALL_ARGUMENTS.fullmatch(word)
+                if arguments:
+                    return shifts + max(int(arguments["first"] or 1) - 1, 0)
+                variable = _VARIABLE.fullmatch(word)
+                if variable and variable["name"] in held and (index == 0 or raw[0] in WRAPPERS):
+                    return shifts
+        return None
 
 
 class Interpreter:
@@ -54,6 +127,8 @@ class Interpreter:
         self.extents: set[tuple[int, int, int]] = set()
         self.values: set[Span] = set()
         self.diagnostics: list[Diagnostic] = []
+        self.functions: dict[str, Function] = {}
+        self.defining: list[Function] = []  # functions whose bodies are being read
 
     def span(self, code: Code, start: int, end: int) -> Span:
         return self.lines.span(*code.file_range(start, end))
@@ -97,6 +172,14 @@ class Interpreter:
                 self.values.add(self.span(code, event.start, event.end))
             elif isinstance(event, Scope):
                 (self.variables.push if event.enter else self.variables.pop)(event.kind)
+                if event.kind == "function" and event.enter:
+                    self.defining.append(Function(event.name, code))
+                elif event.kind == "function" and self.defining:
+                    function = self.defining.pop()
+                    if function.name:
+                        self.functions[function.name] = function
+            if self.defining and isinstance(event, (Command, Assignment)):
+                self.defining[-1].events.append(event)
             elif isinstance(event, Note):
                 self.diagnostic(code, event.start, event.message)
 
@@ -148,7 +231,8 @@ class Interpreter:
         if name in _VARIABLE_COMMANDS:
             self.variable_command(name, code, event, context)
             return
-        if not (name in self.tools or name in WRAPPERS or name in SHELLS or name in _NESTED_CODE):
+        known = name in self.tools or name in _RUNS_COMMANDS
+        if not (known or (UNKNOWN in name and engine_variable(first_raw)) or self.mentions_tool(code, event)):
             self.side_effects(code, expander, event.words[1:])
             return
         expanded += [expander.fields(start, end) for start, end in event.words[1:]]
@@ -157,21 +241,47 @@ class Interpreter:
         for word_range, word_fields in zip(event.words, expanded, strict=False):
             fields += word_fields
             written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
-        resolution = resolve([field_text(f) for f in fields], self.tools)
+        texts = [field_text(f) for f in fields]
+        guessed: dict[int, str] = {}  # engine-named variables of unknown value, taken to be the engine
+        for index, single in enumerate(written):
+            if texts[index] == UNKNOWN and single is not None:
+                raw = code.text[single[0] : single[1]]
+                tool = engine_variable(raw)
+                if tool and tool in self.tools:
+                    texts[index], guessed[index] = tool, raw
+        start, certainty, reason = 0, DEFINITE, ""
+        function = self.functions.get(name)
+        if function is not None and function.wrapper is not None and not known:
+            # A function of the script that runs its arguments: they are the command.
+            start = skip_options(texts, 1 + function.wrapper, "", frozenset())
+            known = start < len(texts)
+        if not known and not guessed.get(0):
+            start = runs_arguments(texts, self.tools)
+            if not start or name in _DATA_COMMANDS:
+                self.side_effects(code, expander, event.words[1:])
+                return
+            certainty, reason = POSSIBLE, f"`{name}` is taken to run its arguments as a command"
+        resolution = resolve(texts[start:], self.tools)
         if resolution.tool:
-            words = [
-                self.word(code, f, w)
-                for f, w in zip(fields[resolution.index :], written[resolution.index :], strict=False)
-            ]
+            first = start + resolution.index
+            if first in guessed:
+                certainty = POSSIBLE
+                reason = f"`{guessed[first]}` is taken to be {resolution.tool}: its value is only known at run time"
+            words = [self.word(code, f, w) for f, w in zip(fields[first:], written[first:], strict=False)]
+            words[0] = replace(words[0], text=resolution.tool) if first in guessed else words[0]
             span = self.span(code, event.start, event.end)
-            self.invocations.append(Invocation(resolution.tool, words, span, via))
-        elif resolution.code:
-            nested = self.nested_code(code, fields[resolution.index : resolution.stop])
+            self.invocations.append(Invocation(resolution.tool, words, span, via, certainty, reason))
+        for index, stop in resolution.codes:
+            nested = self.nested_code(code, fields[start + index : start + stop])
             self.nested(nested, context, resolution.via, depth, share=resolution.via == "eval")
         if resolution.stdin and event.heredocs:
             heredoc = event.heredocs[-1]
             code_bodies.add(heredoc.id)
             self.nested(code.slice(*heredoc.body), context, "here-doc", depth, share=False)
+
+    def mentions_tool(self, code: Code, event: Command) -> bool:
+        """A cheap look at an unknown command's text before its words are expanded."""
+        return _MENTIONS_TOOL.search(code.text, event.start, event.end) is not None
 
     def word(self, code: Code, field: Field, written: tuple[int, int] | None) -> Word:
         """A field as a Word: the span of the written word, or of the expansion it came from."""

@@ -448,7 +448,7 @@ class _Run:
                 close += 1
             if s.startswith(")", close):  # NAME ( ) compound-command: a function definition
                 self.command = None
-                self.start_function()
+                self.start_function(s[command.words[0][0] : command.words[0][1]])
                 return close + 1
         self.finish()
         self.push("subshell")
@@ -513,7 +513,7 @@ class _Run:
             return stop
         if mode == "function_name":
             self.mode = "command"
-            self.start_function()
+            self.start_function(text)
             k = stop
             while k < end and self.s[k] in " \t":
                 k += 1
@@ -602,9 +602,9 @@ class _Run:
         if kind == "subshell":
             self.emit(Scope("subshell", True, self.lexer.owners))
 
-    def start_function(self) -> None:
+    def start_function(self, name: str) -> None:
         self.add(_Frame("function", True))
-        self.emit(Scope("function", True, self.lexer.owners))
+        self.emit(Scope("function", True, self.lexer.owners, name))
 
     def add(self, frame: _Frame) -> None:
         self.frames.append(frame)

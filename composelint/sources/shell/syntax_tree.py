@@ -218,7 +218,8 @@ class _Walker:
             self.events.append(Scope("subshell", True, owners))
             return [item(c) for c in children] + [("subshell", owners)]
         elif kind == "function_definition":
-            self.events.append(Scope("function", True, owners))
+            name = node.child_by_field_name("name")
+            self.events.append(Scope("function", True, owners, self.node_text(name) if name else ""))
             return [item(c, ctx=context.join(FUNCTION)) for c in children] + [("function", owners)]
         elif kind == "if_statement":
             return self.branches(children, context, item, after="then")
