@@ -83,7 +83,7 @@ def project_of(path: str, text: str, language_id: str | None = None) -> tuple[st
 
 # --- Findings as LSP diagnostics ----------------------------------------------------------------
 
-_UNITS = {
+_UNITS: dict[str, Callable[[str], int]] = {
     t.PositionEncodingKind.Utf8: lambda s: len(s.encode("utf-8")),
     t.PositionEncodingKind.Utf16: lambda s: len(s.encode("utf-16-le")) // 2,
     t.PositionEncodingKind.Utf32: len,

@@ -50,10 +50,10 @@ def finding_json(item: Reported, kinds: dict[str, str]) -> dict:
 def render_json(result: LintResult) -> str:
     active = result.active
     counts = Counter(item.severity for item in active)
+    findings = [finding_json(item, result.kinds) for item in result.reported]
     document = {
         "version": 1,
         "tool": {"name": "composelint", "version": __version__},
-        "findings": [finding_json(item, result.kinds) for item in result.reported],
         # What stops a run exits 2 before any report is written; the key stays for the schema.
         "errors": [],
         "summary": {
@@ -66,7 +66,6 @@ def render_json(result: LintResult) -> str:
             "skipped": [{"path": path, "reason": why} for path, why in result.skipped],
         },
     }
-    findings = document.pop("findings")
     text = json.dumps(document, indent=2, ensure_ascii=False)
     # One finding per line: readable, and encoded by the C encoder (indent=2 over
     # thousands of findings takes the pure-Python path and dominates the run).

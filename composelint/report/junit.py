@@ -18,8 +18,8 @@ def render_junit(result: LintResult) -> str:
     clean = [path for path in result.files if path not in with_findings]
     tests, failures = len(active) + len(clean), len(active)
     counts = {"tests": str(tests), "failures": str(failures), "errors": "0"}
-    root = ET.Element("testsuites", name=TOOL_NAME, **counts)
-    suite = ET.SubElement(root, "testsuite", name=TOOL_NAME, **counts, skipped="0")
+    root = ET.Element("testsuites", {"name": TOOL_NAME, **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": TOOL_NAME, **counts, "skipped": "0"})
     cases: list[tuple[str, int, ET.Element]] = []
     for item in active:
         finding, span = item.finding, item.finding.span

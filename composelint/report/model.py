@@ -25,7 +25,7 @@ def _value(located: Located | None) -> dict | None:
     return {"value": getattr(located.value, "written", located.value), "at": _at(located.span)}
 
 
-def _values(items: list[Located]) -> list[dict]:
+def _values(items: list[Located]) -> list[dict | None]:
     return [_value(item) for item in items]
 
 

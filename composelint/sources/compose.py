@@ -407,8 +407,8 @@ class _ComposeReader:
                 sysctls.append(Sysctl(key.text, located.value if located else "", span))
         else:
             for located in self.texts(node):
-                name, _, value = located.value.partition("=")
-                sysctls.append(Sysctl(name.strip(), value.strip(), located.span))
+                name, _, setting = located.value.partition("=")
+                sysctls.append(Sysctl(name.strip(), setting.strip(), located.span))
         return sysctls
 
     def read_extra_hosts(self, node: YNode | None) -> list[Located[str]]:

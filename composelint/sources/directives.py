@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 
 from composelint.model import Directive, Span
 
@@ -29,7 +30,7 @@ VERBS = ("ignore", "disable", "enable", "disable-file")
 
 
 def scan_directives(
-    path: str, text: str, extents: list[tuple[int, int, int]], values: list[Span] = ()
+    path: str, text: str, extents: list[tuple[int, int, int]], values: Sequence[Span] = ()
 ) -> list[Directive]:
     """Find every directive; `extents` are (start_line, start_column, end_line) of nodes,
     `values` the spans of scalars whose text is not a comment."""

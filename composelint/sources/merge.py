@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from composelint.model import Span
+from composelint.model import PortBinding, Span
 from composelint.sources.ports import parse_short
 from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq
 
@@ -147,7 +147,7 @@ def _port_parts(node: YNode) -> tuple[str, str | None]:
     if text is None:
         return "", None
     port = parse_short(text, node.span)
-    if not hasattr(port, "container_start"):
+    if not isinstance(port, PortBinding):
         return "", text
     published = (
         ""
@@ -198,7 +198,7 @@ def _as_list(node: YNode) -> YSeq:
     if isinstance(node, YSeq):
         return node
     if isinstance(node, YMap):
-        items = []
+        items: list[YNode] = []
         for key, value in node.items:
             text = key.text if _text(value) is None else f"{key.text}={_text(value)}"
             items.append(

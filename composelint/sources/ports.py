@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Mapping
 
 from composelint.model import PortBinding, PortError, Span
 
@@ -100,7 +101,7 @@ def parse_short(raw: str, span: Span, syntax: str = "short", plain: bool = False
         return PortError(raw, str(error), span)
 
 
-def parse_long(fields: dict[str, object], raw: str, span: Span) -> PortBinding | PortError:
+def parse_long(fields: Mapping[str, object], raw: str, span: Span) -> PortBinding | PortError:
     """Compose long syntax: `{target, published, host_ip, protocol, mode}`."""
     try:
         target = fields.get("target")

@@ -81,18 +81,19 @@ class Code:
 
     def slice(self, start: int, end: int) -> Code:
         """The code start..end (a here-doc body) as code of its own."""
-        if self.starts is None:
+        if self.starts is None or self.ends is None:
             return Code(self.text[start:end], list(range(start, end)), list(range(start + 1, end + 1)))
         return Code(self.text[start:end], self.starts[start:end], self.ends[start:end])
 
     def file_range(self, start: int, end: int) -> tuple[int, int]:
         """The file offsets of the code's characters start..end (end exclusive)."""
-        if self.starts is None:
+        starts, ends = self.starts, self.ends
+        if starts is None or ends is None:
             return start, end
-        if not self.starts:
+        if not starts:
             return 0, 0
         if start >= end:
-            point = self.starts[start] if start < len(self.starts) else self.ends[-1]
+            point = starts[start] if start < len(starts) else ends[-1]
             return point, point
-        first, last = self.starts[min(start, len(self.starts) - 1)], self.ends[min(end, len(self.ends)) - 1]
+        first, last = starts[min(start, len(starts) - 1)], ends[min(end, len(ends)) - 1]
         return first, max(first, last)
