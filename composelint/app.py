@@ -14,7 +14,7 @@ from functools import partial
 
 from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from composelint.config import ConfigError, ConfigFinder, Effective, Overrides
-from composelint.discovery import SHELL_EXTENSIONS, DiscoveryError, decode, discover, kind_by_name
+from composelint.discovery import SHELL_EXTENSIONS, discover, kind_by_name
 from composelint.engine import (
     LintResult,
     Reported,
@@ -25,7 +25,7 @@ from composelint.engine import (
     select_rules,
 )
 from composelint.model import Project, SourceFile
-from composelint.sources.files import within_limit
+from composelint.sources.files import UnreadableFile, decode, within_limit
 from composelint.sources.kinds import load
 from composelint.sources.project import LoadOptions
 from composelint.types import Rule
@@ -158,7 +158,7 @@ def load_projects(request: Request) -> list[Project]:
     job = _Job(_load_options(request), texts, {}, request.inline_suppressions, request.relative_paths)
     try:
         projects = [project for file_set in file_sets for project in _load(file_set, job)]
-    except DiscoveryError as error:
+    except UnreadableFile as error:
         raise LintError(str(error)) from None
     return [project for _, project in _without_consumed([(p.sources, p) for p in projects], request)]
 
@@ -203,7 +203,7 @@ def _file_sets(request: Request) -> tuple[list[FileSet], dict[str, str], list[tu
             file_sets: list[FileSet] = [("compose", list(request.compose_files))]
             for path in request.compose_files:
                 if not os.path.isfile(path) and path != STDIN and path not in texts:
-                    raise DiscoveryError(path, "no such file or directory")
+                    raise UnreadableFile(path, "no such file or directory")
         else:
             on_disk = [p for p in request.paths if p != STDIN and p not in texts]
             if on_disk:
@@ -219,7 +219,7 @@ def _file_sets(request: Request) -> tuple[list[FileSet], dict[str, str], list[tu
             file_sets.extend((_kind_by_name(p, request), [p]) for p in request.paths if p in request.texts)
         if STDIN in request.paths:
             file_sets.append((_kind_by_name(name, request), [name]))
-    except DiscoveryError as error:
+    except UnreadableFile as error:
         raise LintError(str(error)) from None
     if reads_stdin:
         file_sets = [(kind, [name if f == STDIN else f for f in files]) for kind, files in file_sets]
@@ -362,7 +362,7 @@ def _lint_all(
                 chunks = pool.map(work, items, chunksize=max(1, len(items) // (workers * 8)))
                 return [linted for per_file_set in chunks for linted in per_file_set]
         return [linted for item in items for linted in work(item)]
-    except DiscoveryError as error:
+    except UnreadableFile as error:
         raise LintError(str(error)) from None
 
 

@@ -29,7 +29,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from composelint.sources.files import RootedFiles, UnreadableFile, decode, read_head, read_text
+from composelint.sources.files import RootedFiles, UnreadableFile, read_head, read_text
+from composelint.sources.kinds import COMPOSE, SHELL
 
 BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
 OVERRIDE_NAMES = (
@@ -97,7 +98,6 @@ _COMPOSE_COPY = re.compile(
 )
 _TOP_LEVEL_SERVICES = re.compile(rb"^services[ \t]*:", re.MULTILINE)
 SNIFF_BYTES = 1024 * 1024  # larger YAML files are not read to find out whether they are Compose
-COMPOSE, SHELL = "compose", "shell"
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,6 @@ class KindNames:
 # a loader in composelint.sources.kinds.
 KIND_NAMES: dict[str, KindNames] = {}
 KINDS = (COMPOSE, SHELL, *KIND_NAMES)  # every kind, for --kind and the configuration's `kinds`
-
-
-# A path that does not exist or cannot be read: the error of every file read.
-DiscoveryError = UnreadableFile
-__all__ = ["DiscoveryError", "decode", "discover_projects", "read_text"]
 
 
 @dataclass
@@ -265,9 +260,9 @@ def discover(
                 (file_kind, _named_file_project(path) if file_kind == COMPOSE and merge_overrides else [path])
             )
         elif os.path.lexists(path):
-            raise DiscoveryError(path, "not a regular file or directory")
+            raise UnreadableFile(path, "not a regular file or directory")
         else:
-            raise DiscoveryError(path, "no such file or directory")
+            raise UnreadableFile(path, "no such file or directory")
     unique: dict[tuple, tuple[str, list[str]]] = {}
     for file_kind, files in projects:
         normalized = [os.path.normpath(f) for f in files]
@@ -277,13 +272,6 @@ def discover(
     found.projects = sorted(unique.values(), key=lambda project: project[1])
     found.skipped = sorted(dict.fromkeys((os.path.normpath(p), why) for p, why in found.skipped))
     return found
-
-
-def discover_projects(
-    paths: list[str], merge_overrides: bool = True, kind: str | None = None
-) -> list[tuple[str, list[str]]]:
-    """(kind, files) of each project to lint (`discover` without the skipped files)."""
-    return discover(paths, merge_overrides, kind).projects
 
 
 def _named_kind(path: str) -> str:
@@ -352,7 +340,7 @@ def compose_file_setting(directory: str) -> list[str] | None:
 
     try:
         values = parse_dotenv(read_text(os.path.join(directory, ".env"), root=directory))
-    except (DotenvError, DiscoveryError):
+    except (DotenvError, UnreadableFile):
         return None  # the project loader reports an unreadable .env (CL006)
     setting = values.get("COMPOSE_FILE")
     if not setting:
@@ -362,4 +350,4 @@ def compose_file_setting(directory: str) -> list[str] | None:
 
 
 def _raise(error: OSError) -> None:
-    raise DiscoveryError(str(error.filename), error.strerror or str(error))
+    raise UnreadableFile(str(error.filename), error.strerror or str(error))

@@ -31,6 +31,7 @@ from composelint import __version__, discovery
 from composelint.app import LintError, Request, run
 from composelint.engine import LintResult, Reported
 from composelint.model import Span
+from composelint.sources.files import read_text
 
 DEBOUNCE_SECONDS = 0.3
 SOURCE = "composelint"
@@ -146,7 +147,7 @@ def diagnostics_by_path(
             text = texts.get(path, result.texts.get(path))
             if text is None:
                 try:
-                    text = discovery.read_text(path)
+                    text = read_text(path)
                 except OSError:
                     text = ""
             cache[path] = split_lines(text)

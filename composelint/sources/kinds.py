@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 from importlib import import_module
 
-from composelint.discovery import COMPOSE, SHELL
 from composelint.model import Diagnostic, Project, Span
 from composelint.sources.files import UnreadableFile, read_text
+
+# The kinds every installation reads; discovery names them (and the kinds in its KIND_NAMES).
+COMPOSE, SHELL = "compose", "shell"
 
 # kind -> module whose `load` reads one file of that kind
 FRONT_ENDS: dict[str, str] = {

@@ -20,7 +20,7 @@ def load_script(
     path: str, *, display=None, texts: dict[str, str] | None = None, tools: tuple[str, ...] = DEFAULT_TOOLS
 ) -> Project:
     """Read the script at `path` (or `texts[path]` for standard input) into a project."""
-    from composelint.discovery import read_text
+    from composelint.sources.files import read_text
     from composelint.sources.shell import parse_script
 
     shown = display(path) if display else path
