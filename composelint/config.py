@@ -33,6 +33,7 @@ from composelint.gitignore import Repository
 from composelint.rules import all_rules
 from composelint.rules.base import Rule
 from composelint.sources.files import UnreadableFile, decode, read_bytes
+from composelint.types import DOCS_SITE
 from composelint.values import parse_image
 
 CONFIG_NAMES = (".composelint.yaml", ".composelint.yml", "composelint.yaml", "pyproject.toml")
@@ -380,6 +381,7 @@ def effective(path: str | None, data: dict, overrides: Overrides) -> Effective:
             for entry in data.get("workloads", [])
         ),
         fail_on=overrides.fail_on or data.get("fail-on", "warning"),
+        docs_url=data.get("docs-url", DOCS_SITE),
     )
     respect = overrides.respect_gitignore
     return Effective(

@@ -26,8 +26,9 @@ def rule_markdown(rule: Rule) -> str:
     return "\n".join(lines) + "\n"
 
 
-def rule_text(rule: Rule) -> str:
-    return rule_markdown(rule) + f"\nDocs: {rule.url}\n"
+def rule_text(rule: Rule, url: str | None = None) -> str:
+    """The rule's page as plain text, ending with its URL (default: on the project's site)."""
+    return rule_markdown(rule) + f"\nDocs: {url or rule.url}\n"
 
 
 def rule_json(rule: Rule) -> dict:

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from composelint.masking import masked, masker
 from composelint.model import Directive, Project, SourceFile
 from composelint.rules import all_rules
-from composelint.types import Finding, Rule, Severity
+from composelint.types import DOCS_SITE, Finding, Rule, Severity
 
 NOT_SUPPRESSIBLE = {"CL001"}
 
@@ -59,6 +59,7 @@ class Settings:
     per_file_ignores: tuple[tuple[PathPattern, frozenset[str]], ...] = ()
     workloads: tuple[WorkloadExclusion, ...] = ()
     fail_on: str = "warning"
+    docs_url: str = DOCS_SITE  # where the rule pages linked from findings are (`docs-url`)
 
     def ignored_in(self, path: str, code: str) -> bool:
         """`per-file-ignores`: the rule does not report in this file."""
@@ -86,6 +87,7 @@ class Reported:
     suppressed: Suppression | None = None
     fail_on: str = "warning"  # failure threshold of the configuration that applies to the finding's project
     fingerprint: str = ""  # filled when the result is collected (it counts earlier occurrences)
+    url: str = ""  # the rule's page on the documentation site the configuration names
 
 
 @dataclass
@@ -178,6 +180,7 @@ def lint_project(
             Severity(settings.severity.get(rule.code, severity)),
             suppressed,
             settings.fail_on,
+            url=rule.url_on(settings.docs_url),
         )
         for finding, rule, severity, suppressed in matched
     ]

@@ -129,7 +129,7 @@ def to_diagnostic(item: Reported, lines_of: Callable[[str], list[str]], encoding
         message=finding.message,
         severity=SEVERITY[item.severity],
         code=item.rule.code,
-        code_description=t.CodeDescription(href=item.rule.url),
+        code_description=t.CodeDescription(href=item.url),
         source=SOURCE,
         related_information=related or None,
         data=data,

@@ -12,7 +12,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-DOCS_URL = "https://composelint.readthedocs.io/en/latest/rules/{name}/"
+DOCS_SITE = "https://composelint.readthedocs.io/en/latest/"  # the default of `docs-url`
 
 
 class Span(NamedTuple):
@@ -182,4 +182,9 @@ class Rule:
 
     @property
     def url(self) -> str:
-        return DOCS_URL.format(name=self.name)
+        """The rule's page on the project's documentation site."""
+        return self.url_on(DOCS_SITE)
+
+    def url_on(self, site: str) -> str:
+        """The rule's page on a documentation site: the project's, or a copy (`docs-url`)."""
+        return f"{site.rstrip('/')}/rules/{self.name}/"

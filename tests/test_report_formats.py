@@ -383,7 +383,7 @@ def test_github_escaping():
     span = Span("odd, dir/a:b.yaml", 2, 3, 2, 7)
     finding = Finding("100% bad: host, network\nsecond line", span, workload="web", help="fix: it, now")
     result = LintResult(
-        reported=[Reported(finding, rule, rule.severity, fingerprint="f" * 32)],
+        reported=[Reported(finding, rule, rule.severity, fingerprint="f" * 32, url=rule.url)],
         files=[span.path],
         texts={span.path: "a\nbcdefgh\n"},
     )

@@ -89,3 +89,18 @@ def test_site_has_the_reference_pages(site: Path):
         assert (site / page / "index.html").is_file(), page
     cli = (site / "reference" / "cli" / "index.html").read_text(encoding="utf-8")
     assert "composelint check" in cli and "--output-format" in cli
+
+
+def test_docs_url_setting_moves_every_printed_link(tmp_path: Path):
+    (tmp_path / ".composelint.yaml").write_text("docs-url: https://docs.example.com/composelint\n")
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  web:\n    image: nginx:1.27\n    network_mode: host\n")
+    own = "https://docs.example.com/composelint/rules/host-network/"
+    report = json.loads(run_cli("check", "--output-format", "json", str(compose)).stdout)
+    assert [f["url"] for f in report["findings"]] == [own]
+    assert own in run_cli("check", "--output-format", "full", str(compose)).stdout
+    sarif = json.loads(run_cli("check", "--output-format", "sarif", str(compose)).stdout)
+    [rule] = [r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "CL101"]
+    assert rule["helpUri"] == own and rule["help"]["markdown"].endswith(f"({own})\n")
+    default = json.loads(run_cli("check", "--isolated", "--output-format", "json", str(compose)).stdout)
+    assert [f["url"] for f in default["findings"]] == [SITE_URL + "rules/host-network/"]

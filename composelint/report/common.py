@@ -12,10 +12,10 @@ import os
 import re
 
 from composelint.model import Span
-from composelint.types import DOCS_URL, Rule
+from composelint.types import DOCS_SITE, Rule
 
 TOOL_NAME = "composelint"
-INFORMATION_URI = DOCS_URL.split("rules/", 1)[0]
+INFORMATION_URI = DOCS_SITE
 
 # CONVENTIONS.md 5.7: one column per consumer.
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note", "style": "note"}

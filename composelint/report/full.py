@@ -47,5 +47,5 @@ def _block(item: Reported, text: str, color: bool) -> str:
         out.append(gutter)
     if finding.help:
         out.append(f"  = help: {finding.help}")
-    out.append(f"  = docs: {item.rule.url}")
+    out.append(f"  = docs: {item.url}")
     return "\n".join(out) + "\n"

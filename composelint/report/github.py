@@ -35,7 +35,7 @@ def annotation(item: Reported, root: str | None = None) -> str:
     else:
         params.append(("endLine", str(span.end_line)))
     params.append(("title", f"{item.rule.code} {item.rule.name}"))
-    body = "\n".join(part for part in (finding.message, finding.help, item.rule.url) if part)
+    body = "\n".join(part for part in (finding.message, finding.help, item.url) if part)
     joined = ",".join(f"{name}={escape_property(value)}" for name, value in params)
     return f"::{GITHUB_COMMAND[item.severity]} {joined}::{escape_data(body)}"
 

@@ -18,7 +18,7 @@ _CATEGORY = {"input": "Bug Risk", "meta": "Style"}
 def _issue(item: Reported, root: str) -> dict:
     finding, span = item.finding, item.finding.span
     body = "\n\n".join(
-        part for part in (finding.help, f"[{item.rule.code} documentation]({item.rule.url})") if part
+        part for part in (finding.help, f"[{item.rule.code} documentation]({item.url})") if part
     )
     message = " ".join(finding.message.split())
     return {

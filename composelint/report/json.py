@@ -35,7 +35,7 @@ def finding_json(item: Reported, kinds: dict[str, str]) -> dict:
         "severity": item.severity,
         "message": finding.message,
         "help": finding.help,
-        "url": item.rule.url,
+        "url": item.url,
         "source_kind": kinds.get(finding.span.path, "compose"),
         "workload": finding.workload,
         "fingerprint": item.fingerprint,

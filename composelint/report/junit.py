@@ -36,7 +36,7 @@ def render_junit(result: LintResult) -> str:
             for part in (
                 f"{span.path}:{span.line}:{span.column}: {item.rule.code} {item.severity}: {finding.message}",
                 finding.help,
-                item.rule.url,
+                item.url,
             )
             if part
         )

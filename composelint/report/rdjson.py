@@ -28,7 +28,7 @@ def _diagnostic(item: Reported, columns: Columns) -> dict:
         "location": {"path": finding.span.path, "range": _range(finding.span, columns)},
         "severity": RDJSON_SEVERITY[item.severity],
         "source": SOURCE,
-        "code": {"value": item.rule.code, "url": item.rule.url},
+        "code": {"value": item.rule.code, "url": item.url},
     }
     if finding.fix is not None:
         suggestions = [

@@ -40,7 +40,7 @@ def _clip(text: str) -> str:
     return text if len(text) <= _MAX_DESCRIPTION else text[: _MAX_DESCRIPTION - 1] + "…"
 
 
-def _rule(rule: Rule) -> dict:
+def _rule(rule: Rule, url: str) -> dict:
     from composelint.docs import rule_markdown, rule_text
 
     what = _SECTION.search(rule.doc)
@@ -57,10 +57,10 @@ def _rule(rule: Rule) -> dict:
         "name": rule.name,
         "shortDescription": {"text": _clip(rule.summary)},
         "fullDescription": {"text": _clip(what.group(1) if what else rule.summary)},
-        "helpUri": rule.url,
+        "helpUri": url,
         "help": {
-            "text": rule_text(rule),
-            "markdown": rule_markdown(rule) + f"\n[Documentation of {rule.code}]({rule.url})\n",
+            "text": rule_text(rule, url),
+            "markdown": rule_markdown(rule) + f"\n[Documentation of {rule.code}]({url})\n",
         },
         "defaultConfiguration": {"level": SARIF_LEVEL[rule.severity]},
         "properties": properties,
@@ -145,6 +145,8 @@ def render_sarif(result: LintResult) -> str:
         key=lambda rule: rule.code,
     )
     index = {rule.code: number for number, rule in enumerate(rules)}
+    # A rule's page on the documentation site its findings link to (`docs-url`), else the project's.
+    urls = {item.rule.code: item.url for item in result.reported}
     where = _Locations(result)
     run = {
         "tool": {
@@ -153,7 +155,7 @@ def render_sarif(result: LintResult) -> str:
                 "version": __version__,
                 "semanticVersion": __version__,
                 "informationUri": INFORMATION_URI,
-                "rules": [_rule(rule) for rule in rules],
+                "rules": [_rule(rule, urls.get(rule.code, rule.url)) for rule in rules],
             }
         },
         "originalUriBaseIds": {SRCROOT: {"uri": Path(where.root).as_uri().rstrip("/") + "/"}},
