@@ -1,0 +1,250 @@
+"""Dev container configurations (`.devcontainer/devcontainer.json`, `.devcontainer/*/devcontainer.json`,
+`.devcontainer.json`).
+
+The file is JSON with comments and trailing commas (JSONC), read with
+json-five, which keeps the line and column of every value.  What the Dev
+Containers CLI does with it decides what is read:
+
+* An `image` or `build` configuration is started with `docker run`: `appPort`
+  entries are published (`-p 127.0.0.1:P:P` for a number, the string as
+  written otherwise), `mounts` become `--mount` (a string as written, an
+  object as `type=..,src=..,dst=..`), then come `runArgs` (docker run
+  grammar, each array element one word), `init`, `privileged`, `capAdd` and
+  `securityOpt`.  So every existing rule reads them through the docker CLI
+  grammar of sources/docker_cli.py, and a finding lands on the JSON value.
+  `forwardPorts` are forwarded by the editor, not published: not read.
+* A `dockerComposeFile` configuration lints that compose project (files
+  relative to the devcontainer.json), and the service named by `service` is
+  the dev container: `privileged`, `capAdd`, `securityOpt`, `mounts` and
+  `init` are added to it, as the CLI's generated override does.  The compose
+  files count as included by the devcontainer.json, so they are not linted a
+  second time on their own.
+
+`${localEnv:NAME}` (and `${env:NAME}`) are only known at run time; the
+other `${...}` variables (`${localWorkspaceFolder}`, `${devcontainerId}`,
+...) stay as written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import replace
+
+from composelint.model import Diagnostic, Located, Project, SourceFile, Span
+from composelint.sources.directives import scan_directives
+from composelint.sources.docker_cli import read_invocations
+from composelint.sources.shell_words import UNKNOWN, Invocation, Word
+
+MAX_BYTES = 1024 * 1024  # json-five parses about 1 MB/s: larger files are not read
+_LOCAL_ENV = re.compile(r"\$\{(?:localEnv|env):[^}]*\}")
+# devcontainer.json key -> the docker run flag it stands for (after runArgs, in the CLI's order).
+DEVCONTAINER_FLAGS = {"init": "--init", "privileged": "--privileged", "capAdd": "--cap-add", "securityOpt": "--security-opt"}
+# devcontainer.json key -> the compose key it sets on the service of a compose configuration.
+COMPOSE_KEYS = {"privileged": "privileged", "capAdd": "cap_add", "securityOpt": "security_opt", "mounts": "volumes"}
+
+
+class JsonDocument:
+    """The parsed file: plain values with the span of each (by id of the json-five node)."""
+
+    def __init__(self, path: str, text: str):
+        from json5.loader import ModelLoader, loads
+
+        self.path = path
+        self.root = loads(text, loader=ModelLoader()).value
+
+    def span(self, node) -> Span:
+        return Span(self.path, node.lineno, node.col_offset + 1, node.end_lineno, node.end_col_offset + 1)
+
+    def member(self, name: str):
+        """The value node of a top-level key (the last one when written twice), or None."""
+        pairs = getattr(self.root, "key_value_pairs", [])
+        found = None
+        for pair in pairs:
+            key = getattr(pair.key, "characters", getattr(pair.key, "name", None))
+            if key == name:
+                found = pair
+        return found
+
+
+def _string(node) -> str | None:
+    return node.characters if hasattr(node, "characters") else None
+
+
+def _strings(node) -> list:
+    """The string nodes of a string or of an array of strings."""
+    if node is None:
+        return []
+    if hasattr(node, "characters"):
+        return [node]
+    return [value for value in getattr(node, "values", []) if hasattr(value, "characters")]
+
+
+def _text(value: str) -> str:
+    return _LOCAL_ENV.sub(UNKNOWN, value)
+
+
+class DevcontainerReader:
+    def __init__(self, document: JsonDocument, text: str):
+        self.document = document
+        self.text = text
+        self.lines = text.splitlines()
+
+    def word(self, node, text: str | None = None) -> Word:
+        span = self.document.span(node)
+        value = _text(text if text is not None else node.characters)
+        return Word(value, span, self.written(span), "unknown" if UNKNOWN in value else "definite")
+
+    def written(self, span: Span) -> str:
+        """The text of a (one-line) span as written; the first line of a longer one."""
+        line = self.lines[span.line - 1] if span.line <= len(self.lines) else ""
+        end = span.end_column - 1 if span.end_line == span.line else len(line)
+        return line[span.column - 1 : end]
+
+    def key_word(self, pair, flag: str) -> Word:
+        return Word(flag, self.document.span(pair.key), pair.key.raw_value)
+
+    def run_words(self) -> list[Word]:
+        """The `docker run` words the CLI builds, in its order, without the image."""
+        document = self.document
+        words: list[Word] = []
+        pair = document.member("appPort")
+        if pair is not None:
+            values = getattr(pair.value, "values", [pair.value])
+            for value in values:
+                if type(value).__name__ == "Integer":
+                    words += [self.key_word(pair, "-p"), self.word(value, f"127.0.0.1:{value.value}:{value.value}")]
+                elif hasattr(value, "characters"):
+                    words += [self.key_word(pair, "-p"), self.word(value)]
+        words += self.mount_words()
+        pair = document.member("runArgs")
+        if pair is not None:
+            words += [self.word(node) for node in _strings(pair.value)]
+        words += self.feature_words()
+        return words
+
+    def mount_words(self) -> list[Word]:
+        pair = self.document.member("mounts")
+        if pair is None:
+            return []
+        words = []
+        for value in getattr(pair.value, "values", []):
+            if hasattr(value, "characters"):
+                words += [self.key_word(pair, "--mount"), self.word(value)]
+            elif hasattr(value, "key_value_pairs"):
+                fields = {
+                    getattr(p.key, "characters", getattr(p.key, "name", "")): _string(p.value) or ""
+                    for p in value.key_value_pairs
+                }
+                mount = f"type={fields.get('type', '')},src={fields.get('source', '')},dst={fields.get('target', '')}"
+                words += [self.key_word(pair, "--mount"), self.word(value, mount)]
+        return words
+
+    def feature_words(self) -> list[Word]:
+        words = []
+        for key, flag in DEVCONTAINER_FLAGS.items():
+            pair = self.document.member(key)
+            if pair is None:
+                continue
+            if key in ("init", "privileged"):
+                if type(pair.value).__name__ == "BooleanLiteral" and pair.value.value:
+                    words.append(Word(flag, self.document.span(pair.value), f"{pair.key.raw_value}: true"))
+                continue
+            for node in _strings(pair.value):
+                words += [self.key_word(pair, flag), self.word(node)]
+        return words
+
+    def image_word(self) -> Word:
+        """The `image` value, or a stand-in for an image built from `build`/`dockerFile`."""
+        pair = self.document.member("image")
+        if pair is not None and hasattr(pair.value, "characters"):
+            return self.word(pair.value)
+        return Word("devcontainer", Span(self.document.path, 1, 1, 1, 2), "")
+
+
+def load_devcontainer(
+    path: str, options=None, *, display=None, texts: dict[str, str] | None = None
+) -> Project:
+    """Read the devcontainer.json at `path` into a project (with its compose project, if it names one)."""
+    from composelint.discovery import read_text
+
+    shown = display(path) if display else path
+    text = (texts[path] if texts and path in texts else read_text(path)).removeprefix("\ufeff")
+    project = Project(name=shown)
+    source = SourceFile(shown, "base", "devcontainer", text)
+    if len(text) > MAX_BYTES:
+        project.sources.append(source)
+        project.diagnostics.append(
+            Diagnostic("CL001", f"devcontainer.json not read: over {MAX_BYTES} characters", Span(shown, 1, 1, 1, 2))
+        )
+        return project
+    try:
+        document = JsonDocument(shown, text)
+    except Exception as error:  # json-five raises several types (and RecursionError) on broken input
+        project.sources.append(source)
+        project.diagnostics.append(Diagnostic("CL001", f"not valid JSON with comments: {_first_line(error)}", _error_span(shown, error)))
+        return project
+    reader = DevcontainerReader(document, text)
+    compose = document.member("dockerComposeFile")
+    if compose is not None and _strings(compose.value):
+        project = _compose_project(path, shown, reader, compose, options, display, texts)
+    else:
+        words = [Word("docker", Span(shown, 1, 1, 1, 2), ""), Word("run", Span(shown, 1, 1, 1, 2), "")]
+        words += reader.run_words() + [reader.image_word()]
+        read_invocations(project, [Invocation("docker", words, Span(shown, 1, 1, len(reader.lines) + 1, 1))])
+        name = document.member("name")
+        for workload in project.workloads:
+            workload.name = _string(name.value) if name is not None and _string(name.value) else "devcontainer"
+            if document.member("image") is None:
+                workload.image = None
+    project.sources.insert(0, source)
+    project.directives += scan_directives(shown, text, [], [])
+    return project
+
+
+def _compose_project(path, shown, reader: DevcontainerReader, compose, options, display, texts) -> Project:
+    """The compose project the configuration names, with the dev container's own settings on its service."""
+    from composelint.sources.project import LoadOptions, load_project
+
+    directory = os.path.dirname(path)
+    files = [os.path.normpath(os.path.join(directory, node.characters)) for node in _strings(compose.value)]
+    project = load_project(files, options or LoadOptions(), display=display, texts=texts)
+    # Linted here, not again on its own.
+    project.sources = [
+        replace(source, role="include") if source.role in ("base", "override") else source
+        for source in project.sources
+    ]
+    service = reader.document.member("service")
+    name = _string(service.value) if service is not None else None
+    workload = project.workload(name) if name else None
+    if workload is None:
+        return project
+    scratch = Project(name=shown)
+    words = [Word("docker", Span(shown, 1, 1, 1, 2), ""), Word("run", Span(shown, 1, 1, 1, 2), "")]
+    words += reader.mount_words() + reader.feature_words() + [Word(name, Span(shown, 1, 1, 1, 2), "")]
+    read_invocations(scratch, [Invocation("docker", words, Span(shown, 1, 1, 1, 2))])
+    project.diagnostics += scratch.diagnostics
+    for added in scratch.workloads:
+        if added.privileged is not None:
+            workload.privileged = added.privileged
+        workload.cap_add += added.cap_add
+        workload.security_opt += added.security_opt
+        workload.mounts += added.mounts
+        for key, span in added.keys.items():
+            workload.keys.setdefault(key, span)
+    return project
+
+
+def _first_line(error: Exception) -> str:
+    """The line of json-five's message that says what and where (it may list several errors)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    located = [line for line in lines if " at: line " in line]
+    return ((located or lines or [type(error).__name__])[0])[:200]
+
+
+def _error_span(path: str, error: Exception) -> Span:
+    match = re.search(r"line (\d+) column (\d+)", str(error))
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        return Span(path, line, column, line, column + 1)
+    return Span(path, 1, 1, 1, 2)
