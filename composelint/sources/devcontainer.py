@@ -202,13 +202,46 @@ def load_devcontainer(
     return project
 
 
+def workspace_folder(path: str) -> str:
+    """The folder a dev container opens: the parent of `.devcontainer/`, or the folder of `.devcontainer.json`."""
+    directory = os.path.dirname(os.path.abspath(path))
+    parts = directory.split(os.sep)
+    if ".devcontainer" in parts:
+        return os.sep.join(parts[: len(parts) - 1 - parts[::-1].index(".devcontainer")]) or os.sep
+    return directory
+
+
+def _compose_files(path: str, shown: str, reader: DevcontainerReader, compose, options) -> tuple[list[str], list[Diagnostic]]:
+    """The compose files that can be read, and a CL006 for each that cannot (missing, outside the workspace)."""
+    directory = os.path.dirname(path)
+    root = workspace_folder(path)
+    files, diagnostics = [], []
+    for node in _strings(compose.value):
+        target = os.path.normpath(os.path.join(directory, node.characters))
+        span = reader.document.span(node)
+        outside = os.path.commonpath([root, os.path.abspath(target)]) != root
+        if outside and not (options and options.allow_outside_root):
+            message = f"`{node.characters}` is outside the workspace folder and is not read (use --allow-outside-root to follow it)"
+        elif not os.path.isfile(target):
+            message = f"`{node.characters}` does not exist: it is not linted"
+        else:
+            files.append(target)
+            continue
+        diagnostics.append(Diagnostic("CL006", f"Compose file {message}", span))
+    return files, diagnostics
+
+
 def _compose_project(path, shown, reader: DevcontainerReader, compose, options, display, texts) -> Project:
     """The compose project the configuration names, with the dev container's own settings on its service."""
     from composelint.sources.project import LoadOptions, load_project
 
-    directory = os.path.dirname(path)
-    files = [os.path.normpath(os.path.join(directory, node.characters)) for node in _strings(compose.value)]
+    files, diagnostics = _compose_files(path, shown, reader, compose, options)
+    if not files:
+        project = Project(name=shown)
+        project.diagnostics += diagnostics
+        return project
     project = load_project(files, options or LoadOptions(), display=display, texts=texts)
+    project.diagnostics += diagnostics
     # Linted here, not again on its own.
     project.sources = [
         replace(source, role="include") if source.role in ("base", "override") else source

@@ -9,8 +9,9 @@ are read as systemd.service(5) runs them:
 * words are split and unquoted by systemd's rules (sources/unit_file.py),
   `\\` continuations included; a lone `;` separates two command lines;
 * `%` specifiers are expanded from the unit's file name (`%n`, `%N`, `%p`,
-  `%i` of an instance, `%%`); the others (`%H`, `%i` of a template `x@.service`,
-  ...) are only known at run time;
+  `%i` of an instance, `%%`), `%h` stands for the home directory (`~`) and
+  `%t` for `/run`; the others (`%H`, `%i` of a template `x@.service`, ...)
+  are only known at run time;
 * `${NAME}` (anywhere in a word) and `$NAME` (a word of its own, split at
   blanks) take their value from `Environment=`.  With an `EnvironmentFile=`
   (never read: it usually lives outside the project) such a value may be
@@ -39,8 +40,10 @@ from composelint.sources.unit_file import EMPTY, Entry, Text, UnitFile, UnitWord
 DEFAULT_TOOLS = ("docker", "podman", "nerdctl")
 EXEC_KEYS = ("ExecStartPre", "ExecStart", "ExecStartPost")
 _PREFIXES = "-@:+!"
-# Specifiers whose value does not depend on the unit's name and is fixed.
-_FIXED_SPECIFIERS = {"T": "/tmp", "V": "/var/tmp", "%": "%"}
+# Specifiers that do not depend on the unit's name.  `%h` is the home directory, written `~`
+# as the rules know it; `%t` is `/run` for the system manager and `/run/user/UID` for a user's,
+# which the rules judge alike (a runtime socket below either is one), so `/run` stands for both.
+_FIXED_SPECIFIERS = {"T": "/tmp", "V": "/var/tmp", "h": "~", "t": "/run", "%": "%"}
 _NAME_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 

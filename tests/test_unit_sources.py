@@ -1,0 +1,291 @@
+"""systemd units, Podman Quadlet units and devcontainer.json: real fixtures through the real parsers.
+
+Findings are checked at exact line:column of the key's value (fixtures/systemd, fixtures/quadlet,
+fixtures/devcontainer); negative fixtures have none; no input crashes a front end."""
+
+from __future__ import annotations
+
+from conftest import FIXTURES, findings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from composelint.engine import lint, select_rules
+from composelint.sources.devcontainer import load_devcontainer
+from composelint.sources.quadlet import load_quadlets
+from composelint.sources.shell_words import UNKNOWN
+from composelint.sources.systemd import load_unit
+from composelint.sources.unit_file import Text, UnitFile, split_words
+
+
+def words(value: str) -> list[str]:
+    return [w.text.chars for w in split_words(Text(value, tuple(range(len(value)))))]
+
+
+def default_findings(project) -> list[tuple[str, int, int]]:
+    result = lint([project], select_rules(None, [], []))
+    return sorted((r.rule.code, r.finding.span.line, r.finding.span.column) for r in result.reported)
+
+
+# -- unit-file syntax ----------------------------------------------------------------
+
+
+def test_systemd_quoting_and_escapes():
+    assert words("a 'b c' \"d e\" f\\sg \\x41\\101 \\u00e9") == ["a", "b c", "d e", "f g", "AA", "é"]
+    assert words('"unterminated quote runs on') == ["unterminated quote runs on"]
+    assert words("\\x00 \\uD800") == ["x00", "uD800"]  # NUL and surrogates are refused, like systemd
+    assert words("") == []
+
+
+def test_continuations_comments_and_positions():
+    text = "[Service]\n# comment\nExecStart=/usr/bin/docker run \\\n# skipped comment\n   --net=host \\\n  img\n"
+    unit = UnitFile("u.service", text)
+    (entry,) = unit.entries
+    assert entry.key == "ExecStart"
+    split = split_words(entry.value)
+    assert [w.text.chars for w in split] == ["/usr/bin/docker", "run", "--net=host", "img"]
+    assert unit.span(split[2].start, split[2].end)[1:] == (5, 4, 5, 14)
+    assert unit.span(split[3].start, split[3].end)[1:] == (6, 3, 6, 6)
+
+
+def test_crlf_unit_positions():
+    unit = UnitFile("u.container", "[Container]\r\nNetwork=host\r\n")
+    (entry,) = unit.entries
+    assert entry.value.chars == "host"
+    assert unit.value_span(entry)[1:] == (2, 9, 2, 13)
+
+
+# -- systemd -------------------------------------------------------------------------
+
+
+def test_systemd_fixture_findings():
+    project = load_unit(str(FIXTURES / "systemd" / "web@.service"))
+    assert default_findings(project) == [
+        ("CL101", 11, 5),  # --network=${MODE}, MODE=host from Environment=
+        ("CL201", 12, 8),  # -p ${PORT}:80 is discarded on the host network
+        ("CL301", 15, 41),  # --privileged inside ExecStartPost=/bin/sh -c '...'
+        ("CL401", 13, 8),  # -v /var/run/docker.sock:...
+        ("CL503", 9, 54),  # ExecStartPre= docker network create --driver macvlan
+    ]
+
+
+def test_systemd_prefixes_specifiers_and_unknown_variables():
+    text = (
+        "[Service]\n"
+        "EnvironmentFile=-/etc/default/app\n"
+        "Environment=NET=host\n"
+        "ExecStart=-@/usr/bin/podman podman-argv0 run --name %N-%i --network ${NET} -p ${ADDR}:80:80 img\n"
+    )
+    project = load_unit("app@blue.service", texts={"app@blue.service": text})
+    (workload,) = project.workloads
+    assert workload.name == "app@blue-blue"
+    assert workload.network_mode.value == "host"
+    assert workload.network_mode.span in project.possible_values  # an EnvironmentFile= may override it
+    assert not workload.ports  # ${ADDR} is only known at run time
+    assert [d.code for d in project.diagnostics] == ["CL008"]
+
+
+def test_systemd_empty_assignment_resets_and_colon_prefix_keeps_dollars():
+    text = (
+        "[Service]\n"
+        "ExecStartPre=/usr/bin/docker run --privileged old\n"
+        "ExecStartPre=\n"
+        "ExecStart=:/usr/bin/docker run --network=${NET} new\n"
+        "ExecStartPost=/usr/bin/docker run --net=$$x a ; /usr/bin/docker run --pid=host b\n"
+    )
+    project = load_unit("x.service", texts={"x.service": text})
+    images = [w.image.value for w in project.workloads]
+    assert images == ["new", "a", "b"]
+    assert project.workloads[0].networks[0].name == "${NET}"  # `:`: no substitution
+    assert project.workloads[1].networks[0].name == "$x"
+    assert project.workloads[2].pid.span[1:3] == (5, 69)
+
+
+def test_systemd_template_instance_is_unknown():
+    text = "[Service]\nExecStart=/usr/bin/docker run --network=%i img\n"
+    project = load_unit("n@.service", texts={"n@.service": text})
+    assert project.workloads[0].network_mode is None
+    assert [d.code for d in project.diagnostics] == ["CL008"]
+
+
+def test_systemd_negative_fixture():
+    project = load_unit(str(FIXTURES / "systemd" / "clean.service"))
+    assert default_findings(project) == []
+    assert len(project.workloads) == 1
+
+
+# -- Quadlet -------------------------------------------------------------------------
+
+
+def quadlet_project():
+    return load_quadlets(sorted(str(p) for p in (FIXTURES / "quadlet" / "homelab").iterdir()))
+
+
+def test_quadlet_fixture_findings():
+    assert default_findings(quadlet_project()) == [
+        ("CL008", 4, 8),  # app.container Volume=%E/...: %E only known at run time
+        ("CL101", 3, 9),  # app.pod Network=host
+        ("CL101", 6, 9),  # web.container Network=host
+        ("CL102", 3, 5),  # app.container Pod=app.pod: the pod is on the host network
+        ("CL201", 7, 13),  # web.container PublishPort= discarded
+        ("CL211", 5, 1),  # db.container publishes on a macvlan-only network
+        ("CL301", 12, 12),  # PodmanArgs=--privileged
+        ("CL302", 12, 25),  # PodmanArgs=... --pid=host
+        ("CL308", 8, 25),  # AddCapability=... SYS_ADMIN
+        ("CL309", 8, 15),  # AddCapability=NET_ADMIN
+        ("CL312", 9, 22),  # SecurityLabelDisable=true
+        ("CL401", 10, 8),  # Volume=/run/podman/podman.sock:...
+        ("CL403", 11, 11),  # AddDevice=-/dev/kmsg
+        ("CL503", 3, 8),  # backend.network Driver=macvlan
+    ]
+
+
+def test_quadlet_references_resolve_to_definitions():
+    project = quadlet_project()
+    db = project.workload("db")
+    assert [a.name for a in db.networks] == ["backend"]
+    assert project.networks["backend"].driver.value == "macvlan"
+    assert project.workload("systemd-app").network_mode.value == "container:app"
+    assert project.workload("app").origin == "podman-pod-create"
+
+
+def test_quadlet_defaults_name_networks_after_the_unit():
+    texts = {
+        "q/a.container": "[Container]\nImage=x\nNetwork=lan.network\nReadOnly=yes\n",
+        "q/lan.network": "[Network]\nInternal=true\n",
+    }
+    project = load_quadlets(sorted(texts), texts=texts)
+    workload = project.workload("systemd-a")
+    assert [a.name for a in workload.networks] == ["systemd-lan"]
+    assert project.networks["systemd-lan"].internal.value is True
+    assert workload.read_only.value is True
+
+
+def test_quadlet_negative_fixture():
+    project = load_quadlets([str(FIXTURES / "quadlet" / "clean" / "api.container")])
+    assert default_findings(project) == []
+
+
+# -- dev containers ------------------------------------------------------------------
+
+
+def test_devcontainer_image_fixture_findings():
+    path = FIXTURES / "devcontainer" / "image" / ".devcontainer" / "devcontainer.json"
+    assert default_findings(load_devcontainer(str(path))) == [
+        ("CL008", 13, 5),  # mount source ${localEnv:HOME}/.ssh
+        ("CL101", 5, 15),  # runArgs --network=host
+        ("CL201", 6, 15),  # appPort 3000 -> 127.0.0.1:3000:3000, discarded on the host network
+        ("CL201", 6, 21),
+        ("CL301", 8, 17),  # "privileged": true
+        ("CL308", 5, 46),  # runArgs --cap-add SYS_PTRACE
+        ("CL309", 9, 14),  # capAdd NET_ADMIN
+        ("CL310", 10, 19),  # securityOpt seccomp=unconfined
+        ("CL401", 12, 5),  # mounts: the docker socket
+    ]
+
+
+def test_devcontainer_compose_service_is_the_dev_container():
+    path = FIXTURES / "devcontainer" / "compose" / ".devcontainer" / "devcontainer.json"
+    project = load_devcontainer(str(path))
+    assert default_findings(project) == [
+        ("CL210", 7, 9),  # docker-compose.yml: db publishes 5432 on all interfaces
+        ("CL301", 7, 17),  # devcontainer.json "privileged" on service app
+        ("CL308", 6, 14),  # devcontainer.json "capAdd" on service app
+    ]
+    assert {s.role for s in project.sources} == {"base", "include"}
+
+
+def test_devcontainer_negative_fixture_forward_ports_are_not_published():
+    project = load_devcontainer(str(FIXTURES / "devcontainer" / "clean" / ".devcontainer.json"))
+    assert default_findings(project) == []
+    (workload,) = project.workloads
+    assert [p.raw for p in workload.ports] == ["127.0.0.1:8080:8080"]  # appPort only; forwardPorts are not
+
+
+def test_devcontainer_syntax_error_is_a_finding():
+    text = '{\n  "runArgs": ["--privileged",\n}\n'
+    project = load_devcontainer("d/devcontainer.json", texts={"d/devcontainer.json": text})
+    assert [(d.code, d.span.line) for d in project.diagnostics] == [("CL001", 3)]
+
+
+# -- no input crashes a front end ----------------------------------------------------
+
+_UNIT_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(
+            [
+                "[Service]",
+                "[Container]",
+                "[Network]",
+                "[Pod]",
+                "Environment=A=host B='x y'",
+                "EnvironmentFile=-/x",
+                "ExecStart=",
+                "ExecStart=/usr/bin/docker run --net=$A -p ${B}:1 img",
+                "ExecStart=/bin/sh -c 'docker run --privileged \\'x\\' $B'",
+                "ExecStartPre=-@docker docker run -v %h:/h x ; docker run y",
+                "Network=host",
+                "Network=a.network",
+                "Pod=p.pod",
+                "PublishPort=1:2",
+                "PodmanArgs=--cap-add=ALL '--pid=host",
+                "AddDevice=-",
+                "Image=",
+                "Options=a=b,c",
+                "\\",
+                "# c",
+            ]
+        ),
+        st.text(max_size=40),
+    ),
+    max_size=12,
+).map("\n".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_UNIT_TEXT, st.sampled_from(["u.service", "u@.service", "u.container", "u.pod", "u.network"]))
+def test_no_unit_text_crashes(text, name):
+    if name.endswith(".service"):
+        project = load_unit(name, texts={name: text})
+    else:
+        texts = {name: text, "p.pod": text, "a.network": text}
+        project = load_quadlets(sorted(texts), texts=texts)
+    lint([project], list(select_rules(["ALL"], [], [])))
+
+
+_JSON_PIECES = st.sampled_from(
+    [
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        '"runArgs"',
+        '"appPort"',
+        '"mounts"',
+        '"privileged"',
+        '"dockerComposeFile"',
+        '"service"',
+        '"--net=host"',
+        '"${localEnv:X}"',
+        "true",
+        "3000",
+        "// c\n",
+        "/* c */",
+        '{"source": 1}',
+        UNKNOWN,
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_JSON_PIECES, st.text(max_size=8)), max_size=30).map("".join))
+def test_no_devcontainer_text_crashes(text):
+    path = "x/.devcontainer/devcontainer.json"
+    project = load_devcontainer(path, texts={path: text})
+    lint([project], list(select_rules(["ALL"], [], [])))
+
+
+def test_cli_lints_every_unit_kind():
+    found = findings(str(FIXTURES / "quadlet" / "homelab" / "web.container"))
+    assert ("CL101", 6, 9, "error") in found
