@@ -12,7 +12,9 @@ is linted with its override sibling.
 
 Every other kind is found by name (`KIND_NAMES`, first match wins); shell
 scripts also by shebang (sh, bash, dash, ash or ksh, directly or through
-`env`).  Each such file is linted on its own.
+`env`).  Each such file is linted on its own, except the kinds of
+`DIRECTORY_KINDS`: Quadlet units of one directory are one project, as Quadlet
+reads them together (a named unit comes with the others of its directory).
 
 Hidden directories are walked (`.devcontainer`, `.github`, `.gitlab`,
 `.devenv`, ...), version-control and cache directories are not
@@ -121,7 +123,13 @@ class KindNames:
 # Kinds found by name, tried in this order (first match wins) after the compose names; a file that
 # none matches is a shell script by extension or shebang, or Compose by content.  Each kind here has
 # a loader in composelint.sources.kinds.
-KIND_NAMES: dict[str, KindNames] = {}
+KIND_NAMES: dict[str, KindNames] = {
+    "systemd": KindNames(patterns=("*.service",)),
+    "quadlet": KindNames(patterns=("*.container", "*.pod", "*.network", "*.volume", "*.kube")),
+    "devcontainer": KindNames(names=frozenset({"devcontainer.json", ".devcontainer.json"})),
+}
+# Kinds whose files of one directory are one project (Quadlet reads a directory's units together).
+DIRECTORY_KINDS = frozenset({"quadlet"})
 KINDS = (COMPOSE, SHELL, *KIND_NAMES)  # every kind, for --kind and the configuration's `kinds`
 
 
@@ -241,6 +249,7 @@ def discover(
         if os.path.isdir(path):
             for directory, names in _walk(path):
                 placed: set[str] = set()
+                grouped: dict[str, list[str]] = {}
                 if not kinds or COMPOSE in kinds:
                     for files in directory_projects(directory, names, merge_overrides):
                         projects.append((COMPOSE, files))
@@ -250,12 +259,18 @@ def discover(
                     file_kind = _walked_kind(file, name, found.skipped)
                     if file_kind is None or (kinds and file_kind not in kinds):
                         continue
-                    if file_kind != COMPOSE or (
+                    if file_kind in DIRECTORY_KINDS:
+                        grouped.setdefault(file_kind, []).append(file)
+                    elif file_kind != COMPOSE or (
                         os.path.normpath(file) not in placed and not is_compose_name(name)
                     ):
                         projects.append((file_kind, [file]))
+                projects.extend(grouped.items())
         elif os.path.isfile(path):
             file_kind = kind or _named_kind(path)
+            if file_kind in DIRECTORY_KINDS:
+                projects.append((file_kind, _directory_siblings(path, file_kind)))
+                continue
             projects.append(
                 (file_kind, _named_file_project(path) if file_kind == COMPOSE and merge_overrides else [path])
             )
@@ -272,6 +287,21 @@ def discover(
     found.projects = sorted(unique.values(), key=lambda project: project[1])
     found.skipped = sorted(dict.fromkeys((os.path.normpath(p), why) for p, why in found.skipped))
     return found
+
+
+def _directory_siblings(path: str, kind: str) -> list[str]:
+    """A named file of a directory kind comes with the other files of its kind in its directory."""
+    directory = os.path.dirname(path)
+    try:
+        names = sorted(os.listdir(directory or "."))
+    except OSError:
+        return [path]
+    siblings = [
+        os.path.join(directory, n)
+        for n in names
+        if kind_by_name(os.path.join(directory, n)) == kind and os.path.isfile(os.path.join(directory, n))
+    ]
+    return sorted({os.path.normpath(p) for p in [path, *siblings]})
 
 
 def _named_kind(path: str) -> str:

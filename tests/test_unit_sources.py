@@ -37,7 +37,9 @@ def test_systemd_quoting_and_escapes():
 
 
 def test_continuations_comments_and_positions():
-    text = "[Service]\n# comment\nExecStart=/usr/bin/docker run \\\n# skipped comment\n   --net=host \\\n  img\n"
+    text = (
+        "[Service]\n# comment\nExecStart=/usr/bin/docker run \\\n# skipped comment\n   --net=host \\\n  img\n"
+    )
     unit = UnitFile("u.service", text)
     (entry,) = unit.entries
     assert entry.key == "ExecStart"
@@ -286,6 +288,37 @@ def test_no_devcontainer_text_crashes(text):
     lint([project], list(select_rules(["ALL"], [], [])))
 
 
-def test_cli_lints_every_unit_kind():
-    found = findings(str(FIXTURES / "quadlet" / "homelab" / "web.container"))
-    assert ("CL101", 6, 9, "error") in found
+def test_cli_discovers_and_lints_every_unit_kind():
+    found = findings(str(FIXTURES / "systemd"), str(FIXTURES / "quadlet"), str(FIXTURES / "devcontainer"))
+    assert ("CL503", 9, 54, "warning") in found  # web@.service
+    assert ("CL102", 3, 5, "error") in found  # app.container: Pod=app.pod, resolved in its directory
+    assert ("CL301", 7, 17, "error") in found  # compose devcontainer.json
+    assert len(found) == 31
+
+
+def test_cli_named_quadlet_unit_comes_with_its_directory():
+    found = findings(str(FIXTURES / "quadlet" / "homelab" / "app.container"))
+    assert ("CL102", 3, 5, "error") in found
+
+
+def test_cli_kind_selects_unit_kinds():
+    found = findings("--kind", "quadlet", str(FIXTURES / "systemd"), str(FIXTURES / "quadlet"))
+    assert found and not any(f for f in found if f[0] == "CL503" and f[1] == 9)  # web@.service not read
+    forced = findings(
+        "--kind",
+        "systemd",
+        "-",
+        "--stdin-filename",
+        "u.service",
+        input=("[Service]\nExecStart=/usr/bin/docker run --privileged img\n"),
+    )
+    assert forced == [("CL301", 2, 31, "error")]
+
+
+def test_quadlet_ignores_files_that_are_not_units():
+    texts = {
+        "d/doc.pod": "=head1 NAME\n\nnot a pod unit\n",
+        "d/eth.network": "[Match]\nName=eth0\n[Network]\nDHCP=yes\n",
+    }
+    project = load_quadlets(sorted(texts), texts=texts)
+    assert not project.workloads and not project.networks

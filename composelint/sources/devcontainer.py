@@ -31,7 +31,7 @@ import os
 import re
 from dataclasses import replace
 
-from composelint.model import Diagnostic, Located, Project, SourceFile, Span
+from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli import read_invocations
 from composelint.sources.shell_words import UNKNOWN, Invocation, Word
@@ -39,9 +39,19 @@ from composelint.sources.shell_words import UNKNOWN, Invocation, Word
 MAX_BYTES = 1024 * 1024  # json-five parses about 1 MB/s: larger files are not read
 _LOCAL_ENV = re.compile(r"\$\{(?:localEnv|env):[^}]*\}")
 # devcontainer.json key -> the docker run flag it stands for (after runArgs, in the CLI's order).
-DEVCONTAINER_FLAGS = {"init": "--init", "privileged": "--privileged", "capAdd": "--cap-add", "securityOpt": "--security-opt"}
+DEVCONTAINER_FLAGS = {
+    "init": "--init",
+    "privileged": "--privileged",
+    "capAdd": "--cap-add",
+    "securityOpt": "--security-opt",
+}
 # devcontainer.json key -> the compose key it sets on the service of a compose configuration.
-COMPOSE_KEYS = {"privileged": "privileged", "capAdd": "cap_add", "securityOpt": "security_opt", "mounts": "volumes"}
+COMPOSE_KEYS = {
+    "privileged": "privileged",
+    "capAdd": "cap_add",
+    "securityOpt": "security_opt",
+    "mounts": "volumes",
+}
 
 
 class JsonDocument:
@@ -113,7 +123,10 @@ class DevcontainerReader:
             values = getattr(pair.value, "values", [pair.value])
             for value in values:
                 if type(value).__name__ == "Integer":
-                    words += [self.key_word(pair, "-p"), self.word(value, f"127.0.0.1:{value.value}:{value.value}")]
+                    words += [
+                        self.key_word(pair, "-p"),
+                        self.word(value, f"127.0.0.1:{value.value}:{value.value}"),
+                    ]
                 elif hasattr(value, "characters"):
                     words += [self.key_word(pair, "-p"), self.word(value)]
         words += self.mount_words()
@@ -175,14 +188,20 @@ def load_devcontainer(
     if len(text) > MAX_BYTES:
         project.sources.append(source)
         project.diagnostics.append(
-            Diagnostic("CL001", f"devcontainer.json not read: over {MAX_BYTES} characters", Span(shown, 1, 1, 1, 2))
+            Diagnostic(
+                "CL001", f"devcontainer.json not read: over {MAX_BYTES} characters", Span(shown, 1, 1, 1, 2)
+            )
         )
         return project
     try:
         document = JsonDocument(shown, text)
     except Exception as error:  # json-five raises several types (and RecursionError) on broken input
         project.sources.append(source)
-        project.diagnostics.append(Diagnostic("CL001", f"not valid JSON with comments: {_first_line(error)}", _error_span(shown, error)))
+        project.diagnostics.append(
+            Diagnostic(
+                "CL001", f"not valid JSON with comments: {_first_line(error)}", _error_span(shown, error)
+            )
+        )
         return project
     reader = DevcontainerReader(document, text)
     compose = document.member("dockerComposeFile")
@@ -194,7 +213,7 @@ def load_devcontainer(
         read_invocations(project, [Invocation("docker", words, Span(shown, 1, 1, len(reader.lines) + 1, 1))])
         name = document.member("name")
         for workload in project.workloads:
-            workload.name = _string(name.value) if name is not None and _string(name.value) else "devcontainer"
+            workload.name = (_string(name.value) if name is not None else None) or "devcontainer"
             if document.member("image") is None:
                 workload.image = None
     project.sources.insert(0, source)
@@ -211,7 +230,9 @@ def workspace_folder(path: str) -> str:
     return directory
 
 
-def _compose_files(path: str, shown: str, reader: DevcontainerReader, compose, options) -> tuple[list[str], list[Diagnostic]]:
+def _compose_files(
+    path: str, shown: str, reader: DevcontainerReader, compose, options
+) -> tuple[list[str], list[Diagnostic]]:
     """The compose files that can be read, and a CL006 for each that cannot (missing, outside the workspace)."""
     directory = os.path.dirname(path)
     root = workspace_folder(path)
@@ -250,7 +271,7 @@ def _compose_project(path, shown, reader: DevcontainerReader, compose, options, 
     service = reader.document.member("service")
     name = _string(service.value) if service is not None else None
     workload = project.workload(name) if name else None
-    if workload is None:
+    if workload is None or name is None:
         return project
     scratch = Project(name=shown)
     words = [Word("docker", Span(shown, 1, 1, 1, 2), ""), Word("run", Span(shown, 1, 1, 1, 2), "")]
@@ -281,3 +302,8 @@ def _error_span(path: str, error: Exception) -> Span:
         line, column = int(match.group(1)), int(match.group(2))
         return Span(path, line, column, line, column + 1)
     return Span(path, 1, 1, 1, 2)
+
+
+def load_set(paths: list[str], options, *, display, texts: dict[str, str]) -> list[Project]:
+    """The configuration, with its compose project (the front-end interface of sources.kinds)."""
+    return [load_devcontainer(paths[0], options, display=display, texts=texts)]

@@ -4,7 +4,9 @@
 compose file set or a shell script; for a file with embedded commands (Markdown code blocks, CI
 steps, Makefile recipes), one per independent piece, since nothing carries from one to the next.
 Every front end other than compose is a module with
-`load(path, *, display, texts) -> list[Project]`, named in `FRONT_ENDS`.
+`load(path, *, display, texts) -> list[Project]`, named in `FRONT_ENDS`, or one that reads the whole
+file set with compose's options (Quadlet's directory, a devcontainer.json with its compose files),
+`load_set(files, options, *, display, texts) -> list[Project]`, named in `SET_FRONT_ENDS`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,12 @@ COMPOSE, SHELL = "compose", "shell"
 # kind -> module whose `load` reads one file of that kind
 FRONT_ENDS: dict[str, str] = {
     SHELL: "composelint.sources.script",
+    "systemd": "composelint.sources.systemd",
+}
+# kind -> module whose `load_set` reads a whole file set of that kind
+SET_FRONT_ENDS: dict[str, str] = {
+    "quadlet": "composelint.sources.quadlet",
+    "devcontainer": "composelint.sources.devcontainer",
 }
 
 
@@ -30,10 +38,27 @@ def load(kind: str, files: list[str], options, *, display, texts: dict[str, str]
         from composelint.sources.project import load_project
 
         return [load_project(files, options, display=display, texts=texts)]
-    path = files[0]
-    if path not in texts:
-        # Read here, once for every front end: a discovered file whose real location is outside its
-        # directory (a symlink), or that is no regular file, is CL006 instead of being read.
+    paths = files if kind in SET_FRONT_ENDS else files[:1]
+    texts, unread = _read(paths, options, display, texts)
+    readable = [path for path in paths if path in texts]
+    if not readable:
+        return unread
+    if kind in SET_FRONT_ENDS:
+        projects = import_module(SET_FRONT_ENDS[kind]).load_set(readable, options, display=display, texts=texts)
+    else:
+        projects = import_module(FRONT_ENDS[kind]).load(readable[0], display=display, texts=texts)
+    for project in unread:
+        projects[0].diagnostics.extend(project.diagnostics)
+    return projects
+
+
+def _read(paths: list[str], options, display, texts: dict[str, str]) -> tuple[dict[str, str], list[Project]]:
+    """Read each file here, once for every front end: a discovered file whose real location is outside
+    its directory (a symlink), or that is no regular file, is CL006 (a project of its own) instead."""
+    unread = []
+    for path in paths:
+        if path in texts:
+            continue
         absolute = os.path.normpath(os.path.abspath(path))
         confined = not (options.allow_outside_root or absolute in options.named_files)
         try:
@@ -44,5 +69,5 @@ def load(kind: str, files: list[str], options, *, display, texts: dict[str, str]
             project.diagnostics.append(
                 Diagnostic("CL006", f"File `{shown}` not read: {error.reason}", Span(shown, 1, 1, 1, 2))
             )
-            return [project]
-    return import_module(FRONT_ENDS[kind]).load(path, display=display, texts=texts)
+            unread.append(project)
+    return texts, unread

@@ -16,6 +16,8 @@ together: `Network=db.network` joins the network that `db.network` defines
 pod's network namespace (`Network=` and `PublishPort=` of the pod);
 `Network=db.container` joins that container's namespace.  A container is
 named by `ContainerName=`, else `systemd-<unit name>`, as Quadlet names it.
+Files without their kind's section (`[Container]`, ...) are not Quadlet units
+(a Perl `.pod`, a systemd-networkd `.network` with `[Match]`) and are ignored.
 `%` specifiers are expanded as in a systemd unit (`%h`, `%t`: only known at
 run time); `Environment=` does not reach these keys (Quadlet does not
 substitute variables in them).  `.volume` files define named volumes, which
@@ -35,7 +37,13 @@ from composelint.sources.systemd import UnitReader
 from composelint.sources.unit_file import Entry, Text, UnitFile, split_words
 
 QUADLET_EXTENSIONS = (".container", ".pod", ".network", ".volume", ".kube")
-SECTIONS = {".container": "Container", ".pod": "Pod", ".kube": "Kube", ".network": "Network", ".volume": "Volume"}
+SECTIONS = {
+    ".container": "Container",
+    ".pod": "Pod",
+    ".kube": "Kube",
+    ".network": "Network",
+    ".volume": "Volume",
+}
 
 # Quadlet key -> the podman flag it stands for.  `split`: the value is a blank-separated list.
 # `switch`: a boolean key that adds the flag's value only when true.
@@ -81,6 +89,11 @@ class QuadletFile:
     stem: str
 
     @property
+    def is_quadlet(self) -> bool:
+        """It has its kind's section (a Perl `.pod`, a systemd-networkd `.network` with `[Match]` do not count)."""
+        return SECTIONS[self.extension] in self.unit.sections and "Match" not in self.unit.sections
+
+    @property
     def section(self) -> list[Entry]:
         return self.unit.entries_in(SECTIONS[self.extension])
 
@@ -89,7 +102,9 @@ class QuadletFile:
 
     def resource_name(self) -> str:
         """The podman name Quadlet gives the container, pod or network."""
-        key = {".container": "ContainerName", ".pod": "PodName", ".network": "NetworkName"}.get(self.extension)
+        key = {".container": "ContainerName", ".pod": "PodName", ".network": "NetworkName"}.get(
+            self.extension
+        )
         entry = self.last(key) if key else None
         return entry.value.chars if entry is not None and entry.value.chars else f"systemd-{self.stem}"
 
@@ -98,7 +113,7 @@ class QuadletReader:
     """Reads the units of one directory into one project."""
 
     def __init__(self, files: list[QuadletFile], project: Project):
-        self.files = {os.path.basename(f.path): f for f in files}
+        self.files = {os.path.basename(f.path): f for f in files if f.is_quadlet}
         self.project = project
 
     def read(self) -> None:
@@ -144,14 +159,18 @@ class QuadletReader:
             value = image.value
             words.append(self.value_word(quadlet, reader, value, value.offsets[0], value.offsets[-1] + 1))
         else:
-            words.append(Word(quadlet.resource_name(), header, ""))  # the pod / kube stands where the image would
+            words.append(
+                Word(quadlet.resource_name(), header, "")
+            )  # the pod / kube stands where the image would
         before = len(self.project.workloads)
         read_invocations(self.project, [Invocation("podman", words, unit.span(0, max(len(unit.text), 1)))])
         for workload in self.project.workloads[before:]:
             workload.name = quadlet.resource_name()
             if quadlet.extension != ".container":
                 workload.image = None
-                workload.origin = {".pod": "podman-pod-create", ".kube": "podman-kube-play"}[quadlet.extension]
+                workload.origin = {".pod": "podman-pod-create", ".kube": "podman-kube-play"}[
+                    quadlet.extension
+                ]
             if pod is not None and workload.network_mode is None and not workload.networks:
                 workload.network_mode = Located(f"container:{pod.value}", pod.span)
                 workload.keys.setdefault("network_mode", pod.span)
@@ -184,17 +203,19 @@ class QuadletReader:
         else:
             items = [(value, value.offsets[0], value.offsets[-1] + 1)] if value.offsets else []
         words = []
-        for text, start, end in items:
+        for item, start, end in items:
             if shape == "network":
-                text = Text(self.reference(text.chars), text.offsets)
+                item = Text(self.reference(item.chars), item.offsets)
             elif shape == "device":
-                text = Text(text.chars.removeprefix("-"), text.offsets[text.chars.startswith("-") :])
-            words += [Word(flag, key_span, entry.key), self.value_word(quadlet, reader, text, start, end)]
+                item = Text(item.chars.removeprefix("-"), item.offsets[item.chars.startswith("-") :])
+            words += [Word(flag, key_span, entry.key), self.value_word(quadlet, reader, item, start, end)]
         return words
 
     def value_word(self, quadlet: QuadletFile, reader: UnitReader, text: Text, start: int, end: int) -> Word:
         """A value as podman gets it (specifiers expanded), with the span of where it is written."""
-        return Word(reader.specifiers(text).chars, quadlet.unit.span(start, end), quadlet.unit.text[start:end])
+        return Word(
+            reader.specifiers(text).chars, quadlet.unit.span(start, end), quadlet.unit.text[start:end]
+        )
 
     def reference(self, value: str) -> str:
         """`db.network` -> the network's name; `web.pod` -> the pod's; `db.container` -> `container:NAME`."""
@@ -209,9 +230,7 @@ class QuadletReader:
         return value
 
 
-def load_quadlets(
-    paths: list[str], *, display=None, texts: dict[str, str] | None = None
-) -> Project:
+def load_quadlets(paths: list[str], *, display=None, texts: dict[str, str] | None = None) -> Project:
     """The units at `paths` (one directory's Quadlet files) as one project."""
     from composelint.discovery import read_text
 
@@ -223,7 +242,9 @@ def load_quadlets(
         name = os.path.basename(path)
         stem, extension = os.path.splitext(name)
         unit = UnitFile(shown, text)
-        files.append(QuadletFile(path, shown, unit, extension if extension in SECTIONS else ".container", stem))
+        files.append(
+            QuadletFile(path, shown, unit, extension if extension in SECTIONS else ".container", stem)
+        )
         project.sources.append(SourceFile(shown, "base", "quadlet", text))
         project.directives += scan_directives(
             shown,
@@ -234,3 +255,9 @@ def load_quadlets(
     project.name = files[0].shown if len(files) == 1 else os.path.dirname(files[0].shown) or "."
     QuadletReader(files, project).read()
     return project
+
+
+def load_set(paths: list[str], options, *, display, texts: dict[str, str]) -> list[Project]:
+    """One directory's units as one project (the front-end interface of sources.kinds; Quadlet
+    units take no compose options)."""
+    return [load_quadlets(paths, display=display, texts=texts)]

@@ -122,9 +122,13 @@ class UnitReader:
         first = words[0]
         prefix = len(first.text.chars) - len(first.text.chars.lstrip(_PREFIXES))
         flags = first.text.chars[:prefix]
-        program = UnitWord(Text(first.text.chars[prefix:], first.text.offsets[prefix:]), first.start, first.end)
+        program = UnitWord(
+            Text(first.text.chars[prefix:], first.text.offsets[prefix:]), first.start, first.end
+        )
         rest = words[2:] if "@" in flags else words[1:]
-        arguments = [arg for word in (program, *rest) for arg in self.expand(word, substitute=":" not in flags)]
+        arguments = [
+            arg for word in (program, *rest) for arg in self.expand(word, substitute=":" not in flags)
+        ]
         if not arguments:
             return []
         resolution = resolve([a.text.chars for a in arguments], frozenset(self.tools))
@@ -199,7 +203,14 @@ class UnitReader:
             return [Argument(Text(UNKNOWN, (word.start,)), written, word.start, word.end, "unknown")]
         certainty = "possible" if self.overridable else "definite"
         return [
-            Argument(Text(part, (word.start,) * len(part)), written, word.start, word.end, certainty, variable.origin)
+            Argument(
+                Text(part, (word.start,) * len(part)),
+                written,
+                word.start,
+                word.end,
+                certainty,
+                variable.origin,
+            )
             for part in variable.value.chars.split()
         ]
 
@@ -324,3 +335,8 @@ def load_unit(
         [unit.value_span(e) for e in unit.entries if "composelint" in e.value.chars],
     )
     return project
+
+
+def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
+    """The unit as the one project of its file (the front-end interface of sources.kinds)."""
+    return [load_unit(path, display=display, texts=texts)]

@@ -82,6 +82,7 @@ class UnitFile:
         self.text = text
         self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
         self.entries: list[Entry] = []
+        self.sections: set[str] = set()
         self._read()
 
     def span(self, start: int, end: int) -> Span:
@@ -119,6 +120,7 @@ class UnitFile:
                 continue
             if stripped.startswith("["):
                 section = stripped[1 : stripped.index("]")] if "]" in stripped else stripped[1:]
+                self.sections.add(section)
                 continue
             if "=" not in line:
                 continue  # systemd ignores the line with a warning
