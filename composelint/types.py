@@ -78,6 +78,8 @@ class Origin(StrEnum):
     PODMAN_CREATE = "podman-create"
     NERDCTL_RUN = "nerdctl-run"
     NERDCTL_CREATE = "nerdctl-create"
+    PODMAN_POD_CREATE = "podman-pod-create"  # a Quadlet `.pod` unit
+    PODMAN_KUBE_PLAY = "podman-kube-play"  # a Quadlet `.kube` unit
 
     @classmethod
     def of_command(cls, tool: str, command: str) -> Origin:
@@ -106,6 +108,7 @@ _DEFAULT_BRIDGE_ORIGINS = frozenset(
         Origin.PODMAN_CREATE,
         Origin.NERDCTL_RUN,
         Origin.NERDCTL_CREATE,
+        Origin.PODMAN_POD_CREATE,
     }
 )
 

@@ -45,17 +45,10 @@ DEVCONTAINER_FLAGS = {
     "capAdd": "--cap-add",
     "securityOpt": "--security-opt",
 }
-# devcontainer.json key -> the compose key it sets on the service of a compose configuration.
-COMPOSE_KEYS = {
-    "privileged": "privileged",
-    "capAdd": "cap_add",
-    "securityOpt": "security_opt",
-    "mounts": "volumes",
-}
 
 
 class JsonDocument:
-    """The parsed file: plain values with the span of each (by id of the json-five node)."""
+    """The parsed file: json-five's model, whose nodes know their line and column."""
 
     def __init__(self, path: str, text: str):
         from json5.loader import ModelLoader, loads

@@ -35,6 +35,7 @@ from composelint.sources.docker_cli import read_invocations
 from composelint.sources.shell_words import Invocation, Word
 from composelint.sources.systemd import UnitReader
 from composelint.sources.unit_file import Entry, Text, UnitFile, split_words
+from composelint.types import Origin
 
 QUADLET_EXTENSIONS = (".container", ".pod", ".network", ".volume", ".kube")
 SECTIONS = {
@@ -168,7 +169,7 @@ class QuadletReader:
             workload.name = quadlet.resource_name()
             if quadlet.extension != ".container":
                 workload.image = None
-                workload.origin = {".pod": "podman-pod-create", ".kube": "podman-kube-play"}[
+                workload.origin = {".pod": Origin.PODMAN_POD_CREATE, ".kube": Origin.PODMAN_KUBE_PLAY}[
                     quadlet.extension
                 ]
             if pod is not None and workload.network_mode is None and not workload.networks:
