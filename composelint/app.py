@@ -253,7 +253,9 @@ def _configured(
             first = file_set[1][0]
             config = finder.for_path(first)
             filtered = request.force_exclude or os.path.normpath(first) not in named
-            if not (filtered and config.excluded(first)):
+            # The configuration's `kinds` limits discovery like --kind, which replaces it.
+            unwanted = not request.kinds and config.kinds is not None and file_set[0] not in config.kinds
+            if not (filtered and (config.excluded(first) or unwanted)):
                 kept.append((file_set, config, filtered))
     except ConfigError as error:
         raise LintError(str(error)) from None

@@ -119,6 +119,7 @@ class Effective:
     settings: Settings
     exclude: tuple[Glob, ...] = ()
     respect_gitignore: bool = True
+    kinds: frozenset[str] | None = None  # `kinds`: what a directory walk lints (None: every kind)
 
     def excluded(self, path: str) -> bool:
         return any(pattern.matches(path) for pattern in self.exclude)
@@ -390,6 +391,7 @@ def effective(path: str | None, data: dict, overrides: Overrides) -> Effective:
         settings,
         tuple(exclude),
         data.get("respect-gitignore", True) if respect is None else respect,
+        frozenset(data["kinds"]) if "kinds" in data else None,
     )
 
 

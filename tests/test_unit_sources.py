@@ -315,6 +315,26 @@ def test_cli_kind_selects_unit_kinds():
     assert forced == [("CL301", 2, 31, "error")]
 
 
+def test_configuration_kinds_limit_discovery(tmp_path):
+    (tmp_path / "composelint.yaml").write_text("kinds: [systemd]\n")
+    (tmp_path / "a.service").write_text("[Service]\nExecStart=/usr/bin/docker run --privileged img\n")
+    (tmp_path / "a.container").write_text("[Container]\nImage=img\nNetwork=host\n")
+    assert [f[:3] for f in findings(str(tmp_path))] == [("CL301", 2, 31)]
+    assert [f[:3] for f in findings("--kind", "quadlet", str(tmp_path))] == [("CL101", 3, 9)]
+    assert [f[:3] for f in findings(str(tmp_path / "a.container"))] == [("CL101", 3, 9)]  # named: linted
+
+
+def test_configuration_schema_lists_every_kind():
+    import json
+
+    from composelint.discovery import KINDS
+
+    schema = json.loads(
+        (FIXTURES.parent / "composelint" / "data" / "composelint-config.schema.json").read_text()
+    )
+    assert schema["properties"]["kinds"]["items"]["enum"] == list(KINDS)
+
+
 def test_quadlet_ignores_files_that_are_not_units():
     texts = {
         "d/doc.pod": "=head1 NAME\n\nnot a pod unit\n",
