@@ -95,7 +95,7 @@ def test_systemd_empty_assignment_resets_and_colon_prefix_keeps_dollars():
         "ExecStartPost=/usr/bin/docker run --net=$$x a ; /usr/bin/docker run --pid=host b\n"
     )
     project = load_unit("x.service", texts={"x.service": text})
-    images = [w.image.value for w in project.workloads]
+    images = [w.image.value.written for w in project.workloads]
     assert images == ["new", "a", "b"]
     assert project.workloads[0].networks[0].name == "${NET}"  # `:`: no substitution
     assert project.workloads[1].networks[0].name == "$x"
@@ -201,6 +201,17 @@ def test_devcontainer_negative_fixture_forward_ports_are_not_published():
     assert default_findings(project) == []
     (workload,) = project.workloads
     assert [p.raw for p in workload.ports] == ["127.0.0.1:8080:8080"]  # appPort only; forwardPorts are not
+
+
+def test_devcontainer_workspace_mount_and_container_user():
+    text = (
+        '{"image": "x", "containerUser": "root",\n'
+        ' "workspaceMount": "source=/var/run/docker.sock,target=/w,type=bind"}\n'
+    )
+    project = load_devcontainer("d/devcontainer.json", texts={"d/devcontainer.json": text})
+    (workload,) = project.workloads
+    assert workload.user.value == "root"
+    assert default_findings(project) == [("CL401", 2, 20)]
 
 
 def test_devcontainer_syntax_error_is_a_finding():

@@ -7,16 +7,18 @@ Containers CLI does with it decides what is read:
 
 * An `image` or `build` configuration is started with `docker run`: `appPort`
   entries are published (`-p 127.0.0.1:P:P` for a number, the string as
-  written otherwise), `mounts` become `--mount` (a string as written, an
-  object as `type=..,src=..,dst=..`), then come `runArgs` (docker run
-  grammar, each array element one word), `init`, `privileged`, `capAdd` and
-  `securityOpt`.  So every existing rule reads them through the docker CLI
-  grammar of sources/docker_cli.py, and a finding lands on the JSON value.
+  written otherwise), `workspaceMount` and `mounts` become `--mount` (a
+  string as written, an object as `type=..,src=..,dst=..`),
+  `containerUser` is `-u`, then come `runArgs` (docker run grammar, each
+  array element one word), `privileged`, `capAdd` and `securityOpt` (`init`
+  adds `--init`, which no rule reads).  So every existing rule reads them
+  through the docker CLI grammar of sources/docker_cli.py, and a finding
+  lands on the JSON value.
   `forwardPorts` are forwarded by the editor, not published: not read.
 * A `dockerComposeFile` configuration lints that compose project (files
   relative to the devcontainer.json), and the service named by `service` is
-  the dev container: `privileged`, `capAdd`, `securityOpt`, `mounts` and
-  `init` are added to it, as the CLI's generated override does.  The compose
+  the dev container: `privileged`, `capAdd`, `securityOpt` and `mounts` are
+  added to it, as the CLI's generated override does.  The compose
   files count as included by the devcontainer.json, so they are not linted a
   second time on their own.
 
@@ -32,19 +34,29 @@ import re
 from dataclasses import replace
 
 from composelint.model import Diagnostic, Project, SourceFile, Span
+from composelint.settings import RUN, SETTINGS
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli import read_invocations
 from composelint.sources.shell_words import UNKNOWN, Invocation, Word
 
 MAX_BYTES = 1024 * 1024  # json-five parses about 1 MB/s: larger files are not read
 _LOCAL_ENV = re.compile(r"\$\{(?:localEnv|env):[^}]*\}")
-# devcontainer.json key -> the docker run flag it stands for (after runArgs, in the CLI's order).
-DEVCONTAINER_FLAGS = {
-    "init": "--init",
-    "privileged": "--privileged",
-    "capAdd": "--cap-add",
-    "securityOpt": "--security-opt",
-}
+# Properties the Dev Containers CLI passes as `docker run` flags after `runArgs`, in its order; the
+# flag of each comes from the table of Docker settings (composelint/settings.py).
+AFTER_RUN_ARGS = ("privileged", "capAdd", "securityOpt")
+
+
+def devcontainer_flags() -> dict[str, str]:
+    """devcontainer.json property -> the `docker run` flag of its setting."""
+    return {
+        key: "--" + flag.name
+        for setting in SETTINGS
+        if (flag := setting.flag(RUN)) is not None
+        for key in setting.devcontainer
+    }
+
+
+DEVCONTAINER_FLAGS = devcontainer_flags()
 
 
 class JsonDocument:
@@ -122,19 +134,23 @@ class DevcontainerReader:
                     ]
                 elif hasattr(value, "characters"):
                     words += [self.key_word(pair, "-p"), self.word(value)]
-        words += self.mount_words()
+        words += self.mount_words("workspaceMount") + self.mount_words("mounts")
+        pair = document.member("containerUser")
+        if pair is not None and hasattr(pair.value, "characters"):
+            words += [self.key_word(pair, DEVCONTAINER_FLAGS["containerUser"]), self.word(pair.value)]
         pair = document.member("runArgs")
         if pair is not None:
             words += [self.word(node) for node in _strings(pair.value)]
         words += self.feature_words()
         return words
 
-    def mount_words(self) -> list[Word]:
-        pair = self.document.member("mounts")
+    def mount_words(self, key: str) -> list[Word]:
+        """`--mount` words of `mounts` (a list) or `workspaceMount` (one string)."""
+        pair = self.document.member(key)
         if pair is None:
             return []
         words = []
-        for value in getattr(pair.value, "values", []):
+        for value in getattr(pair.value, "values", [pair.value]):
             if hasattr(value, "characters"):
                 words += [self.key_word(pair, "--mount"), self.word(value)]
             elif hasattr(value, "key_value_pairs"):
@@ -148,11 +164,12 @@ class DevcontainerReader:
 
     def feature_words(self) -> list[Word]:
         words = []
-        for key, flag in DEVCONTAINER_FLAGS.items():
+        for key in AFTER_RUN_ARGS:
+            flag = DEVCONTAINER_FLAGS[key]
             pair = self.document.member(key)
             if pair is None:
                 continue
-            if key in ("init", "privileged"):
+            if key == "privileged":
                 if type(pair.value).__name__ == "BooleanLiteral" and pair.value.value:
                     words.append(Word(flag, self.document.span(pair.value), f"{pair.key.raw_value}: true"))
                 continue
@@ -268,7 +285,7 @@ def _compose_project(path, shown, reader: DevcontainerReader, compose, options, 
         return project
     scratch = Project(name=shown)
     words = [Word("docker", Span(shown, 1, 1, 1, 2), ""), Word("run", Span(shown, 1, 1, 1, 2), "")]
-    words += reader.mount_words() + reader.feature_words() + [Word(name, Span(shown, 1, 1, 1, 2), "")]
+    words += reader.mount_words("mounts") + reader.feature_words() + [Word(name, Span(shown, 1, 1, 1, 2), "")]
     read_invocations(scratch, [Invocation("docker", words, Span(shown, 1, 1, 1, 2))])
     project.diagnostics += scratch.diagnostics
     for added in scratch.workloads:

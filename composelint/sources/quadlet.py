@@ -30,6 +30,7 @@ import os
 from dataclasses import dataclass
 
 from composelint.model import Located, Network, Project, SourceFile, Span
+from composelint.settings import RUN, SETTINGS
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli import read_invocations
 from composelint.sources.shell_words import Invocation, Word
@@ -46,35 +47,45 @@ SECTIONS = {
     ".volume": "Volume",
 }
 
-# Quadlet key -> the podman flag it stands for.  `split`: the value is a blank-separated list.
-# `switch`: a boolean key that adds the flag's value only when true.
-QUADLET_FLAGS: dict[str, tuple[str, str]] = {
-    "ContainerName": ("--name", "value"),
-    "Network": ("--network", "network"),
-    "PublishPort": ("--publish", "value"),
-    "AddCapability": ("--cap-add", "split"),
-    "DropCapability": ("--cap-drop", "split"),
-    "SecurityLabelDisable": ("--security-opt=label=disable", "switch"),
-    "SeccompProfile": ("--security-opt=seccomp=", "prefix"),
-    "Unmask": ("--security-opt=unmask=", "prefix"),
-    "NoNewPrivileges": ("--security-opt=no-new-privileges", "switch"),
-    "Volume": ("--volume", "value"),
-    "Mount": ("--mount", "value"),
-    "AddDevice": ("--device", "device"),
-    "User": ("--user", "value"),
-    "ReadOnly": ("--read-only", "boolean"),
-    "UserNS": ("--userns", "value"),
-    "Sysctl": ("--sysctl", "split"),
-    "Tmpfs": ("--tmpfs", "value"),
-    "PidsLimit": ("--pids-limit", "value"),
-    "HealthCmd": ("--health-cmd", "value"),
-    "ExposeHostPort": ("--expose", "value"),
-    "AddHost": ("--add-host", "value"),
-    "DNS": ("--dns", "value"),
-    "DNSSearch": ("--dns-search", "value"),
-    "HostName": ("--hostname", "value"),
-    "PodmanArgs": ("", "arguments"),
+# How a Quadlet key's value is written, where it is not simply one value of its setting's `podman
+# run` flag (the flag comes from the table of Docker settings, composelint/settings.py): `split`, a
+# blank-separated list; `switch`, a boolean that adds the spelled option when true; `prefix`, the
+# value of the spelled option; `boolean`, the flag's own `=true|false`; `network`, a name or a
+# `.network`/`.container`/`.pod` reference; `device`, `-` before an optional device; `skip`: read
+# with another key (`Group=` belongs to `User=`).
+QUADLET_VALUES: dict[str, tuple[str, str | None]] = {
+    "Network": ("network", None),
+    "AddCapability": ("split", None),
+    "DropCapability": ("split", None),
+    "Sysctl": ("split", None),
+    "Environment": ("split", None),
+    "Label": ("split", None),
+    "SecurityLabelDisable": ("switch", "--security-opt=label=disable"),
+    "NoNewPrivileges": ("switch", "--security-opt=no-new-privileges"),
+    "SeccompProfile": ("prefix", "--security-opt=seccomp="),
+    "SecurityLabelType": ("prefix", "--security-opt=label=type:"),
+    "Unmask": ("prefix", "--security-opt=unmask="),
+    "ReadOnly": ("boolean", None),
+    "AddDevice": ("device", None),
+    "Mount": ("value", "--mount"),
+    "Group": ("skip", None),
 }
+
+
+def quadlet_flags() -> dict[str, tuple[str, str]]:
+    """Quadlet key -> (the podman flag it stands for, how its value is written), from the table."""
+    flags = {"PodmanArgs": ("", "arguments")}
+    for setting in SETTINGS:
+        flag = setting.flag(RUN)
+        if flag is None or setting.name.startswith("network."):
+            continue
+        for key in setting.quadlet:
+            shape, spelling = QUADLET_VALUES.get(key, ("value", None))
+            flags[key] = (spelling or "--" + flag.name, shape)
+    return flags
+
+
+QUADLET_FLAGS = quadlet_flags()
 _TRUE = ("1", "yes", "y", "true", "t", "on")  # systemd's parse_boolean
 _FALSE = ("0", "no", "n", "false", "f", "off")
 
@@ -187,6 +198,8 @@ class QuadletReader:
         unit = quadlet.unit
         key_span = unit.span(entry.key_start, entry.key_start + len(entry.key))
         value = entry.value
+        if shape == "skip":
+            return []
         if shape == "arguments":
             return [self.value_word(quadlet, reader, w.text, w.start, w.end) for w in split_words(value)]
         if shape in ("switch", "boolean"):
