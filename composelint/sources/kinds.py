@@ -44,7 +44,9 @@ def load(kind: str, files: list[str], options, *, display, texts: dict[str, str]
     if not readable:
         return unread
     if kind in SET_FRONT_ENDS:
-        projects = import_module(SET_FRONT_ENDS[kind]).load_set(readable, options, display=display, texts=texts)
+        projects = import_module(SET_FRONT_ENDS[kind]).load_set(
+            readable, options, display=display, texts=texts
+        )
     else:
         projects = import_module(FRONT_ENDS[kind]).load(readable[0], display=display, texts=texts)
     for project in unread:
