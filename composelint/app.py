@@ -14,7 +14,7 @@ from functools import partial
 
 from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from composelint.config import ConfigError, ConfigFinder, Effective, Overrides
-from composelint.discovery import SHELL_EXTENSIONS, discover, kind_by_name
+from composelint.discovery import DIRECTORY_KINDS, SHELL_EXTENSIONS, discover, kind_by_name
 from composelint.engine import (
     LintResult,
     Reported,
@@ -205,7 +205,14 @@ def _file_sets(request: Request) -> tuple[list[FileSet], dict[str, str], list[tu
                 if not os.path.isfile(path) and path != STDIN and path not in texts:
                     raise UnreadableFile(path, "no such file or directory")
         else:
-            on_disk = [p for p in request.paths if p != STDIN and p not in texts]
+            # An editor's unsaved unit of a directory kind is discovered with the units beside it
+            # (its text still comes from `texts`); any other unsaved file is a project of its own.
+            grouped = {
+                p
+                for p in request.paths
+                if p in request.texts and os.path.isfile(p) and _kind_by_name(p, request) in DIRECTORY_KINDS
+            }
+            on_disk = [p for p in request.paths if p != STDIN and (p not in texts or p in grouped)]
             if on_disk:
                 found = discover(
                     on_disk,
@@ -216,7 +223,11 @@ def _file_sets(request: Request) -> tuple[list[FileSet], dict[str, str], list[tu
                 file_sets, skipped = found.projects, found.skipped
             else:
                 file_sets = []
-            file_sets.extend((_kind_by_name(p, request), [p]) for p in request.paths if p in request.texts)
+            file_sets.extend(
+                (_kind_by_name(p, request), [p])
+                for p in request.paths
+                if p in request.texts and p not in grouped
+            )
         if STDIN in request.paths:
             file_sets.append((_kind_by_name(name, request), [name]))
     except UnreadableFile as error:

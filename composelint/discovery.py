@@ -269,7 +269,7 @@ def discover(
         elif os.path.isfile(path):
             file_kind = kind or _named_kind(path)
             if file_kind in DIRECTORY_KINDS:
-                projects.append((file_kind, _directory_siblings(path, file_kind)))
+                projects.append((file_kind, named_file_set(path, file_kind)))
                 continue
             projects.append(
                 (file_kind, _named_file_project(path) if file_kind == COMPOSE and merge_overrides else [path])
@@ -289,8 +289,11 @@ def discover(
     return found
 
 
-def _directory_siblings(path: str, kind: str) -> list[str]:
-    """A named file of a directory kind comes with the other files of its kind in its directory."""
+def named_file_set(path: str, kind: str) -> list[str]:
+    """The files linted with a named file of a kind other than compose: the file itself, or for a
+    directory kind the file with the other files of its kind in its directory."""
+    if kind not in DIRECTORY_KINDS:
+        return [path]
     directory = os.path.dirname(path)
     try:
         names = sorted(os.listdir(directory or "."))

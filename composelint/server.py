@@ -3,7 +3,9 @@
 A document is linted in its project context, the way `composelint check`
 would lint it: a compose file with the base/override partner discovery picks
 in its directory (or the files `COMPOSE_FILE` in the directory's `.env`
-names) and the `.env` beside it; a shell script on its own.  The unsaved text
+names) and the `.env` beside it; a shell script, a systemd unit or a
+devcontainer.json on its own; a Quadlet unit with the units of its directory
+(discovery's file set for a named file of that kind).  The unsaved text
 of every open document is used instead of the file on disk.  Diagnostics are
 pushed to every file of the project that has findings, and cleared when the
 findings go away.  Linting runs on open and save, and 300 ms after the last
@@ -56,12 +58,15 @@ Key = tuple  # (kind, path, ...): one project
 
 
 def project_of(path: str, text: str, language_id: str | None = None) -> tuple[str, list[str]] | None:
-    """(kind, files) of the project the document at `path` belongs to, or None when it is neither a
-    compose file nor a shell script.  `text` is the editor's text (its shebang counts, not the disk's)."""
+    """(kind, files) of the project the document at `path` belongs to, or None when it is of no kind
+    composelint reads.  `text` is the editor's text (its shebang counts, not the disk's)."""
     path = os.path.normpath(os.path.abspath(path))
     directory, name = os.path.split(path)
     if discovery.is_shell_script(path, text[:128].encode("utf-8", "replace")):
         return discovery.SHELL, [path]
+    kind = discovery.kind_by_name(path)
+    if kind is not None and kind != discovery.COMPOSE:
+        return kind, discovery.named_file_set(path, kind)
     try:
         names = set(os.listdir(directory))
     except OSError:

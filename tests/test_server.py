@@ -299,3 +299,22 @@ def test_an_internal_error_is_logged_and_clears_nothing(tmp_path):
         await client.wait(lambda: "CL301" in client.codes(COMPOSE), "the server to keep working")
 
     run(scenario, command=["-c", CRASHING_SERVER])
+
+
+def test_unit_kinds_are_linted_with_their_directory():
+    """A Quadlet unit is linted with its directory's units (Pod=app.pod resolved); a systemd unit and
+    a devcontainer.json on their own; the editor's unsaved text counts."""
+    homelab = FIXTURES / "quadlet" / "homelab"
+    service = FIXTURES / "systemd" / "clean.service"
+    devcontainer = FIXTURES / "devcontainer" / "clean" / ".devcontainer.json"
+
+    async def scenario(client: Client):
+        client.open(homelab / "app.container", "[Container]\nImage=x\nPod=app.pod\n", "ini")
+        await client.wait(lambda: client.codes(homelab / "app.container") == ["CL102"], "CL102 on the unit")
+        assert by_code(client, homelab / "app.container")["CL102"].range.start == t.Position(2, 4)
+        client.open(service, "[Service]\nExecStart=/usr/bin/docker run --net=host img\n", "systemd")
+        await client.wait(lambda: client.codes(service) == ["CL101"], "CL101 on the service")
+        client.open(devcontainer, '{"image": "x", "privileged": true}', "jsonc")
+        await client.wait(lambda: client.codes(devcontainer) == ["CL301"], "CL301 on the devcontainer.json")
+
+    run(scenario)

@@ -189,7 +189,7 @@ def load_devcontainer(
     path: str, options=None, *, display=None, texts: dict[str, str] | None = None
 ) -> Project:
     """Read the devcontainer.json at `path` into a project (with its compose project, if it names one)."""
-    from composelint.discovery import read_text
+    from composelint.sources.files import read_text
 
     shown = display(path) if display else path
     text = (texts[path] if texts and path in texts else read_text(path)).removeprefix("\ufeff")

@@ -246,7 +246,7 @@ class QuadletReader:
 
 def load_quadlets(paths: list[str], *, display=None, texts: dict[str, str] | None = None) -> Project:
     """The units at `paths` (one directory's Quadlet files) as one project."""
-    from composelint.discovery import read_text
+    from composelint.sources.files import read_text
 
     files = []
     project = Project(name="")

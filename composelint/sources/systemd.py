@@ -137,9 +137,11 @@ class UnitReader:
             words_out = [self.word(a) for a in chosen]
             span = self.unit.span(chosen[0].start, chosen[-1].end)
             return [Invocation(resolution.tool, words_out, span)]
-        if resolution.code:
-            return self.nested(arguments[resolution.index : resolution.stop], resolution.via)
-        return []
+        return [
+            invocation
+            for start, stop in resolution.codes
+            for invocation in self.nested(arguments[start:stop], resolution.via)
+        ]
 
     def word(self, argument: Argument) -> Word:
         return Word(
@@ -180,6 +182,8 @@ class UnitReader:
                 ],
                 mapper.span(invocation.span),
                 invocation.via or via,
+                invocation.certainty,
+                invocation.reason,
             )
             for invocation in script.invocations
         ]
@@ -314,7 +318,7 @@ def load_unit(
     path: str, *, display=None, texts: dict[str, str] | None = None, tools: tuple[str, ...] = DEFAULT_TOOLS
 ) -> Project:
     """Read the unit at `path` (or `texts[path]` for standard input) into a project."""
-    from composelint.discovery import read_text
+    from composelint.sources.files import read_text
 
     shown = display(path) if display else path
     text = texts[path] if texts and path in texts else read_text(path)
