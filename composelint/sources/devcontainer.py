@@ -111,10 +111,14 @@ class DevcontainerReader:
         return Word(value, span, self.written(span), "unknown" if UNKNOWN in value else "definite")
 
     def written(self, span: Span) -> str:
-        """The text of a (one-line) span as written; the first line of a longer one."""
-        line = self.lines[span.line - 1] if span.line <= len(self.lines) else ""
-        end = span.end_column - 1 if span.end_line == span.line else len(line)
-        return line[span.column - 1 : end]
+        """The text of a span as written, on one line (an object over several lines is joined)."""
+        lines = self.lines[span.line - 1 : span.end_line]
+        if not lines:
+            return ""
+        if len(lines) == 1:
+            return lines[0][span.column - 1 : span.end_column - 1]
+        parts = [lines[0][span.column - 1 :], *lines[1:-1], lines[-1][: span.end_column - 1]]
+        return " ".join(part.strip() for part in parts if part.strip())
 
     def key_word(self, pair, flag: str) -> Word:
         return Word(flag, self.document.span(pair.key), pair.key.raw_value)
