@@ -261,12 +261,17 @@ class Build:
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """An input problem found by a front end (codes CL0xx), turned into a finding by its rule."""
+    """An input problem found by a front end (codes CL0xx), turned into a finding by its rule.
+
+    `settings` names the settings (composelint/settings.py) whose value is unknown (CL005,
+    CL008): the front end does not know the rules, so their rule reports it only when a
+    rule reads one of them, and names those rules."""
 
     code: str
     message: str
     span: Span
     related: tuple[Span, ...] = ()
+    settings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

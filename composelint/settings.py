@@ -77,8 +77,26 @@ def boolean(*spellings: str, on: tuple[str, ...] = (RUN,), docker_only: bool = F
 
 
 @dataclass(frozen=True)
+class IfUnset:
+    """What an unset variable in a setting does to the rules that read it (CL005).
+
+    Compose substitutes an empty string: `empty` says what that gives, `other`
+    what a value could give instead (`true` would give it full access to the host)."""
+
+    empty: str
+    other: str
+
+
+_NAMESPACE = "the container keeps its own {} namespace"
+_HOST_NAMESPACE = "`host` would share the host's"
+
+
+@dataclass(frozen=True)
 class Setting:
     """One setting as the model knows it.
+
+    A setting some rule reads has `if_unset` (an unset variable there is
+    reported, CL005) or says in `empty_decides_nothing` why it is not.
 
     `name` is how rules (`reads=`), messages and finding fields call it: the
     Compose key for a service setting, `network.<key>` and `exec.<flag>` for
@@ -97,6 +115,9 @@ class Setting:
     devcontainer: tuple[str, ...] = ()
     parse: Callable[[str], object] | None = None
     no_compose: str = ""
+    # CL005: what an unset variable decides, or why an empty value decides nothing.
+    if_unset: IfUnset | None = None
+    empty_decides_nothing: str = ""
 
     def flag(self, command: str) -> Flag | None:
         """The flag that sets it in `command`, else in `docker run`."""
@@ -116,8 +137,30 @@ _EVERY = (RUN, COMPOSE_RUN, SERVICE_CREATE)
 
 SETTINGS: tuple[Setting, ...] = (
     # -- what runs
-    Setting("image", _w("image"), ("image",), quadlet=("Image",), devcontainer=("image",), parse=parse_image),
-    Setting("build", (), ("build",)),  # written: the image is built here, not pulled
+    Setting(
+        "image",
+        _w("image"),
+        ("image",),
+        quadlet=("Image",),
+        devcontainer=("image",),
+        parse=parse_image,
+        empty_decides_nothing="an empty tag or image name is not judged",
+    ),
+    Setting(
+        "build", (), ("build",), empty_decides_nothing="only whether `build` is written matters"
+    ),  # written: the image is built here, not pulled
+    Setting(
+        "command",
+        _w("command"),
+        ("command",),
+        quadlet=("Exec",),
+    ),  # on a command line: the words after IMAGE
+    Setting(
+        "profiles",
+        _w("profiles"),
+        ("profiles",),
+        empty_decides_nothing="profiles only choose which services start",
+    ),
     Setting(
         "container_name",
         _w("name"),
@@ -135,8 +178,25 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("labels", _w("labels"), ("labels",), (value("--label", "-l", on=_EVERY),), ("Label",)),
     # -- network namespace and networks
-    Setting("network_mode", _w("network_mode"), ("network_mode",), _NETWORK_FLAGS, ("Network",)),
-    Setting("networks", _w("networks"), ("networks",), _NETWORK_FLAGS, ("Network",)),
+    Setting(
+        "network_mode",
+        _w("network_mode"),
+        ("network_mode",),
+        _NETWORK_FLAGS,
+        ("Network",),
+        if_unset=IfUnset(
+            "the service joins the project's default network",
+            "`host` or `service:...` would share another network namespace",
+        ),
+    ),
+    Setting(
+        "networks",
+        _w("networks"),
+        ("networks",),
+        _NETWORK_FLAGS,
+        ("Network",),
+        empty_decides_nothing="Compose refuses an empty network name",
+    ),
     Setting(
         "ports",
         _w("ports", "port_errors"),
@@ -144,8 +204,18 @@ SETTINGS: tuple[Setting, ...] = (
         (value("-p", "--publish", on=_PUBLISH), value("--publish", "-p", on=(SERVICE_CREATE,))),
         ("PublishPort",),
         ("appPort",),
+        if_unset=IfUnset(
+            "Compose rejects the empty entry", "`5432:5432` would publish a port on all interfaces"
+        ),
     ),
-    Setting("expose", _w("expose"), ("expose",), (value("--expose"),), ("ExposeHostPort",)),
+    Setting(
+        "expose",
+        _w("expose"),
+        ("expose",),
+        (value("--expose"),),
+        ("ExposeHostPort",),
+        empty_decides_nothing="an exposed port binds nothing on the host",
+    ),
     Setting(
         "publish_all",
         _w("publish_all"),
@@ -158,9 +228,21 @@ SETTINGS: tuple[Setting, ...] = (
         ("extra_hosts",),
         (value("--add-host"), value("--host", on=(SERVICE_CREATE,))),
         ("AddHost",),
+        empty_decides_nothing="Compose refuses a host entry without an address",
     ),
-    Setting("links", _w("links"), ("links",), (value("--link"),)),
-    Setting("external_links", _w("external_links"), ("external_links",)),  # `--link` names any container
+    Setting(
+        "links",
+        _w("links"),
+        ("links",),
+        (value("--link"),),
+        empty_decides_nothing="only whether a service links matters",
+    ),
+    Setting(
+        "external_links",
+        _w("external_links"),
+        ("external_links",),
+        empty_decides_nothing="only whether a service links matters",
+    ),  # `--link` names any container
     Setting("dns", _w("dns"), ("dns",), (value("--dns", on=(RUN, SERVICE_CREATE)),), ("DNS",)),
     Setting(
         "dns_search",
@@ -182,6 +264,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("Workload.build_network", "Build.network"),
         ("build.network",),
         (value("--network", on=(BUILD,)),),
+        if_unset=IfUnset("the build uses the default network", "`host` would build on the host's network"),
     ),
     # -- isolation
     Setting(
@@ -190,12 +273,44 @@ SETTINGS: tuple[Setting, ...] = (
         ("privileged",),
         (boolean("--privileged"),),
         devcontainer=("privileged",),
+        if_unset=IfUnset("the container is not privileged", "`true` would give it full access to the host"),
     ),
-    Setting("pid", _w("pid"), ("pid",), (value("--pid"),)),
-    Setting("ipc", _w("ipc"), ("ipc",), (value("--ipc"),)),
-    Setting("uts", _w("uts"), ("uts",), (value("--uts"),)),
-    Setting("userns_mode", _w("userns"), ("userns_mode",), (value("--userns"),), ("UserNS",)),
-    Setting("cgroup", _w("cgroupns"), ("cgroup",), (value("--cgroupns"),)),
+    Setting(
+        "pid",
+        _w("pid"),
+        ("pid",),
+        (value("--pid"),),
+        if_unset=IfUnset(_NAMESPACE.format("process"), _HOST_NAMESPACE),
+    ),
+    Setting(
+        "ipc",
+        _w("ipc"),
+        ("ipc",),
+        (value("--ipc"),),
+        if_unset=IfUnset(_NAMESPACE.format("IPC"), _HOST_NAMESPACE),
+    ),
+    Setting(
+        "uts",
+        _w("uts"),
+        ("uts",),
+        (value("--uts"),),
+        if_unset=IfUnset(_NAMESPACE.format("UTS"), _HOST_NAMESPACE),
+    ),
+    Setting(
+        "userns_mode",
+        _w("userns"),
+        ("userns_mode",),
+        (value("--userns"),),
+        ("UserNS",),
+        if_unset=IfUnset(_NAMESPACE.format("user"), _HOST_NAMESPACE),
+    ),
+    Setting(
+        "cgroup",
+        _w("cgroupns"),
+        ("cgroup",),
+        (value("--cgroupns"),),
+        if_unset=IfUnset(_NAMESPACE.format("cgroup"), _HOST_NAMESPACE),
+    ),
     Setting(
         "cap_add",
         _w("cap_add"),
@@ -204,6 +319,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("AddCapability",),
         ("capAdd",),
         parse_capability,
+        if_unset=IfUnset("no capability is added", "`SYS_ADMIN` or `NET_ADMIN` would weaken isolation"),
     ),
     Setting(
         "cap_drop",
@@ -212,6 +328,7 @@ SETTINGS: tuple[Setting, ...] = (
         (value("--cap-drop", on=_EVERY),),
         ("DropCapability",),
         parse=parse_capability,
+        empty_decides_nothing="an empty entry drops nothing, which the rule reports as it would without the entry",
     ),
     Setting(
         "security_opt",
@@ -221,8 +338,20 @@ SETTINGS: tuple[Setting, ...] = (
         # Quadlet has one key per option kind instead of a list of `k=v`.
         ("NoNewPrivileges", "SeccompProfile", "SecurityLabelDisable", "SecurityLabelType", "Unmask"),
         ("securityOpt",),
+        if_unset=IfUnset(
+            "no option is set", "`seccomp:unconfined` or `apparmor:unconfined` would turn a protection off"
+        ),
     ),
-    Setting("devices", _w("devices"), ("devices",), (value("--device"),), ("AddDevice",)),
+    Setting(
+        "devices",
+        _w("devices"),
+        ("devices",),
+        (value("--device"),),
+        ("AddDevice",),
+        if_unset=IfUnset(
+            "no device is passed", "a disk or `/dev/mem` would give access to the host's hardware"
+        ),
+    ),
     Setting(
         "volumes",
         _w("mounts"),
@@ -230,15 +359,22 @@ SETTINGS: tuple[Setting, ...] = (
         (value("-v", "--volume", on=_PUBLISH), value("--mount", on=(SERVICE_CREATE,)), value("--mount")),
         ("Volume", "Mount"),
         ("mounts", "workspaceMount"),
+        empty_decides_nothing="a bind source that starts with an unset variable is a host path the mount rules do not guess",
     ),
     Setting(
         "use_api_socket",
         _w("use_api_socket"),
         ("use_api_socket",),
         (boolean("--use-api-socket", docker_only=True),),
+        if_unset=IfUnset("the API socket is not mounted", "`true` would give control of the Docker daemon"),
     ),
     Setting(
-        "sysctls", _w("sysctls"), ("sysctls",), (value("--sysctl", on=(RUN, SERVICE_CREATE)),), ("Sysctl",)
+        "sysctls",
+        _w("sysctls"),
+        ("sysctls",),
+        (value("--sysctl", on=(RUN, SERVICE_CREATE)),),
+        ("Sysctl",),
+        empty_decides_nothing="a sysctl without a value changes no kernel setting",
     ),
     # -- hardening
     Setting(
@@ -248,6 +384,7 @@ SETTINGS: tuple[Setting, ...] = (
         (value("--user", "-u", on=_EVERY),),
         ("User", "Group"),
         ("containerUser",),
+        if_unset=IfUnset("the container runs as the image's user", "`root` or `0` would run it as root"),
     ),
     Setting(
         "read_only",
@@ -255,6 +392,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("read_only",),
         (boolean("--read-only", on=(RUN, SERVICE_CREATE)),),
         ("ReadOnly",),
+        if_unset=IfUnset("the root filesystem is writable", "`true` would make it read-only"),
     ),
     Setting(
         "mem_limit",
@@ -263,6 +401,7 @@ SETTINGS: tuple[Setting, ...] = (
         (value("--memory", "-m"), value("--limit-memory", on=(SERVICE_CREATE,))),
         ("Memory",),
         parse=parse_byte_size,
+        empty_decides_nothing="an empty limit is reported as unlimited by the limit rule itself",
     ),
     Setting(
         "cpus",
@@ -270,6 +409,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("cpus", "deploy.resources.limits.cpus", "cpu_quota", "cpuset"),
         (value("--cpus"), value("--limit-cpu", on=(SERVICE_CREATE,))),
         parse=parse_quantity,
+        empty_decides_nothing="an empty limit is reported as unlimited by the limit rule itself",
     ),
     Setting(
         "pids_limit",
@@ -278,33 +418,50 @@ SETTINGS: tuple[Setting, ...] = (
         (value("--pids-limit"), value("--limit-pids", on=(SERVICE_CREATE,))),
         ("PidsLimit",),
         parse=parse_quantity,
+        empty_decides_nothing="an empty limit is reported as unlimited by the limit rule itself",
     ),
     Setting(
         "healthcheck",
         _w("healthcheck"),
-        ("healthcheck",),
+        ("healthcheck.test.0", "healthcheck.disable"),
         (
             value("--health-cmd", on=(RUN, SERVICE_CREATE)),
             boolean("--no-healthcheck", on=(RUN, SERVICE_CREATE)),
         ),
         ("HealthCmd",),
+        empty_decides_nothing="an empty test word is not `NONE`: the healthcheck stays defined",
     ),
     Setting(
         "restart",
         _w("restart"),
-        ("restart", "deploy.restart_policy"),
+        ("restart", "deploy.restart_policy.condition", "deploy.restart_policy.max_attempts"),
         (value("--restart"),),
         parse=parse_restart_policy,
+        empty_decides_nothing="an empty policy is `no`, which retries nothing",
     ),
-    Setting("cgroup_parent", _w("cgroup_parent"), ("cgroup_parent",), (value("--cgroup-parent"),)),
+    Setting(
+        "cgroup_parent",
+        _w("cgroup_parent"),
+        ("cgroup_parent",),
+        (value("--cgroup-parent"),),
+        empty_decides_nothing="an empty parent is Docker's own cgroup",
+    ),
     Setting(
         "logging",
         _w("logging_driver"),
         ("logging.driver",),
         (value("--log-driver", on=(RUN, SERVICE_CREATE)),),
         ("LogDriver",),
+        empty_decides_nothing="an empty driver is the daemon's default, which keeps logs",
     ),
-    Setting("tmpfs", _w("tmpfs"), ("tmpfs",), (value("--tmpfs"),), ("Tmpfs",)),
+    Setting(
+        "tmpfs",
+        _w("tmpfs"),
+        ("tmpfs",),
+        (value("--tmpfs"),),
+        ("Tmpfs",),
+        empty_decides_nothing="an empty option keeps Docker's noexec, nosuid, nodev defaults",
+    ),
     # -- `docker exec`: a command line only
     Setting(
         "exec.privileged",
@@ -325,6 +482,9 @@ SETTINGS: tuple[Setting, ...] = (
         ("driver",),
         (value("--driver", "-d", on=(NETWORK_CREATE,)),),
         ("Driver",),
+        if_unset=IfUnset(
+            "the network uses the bridge driver", "`host` would put the services on the host's network"
+        ),
     ),
     Setting(
         "network.driver_opts",
@@ -332,6 +492,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("driver_opts",),
         (value("--opt", "-o", on=(NETWORK_CREATE,)),),
         ("Options",),
+        empty_decides_nothing="an empty driver option is the driver's default",
     ),
     Setting(
         "network.internal",
@@ -339,6 +500,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("internal",),
         (boolean("--internal", on=(NETWORK_CREATE,)),),
         ("Internal",),
+        if_unset=IfUnset("the network is not internal", "`true` would cut it off from the outside"),
     ),
     Setting(
         "network.enable_ipv6",
@@ -353,8 +515,21 @@ SETTINGS: tuple[Setting, ...] = (
         ("attachable",),
         (boolean("--attachable", on=(NETWORK_CREATE,)),),
     ),
-    Setting("network.external", ("Network.external",), ("external",)),
-    Setting("network.name", ("Network.name",), ("name",), quadlet=("NetworkName",)),
+    Setting(
+        "network.external",
+        ("Network.external",),
+        ("external",),
+        if_unset=IfUnset(
+            "the network is created by the project", "an external `host` network would be the host's"
+        ),
+    ),
+    Setting(
+        "network.name",
+        ("Network.name",),
+        ("name",),
+        quadlet=("NetworkName",),
+        empty_decides_nothing="an empty name is the network's key",
+    ),
 )
 
 BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}

@@ -15,6 +15,13 @@ from types import MappingProxyType
 from composelint.model import Network, PortBinding, Project, Span, Workload
 
 BINDING_OPTION = "com.docker.network.bridge.host_binding_ipv4"
+
+# The settings (composelint/settings.py) the functions below read, for the `reads=` of the
+# rules that call them: which namespace (`namespace`, `on_default_bridge`), whether ports
+# are published (`can_publish`), on which addresses (`binds_all_interfaces`).
+NAMESPACE_READS = ("network_mode", "networks", "network.driver", "network.external", "network.name")
+PUBLISH_READS = (*NAMESPACE_READS, "network.internal")
+BINDING_READS = (*PUBLISH_READS, "network.driver_opts")
 NON_PUBLISHING_DRIVERS = ("macvlan", "ipvlan")
 
 # Default listening ports of well-known server images (official images unless

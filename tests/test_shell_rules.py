@@ -137,7 +137,7 @@ def test_unknown_value_is_cl008_naming_the_rule():
     finding = _one(report, "CL008")
     assert finding["message"] == (
         '`--network "$MODE"` is only known at run time: CL101 host-network, '
-        "CL102 shared-network-namespace, CL104 default-bridge cannot be decided"
+        "CL105 network-mode-conflict, CL106 undefined-network and 12 more rules cannot be decided"
     )
     assert finding["severity"] == "info"
     assert not [f for f in report["findings"] if f["code"] == "CL101"]

@@ -102,6 +102,7 @@ def _no_new_privileges(workload: Workload) -> tuple[bool | None, Located[str] | 
     "hardening",
     default_on=False,
     references=("CIS Docker 5.26 [5.25]",),
+    reads=("security_opt",),
 )
 def no_new_privileges_not_set(project: Project):
     """The container may gain privileges through setuid binaries.
@@ -188,6 +189,7 @@ def no_new_privileges_not_set(project: Project):
     "hardening",
     default_on=False,
     references=("CIS Docker 5.4 [5.3]",),
+    reads=("cap_drop",),
 )
 def capabilities_not_dropped(project: Project):
     """The container keeps Docker's default capability set.
@@ -260,6 +262,7 @@ def capabilities_not_dropped(project: Project):
     "hardening",
     default_on=False,
     references=("CIS Docker 5.13 [5.12]",),
+    reads=("read_only",),
 )
 def writable_root_filesystem(project: Project):
     """The container's root filesystem is writable.
@@ -347,7 +350,13 @@ def _limit_findings(project: Project, attribute: str, what: str, top: str, deplo
 
 
 @rule(
-    "CL604", "no-memory-limit", "info", "hardening", default_on=False, references=("CIS Docker 5.11 [5.10]",)
+    "CL604",
+    "no-memory-limit",
+    "info",
+    "hardening",
+    default_on=False,
+    references=("CIS Docker 5.11 [5.10]",),
+    reads=("mem_limit",),
 )
 def no_memory_limit(project: Project):
     """The container's memory is not limited.
@@ -400,7 +409,15 @@ def no_memory_limit(project: Project):
     )
 
 
-@rule("CL605", "no-cpu-limit", "info", "hardening", default_on=False, references=("CIS Docker 5.12 [5.11]",))
+@rule(
+    "CL605",
+    "no-cpu-limit",
+    "info",
+    "hardening",
+    default_on=False,
+    references=("CIS Docker 5.12 [5.11]",),
+    reads=("cpus",),
+)
 def no_cpu_limit(project: Project):
     """The container's CPU use is not limited.
 
@@ -437,7 +454,15 @@ def no_cpu_limit(project: Project):
     yield from _limit_findings(project, "cpu_limit", "CPU", "`cpus: 1`", '`cpus: "1"`', "1", "cpus")
 
 
-@rule("CL606", "no-pids-limit", "info", "hardening", default_on=False, references=("CIS Docker 5.29 [5.28]",))
+@rule(
+    "CL606",
+    "no-pids-limit",
+    "info",
+    "hardening",
+    default_on=False,
+    references=("CIS Docker 5.29 [5.28]",),
+    reads=("pids_limit",),
+)
 def no_pids_limit(project: Project):
     """The number of processes in the container is not limited.
 
@@ -472,7 +497,13 @@ def no_pids_limit(project: Project):
 
 
 @rule(
-    "CL607", "no-healthcheck", "info", "hardening", default_on=False, references=("CIS Docker 5.27 [5.26]",)
+    "CL607",
+    "no-healthcheck",
+    "info",
+    "hardening",
+    default_on=False,
+    references=("CIS Docker 5.27 [5.26]",),
+    reads=("healthcheck",),
 )
 def no_healthcheck(project: Project):
     """The container has no healthcheck, or it is disabled.
@@ -547,6 +578,7 @@ def no_healthcheck(project: Project):
     "hardening",
     default_on=False,
     references=("CIS Docker 5.15 [5.14]",),
+    reads=("restart",),
 )
 def restart_policy_unbounded(project: Project):
     """The container is restarted on failure more than 5 times.
@@ -616,7 +648,7 @@ def _from_restart_key(workload: Workload, value: Located[RestartPolicy]) -> bool
     return key is not None and (key.path, key.line) == (value.span.path, value.span.line)
 
 
-@rule("CL609", "runs-as-root", "warning", "hardening", default_on=False)
+@rule("CL609", "runs-as-root", "warning", "hardening", default_on=False, reads=("user",))
 def runs_as_root(project: Project):
     """The container is explicitly set to run as root.
 
@@ -675,7 +707,7 @@ def _pulled_image(workload: Workload) -> Located[ImageRef] | None:
     return workload.image
 
 
-@rule("CL610", "image-not-pinned", "warning", "hardening", default_on=False)
+@rule("CL610", "image-not-pinned", "warning", "hardening", default_on=False, reads=("image", "build"))
 def image_not_pinned(project: Project):
     """The image has no tag or a tag that moves.
 
@@ -728,7 +760,7 @@ def image_not_pinned(project: Project):
         )
 
 
-@rule("CL611", "image-without-digest", "info", "hardening", default_on=False)
+@rule("CL611", "image-without-digest", "info", "hardening", default_on=False, reads=("image", "build"))
 def image_without_digest(project: Project):
     """The image is not pinned by digest.
 
@@ -779,6 +811,7 @@ def image_without_digest(project: Project):
     "hardening",
     default_on=False,
     references=("CIS Docker 5.3 [5.2]",),
+    reads=("security_opt",),
 )
 def security_opt_not_set(project: Project):
     """The workload sets no security option at all.
@@ -833,6 +866,7 @@ def security_opt_not_set(project: Project):
     "hardening",
     default_on=False,
     references=("CIS Docker 5.25 [5.24]",),
+    reads=("cgroup_parent",),
 )
 def cgroup_parent_set(project: Project):
     """The container is placed in a custom parent cgroup.
@@ -885,7 +919,7 @@ def _mount_identity(mount: Mount) -> tuple[str, str] | None:
     return "bind", posixpath.normpath(source.replace("\\", "/")).rstrip("/") or "/"
 
 
-@rule("CL614", "shared-volume", "info", "hardening", default_on=False)
+@rule("CL614", "shared-volume", "info", "hardening", default_on=False, reads=("volumes",))
 def shared_volume(project: Project):
     """The same volume is mounted by several services.
 
@@ -963,7 +997,7 @@ def shared_volume(project: Project):
             )
 
 
-@rule("CL615", "logging-disabled", "info", "hardening", default_on=False)
+@rule("CL615", "logging-disabled", "info", "hardening", default_on=False, reads=("logging",))
 def logging_disabled(project: Project):
     """The container's logs are discarded.
 
@@ -1008,7 +1042,7 @@ def logging_disabled(project: Project):
             )
 
 
-@rule("CL616", "tmpfs-exec", "info", "hardening", default_on=False)
+@rule("CL616", "tmpfs-exec", "info", "hardening", default_on=False, reads=("tmpfs",))
 def tmpfs_exec(project: Project):
     """A tmpfs mount gives back exec, suid or dev.
 

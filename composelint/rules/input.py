@@ -2,20 +2,41 @@
 
 from __future__ import annotations
 
-from composelint.model import Project
-from composelint.rules.base import Finding, rule
+from composelint.model import Diagnostic, Project
+from composelint.rules.base import REGISTRY, Finding, rule
+from composelint.settings import BY_NAME
 
 
 def _diagnostics(project: Project, code: str):
     for diagnostic in project.diagnostics:
         if diagnostic.code == code:
-            yield Finding(
-                diagnostic.message,
-                diagnostic.span,
-                None,
-                code,  # the engine numbers repeats in the file; a line number would not survive edits
-                related=diagnostic.related,
-            )
+            yield _finding(diagnostic, diagnostic.message)
+
+
+def _finding(diagnostic: Diagnostic, message: str) -> Finding:
+    return Finding(
+        message,
+        diagnostic.span,
+        None,
+        diagnostic.code,  # the engine numbers repeats in the file; a line number would not survive edits
+        related=diagnostic.related,
+    )
+
+
+_NAMED = 3  # rules a message names; `--network` alone decides more than a dozen
+
+
+def _readers(diagnostic: Diagnostic, name=lambda rule: f"{rule.code} {rule.name}", separator=", ") -> str:
+    """The rules that read a setting the diagnostic is about, most severe first: `CL301 privileged`,
+    `CL101 host-network, CL102 shared-network-namespace, CL104 default-bridge and 12 more rules`.
+    Empty when no rule reads one (the front ends do not know the rules)."""
+    readers = sorted(
+        (rule for rule in REGISTRY.values() if rule.reads & set(diagnostic.settings)),
+        key=lambda rule: (rule.severity.rank, rule.code),
+    )
+    named = separator.join(name(rule) for rule in readers[:_NAMED])
+    more = len(readers) - _NAMED
+    return named + (f" and {more} more rule{'s' if more > 1 else ''}" if more > 0 else "")
 
 
 @rule("CL001", "yaml-syntax-error", "error", "input")
@@ -146,8 +167,9 @@ def unresolved_variable(project: Project):
     Reports `${VAR}` / `$VAR` with no value and no default where the value
     changes what a rule concludes: `network_mode`, `privileged`, `pid`,
     `ipc`, `uts`, `userns_mode`, `cgroup`, `cap_add`, `security_opt`,
-    `devices`, `use_api_socket`, and a network's `driver`, `internal` or
-    `external`.  The message names the rules that cannot decide and what
+    `devices`, `use_api_socket`, `user`, `read_only`, `build.network`, a
+    port entry that is nothing but variables, and a network's `driver`,
+    `internal` or `external`.  The message names the rules that cannot decide and what
     the empty value and another value would do.  Elsewhere an empty value
     decides nothing and nothing is reported: an image tag, an environment
     value, a host port; a variable host IP is named by CL202 itself; a bind
@@ -177,7 +199,17 @@ def unresolved_variable(project: Project):
         network_mode: ${WEB_NETWORK_MODE:-bridge}
     ```
     """
-    yield from _diagnostics(project, "CL005")
+    for diagnostic in project.diagnostics:
+        if diagnostic.code != "CL005":
+            continue
+        unset = BY_NAME[diagnostic.settings[0]].if_unset
+        readers = _readers(diagnostic, lambda rule: rule.code, "/")
+        if unset is None or not readers:
+            continue
+        yield _finding(
+            diagnostic,
+            f"{diagnostic.message}, so {readers} cannot decide: empty, {unset.empty}; a value such as {unset.other}",
+        )
 
 
 @rule("CL006", "reference-not-followed", "warning", "input")
@@ -284,4 +316,10 @@ def dynamic_docker_argument(project: Project):
     docker run -d --network backend nginx:1.27
     ```
     """
-    yield from _diagnostics(project, "CL008")
+    for diagnostic in project.diagnostics:
+        if diagnostic.code != "CL008":
+            continue
+        if not diagnostic.settings:  # an option list: no rule sees what it adds
+            yield _finding(diagnostic, diagnostic.message)
+        elif readers := _readers(diagnostic):
+            yield _finding(diagnostic, f"{diagnostic.message}: {readers} cannot be decided")

@@ -33,7 +33,9 @@ def _host_namespace(project: Project, attribute: str, name: str, what: str):
             )
 
 
-@rule("CL301", "privileged", "error", "isolation", references=("CIS Docker 5.5 [5.4]",))
+@rule(
+    "CL301", "privileged", "error", "isolation", references=("CIS Docker 5.5 [5.4]",), reads=("privileged",)
+)
 def privileged(project: Project):
     """The container runs privileged.
 
@@ -77,7 +79,7 @@ def privileged(project: Project):
             )
 
 
-@rule("CL302", "host-pid", "error", "isolation", references=("CIS Docker 5.16 [5.15]",))
+@rule("CL302", "host-pid", "error", "isolation", references=("CIS Docker 5.16 [5.15]",), reads=("pid",))
 def host_pid(project: Project):
     """The container shares the host's PID namespace.
 
@@ -108,7 +110,7 @@ def host_pid(project: Project):
     )
 
 
-@rule("CL303", "host-ipc", "error", "isolation", references=("CIS Docker 5.17 [5.16]",))
+@rule("CL303", "host-ipc", "error", "isolation", references=("CIS Docker 5.17 [5.16]",), reads=("ipc",))
 def host_ipc(project: Project):
     """The container shares the host's IPC namespace.
 
@@ -138,7 +140,7 @@ def host_ipc(project: Project):
     yield from _host_namespace(project, "ipc", "ipc", "IPC namespace: host shared memory is reachable")
 
 
-@rule("CL304", "host-uts", "warning", "isolation", references=("CIS Docker 5.21 [5.20]",))
+@rule("CL304", "host-uts", "warning", "isolation", references=("CIS Docker 5.21 [5.20]",), reads=("uts",))
 def host_uts(project: Project):
     """The container shares the host's UTS namespace.
 
@@ -166,7 +168,14 @@ def host_uts(project: Project):
     yield from _host_namespace(project, "uts", "uts", "UTS namespace: it can change the host name")
 
 
-@rule("CL305", "host-userns", "warning", "isolation", references=("CIS Docker 5.31 [5.30]",))
+@rule(
+    "CL305",
+    "host-userns",
+    "warning",
+    "isolation",
+    references=("CIS Docker 5.31 [5.30]",),
+    reads=("userns_mode",),
+)
 def host_userns(project: Project):
     """The container opts out of user-namespace remapping.
 
@@ -197,7 +206,7 @@ def host_userns(project: Project):
     )
 
 
-@rule("CL306", "host-cgroupns", "warning", "isolation")
+@rule("CL306", "host-cgroupns", "warning", "isolation", reads=("cgroup",))
 def host_cgroupns(project: Project):
     """The container shares the host's cgroup namespace.
 
@@ -227,7 +236,7 @@ def host_cgroupns(project: Project):
     yield from _host_namespace(project, "cgroupns", "cgroup", "cgroup namespace")
 
 
-@rule("CL307", "shared-namespace", "warning", "isolation")
+@rule("CL307", "shared-namespace", "warning", "isolation", reads=("pid", "ipc"))
 def shared_namespace(project: Project):
     """The container joins another container's PID or IPC namespace.
 
@@ -268,7 +277,14 @@ def shared_namespace(project: Project):
                 )
 
 
-@rule("CL308", "dangerous-capability", "error", "isolation", references=("CIS Docker 5.4 [5.3]",))
+@rule(
+    "CL308",
+    "dangerous-capability",
+    "error",
+    "isolation",
+    references=("CIS Docker 5.4 [5.3]",),
+    reads=("cap_add",),
+)
 def dangerous_capability(project: Project):
     """A capability that amounts to host root is added.
 
@@ -311,7 +327,7 @@ def dangerous_capability(project: Project):
                 )
 
 
-@rule("CL309", "network-capability", "warning", "isolation")
+@rule("CL309", "network-capability", "warning", "isolation", reads=("cap_add",))
 def network_capability(project: Project):
     """NET_ADMIN, or on Podman NET_RAW, is added.
 
@@ -372,7 +388,14 @@ def _security_options(project: Project, matches, message: str):
                 )
 
 
-@rule("CL310", "seccomp-unconfined", "error", "isolation", references=("CIS Docker 5.22 [5.21]",))
+@rule(
+    "CL310",
+    "seccomp-unconfined",
+    "error",
+    "isolation",
+    references=("CIS Docker 5.22 [5.21]",),
+    reads=("security_opt",),
+)
 def seccomp_unconfined(project: Project):
     """The seccomp profile is disabled.
 
@@ -404,7 +427,14 @@ def seccomp_unconfined(project: Project):
     )
 
 
-@rule("CL311", "apparmor-unconfined", "error", "isolation", references=("CIS Docker 5.2 [5.1]",))
+@rule(
+    "CL311",
+    "apparmor-unconfined",
+    "error",
+    "isolation",
+    references=("CIS Docker 5.2 [5.1]",),
+    reads=("security_opt",),
+)
 def apparmor_unconfined(project: Project):
     """The AppArmor profile is disabled.
 
@@ -435,7 +465,14 @@ def apparmor_unconfined(project: Project):
     )
 
 
-@rule("CL312", "selinux-disabled", "error", "isolation", references=("CIS Docker 5.3 [5.2]",))
+@rule(
+    "CL312",
+    "selinux-disabled",
+    "error",
+    "isolation",
+    references=("CIS Docker 5.3 [5.2]",),
+    reads=("security_opt",),
+)
 def selinux_disabled(project: Project):
     """SELinux labelling is disabled.
 
@@ -468,7 +505,7 @@ def selinux_disabled(project: Project):
     )
 
 
-@rule("CL313", "systempaths-unconfined", "error", "isolation")
+@rule("CL313", "systempaths-unconfined", "error", "isolation", reads=("security_opt",))
 def systempaths_unconfined(project: Project):
     """`/proc` and `/sys` paths are no longer masked.
 
@@ -500,7 +537,7 @@ def systempaths_unconfined(project: Project):
     )
 
 
-@rule("CL314", "no-new-privileges-disabled", "warning", "isolation")
+@rule("CL314", "no-new-privileges-disabled", "warning", "isolation", reads=("security_opt",))
 def no_new_privileges_disabled(project: Project):
     """`no-new-privileges` is explicitly turned off.
 
@@ -539,7 +576,14 @@ def _is_root(user: str) -> bool:
     return user.strip().split(":", 1)[0] in ("root", "0")
 
 
-@rule("CL315", "exec-privileged", "warning", "isolation", references=("CIS Docker 5.23 [5.22]",))
+@rule(
+    "CL315",
+    "exec-privileged",
+    "warning",
+    "isolation",
+    references=("CIS Docker 5.23 [5.22]",),
+    reads=("exec.privileged",),
+)
 def exec_privileged(project: Project):
     """A command is run in a container with `docker exec --privileged`.
 
@@ -578,7 +622,9 @@ def exec_privileged(project: Project):
             )
 
 
-@rule("CL316", "exec-as-root", "info", "isolation", references=("CIS Docker 5.24 [5.23]",))
+@rule(
+    "CL316", "exec-as-root", "info", "isolation", references=("CIS Docker 5.24 [5.23]",), reads=("exec.user",)
+)
 def exec_as_root(project: Project):
     """A command is run in a container as root with `docker exec -u root`.
 
@@ -629,7 +675,7 @@ def _widens_network(name: str, value: str) -> bool:
     return name.endswith(".forwarding") or (name.startswith("net.ipv4.") and name.endswith(".route_localnet"))
 
 
-@rule("CL317", "network-sysctl", "warning", "isolation")
+@rule("CL317", "network-sysctl", "warning", "isolation", reads=("sysctls",))
 def network_sysctl(project: Project):
     """A sysctl that widens the container's network reach.
 

@@ -102,7 +102,14 @@ def _is_socket_path(path: str) -> bool:
     return False
 
 
-@rule("CL401", "runtime-socket-mounted", "error", "isolation", references=("CIS Docker 5.32 [5.31]",))
+@rule(
+    "CL401",
+    "runtime-socket-mounted",
+    "error",
+    "isolation",
+    references=("CIS Docker 5.32 [5.31]",),
+    reads=("volumes", "use_api_socket"),
+)
 def runtime_socket_mounted(project: Project):
     """A container runtime socket is mounted into the container.
 
@@ -170,7 +177,14 @@ def _sensitive(path: str, read_only: bool) -> bool:
     )
 
 
-@rule("CL402", "sensitive-host-path", "error", "isolation", references=("CIS Docker 5.6 [5.5]",))
+@rule(
+    "CL402",
+    "sensitive-host-path",
+    "error",
+    "isolation",
+    references=("CIS Docker 5.6 [5.5]",),
+    reads=("volumes",),
+)
 def sensitive_host_path(project: Project):
     """A sensitive host directory is bind-mounted.
 
@@ -225,7 +239,9 @@ def sensitive_host_path(project: Project):
             )
 
 
-@rule("CL403", "host-device", "warning", "isolation", references=("CIS Docker 5.18 [5.17]",))
+@rule(
+    "CL403", "host-device", "warning", "isolation", references=("CIS Docker 5.18 [5.17]",), reads=("devices",)
+)
 def host_device(project: Project):
     """A host device is passed into the container.
 
@@ -274,7 +290,14 @@ def host_device(project: Project):
             )
 
 
-@rule("CL404", "shared-mount-propagation", "warning", "isolation", references=("CIS Docker 5.20 [5.19]",))
+@rule(
+    "CL404",
+    "shared-mount-propagation",
+    "warning",
+    "isolation",
+    references=("CIS Docker 5.20 [5.19]",),
+    reads=("volumes",),
+)
 def shared_mount_propagation(project: Project):
     """A bind mount propagates mounts back to the host.
 

@@ -8,6 +8,8 @@ from composelint.rules.wording import item, key, network_option, noun, subject
 from composelint.topology import (
     BINDING_OPTION,
     DATA_SERVICE_IMAGES,
+    NAMESPACE_READS,
+    PUBLISH_READS,
     attached_networks,
     is_external,
     is_wildcard,
@@ -27,7 +29,13 @@ def _defined(project: Project):
     return [network for network in project.networks.values() if not is_external(network)]
 
 
-@rule("CL501", "bridge-binds-all-interfaces", "warning", "network")
+@rule(
+    "CL501",
+    "bridge-binds-all-interfaces",
+    "warning",
+    "network",
+    reads=("network.driver_opts", "network.external"),
+)
 def bridge_binds_all_interfaces(project: Project):
     """A network makes every published port bind all interfaces.
 
@@ -67,7 +75,9 @@ def bridge_binds_all_interfaces(project: Project):
             )
 
 
-@rule("CL502", "unprotected-gateway-mode", "error", "network")
+@rule(
+    "CL502", "unprotected-gateway-mode", "error", "network", reads=("network.driver_opts", "network.external")
+)
 def unprotected_gateway_mode(project: Project):
     """A bridge gateway mode that exposes container ports without publishing.
 
@@ -132,7 +142,7 @@ def unprotected_gateway_mode(project: Project):
             )
 
 
-@rule("CL503", "l2-network-driver", "warning", "network")
+@rule("CL503", "l2-network-driver", "warning", "network", reads=("network.driver", "network.external"))
 def l2_network_driver(project: Project):
     """A macvlan or ipvlan network puts containers on the host's LAN.
 
@@ -172,7 +182,15 @@ def l2_network_driver(project: Project):
             )
 
 
-@rule("CL504", "icc-enabled", "info", "network", default_on=False, references=("CIS Docker 2.2 [2.1]",))
+@rule(
+    "CL504",
+    "icc-enabled",
+    "info",
+    "network",
+    default_on=False,
+    references=("CIS Docker 2.2 [2.1]",),
+    reads=("network.driver", "network.driver_opts", *NAMESPACE_READS),
+)
 def icc_enabled(project: Project):
     """A bridge network shared by several workloads lets all of them talk to each other.
 
@@ -233,7 +251,14 @@ def icc_enabled(project: Project):
             )
 
 
-@rule("CL505", "overlay-not-encrypted", "warning", "network", references=("CIS Docker 7.3 [7.4]",))
+@rule(
+    "CL505",
+    "overlay-not-encrypted",
+    "warning",
+    "network",
+    references=("CIS Docker 7.3 [7.4]",),
+    reads=("network.driver", "network.driver_opts", "network.external"),
+)
 def overlay_not_encrypted(project: Project):
     """An overlay network does not encrypt its traffic.
 
@@ -276,7 +301,14 @@ def overlay_not_encrypted(project: Project):
             )
 
 
-@rule("CL506", "backend-network-not-internal", "info", "network", default_on=False)
+@rule(
+    "CL506",
+    "backend-network-not-internal",
+    "info",
+    "network",
+    default_on=False,
+    reads=("image", "ports", "publish_all", *PUBLISH_READS),
+)
 def backend_network_not_internal(project: Project):
     """A network of data services that publish nothing is not internal.
 
@@ -335,7 +367,7 @@ def backend_network_not_internal(project: Project):
             )
 
 
-@rule("CL507", "host-gateway-alias", "info", "network", default_on=False)
+@rule("CL507", "host-gateway-alias", "info", "network", default_on=False, reads=("extra_hosts",))
 def host_gateway_alias(project: Project):
     """A container gets an explicit route to the host's services.
 
@@ -378,7 +410,7 @@ def host_gateway_alias(project: Project):
                 )
 
 
-@rule("CL508", "legacy-links", "info", "network")
+@rule("CL508", "legacy-links", "info", "network", reads=("links", "external_links"))
 def legacy_links(project: Project):
     """Legacy container links are used.
 

@@ -6,6 +6,7 @@ from composelint.model import Project
 from composelint.rules.base import Finding, Options, Severity, rule
 from composelint.rules.wording import from_command_line, key, noun, ports_hint, rejected_by, setting, subject
 from composelint.topology import (
+    NAMESPACE_READS,
     host_network_evidence,
     namespace,
     on_default_bridge,
@@ -21,6 +22,7 @@ from composelint.topology import (
     "network",
     references=("CIS Docker 5.10 [5.9]", "OWASP Docker D4"),
     options={"known-images": {}},
+    reads=NAMESPACE_READS,
 )
 def host_network(project: Project, options: Options):
     """The workload uses the host's network namespace.
@@ -77,7 +79,7 @@ def host_network(project: Project, options: Options):
         )
 
 
-@rule("CL102", "shared-network-namespace", "warning", "network")
+@rule("CL102", "shared-network-namespace", "warning", "network", reads=NAMESPACE_READS)
 def shared_network_namespace(project: Project):
     """The workload joins another container's network namespace.
 
@@ -146,7 +148,7 @@ def shared_network_namespace(project: Project):
             )
 
 
-@rule("CL103", "build-host-network", "warning", "network")
+@rule("CL103", "build-host-network", "warning", "network", reads=("build.network",))
 def build_host_network(project: Project):
     """The image build runs on the host network.
 
@@ -204,6 +206,7 @@ def build_host_network(project: Project):
     "network",
     references=("CIS Docker 5.30 [5.29]",),
     options={"implicit": False},
+    reads=NAMESPACE_READS,
 )
 def default_bridge(project: Project, options: Options):
     """The workload explicitly uses the legacy default bridge `docker0`.
@@ -276,7 +279,7 @@ _CONFLICTS_WITH_SHARED = (
 )
 
 
-@rule("CL105", "network-mode-conflict", "error", "network")
+@rule("CL105", "network-mode-conflict", "error", "network", reads=NAMESPACE_READS)
 def network_mode_conflict(project: Project):
     """Network settings that Docker rejects or ignores together.
 
@@ -359,7 +362,7 @@ def network_mode_conflict(project: Project):
             )
 
 
-@rule("CL106", "undefined-network", "error", "network")
+@rule("CL106", "undefined-network", "error", "network", reads=("network_mode", "networks"))
 def undefined_network(project: Project):
     """A service refers to a network or service that the project does not define.
 

@@ -18,6 +18,9 @@ from composelint.rules.wording import (
     subject,
 )
 from composelint.topology import (
+    BINDING_READS,
+    NAMESPACE_READS,
+    PUBLISH_READS,
     attached_networks,
     binds_all_interfaces,
     can_publish,
@@ -158,7 +161,13 @@ def _exposed_everywhere(project: Project, workload: Workload, port: PortBinding)
     return _published(project, workload) and binds_all_interfaces(project, workload, port)
 
 
-@rule("CL201", "ports-discarded-host-network", "warning", "network")
+@rule(
+    "CL201",
+    "ports-discarded-host-network",
+    "warning",
+    "network",
+    reads=("ports", "expose", "publish_all", *NAMESPACE_READS),
+)
 def ports_discarded_host_network(project: Project):
     """Ports are published or exposed by a workload on the host network.
 
@@ -224,7 +233,14 @@ def ports_discarded_host_network(project: Project):
             )
 
 
-@rule("CL202", "port-all-interfaces", "warning", "network", references=("CIS Docker 5.14 [5.13]",))
+@rule(
+    "CL202",
+    "port-all-interfaces",
+    "warning",
+    "network",
+    references=("CIS Docker 5.14 [5.13]",),
+    reads=("ports", "image", *BINDING_READS),
+)
 def port_all_interfaces(project: Project):
     """A published port binds every host interface.
 
@@ -299,7 +315,14 @@ def _host_ip_variable(port: PortBinding) -> str | None:
     return references[int(parts[0].split("\x00")[1])]
 
 
-@rule("CL203", "missing-port-mapping", "warning", "network", options={"known-images": {}})
+@rule(
+    "CL203",
+    "missing-port-mapping",
+    "warning",
+    "network",
+    options={"known-images": {}},
+    reads=("image", "ports", "expose", "publish_all", *PUBLISH_READS),
+)
 def missing_port_mapping(project: Project, options: Options):
     """A workload serves a port that nothing can reach.
 
@@ -372,7 +395,7 @@ def _has_peer(project: Project, workload: Workload) -> bool:
     )
 
 
-@rule("CL204", "publish-all", "warning", "network")
+@rule("CL204", "publish-all", "warning", "network", reads=("publish_all", *PUBLISH_READS))
 def publish_all(project: Project):
     """Every port the image exposes is published on all interfaces.
 
@@ -426,6 +449,7 @@ def publish_all(project: Project):
     "network",
     default_on=False,
     references=("CIS Docker 5.8 [5.7]",),
+    reads=("ports", *PUBLISH_READS),
 )
 def privileged_host_port(project: Project):
     """A host port below 1024 is published.
@@ -491,7 +515,7 @@ def _run_together(a: Workload, b: Workload) -> bool:
     return not (a.profiles and b.profiles and not set(a.profiles) & set(b.profiles))
 
 
-@rule("CL206", "duplicate-host-port", "error", "network")
+@rule("CL206", "duplicate-host-port", "error", "network", reads=("ports", "profiles", *PUBLISH_READS))
 def duplicate_host_port(project: Project):
     """Two workloads publish the same host port on overlapping addresses.
 
@@ -560,7 +584,7 @@ def duplicate_host_port(project: Project):
             seen.append((workload, port))
 
 
-@rule("CL207", "invalid-port", "error", "network")
+@rule("CL207", "invalid-port", "error", "network", reads=("ports", "expose"))
 def invalid_port(project: Project):
     """A port specification that Docker rejects.
 
@@ -610,7 +634,7 @@ def invalid_port(project: Project):
                 )
 
 
-@rule("CL208", "yaml-base60-port", "warning", "network")
+@rule("CL208", "yaml-base60-port", "warning", "network", reads=("ports",))
 def yaml_base60_port(project: Project):
     """An unquoted `HOST:CONTAINER` port that YAML 1.1 reads as a number.
 
@@ -659,7 +683,7 @@ def yaml_base60_port(project: Project):
 MAX_RANGE = 100
 
 
-@rule("CL209", "wide-port-range", "warning", "network", options={"max": MAX_RANGE})
+@rule("CL209", "wide-port-range", "warning", "network", options={"max": MAX_RANGE}, reads=("ports",))
 def wide_port_range(project: Project, options: Options):
     """A published port range wider than 100 ports.
 
@@ -702,7 +726,9 @@ def wide_port_range(project: Project, options: Options):
                 )
 
 
-@rule("CL210", "sensitive-port-exposed", "error", "network")
+# The command is also read, but only for traefik's literal `--api.insecure`: an unset variable in
+# a command (CL005) changes nothing this rule concludes, so `command` is not in its reads.
+@rule("CL210", "sensitive-port-exposed", "error", "network", reads=("ports", "image", *BINDING_READS))
 def sensitive_port_exposed(project: Project):
     """An admin or data-service port is published on all interfaces.
 
@@ -763,7 +789,13 @@ def sensitive_port_exposed(project: Project):
             )
 
 
-@rule("CL211", "unreachable-published-port", "warning", "network")
+@rule(
+    "CL211",
+    "unreachable-published-port",
+    "warning",
+    "network",
+    reads=("ports", "publish_all", *PUBLISH_READS),
+)
 def unreachable_published_port(project: Project):
     """Ports are published by a workload whose networks cannot publish.
 
@@ -821,7 +853,7 @@ def unreachable_published_port(project: Project):
             )
 
 
-@rule("CL212", "override-cannot-narrow", "warning", "network")
+@rule("CL212", "override-cannot-narrow", "warning", "network", reads=("ports",))
 def override_cannot_narrow(project: Project):
     """An override re-declares a port with a narrower host IP, but the old binding survives.
 
@@ -890,7 +922,14 @@ def _configured(workload: Workload) -> bool:
     )
 
 
-@rule("CL213", "port-target-mismatch", "info", "network", options={"known-images": {}})
+@rule(
+    "CL213",
+    "port-target-mismatch",
+    "info",
+    "network",
+    options={"known-images": {}},
+    reads=("ports", "image", "volumes"),
+)
 def port_target_mismatch(project: Project, options: Options):
     """A well-known image is mapped to a port it does not listen on by default.
 

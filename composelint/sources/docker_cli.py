@@ -232,31 +232,6 @@ PODMAN_COMMA_LISTS = frozenset(
     ]
 )
 
-# A value only known at run time: which rules cannot be decided (CL008).  Names are the
-# rule catalog's (RULES.md); the front end does not import the rules.
-UNDECIDED = {
-    "network": "CL101 host-network, CL102 shared-network-namespace, CL104 default-bridge",
-    "privileged": "CL301 privileged",
-    "pid": "CL302 host-pid, CL307 shared-namespace",
-    "ipc": "CL303 host-ipc, CL307 shared-namespace",
-    "uts": "CL304 host-uts",
-    "userns": "CL305 host-userns",
-    "cgroupns": "CL306 host-cgroupns",
-    "publish": "CL202 port-all-interfaces, CL210 sensitive-port-exposed",
-    "publish-all": "CL204 publish-all",
-    "cap-add": "CL308 dangerous-capability, CL309 network-capability",
-    "security-opt": "CL310 seccomp-unconfined, CL311 apparmor-unconfined, CL312 selinux-disabled, "
-    "CL313 systempaths-unconfined, CL314 no-new-privileges-disabled",
-    "volume": "CL401 runtime-socket-mounted, CL402 sensitive-host-path",
-    "mount": "CL401 runtime-socket-mounted, CL402 sensitive-host-path, CL404 shared-mount-propagation",
-    "use-api-socket": "CL401 runtime-socket-mounted",
-    "device": "CL403 host-device",
-    "sysctl": "CL317 network-sysctl",
-    "user": "CL609 runs-as-root",
-}
-EXEC_UNDECIDED = {"privileged": "CL315 exec-privileged", "user": "CL316 exec-as-root"}
-BUILD_UNDECIDED = {"network": "CL103 build-host-network"}
-
 _LONG_NETWORK = re.compile(r"\w+=\w+(,\w+=\w+)*")  # docker's (unanchored) test for `--network name=x,...`
 _DOCKER_MODES = ("host", "none", "bridge", "default")
 _PODMAN_MODES = ("host", "none", "bridge", "private", "pasta", "slirp4netns", "pod")
@@ -498,12 +473,26 @@ def _settings_by_flag(command: str) -> dict[str, list[tuple[settings.Flag, setti
     return index
 
 
-# A flag another command does not know is read as `docker run` reads it (docker
+_CONTAINER_COMMANDS = (settings.RUN, settings.SERVICE_CREATE, settings.COMPOSE_RUN)
+# A flag another container command does not know is read as `docker run` reads it (docker
 # would refuse the command; the value is still what the user meant).
 _SET_BY = {
-    command: {**_settings_by_flag(settings.RUN), **_settings_by_flag(command)}
-    for command in (settings.RUN, settings.SERVICE_CREATE, settings.COMPOSE_RUN)
+    command: {
+        **(_settings_by_flag(settings.RUN) if command in _CONTAINER_COMMANDS else {}),
+        **_settings_by_flag(command),
+    }
+    for command in (*_CONTAINER_COMMANDS, settings.EXEC, settings.NETWORK_CREATE, settings.BUILD)
 }
+
+
+def _table_command(command: Command) -> str:
+    """The settings table's name for the command: `run` and `create` share their flags."""
+    return command.kind if command.kind in _SET_BY else settings.RUN
+
+
+def _sets(command: str, flag: Flag) -> tuple[str, ...]:
+    """The settings `flag` sets in `command` (`--network`: network_mode and networks)."""
+    return tuple(setting.name for _, setting in _SET_BY[command].get(flag.name, ()))
 
 
 def _shown(text: str) -> str:
@@ -528,11 +517,11 @@ class CommandLineReader:
         self.unnamed: dict[str, int] = {}  # image shown -> containers without --name run from it so far
 
     # -- helpers -------------------------------------------------------------
-    def diagnose(self, flag_text: str, rules: str, span: Span, related: tuple[Span, ...] = ()) -> None:
+    def diagnose(self, flag_text: str, sets: tuple[str, ...], span: Span) -> None:
+        """CL008 for a flag whose value is only known at run time; its rule names the rules that
+        read `sets` and cannot decide."""
         self.project.diagnostics.append(
-            Diagnostic(
-                "CL008", f"`{flag_text}` is only known at run time: {rules} cannot be decided", span, related
-            )
+            Diagnostic("CL008", f"`{flag_text}` is only known at run time", span, settings=sets)
         )
 
     def note(self, word: Word, span: Span | None = None) -> None:
@@ -540,21 +529,21 @@ class CommandLineReader:
         if word.certainty == "possible" and word.origin is not None:
             self.project.possible_values[span or word.span] = word.origin
 
-    def value(self, flag: Flag, undecided: dict[str, str]) -> str | None:
-        """The flag's value if it is known; a CL008 diagnostic for an unknown security-relevant one."""
+    def value(self, flag: Flag, command: str) -> str | None:
+        """The flag's value if it is known; a CL008 diagnostic for an unknown value of a setting."""
         if flag.value is None:
             return None
         if UNKNOWN in flag.value:
-            if flag.name in undecided:
-                self.diagnose(flag.shown(), undecided[flag.name], flag.span)
+            if _sets(command, flag):
+                self.diagnose(flag.shown(), _sets(command, flag), flag.span)
             return None
         self.note(flag.source)
         return flag.value
 
-    def boolean(self, flag: Flag, undecided: dict[str, str]) -> bool | None:
+    def boolean(self, flag: Flag, command: str) -> bool | None:
         if flag.value is not None and UNKNOWN in flag.value:
-            if flag.name in undecided:
-                self.diagnose(flag.shown(), undecided[flag.name], flag.span)
+            if _sets(command, flag):
+                self.diagnose(flag.shown(), _sets(command, flag), flag.span)
             return None
         self.note(flag.source)
         return parse_bool(flag)
@@ -630,7 +619,7 @@ class CommandLineReader:
         workload.name = f"{base} #{self.unnamed[base]}"
 
     def container_flag(self, workload: Workload, flag: Flag, command: Command) -> None:
-        kind = command.kind if command.kind in _SET_BY else settings.RUN
+        kind = _table_command(command)
         targets = _SET_BY[kind].get(flag.name)
         if not targets:
             return
@@ -640,7 +629,7 @@ class CommandLineReader:
             return
         listed, setting = targets[0]
         attribute = setting.fields[0].partition(".")[2]
-        value = (self.boolean if listed.boolean else self.value)(flag, UNDECIDED)
+        value = (self.boolean if listed.boolean else self.value)(flag, kind)
         if value is None:
             return
         parse = setting.parse or (lambda text: text)
@@ -655,9 +644,10 @@ class CommandLineReader:
         workload.keys.setdefault(setting.name, flag.word.span)
 
     def flag_link(self, workload: Workload, flag: Flag, command: Command) -> None:
-        value = self.value(flag, UNDECIDED)
-        if value is None and flag.value is not None:
-            value = _written_value(flag)  # `--link "$cid":db` links, whatever the container
+        if flag.value is None:
+            return
+        # `--link "$cid":db` links, whatever the container: the run-time part decides nothing.
+        value = _written_value(flag) if UNKNOWN in flag.value else self.value(flag, _table_command(command))
         if value:
             workload.links.append(Located(value, flag.span))
             workload.keys.setdefault("links", flag.word.span)
@@ -690,7 +680,7 @@ class CommandLineReader:
             workload.keys.setdefault("healthcheck", flag.word.span)
 
     def flag_no_healthcheck(self, workload: Workload, flag: Flag, command: Command) -> None:
-        if self.boolean(flag, {}):
+        if self.boolean(flag, _table_command(command)):
             workload.healthcheck = Located(False, flag.span)
             workload.keys.setdefault("healthcheck", flag.word.span)
 
@@ -702,7 +692,7 @@ class CommandLineReader:
                 workload.network_mode = Located(written[written.find("container:") :], flag.span)
                 workload.keys.setdefault("network_mode", flag.word.span)
             return
-        value = self.value(flag, UNDECIDED)
+        value = self.value(flag, _table_command(command))
         if value is None:
             return
         for network in _network_values(
@@ -717,7 +707,7 @@ class CommandLineReader:
                 workload.keys.setdefault("networks", flag.word.span)
 
     def flag_publish(self, workload: Workload, flag: Flag, command: Command) -> None:
-        value = self.value(flag, UNDECIDED)
+        value = self.value(flag, _table_command(command))
         if value is None:
             return
         workload.keys.setdefault("ports", flag.word.span)
@@ -738,7 +728,7 @@ class CommandLineReader:
             return
         source = _volume_source(flag.value)
         if UNKNOWN in source:
-            self.diagnose(flag.shown(), UNDECIDED["volume"], flag.span)
+            self.diagnose(flag.shown(), ("volumes",), flag.span)
             return
         self.note(flag.source)
         workload.mounts.append(parse_volume_short(_shown(flag.value), flag.span))
@@ -749,14 +739,14 @@ class CommandLineReader:
             return
         fields = _csv_fields(flag.value)
         if any(UNKNOWN in fields.get(k, "") for k in ("type", "source", "src", "bind-propagation")):
-            self.diagnose(flag.shown(), UNDECIDED["mount"], flag.span)
+            self.diagnose(flag.shown(), ("volumes",), flag.span)
             return
         self.note(flag.source)
         workload.mounts.append(_mount(fields, flag.span))
         workload.keys.setdefault("volumes", flag.word.span)
 
     def flag_device(self, workload: Workload, flag: Flag, command: Command) -> None:
-        value = self.value(flag, UNDECIDED)
+        value = self.value(flag, _table_command(command))
         if value is None:
             return
         host = value if ("=" in value and not value.startswith("/")) else value.split(":")[0]
@@ -764,7 +754,7 @@ class CommandLineReader:
         workload.keys.setdefault("devices", flag.word.span)
 
     def flag_sysctl(self, workload: Workload, flag: Flag, command: Command) -> None:
-        value = self.value(flag, UNDECIDED)
+        value = self.value(flag, _table_command(command))
         if value is None:
             return
         items = value.split(",") if command.tool == "podman" else [value]
@@ -786,11 +776,11 @@ class CommandLineReader:
         )
         for flag in parsed.flags:
             if flag.name == "privileged":
-                value = self.boolean(flag, EXEC_UNDECIDED)
+                value = self.boolean(flag, settings.EXEC)
                 if value is not None:
                     run.privileged = Located(value, flag.span)
             elif flag.name == "user":
-                value = self.value(flag, EXEC_UNDECIDED)
+                value = self.value(flag, settings.EXEC)
                 if value is not None:
                     run.user = Located(value, flag.span)
         self.project.execs.append(run)
@@ -804,18 +794,16 @@ class CommandLineReader:
         network = Network(key=key, span=name_word.span)
         for flag in parsed.flags:
             if flag.name == "driver":
-                value = self.value(flag, {"driver": "CL503 l2-network-driver, CL505 overlay-not-encrypted"})
+                value = self.value(flag, settings.NETWORK_CREATE)
                 if value is not None:
                     network.driver = Located(value, flag.span)
             elif flag.name == "opt":
-                value = self.value(
-                    flag, {"opt": "CL501 bridge-binds-all-interfaces, CL502 unprotected-gateway-mode"}
-                )
+                value = self.value(flag, settings.NETWORK_CREATE)
                 if value is not None:
                     key, _, setting = value.partition("=")
                     network.driver_opts[key] = Located(setting, flag.span)
             elif flag.name in ("internal", "attachable", "ipv6"):
-                value = self.boolean(flag, {})
+                value = self.boolean(flag, settings.NETWORK_CREATE)
                 if value is not None:
                     attribute = {"internal": "internal", "attachable": "attachable", "ipv6": "enable_ipv6"}[
                         flag.name
@@ -828,7 +816,7 @@ class CommandLineReader:
         build = Build(span=command.word.span)
         for flag in parsed.flags:
             if flag.name == "network":
-                value = self.value(flag, BUILD_UNDECIDED)
+                value = self.value(flag, settings.BUILD)
                 if value is not None:
                     build.network = Located(value, flag.span)
         self.project.builds.append(build)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from composelint.settings import Setting, setting_at
 from composelint.sources.yaml_tree import YMap, YScalar, YSeq
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -129,77 +130,6 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
 
 # -- whole compose trees ------------------------------------------------------
 
-# Fields where an unset variable changes a security decision, so it is reported (CL005):
-# the rules that cannot decide, what Compose does with the empty value, and what a
-# value could do instead.  Elsewhere an empty value decides nothing and stays silent:
-# CL202 names a variable host IP itself; a bind source that starts with an unset variable
-# is unknown to the mount rules (CL401 still judges it by its target).
-_NAMESPACE = ("the container keeps its own {} namespace", "`host` would share the host's")
-_DECISIONS = {
-    "network_mode": (
-        "CL101/CL102",
-        "the service joins the project's default network",
-        "`host` or `service:...` would share another network namespace",
-    ),
-    "privileged": (
-        "CL301",
-        "the container is not privileged",
-        "`true` would give it full access to the host",
-    ),
-    "pid": ("CL302", _NAMESPACE[0].format("process"), _NAMESPACE[1]),
-    "ipc": ("CL303", _NAMESPACE[0].format("IPC"), _NAMESPACE[1]),
-    "uts": ("CL304", _NAMESPACE[0].format("UTS"), _NAMESPACE[1]),
-    "userns_mode": ("CL305", _NAMESPACE[0].format("user"), _NAMESPACE[1]),
-    "cgroup": ("CL306", _NAMESPACE[0].format("cgroup"), _NAMESPACE[1]),
-    "cap_add": ("CL308/CL309", "no capability is added", "`SYS_ADMIN` or `NET_ADMIN` would weaken isolation"),
-    "security_opt": (
-        "CL310-CL314",
-        "no option is set",
-        "`seccomp:unconfined` or `apparmor:unconfined` would turn a protection off",
-    ),
-    "devices": (
-        "CL403",
-        "no device is passed",
-        "a disk or `/dev/mem` would give access to the host's hardware",
-    ),
-    "use_api_socket": (
-        "CL401",
-        "the API socket is not mounted",
-        "`true` would give control of the Docker daemon",
-    ),
-}
-_NETWORK_DECISIONS = {
-    "driver": (
-        "CL101/CL211",
-        "the network uses the bridge driver",
-        "`host` would put the services on the host's network",
-    ),
-    "internal": ("CL211", "the network is not internal", "`true` would cut it off from the outside"),
-    "external": (
-        "CL101",
-        "the network is created by the project",
-        "an external `host` network would be the host's",
-    ),
-}
-
-
-_WHOLE_PORT = (
-    "CL202/CL210",
-    "Compose rejects the empty entry",
-    "`5432:5432` would publish a port on all interfaces",
-)
-
-
-def _decision(path: tuple, value: str) -> tuple[str, str, str] | None:
-    if len(path) >= 3 and path[0] == "services":
-        if path[2] == "ports" and len(path) == 4:  # only a port entry that is nothing but variables
-            return _WHOLE_PORT if not value.strip() else None
-        return _DECISIONS.get(path[2])
-    if len(path) >= 3 and path[0] == "networks":
-        return _NETWORK_DECISIONS.get(path[2])
-    return None
-
-
 _REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -208,6 +138,12 @@ def starts_unset(written: str, unset: tuple[str, ...] | list[str]) -> bool:
     turn a relative or unknown path into one at the host's root."""
     match = _REFERENCE.match(written.strip())
     return match is not None and match.group(1) in unset
+
+
+def _decides(setting: Setting, path: tuple, value: str) -> bool:
+    """A port entry only when it is nothing but variables: a variable host IP is named by the
+    port rules themselves, and a variable host port decides nothing."""
+    return setting.name != "ports" or (len(path) == 4 and not value.strip())
 
 
 @dataclass
@@ -222,9 +158,10 @@ class InterpolatedScalar(YScalar):
 def interpolate_tree(node, env: dict[str, str], report, path: tuple = (), substituted: dict | None = None):
     """A copy of a YAML tree with every scalar value interpolated (keys are not).
 
-    `report(code, message, span)` receives CL004 for malformed expressions and
-    CL005 for unset variables where they change a security decision.  `substituted`
-    collects value -> variable name of every value put into the tree.
+    `report(code, message, span, settings=...)` receives CL004 for malformed expressions
+    and CL005 for unset variables in a setting where they change a security decision
+    (the settings table's `if_unset`).  `substituted` collects value -> variable name of
+    every value put into the tree.
     """
     if isinstance(node, YMap):
         return YMap(
@@ -253,15 +190,14 @@ def interpolate_tree(node, env: dict[str, str], report, path: tuple = (), substi
         return InterpolatedScalar("", node.tag, node.span, node.plain, written=node.text, invalid=True)
     if substituted is not None:
         substituted.update((value, name) for name, value in result.values.items() if value)
-    decision = _decision(path, result.value) if result.unset else None
-    if decision is not None:
-        rules, empty, other = decision
+    setting = setting_at(path) if result.unset else None
+    if setting is not None and setting.if_unset is not None and _decides(setting, path, result.value):
         for name in dict.fromkeys(result.unset):
             report(
                 "CL005",
-                f"Variable `{name}` is not set and has no default, so {rules} cannot decide: empty, "
-                f"{empty}; a value such as {other}",
+                f"Variable `{name}` is not set and has no default",
                 node.span,
+                settings=(setting.name,),
             )
     return InterpolatedScalar(
         result.value, node.tag, node.span, node.plain, written=node.text, unset=tuple(result.unset)

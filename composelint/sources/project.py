@@ -51,8 +51,15 @@ class _Context:
     notes: MergeNotes = field(default_factory=MergeNotes)
     read_files: set[str] = field(default_factory=set)
 
-    def diagnose(self, code: str, message: str, span: Span, related: tuple[Span, ...] = ()) -> None:
-        self.project.diagnostics.append(Diagnostic(code, message, span, related))
+    def diagnose(
+        self,
+        code: str,
+        message: str,
+        span: Span,
+        related: tuple[Span, ...] = (),
+        settings: tuple[str, ...] = (),
+    ) -> None:
+        self.project.diagnostics.append(Diagnostic(code, message, span, related, settings))
 
 
 def load_project(
@@ -325,7 +332,7 @@ def _services_of(context: _Context, path: str, env: dict[str, str]) -> YNode | N
     for root in document.roots:
         if isinstance(root, YMap) and root.get("services") is not None:
             tree = interpolate_tree(
-                root, env, lambda *args: None, substituted=context.project.variable_values
+                root, env, lambda *args, **settings: None, substituted=context.project.variable_values
             )
             return tree.get("services")
     return None
