@@ -4,7 +4,7 @@
 option of `composelint check`.  Both are imported on first use, so the command line starts fast.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the one place: pyproject.toml reads it, CHANGELOG.md and the tag follow it
 
 __all__ = ["LintError", "Request", "Result", "lint", "run"]
 

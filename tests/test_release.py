@@ -1,0 +1,84 @@
+"""Release contract: the version in one place, CHANGELOG and README follow it, and the release
+workflow (not run here) is valid and publishes only what the package check built, by trusted
+publishing from tags."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+from conftest import ROOT
+from ruamel.yaml import YAML
+
+import composelint
+
+VERSION = composelint.__version__
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+WORKFLOW_PATH = ROOT / ".github" / "workflows" / "release.yml"
+WORKFLOW = YAML(typ="safe").load(WORKFLOW_PATH.read_text(encoding="utf-8"))
+
+
+def test_version_is_set_in_one_place():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "composelint.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", VERSION)
+
+
+def test_changelog_and_readme_name_this_version():
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.findall(r"^## \[([^\]]+)\]", changelog, re.M)[0] == VERSION
+    assert re.findall(r"^\s+rev: (\S+)", README, re.M) == [f"v{VERSION}"]  # pre-commit snippet
+    pinned = re.findall(r"git\+\S+@(v[\d.]+)", README)
+    assert pinned and set(pinned) == {f"v{VERSION}"}
+
+
+def test_release_workflow_is_valid_for_github():
+    pytest.importorskip("check_jsonschema", reason="needs the test extra (check-jsonschema)")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(WORKFLOW_PATH),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_release_workflow_publishes_tags_by_trusted_publishing():
+    # YAML 1.1 reads the key `on` as True
+    trigger = WORKFLOW.get("on", WORKFLOW.get(True))
+    assert trigger == {"push": {"tags": ["v*"]}}
+    assert WORKFLOW["permissions"] == {"contents": "read"}
+    jobs = WORKFLOW["jobs"]
+    assert set(jobs) == {"build", "publish"}
+    build, publish = jobs["build"], jobs["publish"]
+    runs = "\n".join(step.get("run", "") for step in build["steps"])
+    assert '= "$GITHUB_REF_NAME"' in runs and "__version__" in runs  # tag and version agree
+    assert "bash .ci/package dist" in runs
+    assert "permissions" not in build  # only the publishing job may ask for an identity token
+    assert publish["needs"] == "build" and publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    uses = [step.get("uses", "") for step in publish["steps"]]
+    assert uses[-1] == "pypa/gh-action-pypi-publish@release/v1"
+    assert not any("password" in step.get("with", {}) for step in publish["steps"])  # no token
+    uploaded = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
+    downloaded = next(
+        s for s in publish["steps"] if s.get("uses", "").startswith("actions/download-artifact")
+    )
+    assert uploaded["with"]["name"] == downloaded["with"]["name"]
+    assert uploaded["with"]["path"].rstrip("/") == downloaded["with"]["path"].rstrip("/") == "dist"
+
+
+def test_ci_runs_the_package_check():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "pip install -e '.[release]' && bash .ci/package" in ci
