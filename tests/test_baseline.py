@@ -129,3 +129,11 @@ def test_bad_baseline_exits_2_with_one_line(tmp_path: Path):
         assert result.stderr.count("\n") == 1 and "not a composelint baseline" in result.stderr
     unwritable = run_cli("check", "--write-baseline", str(tmp_path / "no" / "dir.json"), str(compose))
     assert unwritable.exit_code == 2 and "cannot write baseline" in unwritable.stderr
+
+
+def test_summary_counts_what_the_baseline_hides(tmp_path: Path):
+    compose, baseline = record(tmp_path)
+    result = run_cli("check", "--output-format", "full", "--baseline", str(baseline), str(compose))
+    assert result.exit_code == 0
+    assert result.stdout.strip().endswith("2 findings hidden: 2 by the baseline.")
+    assert result.stdout.startswith("All checks passed")

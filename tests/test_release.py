@@ -32,7 +32,7 @@ def test_changelog_and_readme_name_this_version():
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert re.findall(r"^## \[([^\]]+)\]", changelog, re.M)[0] == VERSION
     assert re.findall(r"^\s+rev: (\S+)", README, re.M) == [f"v{VERSION}"]  # pre-commit snippet
-    pinned = re.findall(r"git\+\S+@(v[\d.]+)", README)
+    pinned = re.findall(r"git\+\S+@(v[\d.]+)", README) + re.findall(r"uses: \S+/composelint@(\S+)", README)
     assert pinned and set(pinned) == {f"v{VERSION}"}
 
 

@@ -587,3 +587,22 @@ def test_sarif_lists_every_rule_that_ran_even_without_results():
             "runs"
         ][0]["tool"]["driver"]["rules"]
     ] == ["CL101"]
+
+
+def test_markdown_table_escapes_linted_text_and_links_rules(tmp_path):
+    compose = tmp_path / "compose.yaml"
+    compose.write_text(
+        "services:\n  web:\n    image: nginx:1.27\n    network_mode: host  # composelint: ignore=CL101 -- vpn\n"
+        '    ports: ["9|<b>9:90"]\n',
+        encoding="utf-8",
+    )
+    text = run_cli("check", "--output-format", "markdown", str(compose)).stdout
+    heading, blank, summary, blank2, header, separator, *rows = text.splitlines()
+    assert (heading, blank, blank2, separator) == ("### composelint", "", "", "|---|---|---|---|")
+    assert summary.endswith("1 finding hidden: 1 by comments.")
+    assert header == "| severity | location | rule | message |"
+    assert all(row.count(" | ") == 3 and "<b>" not in row for row in rows)  # one cell per column, no markup
+    assert any(
+        "[CL207 invalid-port](https://composelint.readthedocs.io/en/latest/rules/invalid-port/)" in r
+        for r in rows
+    )

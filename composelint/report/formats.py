@@ -29,5 +29,6 @@ FORMATS: dict[str, Format] = {
     "junit": Format("junit", "render_junit"),
     "rdjson": Format("rdjson", "render_rdjson"),
     "rdjsonl": Format("rdjson", "render_rdjsonl"),
+    "markdown": Format("markdown", "render_markdown"),
 }
 FORMAT_NAMES = tuple(FORMATS)

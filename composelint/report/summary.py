@@ -26,7 +26,16 @@ def summary_line(result: LintResult) -> str:
             f"Found {len(active)} problem{'s' if len(active) != 1 else ''} ({parts}) in {files} "
             f"file{'s' if files != 1 else ''} ({checked})."
         )
+    hidden = Counter(item.suppressed.kind for item in result.reported if item.suppressed is not None)
+    if hidden:
+        total = sum(hidden.values())
+        kinds = ", ".join(f"{hidden[kind]} {_HIDDEN_BY[kind]}" for kind in _HIDDEN_BY if hidden[kind])
+        line += f" {total} finding{'s' if total != 1 else ''} hidden: {kinds}."
     return "\n".join([line, *(f"Skipped {path}: {why}" for path, why in result.skipped)])
+
+
+# Suppression kind -> what hid the finding, in the summary line.
+_HIDDEN_BY = {"baseline": "by the baseline", "config": "by the configuration", "inline": "by comments"}
 
 
 def statistics(result: LintResult) -> list[tuple[int, str, str]]:
