@@ -55,3 +55,19 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"../shared is not present next to the checkout ({SHARED})")
     return SHARED
+
+
+def check_github_schema(path: Path, schema: str) -> None:
+    """Validate a workflow or action file with check-jsonschema's vendored GitHub schema
+    (`vendor.github-workflows`, `vendor.github-actions`): offline, as GitHub reads the file."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("check_jsonschema", reason="needs the test extra (check-jsonschema)")
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

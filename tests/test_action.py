@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, check_github_schema
 from ruamel.yaml import YAML
 
 ACTION = YAML(typ="safe").load((ROOT / "action.yml").read_text(encoding="utf-8"))
@@ -26,21 +26,7 @@ ANNOTATION = re.compile(r"^::(error|warning|notice) file=([^,]+),line=(\d+)[^:]*
 
 
 def test_action_is_valid_for_github():
-    pytest.importorskip("check_jsonschema", reason="needs the test extra (check-jsonschema)")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "check_jsonschema",
-            "--builtin-schema",
-            "vendor.github-actions",
-            str(ROOT / "action.yml"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    check_github_schema(ROOT / "action.yml", "vendor.github-actions")
 
 
 def test_action_installs_composelint_from_its_own_ref():

@@ -5,12 +5,9 @@ publishing from tags."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import tomllib
 
-import pytest
-from conftest import ROOT
+from conftest import ROOT, check_github_schema
 from ruamel.yaml import YAML
 
 import composelint
@@ -37,21 +34,7 @@ def test_changelog_and_readme_name_this_version():
 
 
 def test_release_workflow_is_valid_for_github():
-    pytest.importorskip("check_jsonschema", reason="needs the test extra (check-jsonschema)")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "check_jsonschema",
-            "--builtin-schema",
-            "vendor.github-workflows",
-            str(WORKFLOW_PATH),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    check_github_schema(WORKFLOW_PATH, "vendor.github-workflows")
 
 
 def test_release_workflow_publishes_tags_by_trusted_publishing():
