@@ -28,7 +28,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from composelint.sources.files import RootedFiles, UnreadableFile, read_head, read_text
@@ -92,6 +91,7 @@ SKIPPED_DIRECTORIES = frozenset(
 )
 SHELL_EXTENSIONS = (".sh", ".bash")
 YAML_EXTENSIONS = (".yml", ".yaml")
+YAML_PATTERNS = ("*.yml", "*.yaml")
 _SHEBANG = re.compile(rb"#!\s*\S*?/?(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash|ash|ksh)\b")
 _ZSH_SHEBANG = re.compile(rb"#!\s*\S*?/?(?:env\s+(?:-\S+\s+)*)?zsh\b")
 # A compose-like name with a suffix after the YAML extension: a template or a copy, not read by Compose.
@@ -104,26 +104,42 @@ SNIFF_BYTES = 1024 * 1024  # larger YAML files are not read to find out whether 
 
 @dataclass(frozen=True)
 class KindNames:
-    """How a kind's files are named: `names` match the file name, `patterns` (fnmatch) the file name,
-    `directories` the end of the directory path (with `/`), e.g. `.github/workflows`."""
+    """How a kind's files are named: `names` match the file name, `patterns` (fnmatch) too, and
+    `in_directories` are (directory, patterns): patterns that match only in a directory whose path
+    ends so (with `/`), e.g. `(".github/workflows", ("*.yml", "*.yaml"))`."""
 
     names: frozenset[str] = frozenset()
     patterns: tuple[str, ...] = ()
-    directories: tuple[str, ...] = ()
-    exclude: Callable[[str], bool] | None = None  # a name that matches but is not of the kind
+    in_directories: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def matches(self, directory: str, name: str) -> bool:
-        if self.exclude is not None and self.exclude(name):
-            return False
-        if self.directories and not directory.replace(os.sep, "/").endswith(self.directories):
-            return False
-        return name in self.names or any(fnmatch.fnmatchcase(name, p) for p in self.patterns)
+        if name in self.names or any(fnmatch.fnmatchcase(name, p) for p in self.patterns):
+            return True
+        where = "/" + directory.replace(os.sep, "/").rstrip("/")
+        return any(
+            where.endswith("/" + suffix) and any(fnmatch.fnmatchcase(name, p) for p in patterns)
+            for suffix, patterns in self.in_directories
+        )
 
 
 # Kinds found by name, tried in this order (first match wins) after the compose names; a file that
 # none matches is a shell script by extension or shebang, or Compose by content.  Each kind here has
 # a loader in composelint.sources.kinds.
 KIND_NAMES: dict[str, KindNames] = {
+    "github-actions": KindNames(
+        names=frozenset({"action.yml", "action.yaml"}),
+        in_directories=((".github/workflows", YAML_PATTERNS),),
+    ),
+    "gitlab-ci": KindNames(
+        names=frozenset({".gitlab-ci.yml", ".gitlab-ci.yaml"}),
+        patterns=("*.gitlab-ci.yml", "*.gitlab-ci.yaml"),
+        in_directories=((".gitlab/ci", YAML_PATTERNS),),
+    ),
+    "markdown": KindNames(patterns=("*.md", "*.markdown")),
+    "makefile": KindNames(
+        names=frozenset({"Makefile", "makefile", "GNUmakefile"}), patterns=("*.mk", "Makefile.*")
+    ),
+    "bats": KindNames(patterns=("*.bats",)),
     "systemd": KindNames(patterns=("*.service",)),
     "quadlet": KindNames(patterns=("*.container", "*.pod", "*.network", "*.volume", "*.kube")),
     "devcontainer": KindNames(names=frozenset({"devcontainer.json", ".devcontainer.json"})),

@@ -24,6 +24,11 @@ COMPOSE, SHELL = "compose", "shell"
 FRONT_ENDS: dict[str, str] = {
     SHELL: "composelint.sources.script",
     "systemd": "composelint.sources.systemd",
+    "markdown": "composelint.sources.markdown",
+    "github-actions": "composelint.sources.github_actions",
+    "gitlab-ci": "composelint.sources.gitlab_ci",
+    "makefile": "composelint.sources.makefile",
+    "bats": "composelint.sources.bats",
 }
 # kind -> module whose `load_set` reads a whole file set of that kind
 SET_FRONT_ENDS: dict[str, str] = {

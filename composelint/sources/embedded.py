@@ -1,0 +1,193 @@
+"""Shell embedded in another file: Markdown code blocks, CI steps, Makefile recipes, bats tests.
+
+A host front end cuts a piece of shell out of its file into a `Snippet`: the text the shell
+sees, and for each character the offset in the host file it came from (text the front end
+writes itself, such as `docker create` before a job's `container.options`, maps to the place
+it stands for).  The shell front end (`sources.shell.parse_script`) reads the snippet as a
+script of its own; every span it returns is then mapped back to the host file's line and
+column, so findings, suppressions and related locations point into the Markdown or YAML file.
+
+A value only the host knows at run time (`${{ matrix.port }}`, make's `$(PORT)`) is handed to
+the shell as `${_____}`, a variable of the same length that no script sets: an unknown value.
+"""
+
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import re
+
+from composelint.model import Project, SourceFile
+from composelint.sources.directives import scan_directives
+from composelint.sources.docker_cli import read_invocations
+from composelint.sources.shell import DEFAULT_TOOLS, parse_script
+from composelint.sources.shell_words import Word
+from composelint.sources.yaml_tree import YScalar
+from composelint.types import Span
+
+LF = re.compile("\n")
+
+
+def unknown_value(length: int) -> str:
+    """Shell text of `length` characters (at least 4) that expands to a value nobody set."""
+    return "${" + "_" * (length - 3) + "}"
+
+
+class HostFile:
+    """The file that holds the snippets: offsets -> 1-based line and column.
+
+    `breaks` says what ends a line, as the host's own parser counts them (markdown-it and
+    YAML count a lone CR; make and the shell do not)."""
+
+    def __init__(self, path: str, text: str, breaks: re.Pattern[str] = LF):
+        self.path = path
+        self.text = text
+        self.starts = [0] + [m.end() for m in breaks.finditer(text)]
+
+    def offset(self, line: int, column: int) -> int:
+        """The offset of a 1-based line and column (clamped to the file)."""
+        line = min(max(line, 1), len(self.starts))
+        return min(self.starts[line - 1] + max(column, 1) - 1, len(self.text))
+
+    def line_text(self, line: int) -> tuple[int, str]:
+        """(offset, text without its line break) of a 1-based line."""
+        start = self.starts[line - 1]
+        end = self.starts[line] if line < len(self.starts) else len(self.text)
+        return start, self.text[start:end].rstrip("\r\n")
+
+    def point(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+
+class Snippet:
+    """Shell text cut out of a host file, with the host offset of every character."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.origins: list[int] = []
+
+    def add(self, text: str, host_start: int) -> None:
+        """Text copied from the host, starting at `host_start`."""
+        self.parts.append(text)
+        self.origins.extend(range(host_start, host_start + len(text)))
+
+    def add_at(self, text: str, host_offset: int) -> None:
+        """Text written by the front end, standing for what is at `host_offset`."""
+        self.parts.append(text)
+        self.origins.extend([host_offset] * len(text))
+
+    def add_over(self, text: str, host_start: int, host_end: int) -> None:
+        """Text written by the front end in place of the host's `host_start:host_end` (a make
+        variable), spread over it so that the word it ends up in covers all of it."""
+        self.parts.append(text)
+        last = max(host_start, host_end - 1)
+        self.origins.extend(min(host_start + index, last) for index in range(len(text)))
+
+    def add_scalar(self, host: HostFile, scalar: YScalar, shown: str | None = None) -> None:
+        """A YAML scalar's value (or `shown`, the same length, in its place), each character at
+        the place it is written: the line after a block scalar's `|`/`>` indicator on."""
+        start = host.offset(scalar.span.line, scalar.span.column)
+        if host.text[start : start + 1] in ("|", ">"):
+            start = host.starts[min(scalar.span.line, len(host.starts) - 1)]
+        self.add_aligned(scalar.text, host.text, start, shown)
+
+    def add_aligned(self, value: str, host: str, start: int, shown: str | None = None) -> None:
+        """`value` as written in `host` from `start` on: folded line breaks, indentation, quotes
+        and escapes in the host are skipped, a character the host writes differently (an escape)
+        takes the place of the host's next one.  `shown` (same length) is what the shell reads."""
+        self.parts.append(value if shown is None else shown)
+        position = start
+        for char in value:
+            found = position
+            while found < len(host) and host[found] != char and host[found] in " \t\r\n\"'\\":
+                found += 1
+            if found < len(host) and host[found] == char:
+                self.origins.append(found)
+                position = found + 1
+            else:
+                self.origins.append(min(position, max(len(host) - 1, 0)))
+                position = min(position + 1, len(host))
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+class _SpanMap:
+    """Snippet (line, column) -> host span."""
+
+    def __init__(self, host: HostFile, snippet: Snippet, text: str):
+        self.host = host
+        self.origins = snippet.origins
+        self.starts = [0] + [m.end() for m in LF.finditer(text)]
+
+    def _offset(self, line: int, column: int) -> int:
+        line = min(max(line, 1), len(self.starts))
+        return self.starts[line - 1] + max(column, 1) - 1
+
+    def host_offset(self, line: int, column: int) -> int:
+        offset = self._offset(line, column)
+        return self.origins[min(offset, len(self.origins) - 1)]
+
+    def span(self, span: Span) -> Span:
+        start = self._offset(span.line, span.column)
+        end = self._offset(span.end_line, span.end_column)
+        first = self.origins[min(start, len(self.origins) - 1)]
+        last = self.origins[min(end, len(self.origins)) - 1] + 1 if end > start else first
+        line, column = self.host.point(first)
+        end_line, end_column = self.host.point(max(first, last))
+        return Span(self.host.path, line, column, end_line, end_column)
+
+    def remap(self, value):
+        """`value` with every Span in it (dataclass fields, lists, tuples) mapped to the host."""
+        if isinstance(value, Span):
+            return self.span(value)
+        if isinstance(value, list):
+            return [self.remap(item) for item in value]
+        if isinstance(value, tuple) and not hasattr(value, "_fields"):
+            return tuple(self.remap(item) for item in value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {
+                f.name: self.remap(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
+            }
+            if isinstance(value, Word) and value.written:
+                changes["written"] = self.written(value.span, value.written)
+            return dataclasses.replace(value, **changes)
+        return value
+
+    def written(self, span: Span, text: str) -> str:
+        """A word as the host writes it (`${{ matrix.port }}`, not the `${____}` the shell read);
+        text the front end wrote itself stays as it is."""
+        start = self._offset(span.line, span.column)
+        end = self._offset(span.end_line, span.end_column)
+        origins = self.origins[start:end]
+        if len(set(origins)) < 2:
+            return text
+        return self.host.text[origins[0] : origins[-1] + 1]
+
+
+def mentions_tool(text: str) -> bool:
+    """Whether shell text can start a container: it names the tool, or a variable set to it does."""
+    return any(tool in text for tool in DEFAULT_TOOLS)
+
+
+def embedded_project(host: HostFile, kind: str, name: str) -> Project:
+    """An empty project whose one source is the host file."""
+    project = Project(name=name)
+    project.sources.append(SourceFile(host.path, "script", kind, host.text))
+    return project
+
+
+def read_snippet(project: Project, host: HostFile, snippet: Snippet) -> None:
+    """Parse `snippet` with the shell front end and read its invocations into `project`, every
+    position mapped to the host file; `# composelint:` comments in the snippet apply."""
+    text = snippet.text
+    if not mentions_tool(text):
+        return
+    script = parse_script(host.path, text)
+    spans = _SpanMap(host, snippet, text)
+    directives = scan_directives(host.path, text, script.extents, script.value_spans)
+    project.directives.extend(spans.remap(directives))
+    project.diagnostics.extend(spans.remap(script.diagnostics))
+    read_invocations(project, spans.remap(script.invocations))

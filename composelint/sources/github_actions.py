@@ -1,0 +1,141 @@
+"""GitHub Actions workflows (`.github/workflows/*.y(a)ml`) and composite actions (`action.y(a)ml`).
+
+Each job is a project; in it:
+
+* every `run:` step is a script of its own (each step is a new shell), read when its shell is a
+  POSIX one: the step's `shell:`, else the job's and then the workflow's `defaults.run.shell`,
+  else bash (pwsh on a `windows` runner, which is not read, nor are pwsh, python, cmd...);
+* the job's `container:` and each of `services:` is a `docker create` of its `image` with its
+  `options` (read with the docker grammar), `ports` (published) and `volumes`, named by the
+  service id and joined to the job's network, as the runner does.
+
+`${{ ... }}` expressions are values only known at run time.  A composite action's steps form
+one project.
+"""
+
+from __future__ import annotations
+
+import re
+
+from composelint.model import Project
+from composelint.sources.embedded import HostFile, Snippet, embedded_project, read_snippet, unknown_value
+from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
+
+KIND = "github-actions"
+POSIX_SHELLS = frozenset({"bash", "sh", "dash", "ksh", "ash", "zsh"})
+NETWORK = "github_network"  # the runner's network for a job's containers
+_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
+_SERVICE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def without_expressions(text: str) -> str:
+    """`${{ ... }}` replaced by an unknown shell value of the same length."""
+    return _EXPRESSION.sub(lambda m: unknown_value(len(m.group())), text)
+
+
+def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
+    from composelint.discovery import read_text
+
+    shown = display(path)
+    text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
+    document = read_yaml(shown, text)
+    root = document.roots[0] if document.roots else None
+    host = HostFile(shown, text, _BREAKS)
+    whole = embedded_project(host, KIND, shown)  # the file: its YAML errors
+    whole.diagnostics.extend(document.diagnostics)
+    if not isinstance(root, YMap):
+        return [whole]
+    runs = root.get("runs")
+    if isinstance(runs, YMap):  # a composite action
+        project = embedded_project(host, KIND, f"{shown} (action)")
+        _steps(project, host, runs.get("steps"), None)
+        return [whole, project]
+    jobs = root.get("jobs")
+    projects = [whole]
+    for key, job in jobs.items if isinstance(jobs, YMap) else []:
+        if not isinstance(job, YMap):
+            continue
+        project = embedded_project(host, KIND, f"{shown} job {key.text}")
+        _containers(project, host, key, job)
+        _steps(project, host, job.get("steps"), _default_shell(job, root))
+        projects.append(project)
+    return projects
+
+
+def _default_shell(job: YMap, workflow: YMap) -> str:
+    """The shell of a `run:` step without `shell:`."""
+    for owner in (job, workflow):
+        shell = _at(owner, "defaults", "run", "shell")
+        if isinstance(shell, YScalar):
+            return shell.text
+    runs_on = job.get("runs-on")
+    labels = runs_on.items if isinstance(runs_on, YSeq) else [runs_on]
+    windows = any(isinstance(label, YScalar) and "windows" in label.text.lower() for label in labels)
+    return "pwsh" if windows else "bash"
+
+
+def _at(node: YNode | None, *keys: str) -> YNode | None:
+    for key in keys:
+        node = node.get(key) if isinstance(node, YMap) else None
+    return node
+
+
+def _steps(project: Project, host: HostFile, steps: YNode | None, default_shell: str | None) -> None:
+    for step in steps.items if isinstance(steps, YSeq) else []:
+        run = step.get("run") if isinstance(step, YMap) else None
+        if not isinstance(run, YScalar) or not isinstance(step, YMap):
+            continue
+        shell = step.get("shell")
+        command = shell.text if isinstance(shell, YScalar) else (default_shell or "bash")
+        program = command.split()[0].rsplit("/", 1)[-1] if command.split() else ""
+        if program not in POSIX_SHELLS:
+            continue
+        snippet = Snippet()
+        snippet.add_scalar(host, run, without_expressions(run.text))
+        read_snippet(project, host, snippet)
+
+
+def _containers(project: Project, host: HostFile, job_key: YScalar, job: YMap) -> None:
+    """The job container and the service containers, as `docker create` commands."""
+    containers: list[tuple[YScalar, YNode, str | None]] = []
+    container = job.get("container")
+    if container is not None:
+        containers.append((job.key_node("container") or job_key, container, None))
+    services = job.get("services")
+    for key, service in services.items if isinstance(services, YMap) else []:
+        containers.append((key, service, key.text))
+    if not containers:
+        return
+    snippet = Snippet()
+    at = host.offset(job_key.span.line, job_key.span.column)
+    snippet.add_at(f"docker network create {NETWORK}\n", at)
+    for key, spec, name in containers:
+        _create(snippet, host, key, spec, name)
+    read_snippet(project, host, snippet)
+
+
+def _create(snippet: Snippet, host: HostFile, key: YScalar, spec: YNode, name: str | None) -> None:
+    at = host.offset(key.span.line, key.span.column)
+    image = spec if isinstance(spec, YScalar) else (spec.get("image") if isinstance(spec, YMap) else None)
+    if not isinstance(image, YScalar) or not image.text:
+        return  # no image: GitHub skips the container
+    snippet.add_at(f"docker create --network {NETWORK}", at)
+    if name and _SERVICE_ID.fullmatch(name):
+        snippet.add_at(" --name ", at)
+        snippet.add(name, at)
+    if isinstance(spec, YMap):
+        options = spec.get("options")
+        if isinstance(options, YScalar):
+            snippet.add_at(" ", at)
+            snippet.add_scalar(host, options, without_expressions(options.text).replace("\n", " "))
+        for field, flag in (("ports", "-p"), ("volumes", "-v")):
+            entries = spec.get(field)
+            for entry in entries.items if isinstance(entries, YSeq) else []:
+                if isinstance(entry, YScalar):
+                    snippet.add_at(f" {flag} '", at)
+                    snippet.add_scalar(host, entry, without_expressions(entry.text).replace("'", "_"))
+                    snippet.add_at("'", at)
+    snippet.add_at(" ", at)
+    snippet.add_scalar(host, image, without_expressions(image.text))
+    snippet.add_at("\n", at)

@@ -1,0 +1,151 @@
+"""GitLab CI (`.gitlab-ci.yml`, `*.gitlab-ci.yml`, `.gitlab/ci/*.yml`) and the local files it includes.
+
+Each job (a top-level mapping other than GitLab's keywords; hidden `.template` jobs too) is a
+project.  `before_script` and `script` run in one shell, so they are one script (the
+`default:` or top-level `before_script` when the job has none); `after_script` runs in a shell
+of its own.  An entry is a line or a block of lines; nested lists are flattened, `!reference`
+entries (another job's lines) are not followed.  The job's `services:` (a name or a mapping
+with `name` and `alias`) are containers on the job's network, named by their alias.
+
+`include: local:` files (and `include: 'path.yml'` strings without a scheme) are read as
+part of the including file when they lie inside the including file's directory tree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from composelint.model import Project, SourceFile
+from composelint.sources.embedded import HostFile, Snippet, embedded_project, read_snippet
+from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
+
+KIND = "gitlab-ci"
+KEYWORDS = frozenset(
+    {"stages", "variables", "include", "default", "workflow", "image", "services", "cache"}
+    | {"before_script", "after_script", "types", "spec"}
+)
+NETWORK = "gitlab_job"  # services share the job's network
+_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_ALIAS = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+MAX_INCLUDES = 50
+
+
+def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
+    """The jobs of the file and of the local files it includes."""
+    projects: list[Project] = []
+    root = os.path.dirname(os.path.abspath(path))
+    todo, seen = [path], set()
+    while todo and len(seen) < MAX_INCLUDES:
+        current = todo.pop(0)
+        real = os.path.normpath(os.path.abspath(current))
+        if real in seen:
+            continue
+        seen.add(real)
+        found, includes = _load_file(current, display, texts, "base" if current == path else "include")
+        projects.extend(found)
+        # `local:` paths are relative to the repository: here, the first file's directory
+        for include in includes:
+            target = os.path.normpath(os.path.join(root, include.lstrip("/")))
+            if target.startswith(root + os.sep) and os.path.isfile(target):
+                todo.append(target)
+    return projects
+
+
+def _load_file(path: str, display, texts: dict[str, str], role: str) -> tuple[list[Project], list[str]]:
+    from composelint.discovery import DiscoveryError, read_text
+
+    shown = display(path)
+    try:
+        text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
+    except DiscoveryError:
+        if role == "base":
+            raise
+        return [], []  # an unreadable include: GitLab reports it, the including file is still linted
+    document = read_yaml(shown, text)
+    root = document.roots[0] if document.roots else None
+    host = HostFile(shown, text, _BREAKS)
+    whole = _file_project(host, role, shown)
+    whole.diagnostics.extend(document.diagnostics)
+    if not isinstance(root, YMap):
+        return [whole], []
+    default = root.get("default")
+    inherited = {
+        key: (
+            default.get(key) if isinstance(default, YMap) and default.get(key) is not None else root.get(key)
+        )
+        for key in ("before_script", "after_script")
+    }
+    projects = [whole]
+    for key, job in root.items:
+        if key.text in KEYWORDS or not isinstance(job, YMap):
+            continue
+        project = _file_project(host, role, f"{shown} job {key.text}")
+        before = (
+            job.get("before_script") if job.get("before_script") is not None else inherited["before_script"]
+        )
+        after = job.get("after_script") if job.get("after_script") is not None else inherited["after_script"]
+        for lines in ((before, job.get("script")), (after,)):
+            snippet = Snippet()
+            for node in lines:
+                _add_lines(snippet, host, node)
+            read_snippet(project, host, snippet)
+        _services(project, host, key, job.get("services"))
+        projects.append(project)
+    return projects, _local_includes(root.get("include"))
+
+
+def _file_project(host: HostFile, role: str, name: str) -> Project:
+    """A project of the file (the whole file: its YAML errors; or a job); an included file's role
+    lets the run skip linting it again on its own."""
+    project = embedded_project(host, KIND, name)
+    project.sources = [SourceFile(host.path, role, KIND, host.text)]
+    return project
+
+
+def _add_lines(snippet: Snippet, host: HostFile, node: YNode | None) -> None:
+    """A script entry: a line, a block of lines, or a (nested) list of them."""
+    if isinstance(node, YScalar) and node.tag == "tag:yaml.org,2002:str":
+        snippet.add_scalar(host, node)
+        snippet.add_at("\n", host.offset(node.span.end_line, node.span.end_column))
+    elif isinstance(node, YSeq) and node.tag == "tag:yaml.org,2002:seq":
+        for item in node.items:
+            _add_lines(snippet, host, item)
+
+
+def _services(project: Project, host: HostFile, job_key: YScalar, services: YNode | None) -> None:
+    if not isinstance(services, YSeq) or not services.items:
+        return
+    snippet = Snippet()
+    snippet.add_at(f"docker network create {NETWORK}\n", host.offset(job_key.span.line, job_key.span.column))
+    for entry in services.items:
+        name = (
+            entry if isinstance(entry, YScalar) else (entry.get("name") if isinstance(entry, YMap) else None)
+        )
+        if not isinstance(name, YScalar) or not name.text:
+            continue
+        at = host.offset(name.span.line, name.span.column)
+        snippet.add_at(f"docker run --network {NETWORK}", at)
+        alias = entry.get("alias") if isinstance(entry, YMap) else None
+        if isinstance(alias, YScalar) and _ALIAS.fullmatch(alias.text):
+            snippet.add_at(" --name ", at)
+            snippet.add_scalar(host, alias)
+        snippet.add_at(" ", at)
+        snippet.add_scalar(host, name)
+        snippet.add_at("\n", at)
+    read_snippet(project, host, snippet)
+
+
+def _local_includes(include: YNode | None) -> list[str]:
+    """Paths of `include:` entries that name one file of this repository (no URL, variable or glob)."""
+    entries = include.items if isinstance(include, YSeq) else [include]
+    paths = []
+    for entry in entries:
+        local = entry.get("local") if isinstance(entry, YMap) else entry
+        if (
+            isinstance(local, YScalar)
+            and local.text.endswith((".yml", ".yaml"))
+            and not any(mark in local.text for mark in ("://", "$", "*"))
+        ):
+            paths.append(local.text)
+    return paths

@@ -1,0 +1,195 @@
+"""Makefiles (`Makefile`, `makefile`, `GNUmakefile`, `*.mk`, `Makefile.*`): recipe lines.
+
+A recipe line is a line that starts with a tab after a rule (`target: prerequisites`), or the
+text after `;` on the rule's line.  Make runs each recipe line in a shell of its own (all of a
+rule's lines in one shell under `.ONESHELL:`), and each rule is a project: targets are
+alternatives, like the blocks of a document.  On a recipe line:
+
+* the `@`, `-` and `+` prefixes are taken off;
+* a `\\` line continuation is kept (make hands it to the shell) and the tab that starts the
+  next line is dropped, as make does;
+* `$$` is a `$` for the shell;
+* `$(VAR)` and `${VAR}` are the variable's value when the Makefile assigns it once, at the top
+  level, a value without `$` (`DOCKER ?= docker`), else a value only known at run time; so are
+  `$@`, `$<` and the other one-character variables, and function calls (`$(shell ...)`).
+
+`define` blocks and conditional directives are not interpreted (lines inside a conditional are
+read as if the condition held).
+"""
+
+from __future__ import annotations
+
+import re
+
+from composelint.model import Project
+from composelint.sources.embedded import (
+    HostFile,
+    Snippet,
+    embedded_project,
+    mentions_tool,
+    read_snippet,
+    unknown_value,
+)
+
+KIND = "makefile"
+_ASSIGNMENT = re.compile(
+    r"^(?:export\s+|override\s+)*([A-Za-z_][\w.-]*)\s*(?:::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$"
+)
+_SIMPLE_ASSIGNMENT = re.compile(r"^(?:export\s+|override\s+)*([A-Za-z_][\w.-]*)\s*(::=|:=|\?=|=)\s*(.*)$")
+_RULE = re.compile(r"^[^\s#=][^=]*?(?<![:=?+!]):(?!=)")
+_CONDITIONAL = re.compile(r"^\s*(?:ifeq|ifneq|ifdef|ifndef|else|endif)\b")
+_DIRECTIVE = re.compile(r"^\s*(?:include|-include|sinclude|vpath|export|unexport)\b")
+_VARIABLE_NAME = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
+    from composelint.discovery import read_text
+
+    shown = display(path)
+    text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
+    host = HostFile(shown, text)
+    projects = [embedded_project(host, KIND, shown)]
+    lines = _logical_lines(text)
+    values = _literal_variables(lines)
+    one_shell = any(line.strip().startswith(".ONESHELL:") for _, line in lines)
+    target: str | None = None
+    recipe: list[Snippet] = []
+    for offset, line in lines:
+        if line.startswith("\t") and target is not None:
+            recipe.append(_recipe_line(host, offset + 1, line[1:], values))
+            continue
+        if not line.strip() or line.lstrip().startswith("#") or _CONDITIONAL.match(line):
+            continue  # a conditional inside a recipe does not end it
+        projects.extend(_rule_project(host, target, recipe, one_shell))
+        target, recipe = None, []
+        if _DIRECTIVE.match(line) or _ASSIGNMENT.match(line):
+            continue
+        match = _RULE.match(line)
+        if match:
+            target = line[: match.end() - 1].strip()
+            inline = line.find(";", match.end())
+            if inline >= 0:
+                recipe.append(_recipe_line(host, offset + inline + 1, line[inline + 1 :], values))
+    projects.extend(_rule_project(host, target, recipe, one_shell))
+    return projects
+
+
+def _rule_project(
+    host: HostFile, target: str | None, recipe: list[Snippet], one_shell: bool
+) -> list[Project]:
+    """The rule as a project, when its recipe can start a container."""
+    if target is None or not any(mentions_tool(snippet.text) for snippet in recipe):
+        return []
+    if one_shell:
+        whole = Snippet()
+        for line in recipe:
+            whole.parts.extend(line.parts)
+            whole.origins.extend(line.origins)
+        recipe = [whole]
+    project = embedded_project(host, KIND, f"{host.path} target {target}")
+    for snippet in recipe:
+        read_snippet(project, host, snippet)
+    return [project]
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each line; a `define` block's lines are skipped.  A recipe line keeps its
+    continuation lines (with their line breaks) as make passes them to the shell."""
+    lines: list[tuple[int, str]] = []
+    offset = 0
+    in_define = False
+    physical = text.split("\n")
+    index = 0
+    while index < len(physical):
+        start = offset
+        line = physical[index]
+        offset += len(line) + 1
+        index += 1
+        while line.rstrip("\r").endswith("\\") and index < len(physical) and not _even_backslashes(line):
+            line += "\n" + physical[index]
+            offset += len(physical[index]) + 1
+            index += 1
+        stripped = line.strip()
+        if in_define:
+            in_define = stripped != "endef" and not stripped.startswith("endef ")
+            continue
+        if re.match(r"^(?:override\s+|export\s+)*define\b", stripped):
+            in_define = True
+            continue
+        lines.append((start, line))
+    return lines
+
+
+def _even_backslashes(line: str) -> bool:
+    """Whether the line ends in an escaped backslash (`\\\\`), which continues nothing."""
+    body = line.rstrip("\r")
+    return (len(body) - len(body.rstrip("\\"))) % 2 == 0
+
+
+def _literal_variables(lines: list[tuple[int, str]]) -> dict[str, str]:
+    """Variables assigned once at the top level to a value without `$`: name -> value."""
+    seen: dict[str, list[str]] = {}
+    for _, line in lines:
+        if line.startswith("\t"):
+            continue
+        match = _SIMPLE_ASSIGNMENT.match(line)
+        if match:
+            seen.setdefault(match.group(1), []).append(match.group(3).split("#", 1)[0].strip())
+        else:
+            assigned = _ASSIGNMENT.match(line)
+            if assigned:
+                seen.setdefault(assigned.group(1), []).append("$")  # += and != make it unknown
+    return {
+        name: values[0]
+        for name, values in seen.items()
+        if len(values) == 1 and not any(mark in values[0] for mark in "$\\\n")
+    }
+
+
+def _recipe_line(host: HostFile, start: int, line: str, values: dict[str, str]) -> Snippet:
+    """One recipe line (with its continuations) as shell, make's expansion applied."""
+    snippet = Snippet()
+    prefix = re.match(r"[@+\-\s]*", line)
+    position = prefix.end() if prefix else 0
+    while position < len(line):
+        char = line[position]
+        if char == "\n" and line[position + 1 : position + 2] == "\t":
+            snippet.add("\n", start + position)
+            position += 2  # make drops the recipe tab of a continuation line
+            continue
+        if char != "$" or position + 1 >= len(line):
+            snippet.add(char, start + position)
+            position += 1
+            continue
+        end = _reference_end(line, position)
+        reference = line[position:end]
+        if reference == "$$":
+            snippet.add("$", start + position)
+        else:
+            name = reference[2:-1] if reference[1] in "({" else reference[1:]
+            value = values.get(name) if _VARIABLE_NAME.fullmatch(name) else None
+            snippet.add_over(
+                value if value is not None else unknown_value(max(len(reference), 6)),
+                start + position,
+                start + end,
+            )
+        position = end
+    snippet.add_at("\n", start + len(line))
+    return snippet
+
+
+def _reference_end(line: str, start: int) -> int:
+    """The end of the make reference at `start` (`$$`, `$X`, `$(...)` or `${...}`, nested)."""
+    opener = line[start + 1]
+    if opener not in "({":
+        return start + 2
+    closer = ")" if opener == "(" else "}"
+    depth = 0
+    for index in range(start + 1, len(line)):
+        if line[index] == opener:
+            depth += 1
+        elif line[index] == closer:
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return len(line)

@@ -1,0 +1,135 @@
+"""Markdown (`*.md`, `*.markdown`): container commands in fenced code blocks, compose snippets.
+
+markdown-it-py finds the fenced blocks as CommonMark does (inside lists and block quotes, not
+inside HTML blocks or indented code, with the fence's indentation and the container's markers
+taken off each line).  A block is read when its tag is a shell (`SHELL_TAGS`), a console
+session (`CONSOLE_TAGS`), or when it has no tag and its first command runs docker, podman or
+nerdctl.  In a console session only command lines are kept: those after a prompt (`$ `,
+`# `, `user@host:~$ `) and their continuation lines (after a line ending in `\\`, with an
+optional `> `); output lines are dropped.  A shell block whose lines start with `$ ` is read
+as a session too.
+
+Each block is a project of its own: nothing (variables, networks, published ports) carries
+from one block to the next, since a document shows alternatives.  A `yaml`/`yml` block whose
+top level is `services:` is linted as a compose file on its own: no `.env`, no schema check
+(snippets are partial by design).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from composelint.model import Project
+from composelint.sources.embedded import HostFile, Snippet, embedded_project, mentions_tool, read_snippet
+from composelint.sources.shell import DEFAULT_TOOLS
+
+SHELL_TAGS = frozenset({"sh", "bash", "shell", "zsh", "ksh", "shellscript"})
+CONSOLE_TAGS = frozenset(
+    {"console", "shell-session", "shellsession", "sh-session", "bash-session", "terminal"}
+)
+YAML_TAGS = frozenset({"yaml", "yml"})
+KIND = "markdown"
+
+_BREAKS = re.compile("\r\n|\r|\n")  # markdown-it's line breaks
+_TAG = re.compile(r"[{.\s]*([\w+#-]*)")
+_PROMPT = re.compile(r"^\s*[\w.@:~/\[\]()-]*[$#%] ")  # `$ `, `# ` (root), `% ` (zsh), `me@box:~$ `
+_DOLLAR_PROMPT = re.compile(r"^\s*[\w.@:~/\[\]()-]*\$ ")
+_CONTINUATION = re.compile(r"^\s*> ")
+_FIRST_WORD = re.compile(r"^\s*(?:\$\s+)?(?:sudo\s+(?:-\S+\s+)*)?(\S+)")
+_TOP_LEVEL_SERVICES = re.compile(r"^services[ \t]*:", re.MULTILINE)
+
+
+def _parser():
+    from markdown_it import MarkdownIt
+
+    # Only the block structure is needed: inline parsing is most of markdown-it's time.
+    return MarkdownIt("commonmark").disable(["inline", "text_join"])
+
+
+def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
+    """One project per code block that holds container commands or a compose snippet."""
+    from composelint.discovery import read_text
+
+    shown = display(path)
+    text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
+    host = HostFile(shown, text, _BREAKS)
+    projects = [embedded_project(host, KIND, shown)]  # the file, also when no block is read
+    if not ("```" in text or "~~~" in text) or not any(word in text for word in (*DEFAULT_TOOLS, "services")):
+        return projects
+    for token in _parser().parse(text):
+        if token.type != "fence" or token.map is None:
+            continue
+        tag = _TAG.match(token.info).group(1).lower()
+        lines = _block_lines(host, token.map[0] + 2, token.content)
+        if tag in YAML_TAGS:
+            if _TOP_LEVEL_SERVICES.search(token.content):
+                projects.append(_compose_snippet(host, path, lines))
+            continue
+        session = tag in CONSOLE_TAGS or any(_DOLLAR_PROMPT.match(line) for _, line in lines)
+        readable = tag in SHELL_TAGS or tag in CONSOLE_TAGS or (not tag and _starts_with_tool(lines))
+        if readable and mentions_tool(token.content):
+            project = embedded_project(host, KIND, f"{shown}:{token.map[0] + 1}")
+            read_snippet(project, host, _commands(lines) if session else _script(lines))
+            projects.append(project)
+    return projects
+
+
+def _block_lines(host: HostFile, first_line: int, content: str) -> list[tuple[int, str]]:
+    """(host offset, text) of each content line: where the line's text starts in the host (after
+    the fence's indentation and any block quote or list markers markdown-it took off)."""
+    lines = []
+    for number, line in enumerate(content.split("\n")[:-1], start=first_line):
+        if number > len(host.starts):
+            break
+        start, written = host.line_text(number)
+        offset = start + len(written) - len(line) if written.endswith(line) else start
+        lines.append((offset, line))
+    return lines
+
+
+def _starts_with_tool(lines: list[tuple[int, str]]) -> bool:
+    first = next((line for _, line in lines if line.strip()), "")
+    match = _FIRST_WORD.match(first)
+    return bool(match) and match.group(1).rsplit("/", 1)[-1] in DEFAULT_TOOLS
+
+
+def _script(lines: list[tuple[int, str]]) -> Snippet:
+    snippet = Snippet()
+    for offset, line in lines:
+        snippet.add(line + "\n", offset)
+    return snippet
+
+
+def _commands(lines: list[tuple[int, str]]) -> Snippet:
+    """The command lines of a console session; an output line becomes an empty line."""
+    snippet = Snippet()
+    continued = False
+    for offset, line in lines:
+        prompt = _PROMPT.match(line)
+        if continued:
+            marker = _CONTINUATION.match(line)
+            skip = marker.end() if marker else 0
+        elif prompt:
+            skip = prompt.end()
+        else:
+            snippet.add_at("\n", offset + len(line))
+            continue
+        snippet.add(line[skip:] + "\n", offset + skip)
+        continued = line.rstrip().endswith("\\")
+    return snippet
+
+
+def _compose_snippet(host: HostFile, path: str, lines: list[tuple[int, str]]) -> Project:
+    """The block as a compose file at the same lines and columns (everything else blanked)."""
+    from composelint.sources.project import LoadOptions, load_project
+
+    masked = ["" for _ in host.starts]
+    for offset, line in lines:
+        number, column = host.point(offset)
+        masked[number - 1] = " " * (column - 1) + line
+    options = LoadOptions(env_files=[], validate_schema=False)
+    project = load_project([path], options, display=lambda _: host.path, texts={path: "\n".join(masked)})
+    project.name = f"{host.path}:{host.point(lines[0][0])[0] if lines else 1}"
+    project.sources = [replace(source, kind=KIND, text=host.text) for source in project.sources]
+    return project
