@@ -133,9 +133,8 @@ def _create(snippet: Snippet, host: HostFile, key: YScalar, spec: YNode, name: s
             entries = spec.get(field)
             for entry in entries.items if isinstance(entries, YSeq) else []:
                 if isinstance(entry, YScalar):
-                    snippet.add_at(f" {flag} '", at)
-                    snippet.add_scalar(host, entry, without_expressions(entry.text).replace("'", "_"))
-                    snippet.add_at("'", at)
+                    snippet.add_at(f" {flag} ", at)
+                    snippet.add_scalar(host, entry, without_expressions(entry.text))
     snippet.add_at(" ", at)
     snippet.add_scalar(host, image, without_expressions(image.text))
     snippet.add_at("\n", at)

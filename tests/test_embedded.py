@@ -1,0 +1,153 @@
+"""Container commands embedded in other files: Markdown code blocks, GitHub Actions, GitLab CI,
+Makefiles and bats tests.  Each fixture under fixtures/embedded/ marks its findings with
+`# expect: CODE@COLUMN` on the line of the finding, in the host file's own lines and columns; a
+fixture without marks must have no finding (text fences, console output, pwsh steps, ...)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, expectations, lint_json
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from composelint.discovery import kind_by_name
+from composelint.sources.kinds import load
+
+EMBEDDED = FIXTURES / "embedded"
+FILES_FOUND = sorted(p for p in EMBEDDED.rglob("*") if p.is_file())
+CASES = [p for p in FILES_FOUND if kind_by_name(str(p))]  # not ci/deploy.yml: reached by an include
+
+
+def _expected(path: Path) -> set[tuple[str, int, int]]:
+    return {(code, line, column) for code, line, column, _ in expectations(path)}
+
+
+@pytest.mark.parametrize("path", CASES, ids=[str(p.relative_to(EMBEDDED)) for p in CASES])
+def test_findings_at_host_line_and_column(path: Path):
+    assert kind_by_name(str(path)) not in ("compose", "shell")
+    report = lint_json(str(path))
+    actual = {
+        (f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
+        for f in report["findings"]
+        if Path(f["path"]).resolve() == path.resolve()
+    }
+    assert actual == _expected(path)
+
+
+def test_directory_walk_finds_every_kind_in_hidden_directories():
+    report = lint_json(str(EMBEDDED))
+    assert report["summary"]["files_by_kind"] == {
+        "bats": 1,
+        "github-actions": 3,
+        "gitlab-ci": 2,  # ci/deploy.yml through the include
+        "makefile": 2,
+        "markdown": 2,
+    }
+    actual = {
+        (Path(f["path"]).resolve(), f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
+        for f in report["findings"]
+    }
+    expected = {(path.resolve(), *item) for path in FILES_FOUND for item in _expected(path)}
+    assert actual == expected
+
+
+def test_kind_selects_embedded_kinds():
+    report = lint_json("--kind", "markdown", "--kind", "bats", str(EMBEDDED))
+    assert report["summary"]["files_by_kind"] == {"bats": 1, "markdown": 2}
+    assert {f["source_kind"] for f in report["findings"]} == {"bats", "markdown"}
+
+
+def test_suppression_comment_inside_a_code_block(tmp_path: Path):
+    (tmp_path / "README.md").write_text(
+        "```sh\n"
+        "# composelint: ignore=CL301 -- the CI image needs it\n"
+        "docker run --privileged ci-image\n"
+        "docker run --pid=host ci-image\n"
+        "```\n"
+    )
+    report = lint_json(str(tmp_path))
+    active = [(f["code"], f["range"]["start"]["line"]) for f in report["findings"] if f["suppressed"] is None]
+    suppressed = [f["code"] for f in report["findings"] if f["suppressed"] is not None]
+    assert active == [("CL302", 4)] and suppressed == ["CL301"]
+
+
+def test_an_included_gitlab_file_is_linted_once(tmp_path: Path):
+    (tmp_path / ".gitlab" / "ci").mkdir(parents=True)
+    (tmp_path / ".gitlab-ci.yml").write_text("include:\n  - local: .gitlab/ci/build.yml\n")
+    (tmp_path / ".gitlab" / "ci" / "build.yml").write_text(
+        "build:\n  script:\n    - docker run --privileged alpine\n"
+    )
+    report = lint_json(str(tmp_path))
+    assert [(Path(f["path"]).name, f["code"]) for f in report["findings"]] == [("build.yml", "CL301")]
+
+
+def test_markdown_on_standard_input_by_name():
+    report = lint_json(
+        "--stdin-filename", "docs/run.md", "-", input="```console\n$ docker run --net=host nginx\n```\n"
+    )
+    assert [(f["path"], f["code"], f["range"]["start"]["column"]) for f in report["findings"]] == [
+        ("docs/run.md", "CL101", 14)
+    ]
+
+
+# --- No input crashes a front end -------------------------------------------------------------
+
+SHELLISH = st.lists(
+    st.sampled_from(
+        [
+            "docker run ",
+            "--privileged ",
+            "-p 80:80 ",
+            "--net=host ",
+            "$ ",
+            "> ",
+            "# ",
+            "\\\n",
+            "\n",
+            "\t",
+            '"',
+            "'",
+            "$(",
+            ")",
+            "${{ x }}",
+            "$$",
+            "@",
+            "-",
+            "```",
+            "```sh\n",
+            "~~~console\n",
+            "run: |\n  ",
+            "script:\n  - ",
+            "jobs:\n  a:\n    steps:\n      - run: ",
+            "services:\n  a:\n    image: x\n",
+            '@test "x" {\n',
+            "target:\n",
+            "\r",
+            "\u00e9",
+            "\x00",
+            "{",
+            "}",
+        ]
+    ),
+    max_size=40,
+).map("".join)
+
+FILES = {
+    "markdown": "README.md",
+    "github-actions": ".github/workflows/ci.yml",
+    "gitlab-ci": ".gitlab-ci.yml",
+    "makefile": "Makefile",
+    "bats": "test.bats",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FILES))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(SHELLISH, st.text(max_size=200)))
+def test_no_input_crashes_a_front_end(kind: str, text: str):
+    name = FILES[kind]
+    for project in load(kind, [name], None, display=str, texts={name: text}):
+        for workload in project.workloads:
+            assert workload.span.path == name and workload.span.line >= 1 and workload.span.column >= 1
