@@ -3,9 +3,10 @@
 A document is linted in its project context, the way `composelint check`
 would lint it: a compose file with the base/override partner discovery picks
 in its directory (or the files `COMPOSE_FILE` in the directory's `.env`
-names) and the `.env` beside it; a shell script, a systemd unit or a
-devcontainer.json on its own; a Quadlet unit with the units of its directory
-(discovery's file set for a named file of that kind).  The unsaved text
+names) and the `.env` beside it; a shell script, a systemd unit, a
+devcontainer.json, a Markdown, CI, Makefile or bats file on its own
+(findings at the command inside it); a Quadlet unit with the units of its
+directory (discovery's file set for a named file of that kind).  The unsaved text
 of every open document is used instead of the file on disk.  Diagnostics are
 pushed to every file of the project that has findings, and cleared when the
 findings go away.  Linting runs on open and save, and 300 ms after the last

@@ -318,3 +318,18 @@ def test_unit_kinds_are_linted_with_their_directory():
         await client.wait(lambda: client.codes(devcontainer) == ["CL301"], "CL301 on the devcontainer.json")
 
     run(scenario)
+
+
+def test_markdown_document_diagnostics_at_the_command(tmp_path):
+    readme = tmp_path / "README.md"  # not on disk: the editor's text is linted
+    text = "# Run\n\n- Start it:\n\n  ```console\n  $ docker run --net=host nginx:1.27\n  ```\n"
+
+    async def scenario(client: Client):
+        client.open(readme, text, language_id="markdown")
+        await client.wait(lambda: client.codes(readme) == ["CL101"], "the Markdown diagnostic")
+        (diagnostic,) = client.diagnostics[uri(readme)].diagnostics
+        assert (diagnostic.range.start.line, diagnostic.range.start.character) == (5, 15)
+        client.change(readme, text.replace("--net=host nginx:1.27", "alpine:3.20 true"))
+        await client.wait(lambda: client.codes(readme) == [], "the fixed document to clear")
+
+    run(scenario)
