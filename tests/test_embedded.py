@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, expectations, lint_json
+from conftest import FIXTURES, ROOT, expectations, lint_json, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -151,3 +151,13 @@ def test_no_input_crashes_a_front_end(kind: str, text: str):
     for project in load(kind, [name], None, display=str, texts={name: text}):
         for workload in project.workloads:
             assert workload.span.path == name and workload.span.line >= 1 and workload.span.column >= 1
+
+
+def test_readme_example_is_the_real_output():
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("### Markdown, CI files", 1)[1]
+    block = section.split("```text\n", 1)[1].split("```", 1)[0].splitlines()
+    command, shown = block[0].removeprefix("$ composelint ").split(), block[1:]
+    lines = run_cli(*command).stdout.splitlines()
+    assert len(lines) == len(shown)
+    for line, documented in zip(lines, shown, strict=True):
+        assert line.startswith(documented.removesuffix("..."))

@@ -35,7 +35,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     """The jobs of the file and of the local files it includes."""
     projects: list[Project] = []
     root = os.path.dirname(os.path.abspath(path))
-    todo, seen = [path], set()
+    todo, seen = [path], set[str]()
     while todo and len(seen) < MAX_INCLUDES:
         current = todo.pop(0)
         real = os.path.normpath(os.path.abspath(current))

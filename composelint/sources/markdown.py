@@ -67,7 +67,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         return projects
     for info, content, start in _fences(text):
         fence_line = host.point(start)[0]
-        tag = _TAG.match(info).group(1).lower()
+        tag = match.group(1).lower() if (match := _TAG.match(info)) else ""
         lines = _block_lines(host, fence_line + 1, content)
         if tag in YAML_TAGS:
             if _TOP_LEVEL_SERVICES.search(content):
@@ -98,7 +98,7 @@ def _block_lines(host: HostFile, first_line: int, content: str) -> list[tuple[in
 def _starts_with_tool(lines: list[tuple[int, str]]) -> bool:
     first = next((line for _, line in lines if line.strip()), "")
     match = _FIRST_WORD.match(first)
-    return bool(match) and match.group(1).rsplit("/", 1)[-1] in DEFAULT_TOOLS
+    return match is not None and match.group(1).rsplit("/", 1)[-1] in DEFAULT_TOOLS
 
 
 def _script(lines: list[tuple[int, str]]) -> Snippet:
