@@ -42,22 +42,24 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         if real in seen:
             continue
         seen.add(real)
-        found, includes = _load_file(current, display, texts, "base" if current == path else "include")
+        found, includes = _load_file(current, display, texts, "base" if current == path else "include", root)
         projects.extend(found)
         # `local:` paths are relative to the repository: here, the first file's directory
         for include in includes:
             target = os.path.normpath(os.path.join(root, include.lstrip("/")))
-            if target.startswith(root + os.sep) and os.path.isfile(target):
+            if target.startswith(root + os.sep) and os.path.isfile(target):  # read_text checks symlinks
                 todo.append(target)
     return projects
 
 
-def _load_file(path: str, display, texts: dict[str, str], role: str) -> tuple[list[Project], list[str]]:
+def _load_file(
+    path: str, display, texts: dict[str, str], role: str, root: str
+) -> tuple[list[Project], list[str]]:
     from composelint.discovery import DiscoveryError, read_text
 
     shown = display(path)
     try:
-        text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
+        text = (texts[path] if path in texts else read_text(path, root)).removeprefix("\ufeff")
     except DiscoveryError:
         if role == "base":
             raise
