@@ -8,7 +8,7 @@ session (`CONSOLE_TAGS`), or when it has no tag and its first command runs docke
 nerdctl.  In a console session only command lines are kept: those after a prompt (`$ `,
 `# `, `user@host:~$ `) and their continuation lines (after a line ending in `\\`, with an
 optional `> `); output lines are dropped.  A shell block whose lines start with `$ ` is read
-as a session too.
+as a session too; a console block without any prompt is read as commands only.
 
 Each block is a project of its own: nothing (variables, networks, published ports) carries
 from one block to the next, since a document shows alternatives.  A `yaml`/`yml` block whose
@@ -37,7 +37,7 @@ _TAG = re.compile(r"[{.\s]*([\w+#-]*)")
 _PROMPT = re.compile(r"^\s*[\w.@:~/\[\]()-]*[$#%] ")  # `$ `, `# ` (root), `% ` (zsh), `me@box:~$ `
 _DOLLAR_PROMPT = re.compile(r"^\s*[\w.@:~/\[\]()-]*\$ ")
 _CONTINUATION = re.compile(r"^\s*> ")
-_FIRST_WORD = re.compile(r"^\s*(?:\$\s+)?(?:sudo\s+(?:-\S+\s+)*)?(\S+)")
+_FIRST_WORD = re.compile(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(\S+)")
 _TOP_LEVEL_SERVICES = re.compile(r"^services[ \t]*:", re.MULTILINE)
 
 
@@ -73,7 +73,9 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
             if _TOP_LEVEL_SERVICES.search(content):
                 projects.append(_compose_snippet(host, path, lines))
             continue
-        session = tag in CONSOLE_TAGS or any(_DOLLAR_PROMPT.match(line) for _, line in lines)
+        # A console block without any prompt (docker's reference pages) is commands only.
+        prompted = any(_PROMPT.match(line) for _, line in lines) if tag in CONSOLE_TAGS else False
+        session = prompted or any(_DOLLAR_PROMPT.match(line) for _, line in lines)
         readable = tag in SHELL_TAGS or tag in CONSOLE_TAGS or (not tag and _starts_with_tool(lines))
         if readable and mentions_tool(content):
             project = embedded_project(host, KIND, f"{shown}:{fence_line}")
@@ -97,7 +99,8 @@ def _block_lines(host: HostFile, first_line: int, content: str) -> list[tuple[in
 
 def _starts_with_tool(lines: list[tuple[int, str]]) -> bool:
     first = next((line for _, line in lines if line.strip()), "")
-    match = _FIRST_WORD.match(first)
+    prompt = _DOLLAR_PROMPT.match(first)
+    match = _FIRST_WORD.match(first[prompt.end() :] if prompt else first)
     return match is not None and match.group(1).rsplit("/", 1)[-1] in DEFAULT_TOOLS
 
 
