@@ -22,7 +22,7 @@ _RUN = re.compile(
 
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
-    from composelint.discovery import read_text
+    from composelint.sources.files import read_text
 
     shown = display(path)
     text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")

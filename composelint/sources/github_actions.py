@@ -35,7 +35,7 @@ def without_expressions(text: str) -> str:
 
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
-    from composelint.discovery import read_text
+    from composelint.sources.files import read_text
 
     shown = display(path)
     text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")

@@ -55,12 +55,12 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
 def _load_file(
     path: str, display, texts: dict[str, str], role: str, root: str
 ) -> tuple[list[Project], list[str]]:
-    from composelint.discovery import DiscoveryError, read_text
+    from composelint.sources.files import UnreadableFile, read_text
 
     shown = display(path)
     try:
         text = (texts[path] if path in texts else read_text(path, root)).removeprefix("\ufeff")
-    except DiscoveryError:
+    except UnreadableFile:
         if role == "base":
             raise
         return [], []  # an unreadable include: GitLab reports it, the including file is still linted

@@ -57,7 +57,7 @@ def _fences(text: str):
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     """One project per code block that holds container commands or a compose snippet."""
-    from composelint.discovery import read_text
+    from composelint.sources.files import read_text
 
     shown = display(path)
     text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
