@@ -161,3 +161,12 @@ def test_readme_example_is_the_real_output():
     assert len(lines) == len(shown)
     for line, documented in zip(lines, shown, strict=True):
         assert line.startswith(documented.removesuffix("..."))
+
+
+def test_configuration_schema_lists_every_kind():
+    import json
+
+    from composelint.discovery import KINDS
+
+    schema = json.loads((ROOT / "schemas" / "composelint-config.schema.json").read_text(encoding="utf-8"))
+    assert set(schema["properties"]["kinds"]["items"]["enum"]) == set(KINDS)

@@ -14,6 +14,7 @@ the shell as `${_____}`, a variable of the same length that no script sets: an u
 from __future__ import annotations
 
 import bisect
+import copy
 import dataclasses
 import re
 
@@ -26,6 +27,8 @@ from composelint.sources.yaml_tree import YScalar
 from composelint.types import Span
 
 LF = re.compile("\n")
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass -> its field names
 
 
 def unknown_value(length: int) -> str:
@@ -140,21 +143,33 @@ class _SpanMap:
         return Span(self.host.path, line, column, end_line, end_column)
 
     def remap(self, value):
-        """`value` with every Span in it (dataclass fields, lists, tuples) mapped to the host."""
+        """`value` with every Span in it (dataclass fields, lists, tuples) mapped to the host; a
+        dataclass is copied field by field (`dataclasses.replace` would run `__init__` again, which
+        cost as much as parsing)."""
         if isinstance(value, Span):
             return self.span(value)
-        if isinstance(value, list):
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if kind is list:
             return [self.remap(item) for item in value]
-        if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        if kind is tuple:
             return tuple(self.remap(item) for item in value)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            changes = {
-                f.name: self.remap(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init
-            }
-            if isinstance(value, Word) and value.written:
-                changes["written"] = self.written(value.span, value.written)
-            return dataclasses.replace(value, **changes)
-        return value
+        names = _FIELDS.get(kind)
+        if names is None:
+            names = _FIELDS[kind] = (
+                tuple(f.name for f in dataclasses.fields(value)) if dataclasses.is_dataclass(value) else ()
+            )
+        if not names:
+            return value
+        clone = copy.copy(value)
+        for name in names:
+            item = getattr(value, name)
+            if type(item) not in _PLAIN:
+                object.__setattr__(clone, name, self.remap(item))
+        if kind is Word and value.written:
+            object.__setattr__(clone, "written", self.written(value.span, value.written))
+        return clone
 
     def written(self, span: Span, text: str) -> str:
         """A word as the host writes it (`${{ matrix.port }}`, not the `${____}` the shell read);

@@ -18,6 +18,7 @@ top level is `services:` is linted as a compose file on its own: no `.env`, no s
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 
@@ -30,6 +31,20 @@ CONSOLE_TAGS = frozenset(
     {"console", "shell-session", "shellsession", "sh-session", "bash-session", "terminal"}
 )
 YAML_TAGS = frozenset({"yaml", "yml"})
+BLOCK_RULES = frozenset(
+    {
+        "blockquote",
+        "code",
+        "fence",
+        "heading",
+        "hr",
+        "html_block",
+        "lheading",
+        "list",
+        "paragraph",
+        "reference",
+    }
+)
 KIND = "markdown"
 
 _BREAKS = re.compile("\r\n|\r|\n")  # markdown-it's line breaks
@@ -41,12 +56,18 @@ _FIRST_WORD = re.compile(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(\S+)")
 _TOP_LEVEL_SERVICES = re.compile(r"^services[ \t]*:", re.MULTILINE)
 
 
-def _fences(text: str):
-    """(info string, content, offset of the opening fence) of every fenced code block."""
+@functools.cache
+def _parser():
     from markdown_it_pyrs import MarkdownIt
 
+    # CommonMark's block rules only: inline parsing would cost as much and finds no fence.
+    return MarkdownIt("zero").enable_many(list(BLOCK_RULES))
+
+
+def _fences(text: str):
+    """(info string, content, offset of the opening fence) of every fenced code block."""
     encoded = None if text.isascii() else text.encode("utf-8")
-    for node in MarkdownIt("commonmark").tree(text).walk():
+    for node in _parser().tree(text).walk():
         if node.name != "fence" or node.srcmap is None:
             continue
         start = node.srcmap[0]  # a byte offset
