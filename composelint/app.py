@@ -101,6 +101,7 @@ def run(request: Request) -> Result:
     finder = _finder(request)
     known = _read_baseline(request.baseline) if request.baseline else None
     file_sets, texts, skipped = _file_sets(request)
+    empty = _empty_directories(request, file_sets, finder)
     configured = _configured(file_sets, request, finder, texts)
     parts = _without_consumed(_lint_all(configured, texts, request), request)
     result = collect([(sources, reported) for sources, reported, _ in parts])
@@ -119,7 +120,29 @@ def run(request: Request) -> Result:
             raise LintError(str(error)) from None
         apply_baseline(result, {item.fingerprint for item in result.reported})
     projects = [_linted(sources, kind) for sources, _, kind in parts]
-    return Result(result, projects, [], recorded)
+    return Result(result, projects, [f"no files to lint in {path}" for path in empty], recorded)
+
+
+def _empty_directories(request: Request, file_sets: list[FileSet], finder: ConfigFinder) -> list[str]:
+    """The named directories in which nothing was found to lint.  Their configuration is still
+    read: an invalid one is an error even when no file would use it."""
+    empty = []
+    for path in request.paths:
+        if path == STDIN or not os.path.isdir(path):
+            continue
+        try:
+            finder.for_directory(path)
+        except ConfigError as error:
+            raise LintError(str(error)) from None
+        inside = os.path.abspath(path)
+        if not any(
+            os.path.abspath(file).startswith(inside.rstrip(os.sep) + os.sep)
+            for _, files in file_sets
+            for file in files
+            if file != STDIN
+        ):
+            empty.append(path)
+    return empty
 
 
 def lint(

@@ -462,9 +462,13 @@ class ConfigFinder:
 
     def for_path(self, path: str) -> Effective:
         """The configuration of a file (`-` or a name given to standard input: the working directory)."""
+        return self.for_directory(os.path.dirname(os.path.abspath(path)))
+
+    def for_directory(self, directory: str) -> Effective:
+        """The configuration of the files directly in `directory`."""
         if self._fixed is not None:
             return self._fixed
-        return self._for_directory(os.path.dirname(os.path.abspath(path)))
+        return self._for_directory(os.path.abspath(directory))
 
     def _for_directory(self, directory: str) -> Effective:
         cached = self._by_directory.get(directory)

@@ -257,3 +257,20 @@ def test_deterministic_output_whatever_the_argument_order():
     first = run_cli("check", "--output-format", "json", HOST_MODE, BRIDGE_MODE).stdout
     second = run_cli("check", "--output-format", "json", BRIDGE_MODE, HOST_MODE).stdout
     assert first == second
+
+
+def test_a_directory_with_nothing_to_lint_is_a_warning_and_exit_0(tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.txt").write_text("nothing here\n")
+    result = run_cli("check", "--output-format", "concise", str(tmp_path / "empty"))
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == f"composelint: warning: no files to lint in {tmp_path / 'empty'}\n"
+    both = run_cli("check", "--output-format", "concise", str(tmp_path / "empty"), HOST_MODE)
+    assert both.exit_code == 1 and "no files to lint in" in both.stderr and "CL101" in both.stdout
+
+
+def test_an_invalid_configuration_is_an_error_even_with_nothing_to_lint(tmp_path: Path):
+    (tmp_path / ".composelint.yaml").write_text("select: [NOT-A-RULE]\n")
+    result = run_cli("check", str(tmp_path))
+    assert result.exit_code == 2
+    assert "NOT-A-RULE" in result.stderr and "no files to lint" not in result.stderr
