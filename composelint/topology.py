@@ -163,11 +163,12 @@ def namespace(project: Project, workload: Workload) -> Namespace:
             return Namespace(tuple(chain), kind, current.network_mode.span if current.network_mode else None)
         prefix, name = target
         joined = project.workload(name)
+        evidence = current.network_mode.span if current.network_mode else None  # set: it names `target`
         if joined is None:
             kind = "unknown-service" if prefix == "service" else "external-container"
-            return Namespace(tuple(chain) + (name,), kind, current.network_mode.span)
+            return Namespace(tuple(chain) + (name,), kind, evidence)
         if name in chain:
-            return Namespace(tuple(chain) + (name,), "cycle", current.network_mode.span)
+            return Namespace(tuple(chain) + (name,), "cycle", evidence)
         chain.append(name)
         current = joined
 

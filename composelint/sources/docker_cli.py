@@ -414,7 +414,7 @@ class Command:
 
     kind: str  # run | create | exec | network-create | service-create | build | compose-run | other
     tool: str  # docker | podman | nerdctl
-    word: Word | None  # the subcommand word (`run`, `create`, `exec`, `build`)
+    word: Word  # the subcommand word (`run`, `create`, `exec`, `build`); the tool's for `other`
     args: list[Word]  # the words after it
 
 
@@ -423,10 +423,10 @@ def classify(invocation: Invocation) -> Command:
     tool = invocation.tool
     words = invocation.words[1:]
     if tool in ("docker-compose", "podman-compose"):
-        return _compose(tool.split("-")[0], words)
+        return _compose(tool.split("-")[0], invocation.words[0], words)
     parsed = parse_flags(words, ROOT_TABLES.get(tool, DOCKER_ROOT))
     if not parsed.positionals:
-        return Command("other", tool, None, [])
+        return Command("other", tool, invocation.words[0], [])
     first, rest = parsed.positionals[0], parsed.rest
     name = first.text
     second = rest[0].text if rest else ""
@@ -449,15 +449,16 @@ def classify(invocation: Invocation) -> Command:
         if group.positionals and group.positionals[0].text in ("build", "b"):
             return Command("build", tool, group.positionals[0], group.rest)
     if name == "compose":
-        return _compose(tool, rest)
+        return _compose(tool, first, rest)
     return Command("other", tool, first, rest)
 
 
-def _compose(tool: str, words: list[Word]) -> Command:
+def _compose(tool: str, compose: Word, words: list[Word]) -> Command:
+    """`docker compose ...` / `docker-compose ...`: `compose` is the word naming it."""
     parsed = parse_flags(words, COMPOSE_ROOT)
     if parsed.positionals and parsed.positionals[0].text == "run":
         return Command("compose-run", tool, parsed.positionals[0], parsed.rest)
-    return Command("other", tool, None, [])
+    return Command("other", tool, compose, [])
 
 
 # --------------------------------------------------------------------------
@@ -764,6 +765,15 @@ class CommandLineReader:
         workload.keys.setdefault("sysctls", flag.word.span)
 
     # -- exec, networks, builds ------------------------------------------------
+    def set_from_table(self, target: Exec | Network | Build, flag: Flag, command: str) -> None:
+        """Set the attribute of `target` that the settings table names for `flag` in `command`."""
+        owner = type(target).__name__ + "."
+        for listed, setting in _SET_BY[command].get(flag.name, ()):
+            attribute = next((f[len(owner) :] for f in setting.fields if f.startswith(owner)), None)
+            value = (self.boolean if listed.boolean else self.value)(flag, command)
+            if attribute is not None and value is not None:
+                setattr(target, attribute, Located(value, flag.span))
+
     def read_exec(self, command: Command) -> None:
         parsed = parse_flags(command.args, EXEC)
         self.dynamic(f"{command.tool} exec", parsed)
@@ -775,14 +785,7 @@ class CommandLineReader:
             span=command.word.span,
         )
         for flag in parsed.flags:
-            if flag.name == "privileged":
-                value = self.boolean(flag, settings.EXEC)
-                if value is not None:
-                    run.privileged = Located(value, flag.span)
-            elif flag.name == "user":
-                value = self.value(flag, settings.EXEC)
-                if value is not None:
-                    run.user = Located(value, flag.span)
+            self.set_from_table(run, flag, settings.EXEC)
         self.project.execs.append(run)
 
     def read_network(self, command: Command) -> None:
@@ -793,32 +796,20 @@ class CommandLineReader:
         key = name_word.text if name_word.known else (name_word.written or _shown(name_word.text))
         network = Network(key=key, span=name_word.span)
         for flag in parsed.flags:
-            if flag.name == "driver":
+            if flag.name == "opt":
                 value = self.value(flag, settings.NETWORK_CREATE)
                 if value is not None:
-                    network.driver = Located(value, flag.span)
-            elif flag.name == "opt":
-                value = self.value(flag, settings.NETWORK_CREATE)
-                if value is not None:
-                    key, _, setting = value.partition("=")
-                    network.driver_opts[key] = Located(setting, flag.span)
-            elif flag.name in ("internal", "attachable", "ipv6"):
-                value = self.boolean(flag, settings.NETWORK_CREATE)
-                if value is not None:
-                    attribute = {"internal": "internal", "attachable": "attachable", "ipv6": "enable_ipv6"}[
-                        flag.name
-                    ]
-                    setattr(network, attribute, Located(value, flag.span))
+                    option, _, setting = value.partition("=")
+                    network.driver_opts[option] = Located(setting, flag.span)
+            else:
+                self.set_from_table(network, flag, settings.NETWORK_CREATE)
         self.project.networks.setdefault(network.key, network)
 
     def read_build(self, command: Command) -> None:
         parsed = parse_flags(command.args, BUILD)
         build = Build(span=command.word.span)
         for flag in parsed.flags:
-            if flag.name == "network":
-                value = self.value(flag, settings.BUILD)
-                if value is not None:
-                    build.network = Located(value, flag.span)
+            self.set_from_table(build, flag, settings.BUILD)
         self.project.builds.append(build)
 
 
@@ -890,7 +881,7 @@ def _podman_port(value: str, span: Span) -> PortBinding | PortError:
         spec = ":".join(spec.split(":")[-2:])
     if any(int(part) == 0 for part in re.split(r"[:-]", spec) if part.isdigit()):
         return PortError(value, "podman rejects port 0 (ports are 1-65535)", span)
-    if result.host_start is not None and (result.host_end - result.host_start) != (
+    if result.host_start is not None and ((result.host_end or result.host_start) - result.host_start) != (
         result.container_end - result.container_start
     ):
         return PortError(value, "podman needs host and container ranges of the same length", span)
