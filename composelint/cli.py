@@ -15,7 +15,7 @@ import click
 
 from composelint import __version__
 from composelint.discovery import KINDS
-from composelint.report.formats import FORMAT_NAMES
+from composelint.report.formats import FORMAT_NAMES, MODEL_FORMATS
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "never")
 
@@ -111,6 +111,13 @@ def project_options(function):
     help="Also write a report in FORMAT to PATH (repeatable), e.g. --report sarif:composelint.sarif.",
 )
 @click.option(
+    "--summary",
+    "summary_path",
+    type=click.Path(dir_okay=False),
+    help="Write a Markdown summary (counts, most severe findings, a picture of each project with "
+    "findings) to this file. Under GitHub Actions the `github` format appends it to $GITHUB_STEP_SUMMARY.",
+)
+@click.option(
     "--select",
     "select",
     multiple=True,
@@ -190,6 +197,7 @@ def check(
     output_format,
     output_file,
     reports,
+    summary_path,
     select,
     extend_select,
     ignore,
@@ -243,6 +251,13 @@ def check(
     )
     outcome = _guard(verbose, _run, request)
     _guard(verbose, _show, outcome, output_format, output_file, reports, statistics, color)
+    github = output_format == "github" or (
+        output_format == "auto" and os.environ.get("GITHUB_ACTIONS") == "true"
+    )
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY") if github else None
+    for path, mode in ((summary_path, "w"), (step_summary, "a")):
+        if path:
+            _guard(verbose, _write_summary, request, outcome, path, mode)
     sys.exit(1 if outcome.failing and not exit_zero else 0)
 
 
@@ -331,22 +346,59 @@ def _show(
         _write(render(report_format, result), report_path, False)
 
 
+def _write_summary(request, outcome, path: str, mode: str) -> None:
+    """The Markdown summary of the run, with the projects' pictures (their models are loaded again:
+    the lint result keeps only findings)."""
+    from composelint.app import load_projects
+    from composelint.report.github_summary import render_github_summary
+
+    text = render_github_summary(outcome.lint, load_projects(request))
+    try:
+        with open(path, mode, encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        _fail(f"cannot write summary `{path}`: {error.strerror}")
+
+
 @main.command("model")
 @click.argument("paths", nargs=-1, type=click.Path())
 @project_options
+@click.option(
+    "--output-format",
+    type=click.Choice(MODEL_FORMATS),
+    default="json",
+    show_default=True,
+    help="json: the model as data; mermaid, dot, svg, html: a picture of it with the findings drawn on it.",
+)
+@click.option(
+    "-o", "--output-file", type=click.Path(), help="Write the model to this file instead of stdout."
+)
+@click.option(
+    "--all-workloads",
+    is_flag=True,
+    help="In pictures, draw every workload (projects of more than 30 show only those with findings or ports).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show the traceback of internal errors.")
-def model_command(paths, verbose, **project):
-    """Print the merged network-config model as JSON: what will run, on which network, reachable how."""
+def model_command(paths, output_format, output_file, all_workloads, verbose, **project):
+    """Print the merged network-config model: what will run, on which network, reachable how."""
 
     def show():
         from composelint.app import LintError, load_projects
-        from composelint.report.model import render_model
 
+        request = _request(paths, project)
         try:
-            projects = load_projects(_request(paths, project))
+            projects = load_projects(request)
         except LintError as error:
             _fail(str(error))
-        click.echo(render_model(projects), nl=False)
+        if output_format == "json":
+            from composelint.report.model import render_model
+
+            text = render_model(projects)
+        else:
+            from composelint.report.picture import render_picture
+
+            text = render_picture(output_format, projects, _run(request).lint.reported, all_workloads)
+        _write(text, output_file, False)
 
     _guard(verbose, show)
 

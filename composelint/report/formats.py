@@ -32,3 +32,7 @@ FORMATS: dict[str, Format] = {
     "markdown": Format("markdown", "render_markdown"),
 }
 FORMAT_NAMES = tuple(FORMATS)
+
+# `composelint model`: the model as data (json) or as a picture with the findings drawn on it.
+PICTURE_FORMATS = {"mermaid": "mermaid", "dot": "dot", "svg": "svg", "html": "svg"}  # name -> module
+MODEL_FORMATS = ("json", *PICTURE_FORMATS)
