@@ -18,7 +18,11 @@ from tests.conftest import FIXTURES, run_cli
 
 PICTURE_FORMATS = ("mermaid", "dot", "svg", "html")
 PROJECTS = sorted(
-    [*(FIXTURES / "projects").iterdir(), *(FIXTURES / "examples").iterdir(), FIXTURES / "pictures" / "hostile-names"]
+    [
+        *(FIXTURES / "projects").iterdir(),
+        *(FIXTURES / "examples").iterdir(),
+        FIXTURES / "pictures" / "hostile-names",
+    ]
 )
 HOST_MODE = FIXTURES / "examples" / "host-mode"
 HOSTILE = FIXTURES / "pictures" / "hostile-names"
@@ -78,7 +82,9 @@ def test_every_fixture_project_draws_the_same_way_twice(project: Path) -> None:
         elif output_format == "dot":
             assert pydot.graph_from_dot_data(first), first
         else:
-            xml.dom.minidom.parseString(first.split("<main><h1>Network model</h1>", 1)[-1].split("</main>")[0])
+            xml.dom.minidom.parseString(
+                first.split("<main><h1>Network model</h1>", 1)[-1].split("</main>")[0]
+            )
 
 
 def test_host_mode_picture_shows_the_host_the_wall_and_the_findings() -> None:
@@ -182,3 +188,8 @@ def test_github_format_appends_to_the_step_summary(tmp_path: Path, monkeypatch) 
     outside_code = [re.sub(r"`[^`]*`", "", line) for line in findings]  # code spans show text as is
     assert outside_code and all("<" not in line for line in outside_code)
     assert not any(line.startswith("::") for line in text.splitlines())
+
+
+def test_readme_picture_is_current() -> None:
+    drawn = (FIXTURES.parent / "docs" / "images" / "model-host-mode.svg").read_text(encoding="utf-8")
+    assert drawn == model(HOST_MODE, "--output-format", "svg"), "run scripts/update-readme-picture.sh"

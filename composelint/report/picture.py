@@ -120,7 +120,7 @@ class _Drawing:
         self.mask = masker(project.variable_values)
         self.findings = findings
         self.show_all = show_all
-        self.by_span: dict[Span, Node | Edge] = {}  # spans findings point at -> element
+        self.by_span: dict[Span, Node | Edge | _PendingMount] = {}  # spans findings point at -> element
         self.workload_ids: dict[str, str] = {}
         self.keyed_ids: dict[tuple[str, str], str] = {}  # (kind, network key or address) -> node id
         self.result = Picture(self.mask(project.name), [self.mask(source.path) for source in project.sources])
