@@ -115,7 +115,8 @@ def project_options(function):
     "summary_path",
     type=click.Path(dir_okay=False),
     help="Write a Markdown summary (counts, most severe findings, a picture of each project with "
-    "findings) to this file. Under GitHub Actions the `github` format appends it to $GITHUB_STEP_SUMMARY.",
+    "findings) to this file. Without it, under GitHub Actions the `github` format appends the summary "
+    "to $GITHUB_STEP_SUMMARY.",
 )
 @click.option(
     "--select",
@@ -254,10 +255,10 @@ def check(
     github = output_format == "github" or (
         output_format == "auto" and os.environ.get("GITHUB_ACTIONS") == "true"
     )
-    step_summary = os.environ.get("GITHUB_STEP_SUMMARY") if github else None
-    for path, mode in ((summary_path, "w"), (step_summary, "a")):
-        if path:
-            _guard(verbose, _write_summary, request, outcome, path, mode)
+    if summary_path:
+        _guard(verbose, _write_summary, request, outcome, summary_path, "w")
+    elif github and os.environ.get("GITHUB_STEP_SUMMARY"):
+        _guard(verbose, _write_summary, request, outcome, os.environ["GITHUB_STEP_SUMMARY"], "a")
     sys.exit(1 if outcome.failing and not exit_zero else 0)
 
 
