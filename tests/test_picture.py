@@ -17,10 +17,15 @@ import pytest
 from tests.conftest import FIXTURES, run_cli
 
 PICTURE_FORMATS = ("mermaid", "dot", "svg", "html")
+# Compose projects, scripts and every other kind of run configuration.
 PROJECTS = sorted(
     [
         *(FIXTURES / "projects").iterdir(),
         *(FIXTURES / "examples").iterdir(),
+        *(FIXTURES / "embedded").iterdir(),
+        *(FIXTURES / "quadlet").iterdir(),
+        FIXTURES / "systemd",
+        FIXTURES / "devcontainer",
         FIXTURES / "pictures" / "hostile-names",
     ]
 )
