@@ -25,7 +25,15 @@ from composelint.model import (
     Workload,
 )
 from composelint.rules.base import Finding, rule
-from composelint.rules.wording import command, flag, from_command_line, item, of, setting, subject
+from composelint.rules.wording import (
+    command,
+    flag,
+    from_command_line,
+    list_entry,
+    setting,
+    subject,
+    workload_phrase,
+)
 from composelint.values import parse_go_bool
 
 MAX_RESTARTS = 5
@@ -56,7 +64,7 @@ def _cli(workload: Workload, key: str, value: str = "") -> str:
 def _hint(workload: Workload, compose: str, cli: str) -> str:
     """The exact text to add: compose syntax for a service, the flag for a command line."""
     if _compose(workload):
-        return f"Add to {of(workload)}: {compose}"
+        return f"Add to {workload_phrase(workload)}: {compose}"
     return f"Add {cli} to the `{command(workload)}` command"
 
 
@@ -150,7 +158,7 @@ def no_new_privileges_not_set(project: Project):
         if option is not None:
             yield Finding(
                 f"{subject(workload)} turns `no-new-privileges` off "
-                f"({item(workload, 'security_opt', option.value)}): processes can gain privileges through "
+                f"({list_entry(workload, 'security_opt', option.value)}): processes can gain privileges through "
                 "setuid binaries",
                 option.span,
                 workload.name,
@@ -165,7 +173,9 @@ def no_new_privileges_not_set(project: Project):
         if not _judged(workload, "security_opt"):
             continue
         if _compose(workload) and workload.security_opt:
-            help_text = f"Add `- no-new-privileges:true` to the `security_opt` list of {of(workload)}"
+            help_text = (
+                f"Add `- no-new-privileges:true` to the `security_opt` list of {workload_phrase(workload)}"
+            )
         else:
             help_text = _hint(
                 workload,
@@ -1088,7 +1098,7 @@ def tmpfs_exec(project: Project):
             kept = ",".join(o for o in words if o and o not in weakened)
             fixed = f"{target}:{kept}" if kept else target
             yield Finding(
-                f"tmpfs `{target}` of {of(workload)} is mounted with {', '.join(f'`{w}`' for w in weakened)}",
+                f"tmpfs `{target}` of {workload_phrase(workload)} is mounted with {', '.join(f'`{w}`' for w in weakened)}",
                 entry.span,
                 workload.name,
                 f"tmpfs[{target}]",

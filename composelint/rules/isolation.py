@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from composelint.model import Located, Project
 from composelint.rules.base import Finding, rule
-from composelint.rules.wording import item, key, setting, subject
+from composelint.rules.wording import list_entry, setting, setting_name, subject
 
 DANGEROUS_CAPABILITIES = {
     "ALL",
@@ -75,7 +75,7 @@ def privileged(project: Project):
                 workload.name,
                 "privileged",
                 help=f"Remove {setting(workload, 'privileged', True)}; add only the "
-                f"capabilities needed with {key(workload, 'cap_add')}",
+                f"capabilities needed with {setting_name(workload, 'cap_add')}",
             )
 
 
@@ -381,7 +381,7 @@ def _security_options(project: Project, matches, message: str):
             name, _, value = option.value.replace(":", "=", 1).partition("=")
             if matches(name.strip().lower(), value.strip().lower()):
                 yield Finding(
-                    f"{subject(workload)} sets {item(workload, 'security_opt', option.value)}: {message}",
+                    f"{subject(workload)} sets {list_entry(workload, 'security_opt', option.value)}: {message}",
                     option.span,
                     workload.name,
                     f"security_opt[{name.strip().lower()}]",

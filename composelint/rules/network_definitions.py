@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from composelint.model import Network, Project, Workload
 from composelint.rules.base import Finding, Severity, rule
-from composelint.rules.wording import item, key, network_option, noun, subject
+from composelint.rules.wording import list_entry, network_option, noun, setting_name, subject
 from composelint.topology import (
     BINDING_OPTION,
     DATA_SERVICE_IMAGES,
@@ -402,7 +402,7 @@ def host_gateway_alias(project: Project):
             name, _, target = host.value.replace("=", ":", 1).partition(":")
             if target.strip() == "host-gateway":
                 yield Finding(
-                    f"{subject(workload)} maps {item(workload, 'extra_hosts', host.value)} to the host's "
+                    f"{subject(workload)} maps {list_entry(workload, 'extra_hosts', host.value)} to the host's "
                     "gateway: it can reach services on the host",
                     host.span,
                     workload.name,
@@ -446,7 +446,7 @@ def legacy_links(project: Project):
         for name, links in (("links", workload.links), ("external_links", workload.external_links)):
             for link in links:
                 yield Finding(
-                    f"{subject(workload)} uses legacy {key(workload, name)} to `{link.value}`; "
+                    f"{subject(workload)} uses legacy {setting_name(workload, name)} to `{link.value}`; "
                     f"{noun(workload)}s reach each other by name on a user-defined network",
                     link.span,
                     workload.name,

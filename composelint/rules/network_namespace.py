@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from composelint.model import Project
 from composelint.rules.base import Finding, Options, Severity, rule
-from composelint.rules.wording import from_command_line, key, noun, ports_hint, rejected_by, setting, subject
+from composelint.rules.wording import (
+    from_command_line,
+    noun,
+    ports_hint,
+    rejected_by,
+    setting,
+    setting_name,
+    subject,
+)
 from composelint.topology import (
     NAMESPACE_READS,
     host_network_evidence,
@@ -341,7 +349,7 @@ def network_mode_conflict(project: Project):
             for name in _CONFLICTS_WITH_SHARED:
                 if name in workload.keys:
                     yield Finding(
-                        f"{subject(workload)} sets {key(workload, name)} but shares another container's "
+                        f"{subject(workload)} sets {setting_name(workload, name)} but shares another container's "
                         f"network namespace ({setting(workload, 'network_mode', mode.value)}); "
                         "the Engine rejects this",
                         workload.keys[name],
@@ -353,7 +361,7 @@ def network_mode_conflict(project: Project):
         host = host_network_evidence(project, workload)
         if host is not None and "links" in workload.keys:
             yield Finding(
-                f"{subject(workload)} uses {key(workload, 'links')} with host networking; "
+                f"{subject(workload)} uses {setting_name(workload, 'links')} with host networking; "
                 "the Engine rejects this",
                 workload.keys["links"],
                 workload.name,

@@ -10,12 +10,12 @@ from composelint.rules.base import Edit, Finding, Fix, Options, rule
 from composelint.rules.wording import (
     from_command_line,
     noun,
-    of,
     others,
     ports_hint,
     ports_list,
     setting,
     subject,
+    workload_phrase,
 )
 from composelint.topology import (
     BINDING_READS,
@@ -207,7 +207,7 @@ def ports_discarded_host_network(project: Project):
         via = "" if len(ns.chain) == 1 else f" (through {' -> '.join(ns.chain)} -> host)"
         for port in workload.ports:
             yield Finding(
-                f"Port `{port.raw}` of {of(workload)} is discarded: the {noun(workload)} uses the "
+                f"Port `{port.raw}` of {workload_phrase(workload)} is discarded: the {noun(workload)} uses the "
                 f"host network{via}, so the process binds on the host directly and the mapping protects nothing",
                 port.span,
                 workload.name,
@@ -216,7 +216,7 @@ def ports_discarded_host_network(project: Project):
             )
         for exposed in workload.expose:
             yield Finding(
-                f"{setting(workload, 'expose', exposed.value)} of {of(workload)} has no effect on the "
+                f"{setting(workload, 'expose', exposed.value)} of {workload_phrase(workload)} has no effect on the "
                 f"host network{via}",
                 exposed.span,
                 workload.name,
@@ -224,7 +224,7 @@ def ports_discarded_host_network(project: Project):
             )
         if workload.publish_all is not None and workload.publish_all.value:
             yield Finding(
-                f"{setting(workload, 'publish_all')} of {of(workload)} has no effect on the host "
+                f"{setting(workload, 'publish_all')} of {workload_phrase(workload)} has no effect on the host "
                 f"network{via}: the processes bind on the host directly",
                 workload.publish_all.span,
                 workload.name,
@@ -289,7 +289,7 @@ def port_all_interfaces(project: Project):
             if public:
                 detail += f"; `{_image_name(workload)}` usually serves this port to the network on purpose"
             yield Finding(
-                f"Port `{port.raw}` of {of(workload)} {detail}",
+                f"Port `{port.raw}` of {workload_phrase(workload)} {detail}",
                 port.span,
                 workload.name,
                 _field(port),
@@ -487,7 +487,7 @@ def privileged_host_port(project: Project):
         for port in workload.ports:
             if port.host_start is not None and port.host_start < 1024:
                 yield Finding(
-                    f"Port `{port.raw}` of {of(workload)} publishes privileged host port {port.host_start}",
+                    f"Port `{port.raw}` of {workload_phrase(workload)} publishes privileged host port {port.host_start}",
                     port.span,
                     workload.name,
                     _field(port),
@@ -572,8 +572,8 @@ def duplicate_host_port(project: Project):
                 ):  # CL212 explains that pair
                     clash = "" if port.from_variable else f" {min(set(hosts) & set(other.host_range))}"
                     yield Finding(
-                        f"Host port{clash}/{port.protocol} of {of(workload)} (`{port.raw}`) is "
-                        f"already published by {of(other_workload)} (`{other.raw}`): "
+                        f"Host port{clash}/{port.protocol} of {workload_phrase(workload)} (`{port.raw}`) is "
+                        f"already published by {workload_phrase(other_workload)} (`{other.raw}`): "
                         "the second container fails to start",
                         port.span,
                         workload.name,
@@ -618,7 +618,7 @@ def invalid_port(project: Project):
     for workload in project.workloads:
         for error in workload.port_errors:
             yield Finding(
-                f"Invalid port `{error.raw}` in {of(workload)}: {error.reason}",
+                f"Invalid port `{error.raw}` in {workload_phrase(workload)}: {error.reason}",
                 error.span,
                 workload.name,
                 f"ports[{error.raw}]",
@@ -626,7 +626,7 @@ def invalid_port(project: Project):
         for exposed in workload.expose:
             if exposed_range(exposed.value) is None:
                 yield Finding(
-                    f"Invalid {setting(workload, 'expose', exposed.value)} in {of(workload)}: expected a "
+                    f"Invalid {setting(workload, 'expose', exposed.value)} in {workload_phrase(workload)}: expected a "
                     "port or range 1-65535 with an optional tcp/udp/sctp protocol",
                     exposed.span,
                     workload.name,
@@ -718,7 +718,7 @@ def wide_port_range(project: Project, options: Options):
             width = len(port.container_ports)  # a host pool for one container port opens one port
             if width > options["max"]:
                 yield Finding(
-                    f"Port `{port.raw}` of {of(workload)} publishes a range of {width} ports "
+                    f"Port `{port.raw}` of {workload_phrase(workload)} publishes a range of {width} ports "
                     f"(more than {options['max']})",
                     port.span,
                     workload.name,
@@ -780,7 +780,7 @@ def sensitive_port_exposed(project: Project):
             else:
                 what = f"publishes container port {container_port} ({service}'s default)"
             yield Finding(
-                f"Port `{port.raw}` of {of(workload)} {what} on all host interfaces",
+                f"Port `{port.raw}` of {workload_phrase(workload)} {what} on all host interfaces",
                 port.span,
                 workload.name,
                 _field(port),
@@ -901,7 +901,7 @@ def override_cannot_narrow(project: Project):
         for port in workload.ports:
             if port.kept_beside is not None:
                 yield Finding(
-                    f"Port `{port.raw}` of {of(workload)} does not replace the all-interfaces "
+                    f"Port `{port.raw}` of {workload_phrase(workload)} does not replace the all-interfaces "
                     "binding written earlier: Compose appends port lists, so both are published",
                     port.span,
                     workload.name,

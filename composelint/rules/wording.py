@@ -32,7 +32,7 @@ def noun(workload: Workload) -> str:
     return "service" if workload.origin in (COMPOSE, "service-create") else "container"
 
 
-def of(workload: Workload) -> str:
+def workload_phrase(workload: Workload) -> str:
     """The workload inside a sentence: "service `web`", "container `httpd #1` (docker run)"."""
     if from_command_line(workload):
         return f"{noun(workload)} `{workload.name}` ({command(workload)})"
@@ -41,7 +41,7 @@ def of(workload: Workload) -> str:
 
 def subject(workload: Workload) -> str:
     """The workload at the start of a sentence: "Service `web`", "Container `httpd #1` (docker run)"."""
-    text = of(workload)
+    text = workload_phrase(workload)
     return text[0].upper() + text[1:]
 
 
@@ -60,7 +60,7 @@ def flag(workload: Workload, key: str) -> str:
     return listed.shown if listed else "--" + key.replace("_", "-")
 
 
-def key(workload: Workload, name: str) -> str:
+def setting_name(workload: Workload, name: str) -> str:
     """A setting's name as written, in backticks: `ports` / `-p`."""
     return f"`{flag(workload, name)}`" if from_command_line(workload) else f"`{name}`"
 
@@ -117,7 +117,7 @@ def network_option(project: Project, network: Network, option: str, value: str) 
     return f'`driver_opts: {{{option}: "{value}"}}`'
 
 
-def item(workload: Workload, name: str, value: str) -> str:
+def list_entry(workload: Workload, name: str, value: str) -> str:
     """One entry of a list setting, in backticks: `seccomp:unconfined` / `--security-opt seccomp:unconfined`."""
     if from_command_line(workload):
         return f"`{flag(workload, name)} {value}`"
