@@ -14,7 +14,7 @@ from functools import partial
 
 from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from composelint.config import ConfigError, ConfigFinder, Effective, Overrides
-from composelint.discovery import DIRECTORY_KINDS, SHELL_EXTENSIONS, discover, kind_by_name
+from composelint.discovery import DIRECTORY_KINDS, SHELL_EXTENSIONS, changed_projects, discover, kind_by_name
 from composelint.engine import (
     LintResult,
     Reported,
@@ -59,6 +59,7 @@ class Request:
     profiles: tuple[str, ...] = ()  # empty: every profile
     allow_outside_root: bool = False
     merge_overrides: bool = True
+    changed: bool = False  # `paths` are changed files: also the compose projects that read them
     # Configuration.
     overrides: Overrides = field(default_factory=Overrides)
     config_path: str | None = None  # one configuration file for every file
@@ -236,7 +237,12 @@ def _file_sets(request: Request) -> tuple[list[FileSet], dict[str, str], list[tu
                 if p in request.texts and os.path.isfile(p) and _kind_by_name(p, request) in DIRECTORY_KINDS
             }
             on_disk = [p for p in request.paths if p != STDIN and (p not in texts or p in grouped)]
-            if on_disk:
+            if on_disk and request.changed:
+                found = changed_projects(
+                    on_disk, merge_overrides=request.merge_overrides, kinds=frozenset(request.kinds) or None
+                )
+                file_sets = found.projects
+            elif on_disk:
                 found = discover(
                     on_disk,
                     merge_overrides=request.merge_overrides,

@@ -77,6 +77,12 @@ def project_options(function):
         ),
         click.option("--stdin-filename", help="Name to use for input read from `-`."),
         click.option(
+            "--changed",
+            is_flag=True,
+            help="The paths are changed files (for pre-commit): lint each as its kind, and re-lint the "
+            "compose projects that read a changed .env or include/extends/env_file target.",
+        ),
+        click.option(
             "--kind",
             "kinds",
             multiple=True,
@@ -281,6 +287,7 @@ def _request(paths: tuple[str, ...], project: dict, **settings):
         profiles=tuple(project["profiles"]),
         allow_outside_root=project["allow_outside_root"],
         merge_overrides=not project["no_merge_overrides"],
+        changed=project["changed"],
         **settings,
     )
 

@@ -294,15 +294,72 @@ def discover(
             raise UnreadableFile(path, "not a regular file or directory")
         else:
             raise UnreadableFile(path, "no such file or directory")
+    found.projects = _unique(projects)
+    found.skipped = sorted(dict.fromkeys((os.path.normpath(p), why) for p, why in found.skipped))
+    return found
+
+
+def _unique(projects: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """Each project once, its paths normalised, sorted by its files."""
     unique: dict[tuple, tuple[str, list[str]]] = {}
     for file_kind, files in projects:
         normalized = [os.path.normpath(f) for f in files]
         if isinstance(files, RootedFiles):
             normalized = RootedFiles(normalized, files.root)
         unique.setdefault((file_kind, *normalized), (file_kind, normalized))
-    found.projects = sorted(unique.values(), key=lambda project: project[1])
-    found.skipped = sorted(dict.fromkeys((os.path.normpath(p), why) for p, why in found.skipped))
-    return found
+    return sorted(unique.values(), key=lambda project: project[1])
+
+
+def changed_projects(
+    changed: list[str], merge_overrides: bool = True, kinds: frozenset[str] | None = None, root: str = "."
+) -> Discovery:
+    """What to lint when `changed` are the files a commit changes (pre-commit's file list): each
+    file of a kind as its project, and every compose project under `root` that reads a changed
+    file: the `.env` of its directory, or a file one of its compose files names (`include`,
+    `extends`, `env_file`: the path relative to that compose file appears in it).  A changed file
+    of no kind that no project reads is not linted."""
+    projects: list[tuple[str, list[str]]] = []
+    existing = [path for path in changed if os.path.isfile(path)]
+    users = _compose_users(existing, root, merge_overrides) if not kinds or COMPOSE in kinds else {}
+    for path in existing:
+        kind = _changed_kind(path)
+        if kind is not None and (not kinds or kind in kinds):
+            projects.extend(discover([path], merge_overrides, kind).projects)
+        projects.extend((COMPOSE, files) for files in users.get(path, []))
+    return Discovery(projects=_unique(projects))
+
+
+def _changed_kind(path: str) -> str | None:
+    """The kind of a changed file by name, shebang or YAML content; None for any other file."""
+    kind = kind_by_name(path)
+    if kind is not None:
+        return kind
+    if is_shell_script(path):
+        return SHELL
+    if path.endswith(YAML_EXTENSIONS):
+        return COMPOSE if looks_like_compose(read_head(path, SNIFF_BYTES)) else None
+    return None
+
+
+def _compose_users(changed: list[str], root: str, merge_overrides: bool) -> dict[str, list[list[str]]]:
+    """Changed file -> the compose projects under `root` that read it (other than as their own file)."""
+    targets = {path: os.path.abspath(path) for path in changed}
+    users: dict[str, list[list[str]]] = {}
+    for _, files in discover([root], merge_overrides, kinds=frozenset({COMPOSE})).projects:
+        own = {os.path.abspath(f) for f in files}
+        directory = os.path.dirname(os.path.abspath(files[0]))
+        texts = {f: read_head(f, SNIFF_BYTES).decode("utf-8", "replace") for f in files}
+        for path, target in targets.items():
+            if target in own:
+                continue
+            env_here = os.path.basename(target) == ".env" and os.path.dirname(target) == directory
+            named = any(
+                os.path.relpath(target, os.path.dirname(os.path.abspath(f))).replace(os.sep, "/") in text
+                for f, text in texts.items()
+            )
+            if env_here or named:
+                users.setdefault(path, []).append(files)
+    return users
 
 
 def named_file_set(path: str, kind: str) -> list[str]:

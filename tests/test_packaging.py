@@ -34,36 +34,52 @@ HOOK = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())[0]
     "name",
     [
         "compose.yaml",
-        "compose.yml",
         "deploy/compose.override.yaml",
-        "docker-compose.yml",
         "a/b/docker-compose.prod.yaml",
+        "docker-compose-dev.yml",
         "app.compose.yml",
-        "docker-compose.yaml",
+        "common.yml",  # a compose file by content, or one that a project includes or extends
+        ".env",
+        "deploy/.env",
+        "deploy/prod.env",
+        "README.md",
+        "docs/install.markdown",
+        ".github/workflows/ci.yml",
+        "action.yaml",
+        ".gitlab-ci.yml",
+        "Makefile",
+        "GNUmakefile",
+        "Makefile.in",
+        "build/rules.mk",
+        "test/integration.bats",
+        "deploy/web.service",
+        "quadlet/web.container",
+        "quadlet/app.pod",
+        "quadlet/backend.network",
+        ".devcontainer/devcontainer.json",
+        ".devcontainer.json",
     ],
 )
-def test_hook_files_regex_matches_compose_files(name):
+def test_hook_files_regex_matches_every_kind(name):
     assert re.search(HOOK["files"], name)
 
 
 @pytest.mark.parametrize(
     "name",
-    [
-        "composer.yml",
-        "values.yaml",
-        "compose.yaml.bak",
-        "docs/compose.md",
-        "my-compose.yaml",
-        "compose/values.yml",
-    ],
+    ["compose.yaml.bak", "notes.txt", "Dockerfile", "main.py", "package.json", "run.sh", "environment"],
 )
 def test_hook_files_regex_skips_other_files(name):
+    """Shell scripts are the composelint-shell hook's; composelint itself skips YAML that is not
+    Compose and that no project reads (--changed)."""
     assert not re.search(HOOK["files"], name)
 
 
-def test_hook_runs_the_installed_console_script():
-    # --force-exclude: excludes and .gitignore also apply to the files pre-commit passes in
-    assert HOOK["entry"] == "composelint check --force-exclude"
+def test_hooks_end_options_before_the_file_names():
+    # --force-exclude: excludes and .gitignore also apply to the files pre-commit passes in;
+    # `--`: a committed path named `--config=x/compose.yaml` is a file, not an option
+    hooks = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert HOOK["entry"] == "composelint check --force-exclude --changed --"
+    assert all(hook["entry"].endswith(" --") for hook in hooks)
     assert HOOK["language"] == "python" and HOOK["require_serial"] is True
 
 

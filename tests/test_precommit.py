@@ -123,8 +123,13 @@ def _user_repo(path: Path, compose: str, script: str) -> Path:
     (path / "deploy" / "compose.yaml").write_text(compose)
     (path / "scripts").mkdir()
     (path / "scripts" / "run.sh").write_text(script)
-    # Not a compose file and not a script: no hook may look at these.
-    (path / "composer.yml").write_text(BAD_COMPOSE)
+    # Install instructions: the main hook reads Markdown code blocks too.
+    (path / "README.md").write_text(f"```sh\n{script.splitlines()[-1]}\n```\n")
+    # A directory named like an option: after `--` it is a path, it cannot set --config.
+    (path / "--config=evil").mkdir()
+    (path / "--config=evil" / "compose.yaml").write_text(compose)
+    # Not a compose file (by name or content) and not a script: no hook may report on these.
+    (path / "composer.yml").write_text("require:\n  php: '>=8.2'\n")
     (path / "notes.txt").write_text("docker run --privileged alpine\n")
     _git("add", "-A", cwd=path)
     return path
@@ -181,7 +186,9 @@ def test_compose_hook_fails_with_the_findings(bad_run):
     assert status == "Failed", output
     assert "- exit code: 1" in text
     assert "deploy/compose.yaml:4:19: CL101" in text
-    assert "composer.yml" not in text
+    assert "--config=evil/compose.yaml:4:19: CL101" in text
+    assert re.search(r"README\.md:2:\d+: CL301", text), text
+    assert "composer.yml" not in text and "notes.txt" not in text
 
 
 def test_compose_hook_passes_once_fixed(good_run):

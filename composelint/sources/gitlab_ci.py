@@ -65,21 +65,21 @@ def _load_file(
             raise
         return [], []  # an unreadable include: GitLab reports it, the including file is still linted
     document = read_yaml(shown, text)
-    root = document.roots[0] if document.roots else None
+    top = document.roots[0] if document.roots else None
     host = HostFile(shown, text, _BREAKS)
     whole = _file_project(host, role, shown)
     whole.diagnostics.extend(document.diagnostics)
-    if not isinstance(root, YMap):
+    if not isinstance(top, YMap):
         return [whole], []
-    default = root.get("default")
+    default = top.get("default")
     inherited = {
         key: (
-            default.get(key) if isinstance(default, YMap) and default.get(key) is not None else root.get(key)
+            default.get(key) if isinstance(default, YMap) and default.get(key) is not None else top.get(key)
         )
         for key in ("before_script", "after_script")
     }
     projects = [whole]
-    for key, job in root.items:
+    for key, job in top.items:
         if key.text in KEYWORDS or not isinstance(job, YMap):
             continue
         project = _file_project(host, role, f"{shown} job {key.text}")
@@ -94,7 +94,7 @@ def _load_file(
             read_snippet(project, host, snippet)
         _services(project, host, key, job.get("services"))
         projects.append(project)
-    return projects, _local_includes(root.get("include"))
+    return projects, _local_includes(top.get("include"))
 
 
 def _file_project(host: HostFile, role: str, name: str) -> Project:

@@ -31,20 +31,6 @@ CONSOLE_TAGS = frozenset(
     {"console", "shell-session", "shellsession", "sh-session", "bash-session", "terminal"}
 )
 YAML_TAGS = frozenset({"yaml", "yml"})
-BLOCK_RULES = frozenset(
-    {
-        "blockquote",
-        "code",
-        "fence",
-        "heading",
-        "hr",
-        "html_block",
-        "lheading",
-        "list",
-        "paragraph",
-        "reference",
-    }
-)
 KIND = "markdown"
 
 _BREAKS = re.compile("\r\n|\r|\n")  # markdown-it's line breaks
@@ -61,7 +47,20 @@ def _parser():
     from markdown_it_pyrs import MarkdownIt
 
     # CommonMark's block rules only: inline parsing would cost as much and finds no fence.
-    return MarkdownIt("zero").enable_many(list(BLOCK_RULES))
+    return MarkdownIt("zero").enable_many(
+        [
+            "blockquote",
+            "code",
+            "fence",
+            "heading",
+            "hr",
+            "html_block",
+            "lheading",
+            "list",
+            "paragraph",
+            "reference",
+        ]
+    )
 
 
 def _fences(text: str):
