@@ -170,3 +170,17 @@ def test_configuration_schema_lists_every_kind():
 
     schema = json.loads((ROOT / "schemas" / "composelint-config.schema.json").read_text(encoding="utf-8"))
     assert set(schema["properties"]["kinds"]["items"]["enum"]) == set(KINDS)
+
+
+def test_a_shell_syntax_error_names_the_host_position(tmp_path: Path):
+    (tmp_path / "README.md").write_text("Intro\n\n```sh\ndocker run -d \\\n  nginx:1.27 )\n```\n")
+    report = lint_json("--select", "CL007", str(tmp_path))
+    [finding] = report["findings"]
+    start = finding["range"]["start"]
+    assert (start["line"], start["column"]) == (5, 14)
+    assert "at line 5, column 14" in finding["message"]
+
+
+def test_a_yaml_block_that_does_not_parse_is_an_excerpt_not_an_error(tmp_path: Path):
+    (tmp_path / "README.md").write_text("```yaml\nservices:\n  web:\n    image: %%IMAGE%%\n```\n")
+    assert lint_json(str(tmp_path))["findings"] == []

@@ -18,7 +18,7 @@ import copy
 import dataclasses
 import re
 
-from composelint.model import Project, SourceFile
+from composelint.model import Diagnostic, Project, SourceFile
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli import read_invocations
 from composelint.sources.shell import DEFAULT_TOOLS, parse_script
@@ -204,5 +204,15 @@ def read_snippet(project: Project, host: HostFile, snippet: Snippet) -> None:
     spans = _SpanMap(host, snippet, text)
     directives = scan_directives(host.path, text, script.extents, script.value_spans)
     project.directives.extend(spans.remap(directives))
-    project.diagnostics.extend(spans.remap(script.diagnostics))
+    project.diagnostics.extend(_at_host(diagnostic) for diagnostic in spans.remap(script.diagnostics))
     read_invocations(project, spans.remap(script.invocations))
+
+
+_POSITION = re.compile(r"\bat line \d+, column \d+")
+
+
+def _at_host(diagnostic: Diagnostic) -> Diagnostic:
+    """A diagnostic whose message names its position (CL007) names the host file's line and column."""
+    span = diagnostic.span
+    message = _POSITION.sub(f"at line {span.line}, column {span.column}", diagnostic.message)
+    return dataclasses.replace(diagnostic, message=message)
