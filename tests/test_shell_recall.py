@@ -8,6 +8,7 @@ on a possible value is one severity lower than the rule's own).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,30 @@ def test_possible_invocations_say_why():
         w for w in wrapped if w.endswith("(possibly: `retry` is taken to run its arguments as a command)")
     ]
     assert len(wrapped) == 1
+
+
+def test_functions_calling_themselves_finish_quickly_with_a_finding():
+    from composelint.sources.shell import parse_script
+    from composelint.sources.shell_words import UNKNOWN
+
+    chain = "".join(f"f{i}() {{ echo --rm $(f{i + 1}) $(f{i + 1}); }}\n" for i in range(200))
+    text = "self() { echo $(self) $(self); }\n" + chain + "docker run $(self) $(f0) alpine\n"
+    started = time.perf_counter()
+    result = parse_script("t.sh", text)
+    assert time.perf_counter() - started < 1.0
+    notes = [d.message for d in result.diagnostics if d.code == "CL007"]
+    assert (
+        "function `self` calls itself or nests more than 8 calls: what it prints there is not evaluated"
+        in notes
+    )
+    texts = [w.text for w in result.invocations[0].words]
+    assert texts[2] == UNKNOWN and "--rm" in texts and texts[-1] == "alpine"  # `$(self)` unknown
+
+
+def test_branch_values_point_at_their_assignment():
+    report = lint_json("--select", "CL101", str(RECALL / "alternatives.sh"))
+    first = report["findings"][0]
+    assert first["message"].endswith("(possibly: the value comes from a default or a conditional assignment)")
+    assert [(r["range"]["start"]["line"], r["range"]["start"]["column"]) for r in first["related"]][-1:] == [
+        (4, 3)
+    ]

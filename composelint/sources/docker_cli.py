@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from composelint import settings
 from composelint.model import (
@@ -500,6 +500,28 @@ def _shown(text: str) -> str:
     return text.replace(UNKNOWN, "…")
 
 
+_DEFAULTS = ("bridge", "default", "private", "")
+
+
+def _merge(workload: Workload, other: Workload) -> list[Span]:
+    """Add `other`'s settings to `workload` (see `alternatives`); the spans of those taken."""
+    taken: list[Span] = []
+    for setting in fields(Workload):
+        mine, theirs = getattr(workload, setting.name), getattr(other, setting.name)
+        if isinstance(mine, list):
+            added = [item for item in theirs if item not in mine]
+            mine.extend(added)
+            taken += [item.span for item in added if hasattr(item, "span")]
+        elif isinstance(theirs, Located) and (
+            mine is None or ((mine.value in _DEFAULTS or mine.value is False) and mine.value != theirs.value)
+        ):
+            setattr(workload, setting.name, theirs)
+            taken.append(theirs.span)
+    for key, span in other.keys.items():
+        workload.keys.setdefault(key, span)
+    return taken
+
+
 def _written_value(flag: Flag) -> str:
     """A flag's value as the script writes it (`"$cid":db`), for a value only known at run time."""
     word = flag.source
@@ -569,13 +591,28 @@ class CommandLineReader:
                 self.project.possible_reasons.setdefault(word.span, invocation.reason)
         command = classify(invocation)
         if command.kind in ("run", "create", "compose-run", "service-create"):
+            before = len(self.project.workloads)
             self.read_container(command)
+            if invocation.variants and len(self.project.workloads) > before:
+                self.alternatives(self.project.workloads[-1], invocation)
         elif command.kind == "exec":
             self.read_exec(command)
         elif command.kind == "network-create":
             self.read_network(command)
         elif command.kind == "build":
             self.read_build(command)
+
+    def alternatives(self, workload: Workload, invocation: Invocation) -> None:
+        """Settings of the command's variants (other branches' values) join the container: list
+        items are added, and a single setting left at Docker's default or unset takes the
+        variant's other value, so a finding is made for any risky alternative."""
+        for words in invocation.variants:
+            scratch = Project(name=self.project.name)
+            CommandLineReader(scratch).read(replace(invocation, words=words, variants=[]))
+            taken = [span for other in scratch.workloads for span in _merge(workload, other)]
+            for span in taken:  # a finding on a value taken from a branch points at that branch
+                if span in scratch.possible_values:
+                    self.project.possible_values[span] = scratch.possible_values[span]
 
     # -- containers ------------------------------------------------------------
     def read_container(self, command: Command) -> None:

@@ -53,6 +53,9 @@ class Invocation:
     # of unknown value, an unknown command that seems to run its arguments); `reason` says why.
     certainty: str = "definite"
     reason: str = ""
+    # The words again, once per other possible value of a variable the command uses
+    # (`if ...; then M=host; else M=bridge; fi; docker run --net=$M`).
+    variants: list[list[Word]] = field(default_factory=list)
 
 
 @dataclass

@@ -24,13 +24,19 @@ span is exact for text written literally in the file (single- or
 double-quoted, unescaped); an escape (`\\"`) maps to the escape sequence,
 and text that came from an expansion (`eval "$CMD"`) to that expansion.
 
+Functions: a function that runs its arguments (`"$@"`) is a wrapper at its
+call sites; one that prints (`echo`/`printf`) is evaluated where `$(...)`
+calls it, at most MAX_CALLS deep and never inside itself (CL007).  Other
+commands in function bodies are read once, where written.  Variables keep
+the values other branches left as possible alternatives (interpreter.py).
+
 Not modelled yet: brace expansion, globs and `~` (the text stays as
-written); `cat <<EOF | sh` and `sh <<< "..."` (not read as code); `env -S`,
-`su --command=...`; functions at their call sites (their bodies are read
-once, where written); after a syntax error, suppression extents cover
-simple commands only.  An unquoted here-doc body fed to a shell is parsed
-as written (the outer shell's expansion of it is not applied first), and
-nested code sees a copy of all variables, not only exported ones.
+written); `sh <<< "..."` (not read as code); `env -S`, `su --command=...`;
+after a syntax error, suppression extents cover simple commands only and
+a here-doc piped into a command is not followed.  An unquoted here-doc body
+fed to a shell is parsed as written (the outer shell's expansion of it is
+not applied first), and nested code sees a copy of all variables, not only
+exported ones.
 """
 
 from __future__ import annotations

@@ -17,13 +17,18 @@ class Context:
 
     conditional: bool = False
     function: bool = False
+    branch: bool = False  # inside an if/case/loop body or after && or || (not only a function body)
 
     def join(self, other: Context) -> Context:
-        return Context(self.conditional or other.conditional, self.function or other.function)
+        return Context(
+            self.conditional or other.conditional,
+            self.function or other.function,
+            self.branch or other.branch,
+        )
 
 
 TOP = Context()
-CONDITIONAL = Context(conditional=True)
+CONDITIONAL = Context(conditional=True, branch=True)
 FUNCTION = Context(conditional=True, function=True)
 
 

@@ -37,6 +37,7 @@ _BRACED = re.compile(
     r"(?P<subscript>\[[^\]]*\])?(?P<operator>:?[-=+?])?"
 )
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_POSITIONAL = frozenset("123456789@*")
 _UNKNOWN_RUN = re.compile(UNKNOWN + "{2,}")
 _SUBSCRIPT = re.compile(r"\[(?:[@*]|[0-9]+)\]")
 _PARAMETER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!\-]")
@@ -79,6 +80,8 @@ class Element:
 class Binding:
     elements: tuple[Element, ...]
     array: bool = False
+    # Values other branches may have left (`if ...; then M=host; else M=bridge; fi`), each possible.
+    others: tuple[tuple[Element, ...], ...] = ()
 
 
 def unknown_binding(origin: Span | None = None) -> Binding:
@@ -204,12 +207,25 @@ class Expander:
     `depth` is the nesting already used by the caller (bounds recursion).
     """
 
-    def __init__(self, text: str, variables: Variables, span: Callable[[int, int], Span], depth: int = 0):
+    def __init__(
+        self,
+        text: str,
+        variables: Variables,
+        span: Callable[[int, int], Span],
+        depth: int = 0,
+        substitute: Callable[[int, int, int], tuple[str, str, Span | None] | None] | None = None,
+    ):
         self.text = text
         self.variables = variables
         self.span = span
         self.depth = depth
         self.lexer = Lexer(text, None, depth)
+        # Variables with other possible values met while expanding (name -> how many), and which
+        # of them to use (name -> 1..n) when the caller expands a command once per alternative.
+        self.branching: dict[str, int] = {}
+        self.choice: dict[str, int] = {}
+        # The output of `$(code)` (start, end, depth) when it is known (text, certainty, origin).
+        self.substitute = substitute
 
     # -- public --
 
@@ -293,11 +309,18 @@ class Expander:
             return self.unknown(j, min(lexer.skip_arithmetic(k + 2), end), quoted, out)
         if s.startswith("(", k):
             stop = min(lexer.skip_substitution(k + 1), end)
-            found = engine_lookup(s[k + 1 : stop - 1]) if s[stop - 1 : stop] == ")" else None
-            if found is None:
+            closed = s[stop - 1 : stop] == ")"
+            found = engine_lookup(s[k + 1 : stop - 1]) if closed else None
+            output: tuple[str, str, Span | None] | None = (found[0], found[1], None) if found else None
+            if output is None and closed and self.substitute is not None:
+                output = self.substitute(k + 1, stop - 1, depth)
+            if output is None:
                 return self.unknown(j, stop, quoted, out)
-            tool, certainty = found
-            out.append(Segment(tool, j, stop, exact=False, quoted=quoted, expanded=True, certainty=certainty))
+            text, certainty, origin = output
+            certainty = UNSURE if text == UNKNOWN else certainty
+            out.append(
+                Segment(text, j, stop, False, quoted, expanded=True, certainty=certainty, origin=origin)
+            )
             return stop
         if s.startswith("{", k):
             stop = min(lexer.skip_brace(k + 1), end)
@@ -348,7 +371,14 @@ class Expander:
         if subscript is not None and not _SUBSCRIPT.fullmatch(subscript):
             self.unknown(start, end, quoted, out)  # ${A[$i]}, ${M[key]}
             return
-        binding = self.variables.get(name) if _NAME.fullmatch(name) else None
+        if name in ("@", "*") and subscript is None:
+            subscript = f"[{name}]"  # a function's arguments, when it is evaluated at a call site
+        binding = self.variables.get(name) if _NAME.fullmatch(name) or name in _POSITIONAL else None
+        if binding is not None and binding.others:
+            self.branching[name] = len(binding.others)
+            pick = self.choice.get(name, 0)
+            if pick:
+                binding = Binding(binding.others[pick - 1], binding.array)
         elements = _select(binding, subscript)
         is_set = binding is not None
         empty = not elements or all(e.text == "" for e in elements)

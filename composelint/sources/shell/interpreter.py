@@ -33,6 +33,7 @@ from composelint.sources.shell.expand import (
     DEFINITE,
     MAX_ELEMENTS,
     POSSIBLE,
+    UNSURE,
     Binding,
     Element,
     Expander,
@@ -49,6 +50,8 @@ from composelint.sources.shell.syntax_tree import parse_events
 from composelint.sources.shell_words import UNKNOWN, Invocation, Word
 
 MAX_NESTED = 4  # sh -c inside ssh inside eval ...: levels of re-parsed nested code
+MAX_CALLS = 8  # functions evaluated inside functions at a call site
+MAX_ALTERNATIVES = 4  # other possible values kept for one variable, and variants of one command
 _NESTED_DEPTH = MAX_DEPTH // MAX_NESTED  # stack budget a nested level takes from the lexer's
 
 DECLARATIONS = frozenset({"export", "local", "declare", "typeset", "readonly"})
@@ -90,6 +93,17 @@ class Function:
         self.name = name
         self.code = code
         self.events: list[Command | Assignment] = []
+        self.nesting = 0  # subshells and substitutions open while the body is read
+
+    @cached_property
+    def prints(self) -> bool:
+        """Whether the function prints (its output may be flags: `docker run $(opts) img`)."""
+        return any(
+            isinstance(e, Command)
+            and e.words
+            and self.code.text[e.words[0][0] : e.words[0][1]] in ("echo", "printf")
+            for e in self.events
+        )
 
     @cached_property
     def wrapper(self) -> int | None:
@@ -128,6 +142,8 @@ class Interpreter:
         self.values: set[Span] = set()
         self.diagnostics: list[Diagnostic] = []
         self.functions: dict[str, Function] = {}
+        self.calling: list[str] = []  # functions being evaluated at a call site, innermost last
+        self.noted_calls: set[str] = set()
         self.defining: list[Function] = []  # functions whose bodies are being read
 
     def span(self, code: Code, start: int, end: int) -> Span:
@@ -153,9 +169,7 @@ class Interpreter:
                 f"{parsed.recovered} command(s) from there on were recovered "
                 f"with the fallback lexer",
             )
-        expander = Expander(
-            code.text, self.variables, lambda a, b: self.span(code, a, b), depth * _NESTED_DEPTH
-        )
+        expander = self.expander(code, depth * _NESTED_DEPTH)
         code_bodies: set[int] = set()  # here-docs fed to a shell: their events come from the re-parse
         for event in parsed.events:
             if event.owners and not code_bodies.isdisjoint(event.owners):
@@ -178,10 +192,106 @@ class Interpreter:
                     function = self.defining.pop()
                     if function.name:
                         self.functions[function.name] = function
-            if self.defining and isinstance(event, (Command, Assignment)):
-                self.defining[-1].events.append(event)
+            if self.defining and isinstance(event, Scope) and event.kind == "subshell":
+                self.defining[-1].nesting += 1 if event.enter else -1
+            elif self.defining and not self.defining[-1].nesting and isinstance(event, (Command, Assignment)):
+                self.defining[-1].events.append(event)  # the body's own commands, not those in $( )
             elif isinstance(event, Note):
                 self.diagnostic(code, event.start, event.message)
+
+    def expander(self, code: Code, depth: int) -> Expander:
+        return Expander(
+            code.text,
+            self.variables,
+            lambda a, b: self.span(code, a, b),
+            depth,
+            lambda a, b, d: self.substitution(code, a, b, d),
+        )
+
+    # -- functions evaluated at their call sites --
+
+    def substitution(
+        self, code: Code, start: int, end: int, depth: int
+    ) -> tuple[str, str, Span | None] | None:
+        """The output of `$(NAME args)` where NAME is a function of the script that prints."""
+        name = code.text[start:end].split(None, 1)[:1]
+        function = self.functions.get(name[0]) if name else None
+        if function is None or not function.prints:
+            return None
+        inner = code.slice(start, end)
+        commands = [e for e in parse_events(inner.text, depth).events if isinstance(e, Command)]
+        if len(commands) != 1:
+            return None
+        expander = self.expander(inner, depth)
+        arguments = [f for a, b in commands[0].words[1:] for f in expander.fields(a, b)]
+        return self.call(function, arguments, inner, depth)
+
+    def call(
+        self, function: Function, arguments: list[Field], site: Code, depth: int
+    ) -> tuple[str, str, Span | None] | None:
+        """What a function prints (`echo`/`printf`, and the functions it calls), its arguments
+        bound; `possible` when a part is printed only in a branch.  Calls nest at most MAX_CALLS
+        deep and a function never evaluates itself again (its output there is unknown)."""
+        if function.name in self.calling or len(self.calling) >= MAX_CALLS:
+            if function.name not in self.noted_calls:
+                self.noted_calls.add(function.name)
+                self.diagnostic(
+                    site,
+                    0,
+                    f"function `{function.name}` calls itself or nests more than {MAX_CALLS} calls: "
+                    "what it prints there is not evaluated",
+                )
+            return None
+        layers = len(self.variables.layers)
+        self.calling.append(function.name)
+        self.variables.push("function")
+        try:
+            elements = [Element(*describe(field)) for field in arguments]
+            for index, element in enumerate(elements[:9], start=1):
+                self.variables.set(str(index), Binding((element,)), local=True)
+            self.variables.set("@", Binding(tuple(elements), array=True), local=True)
+            return self.printed(function, depth)
+        finally:
+            del self.variables.layers[layers:]
+            self.calling.pop()
+
+    def printed(self, function: Function, depth: int) -> tuple[str, str, Span | None]:
+        code, expander = function.code, self.expander(function.code, depth)
+        outputs: list[str] = []
+        certainty, origin = DEFINITE, None
+        for event in function.events:
+            context = Context(conditional=event.context.branch, function=True, branch=event.context.branch)
+            if isinstance(event, Assignment):
+                self.assign(code, expander, event.start, event.end, context, local=False)
+                continue
+            first = code.text[event.words[0][0] : event.words[0][1]] if event.words else ""
+            if first in DECLARATIONS:
+                self.declare(code, expander, event, first, context)
+                continue
+            if first in ("echo", "printf"):
+                fields = [f for a, b in event.words[1:] for f in expander.fields(a, b)]
+                texts = [field_text(f) for f in fields]
+                if first == "echo":
+                    while texts and texts[0] in ("-n", "-e", "-E", "-ne", "-en"):
+                        texts, fields = texts[1:], fields[1:]
+                elif texts and "%" in texts[0]:
+                    texts, fields = texts[1:], fields[1:]  # printf '%s ' ARGS: the arguments
+                printed: tuple[str, str, Span | None] = (" ".join(texts), DEFINITE, None)
+                for field in fields:
+                    certainty = worst(
+                        certainty, describe(field)[1] if UNKNOWN not in field_text(field) else DEFINITE
+                    )
+            elif first in self.functions:
+                callee = [f for a, b in event.words[1:] for f in expander.fields(a, b)]
+                printed = self.call(self.functions[first], callee, code, depth) or (UNKNOWN, UNSURE, None)
+                certainty = worst(certainty, printed[1]) if printed[0] != UNKNOWN else certainty
+            else:
+                continue
+            outputs.append(printed[0])
+            origin = origin or printed[2] or self.span(code, event.start, event.end)
+            if event.context.branch:
+                certainty = worst(certainty, POSSIBLE)
+        return " ".join(outputs), certainty, origin
 
     def extent(self, code: Code, start: int, end: int) -> None:
         first, last = code.file_range(start, end)
@@ -226,6 +336,7 @@ class Interpreter:
         if first_raw in DECLARATIONS:
             self.declare(code, expander, event, first_raw, context)
             return
+        expander.branching.clear()
         expanded = [expander.fields(*event.words[0])]
         name = basename(field_text(expanded[0][0])) if expanded[0] else ""
         if name in _VARIABLE_COMMANDS:
@@ -270,7 +381,9 @@ class Interpreter:
             words = [self.word(code, f, w) for f, w in zip(fields[first:], written[first:], strict=False)]
             words[0] = replace(words[0], text=resolution.tool) if first in guessed else words[0]
             span = self.span(code, event.start, event.end)
-            self.invocations.append(Invocation(resolution.tool, words, span, via, certainty, reason))
+            invocation = Invocation(resolution.tool, words, span, via, certainty, reason)
+            invocation.variants = self.variants(code, expander, event, first, texts)
+            self.invocations.append(invocation)
         for index, stop in resolution.codes:
             nested = self.nested_code(code, fields[start + index : start + stop])
             self.nested(nested, context, resolution.via, depth, share=resolution.via == "eval")
@@ -278,6 +391,31 @@ class Interpreter:
             heredoc = event.heredocs[-1]
             code_bodies.add(heredoc.id)
             self.nested(code.slice(*heredoc.body), context, "here-doc", depth, share=False)
+
+    def variants(
+        self, code: Code, expander: Expander, event: Command, first: int, texts: list[str]
+    ) -> list[list[Word]]:
+        """The command's words once per other possible value of a variable it uses (at most
+        MAX_ALTERNATIVES in all), when they differ from the words of the first expansion."""
+        branching, out = dict(expander.branching), []  # type: dict[str, int], list[list[Word]]
+        expander.branching.clear()
+        for name, count in branching.items():
+            for pick in range(1, count + 1):
+                if len(out) >= MAX_ALTERNATIVES:
+                    break
+                expander.choice = {name: pick}
+                fields: list[Field] = []
+                written: list[tuple[int, int] | None] = []
+                for word_range in event.words:
+                    word_fields = expander.fields(*word_range)
+                    fields += word_fields
+                    written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
+                if [field_text(f) for f in fields[first:]] != texts[first:]:
+                    out.append(
+                        [self.word(code, f, w) for f, w in zip(fields[first:], written[first:], strict=False)]
+                    )
+        expander.choice, expander.branching = {}, {}
+        return out
 
     def mentions_tool(self, code: Code, event: Command) -> bool:
         """A cheap look at an unknown command's text before its words are expanded."""
@@ -384,7 +522,9 @@ class Interpreter:
                     )
             if len(elements) > MAX_ELEMENTS:
                 elements = [Element(UNKNOWN, "unknown", origin)]
-            self.variables.set(name, Binding(tuple(elements), array=True), local)
+            self.variables.set(
+                name, self.alternatives(name, Binding(tuple(elements), array=True), context), local
+            )
             return
         text, certainty, value_origin = expander.value(value_start, end)
         if context.conditional:
@@ -394,4 +534,23 @@ class Interpreter:
             certainty = worst(certainty, old.elements[0].certainty)
         element = Element(text, certainty, value_origin or origin)
         rest = old.elements[1:] if old and old.array else ()
-        self.variables.set(name, Binding((element,) + rest, array=bool(old and old.array)), local)
+        binding = Binding((element,) + rest, array=bool(old and old.array))
+        self.variables.set(name, self.alternatives(name, binding, context), local)
+
+    def alternatives(self, name: str, binding: Binding, context: Context) -> Binding:
+        """In a branch, the value before it stays possible beside the new one."""
+        previous = self.variables.get(name)
+        if not context.branch or previous is None:
+            return binding
+        earlier = tuple(
+            tuple(replace(e, certainty=worst(e.certainty, POSSIBLE)) for e in elements)
+            for elements in (previous.elements, *previous.others)
+        )
+        texts = {tuple(e.text for e in binding.elements)}
+        others: list[tuple[Element, ...]] = []
+        for elements in earlier:
+            key = tuple(e.text for e in elements)
+            if key not in texts and len(others) < MAX_ALTERNATIVES:
+                texts.add(key)
+                others.append(elements)
+        return replace(binding, others=tuple(others))

@@ -383,7 +383,8 @@ class _Run:
     def context(self) -> Context:
         conditional = self.base.conditional or self.andor or self.open_conditional > 0
         function = self.base.function or self.open_functions > 0
-        return Context(conditional, function)
+        branch = self.base.branch or self.andor or self.open_conditional > self.open_functions
+        return Context(conditional, function, branch)
 
     def run(self, i: int, end: int, stop_paren: bool) -> int:
         s = self.s

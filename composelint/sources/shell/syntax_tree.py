@@ -122,6 +122,17 @@ def parse_events(text: str, depth: int = 0) -> Parsed:
     return Parsed(walker.events, error.start_byte, lexer.commands)
 
 
+_HEREDOC_PARTS = frozenset({"<<", "<<-", "heredoc_start", "heredoc_body", "heredoc_end"})
+
+
+def _first_command(node: tree_sitter.Node) -> tree_sitter.Node | None:
+    """The first simple command of a pipeline (`| sh -s && ...`: `sh -s`)."""
+    current: tree_sitter.Node | None = node
+    while current is not None and current.type not in _SIMPLE:
+        current = next((c for c in current.named_children if c.type != "comment"), None)
+    return current
+
+
 def _first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
     """Where the tree stops being trustworthy: the first MISSING node, or the first
     child of the first ERROR node that is not a complete statement (tree-sitter
@@ -148,6 +159,7 @@ class _Walker:
         self.events: list[Event] = []
         self.cut = len(text) + 1  # offset from which the tree is not used
         self.too_deep = False
+        self.stdin_heredocs: dict[int, Heredoc] = {}  # first command of a pipe fed by a here-doc
 
     @staticmethod
     def range(node: tree_sitter.Node) -> tuple[int, int]:
@@ -259,7 +271,7 @@ class _Walker:
     def redirected(self, node, children, context, owners, item) -> list:
         """A statement with redirections: here-docs go with the command; bodies are walked
         as owned by their here-doc (skipped if the interpreter decides they are code)."""
-        heredocs, out = [], []
+        heredocs, out, piped = [], [], []
         body = node.child_by_field_name("body")
         for child in children:
             if child.type != "heredoc_redirect":
@@ -269,14 +281,21 @@ class _Walker:
             for part in child.children:
                 if part.type == "heredoc_body":
                     out.append(item(part, own=owners + (heredoc.id,)))
+                elif part.type not in _HEREDOC_PARTS:
+                    # `cat <<EOF | sh`: tree-sitter puts the rest of the line in the redirect; the
+                    # command the pipe feeds reads the here-doc from its standard input.
+                    first = _first_command(part)
+                    if first is not None and part.type == "pipeline":
+                        self.stdin_heredocs[first.start_byte] = heredoc
+                    piped.append(item(part))
         items = [
             item(c) for c in children if c.type != "heredoc_redirect" and c != body and _worth_visiting(c)
         ]
         if body is not None and body.type in _SIMPLE:
             self.events.append(Extent(*self.range(body), owners))
             self.command(body, context, owners, heredocs)
-            return [item(c, inn=True) for c in body.children if _worth_visiting(c)] + items + out
-        return ([item(body)] if body is not None else []) + items + out
+            return [item(c, inn=True) for c in body.children if _worth_visiting(c)] + items + piped + out
+        return ([item(body)] if body is not None else []) + items + piped + out
 
     def heredoc(self, redirect: tree_sitter.Node) -> Heredoc:
         start, end = self.range(redirect)
@@ -296,9 +315,9 @@ class _Walker:
                 prefix.append(self.range(child))
             elif kind not in _NOT_WORDS or kind == "variable_assignment":  # `export A=1`: an argument
                 words.append(self.range(child))
-        self.events.append(
-            Command(*self.range(node), self.merge(words), prefix, list(heredocs), context, owners)
-        )
+        fed = self.stdin_heredocs.pop(node.start_byte, None)
+        heredocs = list(heredocs) + ([fed] if fed is not None else [])
+        self.events.append(Command(*self.range(node), self.merge(words), prefix, heredocs, context, owners))
 
     def merge(self, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """One range per shell word: tree-sitter sometimes cuts a word in two."""
