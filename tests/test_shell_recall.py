@@ -79,3 +79,41 @@ def test_branch_values_point_at_their_assignment():
     assert [(r["range"]["start"]["line"], r["range"]["start"]["column"]) for r in first["related"]][-1:] == [
         (4, 3)
     ]
+
+
+def test_a_value_from_a_sourced_file_points_into_that_file():
+    report = lint_json("--select", "CL101", str(RECALL / "sourcing.sh"))
+    (finding,) = report["findings"]
+    origin = finding["related"][-1]
+    assert origin["path"].endswith("recall/lib/common.sh")
+    assert (origin["range"]["start"]["line"], origin["range"]["start"]["column"]) == (3, 30)
+
+
+def test_a_thousand_nested_sources_and_cycles_finish_quickly_with_a_finding(tmp_path: Path):
+    (tmp_path / ".git").mkdir()
+    for index in range(1000):
+        (tmp_path / f"s{index}.sh").write_text(f". ./s{index + 1}.sh\nOPT{index}=--privileged\n")
+    (tmp_path / "s1000.sh").write_text(". ./s0.sh\n")  # and back: a cycle
+    script = tmp_path / "main.sh"
+    script.write_text("#!/bin/sh\n. ./s0.sh\ndocker run $OPT0 alpine:3.20\n")
+    started = time.perf_counter()
+    report = lint_json("--select", "CL007,CL301", str(script))
+    assert time.perf_counter() - started < 1.0
+    got = {
+        (f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"]) for f in report["findings"]
+    }
+    assert got == {("CL007", 2, 1), ("CL301", 3, 12)}
+    (note,) = [f["message"] for f in report["findings"] if f["code"] == "CL007"]
+    assert note == "sourced files nested more than 8 deep, or more than 64 for one script, are not read"
+
+
+def test_nothing_outside_the_project_root_is_read(tmp_path: Path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / ".git").mkdir()
+    (tmp_path / "outside.sh").write_text("OPTS=--privileged\n")
+    (project / "link.sh").symlink_to(tmp_path / "outside.sh")
+    script = project / "main.sh"
+    script.write_text("#!/bin/sh\n. ../outside.sh\n. ./link.sh\ndocker run $OPTS alpine:3.20\n")
+    report = lint_json("--select", "CL301,CL008", str(script))
+    assert [f["code"] for f in report["findings"]] == ["CL008"]  # OPTS stays unknown

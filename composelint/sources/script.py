@@ -9,6 +9,8 @@ backend` joins, and two `docker run -p 8080:80` of one script collide (CL206).
 
 from __future__ import annotations
 
+import os
+
 from composelint.model import Project, SourceFile
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli import read_invocations
@@ -21,12 +23,16 @@ def load_script(
 ) -> Project:
     """Read the script at `path` (or `texts[path]` for standard input) into a project."""
     from composelint.sources.files import read_text
-    from composelint.sources.shell import parse_script
+    from composelint.sources.shell import Sources, parse_script
+    from composelint.sources.shell.sourcing import project_root
 
     shown = display(path) if display else path
     text = texts[path] if texts and path in texts else read_text(path)
     text = text.removeprefix("\ufeff")
-    script = parse_script(shown, text, tools)
+    # Files it sources are read from disk, inside the project root; standard input sources nothing.
+    on_disk = os.path.isfile(path)
+    sources = Sources(path, project_root(path), display or (lambda p: p)) if on_disk else None
+    script = parse_script(shown, text, tools, sources=sources)
     project = Project(name=shown)
     project.sources.append(SourceFile(shown, "script", "shell", text))
     project.diagnostics.extend(script.diagnostics)

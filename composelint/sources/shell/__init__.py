@@ -44,16 +44,20 @@ from __future__ import annotations
 from composelint.model import Diagnostic, Span
 from composelint.sources.shell.interpreter import Interpreter
 from composelint.sources.shell.positions import Code, normalise, utf8_size
+from composelint.sources.shell.sourcing import Sources
 from composelint.sources.shell_words import ShellScript
 
 MAX_SCRIPT_BYTES = 2 * 1024 * 1024
 DEFAULT_TOOLS = ("docker", "podman", "nerdctl")
 
-__all__ = ["DEFAULT_TOOLS", "MAX_SCRIPT_BYTES", "parse_script"]
+__all__ = ["DEFAULT_TOOLS", "MAX_SCRIPT_BYTES", "Sources", "parse_script"]
 
 
-def parse_script(path: str, text: str, tools: tuple[str, ...] = DEFAULT_TOOLS) -> ShellScript:
-    """Read one script (already decoded, BOM removed; CRLF allowed)."""
+def parse_script(
+    path: str, text: str, tools: tuple[str, ...] = DEFAULT_TOOLS, *, sources: Sources | None = None
+) -> ShellScript:
+    """Read one script (already decoded, BOM removed; CRLF allowed).  With `sources`, the
+    files it sources (`. lib.sh`) are read for their functions and variables (sourcing.py)."""
     script = ShellScript(path, text)
     src = normalise(text)
     size = utf8_size(src)
@@ -66,7 +70,7 @@ def parse_script(path: str, text: str, tools: tuple[str, ...] = DEFAULT_TOOLS) -
             )
         )
         return script
-    interpreter = Interpreter(path, src, text, tools)
+    interpreter = Interpreter(path, src, text, tools, sources)
     try:
         interpreter.run(Code(src))
     except RecursionError:

@@ -6,13 +6,20 @@ is quoted (an unquoted expansion is split on blanks) and how certain its
 text is.  Command substitutions, arithmetic, `$1`, `$@` and variables
 without a known value become UNKNOWN; nothing is ever executed.
 
+`${X#pat}`, `${X##pat}`, `${X%pat}`, `${X%%pat}`, `${X/pat/s}` and
+`${X//pat/s}` are computed when X and the pattern are known; `$(command -v
+docker)`, `$(dirname "$0")` and the output of the script's own printing
+functions (through the caller's `substitute`) are known too.
+
 Not modelled (the text stays as written): brace expansion `{a,b}`, globs,
-tilde expansion, `IFS` other than blanks; `${X#pat}`, `${X/a/b}`,
-`${X:1:2}`, `${#X}`, `${!X}` and case modification give UNKNOWN.
+tilde expansion, `IFS` other than blanks; `${X:1:2}`, `${#X}`, `${!X}`,
+case modification and operators on arrays give UNKNOWN.
 """
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -226,6 +233,8 @@ class Expander:
         self.choice: dict[str, int] = {}
         # The output of `$(code)` (start, end, depth) when it is known (text, certainty, origin).
         self.substitute = substitute
+        # The directory of the file being read, as shown: `$(dirname "$0")`, `${BASH_SOURCE%/*}`.
+        self.directory: str | None = None
 
     # -- public --
 
@@ -312,6 +321,8 @@ class Expander:
             closed = s[stop - 1 : stop] == ")"
             found = engine_lookup(s[k + 1 : stop - 1]) if closed else None
             output: tuple[str, str, Span | None] | None = (found[0], found[1], None) if found else None
+            directory = script_directory(s[k + 1 : stop - 1], self.directory) if closed else None
+            output = (directory, DEFINITE, None) if directory is not None else output
             if output is None and closed and self.substitute is not None:
                 output = self.substitute(k + 1, stop - 1, depth)
             if output is None:
@@ -342,18 +353,55 @@ class Expander:
     def braced(self, j: int, stop: int, quoted: bool, depth: int, out: list[Segment]) -> None:
         """`${...}` from j to stop."""
         content_end = stop - 1 if self.text[stop - 1 : stop] == "}" else stop
+        if self.directory is not None and _SCRIPT_DIRNAME.fullmatch(self.text, j + 2, content_end):
+            out.append(Segment(self.directory, j, stop, False, quoted, expanded=True))
+            return
         match = _BRACED.match(self.text, j + 2, content_end)
         if not match or match.group("prefix") or depth - self.depth >= MAX_EXPANSION_DEPTH:
             self.unknown(j, stop, quoted, out)
             return
         operator = match.group("operator")
         if not operator and match.end() != content_end:
-            self.unknown(j, stop, quoted, out)  # ${X#pat}, ${X/a/b}, ${X:1}, ${X^^} ...
+            trimmed = self.trimmed(match, content_end, depth)  # ${X#pat}, ${X%pat}, ${X/a/b}
+            if trimmed is None:
+                self.unknown(j, stop, quoted, out)  # ${X:1}, ${X^^}, a value or pattern not known ...
+            else:
+                out.append(
+                    Segment(trimmed.text, j, stop, False, quoted, True, trimmed.certainty, trimmed.origin)
+                )
             return
         operand = (match.end(), content_end) if operator else None
         self.expand(
             match.group("name"), match.group("subscript"), operator, operand, j, stop, quoted, depth, out
         )
+
+    def trimmed(self, match: re.Match, end: int, depth: int) -> Element | None:
+        """`${X#p}` `${X##p}` `${X%p}` `${X%%p}` `${X/p/r}` `${X//p/r}` of a known scalar X."""
+        operation = _PATTERN_OPERATION.match(self.text, match.end(), end)
+        name = match.group("name")
+        binding = self.variables.get(name) if _NAME.fullmatch(name) and not match.group("subscript") else None
+        if operation is None or binding is None or binding.array or len(binding.elements) != 1:
+            return None
+        element = binding.elements[0]
+        start = operation.end()
+        if operation["operator"] in ("/", "//"):
+            separator = _unescaped_slash(self.text, start, end)
+            pattern = self.operand_text(start, separator, depth)
+            replacement = self.operand_text(separator + 1, end, depth) if separator < end else ""
+        else:
+            pattern, replacement = self.operand_text(start, end, depth), ""
+        if (
+            pattern is None
+            or replacement is None
+            or UNKNOWN in element.text
+            or len(element.text) > MAX_PATTERN_VALUE
+        ):
+            return None
+        return replace(element, text=apply_pattern(element.text, operation["operator"], pattern, replacement))
+
+    def operand_text(self, start: int, end: int, depth: int) -> str | None:
+        text = "".join(s.text for s in self.segments(start, end, False, depth + 1, operand=True))
+        return None if UNKNOWN in text else text
 
     def expand(
         self,
@@ -447,6 +495,63 @@ _LOOKUP = re.compile(
     r"\s*(?:command\s+-v|which|type\s+-[pP]|echo)\s+[\"']?(?:\S*/)?(?P<tool>docker|podman|nerdctl)[\"']?"
     r"\s*(?:[12]?>\s*/dev/null\s*|2>&1\s*)*"
 )
+
+
+_SCRIPT_PATH = r"(?:\$0|\$\{0\}|\$\{?BASH_SOURCE(?:\[0\])?\}?)"
+_SCRIPT_DIR_CODE = re.compile(
+    r"\s*(?:cd\s+(?:-P\s+)?(?:--\s+)?\"?\$\(\s*)?dirname\s+(?:--\s+)?\"?" + _SCRIPT_PATH + r"\"?\s*"
+    r"(?:\)\"?(?P<suffix>(?:/[\w.-]+)*)\"?\s*(?:[12&]?>\s*/dev/null\s*)?(?:&&|;)\s*pwd(?:\s+-P)?\s*)?"
+)
+_SCRIPT_DIRNAME = re.compile(r"(?:BASH_SOURCE(?:\[0\])?|0)%/\*")
+
+
+MAX_PATTERN_VALUE = 1024  # longer values are not matched against `#`/`%`/`/` patterns (quadratic)
+_PATTERN_OPERATION = re.compile(r"(?P<operator>##|#|%%|%|//|/)")
+
+
+def _unescaped_slash(text: str, start: int, end: int) -> int:
+    i = start
+    while i < end and text[i] != "/":
+        i += 2 if text[i] == "\\" else 1
+    return min(i, end)
+
+
+def apply_pattern(value: str, operator: str, pattern: str, replacement: str) -> str:
+    """Bash's pattern removal and substitution, the pattern a glob (`*`, `?`, `[...]`)."""
+    n = len(value)
+    if operator in ("#", "##"):
+        cuts = range(n + 1) if operator == "#" else range(n, -1, -1)
+        return next((value[i:] for i in cuts if fnmatch.fnmatchcase(value[:i], pattern)), value)
+    if operator in ("%", "%%"):
+        cuts = range(n, -1, -1) if operator == "%" else range(n + 1)
+        return next((value[:i] for i in cuts if fnmatch.fnmatchcase(value[i:], pattern)), value)
+    anchor = pattern[:1] if pattern[:1] in ("#", "%") else ""
+    pattern = pattern[len(anchor) :]
+    out, i, replaced = [], 0, False
+    while i <= n:
+        ends = [n] if anchor == "%" else range(n, i - 1, -1)
+        stop = None
+        if not (replaced and operator == "/") and not (anchor == "#" and i > 0):
+            stop = next((k for k in ends if k > i and fnmatch.fnmatchcase(value[i:k], pattern)), None)
+        if stop is None:
+            if i < n:
+                out.append(value[i])
+            i += 1
+            continue
+        out.append(replacement)
+        i, replaced = stop, True
+    return "".join(out)
+
+
+def script_directory(code: str, directory: str | None) -> str | None:
+    """`$(dirname "$0")`, `$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)`: that directory."""
+    if directory is None or "dirname" not in code:
+        return None
+    match = _SCRIPT_DIR_CODE.fullmatch(code)
+    if match is None:
+        return None
+    suffix = (match["suffix"] or "").lstrip("/")
+    return posixpath.normpath(posixpath.join(directory, suffix)) if suffix else directory
 
 
 def engine_lookup(code: str) -> tuple[str, str] | None:

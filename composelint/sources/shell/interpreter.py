@@ -3,6 +3,7 @@ expands words, finds tool invocations and re-parses nested shell code."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import replace
 from functools import cached_property
@@ -45,7 +46,8 @@ from composelint.sources.shell.expand import (
     worst,
 )
 from composelint.sources.shell.lexer import ASSIGNMENT, MAX_DEPTH
-from composelint.sources.shell.positions import Code, LineIndex
+from composelint.sources.shell.positions import Code, LineIndex, normalise
+from composelint.sources.shell.sourcing import MAX_SOURCE_DEPTH, MAX_SOURCED, Sources
 from composelint.sources.shell.syntax_tree import parse_events
 from composelint.sources.shell_words import UNKNOWN, Invocation, Word
 
@@ -133,8 +135,13 @@ class Function:
 
 
 class Interpreter:
-    def __init__(self, path: str, src: str, text: str, tools: tuple[str, ...]):
+    def __init__(
+        self, path: str, src: str, text: str, tools: tuple[str, ...], sources: Sources | None = None
+    ):
         self.lines = LineIndex(path, src, text)
+        self.sources = sources
+        self.quiet = 0  # reading a sourced file: its functions and variables count, not its commands
+        self.source_site: tuple[Code, int] | None = None  # the script's outermost `source` command
         self.tools = frozenset(tools)
         self.variables = Variables()
         self.invocations: list[Invocation] = []
@@ -144,12 +151,15 @@ class Interpreter:
         self.functions: dict[str, Function] = {}
         self.calling: list[str] = []  # functions being evaluated at a call site, innermost last
         self.noted_calls: set[str] = set()
+        self.noted_sources = False
         self.defining: list[Function] = []  # functions whose bodies are being read
 
     def span(self, code: Code, start: int, end: int) -> Span:
-        return self.lines.span(*code.file_range(start, end))
+        return (code.lines or self.lines).span(*code.file_range(start, end))
 
     def diagnostic(self, code: Code, offset: int, message: str) -> None:
+        if self.quiet and self.source_site is not None:
+            code, offset = self.source_site  # reported where the script sources the file
         offset = min(offset, len(code.text))
         span = self.span(code, offset, min(offset + 1, len(code.text)))
         self.diagnostics.append(Diagnostic("CL007", message, span))
@@ -161,7 +171,7 @@ class Interpreter:
         command that holds nested code, `via` how the code was reached."""
         parsed = parse_events(code.text, depth * _NESTED_DEPTH)
         if parsed.error is not None:
-            line, column = self.lines.point(code.file_range(parsed.error, parsed.error)[0])
+            line, column = (code.lines or self.lines).point(code.file_range(parsed.error, parsed.error)[0])
             self.diagnostic(
                 code,
                 parsed.error,
@@ -182,7 +192,7 @@ class Interpreter:
                 self.variables.set(event.name, unknown_binding())
             elif isinstance(event, Extent):
                 self.extent(code, event.start, event.end)
-            elif isinstance(event, Value):
+            elif isinstance(event, Value) and code.lines is None:
                 self.values.add(self.span(code, event.start, event.end))
             elif isinstance(event, Scope):
                 (self.variables.push if event.enter else self.variables.pop)(event.kind)
@@ -200,13 +210,56 @@ class Interpreter:
                 self.diagnostic(code, event.start, event.message)
 
     def expander(self, code: Code, depth: int) -> Expander:
-        return Expander(
+        expander = Expander(
             code.text,
             self.variables,
             lambda a, b: self.span(code, a, b),
             depth,
             lambda a, b, d: self.substitution(code, a, b, d),
         )
+        expander.directory = posixpath.dirname((code.lines or self.lines).path) or "."
+        return expander
+
+    # -- sourced files --
+
+    def source(self, code: Code, event: Command, texts: list[str], context: Context, depth: int) -> None:
+        """`. FILE` / `source FILE`: read FILE's functions and variables, if it is in the project."""
+        if self.sources is None or len(texts) < 2 or UNKNOWN in texts[1]:
+            return
+        real = self.sources.locate(texts[1])
+        if real is None or real in self.sources.stack:
+            return  # outside the project, missing, or already being read (a cycle)
+        outermost = self.source_site is None
+        if outermost:
+            self.source_site = (code, event.start)
+        try:
+            if len(self.sources.stack) > MAX_SOURCE_DEPTH or self.sources.count >= MAX_SOURCED:
+                if not self.noted_sources:
+                    self.noted_sources = True
+                    self.diagnostic(
+                        code,
+                        event.start,
+                        f"sourced files nested more than {MAX_SOURCE_DEPTH} deep, or more than "
+                        f"{MAX_SOURCED} for one script, are not read",
+                    )
+                return
+            text = self.sources.read(real)
+            if text is None:
+                return
+            self.sources.count += 1
+            self.sources.stack.append(real)
+            src = normalise(text)
+            self.quiet += 1
+            try:
+                self.run(
+                    Code(src, lines=LineIndex(self.sources.display(real), src, text)), context, "", depth
+                )
+            finally:
+                self.quiet -= 1
+                self.sources.stack.pop()
+        finally:
+            if outermost:
+                self.source_site = None
 
     # -- functions evaluated at their call sites --
 
@@ -294,6 +347,8 @@ class Interpreter:
         return " ".join(outputs), certainty, origin
 
     def extent(self, code: Code, start: int, end: int) -> None:
+        if code.lines is not None:
+            return  # suppression comments are read in the script itself only
         first, last = code.file_range(start, end)
         line, column = self.lines.point(first)
         self.extents.add((line, column, self.lines.point(max(first, last - 1))[0]))
@@ -342,6 +397,10 @@ class Interpreter:
         if name in _VARIABLE_COMMANDS:
             self.variable_command(name, code, event, context)
             return
+        if name in (".", "source"):
+            path = [field_text(f) for start, end in event.words[1:2] for f in expander.fields(start, end)]
+            self.source(code, event, [name, *path[:1]], context, depth)
+            return
         known = name in self.tools or name in _RUNS_COMMANDS
         if not (known or (UNKNOWN in name and engine_variable(first_raw)) or self.mentions_tool(code, event)):
             self.side_effects(code, expander, event.words[1:])
@@ -383,7 +442,8 @@ class Interpreter:
             span = self.span(code, event.start, event.end)
             invocation = Invocation(resolution.tool, words, span, via, certainty, reason)
             invocation.variants = self.variants(code, expander, event, first, texts)
-            self.invocations.append(invocation)
+            if not self.quiet:
+                self.invocations.append(invocation)
         for index, stop in resolution.codes:
             nested = self.nested_code(code, fields[start + index : start + stop])
             self.nested(nested, context, resolution.via, depth, share=resolution.via == "eval")
@@ -426,7 +486,8 @@ class Interpreter:
         start, end = written if written else (field[0].start, field[-1].end)
         first, last = code.file_range(start, end)
         text, certainty, origin = describe(field)
-        return Word(text, self.lines.span(first, last), self.lines.written(first, last), certainty, origin)
+        lines = code.lines or self.lines
+        return Word(text, lines.span(first, last), lines.written(first, last), certainty, origin)
 
     def nested_code(self, code: Code, fields: list[Field]) -> Code:
         """The fields joined by blanks (as `eval`, `ssh` and `sh -c` see them), each
@@ -450,7 +511,7 @@ class Interpreter:
                     first, last = code.file_range(segment.start, segment.end)
                     starts += [first] * len(segment.text)
                     ends += [last] * len(segment.text)
-        return Code("".join(parts), starts, ends)
+        return Code("".join(parts), starts, ends, code.lines)
 
     def side_effects(self, code: Code, expander: Expander, words: list[tuple[int, int]]) -> None:
         """Arguments of other commands matter only for `${X:=default}` (`: ${X:=v}`)."""

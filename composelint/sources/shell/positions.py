@@ -74,16 +74,25 @@ class Code:
     back to a range of the file (one character for literal text, the whole
     expansion for text that came from `$VAR`)."""
 
-    def __init__(self, text: str, starts: list[int] | None = None, ends: list[int] | None = None):
+    def __init__(
+        self,
+        text: str,
+        starts: list[int] | None = None,
+        ends: list[int] | None = None,
+        lines: LineIndex | None = None,
+    ):
         self.text = text
         self.starts = starts
         self.ends = ends
+        self.lines = lines  # a sourced file's lines; None: the script's
 
     def slice(self, start: int, end: int) -> Code:
         """The code start..end (a here-doc body) as code of its own."""
         if self.starts is None or self.ends is None:
-            return Code(self.text[start:end], list(range(start, end)), list(range(start + 1, end + 1)))
-        return Code(self.text[start:end], self.starts[start:end], self.ends[start:end])
+            return Code(
+                self.text[start:end], list(range(start, end)), list(range(start + 1, end + 1)), self.lines
+            )
+        return Code(self.text[start:end], self.starts[start:end], self.ends[start:end], self.lines)
 
     def file_range(self, start: int, end: int) -> tuple[int, int]:
         """The file offsets of the code's characters start..end (end exclusive)."""
