@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import re
 import sys
 from collections import Counter
@@ -33,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from composelint.model import Project
 from composelint.sources.docker_cli import read_invocations
-from composelint.sources.shell import parse_script
+from composelint.sources.shell import Sources, parse_script
 from composelint.sources.shell.events import Command
 from composelint.sources.shell.positions import normalise
 from composelint.sources.shell.syntax_tree import parse_events
@@ -117,12 +118,18 @@ def cause(line: str, engine: str, engine_at: int, bodies: dict[int, bool], numbe
     return "other"
 
 
+def _shown(root: Path):
+    return lambda real: os.path.relpath(real, root)
+
+
 def measure(paths: list[Path], root: Path) -> list[dict]:
     rows = []
     for path in paths:
         text = path.read_text(encoding="utf-8", errors="surrogateescape").removeprefix("\ufeff")
         relative = str(path.relative_to(root))
-        script = parse_script(relative, text)
+        # Each corpus repository folder is the project root its scripts source files from.
+        repository = root / Path(relative).parts[0]
+        script = parse_script(relative, text, sources=Sources(str(path), str(repository), _shown(root)))
         project = Project(name=relative)
         read_invocations(project, script.invocations)
         modelled = {w.span.line for w in project.workloads} | {e.span.line for e in project.execs}

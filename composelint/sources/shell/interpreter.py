@@ -108,10 +108,11 @@ class Function:
         )
 
     @cached_property
-    def wrapper(self) -> int | None:
-        """How many of its arguments a function skips before running the rest as a command
-        (`"$@"`: 0, `shift; "$@"` or `"${@:2}"`: 1, `cmd=("$@"); "${cmd[@]}"`: 0), or None.
-        Asked only at call sites, after the body has been read."""
+    def forwards(self) -> tuple[Command, int, int] | None:
+        """The body's command that runs the function's arguments: (command, index of the word
+        holding them, how many arguments it skips first): `"$@"`, `sudo "$@"`, `shift; "$@"`,
+        `"${@:2}"`, `cmd=("$@"); "${cmd[@]}"`, `"${args[@]}" "$@"`.  Asked only at call sites,
+        after the body has been read."""
         shifts, held = 0, set()  # held: variables holding the arguments
         for event in self.events:
             raw = [self.code.text[a:b] for a, b in (event.words if isinstance(event, Command) else [])]
@@ -119,18 +120,18 @@ class Function:
                 texts = raw[1:] if raw else [self.code.text[event.start : event.end]]
                 held |= {m["name"] for m in map(_FROM_ARGUMENTS.fullmatch, texts) if m}
                 continue
-            if not raw:
+            if not raw or raw[0] in ("echo", "printf", "log", "logger"):
                 continue
             if raw[0] == "shift":
                 shifts += int(raw[1]) if len(raw) > 1 and raw[1].isdigit() else 1
                 continue
-            for index, word in enumerate(raw[:2] if raw[0] in WRAPPERS else raw[:1]):
+            for index, word in enumerate(raw):
                 arguments = _ALL_ARGUMENTS.fullmatch(word)
                 if arguments:
-                    return shifts + max(int(arguments["first"] or 1) - 1, 0)
+                    return event, index, shifts + max(int(arguments["first"] or 1) - 1, 0)
                 variable = _VARIABLE.fullmatch(word)
-                if variable and variable["name"] in held and (index == 0 or raw[0] in WRAPPERS):
-                    return shifts
+                if variable and variable["name"] in held:
+                    return event, index, shifts
         return None
 
 
@@ -296,14 +297,56 @@ class Interpreter:
                 )
             return None
         layers = len(self.variables.layers)
+        self.bind(function, arguments)
+        try:
+            return self.printed(function, depth)
+        finally:
+            del self.variables.layers[layers:]
+            self.calling.pop()
+
+    def bind(self, function: Function, arguments: list[Field]) -> None:
+        """A function's call: a variables layer with its positional parameters."""
         self.calling.append(function.name)
         self.variables.push("function")
+        elements = [Element(*describe(field)) for field in arguments]
+        for index, element in enumerate(elements[:9], start=1):
+            self.variables.set(str(index), Binding((element,)), local=True)
+        self.variables.set("@", Binding(tuple(elements), array=True), local=True)
+
+    def assigned(self, function: Function, event: Command | Assignment, expander: Expander) -> bool:
+        """Run an assignment or declaration of the function's body at a call; False for other commands."""
+        code = function.code
+        context = Context(conditional=event.context.branch, function=True, branch=event.context.branch)
+        if isinstance(event, Assignment):
+            self.assign(code, expander, event.start, event.end, context, local=False)
+            return True
+        first = code.text[event.words[0][0] : event.words[0][1]] if event.words else ""
+        if first in DECLARATIONS:
+            self.declare(code, expander, event, first, context)
+            return True
+        return False
+
+    def forwarded(
+        self, function: Function, arguments: list[Field], depth: int
+    ) -> tuple[list[Field], list[tuple[int, int] | None]]:
+        """The words a forwarding function puts before its arguments, evaluated at this call."""
+        assert function.forwards is not None
+        command, index, _ = function.forwards
+        layers = len(self.variables.layers)
+        self.bind(function, arguments)
         try:
-            elements = [Element(*describe(field)) for field in arguments]
-            for index, element in enumerate(elements[:9], start=1):
-                self.variables.set(str(index), Binding((element,)), local=True)
-            self.variables.set("@", Binding(tuple(elements), array=True), local=True)
-            return self.printed(function, depth)
+            expander = self.expander(function.code, depth)
+            for event in function.events:
+                if event is command:
+                    break
+                self.assigned(function, event, expander)
+            fields: list[Field] = []
+            written: list[tuple[int, int] | None] = []
+            for word_range in command.words[:index]:
+                word_fields = expander.fields(*word_range)
+                fields += word_fields
+                written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
+            return fields, written
         finally:
             del self.variables.layers[layers:]
             self.calling.pop()
@@ -313,14 +356,9 @@ class Interpreter:
         outputs: list[str] = []
         certainty, origin = DEFINITE, None
         for event in function.events:
-            context = Context(conditional=event.context.branch, function=True, branch=event.context.branch)
-            if isinstance(event, Assignment):
-                self.assign(code, expander, event.start, event.end, context, local=False)
+            if self.assigned(function, event, expander) or not isinstance(event, Command):
                 continue
             first = code.text[event.words[0][0] : event.words[0][1]] if event.words else ""
-            if first in DECLARATIONS:
-                self.declare(code, expander, event, first, context)
-                continue
             if first in ("echo", "printf"):
                 fields = [f for a, b in event.words[1:] for f in expander.fields(a, b)]
                 texts = [field_text(f) for f in fields]
@@ -411,20 +449,26 @@ class Interpreter:
         for word_range, word_fields in zip(event.words, expanded, strict=False):
             fields += word_fields
             written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
+        codes = [code] * len(fields)  # where each field is written
+        function = self.functions.get(name)
+        if function is not None and function.forwards is not None and not known and name not in self.calling:
+            # A function of the script that runs its arguments, after words of its own (a wrapper,
+            # `"${args[@]}" "$@"` with args=(sudo nerdctl)): those words, then the call's arguments.
+            prefix, prefix_written = self.forwarded(function, fields[1:], depth)
+            rest = skip_options([field_text(f) for f in fields], 1 + function.forwards[2], "", frozenset())
+            fields, written = prefix + fields[rest:], prefix_written + written[rest:]
+            codes = [function.code] * len(prefix) + codes[rest:]
+            name = basename(field_text(fields[0])) if fields else ""
+            known = name in self.tools or name in _RUNS_COMMANDS
         texts = [field_text(f) for f in fields]
         guessed: dict[int, str] = {}  # engine-named variables of unknown value, taken to be the engine
         for index, single in enumerate(written):
             if texts[index] == UNKNOWN and single is not None:
-                raw = code.text[single[0] : single[1]]
+                raw = codes[index].text[single[0] : single[1]]
                 tool = engine_variable(raw)
                 if tool and tool in self.tools:
                     texts[index], guessed[index] = tool, raw
         start, certainty, reason = 0, DEFINITE, ""
-        function = self.functions.get(name)
-        if function is not None and function.wrapper is not None and not known:
-            # A function of the script that runs its arguments: they are the command.
-            start = skip_options(texts, 1 + function.wrapper, "", frozenset())
-            known = start < len(texts)
         if not known and not guessed.get(0):
             start = runs_arguments(texts, self.tools)
             if not start or name in _DATA_COMMANDS:
@@ -437,13 +481,19 @@ class Interpreter:
             if first in guessed:
                 certainty = POSSIBLE
                 reason = f"`{guessed[first]}` is taken to be {resolution.tool}: its value is only known at run time"
-            words = [self.word(code, f, w) for f, w in zip(fields[first:], written[first:], strict=False)]
+            words = [
+                self.word(c, f, w)
+                for c, f, w in zip(codes[first:], fields[first:], written[first:], strict=False)
+            ]
             words[0] = replace(words[0], text=resolution.tool) if first in guessed else words[0]
             span = self.span(code, event.start, event.end)
             invocation = Invocation(resolution.tool, words, span, via, certainty, reason)
-            invocation.variants = self.variants(code, expander, event, first, texts)
+            if codes[0] is code:
+                invocation.variants = self.variants(code, expander, event, first, texts)
             if not self.quiet:
                 self.invocations.append(invocation)
+        if codes[:1] != [code]:
+            return  # the words of a forwarding function's own command: no nested code followed
         for index, stop in resolution.codes:
             nested = self.nested_code(code, fields[start + index : start + stop])
             self.nested(nested, context, resolution.via, depth, share=resolution.via == "eval")
