@@ -56,8 +56,9 @@ _PRINTERS = re.compile(
     re.IGNORECASE,
 )
 _CODE_READERS = frozenset({"sh", "bash", "dash", "ash", "ksh", "zsh", "ssh", "$SSH", "eval"})
-# The model has no volumes or pods: their invocations count once extracted.
-UNMODELLED = frozenset({"volume create", "pod create"})
+# The model has no volumes or pods, and keys networks by name (a second `network create "$id"`
+# is the same network): these invocations count once extracted.
+UNMODELLED = frozenset({"volume create", "pod create", "network create"})
 _QUOTE_BEFORE = re.compile(r"""["']""")
 
 
@@ -93,6 +94,8 @@ def exclusion(line: str, number: int, bodies: dict[int, bool], engine_at: int) -
     stripped = line.lstrip()
     if stripped.startswith("#"):
         return "comment"
+    if stripped.startswith("alias "):
+        return "alias definition"  # the user completes the command (no image yet)
     if bodies.get(number) is False:
         return "here-doc data"
     before = line[:engine_at]
@@ -140,9 +143,22 @@ def measure(paths: list[Path], root: Path) -> list[dict]:
             match = ENGINE.search(line)
             if not match:
                 continue
-            covering = [i for i in script.invocations if i.span.line <= number <= i.span.end_line]
+            # An invocation covers the line, or takes words from it (`C="docker run ..."; $C`).
+            covering = [
+                i
+                for i in script.invocations
+                if i.span.line <= number <= i.span.end_line
+                or any(
+                    w.origin is not None and w.origin.path == relative and w.origin.line == number
+                    for w in i.words
+                )
+            ]
             sub = re.sub(r"\s+", " ", match.group("sub")).removeprefix("container ")
-            model = any(i.span.line <= m <= i.span.end_line for i in covering for m in modelled)
+            model = (
+                any(i.span.line <= m <= i.span.end_line for i in covering for m in modelled)
+                if sub in ("run", "create", "service create")
+                else bool(covering)
+            )
             if sub in UNMODELLED:
                 model = bool(covering)
             rows.append(

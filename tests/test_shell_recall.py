@@ -8,6 +8,7 @@ on a possible value is one severity lower than the rule's own).
 
 from __future__ import annotations
 
+import importlib.util
 import time
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from conftest import FIXTURES, expectations, findings, lint_json
 
 RECALL = FIXTURES / "shell" / "recall"
+BENCH = Path(__file__).resolve().parent.parent / "bench"
 CASES = sorted(RECALL.glob("*.sh"))
 
 
@@ -117,3 +119,20 @@ def test_nothing_outside_the_project_root_is_read(tmp_path: Path):
     script.write_text("#!/bin/sh\n. ../outside.sh\n. ./link.sh\ndocker run $OPTS alpine:3.20\n")
     report = lint_json("--select", "CL301,CL008", str(script))
     assert [f["code"] for f in report["findings"]] == ["CL008"]  # OPTS stays unknown
+
+
+def test_recall_against_the_grep_count_of_the_corpus(shared: Path):
+    """bench/shell_recall.py on ../shared/corpus/runconfigs: at least 95% of the grep lines that
+    start a container (comments, printed text, here-doc data and aliases excluded) are modelled."""
+    spec = importlib.util.spec_from_file_location("shell_recall", BENCH / "shell_recall.py")
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    corpus = shared / "corpus" / "runconfigs"
+    rows = bench.measure(bench.kinds_of(corpus / "MANIFEST.tsv", {"shell"}), corpus)
+    assert len(rows) == 527  # the corpus README's count of shell invocation lines
+    starts = [r for r in rows if not r["excluded"] and r["sub"] in ("run", "create", "service create")]
+    assert len(starts) > 200
+    assert sum(r["modelled"] for r in starts) >= 0.95 * len(starts)
+    included = [r for r in rows if not r["excluded"]]
+    assert sum(r["extracted"] for r in included) >= 0.95 * len(included)
