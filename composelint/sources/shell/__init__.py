@@ -1,6 +1,9 @@
 """Shell front end: find every container-tool invocation in a script.
 
-    parse_script(path, text, tools=("docker", "podman", "nerdctl")) -> ShellScript
+    parse_script(path, text, tools=("docker", "podman", "nerdctl"), *, sources=None) -> ShellScript
+
+`sources` (a `Sources`, sourcing.py) lets the script's `. FILE` / `source FILE` read
+files of its project for their functions and variables; without it nothing is read.
 
 tree-sitter-bash is the parser (walked iteratively, syntax_tree.py); from
 the first syntax error on, a small lexer of our own takes over (lexer.py)

@@ -451,11 +451,13 @@ class Interpreter:
             written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
         codes = [code] * len(fields)  # where each field is written
         function = self.functions.get(name)
-        if function is not None and function.forwards is not None and not known and name not in self.calling:
+        forwards = function.forwards if function is not None and not known else None
+        forwarded = forwards is not None and name not in self.calling
+        if function is not None and forwards is not None and forwarded:
             # A function of the script that runs its arguments, after words of its own (a wrapper,
             # `"${args[@]}" "$@"` with args=(sudo nerdctl)): those words, then the call's arguments.
             prefix, prefix_written = self.forwarded(function, fields[1:], depth)
-            rest = skip_options([field_text(f) for f in fields], 1 + function.forwards[2], "", frozenset())
+            rest = skip_options([field_text(f) for f in fields], 1 + forwards[2], "", frozenset())
             fields, written = prefix + fields[rest:], prefix_written + written[rest:]
             codes = [function.code] * len(prefix) + codes[rest:]
             name = basename(field_text(fields[0])) if fields else ""
@@ -488,11 +490,11 @@ class Interpreter:
             words[0] = replace(words[0], text=resolution.tool) if first in guessed else words[0]
             span = self.span(code, event.start, event.end)
             invocation = Invocation(resolution.tool, words, span, via, certainty, reason)
-            if codes[0] is code:
-                invocation.variants = self.variants(code, expander, event, first, texts)
+            if not forwarded:
+                invocation.variants = self.variants(code, expander, event, first, texts, expanded)
             if not self.quiet:
                 self.invocations.append(invocation)
-        if codes[:1] != [code]:
+        if forwarded:
             return  # the words of a forwarding function's own command: no nested code followed
         for index, stop in resolution.codes:
             nested = self.nested_code(code, fields[start + index : start + stop])
@@ -503,7 +505,13 @@ class Interpreter:
             self.nested(code.slice(*heredoc.body), context, "here-doc", depth, share=False)
 
     def variants(
-        self, code: Code, expander: Expander, event: Command, first: int, texts: list[str]
+        self,
+        code: Code,
+        expander: Expander,
+        event: Command,
+        first: int,
+        texts: list[str],
+        expanded: list[list[Field]],
     ) -> list[list[Word]]:
         """The command's words once per other possible value of a variable it uses (at most
         MAX_ALTERNATIVES in all), when they differ from the words of the first expansion."""
@@ -516,8 +524,9 @@ class Interpreter:
                 expander.choice = {name: pick}
                 fields: list[Field] = []
                 written: list[tuple[int, int] | None] = []
-                for word_range in event.words:
-                    word_fields = expander.fields(*word_range)
+                for word_range, primary in zip(event.words, expanded, strict=False):
+                    mentions = name in code.text[word_range[0] : word_range[1]]
+                    word_fields = expander.fields(*word_range) if mentions else primary
                     fields += word_fields
                     written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
                 if [field_text(f) for f in fields[first:]] != texts[first:]:
