@@ -10,12 +10,16 @@ covers it, and *modelled* when the docker CLI grammar made a container,
 exec or network of that invocation.
 
 Grep lines that do not run anything are excluded, each with its reason:
-comments, text printed by `echo`/`printf`/usage functions, here-doc bodies
-written to files or printed, and `#` lines.  The rest are what recall is
-measured on; a miss is listed with its likely cause (engine in a variable,
-wrapper, string handed to another program, ...).  `--kinds` adds the
-embedded kinds (Markdown, CI, Makefile) through the same pipeline once their
-sources exist.
+comments, text printed by `echo`/`printf`/logging helpers, here-doc bodies
+written to files or printed, and `alias` definitions.  The rest are what
+recall is measured on; a miss is listed with its likely cause (engine in a
+variable, wrapper, string handed to another program, ...).
+
+`--kinds` adds other kinds of the MANIFEST (systemd, quadlet, and the
+embedded shell of Markdown, CI files and Makefiles once their front ends
+exist) through `sources.kinds`: a grep line of those counts when the model
+has a container, exec or network on it; a kind without a front end is named
+and left out.
 
 Not a test: run it by hand (`python bench/shell_recall.py [--list]`).
 """
@@ -34,6 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from composelint.model import Project
 from composelint.sources.docker_cli import read_invocations
+from composelint.sources.kinds import FRONT_ENDS, SET_FRONT_ENDS
+from composelint.sources.kinds import load as load_kind
+from composelint.sources.project import LoadOptions
 from composelint.sources.shell import Sources, parse_script
 from composelint.sources.shell.events import Command
 from composelint.sources.shell.positions import normalise
@@ -62,10 +69,11 @@ UNMODELLED = frozenset({"volume create", "pod create", "network create"})
 _QUOTE_BEFORE = re.compile(r"""["']""")
 
 
-def kinds_of(manifest: Path, kinds: set[str]) -> list[Path]:
+def kinds_of(manifest: Path, kinds: set[str]) -> dict[Path, str]:
+    """The corpus files of `kinds` (MANIFEST.tsv), each with its kind."""
     with manifest.open(newline="") as handle:
         rows = csv.DictReader(handle, delimiter="\t")
-        return [manifest.parent / row["path"] for row in rows if row["kind"] in kinds]
+        return {manifest.parent / row["path"]: row["kind"] for row in rows if row["kind"] in kinds}
 
 
 def heredoc_lines(text: str) -> dict[int, bool]:
@@ -125,9 +133,49 @@ def _shown(root: Path):
     return lambda real: os.path.relpath(real, root)
 
 
-def measure(paths: list[Path], root: Path) -> list[dict]:
+def model_lines(projects: list[Project], relative: str) -> set[int]:
+    """Lines of `relative` where the model has a container, an exec or a network."""
+    spans = [w.span for p in projects for w in p.workloads] + [e.span for p in projects for e in p.execs]
+    spans += [n.span for p in projects for n in p.networks.values() if n.span is not None]
+    return {span.line for span in spans if span.path == relative}
+
+
+def measure_embedded(path: Path, root: Path, kind: str) -> list[dict]:
+    """A kind other than shell, through its front end: a grep line counts when the model has
+    something on it."""
+    relative = str(path.relative_to(root))
+    projects = load_kind(kind, [str(path)], LoadOptions(), display=_shown(root), texts={})
+    modelled = model_lines(projects, relative)
+    rows = []
+    text = path.read_text(encoding="utf-8", errors="surrogateescape")
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = ENGINE.search(line)
+        if match:
+            sub = re.sub(r"\s+", " ", match.group("sub")).removeprefix("container ")
+            found = number in modelled
+            excluded = "comment" if line.lstrip().startswith("#") and kind != "markdown" else ""
+            rows.append(
+                {
+                    "file": relative,
+                    "line": number,
+                    "text": line.strip(),
+                    "sub": sub,
+                    "excluded": excluded,
+                    "extracted": found,
+                    "modelled": found,
+                    "cause": "other",
+                }
+            )
+    return rows
+
+
+def measure(paths: list[Path], root: Path, kinds: dict[Path, str] | None = None) -> list[dict]:
     rows = []
     for path in paths:
+        kind = (kinds or {}).get(path, "shell")
+        if kind != "shell":
+            rows += measure_embedded(path, root, kind)
+            continue
         text = path.read_text(encoding="utf-8", errors="surrogateescape").removeprefix("\ufeff")
         relative = str(path.relative_to(root))
         # Each corpus repository folder is the project root its scripts source files from.
@@ -135,8 +183,7 @@ def measure(paths: list[Path], root: Path) -> list[dict]:
         script = parse_script(relative, text, sources=Sources(str(path), str(repository), _shown(root)))
         project = Project(name=relative)
         read_invocations(project, script.invocations)
-        modelled = {w.span.line for w in project.workloads} | {e.span.line for e in project.execs}
-        modelled |= {n.span.line for n in project.networks.values() if n.span is not None}
+        modelled = model_lines([project], relative)
         lines = text.splitlines()
         bodies = heredoc_lines(text)
         for number, line in enumerate(lines, start=1):
@@ -209,8 +256,12 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="list every missed line")
     parser.add_argument("--excluded", action="store_true", help="list every excluded line")
     args = parser.parse_args()
-    paths = kinds_of(args.corpus / "MANIFEST.tsv", set(args.kinds.split(",")))
-    rows = measure(paths, args.corpus)
+    wanted = set(args.kinds.split(","))
+    for kind in sorted(wanted - {"shell"} - set(FRONT_ENDS) - set(SET_FRONT_ENDS)):
+        print(f"kind {kind}: no front end on this checkout, left out")
+        wanted.discard(kind)
+    files = kinds_of(args.corpus / "MANIFEST.tsv", wanted)
+    rows = measure(list(files), args.corpus, files)
     report(rows, args.list)
     if args.excluded:
         for r in rows:

@@ -129,7 +129,7 @@ def test_recall_against_the_grep_count_of_the_corpus(shared: Path):
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
     corpus = shared / "corpus" / "runconfigs"
-    rows = bench.measure(bench.kinds_of(corpus / "MANIFEST.tsv", {"shell"}), corpus)
+    rows = bench.measure(list(bench.kinds_of(corpus / "MANIFEST.tsv", {"shell"})), corpus)
     assert len(rows) == 527  # the corpus README's count of shell invocation lines
     starts = [r for r in rows if not r["excluded"] and r["sub"] in ("run", "create", "service create")]
     assert len(starts) > 200
