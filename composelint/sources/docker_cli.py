@@ -267,8 +267,8 @@ class Flag:
         def text(word: Word) -> str:
             return word.written or word.text.replace(UNKNOWN, "…")
 
-        if self.value_word is None or self.value_word is self.word:
-            return text(self.word)
+        if self.value_word is None or self.value_word is self.word or self.value_word.span == self.word.span:
+            return text(self.word)  # one word, or both split from one expansion (`$OPTS`)
         return f"{text(self.word)} {text(self.value_word)}"
 
 

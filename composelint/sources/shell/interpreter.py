@@ -278,10 +278,10 @@ class Interpreter:
             return None
         expander = self.expander(inner, depth)
         arguments = [f for a, b in commands[0].words[1:] for f in expander.fields(a, b)]
-        return self.call(function, arguments, inner, depth)
+        return self.call(function, arguments, (inner, 0), depth)
 
     def call(
-        self, function: Function, arguments: list[Field], site: Code, depth: int
+        self, function: Function, arguments: list[Field], site: tuple[Code, int], depth: int
     ) -> tuple[str, str, Span | None] | None:
         """What a function prints (`echo`/`printf`, and the functions it calls), its arguments
         bound; `possible` when a part is printed only in a branch.  Calls nest at most MAX_CALLS
@@ -290,8 +290,7 @@ class Interpreter:
             if function.name not in self.noted_calls:
                 self.noted_calls.add(function.name)
                 self.diagnostic(
-                    site,
-                    0,
+                    *site,
                     f"function `{function.name}` calls itself or nests more than {MAX_CALLS} calls: "
                     "what it prints there is not evaluated",
                 )
@@ -374,7 +373,11 @@ class Interpreter:
                     )
             elif first in self.functions:
                 callee = [f for a, b in event.words[1:] for f in expander.fields(a, b)]
-                printed = self.call(self.functions[first], callee, code, depth) or (UNKNOWN, UNSURE, None)
+                printed = self.call(self.functions[first], callee, (code, event.start), depth) or (
+                    UNKNOWN,
+                    UNSURE,
+                    None,
+                )
                 certainty = worst(certainty, printed[1]) if printed[0] != UNKNOWN else certainty
             else:
                 continue
