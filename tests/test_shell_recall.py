@@ -9,6 +9,7 @@ on a possible value is one severity lower than the rule's own).
 from __future__ import annotations
 
 import importlib.util
+import json
 import time
 from pathlib import Path
 
@@ -136,3 +137,17 @@ def test_recall_against_the_grep_count_of_the_corpus(shared: Path):
     assert sum(r["modelled"] for r in starts) >= 0.95 * len(starts)
     included = [r for r in rows if not r["excluded"]]
     assert sum(r["extracted"] for r in included) >= 0.95 * len(included)
+
+
+def test_values_from_a_sourced_env_file_are_never_shown(tmp_path: Path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".env").write_text("API_TOKEN=tok-7f3a9c2e51\nSOCKET=/var/run/docker.sock\n")
+    script = tmp_path / "run.sh"
+    script.write_text(
+        '#!/bin/sh\n. ./.env\ndocker run -e API_TOKEN=$API_TOKEN -e "T=$API_TOKEN" -v $SOCKET:/s alpine:3.20\n'
+    )
+    report = lint_json("--select", "ALL", str(script))
+    shown = json.dumps(report)
+    assert "tok-7f3a9c2e51" not in shown
+    (socket,) = [f for f in report["findings"] if f["code"] == "CL401"]
+    assert "${SOCKET}" in socket["message"] and "/var/run/docker.sock" not in socket["message"]

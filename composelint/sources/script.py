@@ -36,6 +36,7 @@ def load_script(
     project = Project(name=shown)
     project.sources.append(SourceFile(shown, "script", "shell", text))
     project.diagnostics.extend(script.diagnostics)
+    project.variable_values.update(script.env_values)
     read_invocations(project, script.invocations)
     project.directives = scan_directives(shown, text, script.extents, script.value_spans)
     return project

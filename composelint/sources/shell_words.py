@@ -71,3 +71,5 @@ class ShellScript:
     extents: list[tuple[int, int, int]] = field(default_factory=list)
     # Strings and here-doc bodies that contain "composelint": not comments.
     value_spans: list[Span] = field(default_factory=list)
+    # Values assigned in sourced env files (value -> variable name): masked in every output.
+    env_values: dict[str, str] = field(default_factory=dict)

@@ -91,4 +91,5 @@ def parse_script(
     script.diagnostics += interpreter.diagnostics
     script.extents = sorted(interpreter.extents)
     script.value_spans = sorted(interpreter.values)
+    script.env_values = interpreter.env_values
     return script

@@ -153,6 +153,7 @@ class Interpreter:
         self.calling: list[str] = []  # functions being evaluated at a call site, innermost last
         self.noted_calls: set[str] = set()
         self.noted_sources = False
+        self.env_values: dict[str, str] = {}  # value -> variable name, from sourced env files
         self.defining: list[Function] = []  # functions whose bodies are being read
 
     def span(self, code: Code, start: int, end: int) -> Span:
@@ -650,6 +651,14 @@ class Interpreter:
             )
             return
         text, certainty, value_origin = expander.value(value_start, end)
+        if (
+            self.quiet
+            and self.sources is not None
+            and text
+            and UNKNOWN not in text
+            and self.sources.reading_env_file()
+        ):
+            self.env_values[text] = name
         if context.conditional:
             certainty, value_origin = worst(certainty, POSSIBLE), origin
         if old and old.elements:

@@ -6,6 +6,8 @@ above the script that holds `.git`), else the working directory when the script 
 else the script's own directory.  A sourced path is looked up next to the file that sources
 it, then from the working directory.  A file already being read (a cycle) is skipped; sources
 nest at most MAX_SOURCE_DEPTH deep and at most MAX_SOURCED files are read for one script.
+Values assigned in a sourced env file (`.env`, `*.env`) are masked in every output, like the
+values of a compose project's env files.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from composelint.sources.files import UnreadableFile, is_inside, read_text
 
 MAX_SOURCE_DEPTH = 8
 MAX_SOURCED = 64
+MAX_SOURCED_CHARACTERS = 2 * 1024 * 1024  # as for the script itself
 
 
 def project_root(script: str) -> str:
@@ -58,6 +61,13 @@ class Sources:
 
     def read(self, real: str) -> str | None:
         try:
-            return read_text(real, self.root).removeprefix("\ufeff")
+            text = read_text(real, self.root).removeprefix("\ufeff")
         except UnreadableFile:
             return None
+        return text if len(text) <= MAX_SOURCED_CHARACTERS else None
+
+    def reading_env_file(self) -> bool:
+        """Whether the file being sourced is an env file (`.env`, `.env.local`, `prod.env`): its
+        values may be secrets, shown as `${NAME}` in every output."""
+        name = os.path.basename(self.stack[-1])
+        return len(self.stack) > 1 and (name.startswith(".env") or name.endswith(".env"))
