@@ -139,6 +139,9 @@ def _validator():
         .joinpath("data/composelint-config.schema.json")
         .read_text(encoding="utf-8")
     )
+    # The rule enums are for editors; `_check_rules` checks selectors against the catalog itself,
+    # case-insensitively and with a better message.
+    schema["$defs"].update(rule={"type": "string"}, selector={"type": "string", "minLength": 1})
     return jsonschema.Draft202012Validator(schema)
 
 
@@ -404,7 +407,9 @@ def _options(data: dict, catalog: dict[str, Rule]) -> dict[str, dict]:
                 if key in rule.options:
                     options.setdefault(code, {})[key] = data[key]
     for selector, values in data.get("rules", {}).items():
-        options.setdefault(_rule_named(selector, catalog).code, {}).update(values)
+        rule = _rule_named(selector, catalog)
+        assert rule is not None, selector  # _check_rules rejected unknown rules
+        options.setdefault(rule.code, {}).update(values)
     for values in options.values():
         if "known-images" in values:
             values["known-images"] = _known_images(values["known-images"])

@@ -317,6 +317,33 @@ class ComposelintServer(LanguageServer):
             t.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=version)
         )
 
+    def hover(self, uri: str, position: t.Position) -> t.Hover | None:
+        """The documentation of the rules whose diagnostics, as last published, cover `position`."""
+        from composelint.docs import rule_markdown
+        from composelint.rules import all_rules
+
+        at = (position.line, position.character)
+        covering = [
+            item
+            for per_uri in self.published.values()
+            for item in per_uri.get(uri, [])
+            if (item.range.start.line, item.range.start.character)
+            <= at
+            <= (item.range.end.line, item.range.end.character)
+        ]
+        if not covering:
+            return None
+        catalog = all_rules()
+        pages = {
+            str(item.code): rule_markdown(catalog[str(item.code)])
+            + (f"\n[Documentation]({item.code_description.href})\n" if item.code_description else "")
+            for item in covering
+        }
+        return t.Hover(
+            contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value="\n---\n\n".join(pages.values())),
+            range=covering[0].range,
+        )
+
     def release(self, key: Key) -> None:
         """Forget a project no open document belongs to any more, clearing what it published."""
         if key in self.owner.values():
@@ -354,6 +381,10 @@ def create_server() -> ComposelintServer:
     def did_save(ls: ComposelintServer, params: t.DidSaveTextDocumentParams) -> None:
         _safely(ls, ls.schedule, params.text_document.uri, 0)
 
+    @server.feature(t.TEXT_DOCUMENT_HOVER)
+    def hover(ls: ComposelintServer, params: t.HoverParams) -> t.Hover | None:
+        return _safely(ls, ls.hover, params.text_document.uri, params.position)
+
     @server.feature(t.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: ComposelintServer, params: t.DidCloseTextDocumentParams) -> None:
         _safely(ls, ls.close, params.text_document.uri)
@@ -361,13 +392,15 @@ def create_server() -> ComposelintServer:
     return server
 
 
-def _safely(ls: ComposelintServer, function, *args) -> None:
-    """A bug in a handler is logged to the client; the server keeps running."""
+def _safely(ls: ComposelintServer, function, *args):
+    """The handler's answer; a bug in it is logged to the client (the answer is then None) and
+    the server keeps running."""
     try:
-        function(*args)
+        return function(*args)
     except Exception as error:
         logger.exception("handler failed")
         ls.log(f"internal error: {type(error).__name__}: {error}", t.MessageType.Error)
+        return None
 
 
 def serve() -> None:

@@ -60,10 +60,11 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 
 def _type_text(schema: dict[str, Any], node: dict[str, Any]) -> str:
     node = _resolve(schema, node)
+    if "anyOf" in node or len(node.get("enum", ())) > 8:  # a rule or selector: its description says it
+        return node["description"].rstrip(".")[0].lower() + node["description"].rstrip(".")[1:]
     if "enum" in node:
         values = node["enum"]
-        shown = ", ".join(f"`{value}`" for value in values[:8])
-        return f"one of {shown}" + (f" and {len(values) - 8} more" if len(values) > 8 else "")
+        return "one of " + ", ".join(f"`{value}`" for value in values)
     kind = node.get("type", "any")
     if kind == "array":
         return f"list of {_type_text(schema, node.get('items', {}))}"

@@ -333,3 +333,27 @@ def test_markdown_document_diagnostics_at_the_command(tmp_path):
         await client.wait(lambda: client.codes(readme) == [], "the fixed document to clear")
 
     run(scenario)
+
+
+def test_hover_shows_the_documentation_of_the_finding_under_the_cursor():
+    compose = FIXTURES / "examples" / "host-mode" / "compose.yaml"
+
+    async def scenario(client: Client):
+        assert client.capabilities.hover_provider
+        client.open(compose)
+        await client.wait(lambda: "CL101" in (client.codes(compose) or []), "CL101")
+        host = by_code(client, compose)["CL101"].range
+        inside = t.Position(host.start.line, host.start.character + 1)
+        hover = await client.client.text_document_hover_async(
+            t.HoverParams(t.TextDocumentIdentifier(uri(compose)), inside)
+        )
+        assert hover is not None and hover.range == host
+        assert hover.contents.kind == t.MarkupKind.Markdown
+        assert hover.contents.value.startswith("# CL101 host-network\n")
+        assert "(https://composelint.readthedocs.io/en/latest/rules/host-network/)" in hover.contents.value
+        nowhere = await client.client.text_document_hover_async(
+            t.HoverParams(t.TextDocumentIdentifier(uri(compose)), t.Position(0, 0))
+        )
+        assert nowhere is None
+
+    run(scenario)
