@@ -60,7 +60,7 @@ def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
 
 def _type_text(schema: dict[str, Any], node: dict[str, Any]) -> str:
     node = _resolve(schema, node)
-    if "anyOf" in node or len(node.get("enum", ())) > 8:  # a rule or selector: its description says it
+    if "description" in node and ("anyOf" in node or len(node.get("enum", ())) > 8):  # rule, selector
         return node["description"].rstrip(".")[0].lower() + node["description"].rstrip(".")[1:]
     if "enum" in node:
         values = node["enum"]
