@@ -109,6 +109,17 @@ def test_systemd_template_instance_is_unknown():
     assert [d.code for d in project.diagnostics] == ["CL008"]
 
 
+def test_long_command_lines_in_linear_time():
+    """Expansions and continuations are built once, not by adding pieces (that was quadratic)."""
+    import time
+
+    many = "[Service]\nExecStart=/usr/bin/docker run " + "${A}%n" * 6000 + " \\\n-e X" * 6000 + " img\n"
+    started = time.monotonic()
+    project = load_unit("x.service", texts={"x.service": many})
+    assert time.monotonic() - started < 10
+    assert project.workloads[0].image.value.written == "img"
+
+
 def test_systemd_negative_fixture():
     project = load_unit(str(FIXTURES / "systemd" / "clean.service"))
     assert default_findings(project) == []

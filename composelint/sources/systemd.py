@@ -35,7 +35,7 @@ from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli import read_invocations
 from composelint.sources.shell_words import UNKNOWN, Invocation, Word
-from composelint.sources.unit_file import EMPTY, Entry, Text, UnitFile, UnitWord, split_words
+from composelint.sources.unit_file import Entry, Text, TextBuilder, UnitFile, UnitWord, split_words
 
 DEFAULT_TOOLS = ("docker", "podman", "nerdctl")
 EXEC_KEYS = ("ExecStartPre", "ExecStart", "ExecStartPost")
@@ -156,9 +156,12 @@ class UnitReader:
         """Shell code (`sh -c CODE`): parsed by the shell front end, positions mapped back."""
         from composelint.sources.shell import parse_script
 
-        code = arguments[0].code
-        for argument in arguments[1:]:
-            code = code + Text(" ", (argument.start,)) + argument.code
+        joined = TextBuilder()
+        for position, argument in enumerate(arguments):
+            if position:
+                joined.add(" ", argument.start)
+            joined.extend(argument.code)
+        code = joined.build()
         if not code.offsets:
             return []
         # Same-length stand-ins: the shell front end counts lines at LF only and reads NUL as unknown.
@@ -221,45 +224,44 @@ class UnitReader:
     def substitute(self, text: Text, word: UnitWord) -> Argument:
         """`${NAME}` anywhere in the word, `$$` -> `$`."""
         chars, offsets = text.chars, text.offsets
-        value, code = EMPTY, EMPTY
+        value, code = TextBuilder(), TextBuilder()
         certainty, origin = "definite", None
         index = 0
         while index < len(chars):
             char = chars[index]
             if char == "$" and chars[index + 1 : index + 2] == "$":
-                value += Text("$", (offsets[index],))
-                code += Text("$$", offsets[index : index + 2])
+                value.add("$", offsets[index])
+                code.extend(Text("$$", offsets[index : index + 2]))
                 index += 2
                 continue
-            close = chars.find("}", index + 2) if chars[index + 1 : index + 2] == "{" else -1
+            # A variable name is short: a `${` without a near `}` is no reference (and no rescan).
+            close = chars.find("}", index + 2, index + 258) if chars[index + 1 : index + 2] == "{" else -1
             name = chars[index + 2 : close] if close > 0 else ""
             if char == "$" and name and set(name) <= _NAME_CHARACTERS:
                 variable = self.variables.get(name)
-                written = Text(chars[index : close + 1], offsets[index : close + 1])
                 if variable is None:
-                    value += Text(UNKNOWN, (offsets[index],))
-                    code += written
+                    value.add(UNKNOWN, offsets[index])
+                    code.extend(Text(chars[index : close + 1], offsets[index : close + 1]))
                     certainty = "unknown"
                 else:
-                    expansion = Text(variable.value.chars, (offsets[index],) * len(variable.value.chars))
-                    value += expansion
-                    code += expansion
+                    value.add(variable.value.chars, offsets[index])
+                    code.add(variable.value.chars, offsets[index])
                     origin = variable.origin
                     if self.overridable and certainty == "definite":
                         certainty = "possible"
                 index = close + 1
                 continue
-            value += Text(char, (offsets[index],))
-            code += Text(char, (offsets[index],))
+            value.add(char, offsets[index])
+            code.add(char, offsets[index])
             index += 1
-        return Argument(value, code, word.start, word.end, certainty, origin)
+        return Argument(value.build(), code.build(), word.start, word.end, certainty, origin)
 
     def specifiers(self, text: Text) -> Text:
         """`%n`, `%i`, ... replaced; an unknown value becomes UNKNOWN; `%` before an unknown letter stays."""
         if "%" not in text.chars:
             return text
         known = self.specifier_values()
-        result = EMPTY
+        result = TextBuilder()
         index = 0
         chars, offsets = text.chars, text.offsets
         while index < len(chars):
@@ -267,12 +269,12 @@ class UnitReader:
                 letter = chars[index + 1]
                 value = known.get(letter, UNKNOWN if letter.isalpha() else None)
                 if value is not None:
-                    result += Text(value, (offsets[index],) * len(value))
+                    result.add(value, offsets[index])
                     index += 2
                     continue
-            result += Text(chars[index], (offsets[index],))
+            result.add(chars[index], offsets[index])
             index += 1
-        return result
+        return result.build()
 
     def specifier_values(self) -> dict[str, str]:
         """What the unit's file name says: `web@.service` is a template (instance unknown)."""

@@ -46,11 +46,25 @@ class Text:
     chars: str
     offsets: tuple[int, ...]
 
-    def __add__(self, other: Text) -> Text:
-        return Text(self.chars + other.chars, self.offsets + other.offsets)
 
+class TextBuilder:
+    """Builds a Text piece by piece in linear time (adding Texts one by one would be quadratic)."""
 
-EMPTY = Text("", ())
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.offsets: list[int] = []
+
+    def add(self, chars: str, offset: int) -> None:
+        """`chars`, all written at `offset` (an escape, an expansion)."""
+        self.chars.append(chars)
+        self.offsets.extend([offset] * len(chars))
+
+    def extend(self, text: Text) -> None:
+        self.chars.append(text.chars)
+        self.offsets.extend(text.offsets)
+
+    def build(self) -> Text:
+        return Text("".join(self.chars), tuple(self.offsets))
 
 
 @dataclass(frozen=True)
@@ -129,16 +143,21 @@ class UnitFile:
             value_at = start + len(key) + 1
             value = _strip_leading(_text(line[len(key) + 1 :], value_at))
             end = start + len(line.rstrip())
-            while _continues(value.chars) and index < len(lines):
-                value = Text(value.chars[:-1] + " ", value.offsets)
-                while index < len(lines) and lines[index][1].lstrip()[:1] in ("#", ";"):
-                    index += 1  # comment lines inside a continuation are skipped
-                if index >= len(lines):
-                    break
-                next_start, next_line = lines[index]
-                index += 1
-                value = value + _text(next_line, next_start)
-                end = next_start + len(next_line.rstrip())
+            if _continues(value.chars):
+                joined = TextBuilder()
+                while _continues(value.chars) and index < len(lines):
+                    joined.extend(Text(value.chars[:-1] + " ", value.offsets))
+                    value = Text("", ())
+                    while index < len(lines) and lines[index][1].lstrip()[:1] in ("#", ";"):
+                        index += 1  # comment lines inside a continuation are skipped
+                    if index >= len(lines):
+                        break
+                    next_start, next_line = lines[index]
+                    index += 1
+                    value = _text(next_line, next_start)
+                    end = next_start + len(next_line.rstrip())
+                joined.extend(value)
+                value = joined.build()
             value = _strip_trailing(value)
             self.entries.append(Entry(section, key.strip(), key_at, value, key_at, max(end, key_at + 1)))
 
