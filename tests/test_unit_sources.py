@@ -114,9 +114,9 @@ def test_long_command_lines_in_linear_time():
     import time
 
     many = "[Service]\nExecStart=/usr/bin/docker run " + "${A}%n" * 6000 + " \\\n-e X" * 6000 + " img\n"
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: the machine is shared
     project = load_unit("x.service", texts={"x.service": many})
-    assert time.monotonic() - started < 10
+    assert time.process_time() - started < 10
     assert project.workloads[0].image.value.written == "img"
 
 
