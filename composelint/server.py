@@ -32,6 +32,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from composelint import __version__, discovery
 from composelint.app import LintError, Request, run
+from composelint.config import CONFIG_NAMES
 from composelint.engine import LintResult, Reported
 from composelint.model import Span
 from composelint.sources.files import read_text
@@ -223,6 +224,8 @@ class ComposelintServer(LanguageServer):
                 self.release(previous)
             keys.append(key)
         keys.extend(k for k in self.dependants(path) if k not in keys)
+        if os.path.basename(path) in CONFIG_NAMES:  # every lint reads the configuration afresh
+            keys.extend(k for k in dict.fromkeys(self.owner.values()) if k not in keys)
         for key in keys:
             self.start(key, delay)
 

@@ -114,6 +114,9 @@ class Client:
             )
         )
 
+    def save(self, path) -> None:
+        self.client.text_document_did_save(t.DidSaveTextDocumentParams(t.TextDocumentIdentifier(uri(path))))
+
     def close(self, path) -> None:
         self.client.text_document_did_close(t.DidCloseTextDocumentParams(t.TextDocumentIdentifier(uri(path))))
 
@@ -355,5 +358,25 @@ def test_hover_shows_the_documentation_of_the_finding_under_the_cursor():
             t.HoverParams(t.TextDocumentIdentifier(uri(compose)), t.Position(0, 0))
         )
         assert nowhere is None
+
+    run(scenario)
+
+
+def test_saving_the_configuration_relints_open_documents(tmp_path):
+    compose = tmp_path / "compose.yaml"
+    compose.write_text(
+        "services:\n  web:\n    image: nginx:1.27\n    network_mode: host\n    privileged: true\n"
+    )
+    config = tmp_path / ".composelint.yaml"
+    config.write_text("ignore: []\n")
+
+    async def scenario(client: Client):
+        client.open(compose)
+        await client.wait(lambda: client.codes(compose) == ["CL101", "CL301"], "CL101 and CL301")
+        client.open(config)
+        config.write_text("ignore: [CL101]\n")
+        client.change(config, "ignore: [CL101]\n")
+        client.save(config)
+        await client.wait(lambda: client.codes(compose) == ["CL301"], "CL101 gone after the save")
 
     run(scenario)
