@@ -8,6 +8,7 @@ they ask and how they show the result.
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,12 +22,13 @@ from composelint.engine import (
     SelectionError,
     Settings,
     collect,
+    internal_error,
     lint_project,
     select_rules,
 )
 from composelint.model import Project, SourceFile
 from composelint.sources.files import UnreadableFile, decode, within_limit
-from composelint.sources.kinds import load
+from composelint.sources.kinds import COMPOSE, load
 from composelint.sources.project import LoadOptions
 from composelint.types import Rule
 
@@ -70,6 +72,7 @@ class Request:
     write_baseline: str | None = None  # record the findings in this file
     jobs: int = 0  # worker processes; 0: one per CPU (at most 8)
     relative_paths: bool = True  # show paths below the working directory relative to it
+    verbose: bool = False  # print the traceback of an internal error (CL009) to stderr
 
 
 @dataclass(frozen=True)
@@ -347,6 +350,27 @@ class _Job:
     configs: dict[int, tuple[list[Rule], Settings]]  # index -> (rules, engine settings) of each configuration
     inline: bool
     relative_paths: bool
+    verbose: bool = False
+    named: frozenset[str] = frozenset()  # paths named on the command line, as shown
+
+
+def _lint_chunk(job: _Job, items: list[tuple[FileSet, int]]) -> list[Linted]:
+    """Consecutive file sets linted in order.  A compose file that an earlier project included or
+    extended is not loaded again on its own (`_without_consumed` would drop it), so a chain of
+    3,000 includes costs about its length, not its length times the chain limit."""
+    display = _display if job.relative_paths else _as_given
+    consumed: set[str] = set()
+    linted: list[Linted] = []
+    for item in items:
+        kind, files = item[0]
+        if kind == COMPOSE and len(files) == 1:
+            shown = display(files[0])
+            if shown in consumed and shown not in job.named:
+                continue
+        for part in _lint_one(job, item):
+            consumed.update(s.path for s in part[0] if s.role in ("include", "extends"))
+            linted.append(part)
+    return linted
 
 
 def _load_options(request: Request) -> LoadOptions:
@@ -369,13 +393,20 @@ def _load(file_set: FileSet, job: _Job) -> list[Project]:
 
 
 def _lint_one(job: _Job, item: tuple[FileSet, int]) -> list[Linted]:
-    """Load one file set and lint its projects with their configuration."""
+    """Load one file set and lint its projects with their configuration.  An unexpected failure is
+    CL009 on the file set's first file, and the run goes on with the others."""
     file_set, key = item
     rules, settings = job.configs[key]
-    return [
-        (project.sources, lint_project(project, rules, job.inline, settings), file_set[0])
-        for project in _load(file_set, job)
-    ]
+    try:
+        return [
+            (project.sources, lint_project(project, rules, job.inline, settings), file_set[0])
+            for project in _load(file_set, job)
+        ]
+    except Exception as error:
+        if job.verbose:
+            traceback.print_exc()
+        shown = (_display if job.relative_paths else _as_given)(file_set[1][0])
+        return [([], [internal_error(shown, error, settings.fail_on)], file_set[0])]
 
 
 def _lint_all(
@@ -390,8 +421,16 @@ def _lint_all(
         key = index.setdefault(id(config), len(index))
         configs[key] = (list(config.rules), config.settings)
         items.append((file_set, key))
-    job = _Job(_load_options(request), texts, configs, request.inline_suppressions, request.relative_paths)
-    work = partial(_lint_one, job)
+    job = _Job(
+        _load_options(request),
+        texts,
+        configs,
+        request.inline_suppressions,
+        request.relative_paths,
+        request.verbose,
+        frozenset((_display if request.relative_paths else _as_given)(p) for p in request.paths),
+    )
+    work = partial(_lint_chunk, job)
     workers = request.jobs or min(os.cpu_count() or 1, 8)
     try:
         if workers > 1 and len(items) >= PARALLEL_FROM:
@@ -400,10 +439,11 @@ def _lint_all(
 
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            size = max(1, len(items) // (workers * 8))
+            chunks = [items[start : start + size] for start in range(0, len(items), size)]
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                chunks = pool.map(work, items, chunksize=max(1, len(items) // (workers * 8)))
-                return [linted for per_file_set in chunks for linted in per_file_set]
-        return [linted for item in items for linted in work(item)]
+                return [linted for per_chunk in pool.map(work, chunks) for linted in per_chunk]
+        return work(items)
     except UnreadableFile as error:
         raise LintError(str(error)) from None
 

@@ -255,6 +255,7 @@ def check(
         baseline=baseline,
         write_baseline=write_baseline,
         jobs=jobs,
+        verbose=verbose,
     )
     outcome = _guard(verbose, _run, request)
     _guard(verbose, _show, outcome, output_format, output_file, reports, statistics, color)

@@ -208,17 +208,19 @@ def _parse_toml(path: str, text: str) -> dict:
 
 
 def _parse_yaml(path: str, text: str):
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    """Through the linter's own YAML front end, so nesting and alias expansion are bounded in a
+    configuration file too (a 50,000-level list would crash the C parser)."""
+    from composelint.sources.yaml_tree import python_value, read_yaml
 
-    try:
-        data = YAML(typ="safe").load(text)
-    except YAMLError as error:
-        problem = getattr(error, "problem", None) or str(error).strip().splitlines()[0]
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        raise ConfigError(path, None, f"invalid YAML: {problem}{where}") from None
-    return {} if data is None else data
+    document = read_yaml(path, text)
+    if document.diagnostics:
+        problem = document.diagnostics[0]
+        reason = problem.message.removeprefix("YAML syntax error: ").removeprefix("YAML not linted: ")
+        where = f" (line {problem.span.line}, column {problem.span.column})"
+        raise ConfigError(path, None, f"invalid YAML: {reason}{where}")
+    if len(document.roots) > 1:
+        raise ConfigError(path, None, "invalid YAML: more than one document")
+    return python_value(document.roots[0]) if document.roots else {}
 
 
 _TYPE_NAMES = {
@@ -476,18 +478,23 @@ class ConfigFinder:
         return self._for_directory(os.path.abspath(directory))
 
     def _for_directory(self, directory: str) -> Effective:
-        cached = self._by_directory.get(directory)
-        if cached is not None:
-            return cached
-        parent = os.path.dirname(directory)
-        found = config_in(directory)
-        if found is not None:
-            result = self._load(found)
-        elif parent == directory or self.repository_root(directory) == directory:
-            result = self._load(None)
-        else:
-            result = self._for_directory(parent)
-        self._by_directory[directory] = result
+        """The configuration of the nearest directory at or above `directory` that has one, up to
+        the repository root (iterative: a tree 1,000 directories deep is no recursion error)."""
+        walked: list[str] = []
+        result = self._by_directory.get(directory)
+        while result is None:
+            walked.append(directory)
+            parent = os.path.dirname(directory)
+            found = config_in(directory)
+            if found is not None:
+                result = self._load(found)
+            elif parent == directory or self.repository_root(directory) == directory:
+                result = self._load(None)
+            else:
+                directory = parent
+                result = self._by_directory.get(directory)
+        for seen in walked:
+            self._by_directory[seen] = result
         return result
 
     def _load(self, path: str | None) -> Effective:
@@ -497,12 +504,18 @@ class ConfigFinder:
 
     def repository_root(self, directory: str) -> str | None:
         """The nearest directory at or above `directory` that contains `.git`."""
-        if directory not in self._roots:
+        walked: list[str] = []
+        while directory not in self._roots:
+            walked.append(directory)
             parent = os.path.dirname(directory)
             if os.path.exists(os.path.join(directory, ".git")):
                 self._roots[directory] = directory
+            elif parent == directory:
+                self._roots[directory] = None
             else:
-                self._roots[directory] = None if parent == directory else self.repository_root(parent)
+                directory = parent
+        for seen in walked:
+            self._roots[seen] = self._roots[directory]
         return self._roots[directory]
 
     def gitignored(self, paths: list[str]) -> set[str]:

@@ -30,6 +30,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from composelint.limits import MAX_DIRECTORY_DEPTH
 from composelint.sources.files import RootedFiles, UnreadableFile, read_head, read_text
 from composelint.sources.kinds import COMPOSE, SHELL
 
@@ -263,7 +264,7 @@ def discover(
     projects = found.projects
     for path in paths:
         if os.path.isdir(path):
-            for directory, names in _walk(path):
+            for directory, names in _walk(path, found.skipped):
                 placed: set[str] = set()
                 grouped: dict[str, list[str]] = {}
                 if not kinds or COMPOSE in kinds:
@@ -411,10 +412,36 @@ def _override_of(path: str) -> str | None:
     )
 
 
-def _walk(directory: str):
-    for root, directories, names in os.walk(directory, onerror=_raise):
-        directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
-        yield root, sorted(names)
+def _walk(top: str, skipped: list[tuple[str, str]]):
+    """(directory, file names) top-down, like os.walk without following links, but iterative (a tree
+    1,000 directories deep is no recursion error) and bounded in depth; a directory that cannot be
+    listed or lies too deep is a skipped entry, not the end of the run."""
+    pending = [(top, 0)]
+    while pending:
+        directory, depth = pending.pop()
+        try:
+            with os.scandir(directory) as scanned:
+                entries = list(scanned)
+        except OSError as error:
+            skipped.append((directory, f"cannot be listed: {error.strerror or error}"))
+            continue
+        yield directory, sorted(e.name for e in entries if not _is_directory(e))
+        below = sorted(
+            e.name
+            for e in entries
+            if _is_directory(e) and not e.is_symlink() and e.name not in SKIPPED_DIRECTORIES
+        )
+        if below and depth >= MAX_DIRECTORY_DEPTH:
+            skipped.append((directory, f"more than {MAX_DIRECTORY_DEPTH} directories deep: not walked below"))
+            continue
+        pending.extend((os.path.join(directory, name), depth + 1) for name in reversed(below))
+
+
+def _is_directory(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def directory_projects(directory: str, names: list[str], merge_overrides: bool) -> list[list[str]]:
@@ -453,7 +480,3 @@ def compose_file_setting(directory: str) -> list[str] | None:
         return None
     separator = values.get("COMPOSE_PATH_SEPARATOR") or os.pathsep
     return [part for part in setting.split(separator) if part]
-
-
-def _raise(error: OSError) -> None:
-    raise UnreadableFile(str(error.filename), error.strerror or str(error))

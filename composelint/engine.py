@@ -9,11 +9,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from composelint.masking import masked, masker
-from composelint.model import Directive, Project, SourceFile
+from composelint.model import Directive, Project, SourceFile, Span
 from composelint.rules import all_rules
 from composelint.types import DOCS_SITE, Finding, Rule, Severity
 
-NOT_SUPPRESSIBLE = {"CL001"}
+NOT_SUPPRESSIBLE = {"CL001", "CL009"}
 
 
 class SelectionError(ValueError):
@@ -184,6 +184,19 @@ def lint_project(
         )
         for finding, rule, severity, suppressed in matched
     ]
+
+
+def internal_error(path: str, error: Exception, fail_on: str = "warning") -> Reported:
+    """CL009 on a file whose reading or linting failed unexpectedly: the type of the failure and a
+    request to report it (the message never quotes the file)."""
+    finding = Finding(
+        f"Internal error while linting this file ({type(error).__name__}); the other files were linted. "
+        "This is a composelint bug: please report it with the file (--verbose prints the traceback)",
+        Span(path, 1, 1, 1, 2),
+        field="internal-error",
+    )
+    rule = all_rules()["CL009"]
+    return Reported(finding, rule, rule.severity, None, fail_on)
 
 
 def _as_certain(finding: Finding, rule: Rule, project: Project) -> tuple[Finding, Rule, Severity]:

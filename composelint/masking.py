@@ -23,16 +23,31 @@ def masker(values: dict[str, str]) -> Callable[[str], str]:
     """A function replacing each value of `values` (value -> variable name) in a text by `${NAME}`."""
     if not values:
         return _unchanged
-    alternatives = [
-        re.escape(value)
-        if len(value) >= WHOLE_WORD_BELOW
-        else rf"(?<![A-Za-z0-9_]){re.escape(value)}(?![A-Za-z0-9_])"
-        for value in sorted(values, key=len, reverse=True)
-    ]
-    pattern = re.compile("|".join(alternatives))
+    ordered = sorted(values, key=len, reverse=True)
+    long = [value for value in ordered if len(value) >= WHOLE_WORD_BELOW]
+    short = [value for value in ordered if len(value) < WHOLE_WORD_BELOW]
+    # Long values are replaced with str.replace (a megabyte value would take seconds to compile
+    # into a pattern), first by placeholders no short value can match inside.
+    placeholders = {
+        value: "\x00" + chr(0xF0000 + index % 65534) + chr(0xF0000 + index // 65534) + "\x00"
+        for index, value in enumerate(long)
+    }
+    pattern = (
+        re.compile("|".join(rf"(?<![A-Za-z0-9_]){re.escape(v)}(?![A-Za-z0-9_])" for v in short))
+        if short
+        else None
+    )
 
     def mask(text: str) -> str:
-        return pattern.sub(lambda match: "${" + values[match.group()] + "}", text)
+        for value, placeholder in placeholders.items():
+            if value in text:
+                text = text.replace(value, placeholder)
+        if pattern is not None:
+            text = pattern.sub(lambda match: "${" + values[match.group()] + "}", text)
+        for value, placeholder in placeholders.items():
+            if placeholder in text:
+                text = text.replace(placeholder, "${" + values[value] + "}")
+        return text
 
     return mask
 

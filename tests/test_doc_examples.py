@@ -25,6 +25,8 @@ def _examples(doc: str) -> dict[str, tuple[str, str]]:
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.code for r in RULES])
 def test_documented_example(rule):
+    if rule.code == "CL009":
+        pytest.skip("an internal error has no input meant to trigger it (tests/test_hostile.py injects one)")
     examples = _examples(rule.doc)
     assert set(examples) == {"Example", "Use instead"}, (
         f"{rule.code} documents no yaml/sh Example / Use instead"

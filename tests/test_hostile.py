@@ -328,3 +328,181 @@ def test_short_values_are_masked_as_whole_words_only(tmp_path: Path):
 
     mask = masker({"80": "PORT", SECRET: "TOKEN"})
     assert mask("ports 80 and 8080, /etc/S3CRET-9f8e7dX") == "ports ${PORT} and 8080, /etc/${TOKEN}X"
+
+
+# ---------------------------------------------------------------- 4-5. no lost run, bounds as CL010
+
+
+def codes_in(result) -> list[str]:
+    return [f["code"] for f in findings(result)]
+
+
+def test_an_internal_error_is_cl009_on_its_file_and_the_run_goes_on(tmp_path: Path, monkeypatch):
+    """Item 4: one failing project is CL009; the other files keep their findings (exit 1, not 2)."""
+    from composelint.rules import all_rules
+
+    root = write(tmp_path / "project", {"a/compose.yaml": SERVICE, "b/compose.yaml": SERVICE})
+    rule = all_rules()["CL101"]
+    original = rule.check
+
+    def failing(project, *options):
+        if any(source.path.endswith("a/compose.yaml") for source in project.sources):
+            raise KeyError("boom")
+        return original(project, *options)
+
+    object.__setattr__(rule, "check", failing)  # a frozen dataclass: restored below
+    try:
+        result = check(str(root))
+        found = findings(result)
+        assert sorted((f["code"], f["path"].rsplit("/", 2)[-2]) for f in found) == [
+            ("CL009", "a"),
+            ("CL101", "b"),
+        ]
+        [cl009] = [f for f in found if f["code"] == "CL009"]
+        assert "KeyError" in cl009["message"] and "boom" not in cl009["message"]
+        assert sorted(codes_in(check("--ignore", "CL009", str(root)))) == ["CL009", "CL101"]
+        verbose = run_cli("check", "--isolated", "--verbose", "--output-format", "json", str(root))
+        assert (
+            verbose.exit_code == 1 and "Traceback" in verbose.stderr and "KeyError: 'boom'" in verbose.stderr
+        )
+    finally:
+        object.__setattr__(rule, "check", original)
+
+
+def test_configuration_nesting_and_alias_bombs_are_refused_in_one_line(tmp_path: Path):
+    """Rows 8-9: 50,000 nested `[` (a segfault), an alias bomb (a hang) in `.composelint.yaml`."""
+    bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 10)
+    )
+    for text, reason in (
+        ("select: " + "[" * 50_000 + "]" * 50_000 + "\n", "nesting deeper"),
+        (bomb, "aliases"),
+    ):
+        root = write(tmp_path / reason.split()[0], {".composelint.yaml": text, "compose.yaml": SERVICE})
+        done = cli("check", ".", cwd=root, timeout=30)
+        assert done.returncode == 2 and done.stdout == ""
+        [line] = done.stderr.splitlines()
+        assert ".composelint.yaml: invalid YAML" in line and reason in line
+
+
+def test_dotenv_value_growth_is_bounded(tmp_path: Path):
+    """Row 10: `A=${A}${A}` forty times (453 bytes) was OOM-killed at 24 GiB."""
+    root = write(
+        tmp_path / "project",
+        {".env": "A=x\n" + "A=${A}${A}\n" * 40, "compose.yaml": "services:\n  web:\n    image: ${A}\n"},
+    )
+    done = cli("check", "--output-format", "json", ".", cwd=root, timeout=30)
+    [limit] = [f for f in json.loads(done.stdout)["findings"] if f["code"] == "CL010"]
+    assert limit["range"]["start"]["line"] > 2 and "`A`" in limit["message"]
+
+
+def test_a_large_value_referenced_many_times_is_bounded(tmp_path: Path):
+    """Row 11: a 1 MB value referenced 20,000 times took 19 GiB; the project's budget stops it."""
+    labels = "".join(f"      L{i}: ${{BIG}}\n" for i in range(40))
+    root = write(
+        tmp_path / "project",
+        {".env": "BIG=" + "v" * 1_000_000 + "\n", "compose.yaml": SERVICE + "    labels:\n" + labels},
+    )
+    found = findings(check(str(root)))
+    # 33 values of 1 MB fit the 32 MiB budget (labels start on line 6); the 34th is reported, once.
+    assert [f["range"]["start"]["line"] for f in found if f["code"] == "CL010"] == [39]
+
+
+def test_alias_expansion_is_counted_per_file(tmp_path: Path):
+    """Row 12: twenty documents each under the cap were twenty times the work."""
+    bomb = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 5)
+    )
+    root = write(tmp_path / "project", {"compose.yaml": "\n---\n".join([bomb] * 20) + "\n---\n" + SERVICE})
+    assert "CL010" in codes_in(check(str(root)))
+
+
+def test_each_file_is_parsed_once_per_project(tmp_path: Path, monkeypatch):
+    """Rows 13-14: services extending one large file, an include diamond: each file parsed once."""
+    from composelint.sources import project as loader
+
+    parsed: list[str] = []
+    real_read_yaml = loader.read_yaml
+    monkeypatch.setattr(
+        loader, "read_yaml", lambda path, text: parsed.append(path) or real_read_yaml(path, text)
+    )
+    base = "services:\n" + "".join(f"  s{i}:\n    image: nginx:1.27\n" for i in range(200))
+    services = "".join(f"  e{i}:\n    extends: {{file: base.yaml, service: s{i}}}\n" for i in range(20))
+    diamond = {}
+    for level in range(16):
+        body = "" if level == 15 else f"include:\n  - l{level + 1}a.yaml\n  - l{level + 1}b.yaml\n"
+        for side in "ab":
+            diamond[f"l{level}{side}.yaml"] = body + f"x-{level}{side}: 1\n"
+    root = write(
+        tmp_path / "project",
+        {
+            "base.yaml": base,
+            "compose.yaml": "include:\n  - l0a.yaml\n  - l0b.yaml\nservices:\n" + services,
+            **diamond,
+        },
+    )
+    assert findings(check(str(root / "compose.yaml"))) == []
+    assert sorted(parsed) == sorted(dict.fromkeys(parsed))  # no file twice
+
+
+def test_deep_and_long_input_is_cl010_not_a_lost_run(tmp_path: Path):
+    """Row 15: `${A:-` 500 deep, 1,000 nested directories, an include chain of 1,200 files and an
+    extends chain of 1,500 services each ended the run with a RecursionError (exit 2)."""
+    root = tmp_path / "project"
+    deep = str(root)
+    for _ in range(1000):
+        deep = os.path.join(deep, "d")
+        os.makedirs(deep)
+    Path(deep, "compose.yaml").write_text(SERVICE)
+    try:
+        deep_and_long_run(root)
+    finally:  # pytest removes old temporary directories recursively: 1,000 levels would fail it
+        os.remove(os.path.join(deep, "compose.yaml"))
+        while deep != str(root):
+            os.rmdir(deep)
+            deep = os.path.dirname(deep)
+
+
+def deep_and_long_run(root: Path) -> None:
+    chain = {f"chain/c{i}.yml": f"include:\n  - c{i + 1}.yml\n" for i in range(1200)}
+    extends = "".join(f"  s{i}:\n    extends: s{i + 1}\n" for i in range(1500))
+    write(
+        root,
+        {
+            "nested/compose.yaml": "services:\n  web:\n    image: " + "${A:-" * 500 + "x" + "}" * 500 + "\n",
+            "chain/compose.yaml": "include:\n  - c0.yml\n" + SERVICE,
+            **chain,
+            "ext/compose.yaml": "services:\n" + extends + "  s1500:\n    image: nginx:1.27\n",
+            "ok/compose.yaml": SERVICE,
+        },
+    )
+    done = cli("check", "--output-format", "json", ".", cwd=root, timeout=60)
+    assert done.returncode == 1, done.stderr
+    found = json.loads(done.stdout)["findings"]
+    limited = {f["path"].split("/")[0] for f in found if f["code"] == "CL010"}
+    assert limited == {"nested", "chain", "ext"}
+    assert {f["path"] for f in found if f["code"] == "CL101"} >= {"ok/compose.yaml", "chain/compose.yaml"}
+
+
+def test_undecodable_and_unlistable_files_do_not_lose_the_run(tmp_path: Path, monkeypatch):
+    """Row 22: a latin-1 script, a UTF-16 compose file, a directory that cannot be listed."""
+    root = write(tmp_path / "project", {"ok/compose.yaml": SERVICE})
+    write(root, {"latin/x.sh": "placeholder"})
+    (root / "latin" / "x.sh").write_bytes("#!/bin/sh\necho caf\xe9\n".encode("latin-1"))
+    (root / "utf16").mkdir()
+    (root / "utf16" / "compose.yaml").write_bytes(("\ufeff" + SERVICE).encode("utf-16"))
+    (root / "locked").mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found = findings(check(str(root)))
+    assert sorted((f["code"], f["path"].rsplit("/", 2)[-2]) for f in found) == [
+        ("CL006", "latin"),
+        ("CL101", "ok"),
+        ("CL101", "utf16"),
+    ]

@@ -37,8 +37,9 @@ def test_every_rule_has_positive_and_negative_fixtures():
     missing = []
     for code in all_rules():
         names = [p.name for p in (FIXTURES / "rules" / code).glob("*")]
-        if not any(n.startswith("positive") for n in names) or not any(
-            n.startswith("negative") for n in names
-        ):
+        # CL009 reports composelint's own bugs: no input is meant to trigger it (test_hostile.py
+        # injects a failure instead).
+        positive = code == "CL009" or any(n.startswith("positive") for n in names)
+        if not positive or not any(n.startswith("negative") for n in names):
             missing.append(code)
     assert not missing, f"rules without positive and negative fixtures: {missing}"

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from conftest import FIXTURES, findings, lint_json
 
+from composelint.limits import MAX_YAML_DEPTH
 from composelint.model import Span
-from composelint.sources.yaml_tree import MAX_DEPTH, YMap, YScalar, YSeq, read_yaml
+from composelint.sources.yaml_tree import YMap, YScalar, YSeq, read_yaml
 
 
 def _root(text: str) -> YMap:
@@ -153,19 +154,19 @@ def test_billion_laughs_is_rejected_quickly(tmp_path):
     result = _cli(path)
     assert time.monotonic() - started < 20
     assert result.returncode == 1, result.stderr
-    assert "CL001" in result.stdout and "aliases" in result.stdout
+    assert "CL010" in result.stdout and "aliases" in result.stdout
     document = read_yaml("c.yaml", _billion_laughs())
-    assert [d.code for d in document.diagnostics] == ["CL001"] and not document.roots
+    assert [d.code for d in document.diagnostics] == ["CL010"] and not document.roots
 
 
 def test_deep_nesting_is_rejected():
-    depth = MAX_DEPTH + 5
+    depth = MAX_YAML_DEPTH + 5
     document = read_yaml("c.yaml", "a: " + "[" * depth + "]" * depth + "\n")
     (diagnostic,) = document.diagnostics
-    assert diagnostic.code == "CL001" and "nesting" in diagnostic.message
+    assert diagnostic.code == "CL010" and "nesting" in diagnostic.message
     assert not document.roots
     block = "a:\n" + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(depth))
-    assert [d.code for d in read_yaml("c.yaml", block).diagnostics] == ["CL001"]
+    assert [d.code for d in read_yaml("c.yaml", block).diagnostics] == ["CL010"]
 
 
 def test_very_deep_nesting_does_not_crash_the_interpreter(tmp_path):
@@ -174,11 +175,11 @@ def test_very_deep_nesting_does_not_crash_the_interpreter(tmp_path):
     path.write_text("services: " + "[" * 200_000 + "]" * 200_000 + "\n")
     result = _cli(path)
     assert result.returncode == 1, (result.returncode, result.stderr)
-    assert "CL001" in result.stdout and "nesting deeper than" in result.stdout
+    assert "CL010" in result.stdout and "nesting deeper than" in result.stdout
 
 
 def test_nesting_up_to_the_limit_is_accepted():
-    depth = MAX_DEPTH - 1
+    depth = MAX_YAML_DEPTH - 1
     document = read_yaml("c.yaml", "a: " + "[" * depth + "]" * depth + "\n")
     assert not document.diagnostics
 

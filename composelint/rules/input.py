@@ -323,3 +323,82 @@ def dynamic_docker_argument(project: Project):
             yield _finding(diagnostic, diagnostic.message)
         elif readers := _readers(diagnostic):
             yield _finding(diagnostic, f"{diagnostic.message}: {readers} cannot be decided")
+
+
+@rule("CL009", "internal-error", "error", "input", engine=True)
+def internal_error(project: Project):
+    """composelint failed unexpectedly on this file; the other files were linted.
+
+    ## What it does
+    Reports a file (or project) whose reading or linting raised an error
+    composelint did not expect.  The message names the type of the error and
+    asks for a report; `--verbose` prints the traceback.  The run goes on with
+    the other files, and the finding cannot be suppressed.
+
+    ## Why is this bad?
+    Nothing in that file was checked: it may contain host networking or a
+    privileged service that no finding mentions.  It is a bug in composelint,
+    not in the file; there is no input that is meant to trigger it, so its
+    examples below show no failure.
+
+    ## Example
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      web:
+        image: nginx:1.27
+    ```
+    """
+    return ()
+
+
+@rule("CL010", "limit-exceeded", "warning", "input")
+def limit_exceeded(project: Project):
+    """Input past a documented bound: what lies beyond it is not linted.
+
+    ## What it does
+    Reports where a bound of the README's "Security model" was hit: YAML
+    nesting and alias expansion (per file and per project), interpolation
+    nesting and the growth of values (`.env` and shell), `extends` and
+    `include` chain length and files per project, directory depth, shell
+    nesting and `eval` expansion, and integer size.  The finding is at the
+    position where the bound was hit.
+
+    ## Why is this bad?
+    Such input is either an attack on the linter (a billion-laughs alias
+    bomb, a `.env` value that doubles forty times) or far beyond what a
+    real project needs; linting it completely would take unbounded time or
+    memory.  The part past the bound is not linted, so it may hide a
+    finding.
+
+    ## Example
+    ```yaml
+    x-a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    x-b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+    x-c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+    x-d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+    x-e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+    x-f: [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+    services:
+      web:
+        image: nginx:1.27
+    ```
+
+    ## Use instead
+    Write the values out, or use an anchor where it saves repetition:
+    ```yaml
+    x-logging: &logging
+      driver: json-file
+    services:
+      web:
+        image: nginx:1.27
+        logging: *logging
+    ```
+    """
+    yield from _diagnostics(project, "CL010")

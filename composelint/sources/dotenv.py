@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from composelint.sources.interpolation import InterpolationError, interpolate
+from composelint.sources.interpolation import InterpolationError, InterpolationLimit, interpolate
 
 _KEY = re.compile(r"\s*(?:export\s+)?(?P<key>[A-Za-z0-9_.\-\[\]]+)\s*(?P<sep>[=:])?[ \t]*")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "$": "$$", "'": "'"}
@@ -21,9 +21,10 @@ class DotenvError(ValueError):
     """A line that is not a variable assignment; carries the 1-based line number.  The message
     names the key, never the value."""
 
-    def __init__(self, message: str, line: int):
+    def __init__(self, message: str, line: int, limit: bool = False):
         super().__init__(message)
         self.line = line
+        self.limit = limit  # a documented bound was hit (CL010), not a malformed line
 
 
 def parse_dotenv(text: str, environment: dict[str, str] | None = None) -> dict[str, str]:
@@ -84,6 +85,8 @@ def _value(text: str, start: int, line: int, known: dict[str, str], key: str) ->
 def _expand(value: str, known: dict[str, str], line: int, key: str) -> str:
     try:
         return interpolate(value, known).value
+    except InterpolationLimit as error:
+        raise DotenvError(f"the value of `{key}`: {error}", line, limit=True) from None
     except InterpolationError:
         # Reported by position and key only: the value may be a secret.
         raise DotenvError(f"the value of `{key}` has a malformed `${{...}}` expression", line) from None

@@ -11,11 +11,13 @@ exhaust memory.
 
 from __future__ import annotations
 
+import codecs
 import os
 import stat
 from typing import BinaryIO
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+from composelint.limits import MAX_FILE_BYTES
+
 _CHUNK = 1024 * 1024
 _OPEN_FLAGS = (
     os.O_RDONLY
@@ -116,12 +118,25 @@ def read_head(path: str, size: int) -> bytes:
         os.close(descriptor)
 
 
+# Byte order marks YAML allows besides UTF-8's (YAML 1.2, 5.2); UTF-32 first: its little-endian
+# mark starts with UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode(path: str, data: bytes) -> str:
-    """UTF-8 text (a BOM is dropped); line endings are kept."""
+    """The text: UTF-8 (a BOM is dropped), or UTF-16/32 when a byte order mark says so, as YAML
+    allows; line endings are kept."""
+    encoding = next((name for bom, name in _BOMS if data.startswith(bom)), "utf-8-sig")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode(encoding)
     except UnicodeDecodeError as error:
-        raise UnreadableFile(path, f"not UTF-8 text (byte {error.start})") from None
+        shown = "UTF-8" if encoding == "utf-8-sig" else encoding.upper()
+        raise UnreadableFile(path, f"not {shown} text (byte {error.start})") from None
 
 
 def read_text(path: str, root: str | None = None) -> str:

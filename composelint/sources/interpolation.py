@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from composelint.limits import MAX_INTERPOLATED_CHARS, MAX_INTERPOLATION_DEPTH, MAX_VALUE_CHARS
 from composelint.settings import Setting, setting_at
 from composelint.sources.yaml_tree import YMap, YScalar, YSeq
 
@@ -20,12 +21,26 @@ class InterpolationError(ValueError):
     """A malformed expression, or a `:?`/`?` variable that is not set."""
 
 
+class InterpolationLimit(InterpolationError):
+    """Nesting or value growth past a documented bound (CL010)."""
+
+
 @dataclass
 class Interpolated:
     value: str
     variables: list[str] = field(default_factory=list)  # every variable referenced
     unset: list[str] = field(default_factory=list)  # used without value or default
     values: dict[str, str] = field(default_factory=dict)  # variable -> the value substituted
+    size: int = 0  # characters substituted so far (bounded: a value may double forty times)
+    depth: int = 0  # `${...:-${...}}` nesting being parsed
+    limit: int = MAX_VALUE_CHARS
+
+    def substitute(self, value: str) -> str:
+        """`value`, counted before it is copied anywhere."""
+        self.size += len(value)
+        if self.size > self.limit:
+            raise InterpolationLimit(f"the value grows past {self.limit:,} characters")
+        return value
 
     @property
     def from_variable(self) -> bool:
@@ -38,10 +53,12 @@ def _excerpt(text: str) -> str:
     return first if len(first) <= 60 and "\n" not in text.strip() else first[:57] + "..."
 
 
-def interpolate(text: str, env: dict[str, str]) -> Interpolated:
+def interpolate(text: str, env: dict[str, str], limit: int = MAX_VALUE_CHARS) -> Interpolated:
+    """`text` with its variables substituted; InterpolationLimit when more than `limit`
+    characters would be substituted."""
     if "$" not in text:
         return Interpolated(text)
-    result = Interpolated("")
+    result = Interpolated("", limit=limit)
     value, _ = _parse(text, 0, env, result, stop=None)
     result.value = value
     return result
@@ -78,7 +95,7 @@ def _parse(
                 result.unset.append(name)
             else:
                 result.values[name] = env[name]
-            out.append(env.get(name, ""))
+            out.append(result.substitute(env.get(name, "")))
             pos = match.end()
     if stop:
         raise InterpolationError(f"invalid interpolation format: missing `}}` in `{_excerpt(text)}`")
@@ -101,7 +118,7 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
     if pos < len(text) and text[pos] == "}":
         if not is_set:
             result.unset.append(name)
-        return value, pos + 1
+        return result.substitute(value), pos + 1
     for operator in (":-", ":?", ":+", "-", "?", "+"):
         if text.startswith(operator, pos):
             break
@@ -110,7 +127,11 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
             f"invalid interpolation format: unexpected `{text[pos : pos + 1]}` after `${{{name}` in `{_excerpt(text)}`"
         )
     start = pos + len(operator)
+    result.depth += 1
+    if result.depth > MAX_INTERPOLATION_DEPTH:
+        raise InterpolationLimit(f"`${{...}}` nested deeper than {MAX_INTERPOLATION_DEPTH} levels")
     argument, end = _parse(text, start, env, result, stop="}")
+    result.depth -= 1
     empty_counts = operator.startswith(":")
     present = is_set and (bool(value) or not empty_counts)
     if operator.endswith("-"):
@@ -155,13 +176,25 @@ class InterpolatedScalar(YScalar):
     invalid: bool = False  # malformed (CL004): the value is unknown, not empty
 
 
-def interpolate_tree(node, env: dict[str, str], report, path: tuple = (), substituted: dict | None = None):
+@dataclass
+class Substitutions:
+    """What interpolation put into one project's trees: value -> variable name (output masks
+    them), and how many characters in all (bounded: one large value referenced many times)."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    chars: int = 0
+    exhausted: bool = False  # the project's budget was used up (reported once)
+
+
+def interpolate_tree(
+    node, env: dict[str, str], report, path: tuple = (), substituted: Substitutions | None = None
+):
     """A copy of a YAML tree with every scalar value interpolated (keys are not).
 
-    `report(code, message, span, settings=...)` receives CL004 for malformed expressions
-    and CL005 for unset variables in a setting where they change a security decision
-    (the settings table's `if_unset`).  `substituted` collects value -> variable name of
-    every value put into the tree.
+    `report(code, message, span, settings=...)` receives CL004 for malformed expressions,
+    CL005 for unset variables in a setting where they change a security decision (the
+    settings table's `if_unset`) and CL010 for growth past a bound.  `substituted` records
+    what was put into the tree.
     """
     if isinstance(node, YMap):
         return YMap(
@@ -183,13 +216,29 @@ def interpolate_tree(node, env: dict[str, str], report, path: tuple = (), substi
         )
     if not isinstance(node, YScalar) or "$" not in node.text or not node.tag.endswith(":str"):
         return node
+    budget = MAX_VALUE_CHARS
+    if substituted is not None:
+        budget = min(budget, MAX_INTERPOLATED_CHARS - substituted.chars)
     try:
-        result = interpolate(node.text, env)
+        result = interpolate(node.text, env, budget)
+    except InterpolationLimit as error:
+        if substituted is None or budget == MAX_VALUE_CHARS:
+            report("CL010", f"Not interpolated: {error}", node.span)
+        elif not substituted.exhausted:
+            substituted.exhausted = True
+            report(
+                "CL010",
+                f"Not interpolated: the project's substituted values grow past "
+                f"{MAX_INTERPOLATED_CHARS:,} characters (here and in every later value)",
+                node.span,
+            )
+        return InterpolatedScalar("", node.tag, node.span, node.plain, written=node.text, invalid=True)
     except InterpolationError as error:
         report("CL004", str(error), node.span)
         return InterpolatedScalar("", node.tag, node.span, node.plain, written=node.text, invalid=True)
     if substituted is not None:
-        substituted.update((value, name) for name, value in result.values.items() if value)
+        substituted.chars += result.size
+        substituted.values.update((value, name) for name, value in result.values.items() if value)
     setting = setting_at(path) if result.unset else None
     if setting is not None and setting.if_unset is not None and _decides(setting, path, result.value):
         for name in dict.fromkeys(result.unset):

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from composelint.limits import MAX_CHAIN, MAX_EXPANDED_NODES, MAX_PROJECT_FILES
 from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.compose import read_model
 from composelint.sources.directives import scan_directives
 from composelint.sources.dotenv import DotenvError, parse_dotenv
 from composelint.sources.files import RootedFiles, UnreadableFile, is_inside, read_text
-from composelint.sources.interpolation import interpolate_tree
+from composelint.sources.interpolation import Substitutions, interpolate_tree
 from composelint.sources.merge import MergeNotes, merge
 from composelint.sources.schema import validate
 from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
@@ -50,6 +51,28 @@ class _Context:
     read: object  # callable: real path -> text
     notes: MergeNotes = field(default_factory=MergeNotes)
     read_files: set[str] = field(default_factory=set)
+    substitutions: Substitutions = field(default_factory=Substitutions)
+    expanded_nodes: int = 0  # YAML nodes of every file read, aliases expanded
+    # Each file is parsed once per load: an include diamond or twenty services extending one
+    # large file would otherwise parse it again and again.
+    included: dict[tuple, YNode | None] = field(default_factory=dict)
+    extended: dict[tuple, YNode | None] = field(default_factory=dict)
+    # A service with its extends chain merged in, resolved once (a 3,000-service chain would be
+    # resolved again from every service).
+    resolved: dict[tuple, YNode] = field(default_factory=dict)
+    cycles: int = 0  # extends cycles met so far
+
+    def within_limits(self, shown: str, document) -> bool:
+        """Counts a parsed file against the project's bounds; False (and CL010) past one."""
+        self.expanded_nodes += document.expanded_nodes
+        problem = None
+        if len(self.read_files) > MAX_PROJECT_FILES:
+            problem = f"more than {MAX_PROJECT_FILES:,} files in one project"
+        elif self.expanded_nodes > MAX_EXPANDED_NODES:
+            problem = f"more than {MAX_EXPANDED_NODES:,} YAML nodes in one project once aliases are expanded"
+        if problem:
+            self.diagnose("CL010", f"`{shown}` not linted: {problem}", Span(shown, 1, 1, 1, 2))
+        return problem is None
 
     def diagnose(
         self,
@@ -94,6 +117,7 @@ def load_project(
     first_directory = os.path.dirname(os.path.abspath(files[0]))
     project = Project(name=os.path.basename(first_directory) or first_directory)
     context = _Context(project, options, directory, display, read or read_file)
+    context.substitutions.values = project.variable_values
     env = _project_env(context, directory)
     merged: YNode | None = None
     for index, path in enumerate(files):
@@ -124,7 +148,7 @@ def _project_env(context: _Context, directory: str) -> dict[str, str]:
             env.update(parse_dotenv(context.read(path), {**process, **env}))
         except DotenvError as error:
             context.diagnose(
-                "CL006",
+                "CL010" if error.limit else "CL006",
                 f"Env file `{shown}` not read: line {error.line}: {error}",
                 Span(shown, error.line, 1, error.line, 2),
             )
@@ -145,8 +169,6 @@ def _load_file(
     try:
         text = context.read(path)
     except UnreadableFile as error:
-        if role == "base" and not os.path.lexists(path):
-            raise  # a file the user named that does not exist: the run cannot do its job (exit 2)
         context.diagnose(
             "CL006", f"{role.capitalize()} file `{shown}` not read: {error.reason}", Span(shown, 1, 1, 1, 2)
         )
@@ -155,14 +177,16 @@ def _load_file(
     context.project.sources.append(SourceFile(shown, role, "compose", text))
     context.read_files.add(real)
     context.project.diagnostics.extend(document.diagnostics)
-    if any(d.code == "CL001" for d in document.diagnostics):
+    if any(d.code in ("CL001", "CL010") for d in document.diagnostics):
+        return None
+    if not context.within_limits(shown, document):
         return None
     context.project.directives.extend(scan_directives(shown, text, document.extents, document.value_spans))
     merged: YNode | None = None
     for root in document.roots:
         if context.options.validate_schema:
             context.project.diagnostics.extend(validate(root))
-        tree = interpolate_tree(root, env, context.diagnose, substituted=context.project.variable_values)
+        tree = interpolate_tree(root, env, context.diagnose, substituted=context.substitutions)
         if isinstance(tree, YMap):
             tree = _resolve_includes(context, tree, real, env, stack + (real,))
             tree = _resolve_extends(context, tree, real, env)
@@ -229,6 +253,13 @@ def _resolve_includes(
                 "CL006", f"Include cycle ({chain}): `{path_node.text}` is not read again", path_node.span
             )
             continue
+        if len(stack) >= MAX_CHAIN:
+            context.diagnose(
+                "CL010",
+                f"Include chain longer than {MAX_CHAIN} files: `{path_node.text}` is not read",
+                path_node.span,
+            )
+            continue
         included_env = dict(env)
         for env_node in env_nodes:
             env_path = _reference(context, "Include env_file", env_node.text, base_dir, env_node.span)
@@ -240,7 +271,10 @@ def _resolve_includes(
                     context.diagnose(
                         "CL006", f"Include env_file `{env_node.text}` not read: {error}", env_node.span
                     )
-        tree_of_include = _load_file(context, target, included_env, "include", stack)
+        key = (target, frozenset(included_env.items()))
+        if key not in context.included:
+            context.included[key] = _load_file(context, target, included_env, "include", stack)
+        tree_of_include = context.included[key]
         if tree_of_include is not None:
             combined = (
                 tree_of_include if combined is None else merge(combined, tree_of_include, (), context.notes)
@@ -276,6 +310,25 @@ def _extended(
     """The service with its `extends` chain merged in (base first, this service on top)."""
     if not isinstance(service, YMap) or service.get("extends") is None:
         return service
+    memo = (real, name, id(env))
+    if memo in context.resolved:
+        return context.resolved[memo]
+    cycles = context.cycles
+    result = _resolved(context, name, service, real, env, services, seen)
+    if context.cycles == cycles:  # a cycle is reported from each service on it, so not kept
+        context.resolved[memo] = result
+    return result
+
+
+def _resolved(
+    context: _Context,
+    name: str,
+    service: YMap,
+    real: str,
+    env: dict[str, str],
+    services: YMap,
+    seen: tuple[tuple[str, str], ...],
+) -> YNode:
     extends = service.get("extends")
     own = YMap([(k, v) for k, v in service.items if k.text != "extends"], service.tag, service.span)
     target_file, target_name, span = real, None, extends.span
@@ -295,6 +348,14 @@ def _extended(
     key = (target_file, target_name)
     if key in seen or (key == (real, name) and not seen):
         context.diagnose("CL006", f"`extends` cycle through service `{target_name}`: not followed", span)
+        context.cycles += 1
+        return own
+    if len(seen) >= MAX_CHAIN:
+        context.diagnose(
+            "CL010",
+            f"`extends` chain longer than {MAX_CHAIN} services: `{target_name}` is not followed",
+            span,
+        )
         return own
     base_services = services if target_file == real else _services_of(context, target_file, env)
     base = base_services.get(target_name) if isinstance(base_services, YMap) else None
@@ -312,7 +373,14 @@ def _extended(
 
 
 def _services_of(context: _Context, path: str, env: dict[str, str]) -> YNode | None:
-    """The interpolated `services` of another file, read for `extends`."""
+    """The interpolated `services` of another file, read for `extends` (once per load)."""
+    key = (path, frozenset(env.items()))
+    if key not in context.extended:
+        context.extended[key] = _read_services(context, path, env)
+    return context.extended[key]
+
+
+def _read_services(context: _Context, path: str, env: dict[str, str]) -> YNode | None:
     shown = context.display(path)
     try:
         text = context.read(path)
@@ -329,10 +397,12 @@ def _services_of(context: _Context, path: str, env: dict[str, str]) -> YNode | N
         context.project.directives.extend(
             scan_directives(shown, text, document.extents, document.value_spans)
         )
+    if not context.within_limits(shown, document):
+        return None
     for root in document.roots:
         if isinstance(root, YMap) and root.get("services") is not None:
             tree = interpolate_tree(
-                root, env, lambda *args, **settings: None, substituted=context.project.variable_values
+                root, env, lambda *args, **settings: None, substituted=context.substitutions
             )
             return tree.get("services")
     return None

@@ -16,11 +16,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from composelint.limits import MAX_EXPANDED_NODES, MAX_YAML_DEPTH
 from composelint.model import Diagnostic, Span
 
-MAX_FILE_BYTES = 4 * 1024 * 1024
-MAX_EXPANDED_NODES = 1_000_000
-MAX_DEPTH = 300
+MAX_YAML_BYTES = 4 * 1024 * 1024  # larger files are not parsed (CL010)
 
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
@@ -108,6 +107,7 @@ class YamlDocument:
     # Quoted and block scalars that contain "composelint": text there is a
     # value, not a comment, even when it looks like a directive.
     value_spans: list[Span] = field(default_factory=list)
+    expanded_nodes: int = 0  # nodes with aliases expanded, all documents of the file
 
 
 class _LimitExceeded(Exception):
@@ -145,8 +145,8 @@ class _Builder:
         known = self.expanded.get(id(node))
         if known is not None:
             return known
-        if depth > MAX_DEPTH:
-            raise _LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+        if depth > MAX_YAML_DEPTH:
+            raise _LimitExceeded(f"nesting deeper than {MAX_YAML_DEPTH} levels", node.start_mark)
         size = 1
         if isinstance(node.value, list):
             for child in node.value:
@@ -319,14 +319,14 @@ def _checked_compose(text: str, pure: bool) -> list:
     the flat event stream."""
     from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 
-    if _nesting_bound(text) <= MAX_DEPTH:
+    if _nesting_bound(text) <= MAX_YAML_DEPTH:
         return list(_yaml(pure).compose_all(text))
     depth = 0
     for event in _yaml(pure).parse(text):
         if isinstance(event, CollectionStartEvent):
             depth += 1
-            if depth > MAX_DEPTH:
-                raise _LimitExceeded(f"nesting deeper than {MAX_DEPTH} levels", event.start_mark)
+            if depth > MAX_YAML_DEPTH:
+                raise _LimitExceeded(f"nesting deeper than {MAX_YAML_DEPTH} levels", event.start_mark)
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
     return list(_yaml(pure).compose_all(text))
@@ -337,11 +337,11 @@ def read_yaml(path: str, text: str) -> YamlDocument:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     doc = YamlDocument(path, text)
-    if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_YAML_BYTES:
         doc.diagnostics.append(
             Diagnostic(
-                "CL001",
-                f"File is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not parsed",
+                "CL010",
+                f"File is larger than {MAX_YAML_BYTES // (1024 * 1024)} MiB; not parsed",
                 _point_span(path, 1, 1),
             )
         )
@@ -351,7 +351,12 @@ def read_yaml(path: str, text: str) -> YamlDocument:
         for node in _compose_all(text):
             if node is None:
                 continue
-            builder.expanded_size(node)
+            # Counted over the whole file: twenty small alias bombs are one big one.
+            doc.expanded_nodes += builder.expanded_size(node)
+            if doc.expanded_nodes > MAX_EXPANDED_NODES:
+                raise _LimitExceeded(
+                    f"more than {MAX_EXPANDED_NODES:,} nodes once aliases are expanded", node.start_mark
+                )
             doc.roots.append(builder.convert(node))
     except MarkedYAMLError as error:
         doc.roots.clear()
@@ -360,7 +365,7 @@ def read_yaml(path: str, text: str) -> YamlDocument:
         doc.roots.clear()
         line, column = (error.mark.line + 1, error.mark.column + 1) if error.mark else (1, 1)
         doc.diagnostics.append(
-            Diagnostic("CL001", f"YAML document rejected: {error}", _point_span(path, line, column))
+            Diagnostic("CL010", f"YAML not linted: {error}", _point_span(path, line, column))
         )
     except (YAMLError, RecursionError, ValueError, TypeError) as error:
         doc.roots.clear()
@@ -368,6 +373,15 @@ def read_yaml(path: str, text: str) -> YamlDocument:
             Diagnostic("CL001", f"YAML syntax error: {error}".splitlines()[0], _point_span(path, 1, 1))
         )
     return doc
+
+
+def python_value(node: YNode) -> object:
+    """Plain data of a node: dicts, lists and YAML 1.2 scalars (keys keep their YAML type)."""
+    if isinstance(node, YMap):
+        return {key.value: python_value(value) for key, value in node.items}
+    if isinstance(node, YSeq):
+        return [python_value(item) for item in node.items]
+    return node.value
 
 
 def _syntax_error(path: str, text: str, error) -> Diagnostic:

@@ -1,0 +1,20 @@
+"""The documented bounds on input (README, "Security model").
+
+A linted tree may be hostile, so the work one input can cause is bounded: any
+single input of 10 MiB or less is linted in seconds and bounded memory.  A
+bound that is hit is finding CL010 (limit-exceeded) where it was hit, and
+what lies past it is not linted; nothing is cut off silently.
+"""
+
+from __future__ import annotations
+
+MAX_FILE_BYTES = 10 * 1024 * 1024  # any file or standard input, checked while reading
+MAX_YAML_DEPTH = 300  # nested collections in a YAML document (compose and configuration files)
+MAX_EXPANDED_NODES = 200_000  # YAML nodes once aliases are expanded, per file and per project
+MAX_INTERPOLATION_DEPTH = 50  # `${A:-${B:-...}}` nesting
+MAX_VALUE_CHARS = 1024 * 1024  # one interpolated value (`.env` or compose)
+MAX_INTERPOLATED_CHARS = 32 * 1024 * 1024  # everything substituted in one project
+MAX_CHAIN = 64  # `include` or `extends` chain length
+MAX_PROJECT_FILES = 1_000  # compose files read for one project (includes, extends)
+MAX_DIRECTORY_DEPTH = 64  # directories below a walked path
+MAX_INTEGER_DIGITS = 20  # digits of a number in a port, a size or a count
