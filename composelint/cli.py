@@ -25,7 +25,10 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"composelint: error: {message}", err=True)
+    from composelint.report.safety import line_text
+
+    # Paths in the message come from the linted tree: one line, whatever their names hold.
+    click.echo(f"composelint: error: {line_text(message)}", err=True)
     sys.exit(2)
 
 

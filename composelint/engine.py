@@ -238,9 +238,22 @@ def collect(parts: list[tuple[list[SourceFile], list[Reported]]]) -> LintResult:
             r.finding.message,
         )
     )
-    result.reported = _fingerprinted(result.reported)
+    result.reported = _fingerprinted(_once(result.reported))
     result.files = sorted(dict.fromkeys(result.files))
     return result
+
+
+def _once(reported: list[Reported]) -> list[Reported]:
+    """Identical findings (code, file, range, message) reported once: nested `eval` chains reach one
+    command by many paths, and a file can belong to several projects."""
+    seen: set[tuple] = set()
+    kept = []
+    for item in reported:
+        key = (item.rule.code, item.finding.span, item.finding.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
 
 
 def lint(projects: list[Project], rules: list[Rule], inline_suppressions: bool = True) -> LintResult:
@@ -325,6 +338,11 @@ def _fingerprinted(reported: list[Reported]) -> list[Reported]:
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         result.append(
-            replace(item, fingerprint=hashlib.sha256(f"{key}|{occurrence}".encode()).hexdigest()[:32])
+            replace(
+                item,
+                fingerprint=hashlib.sha256(
+                    f"{key}|{occurrence}".encode("utf-8", "surrogatepass")
+                ).hexdigest()[:32],
+            )
         )
     return result

@@ -8,9 +8,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
-from conftest import run_cli
+from conftest import FIXTURES, run_cli
 
 from composelint.report.formats import FORMAT_NAMES
 
@@ -506,3 +507,77 @@ def test_undecodable_and_unlistable_files_do_not_lose_the_run(tmp_path: Path, mo
         ("CL101", "ok"),
         ("CL101", "utf16"),
     ]
+
+
+# ---------------------------------------------------------------- 7. output safety, 8. once
+
+
+HOSTILE_NAMES = FIXTURES / "reports" / "hostile-names"
+
+
+@pytest.mark.parametrize("name", [*FORMAT_NAMES, "full --color always"])
+def test_user_text_cannot_forge_output(name: str):
+    """Row 21 (and 16): names with a line break before `::error`, ESC/OSC sequences, control and
+    XML-invalid characters and a lone surrogate, in every format."""
+    output_format, *color = name.split(" ", 1)
+    result = run_cli(
+        "check",
+        "--isolated",
+        "--output-format",
+        output_format,
+        *(["--color", "always"] if color else []),
+        str(HOSTILE_NAMES),
+    )
+    assert result.exit_code == 1, result.output
+    text = result.stdout
+    text.encode("utf-8")  # a lone surrogate could not be written
+    own = ("::error file=", "::warning file=", "::notice file=") if output_format == "github" else ()
+    forged = [
+        line for line in text.splitlines() if line.lstrip().startswith("::") and not line.startswith(own)
+    ]
+    assert forged == []
+    assert "\x1b]" not in text and "\x07" not in text and "\x01" not in text
+    assert all(escape.startswith("[") for escape in text.split("\x1b")[1:])  # colour codes only
+    if output_format in ("checkstyle", "junit"):
+        ElementTree.fromstring(text.encode("utf-8"))
+    if output_format in ("json", "sarif", "gitlab", "rdjson"):
+        json.loads(text)
+
+
+def test_identical_findings_are_reported_once(tmp_path: Path):
+    """Item 8: nested eval chains reached one command by many paths (20 identical CL101 lines)."""
+    script = (
+        "#!/bin/sh\nA='docker run --network host nginx:1.27'\nB='eval \"$A\"'\n"
+        + 'eval "$B"\n' * 1
+        + 'C="eval \\"$B\\"; eval \\"$B\\""\neval "$C"\n'
+    )
+    root = write(tmp_path / "project", {"x.sh": script})
+    found = findings(check(str(root)))
+    keys = [(f["code"], json.dumps(f["range"], sort_keys=True), f["message"]) for f in found]
+    assert len(keys) == len(set(keys))
+
+
+def test_huge_numbers_and_surrogates_do_not_lose_the_run(tmp_path: Path):
+    """Row 16: a 4,301-digit port (ValueError) and a service named "\\ud800" (UnicodeEncodeError)
+    ended the run with exit 2."""
+    root = write(
+        tmp_path / "project",
+        {
+            "a/compose.yaml": f'services:\n  web:\n    image: nginx:1.27\n    ports: ["{"9" * 4301}:80"]\n',
+            "b/compose.yaml": 'services:\n  "\\ud800":\n    image: nginx:1.27\n    privileged: true\n',
+            "c/compose.yaml": SERVICE,
+        },
+    )
+    for output_format in ("concise", "json"):
+        done = cli("check", "--output-format", output_format, ".", cwd=root)
+        assert done.returncode == 1 and done.stderr == ""
+        assert "CL009" not in done.stdout and "CL207" in done.stdout and "CL301" in done.stdout
+        assert "digits is outside 0-65535" in done.stdout and "\\ud800" in done.stdout
+
+
+def test_nul_bytes_in_a_script_are_dropped_as_bash_does(tmp_path: Path):
+    """Row 20: `docker run \\0--net=host --privi\\0leged nginx` runs both flags under bash and dash."""
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / "x.sh").write_bytes(b"#!/bin/sh\ndocker run \x00--net=host --privi\x00leged nginx:1.27\n")
+    assert sorted(codes_in(check(str(root)))) == ["CL007", "CL101", "CL301"]

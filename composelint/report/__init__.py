@@ -6,6 +6,7 @@ from importlib import import_module
 
 from composelint.engine import LintResult
 from composelint.report.formats import FORMATS
+from composelint.report.safety import encodable, for_lines, for_xml
 
 
 def render(output_format: str, result: LintResult, *, color: bool = False) -> str:
@@ -15,4 +16,11 @@ def render(output_format: str, result: LintResult, *, color: bool = False) -> st
     if chosen is None:
         raise ValueError(f"unknown output format `{output_format}`")
     renderer = getattr(import_module(f"composelint.report.{chosen.module}"), chosen.function)
-    return renderer(result, color=color) if chosen.colored else renderer(result)
+    result = (
+        for_lines(result)
+        if chosen.output == "lines"
+        else for_xml(result)
+        if chosen.output == "xml"
+        else result
+    )
+    return encodable(renderer(result, color=color) if chosen.colored else renderer(result))

@@ -14,22 +14,23 @@ class Format(NamedTuple):
     module: str  # under composelint.report
     function: str  # (result) -> str, or (result, color=...) -> str when `colored`
     colored: bool = False
+    output: str = "json"  # lines | xml | json: how user text is escaped (report/safety.py)
 
 
 FORMATS: dict[str, Format] = {
-    "full": Format("full", "render_full", colored=True),
-    "concise": Format("concise", "render_concise"),
-    "grouped": Format("grouped", "render_grouped"),
+    "full": Format("full", "render_full", colored=True, output="lines"),
+    "concise": Format("concise", "render_concise", output="lines"),
+    "grouped": Format("grouped", "render_grouped", output="lines"),
     "json": Format("json", "render_json"),
     "json-lines": Format("json_lines", "render_json_lines"),
     "sarif": Format("sarif", "render_sarif"),
-    "github": Format("github", "render_github"),
+    "github": Format("github", "render_github", output="lines"),
     "gitlab": Format("gitlab", "render_gitlab"),
-    "checkstyle": Format("checkstyle", "render_checkstyle"),
-    "junit": Format("junit", "render_junit"),
+    "checkstyle": Format("checkstyle", "render_checkstyle", output="xml"),
+    "junit": Format("junit", "render_junit", output="xml"),
     "rdjson": Format("rdjson", "render_rdjson"),
     "rdjsonl": Format("rdjson", "render_rdjsonl"),
-    "markdown": Format("markdown", "render_markdown"),
+    "markdown": Format("markdown", "render_markdown", output="lines"),
 }
 FORMAT_NAMES = tuple(FORMATS)
 

@@ -11,6 +11,7 @@ import json
 
 from composelint.masking import mask_strings, masker
 from composelint.model import Located, Network, PortBinding, Project, Span, Workload
+from composelint.report.safety import encodable
 from composelint.topology import attached_networks, binds_all_interfaces, can_publish, namespace
 
 
@@ -114,7 +115,7 @@ def render_model(projects: list[Project]) -> str:
             mask_strings(_project(project), masker(project.variable_values)) for project in projects
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return encodable(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _project(project: Project) -> dict:

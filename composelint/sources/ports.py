@@ -12,6 +12,7 @@ import ipaddress
 import re
 from collections.abc import Mapping
 
+from composelint.limits import MAX_INTEGER_DIGITS
 from composelint.model import PortBinding, PortError, Span
 
 PROTOCOLS = ("tcp", "udp", "sctp")
@@ -26,6 +27,8 @@ def _port_range(text: str, what: str) -> tuple[int, int]:
     start_text, dash, end_text = text.partition("-")
     if not _DIGITS.fullmatch(start_text) or (dash and not _DIGITS.fullmatch(end_text)):
         raise _Invalid(f"{what} `{text}` is not a port or range")
+    if max(len(start_text), len(end_text)) > MAX_INTEGER_DIGITS:  # int() refuses 4,301 digits
+        raise _Invalid(f"{what} of {max(len(start_text), len(end_text)):,} digits is outside 0-65535")
     start = int(start_text, 10)
     end = int(end_text, 10) if dash else start
     for port in (start, end):

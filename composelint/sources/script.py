@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from composelint.model import Project, SourceFile
+from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli import read_invocations
 
@@ -28,13 +28,14 @@ def load_script(
 
     shown = display(path) if display else path
     text = texts[path] if texts and path in texts else read_text(path)
-    text = text.removeprefix("\ufeff")
+    text, dropped = _without_nul(shown, text.removeprefix("\ufeff"))
     # Files it sources are read from disk, inside the project root; standard input sources nothing.
     on_disk = os.path.isfile(path)
     sources = Sources(path, project_root(path), display or (lambda p: p)) if on_disk else None
     script = parse_script(shown, text, tools, sources=sources)
     project = Project(name=shown)
     project.sources.append(SourceFile(shown, "script", "shell", text))
+    project.diagnostics.extend(dropped)
     project.diagnostics.extend(script.diagnostics)
     project.variable_values.update(script.env_values)
     read_invocations(project, script.invocations)
@@ -45,3 +46,23 @@ def load_script(
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     """The script as the one project of its file (the front-end interface of sources.kinds)."""
     return [load_script(path, display=display, texts=texts)]
+
+
+def _without_nul(shown: str, text: str) -> tuple[str, list[Diagnostic]]:
+    """The script as bash and dash run it: NUL bytes dropped, so `--privi\0leged` is `--privileged`.
+    A NUL is reported (CL007), since it hides a word from anyone reading the file."""
+    if "\x00" not in text:
+        return text, []
+    diagnostics = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        column = line.find("\x00")
+        if column >= 0:
+            diagnostics.append(
+                Diagnostic(
+                    "CL007",
+                    "NUL bytes in this line are dropped, as bash and dash drop them: the words are read "
+                    "without them",
+                    Span(shown, number, column + 1, number, column + 2),
+                )
+            )
+    return text.replace("\x00", ""), diagnostics

@@ -1,0 +1,93 @@
+"""User text in a report made harmless for the kind of output it goes to.
+
+Service names, image names, paths and values come from the linted tree, which may be hostile: a
+service named `"a\n::error file=x::Y"` would forge a GitHub Actions workflow command in any
+line-based report (the runner reads every output line), an ESC or OSC sequence would drive the
+terminal, and a control character makes XML unparsable.  So before a format renders, every text
+that came from the input is escaped for that format's kind of output, and a lone surrogate (a YAML
+escape such as "\\ud800") is written as `\\ud800` so that any output can be encoded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from composelint.engine import LintResult, Reported
+
+# C0 and C1 controls (ESC starts terminal sequences), DEL, line and paragraph separators, lone
+# surrogates; a tab stays as it is.
+_LINE_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+# In a linted file's text, shown line by line: line breaks (the YAML ones too) and tabs stay.
+_SOURCE_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+# Characters XML 1.0 does not allow at all.
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\e"}
+
+
+def _escape(match: re.Match) -> str:
+    char = match.group()
+    return _NAMED.get(char) or (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}")
+
+
+def line_text(text: str) -> str:
+    """One line of plain text: every control character escaped; a leading `::` (a workflow
+    command when a line starts with it) loses its meaning."""
+    text = _LINE_UNSAFE.sub(_escape, text)
+    return "\\" + text if text.startswith("::") else text
+
+
+def xml_text(text: str) -> str:
+    """Text for XML that is also safe on a line of its own (JUnit text is often printed)."""
+    return _XML_UNSAFE.sub(_escape, line_text(text))
+
+
+def encodable(text: str) -> str:
+    """Any output: lone surrogates written as `\\udXXX` (inside a JSON string that is the same
+    escape JSON uses), so the text can be encoded as UTF-8."""
+    return _SURROGATE.sub(_escape, text)
+
+
+def for_lines(result: LintResult) -> LintResult:
+    return _escaped(result, line_text)
+
+
+def for_xml(result: LintResult) -> LintResult:
+    return _escaped(result, xml_text)
+
+
+def _escaped(result: LintResult, escape: Callable[[str], str]) -> LintResult:
+    """A copy of `result` with every text from the input escaped: messages, help, fixes, paths and
+    the linted source lines (kept line by line)."""
+
+    def span(value):
+        return value._replace(path=escape(value.path))
+
+    def item(reported: Reported) -> Reported:
+        finding = reported.finding
+        fix = finding.fix
+        if fix is not None:
+            fix = replace(fix, message=escape(fix.message))
+        return replace(
+            reported,
+            finding=replace(
+                finding,
+                message=escape(finding.message),
+                help=None if finding.help is None else escape(finding.help),
+                span=span(finding.span),
+                related=tuple(span(s) for s in finding.related),
+                workload=None if finding.workload is None else escape(finding.workload),
+                fix=fix,
+            ),
+        )
+
+    return replace(
+        result,
+        reported=[item(r) for r in result.reported],
+        files=[escape(path) for path in result.files],
+        texts={escape(path): _SOURCE_UNSAFE.sub(_escape, text) for path, text in result.texts.items()},
+        kinds={escape(path): kind for path, kind in result.kinds.items()},
+        skipped=[(escape(path), why) for path, why in result.skipped],
+    )
