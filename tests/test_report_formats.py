@@ -390,7 +390,9 @@ def test_github_escaping():
     (line, summary) = render("github", result).splitlines()
     assert line == (
         "::error file=odd%2C dir/a%3Ab.yaml,line=2,col=3,endLine=2,endColumn=7,title=CL101 host-network::"
-        "100%25 bad: host, network%0Asecond line%0Afix: it, now%0A" + rule.url
+        # A line break inside user text is escaped before the format's own escaping (issue 17):
+        # only the lines the format joins (message, help, docs) become %0A.
+        "100%25 bad: host, network\\nsecond line%0Afix: it, now%0A" + rule.url
     )
     assert ANNOTATION.match(line) and summary.startswith("Found 1 problem")
 
