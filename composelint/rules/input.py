@@ -258,7 +258,9 @@ def shell_parse_fallback(project: Project):
     Reports where the shell parser met a construct it cannot handle (or a
     syntax error), and says how many commands were recovered from there on
     by composelint's own tokenizer.  Findings in the recovered commands are
-    still reported.
+    still reported.  Only in scripts that run `docker`, `podman` or
+    `nerdctl`; code built at run time and handed to `eval`, `ssh`, `su -c`
+    or `sh -c` is unknown code, not a parse failure, and is not reported.
 
     ## Why is this bad?
     The recovered commands are read word by word, without the full shell

@@ -15,7 +15,8 @@ character mapped back to its position in the file (interpreter.py,
 positions.py).  `Invocation.via` is "sh -c", "eval", "ssh", "su -c" or
 "here-doc": the innermost way the code was reached.
 
-Limits (each one gives a CL007 diagnostic, never an exception):
+Limits (each one gives a CL007 diagnostic, never an exception; where the parser gave
+up is reported only in a script that has a container-tool command):
 * a script over MAX_SCRIPT_BYTES (2 MiB of UTF-8) is not parsed;
 * command substitutions nested deeper than 48 levels are not analysed;
 * nested code (sh -c / eval / ssh / here-doc) deeper than 4 levels is not analysed;
@@ -89,6 +90,8 @@ def parse_script(
         key=lambda i: (i.span.line, i.span.column, i.span.end_line, i.span.end_column),
     )
     script.diagnostics += interpreter.diagnostics
+    if interpreter.invocations:  # else nothing starts a container: what was not parsed does not matter
+        script.diagnostics += interpreter.unread
     script.extents = sorted(interpreter.extents)
     script.value_spans = sorted(interpreter.values)
     script.env_values = interpreter.env_values

@@ -273,23 +273,31 @@ def _shell(words: list[str], i: int) -> Resolution:
 
 
 def _ssh(words: list[str], i: int, tools: frozenset[str]) -> Resolution:
-    """`ssh [options] host [command...]`: the command words are code on the remote host."""
-    i, flags = i + 1, ""
-    while i < len(words) and words[i].startswith("-") and words[i] != "-":
-        word, i = words[i], i + 1
-        if word == "--":
-            break
+    """`ssh [options] host [options] [command...]`: the command words are code on the remote
+    host.  Like OpenSSH, options may follow the host (`ssh host -p 22 cmd`)."""
+    i, flags, host = i + 1, "", None
+    while i < len(words):
+        word = words[i]
+        if word == "--" or not word.startswith("-") or word == "-":
+            i += word == "--"
+            if host is not None or word == "--":
+                break
+            host, i = word, i + 1
+            continue
+        i += 1
         for position, letter in enumerate(word[1:], start=1):
             if letter in _SSH_VALUES:
                 i += position == len(word) - 1  # the value is the next word
                 break
             flags += letter
-    if i >= len(words) or "N" in flags or "s" in flags:
+    if host is None and i < len(words):  # `ssh [options] -- host ...`
+        host, i = words[i], i + 1
+    if host is None or "N" in flags or "s" in flags:
         return NOTHING  # no host; -N: no command; -s: a subsystem
-    if i + 1 >= len(words):
+    if i >= len(words):
         return Resolution(stdin=True)
-    remote = resolve(words[i + 1 :], tools)
-    return Resolution(codes=((i + 1, len(words)),), via="ssh", stdin=remote.stdin)
+    remote = resolve(words[i:], tools)
+    return Resolution(codes=((i, len(words)),), via="ssh", stdin=remote.stdin)
 
 
 def _su(words: list[str], i: int) -> Resolution:

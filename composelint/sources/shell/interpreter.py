@@ -155,6 +155,7 @@ class Interpreter:
         self.noted_sources = False
         self.env_values: dict[str, str] = {}  # value -> variable name, from sourced env files
         self.defining: list[Function] = []  # functions whose bodies are being read
+        self.unread: list[Diagnostic] = []  # where the parser gave up (CL007 with a container command)
 
     def span(self, code: Code, start: int, end: int) -> Span:
         return (code.lines or self.lines).span(*code.file_range(start, end))
@@ -172,14 +173,21 @@ class Interpreter:
         """Parse `code` and interpret its events; `base` is the context of the
         command that holds nested code, `via` how the code was reached."""
         parsed = parse_events(code.text, depth * _NESTED_DEPTH)
-        if parsed.error is not None:
-            line, column = (code.lines or self.lines).point(code.file_range(parsed.error, parsed.error)[0])
-            self.diagnostic(
-                code,
-                parsed.error,
-                f"shell syntax error at line {line}, column {column}: "
-                f"{parsed.recovered} command(s) from there on were recovered "
-                f"with the fallback lexer",
+        if parsed.error is not None and not (via and UNKNOWN in code.text):
+            # Code built at run time (`eval "$cmd"`) is unknown code, not a syntax error.
+            where = f"the code given to `{via}`" if via else "this script"
+            site, offset = (
+                self.source_site if self.quiet and self.source_site is not None else (code, parsed.error)
+            )
+            offset = min(offset, len(site.text))
+            self.unread.append(
+                Diagnostic(
+                    "CL007",
+                    f"the shell parser could not read {where} from here (a syntax error, or a "
+                    f"construct it does not know): {parsed.recovered} command(s) from there on were read "
+                    f"with the fallback lexer",
+                    self.span(site, offset, min(offset + 1, len(site.text))),
+                )
             )
         expander = self.expander(code, depth * _NESTED_DEPTH)
         code_bodies: set[int] = set()  # here-docs fed to a shell: their events come from the re-parse
