@@ -41,3 +41,19 @@ def test_cl210_guess_from_the_port_alone_says_whose_default_it_is():
     ocis = next(f for f in report["findings"] if f["workload"] == "ocis")
     assert "(Elasticsearch's default)" in ocis["message"] and ocis["severity"] == "warning"
     assert "exposes Elasticsearch" not in ocis["message"]
+
+
+def test_ssh_options_after_the_host_are_not_the_remote_command():
+    from composelint.sources.shell import parse_script
+
+    script = parse_script("deploy.sh", "ssh deploy@host -p 2222 -i key docker run --net=host alpine:3.20\n")
+    [invocation] = script.invocations
+    assert invocation.via == "ssh" and [w.text for w in invocation.words][:3] == ["docker", "run", "--net=host"]
+    assert not script.diagnostics
+
+
+def test_cl007_says_the_parser_could_not_read_not_that_the_script_is_wrong():
+    report = lint_json("--select", "CL007", str(FIXTURES / "rules/CL007/positive_unclosed_quote.sh"))
+    [finding] = report["findings"]
+    assert finding["message"].startswith("the shell parser could not read this script")
+    assert "syntax error at" not in finding["message"]
