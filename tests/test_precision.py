@@ -48,7 +48,11 @@ def test_ssh_options_after_the_host_are_not_the_remote_command():
 
     script = parse_script("deploy.sh", "ssh deploy@host -p 2222 -i key docker run --net=host alpine:3.20\n")
     [invocation] = script.invocations
-    assert invocation.via == "ssh" and [w.text for w in invocation.words][:3] == ["docker", "run", "--net=host"]
+    assert invocation.via == "ssh" and [w.text for w in invocation.words][:3] == [
+        "docker",
+        "run",
+        "--net=host",
+    ]
     assert not script.diagnostics
 
 
