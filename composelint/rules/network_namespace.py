@@ -378,7 +378,12 @@ def undefined_network(project: Project):
     Reports a service attached to a network missing from top-level
     `networks:` (the implicit `default` excepted), and `network_mode:
     service:X` where no service `X` exists.  Compose files only: a script's
-    `--network NAME` may name a network created outside the script.
+    `--network NAME` may name a network created outside the script.  A
+    project that declares no network at all is a fragment meant to be
+    merged with a base file that declares them (an app template, an
+    override): its attachments are not reported.  Lint the two together
+    (`composelint check -f base.yaml -f fragment.yaml`, or `COMPOSE_FILE`
+    in the project's `.env`) to check them.
 
     ## Why is this bad?
     Compose refuses to start the project.  When the name was meant to be an
@@ -389,7 +394,9 @@ def undefined_network(project: Project):
     services:
       web:
         image: nginx:1.27
-        networks: [frontend]
+        networks: [frontent]
+    networks:
+      frontend: {}
     ```
 
     ## Use instead
@@ -402,17 +409,20 @@ def undefined_network(project: Project):
       frontend: {}
     ```
     """
+    fragment = all(network.implicit for network in project.networks.values())
     for workload in project.workloads:
         if from_command_line(workload):
             continue  # a script's `--network NAME` may name a network created elsewhere
         for attachment in workload.networks:
-            if attachment.name not in project.networks and attachment.name != "default":
+            if attachment.name not in project.networks and attachment.name != "default" and not fragment:
                 yield Finding(
                     f"Service `{workload.name}` attaches to network `{attachment.name}`, "
                     "which is not declared under top-level `networks:`",
                     attachment.span,
                     workload.name,
                     f"networks.{attachment.name}",
+                    help="Declare it (with `external: true` if it is created elsewhere); if a base "
+                    "file declares it, lint them together: `composelint check -f base.yaml -f this.yaml`",
                 )
         target = shared_target(workload)
         if target and target[0] == "service" and project.workload(target[1]) is None:
