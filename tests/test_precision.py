@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import FIXTURES, lint_json
+from conftest import FIXTURES, lint_json, run_cli
 
 
 def _messages(*args: str) -> dict[tuple[str, int], str]:
@@ -61,3 +61,14 @@ def test_cl007_says_the_parser_could_not_read_not_that_the_script_is_wrong():
     [finding] = report["findings"]
     assert finding["message"].startswith("the shell parser could not read this script")
     assert "syntax error at" not in finding["message"]
+
+
+def test_credentials_are_never_printed_in_any_format():
+    from composelint.report.formats import FORMATS
+
+    files = [str(FIXTURES / "rules" / code / "positive.yaml") for code in ("CL701", "CL702")]
+    secrets = ("wJalrXUtnFEMI", "ghp_16C7e42F", "hunter22", "8f2k!x", "Zx81-spectrum", "rabbit-pass-1")
+    for name in FORMATS:
+        output = run_cli("check", "--select", "CL7", "--output-format", name, *files).output
+        assert "CL70" in output, name
+        assert not [s for s in secrets if s in output], name

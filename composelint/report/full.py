@@ -1,4 +1,5 @@
-"""`full`: each finding with the source line, a caret under the span and the help, like ruff."""
+"""`full`: each finding with the source line, a caret under the span and the help, like ruff.
+A finding of the `secrets` group shows no source line: the line holds the credential."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def _block(item: Reported, text: str, color: bool) -> str:
         f"{_style(item.severity, color, fg=_COLORS[item.severity])}: {finding.message}"
     )
     out = [header]
-    if 1 <= span.line <= len(lines):
+    if 1 <= span.line <= len(lines) and item.rule.group != "secrets":  # never print a credential
         width = len(str(min(span.line + 1, len(lines))))
         gutter = " " * width + " |"
         out.append(gutter)

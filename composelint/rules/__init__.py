@@ -12,6 +12,7 @@ _FAMILIES = (
     "mounts",
     "network_definitions",
     "hardening",
+    "secrets",
     "suppressions",
 )
 

@@ -1,0 +1,174 @@
+"""CL7xx: credentials written into the configuration.  No message shows a credential."""
+
+from __future__ import annotations
+
+import re
+
+from composelint.model import Project, Variable, Workload
+from composelint.rules.base import Finding, rule
+from composelint.rules.wording import from_command_line, of, subject
+
+# A key that names a secret: a whole `_`-separated part (DB_PASS, API_KEY, GITHUB_TOKEN).
+_SECRET_KEY = re.compile(
+    r"(^|_)(PASSWORD|PASSWD|PASS|SECRET|SECRETS|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|"
+    r"AUTH_KEY|CLIENT_SECRET|CREDENTIALS?)($|_)"
+)
+# ... unless a later part says the value is about the secret, not the secret itself.
+_ABOUT_SECRET = re.compile(
+    r"_(FILE|PATH|DIR|LENGTH|LEN|MIN|MAX|TTL|EXPIRY|EXPIRES|EXPIRE|EXPIRATION|LIFETIME|TIMEOUT|"
+    r"ENABLED|ENABLE|DISABLED|REQUIRED|POLICY|HEADER|NAME|TYPE|ALGORITHM|METHOD|URL|URI|HOST|PORT|"
+    r"USER|USERNAME|ID|MODE|PROVIDER|ISSUER|AUDIENCE|ROTATION|RESET|HINT|PROMPT)(_|$)"
+)
+_PLACEHOLDER = re.compile(
+    r"^(|change[-_.]?(me|this|it).*|replace[-_.]?(me|this).*|todo|tbd|none|null|nil|"
+    r"true|false|yes|no|on|off|secret|password|token|x+|\*+|\.+|-+|<.*>|\{.*\}|%.*%|"
+    r"your[-_ ].*|my[-_ ].*|example.*|dummy.*|fake.*|test|testing|placeholder.*|"
+    r".*random[-_ ].*|generate[-_ ].*|user[-_]provided|set[-_ ]me.*|fill[-_ ]me.*)$",
+    re.IGNORECASE,
+)
+# scheme://user:password@host; the password part may not be empty or a reference.
+_URL_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]*):([^\s/@]+)@")
+
+
+def _is_secret_key(name: str) -> bool:
+    key = name.upper().replace("-", "_").replace(".", "_")
+    match = _SECRET_KEY.search(key)
+    return match is not None and not _ABOUT_SECRET.search(key[match.end(2) :])
+
+
+def _literal_credential(value: str | None) -> bool:
+    """A value written as a credential: not empty, not a placeholder, not a plain number
+    (a port or a length), and not itself a URL (CL702 judges those)."""
+    if value is None:
+        return False
+    text = value.strip().strip("'\"")
+    return not (
+        _PLACEHOLDER.match(text) or text.isdigit() or "://" in text or text.startswith("/run/secrets/")
+    )
+
+
+def _url_password(value: str) -> re.Match[str] | None:
+    match = _URL_PASSWORD.search(value)
+    if match is None or "$" in match.group(2) or _PLACEHOLDER.match(match.group(2)):
+        return None
+    return match
+
+
+def _setting(workload: Workload, variable: Variable, labels: bool = False) -> str:
+    if from_command_line(workload):
+        return f"`{'--label' if labels else '-e'} {variable.name}=...`"
+    return f"`{variable.name}` in `{'labels' if labels else 'environment'}`"
+
+
+@rule("CL701", "credential-in-environment", "warning", "secrets", reads=("environment",))
+def credential_in_environment(project: Project):
+    """A credential is written literally into a workload's environment.
+
+    ## What it does
+    Reports an `environment` entry (`-e`/`--env` on a command line) whose
+    key names a secret (`*PASSWORD*`, `*PASS`, `*SECRET*`, `*TOKEN*`,
+    `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIALS*`, ...) and
+    whose value is written in the file: not empty, not a placeholder
+    (`changeme`, `<...>`, `xxx`, `your-...`), not a `${VAR}` reference, not
+    a number.  Keys about a secret rather than holding one (`*_FILE`,
+    `*_PATH`, `*_LENGTH`, `*_TTL`, `*_USER`, ...) are left alone.  The
+    message names the key, never the value.
+
+    ## Why is this bad?
+    The credential is in version control, in every copy of the file, and in
+    `docker inspect` output for anyone who can reach the Docker API.
+
+    ## Example
+    ```yaml
+    services:
+      db:
+        image: postgres:17
+        environment:
+          POSTGRES_PASSWORD: s3cr3t-Passw0rd
+    ```
+
+    ## Use instead
+    Compose `secrets:` with the image's `_FILE` variant (or `${VAR}` from an
+    untracked `.env`):
+    ```yaml
+    services:
+      db:
+        image: postgres:17
+        environment:
+          POSTGRES_PASSWORD_FILE: /run/secrets/db_password
+        secrets: [db_password]
+    secrets:
+      db_password:
+        file: ./db_password.txt
+    ```
+    """
+    for workload in project.workloads:
+        for variable in workload.environment:
+            if variable.literal and _is_secret_key(variable.name) and _literal_credential(variable.value):
+                yield Finding(
+                    f"{subject(workload)} has a literal credential in {_setting(workload, variable)}: "
+                    "it is stored in the file and shown by `docker inspect`",
+                    variable.span,
+                    workload.name,
+                    f"environment[{variable.name}]",
+                    help=f"Pass it as a secret: Compose `secrets:` and `{variable.name}_FILE=/run/secrets/...` "
+                    f"where the image supports it, or `{variable.name}=${{{variable.name}}}` from an untracked "
+                    "`.env`",
+                )
+
+
+@rule("CL702", "credential-in-url", "warning", "secrets", reads=("environment", "labels", "command"))
+def credential_in_url(project: Project):
+    """A URL with an inline password is written into the configuration.
+
+    ## What it does
+    Reports `scheme://user:password@host` in an environment value, a label
+    or the command, when the password is written in the file (not a `${VAR}`
+    reference or a placeholder).  The message shows the URL's scheme and
+    user with the password masked.
+
+    ## Why is this bad?
+    The password is in version control and in `docker inspect` output, and
+    URLs end up in logs and error messages.
+
+    ## Example
+    ```yaml
+    services:
+      app:
+        image: ghcr.io/example/app:2.4
+        environment:
+          DATABASE_URL: postgres://app:hunter2-and-more@db:5432/app
+    ```
+
+    ## Use instead
+    ```yaml
+    services:
+      app:
+        image: ghcr.io/example/app:2.4
+        environment:
+          DATABASE_URL: postgres://app:${DB_PASSWORD}@db:5432/app
+    ```
+    """
+    for workload in project.workloads:
+        for labels, variables in ((False, workload.environment), (True, workload.labels)):
+            for variable in variables:
+                match = _url_password(variable.value or "") if variable.literal else None
+                if match:
+                    yield Finding(
+                        f"{subject(workload)} has a password inside the URL `{match.group(1)}:****@...` "
+                        f"in {_setting(workload, variable, labels)}",
+                        variable.span,
+                        workload.name,
+                        f"{'labels' if labels else 'environment'}[{variable.name}]",
+                        help="Take the password from a variable (`${DB_PASSWORD}`) or a secret file",
+                    )
+        for word in workload.command:
+            match = _url_password(word.value)
+            if match:
+                yield Finding(
+                    f"The command of {of(workload)} has a password inside the URL `{match.group(1)}:****@...`",
+                    word.span,
+                    workload.name,
+                    "command",
+                    help="Take the password from a variable or a secret file",
+                )
