@@ -154,6 +154,7 @@ SETTINGS: tuple[Setting, ...] = (
         _w("command"),
         ("command",),
         quadlet=("Exec",),
+        empty_decides_nothing="an unset variable in a URL leaves no password written in it",
     ),  # on a command line: the words after IMAGE
     Setting(
         "profiles",
@@ -175,8 +176,16 @@ SETTINGS: tuple[Setting, ...] = (
         (value("--env", "-e", on=_EVERY),),
         ("Environment",),
         ("containerEnv",),
+        empty_decides_nothing="a value from a variable is not written in the file: not a literal credential",
     ),
-    Setting("labels", _w("labels"), ("labels",), (value("--label", "-l", on=_EVERY),), ("Label",)),
+    Setting(
+        "labels",
+        _w("labels"),
+        ("labels",),
+        (value("--label", "-l", on=_EVERY),),
+        ("Label",),
+        empty_decides_nothing="a value from a variable is not written in the file: not a literal credential",
+    ),
     # -- network namespace and networks
     Setting(
         "network_mode",
