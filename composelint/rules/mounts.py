@@ -63,6 +63,16 @@ SECRET_TREES = (
     "/etc/sudoers",
     "/etc/sudoers.d",
 )
+# Sockets and devices of the users' sessions, and the host's logs: read-only or not.
+SESSION_TREES = (
+    "/tmp/.X11-unix",  # the X server: keystrokes and screen of every window
+    "/run/user",  # per-user sockets: D-Bus session, PulseAudio, Wayland, ssh-agent
+    "/var/run/user",
+    "/run/dbus",  # the system bus: systemd, NetworkManager, ...
+    "/var/run/dbus",
+    "/dev/dri",  # GPUs bound as files instead of `devices:`
+    "/var/log",  # every service's logs (tokens, addresses), and writable: tampering
+)
 RAW_DEVICES = ("/dev/mem", "/dev/kmem", "/dev/port")
 RAW_DISK_PREFIXES = (
     "/dev/sd",
@@ -85,14 +95,19 @@ def _normalised(path: str) -> str:
 
 
 def _host_path(mount: Mount) -> str | None:
-    if mount.kind != "bind" or not mount.source:
+    """The bind source as a path; None for a volume, or for a source only known at run time
+    (`${SOCK}`, written with a variable that is not set)."""
+    if mount.kind != "bind" or not mount.source or mount.source.startswith(("$", "…")):
         return None
     path = mount.source.replace("\\", "/")
     return _normalised(path) if path.startswith(("/", "~")) else path
 
 
 def _is_socket_path(path: str) -> bool:
-    """A runtime socket anywhere under /run or /var/run, or a directory holding one."""
+    """A runtime socket anywhere under /run or /var/run, or a directory holding one
+    (`/` and `/var` hold `/var/run/docker.sock`)."""
+    if path in ("/", "/var"):
+        return True
     for directory in SOCKET_DIRECTORIES:
         if path == directory:
             return True
@@ -116,8 +131,10 @@ def runtime_socket_mounted(project: Project):
     ## What it does
     Reports bind mounts of `docker.sock`, `containerd.sock`, `crio.sock` or
     `podman.sock` anywhere under `/var/run` or `/run` (rootless sockets live
-    in `/run/user/<uid>`), or of a directory holding one (`/var/run`,
-    `/run/containerd`, ...), read-only or not, and `use_api_socket: true`.
+    in `/run/user/<uid>`), or of a directory holding one (`/`, `/var`,
+    `/var/run`, `/run/containerd`, ...), read-only or not, a source only
+    known at run time (`${DOCKER_SOCK}`) mounted at a runtime socket path
+    (the target says what it is), and `use_api_socket: true`.
 
     ## Why is this bad?
     Whoever talks to the runtime socket can start a privileged container
@@ -148,9 +165,19 @@ def runtime_socket_mounted(project: Project):
         for mount in workload.mounts:
             path = _host_path(mount)
             if path and _is_socket_path(path):
+                holds = "" if posixpath.basename(path) in SOCKETS else ", which holds the container runtime socket"
                 yield Finding(
-                    f"{subject(workload)} mounts the container runtime socket `{mount.source}`: "
-                    "control of the runtime is root on the host (read-only does not help)",
+                    f"{subject(workload)} mounts `{mount.source}`{holds}: control of the runtime is "
+                    "root on the host (read-only does not help)",
+                    mount.source_span or mount.span,
+                    workload.name,
+                    f"volumes[{mount.target}]",
+                )
+            elif mount.source and mount.source.startswith(("$", "…")) and _socket_target(mount.target):
+                yield Finding(
+                    f"{subject(workload)} mounts `{mount.source}` at `{mount.target}`: whatever the "
+                    "variable holds, the target says it is the container runtime socket, and control "
+                    "of the runtime is root on the host",
                     mount.source_span or mount.span,
                     workload.name,
                     f"volumes[{mount.target}]",
@@ -165,6 +192,10 @@ def runtime_socket_mounted(project: Project):
             )
 
 
+def _socket_target(target: str | None) -> bool:
+    return bool(target) and _is_socket_path(_normalised(target)) and posixpath.basename(target) in SOCKETS
+
+
 def _below(path: str, trees: tuple[str, ...]) -> bool:
     return any(path == tree or path.startswith(tree + "/") for tree in trees)
 
@@ -173,6 +204,7 @@ def _sensitive(path: str, read_only: bool) -> bool:
     return (
         path in SENSITIVE_PATHS
         or _below(path, SECRET_TREES)
+        or _below(path, SESSION_TREES)
         or (not read_only and _below(path, SYSTEM_TREES))
     )
 
@@ -189,16 +221,19 @@ def sensitive_host_path(project: Project):
     """A sensitive host directory is bind-mounted.
 
     ## What it does
-    Reports bind mounts of `/`, `/etc`, `/proc`, `/sys`, `/boot`, `/dev`,
+    Reports bind mounts of `/etc`, `/proc`, `/sys`, `/boot`, `/dev`,
     `/root`, `/lib/modules`, `/usr`, `/var/lib/docker`, `/home`, `~` (the
     user's home), `/run`, `/var/run`, `/var/lib/kubelet`, `/lib`, `/bin` or
-    `/sbin` (runtime sockets and their directories are CL401); a writable
+    `/sbin` (runtime sockets and the directories holding one, `/` and `/var`
+    included, are CL401); a writable
     mount of anything below `/etc`, `/usr`, `/lib`, `/bin`, `/sbin`, `/boot`,
     `/root`, `/proc`, `/sys`, `/var/lib/docker` or `/var/lib/kubelet`; and a
     read-only mount below `/root`, `/proc`, `/sys`, `/boot`,
     `/var/lib/docker`, `/var/lib/kubelet`, `/etc/ssh`, `/etc/kubernetes`,
-    `/etc/docker`, or of `/etc/shadow`, `/etc/gshadow`, `/etc/sudoers`.
-    Error when writable, warning when read-only.  A read-only
+    `/etc/docker`, or of `/etc/shadow`, `/etc/gshadow`, `/etc/sudoers`; and,
+    read-only or not, the sockets and devices of user sessions and the
+    host's logs: `/tmp/.X11-unix`, `/run/user/*`, `/run/dbus`, `/dev/dri`,
+    `/var/log`.  Error when writable, warning when read-only.  A read-only
     `/etc/localtime` or `/etc/hosts` is not reported.
 
     ## Why is this bad?

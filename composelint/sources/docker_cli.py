@@ -764,12 +764,23 @@ class CommandLineReader:
     def flag_volume(self, workload: Workload, flag: Flag, command: Command) -> None:
         if flag.value is None:
             return
-        source = _volume_source(flag.value)
+        value = _project_relative(flag)
+        source = _volume_source(value)
+        mount = parse_volume_short(_shown(value), flag.span)
         if UNKNOWN in source:
-            self.diagnose(flag.shown(), ("volumes",), flag.span)
-            return
-        self.note(flag.source)
-        workload.mounts.append(parse_volume_short(_shown(flag.value), flag.span))
+            written_source = _volume_source(_written_value(flag)).strip("\"'")
+            if written_source.startswith("$"):
+                mount = replace(mount, source=written_source)
+            literal = source.replace(UNKNOWN, "")
+            if "/" not in literal and literal and not source.startswith(UNKNOWN + "/"):
+                mount = replace(mount, kind="volume")  # `${name}_data`: a named volume
+            elif not (literal.startswith("/") and source.startswith(UNKNOWN)) and not _socket_target(mount):
+                # The whole source is unknown and its target does not say what it is.
+                self.diagnose(flag.shown(), ("volumes",), flag.span)
+                return
+        else:
+            self.note(flag.source)
+        workload.mounts.append(mount)
         workload.keys.setdefault("volumes", flag.word.span)
 
     def flag_mount(self, workload: Workload, flag: Flag, command: Command) -> None:
@@ -941,6 +952,30 @@ def _swarm_port(value: str, span: Span) -> PortBinding | PortError:
             value, "`docker service create` does not accept a host IP (hostip is not supported)", span
         )
     return result
+
+
+_PROJECT_DIRECTORY = ("$PWD", "${PWD}", "$(pwd)", "`pwd`")
+
+
+def _written_value(flag: Flag) -> str:
+    """The flag's value as written in the script, without the flag and the outer quotes."""
+    written = flag.value_word.written if flag.value_word else ""
+    written = written.split("=", 1)[1] if written.startswith("--") and "=" in written else written
+    return written.strip("\"'")
+
+
+def _project_relative(flag: Flag) -> str:
+    """`-v "$(pwd)/conf:/conf"`: the script's working directory is the project directory."""
+    assert flag.value is not None
+    if flag.value.startswith(UNKNOWN) and _written_value(flag).startswith(_PROJECT_DIRECTORY):
+        return "." + flag.value[1:]
+    return flag.value
+
+
+def _socket_target(mount: Mount) -> bool:
+    """The container path is a runtime socket: what is mounted there is one."""
+    target = (mount.target or "").rstrip("/")
+    return target.endswith(("/docker.sock", "/podman.sock", "/containerd.sock", "/crio.sock"))
 
 
 def _volume_source(value: str) -> str:
