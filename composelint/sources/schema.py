@@ -93,6 +93,12 @@ def _best(error):
         if len(deepest.absolute_path) > len(error.absolute_path):
             error = deepest
             continue
+        # An alternative that accepted the value's type (the list branch of a list-or-mapping
+        # field, failing on a duplicate entry) explains more than the others' type mismatches.
+        accepted = [e for e in error.context if e.validator != "type" and not e.path]
+        if accepted and len(accepted) < len(error.context):
+            error = accepted[0]
+            continue
         deeper = best_match(error.context)
         if deeper is None or len(deeper.absolute_path) < len(error.absolute_path):
             break
@@ -109,6 +115,25 @@ def _dotted(path: tuple) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+def _duplicate_entry(items: list, path: tuple, where: str, located: _Located, span: Span) -> Diagnostic:
+    """The second occurrence of a repeated list entry; a `KEY=VALUE` entry is shown by its key
+    (an environment value may be a secret)."""
+    seen: list = []
+    for index, item in enumerate(items):
+        if item in seen:
+            text = str(item)
+            shown = text.split("=", 1)[0] + "=..." if "=" in text else text
+            first = located.values.get(path + (seen.index(item),))
+            return Diagnostic(
+                "CL002",
+                f"{where} lists `{shown}` twice: Compose rejects duplicate entries",
+                located.values.get(path + (index,), span),
+                (first,) if first else (),
+            )
+        seen.append(item)
+    return Diagnostic("CL002", f"{where} lists the same entry more than once", span)
 
 
 def _diagnose(error, located: _Located) -> list[Diagnostic]:
@@ -151,7 +176,7 @@ def _diagnose(error, located: _Located) -> list[Diagnostic]:
         options = ", ".join(f"`{v}`" for v in error.validator_value)
         return [Diagnostic("CL002", f"{where} is `{error.instance}`; expected one of {options}", span)]
     if error.validator == "uniqueItems":
-        return [Diagnostic("CL002", f"{where} lists the same entry more than once", span)]
+        return [_duplicate_entry(error.instance, path, where, located, span)]
     if error.validator == "required":
         return [Diagnostic("CL002", f"{where}: {error.message}", span)]
     return [Diagnostic("CL002", f"{where}: {error.message}", span)]
