@@ -104,7 +104,7 @@ def test_own_line_ignore_before_a_long_syntax_item(compose):
                 source: /etc
                 target: /host/etc
                 read_only: true
-              - /:/host
+              - /usr:/host/usr
         """)
     assert _active(path, "--select", "CL402,CL9") == {("CL402", 10)}
 
