@@ -5,6 +5,8 @@ How to judge: ../shared/reference/PRECISION.md; the record is docs/precision.md.
     python bench/precision_sample.py                      # print the sample with context
     python bench/precision_sample.py --counts             # findings per rule, no sample
     python bench/precision_sample.py --verdicts FILE      # tally judged findings per rule
+    python bench/precision_sample.py --save run.json      # also keep the pooled findings
+    python bench/precision_sample.py --load run.json ...  # sample a saved run again (no linting)
 
 composelint runs as a user would: `composelint check --output-format json --exit-zero` with
 default rules at the root of each repository folder of corpus/compose and corpus/runconfigs.
@@ -134,8 +136,17 @@ def main() -> int:
     parser.add_argument("--per-rule", type=int, default=10, help="minimum per rule that has that many")
     parser.add_argument("--counts", action="store_true", help="print findings per rule and stop")
     parser.add_argument("--verdicts", type=Path, help="tally the judged sample from this file")
+    parser.add_argument("--save", type=Path, help="write the pooled findings to this JSON file")
+    parser.add_argument("--load", type=Path, help="read pooled findings saved by --save")
     args = parser.parse_args()
-    findings = pooled_findings()
+    if args.load:
+        findings = json.loads(args.load.read_text(encoding="utf-8"))
+        for finding in findings:
+            finding["file"] = Path(finding["file"])
+    else:
+        findings = pooled_findings()
+    if args.save:
+        args.save.write_text(json.dumps(findings, default=str), encoding="utf-8")
     if args.counts:
         for code, count in sorted(collections.Counter(f["code"] for f in findings).items()):
             print(f"{code}\t{count}")
