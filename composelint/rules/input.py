@@ -260,7 +260,9 @@ def shell_parse_fallback(project: Project):
     by composelint's own tokenizer.  Findings in the recovered commands are
     still reported.  Only in scripts that run `docker`, `podman` or
     `nerdctl`; code built at run time and handed to `eval`, `ssh`, `su -c`
-    or `sh -c` is unknown code, not a parse failure, and is not reported.
+    or `sh -c` is unknown code, not a parse failure, and is not reported;
+    neither is a code block of a Markdown document (placeholders such as
+    `<image>` are not shell).
 
     ## Why is this bad?
     The recovered commands are read word by word, without the full shell
@@ -281,7 +283,11 @@ def shell_parse_fallback(project: Project):
     fi
     ```
     """
-    yield from _diagnostics(project, "CL007")
+    # A documentation snippet (`docker run -p <port>:80 <image>`) is not a script anyone runs.
+    documentation = {source.path for source in project.sources if source.kind == "markdown"}
+    for finding in _diagnostics(project, "CL007"):
+        if finding.span.path not in documentation:
+            yield finding
 
 
 @rule("CL008", "dynamic-docker-argument", "info", "input")

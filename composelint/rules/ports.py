@@ -279,10 +279,12 @@ def port_all_interfaces(project: Project):
             if not _exposed_everywhere(project, workload, port) or _sensitive(workload, port):
                 continue
             variable = _host_ip_variable(port)
-            if port.host_start is None:
-                detail = "publishes a random host port on all interfaces"
-            elif variable:
+            if variable:
                 detail = f"binds all host interfaces: its host IP `{variable}` is empty or a wildcard"
+            elif port.host_start is None and port.from_variable:
+                detail = "binds all host interfaces (no host IP is written; the host port is a variable)"
+            elif port.host_start is None:
+                detail = "publishes a random host port on all interfaces"
             else:
                 detail = "binds all host interfaces"
             public = _public_by_design(workload, port)
