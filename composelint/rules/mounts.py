@@ -165,7 +165,11 @@ def runtime_socket_mounted(project: Project):
         for mount in workload.mounts:
             path = _host_path(mount)
             if path and _is_socket_path(path):
-                holds = "" if posixpath.basename(path) in SOCKETS else ", which holds the container runtime socket"
+                holds = (
+                    ""
+                    if posixpath.basename(path) in SOCKETS
+                    else ", which holds the container runtime socket"
+                )
                 yield Finding(
                     f"{subject(workload)} mounts `{mount.source}`{holds}: control of the runtime is "
                     "root on the host (read-only does not help)",

@@ -359,7 +359,11 @@ class _ComposeReader:
         mount = parse_volume_short(located.value, located.span)
         written = getattr(item, "written", "")
         rest = located.value[len(mount.source or "") :]
-        if mount.source is not None and starts_unset(written, getattr(item, "unset", ())) and written.endswith(rest):
+        if (
+            mount.source is not None
+            and starts_unset(written, getattr(item, "unset", ()))
+            and written.endswith(rest)
+        ):
             # `${DATA}/etc/x` with DATA unset is not `/etc/x`: the host path is unknown, keep it as written
             return replace(mount, source=written[: len(written) - len(rest)])
         return mount
