@@ -6,7 +6,7 @@ import re
 
 from composelint.model import Project, Variable, Workload
 from composelint.rules.base import Finding, rule
-from composelint.rules.wording import from_command_line, of, subject
+from composelint.rules.wording import from_command_line, subject, workload_phrase
 
 # A key that names a secret: a whole `_`-separated part (DB_PASS, API_KEY, GITHUB_TOKEN).
 _SECRET_KEY = re.compile(
@@ -166,7 +166,7 @@ def credential_in_url(project: Project):
             match = _url_password(word.value)
             if match:
                 yield Finding(
-                    f"The command of {of(workload)} has a password inside the URL `{match.group(1)}:****@...`",
+                    f"The command of {workload_phrase(workload)} has a password inside the URL `{match.group(1)}:****@...`",
                     word.span,
                     workload.name,
                     "command",

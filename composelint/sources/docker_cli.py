@@ -768,7 +768,7 @@ class CommandLineReader:
         source = _volume_source(value)
         mount = parse_volume_short(_shown(value), flag.span)
         if UNKNOWN in source:
-            written_source = _volume_source(_written_value(flag)).strip("\"'")
+            written_source = _volume_source(_written_value(flag).strip("\"'")).strip("\"'")
             if written_source.startswith("$"):
                 mount = replace(mount, source=written_source)
             literal = source.replace(UNKNOWN, "")
@@ -957,17 +957,10 @@ def _swarm_port(value: str, span: Span) -> PortBinding | PortError:
 _PROJECT_DIRECTORY = ("$PWD", "${PWD}", "$(pwd)", "`pwd`")
 
 
-def _written_value(flag: Flag) -> str:
-    """The flag's value as written in the script, without the flag and the outer quotes."""
-    written = flag.value_word.written if flag.value_word else ""
-    written = written.split("=", 1)[1] if written.startswith("--") and "=" in written else written
-    return written.strip("\"'")
-
-
 def _project_relative(flag: Flag) -> str:
     """`-v "$(pwd)/conf:/conf"`: the script's working directory is the project directory."""
     assert flag.value is not None
-    if flag.value.startswith(UNKNOWN) and _written_value(flag).startswith(_PROJECT_DIRECTORY):
+    if flag.value.startswith(UNKNOWN) and _written_value(flag).strip("\"'").startswith(_PROJECT_DIRECTORY):
         return "." + flag.value[1:]
     return flag.value
 
