@@ -172,13 +172,10 @@ def test_configuration_schema_lists_every_kind():
     assert set(schema["properties"]["kinds"]["items"]["enum"]) == set(KINDS)
 
 
-def test_a_shell_syntax_error_names_the_host_position(tmp_path: Path):
+def test_a_code_block_the_shell_parser_cannot_read_is_not_reported(tmp_path: Path):
+    """Documentation snippets hold placeholders (`<image>`): CL007 is for scripts that run."""
     (tmp_path / "README.md").write_text("Intro\n\n```sh\ndocker run -d \\\n  nginx:1.27 )\n```\n")
-    report = lint_json("--select", "CL007", str(tmp_path))
-    [finding] = report["findings"]
-    start = finding["range"]["start"]
-    assert (start["line"], start["column"]) == (5, 14)
-    assert "at line 5, column 14" in finding["message"]
+    assert lint_json("--select", "CL007", str(tmp_path))["findings"] == []
 
 
 def test_a_yaml_block_that_does_not_parse_is_an_excerpt_not_an_error(tmp_path: Path):

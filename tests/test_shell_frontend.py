@@ -482,7 +482,7 @@ def test_syntax_error_falls_back_to_the_lexer():
     (diagnostic,) = result.diagnostics
     assert diagnostic.code == "CL007"
     assert at(diagnostic.span) == "3:13"
-    assert "line 3, column 13" in diagnostic.message and "5 command(s)" in diagnostic.message
+    assert (diagnostic.span.line, diagnostic.span.column) == (3, 13) and "5 command(s)" in diagnostic.message
 
 
 def test_fallback_lexer_handles_what_follows_an_error():
