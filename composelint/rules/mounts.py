@@ -165,13 +165,13 @@ def runtime_socket_mounted(project: Project):
         for mount in workload.mounts:
             path = _host_path(mount)
             if path and _is_socket_path(path):
-                holds = (
-                    ""
+                what = (
+                    f"the container runtime socket `{mount.source}`"
                     if posixpath.basename(path) in SOCKETS
-                    else ", which holds the container runtime socket"
+                    else f"`{mount.source}`, which holds the container runtime socket"
                 )
                 yield Finding(
-                    f"{subject(workload)} mounts `{mount.source}`{holds}: control of the runtime is "
+                    f"{subject(workload)} mounts {what}: control of the runtime is "
                     "root on the host (read-only does not help)",
                     mount.source_span or mount.span,
                     workload.name,
