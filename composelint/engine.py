@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from composelint.masking import masked, masker
-from composelint.model import Directive, Project, SourceFile
+from composelint.model import Directive, Project, SourceFile, Span
 from composelint.rules import all_rules
 from composelint.types import DOCS_SITE, Finding, Rule, Severity
 
