@@ -197,7 +197,9 @@ def runtime_socket_mounted(project: Project):
 
 
 def _socket_target(target: str | None) -> bool:
-    return bool(target) and _is_socket_path(_normalised(target)) and posixpath.basename(target) in SOCKETS
+    if not target:
+        return False
+    return _is_socket_path(_normalised(target)) and posixpath.basename(target) in SOCKETS
 
 
 def _below(path: str, trees: tuple[str, ...]) -> bool:

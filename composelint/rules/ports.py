@@ -6,7 +6,7 @@ import ipaddress
 import re
 
 from composelint.model import PortBinding, Project, Workload
-from composelint.rules.base import Edit, Finding, Fix, Options, rule
+from composelint.rules.base import Edit, Finding, Fix, Options, Severity, rule
 from composelint.rules.wording import (
     from_command_line,
     noun,
@@ -295,7 +295,7 @@ def port_all_interfaces(project: Project):
                 port.span,
                 workload.name,
                 _field(port),
-                severity="info" if public else None,
+                severity=Severity.INFO if public else None,
                 help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it; "
                 "if the service is meant to be public, suppress this finding with a reason",
             )
@@ -786,7 +786,7 @@ def sensitive_port_exposed(project: Project):
                 port.span,
                 workload.name,
                 _field(port),
-                severity=None if certain else "warning",
+                severity=None if certain else Severity.WARNING,
                 help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all",
             )
 
