@@ -424,12 +424,12 @@ def undefined_network(project: Project):
                     help="Declare it (with `external: true` if it is created elsewhere); if a base "
                     "file declares it, lint them together: `composelint check -f base.yaml -f this.yaml`",
                 )
-        target = shared_target(workload)
-        if target and target[0] == "service" and project.workload(target[1]) is None:
+        target, mode = shared_target(workload), workload.network_mode
+        if target and mode and target[0] == "service" and project.workload(target[1]) is None:
             yield Finding(
                 f"Service `{workload.name}` uses `network_mode: service:{target[1]}`, "
                 f"but the project has no service `{target[1]}`",
-                workload.network_mode.span,
+                mode.span,
                 workload.name,
                 "network_mode",
             )

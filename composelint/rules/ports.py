@@ -374,7 +374,8 @@ def missing_port_mapping(project: Project, options: Options):
         if not served or _has_peer(project, workload):
             continue
         mappings = [f"127.0.0.1:{p.split('/')[0]}:{p.split('/')[0]}" for p in served]
-        span = workload.keys.get("expose") if workload.expose else workload.image.span
+        written = workload.keys.get("expose") if workload.expose else workload.image and workload.image.span
+        span = written or workload.span
         yield Finding(
             f"{subject(workload)} serves port(s) {', '.join(served)} but publishes none and shares "
             f"no network with {others(workload)}: nothing can reach it",
@@ -554,7 +555,7 @@ def duplicate_host_port(project: Project):
         ports: ["127.0.0.1:8081:80"]
     ```
     """
-    seen: list[tuple[Workload, PortBinding]] = []
+    seen: list[tuple[Workload, PortBinding, set[int]]] = []  # with the host ports of each binding
     for workload in project.workloads:
         if not _published(project, workload):
             continue
@@ -562,17 +563,17 @@ def duplicate_host_port(project: Project):
             hosts = port.host_range
             if hosts is None or len(hosts) != len(port.container_ports):
                 continue  # random ports and pools cannot collide
-            for other_workload, other in seen:
+            for other_workload, other, other_hosts in seen:
                 if (
                     other.protocol == port.protocol
-                    and set(hosts) & set(other.host_range)
+                    and set(hosts) & other_hosts
                     and _addresses_overlap(port.host_ip, other.host_ip)
                     and not (other_workload is workload and other.raw == port.raw)
                     and not (other_workload is not workload and other_workload.name == workload.name)
                     and port.kept_beside != other.span
                     and _run_together(workload, other_workload)
                 ):  # CL212 explains that pair
-                    clash = "" if port.from_variable else f" {min(set(hosts) & set(other.host_range))}"
+                    clash = "" if port.from_variable else f" {min(set(hosts) & other_hosts)}"
                     yield Finding(
                         f"Host port{clash}/{port.protocol} of {workload_phrase(workload)} (`{port.raw}`) is "
                         f"already published by {workload_phrase(other_workload)} (`{other.raw}`): "
@@ -583,7 +584,7 @@ def duplicate_host_port(project: Project):
                         related=(other.span,),
                     )
                     break
-            seen.append((workload, port))
+            seen.append((workload, port, set(hosts)))
 
 
 @rule("CL207", "invalid-port", "error", "network", reads=("ports", "expose"))
@@ -837,15 +838,13 @@ def unreachable_published_port(project: Project):
     ```
     """
     for workload in project.workloads:
-        publishes_all = workload.publish_all is not None and workload.publish_all.value
+        publish_all = workload.publish_all if workload.publish_all and workload.publish_all.value else None
         if (
-            (workload.ports or publishes_all)
+            (workload.ports or publish_all)
             and not namespace(project, workload).is_host
             and not can_publish(project, workload)
         ):
-            span = workload.keys.get("ports") or (
-                workload.publish_all.span if publishes_all else workload.span
-            )
+            span = workload.keys.get("ports") or (publish_all.span if publish_all else workload.span)
             yield Finding(
                 f"{subject(workload)} publishes ports, but it is only on networks that cannot "
                 "publish (internal, macvlan, ipvlan or none): Docker creates no binding",
@@ -966,14 +965,15 @@ def port_target_mismatch(project: Project, options: Options):
     """
     for workload in project.workloads:
         defaults = known_ports(workload, options["known-images"])
-        if not defaults or _configured(workload):
+        image = workload.image
+        if not defaults or image is None or _configured(workload):  # defaults come from the image
             continue
         for port in workload.ports:
             if not set(port.container_ports) & set(defaults):
                 expected = ", ".join(map(str, defaults))
                 yield Finding(
                     f"{subject(workload)} maps container port {port.container_start}, but "
-                    f"`{workload.image.value.written}` listens on {expected} by default",
+                    f"`{image.value.written}` listens on {expected} by default",
                     port.span,
                     workload.name,
                     _field(port),

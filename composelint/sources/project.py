@@ -9,6 +9,7 @@ is a CL006 finding, so a coverage gap is never silent.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from composelint.limits import MAX_CHAIN, MAX_EXPANDED_NODES, MAX_PROJECT_FILES
@@ -47,8 +48,8 @@ class _Context:
     project: Project
     options: LoadOptions
     root: str
-    display: object  # callable: real path -> path shown in findings
-    read: object  # callable: real path -> text
+    display: Callable[[str], str]  # real path -> path shown in findings
+    read: Callable[[str], str]  # real path -> text
     notes: MergeNotes = field(default_factory=MergeNotes)
     read_files: set[str] = field(default_factory=set)
     substitutions: Substitutions = field(default_factory=Substitutions)
@@ -216,7 +217,7 @@ def _reference(context: _Context, what: str, target: str, base_dir: str, span: S
 
 def _include_entries(node: YNode) -> list[tuple[YScalar, list[YScalar]]]:
     """(path scalar, env_file scalars) for each include entry, short or long syntax."""
-    entries = []
+    entries: list[tuple[YScalar, list[YScalar]]] = []
     for item in node.items if isinstance(node, YSeq) else []:
         if isinstance(item, YScalar):
             entries.append((item, []))
@@ -308,7 +309,7 @@ def _extended(
     seen: tuple[tuple[str, str], ...],
 ) -> YNode:
     """The service with its `extends` chain merged in (base first, this service on top)."""
-    if not isinstance(service, YMap) or service.get("extends") is None:
+    if not isinstance(service, YMap):
         return service
     memo = (real, name, id(env))
     if memo in context.resolved:
@@ -330,6 +331,8 @@ def _resolved(
     seen: tuple[tuple[str, str], ...],
 ) -> YNode:
     extends = service.get("extends")
+    if extends is None:
+        return service
     own = YMap([(k, v) for k, v in service.items if k.text != "extends"], service.tag, service.span)
     target_file, target_name, span = real, None, extends.span
     if isinstance(extends, YScalar):
@@ -338,11 +341,12 @@ def _resolved(
         name_node, file_node = extends.get("service"), extends.get("file")
         target_name = name_node.text if isinstance(name_node, YScalar) else None
         if isinstance(file_node, YScalar):
-            target_file = _reference(
+            referenced = _reference(
                 context, "Extended file", file_node.text, os.path.dirname(real), file_node.span
             )
-            if target_file is None:
+            if referenced is None:
                 return own
+            target_file = referenced
     if not target_name:
         return own
     key = (target_file, target_name)
@@ -359,7 +363,7 @@ def _resolved(
         return own
     base_services = services if target_file == real else _services_of(context, target_file, env)
     base = base_services.get(target_name) if isinstance(base_services, YMap) else None
-    if base is None:
+    if base is None or not isinstance(base_services, YMap):
         context.diagnose(
             "CL006",
             f"Extended service `{target_name}` does not exist"
