@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,14 @@ FIXTURES = ROOT / "fixtures"
 SHARED = (ROOT.parent / "shared").resolve()  # a link to shared/ behaves like a copy
 _EXPECT = re.compile(r"#\s*expect:\s*(?P<items>.*)$")
 _ITEM = re.compile(r"(?P<code>CL\d{3})@(?P<column>\d+)(?::(?P<severity>error|warning|info|style))?")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each run gets a temporary directory of its own: pytest's shared numbered directories are
+    pruned by any other run on the machine, under the feet of this one."""
+    if config.option.basetemp is None:
+        config.option.basetemp = tempfile.mkdtemp(prefix="composelint-tests-")
+        config.add_cleanup(lambda: shutil.rmtree(config.option.basetemp, ignore_errors=True))
 
 
 def run_cli(*args: str, input: str | None = None):
