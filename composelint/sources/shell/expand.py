@@ -191,7 +191,7 @@ def split_fields(segments: list[Segment]) -> list[Field]:
                 current = None
             current = current or []
             current.append(_piece(segment, piece.start(), piece.end()))
-        if pieces and text[-1:] in (" ", "\t", "\n"):
+        if pieces and text[-1:] in (" ", "\t", "\n") and current is not None:
             fields.append(current)
             current = None
     if current is not None:
@@ -347,7 +347,7 @@ class Expander:
         if not match:
             out.append(Segment("$", j, j + 1, quoted=quoted))
             return j + 1
-        self.expand(match.group(), None, None, None, j, match.end(), quoted, depth, out)
+        self.expand(match.group(), None, None, (j, j), j, match.end(), quoted, depth, out)
         return match.end()
 
     def braced(self, j: int, stop: int, quoted: bool, depth: int, out: list[Segment]) -> None:
@@ -370,7 +370,7 @@ class Expander:
                     Segment(trimmed.text, j, stop, False, quoted, True, trimmed.certainty, trimmed.origin)
                 )
             return
-        operand = (match.end(), content_end) if operator else None
+        operand = (match.end(), content_end)  # read only with an operator
         self.expand(
             match.group("name"), match.group("subscript"), operator, operand, j, stop, quoted, depth, out
         )
@@ -408,7 +408,7 @@ class Expander:
         name: str,
         subscript: str | None,
         operator: str | None,
-        operand: tuple[int, int] | None,
+        operand: tuple[int, int],
         start: int,
         end: int,
         quoted: bool,
@@ -428,26 +428,25 @@ class Expander:
             if pick:
                 binding = Binding(binding.others[pick - 1], binding.array)
         elements = _select(binding, subscript)
-        is_set = binding is not None
         empty = not elements or all(e.text == "" for e in elements)
         if operator in (":-", "-", ":=", "="):
-            if not is_set or (operator.startswith(":") and empty):
-                certainty = POSSIBLE if not is_set else _binding_certainty(binding)
+            if binding is None or (operator.startswith(":") and empty):
+                certainty = POSSIBLE if binding is None else _binding_certainty(binding)
                 default = self.operand(operand, quoted, depth, certainty)
                 out.extend(default)
-                if operator.endswith("=") and not is_set and _NAME.fullmatch(name):
+                if operator.endswith("=") and binding is None and _NAME.fullmatch(name):
                     text = "".join(s.text for s in default)
                     self.variables.set(name, Binding((Element(text, POSSIBLE, self.span(*operand)),)))
                 return
         elif operator in (":+", "+"):
-            if not is_set:
+            if binding is None:
                 out.extend(self.operand(operand, quoted, depth, POSSIBLE))
             elif not (operator == ":+" and empty):
                 out.extend(self.operand(operand, quoted, depth, _binding_certainty(binding)))
             elif quoted:
                 out.append(Segment("", start, end, exact=False, quoted=True, expanded=True))
             return
-        if elements is None or any(e.text == UNKNOWN for e in elements):
+        if binding is None or elements is None or any(e.text == UNKNOWN for e in elements):
             self.unknown(start, end, quoted, out)
             return
         # A partly unknown value (`--network=host $X`) keeps its known words: the unknown
@@ -561,9 +560,10 @@ def engine_lookup(code: str) -> tuple[str, str] | None:
     if len(alternatives) > 4:
         return None
     tools = [_LOOKUP.fullmatch(alternative) for alternative in alternatives]
-    if not all(tools):
+    first = tools[0]
+    if first is None or not all(tools):
         return None
-    return tools[0]["tool"], DEFINITE if len(tools) == 1 else POSSIBLE
+    return first["tool"], DEFINITE if len(tools) == 1 else POSSIBLE
 
 
 def _select(binding: Binding | None, subscript: str | None) -> list[Element] | None:

@@ -637,7 +637,7 @@ class Interpreter:
         match = ASSIGNMENT.match(raw)
         if not match or "[" in match.group():  # A[i]=x: element assignments are not tracked
             return
-        name = _NAME.match(raw).group()
+        name = match.group().rstrip("+=")  # NAME= or NAME+=
         value_start = start + match.end()
         old = self.variables.get(name) if match.group().endswith("+=") else None
         origin = self.span(code, start, end)

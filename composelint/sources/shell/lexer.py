@@ -199,7 +199,7 @@ class Lexer:
 
     def skip_flat(self, i: int, pair: str = "()") -> int:
         """Up to the closer matching an open `(` (or `{`) before `i`: quotes respected, nothing lexed."""
-        opener, closer = pair
+        opener, closer = pair[0], pair[1]
         depth = 1
         while True:
             match = (_FLAT_SPECIAL if pair == "()" else _FLAT_BRACE_SPECIAL).search(self.s, i)
@@ -265,7 +265,8 @@ class Lexer:
 
     def array_elements(self, i: int) -> tuple[list[tuple[int, int]], int]:
         """`i` is after the `(` of `NAME=(`: the element word ranges and the index after `)`."""
-        s, elements = self.s, []
+        s = self.s
+        elements: list[tuple[int, int]] = []
         while i < self.n:
             char = s[i]
             if char in " \t\n":
@@ -318,11 +319,10 @@ class Lexer:
 
     # -- the fallback parser --
 
-    def lex(self, start: int, base: Context = TOP) -> list[Event]:
-        """Every command from `start` to the end of the text, as events."""
+    def lex(self, start: int, base: Context = TOP) -> None:
+        """Every command from `start` to the end of the text, as events (into `events`)."""
         self.base = base
         self.run(start, self.n, stop_paren=False)
-        return self.events
 
     def nested(self, start: int, end: int, stop_paren: bool) -> int:
         """Lex a command substitution's body one level deeper (a subshell)."""
@@ -456,7 +456,9 @@ class _Run:
         return i + 1
 
     def operator(self, i: int) -> int:
-        op = _OPERATOR.match(self.s, i).group()
+        match = _OPERATOR.match(self.s, i)
+        assert match is not None  # called on an operator character
+        op = match.group()
         self.finish()
         if op in (";;", ";&", ";;&"):
             self.mode = "pattern"
@@ -473,6 +475,7 @@ class _Run:
     def redirect(self, i: int, end: int) -> int:
         s, lexer = self.s, self.lexer
         match = _REDIRECT.match(s, i)
+        assert match is not None  # called where a redirection starts
         op = match.group(1)
         k = match.end()
         while k < end and s[k] in " \t":
@@ -563,7 +566,7 @@ class _Run:
         if text == "for" and s.startswith("((", k):
             self.mode = "command"
             return self.lexer.skip_arithmetic(k + 2)
-        if text == "[[":
+        if text == "[[" and self.command is not None:  # `reserved` began the test command
             return self.command.end
         return stop
 
