@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
+import tomllib
 
 import pytest
 from conftest import ROOT, run_cli
@@ -121,3 +124,25 @@ def test_readme_shell_suppression_example(tmp_path):
         ("CL101", "inline"),
         ("CL301", "inline"),
     }
+
+
+def test_repository_checks_run_in_ci_and_before_commits():
+    """.pre-commit-config.yaml runs the gates of .ci/run (ruff, ruff format, mypy), and is valid."""
+    config = ROOT / ".pre-commit-config.yaml"
+    checked = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "validate-config", str(config)], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    hooks = {
+        hook["id"]: hook["entry"]
+        for repo in YAML(typ="safe").load(config.read_text())["repos"]
+        for hook in repo["hooks"]
+    }
+    assert set(hooks) == {"ruff", "ruff-format", "mypy"}
+    ci = (ROOT / ".ci" / "run").read_text()
+    gates = ci.split("pytest")[0]
+    assert "ruff check" in gates and "ruff format --check" in gates and "&& mypy" in gates
+    for entry in hooks.values():
+        assert entry.split()[0] in gates
+    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["test"]
+    assert {re.split(r"[=<>~]", requirement)[0] for requirement in extra} >= {"ruff", "mypy", "pre-commit"}
