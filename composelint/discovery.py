@@ -1,4 +1,4 @@
-"""Which files to lint, of which kind, and which of them form one project (reference/SEMANTICS.md 5.1).
+"""Which files to lint, of which kind, and which of them form one project (docs/semantics.md 5.1).
 
 In a directory, the project is Compose's base file (compose.yaml,
 compose.yml, docker-compose.yml, docker-compose.yaml: the first that exists)

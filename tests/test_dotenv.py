@@ -1,4 +1,4 @@
-"""`.env` files as Compose reads them (reference/SEMANTICS.md 5.8)."""
+"""`.env` files as Compose reads them (docs/semantics.md 5.8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Compose variable interpolation (reference/SEMANTICS.md 5.7)."""
+"""Compose variable interpolation (docs/semantics.md 5.7)."""
 
 from __future__ import annotations
 

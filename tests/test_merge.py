@@ -1,4 +1,4 @@
-"""Compose's merge rules on position-keeping trees (reference/SEMANTICS.md 5.3)."""
+"""Compose's merge rules on position-keeping trees (docs/semantics.md 5.3)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The port grammar of composelint/sources/ports.py (reference: SEMANTICS.md section 2)."""
+"""The port grammar of composelint/sources/ports.py (docs/semantics.md section 2)."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ from composelint.types import Finding
 FIXTURE = "fixtures/reports/compose.yaml"
 LINES = (FIXTURES / "reports" / "compose.yaml").read_text(encoding="utf-8").splitlines()
 RDF_SCHEMA = json.loads((FIXTURES / "reports" / "reviewdog-rdf.schema.json").read_text(encoding="utf-8"))
-SEVERITIES = {  # CONVENTIONS.md 5.7
+SEVERITIES = {  # docs/conventions.md 5
     "error": {
         "sarif": "error",
         "github": "error",

@@ -17,7 +17,7 @@ from composelint.types import DOCS_SITE, Rule
 TOOL_NAME = "composelint"
 INFORMATION_URI = DOCS_SITE
 
-# CONVENTIONS.md 5.7: one column per consumer.
+# docs/conventions.md 5: one column per consumer.
 SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note", "style": "note"}
 GITHUB_COMMAND = {"error": "error", "warning": "warning", "info": "notice", "style": "notice"}
 GITLAB_SEVERITY = {"error": "critical", "warning": "major", "info": "minor", "style": "info"}

@@ -1,6 +1,6 @@
 """The docker/podman/nerdctl command-line grammar: one invocation -> model objects.
 
-Table-driven from reference/SEMANTICS.md section 1.  Every command of these
+Table-driven from docs/semantics.md section 1.  Every command of these
 tools parses its flags with `spf13/pflag`:
 
 * `--flag=value`, `--flag value`, `-f value`, `-fvalue`, `-f=value`;
@@ -61,7 +61,7 @@ from composelint.sources.shell_words import UNKNOWN, Invocation, Word
 from composelint.values import parse_go_bool, parse_image
 
 # --------------------------------------------------------------------------
-# Flag tables (SEMANTICS.md 1.2-1.7)
+# Flag tables (docs/semantics.md 1.1-1.4)
 # --------------------------------------------------------------------------
 
 
@@ -216,7 +216,7 @@ COMPOSE_RUN = _command_table(
     "d=detach e=env i=interactive l=label P=service-ports q=quiet T=no-TTY t=tty w=workdir",
 )
 
-# Podman splits these on commas (StringSlice); docker never does (SEMANTICS.md 1.7).
+# Podman splits these on commas (StringSlice); docker never does (docs/semantics.md 1.4).
 PODMAN_COMMA_LISTS = frozenset(
     [
         "publish",

@@ -1,4 +1,4 @@
-"""Merging compose trees the way Compose does (reference/SEMANTICS.md 5.3).
+"""Merging compose trees the way Compose does (docs/semantics.md 5.3).
 
 Works on the position-keeping YAML trees, so every merged value keeps the
 span of the file and line where it was written.  Mappings merge key by key,

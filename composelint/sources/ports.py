@@ -1,4 +1,4 @@
-"""The port grammar, one parser for every syntax (reference: SEMANTICS.md section 2).
+"""The port grammar, one parser for every syntax (docs/semantics.md section 2).
 
 Short syntax and `docker run -p` share go-connections' `nat.ParsePortSpec`:
 `[[IP:]HOST:]CONTAINER[/PROTO]`, where more than three `:`-parts make

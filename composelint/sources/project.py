@@ -1,5 +1,5 @@
 """A compose project as Compose loads it: files merged in order, `.env`,
-interpolation, `include`, `extends`, profiles (reference/SEMANTICS.md 5).
+interpolation, `include`, `extends`, profiles (docs/semantics.md 5).
 
 Everything is read from the local file system inside the project root;
 remote includes are never fetched.  Each reference that cannot be followed
