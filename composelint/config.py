@@ -409,9 +409,9 @@ def _options(data: dict, catalog: dict[str, Rule]) -> dict[str, dict]:
                 if key in rule.options:
                     options.setdefault(code, {})[key] = data[key]
     for selector, values in data.get("rules", {}).items():
-        rule = _rule_named(selector, catalog)
-        assert rule is not None, selector  # _check_rules rejected unknown rules
-        options.setdefault(rule.code, {}).update(values)
+        named = _rule_named(selector, catalog)
+        assert named is not None, selector  # _check_rules rejected unknown rules
+        options.setdefault(named.code, {}).update(values)
     for values in options.values():
         if "known-images" in values:
             values["known-images"] = _known_images(values["known-images"])
