@@ -309,7 +309,7 @@ def _extended(
     seen: tuple[tuple[str, str], ...],
 ) -> YNode:
     """The service with its `extends` chain merged in (base first, this service on top)."""
-    if not isinstance(service, YMap):
+    if not isinstance(service, YMap) or service.get("extends") is None:
         return service
     memo = (real, name, id(env))
     if memo in context.resolved:
