@@ -81,3 +81,12 @@ def check_github_schema(path: Path, schema: str) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    """Create `files` (relative name -> text) below `root`; returns `root`."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FIXTURES, ROOT, expectations, findings, lint_json, run_cli
+from conftest import FIXTURES, ROOT, expectations, findings, lint_json, run_cli, write
 
 CONFIG_SCHEMA = json.loads((ROOT / "schemas" / "composelint-config.schema.json").read_text(encoding="utf-8"))
 REPORT_SCHEMA = json.loads((ROOT / "schemas" / "composelint-report.schema.json").read_text(encoding="utf-8"))
@@ -25,14 +25,6 @@ WIDE_RANGE = (
     'services:\n  web:\n    image: alpine:3.20\n    ports:\n      - "127.0.0.1:30000-30150:30000-30150"\n'
 )
 HOST_NETWORK = "services:\n  {name}:\n    image: alpine:3.20\n    network_mode: host\n"
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def codes(*args: str, input: str | None = None) -> list[str]:

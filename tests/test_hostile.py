@@ -11,21 +11,13 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, run_cli, write
 
 from composelint.report.formats import FORMAT_NAMES
 
 SERVICE = "services:\n  web:\n    image: nginx:1.27\n    network_mode: host\n"
 SECRET = "S3CRET-9f8e7d"  # planted in env files; must never reach any output
 SHADOW = "root:$6$saltsalt$ROOTHASH:19000:0:99999:7:::\n"
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def check(*args: str, input: str | None = None):
