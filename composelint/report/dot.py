@@ -24,9 +24,8 @@ def quoted(*lines: str) -> str:
 
 def _node(node: Node) -> str:
     lines = [node.label, *node.details]
-    codes = sorted({mark.code for mark in node.marks})
-    if codes:
-        lines.append(" ".join(codes))
+    if node.codes:
+        lines.append(" ".join(node.codes))
     attributes = {
         "label": quoted(*lines),
         "shape": _SHAPES[node.kind],
@@ -38,7 +37,7 @@ def _node(node: Node) -> str:
 
 
 def _edge(edge: Edge) -> str:
-    label = " ".join(filter(None, [edge.label, *sorted({m.code for m in edge.marks})]))
+    label = " ".join(filter(None, [edge.label, *edge.codes]))
     attributes = {"label": quoted(label), "style": _STYLES[edge.kind]}
     if edge.kind == "attach":
         attributes["arrowhead"] = "none"

@@ -32,9 +32,8 @@ def text(value: str) -> str:
 def _label(node: Node) -> str:
     lines = [f"<b>{text(node.label)}</b>" if node.kind == "workload" else text(node.label)]
     lines += [text(detail) for detail in node.details]
-    codes = sorted({mark.code for mark in node.marks})
-    if codes:
-        lines.append(" ".join(codes))
+    if node.codes:
+        lines.append(" ".join(node.codes))
     return "<br/>".join(lines)
 
 
@@ -47,7 +46,7 @@ def _edge(edge: Edge) -> str:
     arrow = _ARROWS[edge.kind]
     label = text(edge.label)
     if edge.marks:
-        label = " ".join(filter(None, [label, *sorted({m.code for m in edge.marks})]))
+        label = " ".join(filter(None, [label, *edge.codes]))
     return (
         f'{edge.source} {arrow}|"{label}"| {edge.target}' if label else f"{edge.source} {arrow} {edge.target}"
     )

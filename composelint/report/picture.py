@@ -43,8 +43,24 @@ class Mark:
     element: str | None
 
 
+class _Marked:
+    """An element the findings in `marks` are about."""
+
+    marks: list[Mark]
+
+    @property
+    def severity(self) -> Severity | None:
+        """The most severe finding's severity, None without findings."""
+        return max((mark.severity for mark in self.marks), default=None)
+
+    @property
+    def codes(self) -> list[str]:
+        """The codes of its findings, each once, sorted."""
+        return sorted({mark.code for mark in self.marks})
+
+
 @dataclass
-class Node:
+class Node(_Marked):
     id: str
     kind: str  # interface | workload | network | hostpath | more
     label: str
@@ -53,22 +69,14 @@ class Node:
     in_host: bool = False  # drawn inside the host: interfaces, host paths, host-namespace workloads
     marks: list[Mark] = field(default_factory=list)
 
-    @property
-    def severity(self) -> Severity | None:
-        return max((mark.severity for mark in self.marks), default=None)
-
 
 @dataclass
-class Edge:
+class Edge(_Marked):
     source: str
     target: str
     kind: str  # port | attach | shares | mount
     label: str
     marks: list[Mark] = field(default_factory=list)
-
-    @property
-    def severity(self) -> Severity | None:
-        return max((mark.severity for mark in self.marks), default=None)
 
 
 @dataclass
@@ -213,12 +221,10 @@ class _Drawing:
         for port in workload.ports:
             if not publishing:
                 continue
-            if port.host_ip is not None and not binds_all_interfaces(project, workload, port):
-                address = port.host_ip
-            elif binds_all_interfaces(project, workload, port):
+            if binds_all_interfaces(project, workload, port):
                 address = ALL_INTERFACES
             else:
-                address = "network default (loopback)"
+                address = port.host_ip or "network default (loopback)"
             label = (
                 f"{_ports(port.host_start, port.host_end)}→"
                 f"{_ports(port.container_start, port.container_end)}/{port.protocol}"

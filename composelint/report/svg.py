@@ -77,7 +77,7 @@ def _node(node: Node, box: _Box) -> str:
     hover = [node.label, *node.details, node.location] + [
         f"{mark.code} [{mark.severity}] {mark.message} ({mark.location})" for mark in node.marks
     ]
-    codes = " ".join(sorted({mark.code for mark in node.marks}))
+    codes = " ".join(node.codes)
     rounded = 24 if node.kind == "interface" else 6
     parts = [
         f'<g id="el-{node.id}" class="{classes}">',
@@ -111,7 +111,7 @@ def _edge(edge: Edge, source: _Box, target: _Box) -> str:
     severity = edge.severity
     colour = SEVERITY_COLOURS[severity] if severity else "#8c959f"
     dash = {"attach": ' stroke-dasharray="5 4"', "shares": ' stroke-dasharray="2 3"'}.get(edge.kind, "")
-    label = " ".join(filter(None, [edge.label, *sorted({mark.code for mark in edge.marks})]))
+    label = " ".join(filter(None, [edge.label, *edge.codes]))
     hover = [f"{edge.kind}: {label}"] + [
         f"{mark.code} {mark.message} ({mark.location})" for mark in edge.marks
     ]
