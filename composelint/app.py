@@ -40,8 +40,12 @@ Linted = tuple[list[SourceFile], list[Reported], str]  # one project's sources, 
 
 
 class LintError(Exception):
-    """The linter cannot do its job (a bad option, configuration or baseline, an unreadable path);
-    the message is one line."""
+    """The linter cannot do its job (a bad option, configuration or baseline, an unreadable path).
+    `lines`: one problem per line (an invalid configuration file has all of its problems)."""
+
+    def __init__(self, *lines: str):
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def _empty_directories(request: Request, file_sets: list[FileSet], finder: Confi
         try:
             finder.for_directory(path)
         except ConfigError as error:
-            raise LintError(str(error)) from None
+            raise LintError(*error.lines) from None
         inside = os.path.abspath(path)
         if not any(
             os.path.abspath(file).startswith(inside.rstrip(os.sep) + os.sep)
@@ -205,7 +209,7 @@ def _finder(request: Request) -> ConfigFinder:
     try:
         return ConfigFinder(overrides, request.config_path, request.isolated)
     except ConfigError as error:
-        raise LintError(str(error)) from None
+        raise LintError(*error.lines) from None
 
 
 def _read_baseline(path: str) -> set[str]:
@@ -301,7 +305,7 @@ def _configured(
             if not (filtered and (config.excluded(first) or unwanted)):
                 kept.append((file_set, config, filtered))
     except ConfigError as error:
-        raise LintError(str(error)) from None
+        raise LintError(*error.lines) from None
     asked = [
         file_set[1][0]
         for file_set, config, filtered in kept

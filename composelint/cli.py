@@ -24,11 +24,13 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _fail(message: str) -> NoReturn:
+def _fail(*lines: str) -> NoReturn:
+    """Each problem on a line of its own (an invalid configuration lists all of its problems), exit 2."""
     from composelint.report.safety import line_text
 
-    # Paths in the message come from the linted tree: one line, whatever their names hold.
-    click.echo(f"composelint: error: {line_text(message)}", err=True)
+    # Paths in a problem come from the linted tree: one line each, whatever their names hold.
+    for line in lines:
+        click.echo(f"composelint: error: {line_text(line)}", err=True)
     sys.exit(2)
 
 
@@ -303,7 +305,7 @@ def _run(request):
     try:
         outcome = run(request)
     except LintError as error:
-        _fail(str(error))
+        _fail(*error.lines)
     for warning in outcome.warnings:
         click.echo(f"composelint: warning: {warning}", err=True)
     if outcome.recorded is not None:
@@ -401,7 +403,7 @@ def model_command(paths, output_format, output_file, all_workloads, verbose, **p
         try:
             projects = load_projects(request)
         except LintError as error:
-            _fail(str(error))
+            _fail(*error.lines)
         if output_format == "json":
             from composelint.report.model import render_model
 

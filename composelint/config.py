@@ -11,7 +11,8 @@ and `--ignore` replace, `--extend-select` and `--extend-exclude` append.
 
 Every file is validated against `schemas/composelint-config.schema.json`,
 then rule selectors and rule options are checked against the rule catalog;
-a problem is a `ConfigError` naming the file, the key and the reason.  What a
+every problem is found before any is reported: a `ConfigError` lists them
+all, each with its key, its reason and its line and column in the file.  What a
 configuration decides becomes an `Effective`: the selected rules, the
 engine's `Settings` (options, severities, per-file ignores, workload
 exclusions, fail-on) and the discovery settings (excludes, gitignore).
@@ -25,6 +26,7 @@ import difflib
 import json
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -33,19 +35,45 @@ from composelint.gitignore import Repository
 from composelint.rules import all_rules
 from composelint.rules.base import Rule
 from composelint.sources.files import UnreadableFile, decode, read_bytes
-from composelint.types import DOCS_SITE
+from composelint.types import DOCS_SITE, Span
 from composelint.values import parse_image
 
 CONFIG_NAMES = (".composelint.yaml", ".composelint.yml", "composelint.yaml", "pyproject.toml")
 SHARED_OPTIONS = ("known-images",)  # top-level keys handed to every rule that declares the option
 
 
-class ConfigError(ValueError):
-    """A configuration file that cannot be used; the message is one line: file, key, reason."""
+@dataclass(frozen=True)
+class ConfigProblem:
+    """One thing wrong in a configuration file: the key, why, and where (1-based; None: the file)."""
 
-    def __init__(self, path: str, key: str | None, reason: str):
-        shown = _display(path)
-        super().__init__(f"{shown}: {key}: {reason}" if key else f"{shown}: {reason}")
+    key: str | None
+    reason: str
+    line: int | None = None
+    column: int | None = None
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used, with every problem found in it.  Each problem is
+    one line of the message: `file:line:column: key: reason`."""
+
+    def __init__(
+        self,
+        path: str,
+        key: str | None = None,
+        reason: str = "",
+        *,
+        problems: tuple[ConfigProblem, ...] = (),
+        position: tuple[int, int] | None = None,
+    ):
+        self.path = path
+        self.problems = problems or (ConfigProblem(key, reason, *(position or (None, None))),)
+        self.lines = tuple(_problem_line(_display(path), problem) for problem in self.problems)
+        super().__init__("\n".join(self.lines))
+
+
+def _problem_line(shown: str, problem: ConfigProblem) -> str:
+    where = f"{shown}:{problem.line}:{problem.column}" if problem.line else shown
+    return f"{where}: {problem.key}: {problem.reason}" if problem.key else f"{where}: {problem.reason}"
 
 
 @dataclass(frozen=True)
@@ -139,7 +167,7 @@ def _validator():
         .joinpath("data/composelint-config.schema.json")
         .read_text(encoding="utf-8")
     )
-    # The rule enums are for editors; `_check_rules` checks selectors against the catalog itself,
+    # The rule enums are for editors; `_rule_problems` checks selectors against the catalog itself,
     # case-insensitively and with a better message.
     schema["$defs"].update(rule={"type": "string"}, selector={"type": "string", "minLength": 1})
     return jsonschema.Draft202012Validator(schema)
@@ -163,28 +191,44 @@ def _has_tool_table(path: str) -> bool:
 
 
 def load_config(path: str) -> dict:
-    """The validated contents of a configuration file (raises ConfigError)."""
+    """The validated contents of a configuration file.  Raises ConfigError with every problem of
+    the file (a file that does not parse has one)."""
     text = _read(path)
     name = os.path.basename(path)
+    data: object
     if name.endswith(".toml"):
-        data = _parse_toml(path, text)
+        parsed = _parse_toml(path, text)
+        data = parsed
+        table: tuple[str, ...] = ()  # where the settings are in the file
         if name == "pyproject.toml":
-            tool = data.get("tool", {})
+            tool = parsed.get("tool", {})
             if "composelint" not in tool:
                 raise ConfigError(path, None, "no [tool.composelint] table")
-            data = tool["composelint"]
+            data, table = tool["composelint"], ("tool", "composelint")
+        locate = _toml_locator(text, table)
     else:
-        data = _parse_yaml(path, text)
+        data, locate = _parse_yaml(path, text)
     if not isinstance(data, dict):
-        raise ConfigError(path, None, f"expected a mapping of settings, got {_type_name(data)}")
-    _check_keys(path, data, [])
-    errors = sorted(
-        _validator().iter_errors(data), key=lambda e: ([str(p) for p in e.absolute_path], e.validator)
-    )
-    if errors:
-        raise ConfigError(path, *_describe(errors[0]))
-    _check_rules(path, data)
+        raise ConfigError(
+            path, None, f"expected a mapping of settings, got {_type_name(data)}", position=(1, 1)
+        )
+    found = [*_key_problems(data, []), *_schema_problems(data), *_rule_problems(data)]
+    if found:
+        problems: dict[tuple, ConfigProblem] = {}
+        for where, reason, at_key in found:
+            problem = ConfigProblem(_key(where) or None, reason, *(locate(where, at_key) or (None, None)))
+            # A wrong key is said once (the schema and the rule catalog both know unknown options).
+            problems.setdefault((problem.key, at_key or problem.reason), problem)
+        raise ConfigError(path, problems=tuple(sorted(problems.values(), key=_problem_order)))
     return data
+
+
+def _problem_order(problem: ConfigProblem) -> tuple:
+    return (problem.line or 0, problem.column or 0, problem.key or "", problem.reason)
+
+
+Locator = Callable[[list, bool], "tuple[int, int] | None"]
+Problem = tuple[list, str, bool]  # (key path, reason, whether the key itself rather than its value is wrong)
 
 
 def _read(path: str) -> str:
@@ -204,23 +248,95 @@ def _parse_toml(path: str, text: str) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(path, None, f"invalid TOML: {error}") from None
+        # tomllib says where only in its message: "... (at line 1, column 18)".
+        where = re.search(r" \(at line (\d+), column (\d+)\)$", str(error))
+        reason = str(error)[: where.start()] if where else str(error)
+        position = (int(where[1]), int(where[2])) if where else None
+        raise ConfigError(path, None, f"invalid TOML: {reason}", position=position) from None
 
 
-def _parse_yaml(path: str, text: str):
-    """Through the linter's own YAML front end, so nesting and alias expansion are bounded in a
-    configuration file too (a 50,000-level list would crash the C parser)."""
+def _parse_yaml(path: str, text: str) -> tuple[object, Locator]:
+    """The data and the positions of its keys, through the linter's own YAML front end, so
+    nesting and alias expansion are bounded in a configuration file too (a 50,000-level list would
+    crash the C parser)."""
     from composelint.sources.yaml_tree import python_value, read_yaml
 
     document = read_yaml(path, text)
     if document.diagnostics:
         problem = document.diagnostics[0]
         reason = problem.message.removeprefix("YAML syntax error: ").removeprefix("YAML not linted: ")
-        where = f" (line {problem.span.line}, column {problem.span.column})"
-        raise ConfigError(path, None, f"invalid YAML: {reason}{where}")
+        raise ConfigError(path, None, f"invalid YAML: {reason}", position=problem.span[1:3])
     if len(document.roots) > 1:
-        raise ConfigError(path, None, "invalid YAML: more than one document")
-    return python_value(document.roots[0]) if document.roots else {}
+        second = document.roots[1].span
+        raise ConfigError(path, None, "invalid YAML: more than one document", position=second[1:3])
+    if not document.roots:
+        return {}, lambda where, at_key: None
+    return python_value(document.roots[0]), _yaml_locator(document.roots[0])
+
+
+def _yaml_locator(root) -> Locator:
+    """Where each key path is written: (span of the key, span of the value); list items have the
+    item's span for both."""
+    from composelint.sources.yaml_tree import YMap, YSeq
+
+    spans: dict[tuple, tuple[Span, Span]] = {}
+    pending: list[tuple[tuple, object]] = [((), root)]
+    while pending:
+        where, node = pending.pop()
+        if isinstance(node, YMap):
+            for key, value in node.items:
+                spans[(*where, key.value)] = (key.span, value.span)
+                spans.setdefault((*where, str(key.value)), (key.span, value.span))  # a key that is not text
+                pending.append(((*where, key.value), value))
+        elif isinstance(node, YSeq):
+            for index, item in enumerate(node.items):
+                spans[(*where, index)] = (item.span, item.span)
+                pending.append(((*where, index), item))
+
+    def locate(where: list, at_key: bool) -> tuple[int, int] | None:
+        for length in range(len(where), 0, -1):
+            if (found := spans.get(tuple(where[:length]))) is not None:
+                span = found[0] if at_key or length < len(where) else found[1]
+                return span.line, span.column
+        return (root.span.line, root.span.column) if where == [] else None
+
+    return locate
+
+
+_TOML_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]")
+_TOML_KEY = re.compile(
+    r"\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*="
+)
+
+
+def _toml_keys(text: str) -> list[str]:
+    return [part.strip().strip("\"'") for part in re.findall(r"\"[^\"]*\"|'[^']*'|[^.]+", text)]
+
+
+def _toml_locator(text: str, table: tuple[str, ...]) -> Locator:
+    """Where each table and key of a TOML file is written (tomllib keeps no positions): headers and
+    `key =` lines at the start of a line; `[[...]]` tables numbered.  Keys inside inline tables and
+    arrays are placed at the line of the key that holds them."""
+    positions: dict[tuple, tuple[int, int]] = {}
+    current: tuple = ()
+    counts: dict[tuple, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if header := _TOML_HEADER.match(line):
+            current = tuple(_toml_keys(header[2]))
+            if header[1] == "[[":
+                counts[current] = counts.get(current, -1) + 1
+                current = (*current, counts[current])
+            positions.setdefault(current, (number, header.start(2) + 1))
+        elif key := _TOML_KEY.match(line):
+            positions.setdefault((*current, *_toml_keys(key[1])), (number, key.start(1) + 1))
+
+    def locate(where: list, at_key: bool) -> tuple[int, int] | None:
+        for length in range(len(where), -1, -1):
+            if (found := positions.get((*table, *where[:length]))) is not None:
+                return found
+        return None
+
+    return locate
 
 
 _TYPE_NAMES = {
@@ -249,16 +365,30 @@ def _type_name(value) -> str:
     return f"a {type(value).__name__}"
 
 
-def _check_keys(path: str, value, where: list) -> None:
+def _key_problems(value, where: list) -> list[Problem]:
     """YAML allows keys that are not text (`8080: ...`); a configuration does not."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise ConfigError(path, _key([*where, str(key)]), "a key must be text: quote it")
-            _check_keys(path, item, [*where, key])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            _check_keys(path, item, [*where, index])
+    problems: list[Problem] = []
+    pending = [(value, where)]
+    while pending:
+        value, where = pending.pop()
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not isinstance(key, str):
+                    problems.append(([*where, str(key)], "a key must be text: quote it", True))
+                pending.append((item, [*where, key]))
+        elif isinstance(value, list):
+            pending.extend((item, [*where, index]) for index, item in enumerate(value))
+    return problems
+
+
+def _schema_problems(data: dict) -> list[Problem]:
+    """Every schema violation, in words (keys that are not text were reported already)."""
+    problems = []
+    for error in _validator().iter_errors(data):
+        if "propertyNames" in error.schema_path:
+            continue
+        problems.extend(_describe(error))
+    return problems
 
 
 def _key(path: list) -> str:
@@ -268,79 +398,94 @@ def _key(path: list) -> str:
     return text
 
 
-def _describe(error) -> tuple[str | None, str]:
-    """(key, reason) of a schema violation, in words."""
+def _describe(error) -> list[Problem]:
+    """A schema violation in words: (key path, reason, whether the key itself is wrong)."""
     path, kind, value = list(error.absolute_path), error.validator, error.validator_value
     if kind == "additionalProperties":
         known = list(error.schema.get("properties", {}))
-        extra = sorted((k for k in error.instance if k not in known), key=str)[0]
-        path.append(extra)
-        hint = difflib.get_close_matches(extra, known, n=1)
-        return _key(path), "unknown key" + (f" (did you mean `{hint[0]}`?)" if hint else "")
+        problems: list[Problem] = []
+        for extra in sorted((k for k in error.instance if k not in known), key=str):
+            hint = difflib.get_close_matches(str(extra), known, n=1)
+            problems.append(
+                ([*path, extra], "unknown key" + (f" (did you mean `{hint[0]}`?)" if hint else ""), True)
+            )
+        return problems
     if kind == "required":
-        missing = next(k for k in value if k not in error.instance)
-        path.append(missing)
-        if missing == "reason":
-            return _key(path), "missing: every workload exclusion needs a reason"
-        return _key(path), "missing (required)"
+        return [
+            ([*path, missing], "missing: every workload exclusion needs a reason", False)
+            if missing == "reason"
+            else ([*path, missing], "missing (required)", False)
+            for missing in value
+            if missing not in error.instance
+        ]
     if kind == "type":
-        return _key(path), f"expected {_TYPE_NAMES.get(value, value)}, got {_type_name(error.instance)}"
+        return [(path, f"expected {_TYPE_NAMES.get(value, value)}, got {_type_name(error.instance)}", False)]
     if kind == "enum":
-        return _key(path), f"`{error.instance}` is not one of {', '.join(map(str, value))}"
+        return [(path, f"`{error.instance}` is not one of {', '.join(map(str, value))}", False)]
     if kind in ("pattern", "minLength", "minItems"):
-        return _key(path), "must not be empty" + (
-            ": say why the findings are accepted" if path[-1:] == ["reason"] else ""
-        )
+        why = ": say why the findings are accepted" if path[-1:] == ["reason"] else ""
+        return [(path, "must not be empty" + why, False)]
     if kind == "minimum":
-        return _key(path), f"must be at least {value}, got {error.instance}"
+        return [(path, f"must be at least {value}, got {error.instance}", False)]
     if kind == "maximum":
-        return _key(path), f"must be at most {value}, got {error.instance}"
-    return _key(path) or None, error.message
+        return [(path, f"must be at most {value}, got {error.instance}", False)]
+    return [(path, error.message, False)]
 
 
-def _check_rules(path: str, data: dict) -> None:
-    """Every selector names a rule; `rules:` names rules and options they declare."""
+def _rule_problems(data: dict) -> list[Problem]:
+    """Every selector names a rule; `rules:` names rules and options they declare.  Values of the
+    wrong type were reported by the schema and are skipped here."""
     catalog = all_rules()
+    problems: list[Problem] = []
 
-    def selectors(key: str, values) -> None:
-        for index, selector in enumerate(values):
-            if not matching_rules(selector, catalog):
-                raise ConfigError(
-                    path,
-                    f"{key}[{index}]",
-                    f"unknown rule selector `{selector}` (use a code, prefix, name, group or ALL)",
+    def selectors(where: list, values) -> None:
+        for index, selector in enumerate(values if isinstance(values, list) else []):
+            if isinstance(selector, str) and not matching_rules(selector, catalog):
+                problems.append(
+                    (
+                        [*where, index],
+                        f"unknown rule selector `{selector}` (use a code, prefix, name, group or ALL)",
+                        False,
+                    )
                 )
+
+    def mapping(key: str) -> dict:
+        value = data.get(key, {})
+        return value if isinstance(value, dict) else {}
 
     for key in ("select", "extend-select", "ignore"):
-        selectors(key, data.get(key, []))
-    for selector in data.get("severity", {}):
-        if not matching_rules(selector, catalog):
-            raise ConfigError(
-                path, f"severity.{selector}", "unknown rule selector (use a code, prefix, name, group or ALL)"
+        selectors([key], data.get(key))
+    for selector in mapping("severity"):
+        if isinstance(selector, str) and not matching_rules(selector, catalog):
+            problems.append(
+                (
+                    ["severity", selector],
+                    "unknown rule selector (use a code, prefix, name, group or ALL)",
+                    True,
+                )
             )
-    for glob, values in data.get("per-file-ignores", {}).items():
-        selectors(f"per-file-ignores.{glob}", values)
-    for index, entry in enumerate(data.get("workloads", [])):
-        selectors(f"workloads[{index}].ignore", entry["ignore"])
-    for selector, options in data.get("rules", {}).items():
-        rule = _rule_named(selector, catalog)
+    for glob, values in mapping("per-file-ignores").items():
+        selectors(["per-file-ignores", glob], values)
+    workloads = data.get("workloads")
+    for index, entry in enumerate(workloads if isinstance(workloads, list) else []):
+        if isinstance(entry, dict):
+            selectors(["workloads", index, "ignore"], entry.get("ignore"))
+    for selector, options in mapping("rules").items():
+        rule = _rule_named(selector, catalog) if isinstance(selector, str) else None
         if rule is None:
-            raise ConfigError(path, f"rules.{selector}", "unknown rule (use a code or a name)")
-        for option, value in options.items():
+            problems.append((["rules", selector], "unknown rule (use a code or a name)", True))
+            continue
+        for option, value in options.items() if isinstance(options, dict) else ():
             if option not in rule.options:
                 declared = ", ".join(rule.options) or "none"
-                raise ConfigError(
-                    path,
-                    f"rules.{selector}.{option}",
-                    f"unknown option of {rule.code} {rule.name} (its options: {declared})",
-                )
+                reason = f"unknown option of {rule.code} {rule.name} (its options: {declared})"
+                problems.append((["rules", selector, option], reason, True))
+                continue
             default = rule.options[option]
             if isinstance(value, bool) != isinstance(default, bool) or not isinstance(value, type(default)):
-                raise ConfigError(
-                    path,
-                    f"rules.{selector}.{option}",
-                    f"expected {_type_name(default)}, got {_type_name(value)}",
-                )
+                reason = f"expected {_type_name(default)}, got {_type_name(value)}"
+                problems.append((["rules", selector, option], reason, False))
+    return problems
 
 
 def _rule_named(selector: str, catalog: dict[str, Rule]) -> Rule | None:
@@ -410,7 +555,7 @@ def _options(data: dict, catalog: dict[str, Rule]) -> dict[str, dict]:
                     options.setdefault(code, {})[key] = data[key]
     for selector, values in data.get("rules", {}).items():
         named = _rule_named(selector, catalog)
-        assert named is not None, selector  # _check_rules rejected unknown rules
+        assert named is not None, selector  # _rule_problems rejected unknown rules
         options.setdefault(named.code, {}).update(values)
     for values in options.values():
         if "known-images" in values:

@@ -389,7 +389,7 @@ def test_workload_exclusion_needs_a_reason(tmp_path: Path):
     assert result.stderr == (
         "composelint: error: "
         + _shown(tmp_path / ".composelint.yaml")
-        + ": workloads[0].reason: missing: every workload exclusion needs a reason\n"
+        + ":2:5: workloads[0].reason: missing: every workload exclusion needs a reason\n"
     )
     (tmp_path / ".composelint.yaml").write_text(
         'workloads:\n  - {name: legacy-vpn, ignore: [CL101], reason: "  "}\n'
@@ -540,7 +540,48 @@ def test_bad_configuration_exits_2_with_one_line(tmp_path: Path, name, text, key
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith(f"composelint: error: {_shown(tmp_path / name)}: {key_and_reason}")
+    where = re.escape(f"composelint: error: {_shown(tmp_path / name)}:")
+    assert re.match(rf"{where}\d+:\d+: {re.escape(key_and_reason)}", result.stderr), result.stderr
+
+
+INVALID = FIXTURES / "config" / "invalid"
+
+
+@pytest.mark.parametrize(
+    "directory, expected",
+    [
+        (
+            "yaml",
+            [
+                ".composelint.yaml:1:1: selekt: unknown key (did you mean `select`?)",
+                ".composelint.yaml:2:17: select[1]: unknown rule selector `CL999` "
+                "(use a code, prefix, name, group or ALL)",
+                ".composelint.yaml:4:10: severity.CL209: `fatal` is not one of error, warning, info, style",
+                ".composelint.yaml:5:3: severity.101: a key must be text: quote it",
+                ".composelint.yaml:7:11: rules.CL209.mx: unknown key (did you mean `max`?)",
+                ".composelint.yaml:7:23: rules.CL209.max: must be at least 1, got 0",
+                ".composelint.yaml:8:3: rules.CL999: unknown rule (use a code or a name)",
+                ".composelint.yaml:9:10: fail-on: `sometimes` is not one of error, warning, info, style, never",
+            ],
+        ),
+        (
+            "pyproject",
+            [
+                "pyproject.toml:5:1: select: expected a list, got a string",
+                "pyproject.toml:6:1: fail-on: `sometimes` is not one of error, warning, info, style, never",
+                "pyproject.toml:9:1: rules.CL209.max: must be at least 1, got 0",
+                "pyproject.toml:11:3: workloads[0].reason: missing: every workload exclusion needs a reason",
+            ],
+        ),
+    ],
+)
+def test_every_configuration_error_is_reported_at_once_with_its_position(directory, expected, monkeypatch):
+    """A configuration with many mistakes: each is one line `file:line:column: key: reason`, in
+    the order of the file, so one run shows everything to fix."""
+    monkeypatch.chdir(INVALID / directory)
+    result = run_cli("check", ".")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [f"composelint: error: {line}" for line in expected]
 
 
 def test_unreadable_configuration_exits_2(tmp_path: Path):
