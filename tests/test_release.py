@@ -27,7 +27,9 @@ def test_version_is_set_in_one_place():
 
 def test_changelog_and_readme_name_this_version():
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    assert re.findall(r"^## \[([^\]]+)\]", changelog, re.M)[0] == VERSION
+    # Changes landed since the release wait under `## [Unreleased]` (Keep a Changelog).
+    released = [v for v in re.findall(r"^## \[([^\]]+)\]", changelog, re.M) if v != "Unreleased"]
+    assert released[0] == VERSION
     assert re.findall(r"^\s+rev: (\S+)", README, re.M) == [f"v{VERSION}"]  # pre-commit snippet
     pinned = re.findall(r"git\+\S+@(v[\d.]+)", README) + re.findall(r"uses: \S+/composelint@(\S+)", README)
     assert pinned and set(pinned) == {f"v{VERSION}"}
