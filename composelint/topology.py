@@ -8,6 +8,8 @@ Reads the model only.
 from __future__ import annotations
 
 import ipaddress
+import weakref
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -147,7 +149,84 @@ def on_default_bridge(workload: Workload) -> bool:
     return workload.network_mode is None and not workload.networks and workload.origin.joins_default_bridge
 
 
+class _Lookups:
+    """What rules ask again and again about one finished project, computed once: without it the
+    pairwise questions (who joins whose namespace, who shares a network) were quadratic."""
+
+    def __init__(self, project: Project) -> None:
+        self.by_name: dict[str, Workload] = {}
+        for workload in project.workloads:
+            self.by_name.setdefault(workload.name, workload)  # the first of a name, as Project.workload
+        self.namespaces: dict[int, tuple[Workload, Namespace]] = {}
+        self.networks: dict[int, tuple[Workload, list[Network]]] = {}
+        self._members: dict[int, list[Workload]] | None = None
+        self._joined: set[str] | None = None
+        self._kinds: Counter[str] | None = None
+
+    def members(self, project: Project) -> dict[int, list[Workload]]:
+        if self._members is None:
+            self._members = {}
+            for workload in project.workloads:
+                for network in {id(n): n for n in attached_networks(project, workload)}.values():
+                    self._members.setdefault(id(network), []).append(workload)
+        return self._members
+
+    def joined(self, project: Project) -> set[str]:
+        if self._joined is None:
+            chains = (namespace(project, w).chain for w in project.workloads)
+            self._joined = {chain[1] for chain in chains if len(chain) > 1}
+        return self._joined
+
+    def kinds(self, project: Project) -> Counter[str]:
+        if self._kinds is None:
+            self._kinds = Counter(namespace(project, w).kind for w in project.workloads)
+        return self._kinds
+
+
+_LOOKUPS: dict[int, _Lookups] = {}
+
+
+def _lookups(project: Project) -> _Lookups:
+    """The project's lookups; rules and reports run after the model is built, so they stay valid
+    while the project lives (they go with it: an id is not reused before the finalizer runs)."""
+    found = _LOOKUPS.get(id(project))
+    if found is None:
+        found = _LOOKUPS[id(project)] = _Lookups(project)
+        weakref.finalize(project, _LOOKUPS.pop, id(project), None)
+    return found
+
+
+def workload_named(project: Project, name: str) -> Workload | None:
+    """The project's first workload of that name."""
+    return _lookups(project).by_name.get(name)
+
+
+def network_members(project: Project, network: Network) -> list[Workload]:
+    """The workloads whose namespace is attached to the network, in the project's order."""
+    return _lookups(project).members(project).get(id(network), [])
+
+
+def joined_by_another(project: Project, workload: Workload) -> bool:
+    """Another workload joins this one's namespace (`network_mode: service:NAME`)."""
+    return workload.name in _lookups(project).joined(project)
+
+
+def namespace_kinds(project: Project) -> Counter[str]:
+    """How many workloads' namespaces are of each kind (`bridge`, `host`, ...)."""
+    return _lookups(project).kinds(project)
+
+
 def namespace(project: Project, workload: Workload) -> Namespace:
+    cache = _lookups(project).namespaces
+    cached = cache.get(id(workload))
+    if cached is not None and cached[0] is workload:
+        return cached[1]
+    found = _namespace(project, workload)
+    cache[id(workload)] = (workload, found)
+    return found
+
+
+def _namespace(project: Project, workload: Workload) -> Namespace:
     chain = [workload.name]
     current = workload
     while True:
@@ -162,7 +241,7 @@ def namespace(project: Project, workload: Workload) -> Namespace:
                 kind = "bridge"
             return Namespace(tuple(chain), kind, current.network_mode.span if current.network_mode else None)
         prefix, name = target
-        joined = project.workload(name)
+        joined = workload_named(project, name)
         evidence = current.network_mode.span if current.network_mode else None  # set: it names `target`
         if joined is None:
             kind = "unknown-service" if prefix == "service" else "external-container"
@@ -175,11 +254,19 @@ def namespace(project: Project, workload: Workload) -> Namespace:
 
 def attached_networks(project: Project, workload: Workload) -> list[Network]:
     """The declared networks the workload's namespace is attached to."""
+    cache = _lookups(project).networks
+    cached = cache.get(id(workload))
+    if cached is not None and cached[0] is workload:
+        return cached[1]
     ns = namespace(project, workload)
-    if ns.kind != "networks":
-        return []
-    owner = project.workload(ns.chain[-1]) or workload
-    return [project.networks[a.name] for a in owner.networks if a.name in project.networks]
+    owner = workload_named(project, ns.chain[-1]) or workload
+    found = (
+        [project.networks[a.name] for a in owner.networks if a.name in project.networks]
+        if ns.kind == "networks"
+        else []
+    )
+    cache[id(workload)] = (workload, found)
+    return found
 
 
 def on_project_bridge(project: Project, workload: Workload) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from composelint.model import Network, Project, Workload
+from composelint.model import Project
 from composelint.rules.base import Finding, Severity, rule
 from composelint.rules.wording import list_entry, network_option, noun, setting_name, subject
 from composelint.topology import (
@@ -10,18 +10,14 @@ from composelint.topology import (
     DATA_SERVICE_IMAGES,
     NAMESPACE_READS,
     PUBLISH_READS,
-    attached_networks,
     is_external,
     is_wildcard,
+    network_members,
 )
 
 ICC_OPTION = "com.docker.network.bridge.enable_icc"
 GATEWAY_MODES = ("com.docker.network.bridge.gateway_mode_ipv4", "com.docker.network.bridge.gateway_mode_ipv6")
 TRUSTED_INTERFACES = "com.docker.network.bridge.trusted_host_interfaces"
-
-
-def _members(project: Project, network: Network) -> list[Workload]:
-    return [w for w in project.workloads if any(n is network for n in attached_networks(project, w))]
 
 
 def _defined(project: Project):
@@ -238,7 +234,7 @@ def icc_enabled(project: Project):
         if network.driver_name != "bridge":
             continue
         option = network.driver_opts.get(ICC_OPTION)
-        members = _members(project, network)
+        members = network_members(project, network)
         if len(members) >= 2 and (option is None or option.value.strip().lower() not in ("false", "0", "f")):
             names = ", ".join(f"`{w.name}`" for w in members)
             yield Finding(
@@ -354,7 +350,7 @@ def backend_network_not_internal(project: Project):
     for network in _defined(project):
         if network.internal and network.internal.value:
             continue
-        members = _members(project, network)
+        members = network_members(project, network)
         data = [w for w in members if w.image and w.image.value.repository in DATA_SERVICE_IMAGES]
         if data and not any(w.ports or (w.publish_all and w.publish_all.value) for w in members):
             yield Finding(

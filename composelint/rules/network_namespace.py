@@ -20,6 +20,7 @@ from composelint.topology import (
     on_default_bridge,
     shared_target,
     suggested_mappings,
+    workload_named,
 )
 
 
@@ -425,7 +426,7 @@ def undefined_network(project: Project):
                     "file declares it, lint them together: `composelint check -f base.yaml -f this.yaml`",
                 )
         target, mode = shared_target(workload), workload.network_mode
-        if target and mode and target[0] == "service" and project.workload(target[1]) is None:
+        if target and mode and target[0] == "service" and workload_named(project, target[1]) is None:
             yield Finding(
                 f"Service `{workload.name}` uses `network_mode: service:{target[1]}`, "
                 f"but the project has no service `{target[1]}`",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections import Counter
+from functools import partial
 
-from composelint.model import PortBinding, Project, Workload
+from composelint.intervals import IntervalIndex, ranks
+from composelint.model import PortBinding, Project, Span, Workload
 from composelint.rules.base import Edit, Finding, Fix, Options, Severity, rule
 from composelint.rules.wording import (
     from_command_line,
@@ -25,8 +28,11 @@ from composelint.topology import (
     binds_all_interfaces,
     can_publish,
     exposed_range,
+    joined_by_another,
     known_ports,
     namespace,
+    namespace_kinds,
+    network_members,
     on_project_bridge,
     suggested_mappings,
 )
@@ -388,14 +394,12 @@ def missing_port_mapping(project: Project, options: Options):
 
 def _has_peer(project: Project, workload: Workload) -> bool:
     """Another workload can reach this one: it joins its namespace or shares a network."""
-    if any(namespace(project, w).chain[1:2] == (workload.name,) for w in project.workloads):
+    if joined_by_another(project, workload):
         return True
-    mine = {id(n) for n in attached_networks(project, workload)}
+    mine = attached_networks(project, workload)
     if not mine and namespace(project, workload).kind == "bridge":
-        return any(w is not workload and namespace(project, w).kind == "bridge" for w in project.workloads)
-    return any(
-        w is not workload and mine & {id(n) for n in attached_networks(project, w)} for w in project.workloads
-    )
+        return namespace_kinds(project)["bridge"] > 1
+    return any(len(network_members(project, network)) > 1 for network in mine)
 
 
 @rule("CL204", "publish-all", "warning", "network", reads=("publish_all", *PUBLISH_READS))
@@ -508,16 +512,6 @@ def _bound(address: str | None) -> set[tuple[int, str]]:
     return {(ip.version, "*" if ip.is_unspecified else ip.compressed)}
 
 
-def _addresses_overlap(a: str | None, b: str | None) -> bool:
-    return any(x[0] == y[0] and (x[1] == y[1] or "*" in (x[1], y[1])) for x in _bound(a) for y in _bound(b))
-
-
-def _run_together(a: Workload, b: Workload) -> bool:
-    """Both can be started by one `docker compose up`: profiles are alternatives when the
-    two sets are disjoint (a service without profiles starts with every profile)."""
-    return not (a.profiles and b.profiles and not set(a.profiles) & set(b.profiles))
-
-
 @rule("CL206", "duplicate-host-port", "error", "network", reads=("ports", "profiles", *PUBLISH_READS))
 def duplicate_host_port(project: Project):
     """Two workloads publish the same host port on overlapping addresses.
@@ -555,36 +549,108 @@ def duplicate_host_port(project: Project):
         ports: ["127.0.0.1:8081:80"]
     ```
     """
-    seen: list[tuple[Workload, PortBinding, set[int]]] = []  # with the host ports of each binding
-    for workload in project.workloads:
-        if not _published(project, workload):
-            continue
-        for port in workload.ports:
-            hosts = port.host_range
-            if hosts is None or len(hosts) != len(port.container_ports):
-                continue  # random ports and pools cannot collide
-            for other_workload, other, other_hosts in seen:
-                if (
-                    other.protocol == port.protocol
-                    and set(hosts) & other_hosts
-                    and _addresses_overlap(port.host_ip, other.host_ip)
-                    and not (other_workload is workload and other.raw == port.raw)
-                    and not (other_workload is not workload and other_workload.name == workload.name)
-                    and port.kept_beside != other.span
-                    and _run_together(workload, other_workload)
-                ):  # CL212 explains that pair
-                    clash = "" if port.from_variable else f" {min(set(hosts) & other_hosts)}"
-                    yield Finding(
-                        f"Host port{clash}/{port.protocol} of {workload_phrase(workload)} (`{port.raw}`) is "
-                        f"already published by {workload_phrase(other_workload)} (`{other.raw}`): "
-                        "the second container fails to start",
-                        port.span,
-                        workload.name,
-                        _field(port),
-                        related=(other.span,),
-                    )
-                    break
-            seen.append((workload, port, set(hosts)))
+    for workload, port, other_workload, other in _host_port_clashes(project):
+        clash = "" if port.from_variable else f" {max(port.host_range[0], other.host_range[0])}"
+        yield Finding(
+            f"Host port{clash}/{port.protocol} of {workload_phrase(workload)} (`{port.raw}`) is "
+            f"already published by {workload_phrase(other_workload)} (`{other.raw}`): "
+            "the second container fails to start",
+            port.span,
+            workload.name,
+            _field(port),
+            related=(other.span,),
+        )
+
+
+Published = tuple[Workload, PortBinding]
+
+
+def _host_port_clashes(project: Project):
+    """Each published binding with the earliest one before it that takes the same host port on an
+    overlapping address and protocol, in one `docker compose up` (O(n log n): intervals.py).
+
+    A workload's entry clashes with another workload of a different name (a name written twice
+    is one container defined twice), or with a different entry of the same workload; never with
+    the all-interfaces entry Compose keeps beside it (CL212 explains that pair)."""
+    bindings = [
+        (workload, port, port.host_range[0], port.host_range[-1])
+        for workload in project.workloads
+        if _published(project, workload)
+        for port in workload.ports
+        if port.host_range and len(port.host_range) == len(port.container_ports)  # random ports never clash
+    ]
+    new_index = partial(
+        IntervalIndex,
+        ranks(end for _, _, low, high in bindings for end in (low, high)),
+        ranges=any(low < high for _, _, low, high in bindings),
+    )
+    profiles = any(workload.profiles for workload, *_ in bindings)
+    several = Counter(id(workload) for workload, *_ in bindings)
+    others: dict[tuple, IntervalIndex[Published]] = {}  # by address, protocol and profile
+    own: dict[tuple, IntervalIndex[Published]] = {}  # the same, by workload (when it has several)
+    for order, (workload, port, low, high) in enumerate(bindings):
+        bound = _bound(port.host_ip)
+        another_workload = partial(_from_another_workload, workload.name, port.kept_beside)
+        found = [
+            index.first(low, high, another_workload)
+            for key in _profile_keys(_address_keys(port.protocol, bound, True), workload.profiles, profiles)
+            if (index := others.get(key))
+        ]
+        if several[id(workload)] > 1:
+            another_entry = partial(_another_entry, port.raw, port.kept_beside)
+            found += [
+                index.first(low, high, another_entry)
+                for key in _address_keys(port.protocol, bound, True)
+                if (index := own.get((id(workload), *key)))
+            ]
+        earliest = min((f for f in found if f), default=None, key=lambda f: f[0])
+        if earliest:
+            yield workload, port, *earliest[1]
+        filed = _address_keys(port.protocol, bound, False)
+        for key in _profile_keys(filed, workload.profiles, profiles, query=False):
+            others.setdefault(key, new_index()).add(low, high, order, (workload, port), workload.name)
+        if several[id(workload)] > 1:
+            for key in filed:
+                own.setdefault((id(workload), *key), new_index()).add(
+                    low, high, order, (workload, port), port.raw
+                )
+
+
+def _from_another_workload(name: str, kept_beside: Span | None, seen: Published) -> bool:
+    return seen[0].name != name and seen[1].span != kept_beside
+
+
+def _another_entry(raw: str, kept_beside: Span | None, seen: Published) -> bool:
+    return seen[1].raw != raw and seen[1].span != kept_beside
+
+
+def _address_keys(protocol: str, bound: set[tuple[int, str]], query: bool) -> list[tuple]:
+    """Where a binding is looked for (`query`) or filed: by protocol and address; a wildcard
+    address looks through its whole family, a given one through itself and the family's wildcard."""
+    keys: list[tuple] = []
+    for version, address in bound:
+        if not query:
+            keys += [(protocol, version, address), (protocol, version)]
+        elif address == "*":
+            keys.append((protocol, version))
+        else:
+            keys += [(protocol, version, address), (protocol, version, "*")]
+    return keys
+
+
+def _profile_keys(
+    keys: list[tuple], profiles: tuple[str, ...], any_profiles: bool, query: bool = True
+) -> list[tuple]:
+    """Profiles are alternatives when two sets are disjoint (no profile: started with every one). So
+    a binding is filed for every workload (`None`) and under each profile (`()`: no profile); a query
+    with profiles looks under those and `()`. Without profiles in the project, `None` is enough."""
+    if not any_profiles:
+        return keys
+    if query:
+        groups: list[object] = [(), *((p,) for p in profiles)] if profiles else [None]
+    else:
+        groups = [None, *((p,) for p in profiles)] if profiles else [None, ()]
+    return [(*key, group) for key in keys for group in groups]
 
 
 @rule("CL207", "invalid-port", "error", "network", reads=("ports", "expose"))

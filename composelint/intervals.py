@@ -1,0 +1,108 @@
+"""The earliest-added interval that overlaps a query and passes a test, in O(log n) lists.
+
+Pairwise checks (two workloads publishing the same host port) ask, for each binding in turn, which
+earlier binding it collides with.  Comparing every pair is quadratic: 8,000 entries `"1:1"` took
+minutes.  This index keeps two segment trees over the interval ends (known in advance):
+
+- a *cover* tree, where an interval sits on the O(log n) nodes that cover it exactly: the intervals
+  containing a point are those on the path from its leaf to the root;
+- a *start* tree, where an interval sits on every ancestor of its start's leaf: the intervals
+  starting inside a range are on the O(log n) nodes that cover that range.
+
+An interval overlaps [low, high] when it contains `low` or starts in (low, high], so a query reads
+O(log n) lists, each in the order of addition, stopping at the first entry that passes.  The caller
+gives each entry a key such that a query skips either every entry of a key or at most one of them;
+two entries per key and list are then enough (`add`), so a skipped run stays short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+from typing import Generic, TypeVar
+
+Item = TypeVar("Item")
+
+
+class _Node(Generic[Item]):
+    __slots__ = ("entries", "keys")
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[int, Item]] = []
+        self.keys: dict[Hashable, int] = {}
+
+
+def ranks(ends: Iterable[int]) -> dict[int, int]:
+    """Each end's rank among them: the leaves of the trees (shared by the indexes over one set)."""
+    return {end: rank for rank, end in enumerate(sorted(set(ends)))}
+
+
+class IntervalIndex(Generic[Item]):
+    """Intervals of integers whose ends are keys of `rank` (every low and high added or asked)."""
+
+    def __init__(self, rank: dict[int, int], ranges: bool = True, per_key: int = 2) -> None:
+        self.rank = rank
+        self.ranges = ranges  # whether a query may be a range: without, the start tree is never read
+        self.size = 1 << max(1, len(self.rank) - 1).bit_length()
+        self.per_key = per_key
+        self.cover: dict[int, _Node[Item]] = {}
+        self.start: dict[int, _Node[Item]] = {}
+        self.reads = 0  # entries looked at by queries (tests bound it)
+
+    def add(self, low: int, high: int, order: int, item: Item, key: Hashable = None) -> None:
+        """Add [low, high] (inclusive) as the item of rank `order` (increasing from call to call).  At most `per_key` items of one key are kept on each list: the
+        later ones can only be the answer when the earlier ones are skipped, and then they are too."""
+        left, right = self.rank[low] + self.size, self.rank[high] + self.size + 1
+        for node in _canonical(left, right):
+            self._put(self.cover, node, order, item, key)
+        node = self.rank[low] + self.size
+        while node and self.ranges:
+            self._put(self.start, node, order, item, key)
+            node >>= 1
+
+    def _put(self, tree: dict[int, _Node[Item]], node: int, order: int, item: Item, key: Hashable) -> None:
+        held = tree.get(node)
+        if held is None:
+            held = tree[node] = _Node()
+        kept = held.keys.get(key, 0)
+        if kept < self.per_key:
+            held.keys[key] = kept + 1
+            held.entries.append((order, item))
+
+    def first(self, low: int, high: int, passes: Callable[[Item], bool]) -> tuple[int, Item] | None:
+        """The earliest-added item overlapping [low, high] that passes, with its order, if any."""
+        best: tuple[int, Item] | None = None
+        node = self.rank[low] + self.size
+        lists = []
+        while node:
+            lists.append(self.cover.get(node))
+            node >>= 1
+        left, right = self.rank[low] + self.size + 1, self.rank[high] + self.size + 1
+        if left < right and not self.ranges:
+            raise ValueError("a range asked of an index made for single points")
+        lists.extend(self.start.get(node) for node in _canonical(left, right))
+        for held in lists:
+            if held is None:
+                continue
+            for order, item in held.entries:
+                if best is not None and order >= best[0]:
+                    break
+                self.reads += 1
+                if passes(item):
+                    best = (order, item)
+                    break
+        return best
+
+
+def _canonical(left: int, right: int) -> list[int]:
+    """Nodes of a bottom-up segment tree covering leaves [left, right) exactly."""
+    nodes = []
+    while left < right:
+        if left & 1:
+            nodes.append(left)
+            left += 1
+        if right & 1:
+            right -= 1
+            nodes.append(right)
+        left >>= 1
+        right >>= 1
+    return nodes

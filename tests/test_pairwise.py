@@ -1,0 +1,74 @@
+"""Pairwise questions over a project's workloads (which ports collide, who shares a network) answered
+without comparing every pair: counted comparisons stay near linear where pairs would be millions."""
+
+from __future__ import annotations
+
+from conftest import findings, lint_json
+from hypothesis import given
+from hypothesis import strategies as st
+
+from composelint import topology
+from composelint.intervals import IntervalIndex, ranks
+from composelint.rules import ports
+
+intervals = st.lists(
+    st.tuples(st.integers(0, 30), st.integers(0, 6), st.sampled_from("abc"), st.booleans()), max_size=40
+)
+
+
+@given(intervals, st.integers(0, 30), st.integers(0, 6), st.sampled_from("abc"))
+def test_interval_index_finds_the_earliest_overlapping_item_that_passes(added, low, length, skipped_key):
+    """Same answer as a scan in order of addition; items of the skipped key, and odd items, fail."""
+    entries = [(start, start + extra, key, odd) for start, extra, key, odd in added]
+    index: IntervalIndex[int] = IntervalIndex(
+        ranks([low, low + length, *(e for s, t, _, _ in entries for e in (s, t))])
+    )
+    for order, (start, end, key, _) in enumerate(entries):
+        index.add(start, end, order, order, key)
+
+    def passes(order: int) -> bool:
+        return entries[order][2] != skipped_key and not (entries[order][3] and entries[order][2] == "a")
+
+    expected = next(
+        (o for o, (s, e, _, _) in enumerate(entries) if s <= low + length and e >= low and passes(o)), None
+    )
+    found = index.first(low, low + length, passes)
+    assert (found[1] if found else None) == expected
+
+
+def test_duplicate_host_port_compares_few_pairs(monkeypatch):
+    """Row 17 of the hostile table: thousands of identical entries and full-range entries."""
+    calls = []
+    for name in ("_from_another_workload", "_another_entry"):
+        original = getattr(ports, name)
+        monkeypatch.setattr(ports, name, lambda *args, original=original: calls.append(1) or original(*args))
+    web = "".join('      - "1:1"\n' for _ in range(2_000))
+    wide = "".join('      - "1-65535:1-65535"\n' for _ in range(50))
+    text = (
+        f"services:\n  web:\n    image: nginx\n    ports:\n{web}  api:\n    image: nginx\n    ports:\n{wide}"
+    )
+    report = lint_json("--select", "CL206", "--stdin-filename", "compose.yaml", "-", input=text)
+    clashes = [
+        (f["range"]["start"]["line"], f["related"][0]["range"]["start"]["line"]) for f in report["findings"]
+    ]
+    # the same entry of one service is not a clash; each wide range takes port 1 of web's first entry
+    assert clashes == [(2_008 + i, 5) for i in range(50)]
+    assert all(" 1/tcp" in f["message"] for f in report["findings"])
+    assert len(calls) < 20 * 2_050  # comparing pairs: over two million
+
+
+def test_peers_and_network_members_are_looked_up_once_per_workload(monkeypatch):
+    """CL203's peer check and the members of a network: every namespace is worked out once."""
+    computed = []
+    original = topology._namespace
+    monkeypatch.setattr(topology, "_namespace", lambda *args: computed.append(1) or original(*args))
+    services = "".join(
+        f"  s{i}:\n    image: redis:7\n    networks: [{'shared' if i % 2 else f'alone{i}'}]\n"
+        for i in range(400)
+    )
+    networks = "".join(f"  alone{i}: {{}}\n" for i in range(0, 400, 2))
+    text = f"services:\n{services}networks:\n  shared: {{}}\n{networks}"
+    found = findings("--select", "CL203,CL504", "--stdin-filename", "compose.yaml", "-", input=text)
+    assert sorted({code for code, *_ in found}) == ["CL203", "CL504"]
+    assert sum(code == "CL203" for code, *_ in found) == 200  # each alone on its network
+    assert len(computed) <= 400
