@@ -135,9 +135,63 @@ class Mount:
 
 @dataclass(frozen=True)
 class Sysctl:
+    """`net.ipv4.ip_forward=1`: the name and value as written (blanks around them dropped) and `key`,
+    the name with `.` separators (the runtime accepts `net/ipv4/ip_forward` alike)."""
+
+    written: str
     name: str
     value: str
-    span: Span
+    key: str
+
+
+@dataclass(frozen=True)
+class SecurityOption:
+    """One `security_opt` / `--security-opt` entry as the daemon splits it.
+
+    `key` and `value` are cut at the first `=` (or, deprecated, `:`): `seccomp:unconfined` ->
+    seccomp, unconfined; the bare `no-new-privileges` has no value, the bare `disable` is
+    `label=disable`.  `switch` is the value as a Go boolean (the bare `no-new-privileges` is
+    true); None when it is no boolean."""
+
+    written: str
+    key: str
+    value: str | None
+    switch: bool | None
+
+
+@dataclass(frozen=True)
+class User:
+    """`user` / `--user` / `exec -u`: `name` (a name or a UID) and `group` (None when not written).
+
+    `is_root` says the runtime resolves it to UID 0: the name `root`, a UID that reads as 0
+    (`0`, `00`, `+0`), or no user part before the group (`:1000` keeps UID 0)."""
+
+    written: str
+    name: str
+    group: str | None
+    is_root: bool
+
+
+@dataclass(frozen=True)
+class Tmpfs:
+    """A tmpfs mount: its target, the options as written and `allows`, which of `exec`, `suid`
+    and `dev` are on once the options are merged onto Docker's `noexec,nosuid,nodev` (the
+    last of `exec`/`noexec` wins)."""
+
+    written: str
+    target: str
+    options: tuple[str, ...]
+    allows: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ExtraHost:
+    """An `extra_hosts` / `--add-host` entry: `name=address` or `name:address` (cut at the first `=`,
+    else the first `:`, so an IPv6 address keeps its colons); `address` may be `host-gateway`."""
+
+    written: str
+    name: str
+    address: str
 
 
 @dataclass(frozen=True)
@@ -208,12 +262,12 @@ class Workload:
     cgroupns: Located[str] | None = None
     cap_add: list[Located[Capability]] = field(default_factory=list)
     cap_drop: list[Located[Capability]] = field(default_factory=list)
-    security_opt: list[Located[str]] = field(default_factory=list)
+    security_opt: list[Located[SecurityOption]] = field(default_factory=list)
     devices: list[Located[str]] = field(default_factory=list)  # host side of each mapping
     mounts: list[Mount] = field(default_factory=list)
     use_api_socket: Located[bool] | None = None
-    sysctls: list[Sysctl] = field(default_factory=list)
-    extra_hosts: list[Located[str]] = field(default_factory=list)
+    sysctls: list[Located[Sysctl]] = field(default_factory=list)
+    extra_hosts: list[Located[ExtraHost]] = field(default_factory=list)
     links: list[Located[str]] = field(default_factory=list)
     external_links: list[Located[str]] = field(default_factory=list)
     dns: list[Located[str]] = field(default_factory=list)
@@ -226,7 +280,7 @@ class Workload:
     environment: list[Variable] = field(default_factory=list)
     labels: list[Variable] = field(default_factory=list)
     # Hardening settings (CL6xx): present when written, None when absent.
-    user: Located[str] | None = None
+    user: Located[User] | None = None
     read_only: Located[bool] | None = None
     memory_limit: Located[Limit] | None = None
     cpu_limit: Located[Limit] | None = None
@@ -235,7 +289,7 @@ class Workload:
     restart: Located[RestartPolicy] | None = None
     cgroup_parent: Located[str] | None = None
     logging_driver: Located[str] | None = None
-    tmpfs: list[Located[str]] = field(default_factory=list)  # "TARGET[:OPTIONS]"
+    tmpfs: list[Located[Tmpfs]] = field(default_factory=list)
     # Span of every key written for this workload (`ports` -> span of the key;
     # for a command line: the flag's word).
     keys: dict[str, Span] = field(default_factory=dict)
@@ -248,7 +302,7 @@ class Exec:
     container: str
     span: Span  # the `exec` word
     privileged: Located[bool] | None = None
-    user: Located[str] | None = None
+    user: Located[User] | None = None
 
 
 @dataclass

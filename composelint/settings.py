@@ -23,9 +23,14 @@ from dataclasses import dataclass
 from composelint.values import (
     parse_byte_size,
     parse_capability,
+    parse_extra_host,
     parse_image,
     parse_quantity,
     parse_restart_policy,
+    parse_security_option,
+    parse_sysctl,
+    parse_tmpfs,
+    parse_user,
 )
 
 # Commands whose flags the table lists.  `run` stands for docker/podman/nerdctl
@@ -237,6 +242,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("extra_hosts",),
         (value("--add-host"), value("--host", on=(SERVICE_CREATE,))),
         ("AddHost",),
+        parse=parse_extra_host,
         empty_decides_nothing="Compose refuses a host entry without an address",
     ),
     Setting(
@@ -347,6 +353,7 @@ SETTINGS: tuple[Setting, ...] = (
         # Quadlet has one key per option kind instead of a list of `k=v`.
         ("NoNewPrivileges", "SeccompProfile", "SecurityLabelDisable", "SecurityLabelType", "Unmask"),
         ("securityOpt",),
+        parse_security_option,
         if_unset=IfUnset(
             "no option is set", "`seccomp:unconfined` or `apparmor:unconfined` would turn a protection off"
         ),
@@ -383,6 +390,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("sysctls",),
         (value("--sysctl", on=(RUN, SERVICE_CREATE)),),
         ("Sysctl",),
+        parse=parse_sysctl,
         empty_decides_nothing="a sysctl without a value changes no kernel setting",
     ),
     # -- hardening
@@ -393,6 +401,7 @@ SETTINGS: tuple[Setting, ...] = (
         (value("--user", "-u", on=_EVERY),),
         ("User", "Group"),
         ("containerUser",),
+        parse_user,
         if_unset=IfUnset("the container runs as the image's user", "`root` or `0` would run it as root"),
     ),
     Setting(
@@ -469,6 +478,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("tmpfs",),
         (value("--tmpfs"),),
         ("Tmpfs",),
+        parse=parse_tmpfs,
         empty_decides_nothing="an empty option keeps Docker's noexec, nosuid, nodev defaults",
     ),
     # -- `docker exec`: a command line only
@@ -482,6 +492,7 @@ SETTINGS: tuple[Setting, ...] = (
         "exec.user",
         ("Exec.user",),
         flags=(value("--user", "-u", on=(EXEC,)),),
+        parse=parse_user,
         no_compose="a compose file declares no `exec`",
     ),
     # -- networks (`networks:` entries, `docker network create`)

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 import re
 
-from composelint.model import Capability, ImageRef, Limit, RestartPolicy
+from composelint.model import (
+    Capability,
+    ExtraHost,
+    ImageRef,
+    Limit,
+    RestartPolicy,
+    SecurityOption,
+    Sysctl,
+    Tmpfs,
+    User,
+)
 
 _GO_BOOL = {
     **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
@@ -19,6 +29,8 @@ _GO_BOOL = {
 }
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([a-zA-Z]*)\s*$")
 _MEMORY_SCALE = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+_ZERO_ID = re.compile(r"[+-]?0+")  # what Go's strconv.Atoi reads as 0
+_TMPFS_FLAGS = ("exec", "suid", "dev")
 _DEFAULT_REGISTRY = ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/")
 
 
@@ -103,3 +115,68 @@ def parse_restart_policy(text: str) -> RestartPolicy:
     except ValueError:
         retries = 0
     return RestartPolicy(text, name.strip(), retries)
+
+
+def parse_security_option(text: str) -> SecurityOption:
+    """A `--security-opt` / `security_opt` entry, split as the daemon splits it (moby
+    `parseSecurityOpt`): the bare `no-new-privileges` and `disable`, else key and value cut at
+    the first `=`, or at the first `:` when there is no `=` (deprecated, still accepted).
+
+    Nothing is trimmed or lower-cased: the daemon refuses `Seccomp=unconfined` and reads
+    `seccomp= unconfined` as a profile file, so neither turns seccomp off.
+    """
+    if text == "no-new-privileges":
+        return SecurityOption(text, text, None, True)
+    if text == "disable":
+        return SecurityOption(text, "label", "disable", None)
+    key, found, value = text.partition("=" if "=" in text else ":")
+    if not found:
+        return SecurityOption(text, text, None, None)
+    return SecurityOption(text, key, value, parse_go_bool(value))
+
+
+def parse_user(text: str) -> User:
+    """`user` / `--user` / `exec -u`: `NAME|UID[:GROUP|GID]` as the runtime resolves it (moby/sys
+    `user.GetExecUser`, which Docker and runc use).
+
+    The user part is cut at the first `:`; a number (`strconv.Atoi`: sign and digits, so `00` and
+    `+0`) is a UID, anything else a name looked up as written (`ROOT` is no user the image has:
+    the container does not start).  An empty user part before a group keeps the default UID 0.
+    """
+    name, colon, group = text.partition(":")
+    is_root = name == "root" or _ZERO_ID.fullmatch(name) is not None or (not name and bool(colon))
+    return User(text, name, group if colon else None, is_root)
+
+
+def parse_tmpfs(text: str) -> Tmpfs:
+    """`tmpfs` / `--tmpfs`: `TARGET[:OPTIONS]` (cut at the first `:`, options split at `,`).
+
+    Docker mounts every tmpfs `noexec,nosuid,nodev` and appends the written options; for each
+    pair the last one written wins (moby `mount.MergeTmpfsOptions`), so `exec,noexec` is noexec.
+    An option is taken as written: ` exec` is no option (the Engine refuses the mount).
+    """
+    target, _, written = text.partition(":")
+    options = tuple(written.split(",")) if written else ()
+    allowed = dict.fromkeys(_TMPFS_FLAGS, False)
+    for option in options:
+        if option in allowed:
+            allowed[option] = True
+        elif option.startswith("no") and option[2:] in allowed:
+            allowed[option[2:]] = False
+    return Tmpfs(text, target, options, tuple(name for name in _TMPFS_FLAGS if allowed[name]))
+
+
+def parse_extra_host(text: str) -> ExtraHost:
+    """`extra_hosts` / `--add-host`: `NAME=ADDRESS` or `NAME:ADDRESS` (docker CLI
+    `opts.ValidateExtraHost`, compose-go `NewHostsList`: cut at the first `=`, else the first `:`,
+    so `db:::1` maps `db` to `::1`)."""
+    name, _, address = text.partition("=" if "=" in text else ":")
+    return ExtraHost(text, name, address)
+
+
+def parse_sysctl(text: str) -> Sysctl:
+    """`sysctls` / `--sysctl`: `NAME=VALUE`, cut at the first `=`; blanks around the name and the
+    value are dropped (the kernel ignores them in the value).  `key` uses `.` separators: the
+    runtime writes `net/ipv4/ip_forward` and `net.ipv4.ip_forward` to the same file."""
+    name, _, value = text.partition("=")
+    return Sysctl(text, name.strip(), value.strip(), name.strip().replace("/", "."))

@@ -42,8 +42,8 @@ def test_service_fields_and_positions():
     assert web.pid.value == "host"
     assert [c.value.written for c in web.cap_add] == ["NET_ADMIN"]
     assert [d.value for d in web.dns] == ["1.1.1.1"]
-    assert [(s.name, s.value) for s in web.sysctls] == [("net.ipv4.ip_forward", "1")]
-    assert [h.value for h in web.extra_hosts] == ["gateway=host-gateway"]
+    assert [(s.value.name, s.value.value) for s in web.sysctls] == [("net.ipv4.ip_forward", "1")]
+    assert [(h.value.name, h.value.address) for h in web.extra_hosts] == [("gateway", "host-gateway")]
     assert web.build_network.value == "host"
     assert web.networks == []  # network_mode: no implicit default network
     assert [a.name for a in project.workload("db").networks] == ["default"]

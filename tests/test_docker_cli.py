@@ -227,11 +227,16 @@ def test_isolation_flags():
     assert [c.value.written for c in w.cap_add] == ["SYS_ADMIN"] and [
         c.value.written for c in w.cap_drop
     ] == ["ALL"]
-    assert [s.value for s in w.security_opt] == ["seccomp:unconfined", "apparmor=unconfined"]
+    assert [(s.value.key, s.value.value) for s in w.security_opt] == [
+        ("seccomp", "unconfined"),
+        ("apparmor", "unconfined"),
+    ]
     assert [d.value for d in w.devices] == ["/dev/sda"]
-    assert [(s.name, s.value) for s in w.sysctls] == [("net.ipv4.ip_forward", "1")]
+    assert [(s.value.name, s.value.value) for s in w.sysctls] == [("net.ipv4.ip_forward", "1")]
     assert (
-        w.extra_hosts[0].value == "db:10.0.0.2" and w.links[0].value == "db" and w.dns[0].value == "1.1.1.1"
+        w.extra_hosts[0].value.address == "10.0.0.2"
+        and w.links[0].value == "db"
+        and w.dns[0].value == "1.1.1.1"
     )
     assert w.use_api_socket.value is True
     assert {
@@ -257,7 +262,7 @@ def test_hardening_flags():
         "--restart on-failure:10 --cgroup-parent /x --log-driver none --tmpfs /tmp:exec alpine"
     )
     assert (
-        w.user.value,
+        w.user.value.written,
         w.read_only.value,
         w.memory_limit.value.written,
         w.cpu_limit.value.written,
@@ -273,7 +278,11 @@ def test_hardening_flags():
         "on-failure",
         10,
     )
-    assert (w.cgroup_parent.value, w.logging_driver.value, w.tmpfs[0].value) == ("/x", "none", "/tmp:exec")
+    assert (w.cgroup_parent.value, w.logging_driver.value, w.tmpfs[0].value.allows) == (
+        "/x",
+        "none",
+        ("exec",),
+    )
     assert workload("docker run --no-healthcheck alpine").healthcheck.value is False
 
 
@@ -325,10 +334,10 @@ def test_network_create():
 def test_exec():
     loaded = project("docker exec -u root --privileged web sh -c id")
     run = loaded.execs[0]
-    assert run.container == "web" and run.user.value == "root" and run.privileged.value is True
+    assert run.container == "web" and run.user.value.written == "root" and run.privileged.value is True
     assert run.user.span.column == 16 and run.span.column == 8
     assert project("docker exec web sh --privileged").execs[0].privileged is None
-    assert project("docker container exec -it -u 0 web sh").execs[0].user.value == "0"
+    assert project("docker container exec -it -u 0 web sh").execs[0].user.value.is_root
 
 
 def test_service_create():
@@ -343,7 +352,7 @@ def test_service_create():
         80,
     )
     assert w.mounts[0].source == "/var/run/docker.sock" and w.cap_add[0].value.written == "NET_ADMIN"
-    assert w.extra_hosts[0].value == "db:10.0.0.2"
+    assert (w.extra_hosts[0].value.name, w.extra_hosts[0].value.address) == ("db", "10.0.0.2")
     assert project("docker service create -p 127.0.0.1:80:80 nginx").workloads[0].port_errors
 
 

@@ -220,7 +220,7 @@ def test_devcontainer_workspace_mount_and_container_user():
     )
     project = load_devcontainer("d/devcontainer.json", texts={"d/devcontainer.json": text})
     (workload,) = project.workloads
-    assert workload.user.value == "root"
+    assert workload.user.value.written == "root"
     assert default_findings(project) == [("CL401", 2, 20)]
 
 

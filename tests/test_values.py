@@ -7,10 +7,15 @@ import pytest
 from composelint.values import (
     parse_byte_size,
     parse_capability,
+    parse_extra_host,
     parse_go_bool,
     parse_image,
     parse_quantity,
     parse_restart_policy,
+    parse_security_option,
+    parse_sysctl,
+    parse_tmpfs,
+    parse_user,
 )
 
 
@@ -114,3 +119,109 @@ def test_restart_policy(text, name, retries):
 )
 def test_go_bool(text, value):
     assert parse_go_bool(text) is value
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "value", "switch"),
+    [
+        ("seccomp:unconfined", "seccomp", "unconfined", None),
+        ("seccomp=unconfined", "seccomp", "unconfined", None),
+        ("apparmor=docker-default", "apparmor", "docker-default", None),
+        ("label=type:svirt_apache_t", "label", "type:svirt_apache_t", None),  # cut at `=` first
+        ("label:level:s0:c100,c200", "label", "level:s0:c100,c200", None),
+        ("disable", "label", "disable", None),
+        ("no-new-privileges", "no-new-privileges", None, True),
+        ("no-new-privileges:true", "no-new-privileges", "true", True),
+        ("no-new-privileges=1", "no-new-privileges", "1", True),
+        ("no-new-privileges:false", "no-new-privileges", "false", False),
+        ("no-new-privileges=F", "no-new-privileges", "F", False),
+        ("no-new-privileges:yes", "no-new-privileges", "yes", None),  # no Go boolean: the daemon refuses it
+        ("no-new-privileges: true", "no-new-privileges", " true", None),
+        ("systempaths=unconfined", "systempaths", "unconfined", None),
+        ("Seccomp=unconfined", "Seccomp", "unconfined", None),  # keys are case-sensitive
+        ("nonsense", "nonsense", None, None),
+    ],
+)
+def test_security_option(text, key, value, switch):
+    option = parse_security_option(text)
+    assert (option.written, option.key, option.value, option.switch) == (text, key, value, switch)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "group", "is_root"),
+    [
+        ("root", "root", None, True),
+        ("0", "0", None, True),
+        ("0:0", "0", "0", True),
+        ("root:root", "root", "root", True),
+        ("0:1000", "0", "1000", True),
+        ("00", "00", None, True),
+        ("+0", "+0", None, True),
+        ("-0", "-0", None, True),
+        (":1000", "", "1000", True),  # no user part: the runtime keeps UID 0
+        ("1000", "1000", None, False),
+        ("1000:0", "1000", "0", False),
+        ("ROOT", "ROOT", None, False),  # looked up as written: no such user, the container does not start
+        ("rootless", "rootless", None, False),
+        ("0x0", "0x0", None, False),  # Atoi reads decimal only: a name
+        ("", "", None, False),  # empty: the image's user
+    ],
+)
+def test_user(text, name, group, is_root):
+    user = parse_user(text)
+    assert (user.written, user.name, user.group, user.is_root) == (text, name, group, is_root)
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "options", "allows"),
+    [
+        ("/tmp", "/tmp", (), ()),
+        ("/tmp:size=64m", "/tmp", ("size=64m",), ()),
+        ("/tmp:exec,size=64m", "/tmp", ("exec", "size=64m"), ("exec",)),
+        ("/dev/shm:dev,exec,suid", "/dev/shm", ("dev", "exec", "suid"), ("exec", "suid", "dev")),
+        ("/tmp:exec,noexec", "/tmp", ("exec", "noexec"), ()),  # the last of a pair wins
+        ("/tmp:noexec,exec", "/tmp", ("noexec", "exec"), ("exec",)),
+        ("/run:rw,noexec,nosuid,nodev", "/run", ("rw", "noexec", "nosuid", "nodev"), ()),
+        ("/tmp: exec", "/tmp", (" exec",), ()),  # no option the Engine knows
+        ("/tmp:defaults", "/tmp", ("defaults",), ()),  # Docker skips `defaults`
+    ],
+)
+def test_tmpfs(text, target, options, allows):
+    tmpfs = parse_tmpfs(text)
+    assert (tmpfs.written, tmpfs.target, tmpfs.options, tmpfs.allows) == (text, target, options, allows)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "address"),
+    [
+        ("host.docker.internal:host-gateway", "host.docker.internal", "host-gateway"),
+        ("host.docker.internal=host-gateway", "host.docker.internal", "host-gateway"),
+        ("db:10.0.0.2", "db", "10.0.0.2"),
+        ("db:::1", "db", "::1"),
+        ("db=[::1]", "db", "[::1]"),
+        ("db=fe80::1", "db", "fe80::1"),  # `=` first: the colons stay in the address
+    ],
+)
+def test_extra_host(text, name, address):
+    host = parse_extra_host(text)
+    assert (host.written, host.name, host.address) == (text, name, address)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "value", "key"),
+    [
+        ("net.ipv4.ip_forward=1", "net.ipv4.ip_forward", "1", "net.ipv4.ip_forward"),
+        ("net/ipv4/ip_forward=1", "net/ipv4/ip_forward", "1", "net.ipv4.ip_forward"),
+        (
+            "net.ipv4.conf.eth0.100.forwarding = 1",
+            "net.ipv4.conf.eth0.100.forwarding",
+            "1",
+            "net.ipv4.conf.eth0.100.forwarding",
+        ),
+        ("kernel.shmmax=", "kernel.shmmax", "", "kernel.shmmax"),
+        ("net.core.somaxconn=1024=x", "net.core.somaxconn", "1024=x", "net.core.somaxconn"),
+    ],
+)
+def test_sysctl(text, name, value, key):
+    sysctl = parse_sysctl(text)
+    assert (sysctl.written, sysctl.name, sysctl.value, sysctl.key) == (text, name, value, key)

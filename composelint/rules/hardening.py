@@ -10,7 +10,6 @@ word); a weakening value (`read_only: false`, `pids_limit: -1`, ...) at that val
 from __future__ import annotations
 
 import posixpath
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -21,6 +20,7 @@ from composelint.model import (
     Mount,
     Project,
     RestartPolicy,
+    SecurityOption,
     Span,
     Workload,
 )
@@ -34,7 +34,6 @@ from composelint.rules.wording import (
     subject,
     workload_phrase,
 )
-from composelint.values import parse_go_bool
 
 MAX_RESTARTS = 5
 
@@ -82,23 +81,14 @@ def _mutable_tag(tag: str) -> bool:
     return not any(ch.isdigit() for ch in tag)
 
 
-def _no_new_privileges(workload: Workload) -> tuple[bool | None, Located[str] | None]:
-    """The effective no-new-privileges setting and the entry that decides it.
-
-    As the daemon parses it (moby parseSecurityOpt): bare `no-new-privileges`
-    is true; otherwise the key and value are split at `=` (or, deprecated, at
-    `:`) and the value is a Go boolean; the last entry wins.  A value that is
-    not a boolean (the daemon refuses to start the container) counts as off.
-    """
-    state: tuple[bool | None, Located[str] | None] = (None, None)
+def _no_new_privileges(workload: Workload) -> tuple[bool | None, Located[SecurityOption] | None]:
+    """The effective no-new-privileges setting and the entry that decides it: the last entry
+    wins, as in the daemon.  A value that is no boolean (the daemon refuses to start the
+    container) counts as off."""
+    state: tuple[bool | None, Located[SecurityOption] | None] = (None, None)
     for option in workload.security_opt:
-        text = option.value.strip()
-        if text == "no-new-privileges":
-            state = (True, option)
-            continue
-        key, found, value = text.partition("=" if "=" in text else ":")
-        if found and key.strip() == "no-new-privileges":
-            state = (parse_go_bool(value.strip()) or False, option)
+        if option.value.key == "no-new-privileges":
+            state = (option.value.switch or False, option)
     return state
 
 
@@ -158,13 +148,13 @@ def no_new_privileges_not_set(project: Project):
         if option is not None:
             yield Finding(
                 f"{subject(workload)} turns `no-new-privileges` off "
-                f"({list_entry(workload, 'security_opt', option.value)}): processes can gain privileges through "
+                f"({list_entry(workload, 'security_opt', option.value.written)}): processes can gain privileges through "
                 "setuid binaries",
                 option.span,
                 workload.name,
                 "security_opt[no-new-privileges]",
                 help=(
-                    f"Write `no-new-privileges:true` instead of `{option.value}`"
+                    f"Write `no-new-privileges:true` instead of `{option.value.written}`"
                     if _compose(workload)
                     else f"Write {_cli(workload, 'security_opt', 'no-new-privileges')} instead"
                 ),
@@ -664,9 +654,12 @@ def runs_as_root(project: Project):
 
     ## What it does
     Reports `user` (`-u`/`--user`) whose user part is `root` or UID 0, with
-    any group: `root`, `0`, `0:0`, `root:root`, `0:1000`, and the forms the
-    runtime parses as 0 (`00`, `+0`).  A workload without `user` runs as the
-    image's `USER`, which cannot be seen from the file, and is not reported.
+    any group: `root`, `0`, `0:0`, `root:root`, `0:1000`, the forms the
+    runtime parses as 0 (`00`, `+0`), and a group alone (`:1000`), which
+    keeps UID 0.  User names are looked up as written: `ROOT` is no user of
+    the image, and the container does not start.  A workload without `user`
+    runs as the image's `USER`, which cannot be seen from the file, and is
+    not reported.
 
     ## Why is this bad?
     Root in the container is one kernel or runtime bug away from root on the
@@ -690,12 +683,9 @@ def runs_as_root(project: Project):
     """
     for workload in project.workloads:
         value = workload.user
-        if value is None:
-            continue
-        user = value.value.strip().partition(":")[0].strip()
-        if user.lower() == "root" or re.fullmatch(r"[+-]?0+", user):
+        if value is not None and value.value.is_root:
             yield Finding(
-                f"{subject(workload)} runs as root ({setting(workload, 'user', value.value)})",
+                f"{subject(workload)} runs as root ({setting(workload, 'user', value.value.written)})",
                 value.span,
                 workload.name,
                 "user",
@@ -1060,7 +1050,8 @@ def tmpfs_exec(project: Project):
     Reports a `tmpfs` (`--tmpfs`) entry whose options contain `exec`, `suid`
     or `dev` as whole words (`noexec` is fine).  Docker mounts every tmpfs
     `noexec,nosuid,nodev` and appends the written options, so these words
-    turn the defaults off.  `dev` is reported for completeness, though the
+    turn the defaults off; of `exec` and `noexec` (`suid`, `dev`) the last
+    one written wins, as in Docker.  `dev` is reported for completeness, though the
     device cgroup still refuses device nodes the container was not given.
 
     ## Why is this bad?
@@ -1090,12 +1081,10 @@ def tmpfs_exec(project: Project):
     """
     for workload in project.workloads:
         for entry in workload.tmpfs:
-            target, _, options = entry.value.partition(":")
-            words = [o.strip() for o in options.split(",")]
-            weakened = [w for w in ("exec", "suid", "dev") if w in words]
+            target, weakened = entry.value.target, entry.value.allows
             if not weakened:
                 continue
-            kept = ",".join(o for o in words if o and o not in weakened)
+            kept = ",".join(o for o in entry.value.options if o and o not in weakened)
             fixed = f"{target}:{kept}" if kept else target
             yield Finding(
                 f"tmpfs `{target}` of {workload_phrase(workload)} is mounted with {', '.join(f'`{w}`' for w in weakened)}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from composelint.model import Located, Project
+from composelint.model import Located, Project, Sysctl
 from composelint.rules.base import Finding, rule
 from composelint.rules.wording import list_entry, setting, setting_name, subject
 
@@ -378,13 +378,12 @@ def network_capability(project: Project):
 def _security_options(project: Project, matches, message: str):
     for workload in project.workloads:
         for option in workload.security_opt:
-            name, _, value = option.value.replace(":", "=", 1).partition("=")
-            if matches(name.strip().lower(), value.strip().lower()):
+            if matches(option.value):
                 yield Finding(
-                    f"{subject(workload)} sets {list_entry(workload, 'security_opt', option.value)}: {message}",
+                    f"{subject(workload)} sets {list_entry(workload, 'security_opt', option.value.written)}: {message}",
                     option.span,
                     workload.name,
-                    f"security_opt[{name.strip().lower()}]",
+                    f"security_opt[{option.value.key}]",
                 )
 
 
@@ -423,7 +422,7 @@ def seccomp_unconfined(project: Project):
     ```
     """
     yield from _security_options(
-        project, lambda k, v: k == "seccomp" and v == "unconfined", "all system calls are allowed"
+        project, lambda o: o.key == "seccomp" and o.value == "unconfined", "all system calls are allowed"
     )
 
 
@@ -461,7 +460,7 @@ def apparmor_unconfined(project: Project):
     ```
     """
     yield from _security_options(
-        project, lambda k, v: k == "apparmor" and v == "unconfined", "AppArmor confinement is off"
+        project, lambda o: o.key == "apparmor" and o.value == "unconfined", "AppArmor confinement is off"
     )
 
 
@@ -500,7 +499,7 @@ def selinux_disabled(project: Project):
     """
     yield from _security_options(
         project,
-        lambda k, v: (k == "label" and v == "disable") or (k == "disable" and not v),
+        lambda o: o.key == "label" and o.value == "disable",
         "SELinux confinement is off",
     )
 
@@ -533,7 +532,9 @@ def systempaths_unconfined(project: Project):
     ```
     """
     yield from _security_options(
-        project, lambda k, v: k == "systempaths" and v == "unconfined", "/proc and /sys are no longer masked"
+        project,
+        lambda o: o.key == "systempaths" and o.value == "unconfined",
+        "/proc and /sys are no longer masked",
     )
 
 
@@ -566,14 +567,9 @@ def no_new_privileges_disabled(project: Project):
     """
     yield from _security_options(
         project,
-        lambda k, v: k == "no-new-privileges" and v in ("false", "0", "f"),
+        lambda o: o.key == "no-new-privileges" and o.switch is False,
         "setuid binaries can regain privileges",
     )
-
-
-def _is_root(user: str) -> bool:
-    """`root`, `0`, `root:root`, `0:0`, `0:1000`: the user part names root."""
-    return user.strip().split(":", 1)[0] in ("root", "0")
 
 
 @rule(
@@ -630,7 +626,8 @@ def exec_as_root(project: Project):
 
     ## What it does
     Reports `docker exec -u root`, `-u 0`, `--user root:root`, `--user 0:0`
-    (podman and nerdctl alike) in a script.
+    (podman and nerdctl alike) in a script, and every other form the runtime
+    resolves to UID 0, as CL609 reads `user` (`00`, `:1000`).
 
     ## Why is this bad?
     The container was built or started to run as an unprivileged user;
@@ -650,9 +647,9 @@ def exec_as_root(project: Project):
     ```
     """
     for run in project.execs:
-        if run.user is not None and _is_root(run.user.value):
+        if run.user is not None and run.user.value.is_root:
             yield Finding(
-                f"`exec -u {run.user.value}` runs a command as root in container `{run.container}`",
+                f"`exec -u {run.user.value.written}` runs a command as root in container `{run.container}`",
                 run.user.span,
                 run.container,
                 "exec.user",
@@ -661,8 +658,8 @@ def exec_as_root(project: Project):
             )
 
 
-def _widens_network(name: str, value: str) -> bool:
-    name = name.replace("/", ".")  # sysctl(8) accepts both separators
+def _widens_network(sysctl: Sysctl) -> bool:
+    name, value = sysctl.key, sysctl.value
     if name == "net.ipv4.ip_unprivileged_port_start":
         return value == "0"
     if value != "1":
@@ -707,14 +704,14 @@ def network_sysctl(project: Project):
     ```
     """
     for workload in project.workloads:
-        widening = [s for s in workload.sysctls if _widens_network(s.name, s.value.strip())]
+        widening = [s for s in workload.sysctls if _widens_network(s.value)]
         if widening:
-            settings = ", ".join(f"`{s.name}={s.value}`" for s in widening)
+            settings = ", ".join(f"`{s.value.name}={s.value.value}`" for s in widening)
             yield Finding(
                 f"{subject(workload)} sets {settings}, which widen{'s' if len(widening) == 1 else ''} "
                 "its network reach",
                 widening[0].span,
                 workload.name,
-                f"sysctls[{widening[0].name}]",
+                f"sysctls[{widening[0].value.name}]",
                 related=tuple(s.span for s in widening[1:]),
             )

@@ -395,14 +395,13 @@ def host_gateway_alias(project: Project):
     """
     for workload in project.workloads:
         for host in workload.extra_hosts:
-            name, _, target = host.value.replace("=", ":", 1).partition(":")
-            if target.strip() == "host-gateway":
+            if host.value.address == "host-gateway":
                 yield Finding(
-                    f"{subject(workload)} maps {list_entry(workload, 'extra_hosts', host.value)} to the host's "
-                    "gateway: it can reach services on the host",
+                    f"{subject(workload)} maps {list_entry(workload, 'extra_hosts', host.value.written)} to the "
+                    "host's gateway: it can reach services on the host",
                     host.span,
                     workload.name,
-                    f"extra_hosts[{name.strip()}]",
+                    f"extra_hosts[{host.value.name}]",
                 )
 
 

@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from composelint import settings
 from composelint.model import (
+    ExtraHost,
     Located,
     Mount,
     Network,
@@ -23,6 +24,7 @@ from composelint.model import (
     Project,
     Span,
     Sysctl,
+    Tmpfs,
     Variable,
     Workload,
 )
@@ -188,7 +190,7 @@ class _ComposeReader:
         over `restart`.  A zero ("unlimited") value is kept when nothing else
         limits, so a rule can point at it.
         """
-        workload.user = self.text(node.get("user"))
+        workload.user = _typed(settings.BY_NAME["user"], self.text(node.get("user")))
         workload.read_only = self.flag(node.get("read_only"))
         limits = _child(node, "deploy", "resources", "limits")
         workload.memory_limit = _typed(
@@ -223,12 +225,12 @@ class _ComposeReader:
         logging = node.get("logging")
         if isinstance(logging, YMap):
             workload.logging_driver = self.text(logging.get("driver"))
-        workload.tmpfs = self.texts(node.get("tmpfs"))
+        workload.tmpfs = _typed_each("tmpfs", self.texts(node.get("tmpfs")))
         for item in _items(node.get("volumes")):  # long syntax `type: tmpfs` (no exec/suid/dev option there)
             if isinstance(item, YMap):
                 kind, target = self.text(item.get("type")), self.text(item.get("target"))
                 if kind is not None and kind.value == "tmpfs" and target is not None:
-                    workload.tmpfs.append(Located(target.value, item.span))
+                    workload.tmpfs.append(Located(Tmpfs(target.value, target.value, (), ()), item.span))
 
     def read_healthcheck(self, node: YMap) -> Located[bool] | None:
         """True when a healthcheck is configured, False when it is disabled
@@ -400,29 +402,25 @@ class _ComposeReader:
                 variables.append(Variable(name.strip(), text if equals else None, located.span, literal))
         return variables
 
-    def read_sysctls(self, node: YNode | None) -> list[Sysctl]:
-        sysctls = []
-        if isinstance(node, YMap):
-            for key, value in node.items:
-                located = self.text(value)
-                span = Span(
-                    key.span.path, key.span.line, key.span.column, value.span.end_line, value.span.end_column
-                )
-                sysctls.append(Sysctl(key.text, located.value if located else "", span))
-        else:
-            for located in self.texts(node):
-                name, _, setting = located.value.partition("=")
-                sysctls.append(Sysctl(name.strip(), setting.strip(), located.span))
-        return sysctls
+    def read_sysctls(self, node: YNode | None) -> list[Located[Sysctl]]:
+        return _typed_each("sysctls", self.key_values(node, whole_entry=True))
 
-    def read_extra_hosts(self, node: YNode | None) -> list[Located[str]]:
-        if isinstance(node, YMap):
-            hosts = []
-            for key, value in node.items:
-                located = self.text(value)
-                hosts.append(Located(f"{key.text}={located.value if located else ''}", key.span))
-            return hosts
-        return self.texts(node)
+    def read_extra_hosts(self, node: YNode | None) -> list[Located[ExtraHost]]:
+        return _typed_each("extra_hosts", self.key_values(node))
+
+    def key_values(self, node: YNode | None, whole_entry: bool = False) -> list[Located[str]]:
+        """A list of `KEY=VALUE` strings, or a mapping written as one (at the key, or at the whole
+        entry when `whole_entry`)."""
+        if not isinstance(node, YMap):
+            return self.texts(node)
+        entries = []
+        for key, value in node.items:
+            located = self.text(value)
+            span = key.span
+            if whole_entry:
+                span = Span(span.path, span.line, span.column, value.span.end_line, value.span.end_column)
+            entries.append(Located(f"{key.text}={located.value if located else ''}", span))
+        return entries
 
     def attach_implicit_default(self) -> None:
         """Compose puts every service without `network_mode` or `networks` on `default`."""
@@ -449,6 +447,12 @@ def _typed(setting: Setting, located: Located[str] | None) -> Located | None:
     if located is None or setting.parse is None:
         return located
     return Located(setting.parse(located.value), located.span)
+
+
+def _typed_each(name: str, entries: list[Located[str]]) -> list[Located]:
+    """Each entry of list setting `name`, typed by its parser."""
+    parse = settings.BY_NAME[name].parse or str
+    return [Located(parse(entry.value), entry.span) for entry in entries]
 
 
 def _effective_limit(candidates: list[Located[str] | None]) -> Located[str] | None:

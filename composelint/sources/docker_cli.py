@@ -51,7 +51,6 @@ from composelint.model import (
     PortError,
     Project,
     Span,
-    Sysctl,
     Variable,
     Workload,
 )
@@ -513,7 +512,11 @@ def _merge(workload: Workload, other: Workload) -> list[Span]:
             mine.extend(added)
             taken += [item.span for item in added if hasattr(item, "span")]
         elif isinstance(theirs, Located) and (
-            mine is None or ((mine.value in _DEFAULTS or mine.value is False) and mine.value != theirs.value)
+            mine is None
+            or (
+                (getattr(mine.value, "written", mine.value) in _DEFAULTS or mine.value is False)
+                and mine.value != theirs.value
+            )
         ):
             setattr(workload, setting.name, theirs)
             taken.append(theirs.span)
@@ -802,16 +805,6 @@ class CommandLineReader:
         workload.devices.append(Located(host, flag.span))
         workload.keys.setdefault("devices", flag.word.span)
 
-    def flag_sysctl(self, workload: Workload, flag: Flag, command: Command) -> None:
-        value = self.value(flag, _table_command(command))
-        if value is None:
-            return
-        items = value.split(",") if command.tool == "podman" else [value]
-        for item in items:
-            name, _, setting = item.partition("=")
-            workload.sysctls.append(Sysctl(name.strip(), setting.strip(), flag.span))
-        workload.keys.setdefault("sysctls", flag.word.span)
-
     # -- exec, networks, builds ------------------------------------------------
     def set_from_table(self, target: Exec | Network | Build, flag: Flag, command: str) -> None:
         """Set the attribute of `target` that the settings table names for `flag` in `command`."""
@@ -820,7 +813,8 @@ class CommandLineReader:
             attribute = next((f[len(owner) :] for f in setting.fields if f.startswith(owner)), None)
             value = (self.boolean if listed.boolean else self.value)(flag, command)
             if attribute is not None and value is not None:
-                setattr(target, attribute, Located(value, flag.span))
+                typed = setting.parse(value) if setting.parse and isinstance(value, str) else value
+                setattr(target, attribute, Located(typed, flag.span))
 
     def read_exec(self, command: Command) -> None:
         parsed = parse_flags(command.args, EXEC)
