@@ -332,19 +332,28 @@ def _host_ip_variable(port: PortBinding) -> str | None:
     reads=("image", "ports", "expose", "publish_all", *PUBLISH_READS),
 )
 def missing_port_mapping(project: Project, options: Options):
-    """A workload serves a port that nothing can reach.
+    """A server image runs where nothing can reach it.
 
     ## What it does
-    Reports a workload that declares `expose` or runs a well-known server
-    image, publishes no port, runs only on bridge networks of the project
-    (an external, macvlan or ipvlan network can be reached from outside),
-    and shares no network with another workload of the project.  Typical after replacing
-    host networking with bridge networking.  Known images: nginx, httpd,
-    caddy, traefik, haproxy, postgres, mysql, mariadb, redis, mongo,
-    elasticsearch, rabbitmq, memcached, grafana, prometheus, registry,
-    minio, jenkins, tomcat, kibana, couchdb, influxdb, consul, vault and more.
-    The `known-images` option (`known-images:` in the configuration) adds
-    images and their ports to the table.
+    Reports a workload that runs a well-known server image, publishes no
+    port, runs only on bridge networks of the project (an external, macvlan
+    or ipvlan network, or one given a fixed `name:` that other projects
+    join, can be reached from outside), and shares no network with another
+    workload of the project.  Typical after replacing host networking with
+    bridge networking.  Known images: nginx, httpd, caddy, traefik, haproxy,
+    postgres, mysql, mariadb, redis, mongo, elasticsearch, rabbitmq,
+    memcached, grafana, prometheus, registry, minio, jenkins, tomcat,
+    kibana, couchdb, influxdb, consul, vault and more.  The `known-images`
+    option (`known-images:` in the configuration) adds images and their
+    ports to the table.
+
+    Not reported, because something outside the file reaches the workload:
+    `expose` (`--expose`) written by the author (a template merged with a
+    proxy's file, a network a deploying tool connects), a reverse-proxy
+    route (`traefik.*` or `caddy` labels, `VIRTUAL_HOST` of nginx-proxy,
+    Coolify's `SERVICE_FQDN_*`/`SERVICE_URL_*`), and a `--publish` whose
+    value is only known at run time.  Nor is a code block of a Markdown
+    document: it shows one command, and the next block usually reaches it.
 
     ## Why is this bad?
     The service starts but cannot be reached by anyone: neither from the
@@ -366,22 +375,24 @@ def missing_port_mapping(project: Project, options: Options):
           - "127.0.0.1:80:80"
     ```
     """
+    documentation = {source.path for source in project.sources if source.kind == "markdown"}
     for workload in project.workloads:
-        if workload.ports or (workload.publish_all and workload.publish_all.value):
+        if "ports" in workload.keys or (workload.publish_all and workload.publish_all.value):
+            continue  # published, perhaps at a port only known at run time
+        if workload.expose or _proxy_route(workload) or workload.span.path in documentation:
             continue
         if from_command_line(workload) and "command" in workload.keys:
             continue  # `docker run --rm redis redis-cli ...`: a client, not the server
         ns = namespace(project, workload)
         if len(ns.chain) > 1 or not on_project_bridge(project, workload):
-            continue  # external, macvlan/ipvlan or named networks are reachable from outside
-        served = [e.value for e in workload.expose if exposed_range(e.value)] or [
-            str(p) for p in known_ports(workload, options["known-images"])
-        ]
+            continue  # external, macvlan/ipvlan networks are reachable from outside
+        if any(network.name for network in attached_networks(project, workload)):
+            continue  # a network with a fixed `name:` is joined by other projects
+        served = [str(p) for p in known_ports(workload, options["known-images"])]
         if not served or _has_peer(project, workload):
             continue
-        mappings = [f"127.0.0.1:{p.split('/')[0]}:{p.split('/')[0]}" for p in served]
-        written = workload.keys.get("expose") if workload.expose else workload.image and workload.image.span
-        span = written or workload.span
+        mappings = [f"127.0.0.1:{p}:{p}" for p in served]
+        span = workload.image.span if workload.image else workload.span
         yield Finding(
             f"{subject(workload)} serves port(s) {', '.join(served)} but publishes none and shares "
             f"no network with {others(workload)}: nothing can reach it",
@@ -390,6 +401,17 @@ def missing_port_mapping(project: Project, options: Options):
             "ports",
             help=f"Publish what is needed, e.g. {ports_list(workload, mappings)}",
         )
+
+
+# What tells a reverse proxy to route to a workload: the proxy joins its network when it deploys.
+_PROXY_LABELS = re.compile(r"traefik\.|caddy(\.|$)")
+_PROXY_VARIABLES = re.compile(r"VIRTUAL_HOST$|SERVICE_(FQDN|URL)_")
+
+
+def _proxy_route(workload: Workload) -> bool:
+    return any(_PROXY_LABELS.match(label.name) for label in workload.labels) or any(
+        _PROXY_VARIABLES.match(variable.name) for variable in workload.environment
+    )
 
 
 def _has_peer(project: Project, workload: Workload) -> bool:

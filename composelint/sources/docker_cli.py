@@ -748,10 +748,11 @@ class CommandLineReader:
                 workload.keys.setdefault("networks", flag.word.span)
 
     def flag_publish(self, workload: Workload, flag: Flag, command: Command) -> None:
+        if flag.value is not None:  # published, even where the port is only known at run time
+            workload.keys.setdefault("ports", flag.word.span)
         value = self.value(flag, _table_command(command))
         if value is None:
             return
-        workload.keys.setdefault("ports", flag.word.span)
         if command.kind == "service-create":
             results = [_swarm_port(value, flag.span)]
         elif command.tool == "podman":
