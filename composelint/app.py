@@ -41,11 +41,13 @@ Linted = tuple[list[SourceFile], list[Reported], str]  # one project's sources, 
 
 class LintError(Exception):
     """The linter cannot do its job (a bad option, configuration or baseline, an unreadable path).
-    `lines`: one problem per line (an invalid configuration file has all of its problems)."""
+    `lines`: one problem per line (an invalid configuration file has all of its problems);
+    `config`: the invalid configuration file's error, with each problem's position."""
 
-    def __init__(self, *lines: str):
+    def __init__(self, *lines: str, config: ConfigError | None = None):
         super().__init__("\n".join(lines))
         self.lines = lines
+        self.config = config
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ def _empty_directories(request: Request, file_sets: list[FileSet], finder: Confi
         try:
             finder.for_directory(path)
         except ConfigError as error:
-            raise LintError(*error.lines) from None
+            raise LintError(*error.lines, config=error) from None
         inside = os.path.abspath(path)
         if not any(
             os.path.abspath(file).startswith(inside.rstrip(os.sep) + os.sep)
@@ -209,7 +211,7 @@ def _finder(request: Request) -> ConfigFinder:
     try:
         return ConfigFinder(overrides, request.config_path, request.isolated)
     except ConfigError as error:
-        raise LintError(*error.lines) from None
+        raise LintError(*error.lines, config=error) from None
 
 
 def _read_baseline(path: str) -> set[str]:
@@ -305,7 +307,7 @@ def _configured(
             if not (filtered and (config.excluded(first) or unwanted)):
                 kept.append((file_set, config, filtered))
     except ConfigError as error:
-        raise LintError(*error.lines) from None
+        raise LintError(*error.lines, config=error) from None
     asked = [
         file_set[1][0]
         for file_set, config, filtered in kept

@@ -13,6 +13,15 @@ findings go away.  Linting runs on open and save, and 300 ms after the last
 change (a newer change cancels a pending lint and drops the result of a
 running one).
 
+Files changed outside the editor (a `git checkout`, a generator) are watched
+with `workspace/didChangeWatchedFiles` when the client can register watchers:
+a configuration file re-lints every open document, a `.env` or a compose
+file re-lints the projects that read it, and a file created or deleted beside
+an open document re-lints it (it may join or leave its project).  An invalid
+configuration file gets its problems as diagnostics at their positions, and a
+`window/showMessage` once (until its problems change): the files it applies to
+are not linted until it is fixed.
+
 Only `pygls` (and its `lsprotocol`) is needed beyond composelint itself: the
 `lsp` extra.
 """
@@ -32,7 +41,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from composelint import __version__, discovery
 from composelint.app import LintError, Request, run
-from composelint.config import CONFIG_NAMES
+from composelint.config import CONFIG_NAMES, ConfigError, config_in, load_config
 from composelint.engine import LintResult, Reported
 from composelint.model import Span
 from composelint.sources.files import read_text
@@ -50,6 +59,15 @@ SEVERITY = {
 COMPOSE_LANGUAGE_IDS = {"dockercompose", "docker-compose", "yaml.docker-compose", "compose"}
 SHELL_LANGUAGE_IDS = {"shellscript", "sh", "bash"}
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_TOKEN = re.compile(r"\"[^\"]*\"|'[^']*'|[^\s:=,\[\]{}]+")  # a key or value at a problem's position
+# Files whose change outside the editor matters (LSP glob patterns): configuration, env files, YAML
+# (compose files and what they include), Quadlet units (read with their directory).
+WATCHED = (
+    "**/{" + ",".join(CONFIG_NAMES) + "}",
+    "**/{.env,*.env,.env.*}",
+    "**/*.{yml,yaml}",
+    "**/*.{container,pod,network,volume,kube}",
+)
 
 logger = logging.getLogger(__name__)
 
@@ -181,6 +199,7 @@ class ComposelintServer(LanguageServer):
         self.pending: dict[Key, asyncio.Task] = {}
         self.generation: dict[Key, int] = {}
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="composelint-lint")
+        self.invalid_configs: dict[str, tuple[str, ...]] = {}  # configuration file -> problems shown
 
     # Logging to the client (window/logMessage) -- never raises.
     def log(self, message: str, kind: t.MessageType = t.MessageType.Info) -> None:
@@ -226,6 +245,7 @@ class ComposelintServer(LanguageServer):
         keys.extend(k for k in self.dependants(path) if k not in keys)
         if os.path.basename(path) in CONFIG_NAMES:  # every lint reads the configuration afresh
             keys.extend(k for k in dict.fromkeys(self.owner.values()) if k not in keys)
+            self.check_config(path)
         for key in keys:
             self.start(key, delay)
 
@@ -255,6 +275,8 @@ class ComposelintServer(LanguageServer):
             except asyncio.CancelledError:
                 raise
             except LintError as error:  # the base file is gone or unreadable, a broken configuration
+                if error.config is not None:
+                    self.show_config(error.config, versions, uris)
                 self.log(f"not linted: {error}", t.MessageType.Warning)
                 return
             except Exception as error:
@@ -268,6 +290,7 @@ class ComposelintServer(LanguageServer):
                 return  # a newer run is on its way, or the document was closed meanwhile
             self.files[key] = read
             self.replace(key, {uris.get(p) or from_fs_path(p) or p: d for p, d in found.items()}, versions)
+            self.recheck_configs(versions, uris)
         except asyncio.CancelledError:
             pass
         finally:
@@ -347,6 +370,104 @@ class ComposelintServer(LanguageServer):
             range=covering[0].range,
         )
 
+    def show_config(self, error: ConfigError, versions: dict[str, int], uris: dict[str, str]) -> None:
+        """The problems of an invalid configuration file as diagnostics on it; a message when they
+        are new, since the files it applies to are not linted until it is fixed."""
+        path = os.path.normpath(os.path.abspath(error.path))
+        if self.invalid_configs.get(path) != error.lines:
+            self.invalid_configs[path] = error.lines
+            count = len(error.problems)
+            self.window_show_message(
+                t.ShowMessageParams(
+                    type=t.MessageType.Error,
+                    message=f"composelint: invalid configuration, the files it applies to are not linted "
+                    f"({count} problem{'s' if count != 1 else ''}): {error.lines[0]}",
+                )
+            )
+        texts, _, _ = self.open_texts()
+        try:
+            lines = split_lines(texts[path] if path in texts else read_text(path))
+        except OSError:
+            lines = []
+        encoding = self.workspace.position_encoding or t.PositionEncodingKind.Utf16
+        diagnostics = []
+        for problem in error.problems:
+            line, column = problem.line or 1, problem.column or 1
+            text = lines[line - 1] if line <= len(lines) else ""
+            token = _TOKEN.match(text, column - 1)
+            end = token.end() + 1 if token else column + 1
+            diagnostics.append(
+                t.Diagnostic(
+                    range=to_range(Span(path, line, column, line, end), lines, encoding),
+                    message=f"{problem.key}: {problem.reason}" if problem.key else problem.reason,
+                    severity=t.DiagnosticSeverity.Error,
+                    source=SOURCE,
+                )
+            )
+        self.replace(("config", path), {uris.get(path) or from_fs_path(path) or path: diagnostics}, versions)
+
+    def check_config(self, path: str) -> None:
+        """A configuration file opened or saved: its problems shown even when no document it
+        applies to is open (as saved: unsaved changes are read at the next save)."""
+        _, versions, uris = self.open_texts()
+        try:
+            if config_in(os.path.dirname(path)) != path:
+                return
+            load_config(path)
+        except ConfigError as error:
+            self.show_config(error, versions, uris)
+            return
+        self.recheck_configs(versions, uris)
+
+    def recheck_configs(self, versions: dict[str, int], uris: dict[str, str]) -> None:
+        """Configuration files shown as invalid: cleared once valid or gone, shown again if not."""
+        for path in list(self.invalid_configs):
+            try:
+                if os.path.isfile(path):
+                    load_config(path)
+            except ConfigError as error:
+                self.show_config(error, versions, uris)
+                continue
+            del self.invalid_configs[path]
+            self.replace(("config", path), {}, versions)
+
+    def files_changed(self, changes: list[t.FileEvent]) -> None:
+        """Files changed outside the editor: re-lint what depends on them."""
+        for change in changes:
+            path = to_fs_path(change.uri) if change.uri.startswith("file:") else None
+            if not path:
+                continue
+            path = os.path.normpath(path)
+            if os.path.basename(path) in CONFIG_NAMES:
+                _, versions, uris = self.open_texts()
+                self.recheck_configs(versions, uris)
+                nearby = list(self.owner)  # every lint reads the configuration afresh
+            elif change.type == t.FileChangeType.Changed:
+                nearby = []
+            else:  # a new or deleted file may join or leave the project of a document beside it
+                nearby = [
+                    uri
+                    for uri in self.owner
+                    if os.path.dirname(to_fs_path(uri) or "") == os.path.dirname(path)
+                ]
+            for uri in nearby:
+                self.schedule(uri, 0)
+            for key in self.dependants(path):
+                self.start(key, 0)
+
+    def watch_files(self) -> None:
+        """Ask the client to report changes of the files in WATCHED, if it can."""
+        workspace = self.client_capabilities.workspace
+        watched = workspace.did_change_watched_files if workspace else None
+        if not (watched and watched.dynamic_registration):
+            return
+        options = t.DidChangeWatchedFilesRegistrationOptions([t.FileSystemWatcher(g) for g in WATCHED])
+        self.client_register_capability(
+            t.RegistrationParams(
+                [t.Registration("composelint-watched-files", t.WORKSPACE_DID_CHANGE_WATCHED_FILES, options)]
+            )
+        )
+
     def release(self, key: Key) -> None:
         """Forget a project no open document belongs to any more, clearing what it published."""
         if key in self.owner.values():
@@ -383,6 +504,14 @@ def create_server() -> ComposelintServer:
     @server.feature(t.TEXT_DOCUMENT_DID_SAVE, t.SaveOptions(include_text=False))
     def did_save(ls: ComposelintServer, params: t.DidSaveTextDocumentParams) -> None:
         _safely(ls, ls.schedule, params.text_document.uri, 0)
+
+    @server.feature(t.INITIALIZED)
+    def initialized(ls: ComposelintServer, params: t.InitializedParams) -> None:
+        _safely(ls, ls.watch_files)
+
+    @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched_files_changed(ls: ComposelintServer, params: t.DidChangeWatchedFilesParams) -> None:
+        _safely(ls, ls.files_changed, params.changes)
 
     @server.feature(t.TEXT_DOCUMENT_HOVER)
     def hover(ls: ComposelintServer, params: t.HoverParams) -> t.Hover | None:

@@ -44,6 +44,20 @@ class Client:
         self.logs: list[str] = []
         self.changed = asyncio.Condition()
         self.versions: dict[str, int] = {}
+        self.messages: list[t.ShowMessageParams] = []
+        self.registrations: list[t.Registration] = []
+
+        @self.client.feature(t.WINDOW_SHOW_MESSAGE)
+        async def show(params: t.ShowMessageParams):
+            async with self.changed:
+                self.messages.append(params)
+                self.changed.notify_all()
+
+        @self.client.feature(t.CLIENT_REGISTER_CAPABILITY)
+        async def register(params: t.RegistrationParams):
+            async with self.changed:
+                self.registrations.extend(params.registrations)
+                self.changed.notify_all()
 
         @self.client.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         async def publish(params: t.PublishDiagnosticsParams):
@@ -61,10 +75,14 @@ class Client:
         env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
         await self.client.start_io(sys.executable, *self.command, cwd=str(ROOT), env=env)
         general = t.GeneralClientCapabilities(position_encodings=self.encodings) if self.encodings else None
+        # Like VS Code: the server may register file watchers (workspace/didChangeWatchedFiles).
+        workspace = t.WorkspaceClientCapabilities(
+            did_change_watched_files=t.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
+        )
         result = await asyncio.wait_for(
             self.client.initialize_async(
                 t.InitializeParams(
-                    capabilities=t.ClientCapabilities(general=general),
+                    capabilities=t.ClientCapabilities(general=general, workspace=workspace),
                     root_uri=uri(ROOT),
                     process_id=os.getpid(),
                 )
@@ -116,6 +134,12 @@ class Client:
 
     def save(self, path) -> None:
         self.client.text_document_did_save(t.DidSaveTextDocumentParams(t.TextDocumentIdentifier(uri(path))))
+
+    def changed_on_disk(self, path, kind: t.FileChangeType = t.FileChangeType.Changed) -> None:
+        """What the editor's file watcher reports after another program wrote `path`."""
+        self.client.workspace_did_change_watched_files(
+            t.DidChangeWatchedFilesParams([t.FileEvent(uri(path), kind)])
+        )
 
     def close(self, path) -> None:
         self.client.text_document_did_close(t.DidCloseTextDocumentParams(t.TextDocumentIdentifier(uri(path))))
@@ -378,5 +402,68 @@ def test_saving_the_configuration_relints_open_documents(tmp_path):
         client.change(config, "ignore: [CL101]\n")
         client.save(config)
         await client.wait(lambda: client.codes(compose) == ["CL301"], "CL101 gone after the save")
+
+    run(scenario)
+
+
+def test_an_invalid_configuration_is_a_diagnostic_on_it_and_a_message(tmp_path):
+    """Every problem of the configuration at its position, one window/showMessage; the documents
+    it applies to are linted again once it is fixed, and its diagnostics clear."""
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  web:\n    image: nginx:1.27\n    network_mode: host\n")
+    config = tmp_path / ".composelint.yaml"
+    config.write_text("select: [CL1, CL999]\nfail-on: sometimes\n")
+
+    async def scenario(client: Client):
+        client.open(compose)
+        await client.wait(lambda: client.codes(config) is not None, "diagnostics on the configuration")
+        problems = client.diagnostics[uri(config)].diagnostics
+        assert [(d.range.start.line, d.range.start.character, d.range.end.character) for d in problems] == [
+            (0, 14, 19),
+            (1, 9, 18),
+        ]
+        assert problems[0].message.startswith("select[1]: unknown rule selector `CL999`")
+        assert problems[1].message.startswith("fail-on: `sometimes` is not one of error")
+        assert all(d.severity == t.DiagnosticSeverity.Error for d in problems)
+        [message] = client.messages
+        assert message.type == t.MessageType.Error
+        assert "invalid configuration" in message.message and "2 problems" in message.message
+        assert client.codes(compose) is None  # not linted meanwhile
+        config.write_text("select: [CL1]\n")
+        client.open(config)  # opening (or saving) it checks it again
+        await client.wait(lambda: client.codes(config) == [], "the configuration's diagnostics to clear")
+        await client.wait(lambda: client.codes(compose) == ["CL101"], "the compose file linted")
+        assert len(client.messages) == 1
+
+    run(scenario)
+
+
+def test_files_changed_outside_the_editor_relint_what_reads_them(tmp_path):
+    """workspace/didChangeWatchedFiles: the server registers its watchers; a changed .env re-lints
+    the project that reads it, a changed configuration every open document, a new override file
+    joins the project of the document beside it."""
+    compose = tmp_path / "compose.yaml"
+    compose.write_text('services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "${BIND}:8080:80"\n')
+    env = tmp_path / ".env"
+    env.write_text("BIND=127.0.0.1\n")
+
+    async def scenario(client: Client):
+        await client.wait(lambda: client.registrations, "the file watchers to be registered")
+        [registration] = client.registrations
+        assert registration.method == t.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        patterns = [w["globPattern"] for w in registration.register_options["watchers"]]  # as sent: JSON
+        assert "**/{.env,*.env,.env.*}" in patterns and "**/*.{yml,yaml}" in patterns
+        client.open(compose)
+        await client.wait(lambda: client.codes(compose) == [], "no finding with a loopback address")
+        env.write_text("BIND=0.0.0.0\n")
+        client.changed_on_disk(env)
+        await client.wait(lambda: client.codes(compose) == ["CL202"], "CL202 after .env changed")
+        (tmp_path / ".composelint.yaml").write_text("ignore: [CL202]\n")
+        client.changed_on_disk(tmp_path / ".composelint.yaml", t.FileChangeType.Created)
+        await client.wait(lambda: client.codes(compose) == [], "CL202 ignored by the new configuration")
+        override = tmp_path / "compose.override.yaml"
+        override.write_text("services:\n  web:\n    privileged: true\n")
+        client.changed_on_disk(override, t.FileChangeType.Created)
+        await client.wait(lambda: client.codes(override) == ["CL301"], "the new override file linted")
 
     run(scenario)
