@@ -52,7 +52,10 @@ def test_fail_on_and_exit_zero():
 
 
 def test_info_findings_do_not_fail_by_default():
-    compose = "services:\n  web:\n    image: nginx:1.27\n    network_mode: bridge\n"
+    compose = (
+        "services:\n  web:\n    image: nginx:1.27\n    network_mode: bridge\n"
+        "  app:\n    image: ghcr.io/example/app:1.4.0\n"
+    )
     result = run_cli("check", "--select", "CL104", "--stdin-filename", "compose.yaml", "-", input=compose)
     assert "CL104" in result.stdout
     assert result.exit_code == 0

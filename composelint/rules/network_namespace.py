@@ -222,7 +222,10 @@ def default_bridge(project: Project, options: Options):
 
     ## What it does
     Reports `network_mode: bridge` and `network_mode: default` (`--network
-    bridge` / `--network default` on the command line).  With the
+    bridge` / `--network default` on the command line) in a project that
+    starts more than one workload.  A project of a single workload (a
+    one-container app of an app store) has no peer that a network of its
+    own would separate it from or let it find by name.  With the
     option `implicit: true`, also a container started from the command line
     (`docker run`, `docker create`) without a network, which lands on the
     default bridge as well.
@@ -238,6 +241,8 @@ def default_bridge(project: Project, options: Options):
       web:
         image: nginx:1.27
         network_mode: bridge
+      app:
+        image: ghcr.io/example/app:1.4.0
     ```
 
     ## Use instead
@@ -245,11 +250,16 @@ def default_bridge(project: Project, options: Options):
     services:
       web:
         image: nginx:1.27
+      app:
+        image: ghcr.io/example/app:1.4.0
     ```
     """
+    alone = len(project.workloads) == 1
     for workload in project.workloads:
         mode = workload.network_mode
         if mode is not None and mode.value in ("bridge", "default"):
+            if alone:
+                continue
             if from_command_line(workload):
                 help_text = (
                     "Create a network (`docker network create NAME`) and start it with `--network NAME`"
