@@ -29,14 +29,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from composelint.engine import Settings, WorkloadExclusion, matching_rules, select_rules
-from composelint.gitignore import Repository
 from composelint.rules import all_rules
 from composelint.rules.base import Rule
 from composelint.sources.files import UnreadableFile, decode, read_bytes
 from composelint.types import DOCS_SITE, Span
 from composelint.values import parse_image
+
+if TYPE_CHECKING:  # imported when a walk first needs it: pathspec is not needed for named files
+    from composelint.gitignore import Repository
 
 CONFIG_NAMES = (".composelint.yaml", ".composelint.yml", "composelint.yaml", "pyproject.toml")
 SHARED_OPTIONS = ("known-images",)  # top-level keys handed to every rule that declares the option
@@ -671,6 +674,8 @@ class ConfigFinder:
             if root is None:
                 continue
             if root not in self._repositories:
+                from composelint.gitignore import Repository
+
                 self._repositories[root] = Repository(root)
             if self._repositories[root].ignored(path):
                 ignored.add(path)
