@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
@@ -26,8 +27,9 @@ from composelint.engine import (
     lint_project,
     select_rules,
 )
+from composelint.fixes import apply_edits, choose
 from composelint.model import Project, SourceFile
-from composelint.sources.files import UnreadableFile, decode, within_limit
+from composelint.sources.files import UnreadableFile, decode, is_inside, within_limit
 from composelint.sources.kinds import COMPOSE, load
 from composelint.sources.project import LoadOptions
 from composelint.types import Rule
@@ -79,6 +81,9 @@ class Request:
     jobs: int = 0  # worker processes; 0: one per CPU (at most 8)
     relative_paths: bool = True  # show paths below the working directory relative to it
     verbose: bool = False  # print the traceback of an internal error (CL009) to stderr
+    # Texts fixed in an earlier round of `fix()`, by absolute path: read instead of the disk, in the
+    # projects discovery forms from the disk (unlike `texts`, which make an unsaved file a project).
+    fixed: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,126 @@ def run(request: Request) -> Result:
         apply_baseline(result, {item.fingerprint for item in result.reported})
     projects = [_linted(sources, kind) for sources, _, kind in parts]
     return Result(result, projects, [f"no files to lint in {path}" for path in empty], recorded)
+
+
+MAX_FIX_ROUNDS = 10  # overlapping fixes take a round each; bounded as ruff bounds its loop
+_BROKEN_INPUT = ("CL001", "CL002", "CL003")  # syntax, schema, duplicate key: what a fix must not cause
+
+
+@dataclass
+class Fixed:
+    """What `fix()` did: the findings that remain, and each changed file's text before and after."""
+
+    result: Result  # the last lint: the findings that remain
+    changes: dict[str, tuple[str, str]]  # path as shown -> (text as linted, text fixed)
+    applied: list[Reported]  # the findings whose fix was applied (as the round that applied it saw them)
+    refused: list[str]  # files left as they were because a fix would have broken them
+    stdin: str | None = None  # the path findings on standard input carry, when it was fixed
+
+    def fixable(self, applicability: str) -> list[Reported]:
+        """The remaining findings with a fix of this applicability."""
+        return [
+            item
+            for item in self.result.findings
+            if item.finding.fix is not None and item.finding.fix.applicability == applicability
+        ]
+
+
+def fix(request: Request, unsafe: bool = False) -> Fixed:
+    """Lint, apply the safe fixes (and the unsafe ones with `unsafe`), and lint the new texts again
+    until no fix applies, at most MAX_FIX_ROUNDS times.  Nothing is written: `changes` holds the
+    texts.  Only files of a project and files below its root are fixed (never a file read through
+    `include`/`extends` outside it, nor standard input without `stdin_filename`); a round that makes
+    a file invalid (CL001-CL003) is undone for that file."""
+    wanted = ("safe", "unsafe") if unsafe else ("safe",)
+    linted: dict[str, str] = {}  # path -> the text the first round linted
+    current: dict[str, str] = {}  # path -> the text fixed so far
+    previous: dict[str, str] = {}  # path -> its text before the last round's fixes
+    applied: list[tuple[int, Reported]] = []
+    refused: list[str] = []
+    frozen: set[str] = set()
+    errors_before: Counter[str] = Counter()
+    for round_number in range(MAX_FIX_ROUNDS + 1):
+        outcome = run(_with_fixed(request, current))
+        for path, text in outcome.lint.texts.items():
+            linted.setdefault(path, text)
+        errors = Counter(r.finding.span.path for r in outcome.lint.reported if r.rule.code in _BROKEN_INPUT)
+        broken = {path for path in previous if errors[path] > errors_before[path]}
+        if broken:
+            for path in sorted(broken):
+                current[path] = previous[path]
+                refused.append(f"{path}: fixes not applied: they would make the file invalid")
+            frozen |= broken
+            applied = [
+                (number, item)
+                for number, item in applied
+                if number != round_number - 1 or not _edits_paths(item) & broken
+            ]
+            previous = {}
+            continue
+        errors_before = errors
+        if round_number == MAX_FIX_ROUNDS:
+            break
+        fixable = _fixable_files(outcome, request) - frozen
+        candidates = [
+            item
+            for item in outcome.findings
+            if item.finding.fix is not None
+            and item.finding.fix.applicability in wanted
+            and _edits_paths(item) <= fixable
+        ]
+        chosen = set(
+            choose([item.finding.fix for item in candidates if item.finding.fix], outcome.lint.texts)
+        )
+        if not chosen:
+            break
+        edits_by_path: dict[str, list] = {}
+        for chosen_fix in chosen:
+            for edit in chosen_fix.edits:
+                edits_by_path.setdefault(edit.span.path, []).append(edit)
+        previous = {path: outcome.lint.texts[path] for path in edits_by_path}
+        for path, edits in edits_by_path.items():
+            current[path] = apply_edits(outcome.lint.texts[path], edits)
+        applied.extend((round_number, item) for item in candidates if item.finding.fix in chosen)
+    changes = {path: (linted[path], text) for path, text in current.items() if text != linted[path]}
+    return Fixed(outcome, changes, [item for _, item in applied], refused, _stdin_shown(request))
+
+
+def _edits_paths(item: Reported) -> frozenset[str]:
+    return item.finding.fix.paths if item.finding.fix else frozenset()
+
+
+def _with_fixed(request: Request, texts: dict[str, str]) -> Request:
+    """The request reading the fixed `texts` (paths as shown) instead of the files and stdin."""
+    if not texts:
+        return request
+    stdin = _stdin_shown(request)
+    return replace(
+        request,
+        stdin=texts.get(stdin, request.stdin) if stdin else request.stdin,
+        fixed={absolute(path): text for path, text in texts.items() if path != stdin},
+    )
+
+
+def _stdin_shown(request: Request) -> str | None:
+    """The path findings on standard input carry, when it can be fixed (it has a name)."""
+    if STDIN not in request.paths or not request.stdin_filename:
+        return None
+    return (_display if request.relative_paths else _as_given)(request.stdin_filename)
+
+
+def _fixable_files(outcome: Result, request: Request) -> set[str]:
+    """The files of each project, and the files it read below its root; standard input when named."""
+    stdin = _stdin_shown(request)
+    fixable = {stdin} if stdin else set()
+    for project in outcome.projects:
+        own = [path for path in project.files if path != STDIN and path != stdin]
+        if not own:
+            continue
+        root = os.path.dirname(absolute(own[0]))
+        fixable.update(own)
+        fixable.update(path for path in project.read if path != STDIN and is_inside(path, root))
+    return fixable
 
 
 def _empty_directories(request: Request, file_sets: list[FileSet], finder: ConfigFinder) -> list[str]:
@@ -358,6 +483,7 @@ class _Job:
     relative_paths: bool
     verbose: bool = False
     named: frozenset[str] = frozenset()  # paths named on the command line, as shown
+    fixed: Mapping[str, str] = field(default_factory=dict)  # Request.fixed
 
 
 def _lint_chunk(job: _Job, items: list[tuple[FileSet, int]]) -> list[Linted]:
@@ -393,9 +519,17 @@ def _load_options(request: Request) -> LoadOptions:
 def _load(file_set: FileSet, job: _Job) -> list[Project]:
     """The projects of one file set, by kind (composelint.sources.kinds)."""
     kind, files = file_set
-    return load(
-        kind, files, job.options, display=_display if job.relative_paths else _as_given, texts=job.texts
-    )
+    texts = job.texts
+    if job.fixed:
+        # Included and extended files are read by absolute path, the file set's own as discovered.
+        texts = {**texts, **job.fixed}
+        texts.update((path, job.fixed[absolute(path)]) for path in files if absolute(path) in job.fixed)
+    return load(kind, files, job.options, display=_display if job.relative_paths else _as_given, texts=texts)
+
+
+def absolute(path: str) -> str:
+    """The key of a file in `Request.fixed`."""
+    return os.path.normpath(os.path.abspath(path))
 
 
 def _lint_one(job: _Job, item: tuple[FileSet, int]) -> list[Linted]:
@@ -435,6 +569,7 @@ def _lint_all(
         request.relative_paths,
         request.verbose,
         frozenset((_display if request.relative_paths else _as_given)(p) for p in request.paths),
+        request.fixed,
     )
     work = partial(_lint_chunk, job)
     workers = request.jobs or min(os.cpu_count() or 1, 8)

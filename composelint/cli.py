@@ -193,6 +193,20 @@ def project_options(function):
 @click.option(
     "--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings."
 )
+@click.option(
+    "--fix",
+    "apply_fixes",
+    is_flag=True,
+    help="Apply the safe fixes to the files, then report what remains. With standard input (and "
+    "--stdin-filename) print the fixed text instead, and the report to stderr.",
+)
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply the unsafe fixes too.")
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the fixes as a unified diff instead of writing them; exit 1 when there are any.",
+)
+@click.option("--show-fixes", is_flag=True, help="With --fix, list the fixes applied per file (on stderr).")
 @click.option("--no-inline-suppressions", is_flag=True, help="Ignore `# composelint:` comments.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
 @click.option(
@@ -224,6 +238,10 @@ def check(
     write_baseline,
     exit_zero,
     statistics,
+    apply_fixes,
+    unsafe_fixes,
+    diff,
+    show_fixes,
     no_inline_suppressions,
     color,
     jobs,
@@ -262,8 +280,18 @@ def check(
         jobs=jobs,
         verbose=verbose,
     )
-    outcome = _guard(verbose, _run, request)
-    _guard(verbose, _show, outcome, output_format, output_file, reports, statistics, color)
+    fixing_stdin = "-" in paths and (apply_fixes or diff)
+    if fixing_stdin and not project["stdin_filename"]:
+        _fail("fixing standard input needs --stdin-filename (the name decides how it is read)")
+    if apply_fixes or diff:
+        fixed = _guard(verbose, _fix, request, unsafe_fixes, diff, show_fixes)
+        outcome = fixed.result
+        if diff:
+            sys.exit(1 if fixed.changes else 0)
+    else:
+        outcome = _guard(verbose, _run, request)
+    # The fixed text of standard input is the output; the report goes to stderr.
+    _guard(verbose, _show, outcome, output_format, output_file, reports, statistics, color, fixing_stdin)
     github = output_format == "github" or (
         output_format == "auto" and os.environ.get("GITHUB_ACTIONS") == "true"
     )
@@ -317,6 +345,69 @@ def _run(request):
     return outcome
 
 
+def _fix(request, unsafe: bool, diff: bool, show_fixes: bool):
+    """Apply the fixes (or print them as a diff); say on stderr what was fixed and what remains."""
+    import difflib
+
+    from composelint.app import LintError, fix
+    from composelint.fixes import FixError, write_fixed
+    from composelint.report.safety import line_text
+
+    try:
+        fixed = fix(request, unsafe)
+    except LintError as error:
+        _fail(str(error))
+    for warning in [*fixed.result.warnings, *fixed.refused]:
+        click.echo(f"composelint: warning: {line_text(warning)}", err=True)
+    stdin = request.stdin_filename and "-" in request.paths
+    if diff:
+        for path, (before, after) in sorted(fixed.changes.items()):
+            lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True), path, path)
+            click.echo(
+                "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines), nl=False
+            )
+        count = len(fixed.applied)
+        click.echo(f"composelint: would fix {count} finding{'s' if count != 1 else ''}.", err=True)
+        return fixed
+    failed = set()
+    for path, (before, after) in sorted(fixed.changes.items()):
+        if stdin and path == fixed.stdin:
+            continue
+        try:
+            write_fixed(path, before, after)
+        except FixError as error:
+            failed.add(path)
+            click.echo(f"composelint: warning: {line_text(str(error))}", err=True)
+    if stdin:
+        text = fixed.changes.get(fixed.stdin or "", (None, None))[1]
+        click.echo(text if text is not None else fixed.result.lint.texts.get(fixed.stdin or "", ""), nl=False)
+    done = [item for item in fixed.applied if item.finding.fix and not item.finding.fix.paths & failed]
+    if show_fixes:
+        _list_fixes(done)
+    remaining = len(fixed.result.findings)
+    line = f"composelint: {len(done)} fixed, {remaining} remaining"
+    hidden = len(fixed.fixable("unsafe")) if not unsafe else 0
+    if hidden:
+        line += f" ({hidden} fixable with --unsafe-fixes)"
+    click.echo(line + ".", err=True)
+    return fixed
+
+
+def _list_fixes(done) -> None:
+    """Per file, how many findings of each rule were fixed (like ruff's --show-fixes)."""
+    from collections import Counter
+
+    by_file: dict[str, Counter] = {}
+    for item in done:
+        by_file.setdefault(item.finding.span.path, Counter())[(item.rule.code, item.rule.name)] += 1
+    if not by_file:
+        click.echo("No fixes applied.", err=True)
+    for path, counts in sorted(by_file.items()):
+        click.echo(f"Fixed in {path}:", err=True)
+        for (code, name), count in sorted(counts.items()):
+            click.echo(f"  {count} x {code} ({name})", err=True)
+
+
 def _guard(verbose: bool, function, *args):
     """Run a command; a bug becomes one line and exit 2 (the traceback with --verbose)."""
     try:
@@ -330,7 +421,13 @@ def _guard(verbose: bool, function, *args):
 
 
 def _show(
-    outcome, output_format: str, output_file: str | None, reports, statistics: bool, color: str
+    outcome,
+    output_format: str,
+    output_file: str | None,
+    reports,
+    statistics: bool,
+    color: str,
+    to_stderr: bool = False,
 ) -> None:
     """Render the report (or the statistics) to stdout or the output file, and each extra report."""
     from composelint.report import render
@@ -354,7 +451,7 @@ def _show(
             text = "".join(f"{count:>5}  {code}  {name}\n" for count, code, name in rows)
     else:
         text = render(output_format, result, color=use_color)
-    _write(text, output_file, use_color)
+    _write(text, output_file, use_color, to_stderr)
     for report in reports:
         report_format, _, report_path = report.partition(":")
         _write(render(report_format, result), report_path, False)
@@ -417,10 +514,10 @@ def model_command(paths, output_format, output_file, all_workloads, verbose, **p
     _guard(verbose, show)
 
 
-def _write(text: str, path: str | None, color: bool) -> None:
-    """The report to stdout, or to a file (exit 2 when it cannot be written)."""
+def _write(text: str, path: str | None, color: bool, to_stderr: bool = False) -> None:
+    """The report to stdout (or stderr), or to a file (exit 2 when it cannot be written)."""
     if not path:
-        click.echo(text, nl=False, color=color)
+        click.echo(text, nl=False, color=color, err=to_stderr)
         return
     try:
         with open(path, "w", encoding="utf-8") as handle:

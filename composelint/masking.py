@@ -57,16 +57,18 @@ def _unchanged(text: str) -> str:
 
 
 def masked(finding: Finding, mask: Callable[[str], str]) -> Finding:
-    """The finding with every text a report shows masked: message, help, fix."""
+    """The finding with every text a report shows masked: message, help, fix (a fix whose edits
+    hold a value is dropped)."""
     if mask is _unchanged:
         return finding
     fix = finding.fix
     if fix is not None:
-        fix = replace(
-            fix,
-            message=mask(fix.message),
-            edits=tuple(replace(edit, text=mask(edit.text)) for edit in fix.edits),
-        )
+        # A fix that would write a variable's value is withdrawn: the masked text is not what the
+        # file should hold, and the value may be a secret.
+        if any(mask(edit.text) != edit.text for edit in fix.edits):
+            fix = None
+        else:
+            fix = replace(fix, message=mask(fix.message))
     return replace(
         finding,
         message=mask(finding.message),

@@ -115,15 +115,27 @@ _DEFAULT_BRIDGE_ORIGINS = frozenset(
 
 @dataclass(frozen=True)
 class Edit:
+    """Replace the text at `span` of the file as it was read by `text` (an empty span inserts)."""
+
     span: Span
     text: str
 
 
 @dataclass(frozen=True)
 class Fix:
+    """Edits that remove a finding's problem, applied all together or not at all.
+
+    `applicability` is `safe` (nothing changes for the running containers, or only what Docker
+    ignores anyway: `--fix` applies it) or `unsafe` (behaviour changes: `--unsafe-fixes`)."""
+
     applicability: str  # safe | unsafe
     message: str
     edits: tuple[Edit, ...] = ()
+
+    @property
+    def paths(self) -> frozenset[str]:
+        """The files the fix edits."""
+        return frozenset(edit.span.path for edit in self.edits)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from composelint.engine import LintResult, Reported
-from composelint.report.summary import summary_line
+from composelint.report.summary import fix_mark, summary_line
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "cyan", "style": "blue"}
 
@@ -27,7 +27,7 @@ def _block(item: Reported, text: str, color: bool) -> str:
     header = (
         f"{_style(f'{span.path}:{span.line}:{span.column}:', color, bold=True)} "
         f"{_style(item.rule.code, color, fg=_COLORS[item.severity], bold=True)} "
-        f"{_style(item.severity, color, fg=_COLORS[item.severity])}: {finding.message}"
+        f"{_style(item.severity, color, fg=_COLORS[item.severity])}: {fix_mark(item)}{finding.message}"
     )
     out = [header]
     if 1 <= span.line <= len(lines) and item.rule.group != "secrets":  # never print a credential
@@ -48,5 +48,8 @@ def _block(item: Reported, text: str, color: bool) -> str:
         out.append(gutter)
     if finding.help:
         out.append(f"  = help: {finding.help}")
+    if finding.fix is not None:
+        needs = "--fix" if finding.fix.applicability == "safe" else "--fix --unsafe-fixes"
+        out.append(f"  = fix ({finding.fix.applicability}, {needs}): {finding.fix.message}")
     out.append(f"  = docs: {item.url}")
     return "\n".join(out) + "\n"

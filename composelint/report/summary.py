@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from composelint.engine import LintResult
+from composelint.engine import LintResult, Reported
 from composelint.types import Severity
 
 
@@ -26,12 +26,24 @@ def summary_line(result: LintResult) -> str:
             f"Found {len(active)} problem{'s' if len(active) != 1 else ''} ({parts}) in {files} "
             f"file{'s' if files != 1 else ''} ({checked})."
         )
+    fixable = Counter(item.finding.fix.applicability for item in active if item.finding.fix is not None)
+    if fixable["safe"]:
+        line += f" {fixable['safe']} fixable with --fix."
+    if fixable["unsafe"]:
+        line += f" {fixable['unsafe']} more with --fix --unsafe-fixes."
     hidden = Counter(item.suppressed.kind for item in result.reported if item.suppressed is not None)
     if hidden:
         total = sum(hidden.values())
         kinds = ", ".join(f"{hidden[kind]} {_HIDDEN_BY[kind]}" for kind in _HIDDEN_BY if hidden[kind])
         line += f" {total} finding{'s' if total != 1 else ''} hidden: {kinds}."
     return "\n".join([line, *(f"Skipped {path}: {why}" for path, why in result.skipped)])
+
+
+def fix_mark(item: Reported) -> str:
+    """`[*] ` before the message of a finding `--fix` fixes, `[~] ` when it needs `--unsafe-fixes`."""
+    if item.finding.fix is None:
+        return ""
+    return "[*] " if item.finding.fix.applicability == "safe" else "[~] "
 
 
 # Suppression kind -> what hid the finding, in the summary line.

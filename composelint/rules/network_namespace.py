@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from composelint.model import Project
-from composelint.rules.base import Finding, Options, Severity, rule
+from composelint.rules.base import Finding, Fix, Options, Severity, rule
+from composelint.rules.edits import add_network
 from composelint.rules.wording import (
     from_command_line,
     noun,
@@ -434,6 +435,7 @@ def undefined_network(project: Project):
                     f"networks.{attachment.name}",
                     help="Declare it (with `external: true` if it is created elsewhere); if a base "
                     "file declares it, lint them together: `composelint check -f base.yaml -f this.yaml`",
+                    fix=_declaration(project, attachment.name, attachment.span.path),
                 )
         target, mode = shared_target(workload), workload.network_mode
         if target and mode and target[0] == "service" and workload_named(project, target[1]) is None:
@@ -444,3 +446,8 @@ def undefined_network(project: Project):
                 workload.name,
                 "network_mode",
             )
+
+
+def _declaration(project: Project, name: str, path: str) -> Fix | None:
+    edit = add_network(project, name, path)
+    return Fix("safe", f"Declare network `{name}` under top-level `networks:`", (edit,)) if edit else None

@@ -10,6 +10,7 @@ from functools import partial
 from composelint.intervals import IntervalIndex, ranks
 from composelint.model import PortBinding, Project, Span, Workload
 from composelint.rules.base import Edit, Finding, Fix, Options, Severity, rule
+from composelint.rules.edits import remove_key
 from composelint.rules.wording import (
     from_command_line,
     noun,
@@ -211,6 +212,8 @@ def ports_discarded_host_network(project: Project):
         if not ns.is_host:
             continue
         via = "" if len(ns.chain) == 1 else f" (through {' -> '.join(ns.chain)} -> host)"
+        ports_fix = _discarded_key_fix(project, workload, "ports", ns.evidence)
+        expose_fix = _discarded_key_fix(project, workload, "expose", ns.evidence)
         for port in workload.ports:
             yield Finding(
                 f"Port `{port.raw}` of {workload_phrase(workload)} is discarded: the {noun(workload)} uses the "
@@ -219,6 +222,7 @@ def ports_discarded_host_network(project: Project):
                 workload.name,
                 _field(port),
                 related=(ns.evidence,) if ns.evidence else (),
+                fix=_in_file(ports_fix, port.span),
             )
         for exposed in workload.expose:
             yield Finding(
@@ -227,6 +231,7 @@ def ports_discarded_host_network(project: Project):
                 exposed.span,
                 workload.name,
                 f"expose[{exposed.value}]",
+                fix=_in_file(expose_fix, exposed.span),
             )
         if workload.publish_all is not None and workload.publish_all.value:
             yield Finding(
@@ -237,6 +242,21 @@ def ports_discarded_host_network(project: Project):
                 "publish_all",
                 related=(ns.evidence,) if ns.evidence else (),
             )
+
+
+def _discarded_key_fix(project: Project, workload: Workload, key: str, evidence: Span | None) -> Fix | None:
+    """Remove a service's `ports`/`expose`, which the host network discards, when the host network is
+    set in the same file (a file merged with another may run elsewhere without it)."""
+    span = workload.keys.get(key)
+    if from_command_line(workload) or span is None or evidence is None or span.path != evidence.path:
+        return None
+    edit = remove_key(project, span)
+    return Fix("safe", f"Remove `{key}`: the host network discards it", (edit,)) if edit else None
+
+
+def _in_file(fix: Fix | None, span: Span) -> Fix | None:
+    """The fix, when it edits the file where the finding is."""
+    return fix if fix is not None and all(edit.span.path == span.path for edit in fix.edits) else None
 
 
 @rule(
