@@ -133,11 +133,15 @@ def duplicate_key(project: Project):
 
 @rule("CL004", "interpolation-error", "error", "input")
 def interpolation_error(project: Project):
-    """A variable reference is malformed or a required variable is missing.
+    """A variable reference is malformed.
 
     ## What it does
-    Reports malformed `${...}` expressions and `${VAR:?message}` /
-    `${VAR?message}` whose variable has no value.
+    Reports malformed `${...}` expressions.  A required variable
+    (`${VAR:?message}`, `${VAR?message}`) without a value is not reported:
+    it is an input the person or tool deploying the file gives (Compose
+    stops with the file's own message until it is set), and the file is
+    linted as if it were unset: CL005 says where a security decision
+    waits for it.
 
     ## Why is this bad?
     Compose refuses the file.

@@ -18,7 +18,7 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class InterpolationError(ValueError):
-    """A malformed expression, or a `:?`/`?` variable that is not set."""
+    """A malformed expression."""
 
 
 class InterpolationLimit(InterpolationError):
@@ -138,12 +138,11 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
         value = value if present else argument
     elif operator.endswith("?"):
         if not present:
-            # The message as written: its variables may hold secrets.
-            raise InterpolationError(
-                f"required variable `{name}` is missing a value: {_excerpt(text[start:end])}"
-                if argument
-                else f"required variable `{name}` is missing a value"
-            )
+            # A required variable is an input the deploying person or tool gives (Compose stops
+            # with the file's own message until it does): read as unset, where CL005 says which
+            # security decision waits for it, not as an error of the file.
+            result.unset.append(name)
+            value = ""
     else:  # `+`: the alternative when set
         value = argument if present else ""
     return value, end + 1
