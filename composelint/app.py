@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import traceback
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 
@@ -84,6 +84,7 @@ class Request:
     # Texts fixed in an earlier round of `fix()`, by absolute path: read instead of the disk, in the
     # projects discovery forms from the disk (unlike `texts`, which make an unsaved file a project).
     fixed: Mapping[str, str] = field(default_factory=dict)
+    progress: Callable[[int, int], None] | None = None  # told (projects linted, projects) as they finish
 
 
 @dataclass(frozen=True)
@@ -486,22 +487,25 @@ class _Job:
     fixed: Mapping[str, str] = field(default_factory=dict)  # Request.fixed
 
 
-def _lint_chunk(job: _Job, items: list[tuple[FileSet, int]]) -> list[Linted]:
-    """Consecutive file sets linted in order.  A compose file that an earlier project included or
-    extended is not loaded again on its own (`_without_consumed` would drop it), so a chain of
-    3,000 includes costs about its length, not its length times the chain limit."""
+def _lint_chunk(
+    job: _Job, items: list[tuple[FileSet, int]], done: Callable[[int], None] | None = None
+) -> list[Linted]:
+    """Consecutive file sets linted in order (`done(1)` after each).  A compose file that an
+    earlier project included or extended is not loaded again on its own (`_without_consumed` would
+    drop it), so a chain of 3,000 includes costs about its length, not its length times the chain
+    limit."""
     display = _display if job.relative_paths else _as_given
     consumed: set[str] = set()
     linted: list[Linted] = []
     for item in items:
         kind, files = item[0]
-        if kind == COMPOSE and len(files) == 1:
-            shown = display(files[0])
-            if shown in consumed and shown not in job.named:
-                continue
-        for part in _lint_one(job, item):
-            consumed.update(s.path for s in part[0] if s.role in ("include", "extends"))
-            linted.append(part)
+        shown = display(files[0]) if kind == COMPOSE and len(files) == 1 else None
+        if shown is None or shown not in consumed or shown in job.named:
+            for part in _lint_one(job, item):
+                consumed.update(s.path for s in part[0] if s.role in ("include", "extends"))
+                linted.append(part)
+        if done is not None:
+            done(1)
     return linted
 
 
@@ -573,6 +577,14 @@ def _lint_all(
     )
     work = partial(_lint_chunk, job)
     workers = request.jobs or min(os.cpu_count() or 1, 8)
+    finished = 0
+
+    def done(count: int) -> None:
+        nonlocal finished
+        finished += count
+        if request.progress is not None:
+            request.progress(finished, len(items))
+
     try:
         if workers > 1 and len(items) >= PARALLEL_FROM:
             import multiprocessing
@@ -582,9 +594,13 @@ def _lint_all(
             context = multiprocessing.get_context("fork" if "fork" in methods else None)
             size = max(1, len(items) // (workers * 8))
             chunks = [items[start : start + size] for start in range(0, len(items), size)]
+            linted: list[Linted] = []
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                return [linted for per_chunk in pool.map(work, chunks) for linted in per_chunk]
-        return work(items)
+                for chunk, per_chunk in zip(chunks, pool.map(work, chunks), strict=True):
+                    linted.extend(per_chunk)
+                    done(len(chunk))
+            return linted
+        return work(items, done)
     except UnreadableFile as error:
         raise LintError(str(error)) from None
 

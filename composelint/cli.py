@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar as ClickProgressBar
 
 from composelint import __version__
 from composelint.discovery import KINDS
 from composelint.report.formats import FORMAT_NAMES, MODEL_FORMATS
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "never")
+# Formats read by people: a progress bar on a terminal's stderr does not get in the way of one on
+# stdout (the machine formats get none, whatever stderr is).
+HUMAN_FORMATS = ("auto", "full", "concise", "grouped")
+PROGRESS_FROM = 100  # projects in a run before a progress bar is drawn
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -217,6 +224,12 @@ def project_options(function):
     show_default=True,
     help="Worker processes for many projects; 0 = one per CPU (at most 8).",
 )
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Print the report only: no progress bar, no warnings (errors are still printed).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show the traceback of internal errors.")
 def check(
     paths,
@@ -245,6 +258,7 @@ def check(
     no_inline_suppressions,
     color,
     jobs,
+    quiet,
     verbose,
     **project,
 ):
@@ -258,6 +272,8 @@ def check(
         report_format, separator, report_path = report.partition(":")
         if not separator or not report_path or report_format not in FORMAT_NAMES:
             _fail(f"--report `{report}`: expected FORMAT:PATH with FORMAT one of {', '.join(FORMAT_NAMES)}")
+    human = output_file is not None or output_format in HUMAN_FORMATS
+    progress = ProgressBar() if human and not quiet and sys.stderr.isatty() else None
     overrides = Overrides(
         select=_split(select) if select else None,
         extend_select=tuple(_split(extend_select)),
@@ -279,17 +295,22 @@ def check(
         write_baseline=write_baseline,
         jobs=jobs,
         verbose=verbose,
+        progress=progress,
     )
     fixing_stdin = "-" in paths and (apply_fixes or diff)
     if fixing_stdin and not project["stdin_filename"]:
         _fail("fixing standard input needs --stdin-filename (the name decides how it is read)")
-    if apply_fixes or diff:
-        fixed = _guard(verbose, _fix, request, unsafe_fixes, diff, show_fixes)
-        outcome = fixed.result
-        if diff:
-            sys.exit(1 if fixed.changes else 0)
-    else:
-        outcome = _guard(verbose, _run, request)
+    try:
+        if apply_fixes or diff:
+            fixed = _guard(verbose, _fix, request, unsafe_fixes, diff, show_fixes)
+            outcome = fixed.result
+            if diff:
+                sys.exit(1 if fixed.changes else 0)
+        else:
+            outcome = _guard(verbose, _run, request, quiet)
+    finally:
+        if progress is not None:
+            progress.close()
     # The fixed text of standard input is the output; the report goes to stderr.
     _guard(verbose, _show, outcome, output_format, output_file, reports, statistics, color, fixing_stdin)
     github = output_format == "github" or (
@@ -326,7 +347,7 @@ def _request(paths: tuple[str, ...], project: dict, **settings):
     )
 
 
-def _run(request):
+def _run(request, quiet: bool = False):
     """The pipeline's result; what stops it is one line and exit 2."""
     from composelint.app import LintError, run
 
@@ -334,6 +355,8 @@ def _run(request):
         outcome = run(request)
     except LintError as error:
         _fail(*error.lines)
+    if quiet:
+        return outcome
     for warning in outcome.warnings:
         click.echo(f"composelint: warning: {warning}", err=True)
     if outcome.recorded is not None:
@@ -356,7 +379,7 @@ def _fix(request, unsafe: bool, diff: bool, show_fixes: bool):
     try:
         fixed = fix(request, unsafe)
     except LintError as error:
-        _fail(str(error))
+        _fail(*error.lines)
     for warning in [*fixed.result.warnings, *fixed.refused]:
         click.echo(f"composelint: warning: {line_text(warning)}", err=True)
     stdin = request.stdin_filename and "-" in request.paths
@@ -406,6 +429,29 @@ def _list_fixes(done) -> None:
         click.echo(f"Fixed in {path}:", err=True)
         for (code, name), count in sorted(counts.items()):
             click.echo(f"  {count} x {code} ({name})", err=True)
+
+
+class ProgressBar:
+    """`Request.progress` for a person at a terminal: click's progress bar on stderr, drawn once a
+    run has PROGRESS_FROM projects (a shorter run is over before a bar would tell anything)."""
+
+    def __init__(self) -> None:
+        self.bar: ClickProgressBar[int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < PROGRESS_FROM:
+                return
+            self.bar = click.progressbar(
+                length=total, label="composelint: linting", file=sys.stderr, show_pos=True, show_eta=False
+            )
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        """Leave the finished bar on its own line, so the report starts below it."""
+        if self.bar is not None:
+            self.bar.render_finish()
 
 
 def _guard(verbose: bool, function, *args):

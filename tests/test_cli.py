@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
-from conftest import FIXTURES, ROOT, findings, lint_json, run_cli
+from conftest import FIXTURES, ROOT, findings, lint_json, run_cli, write
 
 HOST_MODE = str(FIXTURES / "examples" / "host-mode" / "compose.yaml")
 BRIDGE_MODE = str(FIXTURES / "examples" / "bridge-mode" / "compose.yaml")
@@ -277,3 +277,56 @@ def test_an_invalid_configuration_is_an_error_even_with_nothing_to_lint(tmp_path
     result = run_cli("check", str(tmp_path))
     assert result.exit_code == 2
     assert "NOT-A-RULE" in result.stderr and "no files to lint" not in result.stderr
+
+
+def _on_terminal(*args: str, cwd: Path) -> tuple[str, str, int]:
+    """`composelint ARGS` with stderr on a pseudo-terminal (as in a person's shell) and stdout on a
+    pipe: (what the terminal showed, stdout, exit code)."""
+    import pty
+
+    master, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "composelint", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=terminal
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closes when the process exits
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    stdout = process.stdout.read().decode()
+    return shown.decode(), stdout, process.wait(timeout=60)
+
+
+def test_progress_bar_on_a_terminal_only_for_long_runs_and_people(tmp_path: Path):
+    """Over 100 projects the terminal shows a progress bar on stderr; the report on stdout has none
+    of it.  --quiet, a machine format and a short run show none."""
+    from composelint.cli import PROGRESS_FROM
+
+    for index in range(PROGRESS_FROM):
+        write(
+            tmp_path / f"app{index}",
+            {"compose.yaml": 'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n'},
+        )
+    shown, stdout, code = _on_terminal("check", ".", cwd=tmp_path)
+    assert code == 1 and stdout.count("CL202") == PROGRESS_FROM
+    assert "composelint: linting" in shown and f"{PROGRESS_FROM}/{PROGRESS_FROM}" in shown
+    assert "\r" not in stdout and "linting" not in stdout
+    for args in (["--quiet"], ["--output-format", "json"]):
+        shown, stdout, code = _on_terminal("check", *args, ".", cwd=tmp_path)
+        assert code == 1 and shown == "" and "CL202" in stdout, args
+    shown, _, _ = _on_terminal("check", "app1", "app2", cwd=tmp_path)
+    assert shown == ""
+
+
+def test_quiet_prints_no_warning_but_still_errors(tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    assert "no files to lint" in run_cli("check", str(tmp_path / "empty")).stderr
+    assert run_cli("check", "--quiet", str(tmp_path / "empty")).stderr == ""
+    result = run_cli("check", "--quiet", str(tmp_path / "missing"))
+    assert result.exit_code == 2 and "no such file or directory" in result.stderr
