@@ -95,6 +95,8 @@ class PortBinding:
     syntax: str = "short"  # short | long | cli
     plain_scalar: bool = False  # written as an unquoted YAML scalar
     from_variable: bool = False
+    # The variable reference written as the host IP (`${BIND_IP}:80:80` -> `${BIND_IP}`).
+    host_ip_variable: str | None = None
     # An earlier all-interfaces binding of the same port that Compose keeps
     # beside this one (an override "narrowing" a port only appends to the list).
     kept_beside: Span | None = None
@@ -108,6 +110,16 @@ class PortBinding:
     @property
     def container_ports(self) -> range:
         return range(self.container_start, self.container_end + 1)
+
+
+@dataclass(frozen=True)
+class Exposed:
+    """An `expose` / `--expose` entry (`80`, `80/udp`, `8000-8010`): its container ports, None when
+    Docker rejects the entry, and its protocol in lower case (`tcp` when none is written)."""
+
+    written: str
+    ports: range | None
+    protocol: str
 
 
 @dataclass(frozen=True)
@@ -252,7 +264,7 @@ class Workload:
     networks: list[NetworkAttachment] = field(default_factory=list)
     ports: list[PortBinding] = field(default_factory=list)
     port_errors: list[PortError] = field(default_factory=list)
-    expose: list[Located[str]] = field(default_factory=list)
+    expose: list[Located[Exposed]] = field(default_factory=list)
     publish_all: Located[bool] | None = None
     privileged: Located[bool] | None = None
     pid: Located[str] | None = None

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from composelint.values import (
     parse_byte_size,
     parse_capability,
+    parse_device,
+    parse_expose,
     parse_extra_host,
     parse_image,
     parse_quantity,
@@ -228,6 +230,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("expose",),
         (value("--expose"),),
         ("ExposeHostPort",),
+        parse=parse_expose,
         empty_decides_nothing="an exposed port binds nothing on the host",
     ),
     Setting(
@@ -364,6 +367,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("devices",),
         (value("--device"),),
         ("AddDevice",),
+        parse=parse_device,
         if_unset=IfUnset(
             "no device is passed", "a disk or `/dev/mem` would give access to the host's hardware"
         ),

@@ -338,26 +338,10 @@ def suggested_mappings(
             + ("" if port.protocol == "tcp" else f"/{port.protocol}")
         )
     for exposed in workload.expose:
-        number, _, protocol = exposed.value.partition("/")
-        number = number.split("-")[0]
-        ports.append(
-            f"127.0.0.1:{number}:{number}" + (f"/{protocol}" if protocol and protocol != "tcp" else "")
-        )
+        if exposed.value.ports is None:
+            continue
+        first, protocol = exposed.value.ports.start, exposed.value.protocol
+        ports.append(f"127.0.0.1:{first}:{first}" + ("" if protocol == "tcp" else f"/{protocol}"))
     if not ports:
         ports = [f"127.0.0.1:{p}:{p}" for p in known_ports(workload, known_images)]
     return list(dict.fromkeys(ports))
-
-
-def exposed_range(value: str) -> range | None:
-    """The ports of an `expose` entry (`80`, `80/udp`, `8000-8010`), None when Docker rejects it."""
-    number, _, protocol = value.strip().partition("/")
-    start, _, end = number.partition("-")
-    if not (start.isdigit() and (not end or end.isdigit())) or protocol.lower() not in (
-        "",
-        "tcp",
-        "udp",
-        "sctp",
-    ):
-        return None
-    first, last = int(start), int(end or start)
-    return range(first, last + 1) if 1 <= first <= last <= 65535 else None

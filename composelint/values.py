@@ -13,6 +13,7 @@ import re
 
 from composelint.model import (
     Capability,
+    Exposed,
     ExtraHost,
     ImageRef,
     Limit,
@@ -115,6 +116,28 @@ def parse_restart_policy(text: str) -> RestartPolicy:
     except ValueError:
         retries = 0
     return RestartPolicy(text, name.strip(), retries)
+
+
+def parse_expose(text: str) -> Exposed:
+    """`expose` / `--expose`: `PORT[-END][/PROTOCOL]` (moby `network.ParsePortRange`); ports 1-65535,
+    protocol tcp, udp or sctp.  Blanks around the entry are ignored."""
+    number, _, written_protocol = text.strip().partition("/")
+    protocol = written_protocol.lower() or "tcp"
+    start, _, end = number.partition("-")
+    ports = None
+    if start.isdigit() and (not end or end.isdigit()) and protocol in ("tcp", "udp", "sctp"):
+        first, last = int(start), int(end or start)
+        ports = range(first, last + 1) if 1 <= first <= last <= 65535 else None
+    return Exposed(text, ports, protocol)
+
+
+def parse_device(text: str) -> str:
+    """`devices` / `--device`: the host side of `HOST[:CONTAINER[:PERMISSIONS]]`, or a CDI device
+    name (`vendor.com/class=name`) whole (docker CLI `parseDevice`: a value with `=` that is not a
+    path is a CDI name)."""
+    if "=" in text and not text.startswith("/"):
+        return text
+    return text.partition(":")[0]
 
 
 def parse_security_option(text: str) -> SecurityOption:

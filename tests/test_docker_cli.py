@@ -189,7 +189,10 @@ def test_csv_publish():
 
 def test_expose_and_publish_all():
     w = workload("docker run --expose 8080 --expose=9000/udp -P nginx")
-    assert [e.value for e in w.expose] == ["8080", "9000/udp"] and w.publish_all.value
+    assert [(e.value.ports, e.value.protocol) for e in w.expose] == [
+        (range(8080, 8081), "tcp"),
+        (range(9000, 9001), "udp"),
+    ] and w.publish_all.value
 
 
 def test_mount_csv():

@@ -129,3 +129,50 @@ def test_shared_types_import_nothing_from_the_package():
         if name.startswith("composelint.report")
         for target in GRAPH[name]
     )
+
+
+# The separators of Docker's value grammars (`k=v`, `host:container`, `a,b`, `name/tag`, `@digest`).
+_DOCKER_SEPARATORS = {":", "=", ",", "/", "@"}
+
+
+def _cuts_a_docker_value(node: ast.AST) -> bool:
+    """`text.partition(":")`, `.split(",")`, `.replace(":", "=")` ... with a separator of Docker's grammars."""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("partition", "rpartition", "split", "rsplit", "replace")
+        and bool(node.args)
+        and isinstance(node.args[0], ast.Constant)
+        and node.args[0].value in _DOCKER_SEPARATORS
+    )
+
+
+def _rule_cutting_docker_values(source: str) -> list[str]:
+    return [ast.unparse(node) for node in ast.walk(ast.parse(source)) if _cuts_a_docker_value(node)]
+
+
+def test_rules_do_not_parse_docker_values():
+    """A Docker value is parsed once, by its parser in values.py called from the front end (a row
+    of the settings table); rules read the typed parts and neither cut text at the grammars'
+    separators nor call the parsers."""
+    found = {
+        name: cuts
+        for name, path in MODULES.items()
+        if name.startswith("composelint.rules")
+        and (cuts := _rule_cutting_docker_values(path.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+    assert not any(
+        target == "composelint.values"
+        for name in GRAPH
+        if name.startswith("composelint.rules")
+        for target in GRAPH[name]
+    )
+
+
+def test_the_parse_check_sees_a_rule_that_cuts_a_value():
+    written = (
+        "for option in workload.security_opt:\n    key, _, value = option.value.written.partition('=')\n"
+    )
+    assert _rule_cutting_docker_values(written) == ["option.value.written.partition('=')"]
+    assert _rule_cutting_docker_values("name.replace('-', ' ')\npath.replace('\\\\', '/')\n") == []

@@ -7,6 +7,8 @@ import pytest
 from composelint.values import (
     parse_byte_size,
     parse_capability,
+    parse_device,
+    parse_expose,
     parse_extra_host,
     parse_go_bool,
     parse_image,
@@ -225,3 +227,37 @@ def test_extra_host(text, name, address):
 def test_sysctl(text, name, value, key):
     sysctl = parse_sysctl(text)
     assert (sysctl.written, sysctl.name, sysctl.value, sysctl.key) == (text, name, value, key)
+
+
+@pytest.mark.parametrize(
+    ("text", "ports", "protocol"),
+    [
+        ("80", range(80, 81), "tcp"),
+        ("80/udp", range(80, 81), "udp"),
+        ("8000-8010", range(8000, 8011), "tcp"),
+        ("53/UDP", range(53, 54), "udp"),
+        (" 9000/sctp ", range(9000, 9001), "sctp"),
+        ("0", None, "tcp"),
+        ("70000", None, "tcp"),
+        ("90-80", None, "tcp"),
+        ("80/http", None, "http"),
+        ("http", None, "tcp"),
+    ],
+)
+def test_expose(text, ports, protocol):
+    exposed = parse_expose(text)
+    assert (exposed.written, exposed.ports, exposed.protocol) == (text, ports, protocol)
+
+
+@pytest.mark.parametrize(
+    ("text", "host"),
+    [
+        ("/dev/sda", "/dev/sda"),
+        ("/dev/sda:/dev/xvda", "/dev/sda"),
+        ("/dev/sda:/dev/xvda:rwm", "/dev/sda"),
+        ("nvidia.com/gpu=all", "nvidia.com/gpu=all"),  # a CDI name
+        ("/dev/bus/usb:/dev/bus/usb", "/dev/bus/usb"),
+    ],
+)
+def test_device(text, host):
+    assert parse_device(text) == host

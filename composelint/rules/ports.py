@@ -28,7 +28,6 @@ from composelint.topology import (
     attached_networks,
     binds_all_interfaces,
     can_publish,
-    exposed_range,
     joined_by_another,
     known_ports,
     namespace,
@@ -132,7 +131,7 @@ def _image_name(workload: Workload) -> str | None:
     """Last part of the image's repository (`bitnami/postgresql:16` -> `postgresql`), if known."""
     if workload.image is None or "$" in workload.image.value.written or not workload.image.value.name:
         return None
-    return workload.image.value.repository.rsplit("/", 1)[-1]
+    return workload.image.value.basename.lower()
 
 
 def _traefik_insecure_api(workload: Workload, name: str | None) -> bool:
@@ -226,11 +225,11 @@ def ports_discarded_host_network(project: Project):
             )
         for exposed in workload.expose:
             yield Finding(
-                f"{setting(workload, 'expose', exposed.value)} of {workload_phrase(workload)} has no effect on the "
-                f"host network{via}",
+                f"{setting(workload, 'expose', exposed.value.written)} of {workload_phrase(workload)} has no "
+                f"effect on the host network{via}",
                 exposed.span,
                 workload.name,
-                f"expose[{exposed.value}]",
+                f"expose[{exposed.value.written}]",
                 fix=_in_file(expose_fix, exposed.span),
             )
         if workload.publish_all is not None and workload.publish_all.value:
@@ -304,7 +303,7 @@ def port_all_interfaces(project: Project):
         for port in workload.ports:
             if not _exposed_everywhere(project, workload, port) or _sensitive(workload, port):
                 continue
-            variable = _host_ip_variable(port)
+            variable = port.host_ip_variable
             if variable:
                 detail = f"binds all host interfaces: its host IP `{variable}` is empty or a wildcard"
             elif port.host_start is None and port.from_variable:
@@ -325,22 +324,6 @@ def port_all_interfaces(project: Project):
                 help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it; "
                 "if the service is meant to be public, suppress this finding with a reason",
             )
-
-
-_REFERENCE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
-
-
-def _host_ip_variable(port: PortBinding) -> str | None:
-    """The variable reference written in the host IP part of a short-syntax port, if any
-    (`${BIND_IP}:80:80` -> `${BIND_IP}`; `${PORT}:80` has none)."""
-    if not port.from_variable or port.syntax != "short":
-        return None
-    references = _REFERENCE.findall(port.raw)
-    masked = _REFERENCE.sub(lambda m: f"\x00{references.index(m.group())}\x00", port.raw)
-    parts = masked.split("/")[0].split(":")
-    if len(parts) < 3 or "\x00" not in parts[0]:
-        return None
-    return references[int(parts[0].split("\x00")[1])]
 
 
 @rule(
@@ -735,13 +718,13 @@ def invalid_port(project: Project):
                 f"ports[{error.raw}]",
             )
         for exposed in workload.expose:
-            if exposed_range(exposed.value) is None:
+            if exposed.value.ports is None:
                 yield Finding(
-                    f"Invalid {setting(workload, 'expose', exposed.value)} in {workload_phrase(workload)}: expected a "
-                    "port or range 1-65535 with an optional tcp/udp/sctp protocol",
+                    f"Invalid {setting(workload, 'expose', exposed.value.written)} in {workload_phrase(workload)}: "
+                    "expected a port or range 1-65535 with an optional tcp/udp/sctp protocol",
                     exposed.span,
                     workload.name,
-                    f"expose[{exposed.value}]",
+                    f"expose[{exposed.value.written}]",
                 )
 
 

@@ -31,7 +31,7 @@ from composelint.model import (
 from composelint.settings import Setting
 from composelint.sources.interpolation import starts_unset
 from composelint.sources.merge import MergeNotes
-from composelint.sources.ports import parse_long, parse_short
+from composelint.sources.ports import host_ip_variable, parse_long, parse_short
 from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq
 from composelint.values import limits_nothing
 
@@ -311,7 +311,12 @@ class _ComposeReader:
                             continue  # CL005 / CL004 already say why the value is missing
                         result = replace(result, raw=written)
                     else:
-                        result = replace(result, raw=written, from_variable=True)
+                        result = replace(
+                            result,
+                            raw=written,
+                            from_variable=True,
+                            host_ip_variable=host_ip_variable(written),
+                        )
             else:
                 result = PortError(
                     "<collection>", "a port entry must be a string, a number or a mapping", item.span
@@ -327,9 +332,7 @@ class _ComposeReader:
             if isinstance(item, YMap):
                 located = self.text(item.get("source"))
             else:
-                located = self.text(item)
-                if located is not None:
-                    located = Located(located.value.split(":")[0], located.span)
+                located = _typed(settings.BY_NAME["devices"], self.text(item))
             if located is not None:
                 devices.append(located)
         return devices

@@ -798,14 +798,6 @@ class CommandLineReader:
         workload.mounts.append(_mount(fields, flag.span))
         workload.keys.setdefault("volumes", flag.word.span)
 
-    def flag_device(self, workload: Workload, flag: Flag, command: Command) -> None:
-        value = self.value(flag, _table_command(command))
-        if value is None:
-            return
-        host = value if ("=" in value and not value.startswith("/")) else value.split(":")[0]
-        workload.devices.append(Located(host, flag.span))
-        workload.keys.setdefault("devices", flag.word.span)
-
     # -- exec, networks, builds ------------------------------------------------
     def set_from_table(self, target: Exec | Network | Build, flag: Flag, command: str) -> None:
         """Set the attribute of `target` that the settings table names for `flag` in `command`."""

@@ -19,6 +19,20 @@ PROTOCOLS = ("tcp", "udp", "sctp")
 _DIGITS = re.compile(r"[0-9]+")  # Go's ParseUint: no sign, space, `_` or non-ASCII digit
 
 
+_REFERENCE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
+
+
+def host_ip_variable(written: str) -> str | None:
+    """The variable reference written as the host IP of a short-syntax port, if any
+    (`${BIND_IP}:80:80` -> `${BIND_IP}`; `${PORT}:80` has none)."""
+    references = _REFERENCE.findall(written)
+    masked = _REFERENCE.sub(lambda m: f"\x00{references.index(m.group())}\x00", written)
+    parts = masked.split("/")[0].split(":")
+    if len(parts) < 3 or "\x00" not in parts[0]:
+        return None
+    return references[int(parts[0].split("\x00")[1])]
+
+
 class _Invalid(Exception):
     pass
 
