@@ -77,6 +77,10 @@ def compose_schema_violation(project: Project):
     Specification JSON schema vendored in `schemas/compose-spec.json`, and
     points at the offending key or value.  An unknown key gets the closest
     valid key as a suggestion; a wrong type or value names what is expected.
+    In a Coolify template (marked by Coolify's magic variables such as
+    `SERVICE_FQDN_*` or `SERVICE_PASSWORD_*`) the keys Coolify reads and
+    strips before Compose sees the file are accepted: `exclude_from_hc` on a
+    service, `content`, `is_directory`/`isDirectory` and `mode` on a volume.
 
     ## Why is this bad?
     Compose refuses the file, or (for a misspelt key such as

@@ -20,7 +20,7 @@ from composelint.sources.dotenv import DotenvError, parse_dotenv
 from composelint.sources.files import RootedFiles, UnreadableFile, is_inside, read_text
 from composelint.sources.interpolation import Substitutions, interpolate_tree
 from composelint.sources.merge import MergeNotes, merge
-from composelint.sources.schema import validate
+from composelint.sources.schema import COOLIFY_TEMPLATE, validate
 from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 
 # Always set in the shell that runs Compose: the project directory (relative paths are resolved
@@ -184,9 +184,10 @@ def _load_file(
         return None
     context.project.directives.extend(scan_directives(shown, text, document.extents, document.value_spans))
     merged: YNode | None = None
+    coolify = bool(COOLIFY_TEMPLATE.search(text))
     for root in document.roots:
         if context.options.validate_schema:
-            context.project.diagnostics.extend(validate(root))
+            context.project.diagnostics.extend(validate(root, coolify))
         tree = interpolate_tree(root, env, context.diagnose, substituted=context.substitutions)
         if isinstance(tree, YMap):
             tree = _resolve_includes(context, tree, real, env, stack + (real,))

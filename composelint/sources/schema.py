@@ -5,12 +5,17 @@ jsonschema-rs (compiled) gives the verdict in microseconds where it is installed
 does not accept (about 1% of real files), or every document where it is not installed, goes
 through jsonschema, whose errors point at the offending key or value instead of the document
 root.  An unknown key gets the closest valid key as a suggestion.
+
+Coolify, a deploying tool, reads a few keys of its own and strips them before Compose sees the
+file; in a Coolify template (its magic variables `SERVICE_FQDN_*`, `SERVICE_PASSWORD_*`... mark
+one) they are not schema errors.  Anywhere else they are: Compose would refuse them.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import lru_cache
 
 from composelint.model import Diagnostic, Span
@@ -34,6 +39,19 @@ _SCHEMA_TYPES = {
     "object": "a mapping",
     "array": "a list",
 }
+
+
+COOLIFY_TEMPLATE = re.compile(r"\bSERVICE_(FQDN|URL|PASSWORD|PASSWORD64|USER|BASE64|REALBASE64|HEX)_\w")
+
+
+def _coolify_keys(path: tuple) -> frozenset[str]:
+    """Coolify's own keys at `path`: a service's health-check exclusion, and the content, kind and
+    mode of a file it creates at a bind mount's source."""
+    if len(path) == 2 and path[0] == "services":
+        return frozenset({"exclude_from_hc"})
+    if len(path) == 4 and path[0] == "services" and path[2] == "volumes":
+        return frozenset({"content", "is_directory", "isDirectory", "mode"})
+    return frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -95,7 +113,8 @@ class _Located:
                 self._record(item, path + (index,))
 
 
-def validate(root: YNode) -> list[Diagnostic]:
+def validate(root: YNode, coolify: bool = False) -> list[Diagnostic]:
+    """Schema errors of one YAML document; `coolify`: the file is a Coolify template."""
     fast = _fast_validator()
     if fast is not None:
         try:
@@ -106,7 +125,7 @@ def validate(root: YNode) -> list[Diagnostic]:
     located = _Located(root)
     diagnostics = []
     for error in _validator().iter_errors(located.data):
-        diagnostics.extend(_diagnose(error, located))
+        diagnostics.extend(_diagnose(error, located, coolify))
     unique = {(d.span, d.message): d for d in diagnostics}
     return sorted(unique.values(), key=lambda d: (d.span.line, d.span.column, d.message))
 
@@ -165,7 +184,7 @@ def _duplicate_entry(items: list, path: tuple, where: str, located: _Located, sp
     return Diagnostic("CL002", f"{where} lists the same entry more than once", span)
 
 
-def _diagnose(error, located: _Located) -> list[Diagnostic]:
+def _diagnose(error, located: _Located, coolify: bool) -> list[Diagnostic]:
     error, alternatives = _best(error)
     path = tuple(error.absolute_path)
     span = located.values.get(path) or located.values[()]
@@ -177,6 +196,10 @@ def _diagnose(error, located: _Located) -> list[Diagnostic]:
             if isinstance(error.instance, dict)
             else []
         )
+        if coolify and extras:
+            extras = [k for k in extras if k not in _coolify_keys(path)]
+            if not extras:
+                return []
         found = []
         for key in extras or [None]:
             if key is None:
