@@ -67,3 +67,33 @@ def test_release_workflow_publishes_tags_by_trusted_publishing():
 def test_ci_runs_the_package_check():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -e '.[release]' && bash .ci/package" in ci
+
+
+def test_the_repository_url_is_set_in_one_step_and_checked_at_release(tmp_path):
+    """The README's placeholders become the published repository: pip, pre-commit and the Action
+    lines then name it, pyproject.toml links it, and `--check` (a release workflow step) passes."""
+    import shutil
+    import subprocess
+    import sys
+
+    from packaging.requirements import Requirement
+
+    for name in ("README.md", "action.yml", "pyproject.toml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    script = [sys.executable, str(ROOT / "scripts" / "set_repository_url.py"), "--root", str(tmp_path)]
+    runs = "\n".join(step.get("run", "") for step in WORKFLOW["jobs"]["build"]["steps"])
+    assert "python scripts/set_repository_url.py --check" in runs
+    if "REPOSITORY_URL" in README:
+        assert subprocess.run([*script, "--check"], capture_output=True, timeout=30).returncode == 1
+    bad = subprocess.run([*script, "http://example.org"], capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 2 and "expected https://HOST/OWNER/NAME" in bad.stderr
+    url = "https://github.com/example-org/composelint"
+    subprocess.run([*script, url], check=True, capture_output=True, timeout=30)
+    assert subprocess.run([*script, "--check"], capture_output=True, timeout=30).returncode == 0
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    requirements = re.findall(r"""pip install ["']([^"']+ @ git\+[^"']+)["']""", readme)
+    assert requirements and {Requirement(r).url for r in requirements} == {f"git+{url}@v{VERSION}"}
+    assert re.findall(r"^\s+- repo: (\S+)", readme, re.M) == [url]
+    assert re.findall(r"uses: (\S+)/composelint@", readme) == ["example-org"]
+    project = tomllib.loads((tmp_path / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["urls"]["Repository"] == url
