@@ -7,6 +7,7 @@ could not do its job (usage, unreadable path, internal error).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import TYPE_CHECKING, NoReturn
@@ -19,6 +20,11 @@ if TYPE_CHECKING:
 from composelint import __version__
 from composelint.discovery import KINDS
 from composelint.report.formats import FORMAT_NAMES, MODEL_FORMATS
+
+# A run is one process that keeps what it builds (trees, models, findings) to its end, so the
+# collector's default young-generation threshold (700 allocations) only re-scans live objects:
+# half the time of a 3 MB script went there.  The language server keeps the same setting.
+gc.set_threshold(50_000, 20, 20)
 
 FAIL_LEVELS = ("error", "warning", "info", "style", "never")
 # Formats read by people: a progress bar on a terminal's stderr does not get in the way of one on

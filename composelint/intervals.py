@@ -73,9 +73,9 @@ class IntervalIndex(Generic[Item]):
         best: tuple[int, Item] | None = None
         node = self.rank[low] + self.size
         lists = []
-        while node:
+        while node:  # without ranges, every interval is a leaf of its own
             lists.append(self.cover.get(node))
-            node >>= 1
+            node = node >> 1 if self.ranges else 0
         left, right = self.rank[low] + self.size + 1, self.rank[high] + self.size + 1
         if left < right and not self.ranges:
             raise ValueError("a range asked of an index made for single points")

@@ -513,13 +513,13 @@ def test_fallback_lexer_handles_what_follows_an_error():
 
 
 def test_script_over_the_size_cap_is_not_parsed():
-    text = "docker run --net=host alpine\n" * (5 * 1024 * 1024 // 29 + 1)
+    text = "docker run --net=host alpine\n" * (5 * 1024 * 1024 // 29 + 1)  # 5 MiB
     assert len(text) > MAX_SCRIPT_BYTES
     started = time.perf_counter()
     result = parse(text)
     assert time.perf_counter() - started < 5
     assert result.invocations == []
-    assert "not parsed" in result.diagnostics[0].message and result.diagnostics[0].code == "CL007"
+    assert "not parsed" in result.diagnostics[0].message and result.diagnostics[0].code == "CL010"
 
 
 def test_empty_and_comment_only_scripts():

@@ -117,6 +117,20 @@ docker run -d --name web2 -p 8080:80 nginx:1.27
     assert found == [("CL206", 5, 30, "error")]  # db and api share a network: no CL203
 
 
+def test_a_script_over_the_size_limit_is_a_limit_warning():
+    """4 MiB, as for a YAML file: a 100,000-line deploy script (3.6 MB) is linted, a larger one is
+    CL010 at line 1 (not an info that reads like a parse problem)."""
+    script = "docker run --net=host alpine\n" * (4 * 1024 * 1024 // 29 + 1)
+    report = lint_json("--stdin-filename", "deploy.sh", "-", input=script)
+    [finding] = report["findings"]
+    assert (finding["code"], finding["severity"], finding["range"]["start"]["line"]) == (
+        "CL010",
+        "warning",
+        1,
+    )
+    assert "larger than 4 MiB" in finding["message"]
+
+
 def test_possible_value_is_reported_one_severity_lower_with_the_assignment():
     script = 'docker run -d --network "${NET_MODE:-host}" nginx:1.27\n'
     report = lint_json("--select", "CL101", "--stdin-filename", "x.sh", "-", input=script)

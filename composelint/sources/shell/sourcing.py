@@ -19,7 +19,7 @@ from composelint.sources.files import UnreadableFile, is_inside, read_text
 
 MAX_SOURCE_DEPTH = 8
 MAX_SOURCED = 64
-MAX_SOURCED_CHARACTERS = 2 * 1024 * 1024  # as for the script itself
+MAX_SOURCED_CHARACTERS = 4 * 1024 * 1024  # as for the script itself
 
 
 def project_root(script: str) -> str:
