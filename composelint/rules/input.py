@@ -314,7 +314,8 @@ def dynamic_docker_argument(project: Project):
     A variable with a static value is followed instead: a definite value
     gets the rule's finding, a value that may change (a conditional
     assignment, a default the environment can override) gets it one
-    severity lower.
+    severity lower.  The working directory (`$PWD`, `$(pwd)`; in a Makefile
+    recipe `$$PWD`, `$(CURDIR)`, `$(shell pwd)`) is the project directory.
 
     ## Why is this bad?
     Nothing is checked for that flag: `MODE=host` in the environment turns

@@ -9,6 +9,8 @@ alternatives, like the blocks of a document.  On a recipe line:
 * a `\\` line continuation is kept (make hands it to the shell) and the tab that starts the
   next line is dropped, as make does;
 * `$$` is a `$` for the shell;
+* the recipe's working directory, written `$(CURDIR)`, `$(shell pwd)`, `$$PWD`, `$${PWD}` or
+  `$$(pwd)`, is the Makefile's directory: make runs recipes there (`.`, the project directory);
 * `$(VAR)` and `${VAR}` are the variable's value when the Makefile assigns it once, at the top
   level, a value without `$` (`DOCKER ?= docker`), else a value only known at run time; so are
   `$@`, `$<` and the other one-character variables, and function calls (`$(shell ...)`).
@@ -40,6 +42,9 @@ _RULE = re.compile(r"^[^\s#=][^=]*?(?<![:=?+!]):(?!=)")
 _CONDITIONAL = re.compile(r"^\s*(?:ifeq|ifneq|ifdef|ifndef|else|endif)\b")
 _DIRECTIVE = re.compile(r"^\s*(?:include|-include|sinclude|vpath|export|unexport)\b")
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][\w.-]*")
+_WORKING_DIRECTORY = re.compile(
+    r"\$\(CURDIR\)|\$\{CURDIR\}|\$\(shell pwd\)|\$\$PWD\b|\$\$\{PWD\}|\$\$\(pwd\)"
+)
 
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
@@ -160,6 +165,11 @@ def _recipe_line(host: HostFile, start: int, line: str, values: dict[str, str]) 
         if char != "$" or position + 1 >= len(line):
             snippet.add(char, start + position)
             position += 1
+            continue
+        directory = _WORKING_DIRECTORY.match(line, position)
+        if directory:
+            snippet.add_over(".", start + position, start + directory.end())
+            position = directory.end()
             continue
         end = _reference_end(line, position)
         reference = line[position:end]
