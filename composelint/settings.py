@@ -406,7 +406,10 @@ SETTINGS: tuple[Setting, ...] = (
         ("User", "Group"),
         ("containerUser",),
         parse_user,
-        if_unset=IfUnset("the container runs as the image's user", "`root` or `0` would run it as root"),
+        if_unset=IfUnset(
+            "the container runs as the image's user, or as root where a group is left (`:1000`)",
+            "`root` or `0` would run it as root",
+        ),
     ),
     Setting(
         "read_only",

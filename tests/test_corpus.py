@@ -24,7 +24,7 @@ import pytest
 from conftest import SHARED, run_cli
 from ruamel.yaml import YAML
 
-from composelint.discovery import SKIPPED_DIRECTORIES, is_compose_name
+from composelint.discovery import BASE_NAMES, OVERRIDE_NAMES, SKIPPED_DIRECTORIES, is_compose_name
 from composelint.rules import all_rules
 
 CORPUS = SHARED / "corpus" / "compose"
@@ -63,15 +63,6 @@ def _corpus_files() -> tuple[list[Path], list[Path]]:
             elif name.endswith((".yml", ".yaml")):
                 others.append(path)
     return walked, others
-
-
-BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
-OVERRIDE_NAMES = (
-    "compose.override.yml",
-    "compose.override.yaml",
-    "docker-compose.override.yml",
-    "docker-compose.override.yaml",
-)
 
 
 def _references(path: Path) -> list[Path]:

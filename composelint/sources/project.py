@@ -75,6 +75,15 @@ class _Context:
             self.diagnose("CL010", f"`{shown}` not linted: {problem}", Span(shown, 1, 1, 1, 2))
         return problem is None
 
+    def read_file(self, path: str, what: str) -> str | None:
+        """A compose file's text; None, and CL006 naming it as `what` ("Base file"), when it cannot be read."""
+        try:
+            return self.read(path)
+        except UnreadableFile as error:
+            shown = self.display(path)
+            self.diagnose("CL006", f"{what} `{shown}` not read: {error.reason}", Span(shown, 1, 1, 1, 2))
+            return None
+
     def diagnose(
         self,
         code: str,
@@ -167,12 +176,8 @@ def _load_file(
     """One compose file: parsed, validated, interpolated, with includes and extends resolved."""
     real = os.path.abspath(path)
     shown = context.display(path)
-    try:
-        text = context.read(path)
-    except UnreadableFile as error:
-        context.diagnose(
-            "CL006", f"{role.capitalize()} file `{shown}` not read: {error.reason}", Span(shown, 1, 1, 1, 2)
-        )
+    text = context.read_file(path, f"{role.capitalize()} file")
+    if text is None:
         return None
     document = read_yaml(shown, text)
     context.project.sources.append(SourceFile(shown, role, "compose", text))
@@ -387,12 +392,8 @@ def _services_of(context: _Context, path: str, env: dict[str, str]) -> YNode | N
 
 def _read_services(context: _Context, path: str, env: dict[str, str]) -> YNode | None:
     shown = context.display(path)
-    try:
-        text = context.read(path)
-    except UnreadableFile as error:
-        context.diagnose(
-            "CL006", f"Extended file `{shown}` not read: {error.reason}", Span(shown, 1, 1, 1, 2)
-        )
+    text = context.read_file(path, "Extended file")
+    if text is None:
         return None
     document = read_yaml(shown, text)
     if os.path.abspath(path) not in context.read_files:
