@@ -405,12 +405,17 @@ def host_gateway_alias(project: Project):
                 )
 
 
-@rule("CL508", "legacy-links", "info", "network", reads=("links", "external_links"))
+@rule("CL508", "legacy-links", "info", "network", default_on=False, reads=("links", "external_links"))
 def legacy_links(project: Project):
     """Legacy container links are used.
 
     ## What it does
-    Reports `links`, `external_links` and `--link`.
+    Reports `links`, `external_links` and `--link`.  Opt-in (`--select
+    CL508`): on real projects a link changes nothing about isolation (on a
+    project's own network it is an alias of a name that already resolves;
+    on the default bridge it is how the image's documentation connects two
+    containers), and every one judged by hand on real repositories was
+    noise.
 
     ## Why is this bad?
     Links are a legacy mechanism of the default bridge; on user-defined
