@@ -186,7 +186,9 @@ def row_17(root: Path) -> list[str]:
 
 
 def row_18(root: Path) -> list[str]:
-    write(root, {"x.sh": "#!/bin/sh\n" + "`" * 62 + ")\n"})
+    shapes = ["`" * 62 + ")", "`$(" * 30 + ")", "$(`" * 30, "`\\`" * 30 + ")", "`${" * 40 + ")"]
+    for index, shape in enumerate(shapes):  # the row, then shapes a fuzzer found beside it
+        write(root, {f"x{index}.sh": "#!/bin/sh\ndocker run --privileged nginx\n" + shape + "\n"})
     return ["."]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -574,3 +575,49 @@ def test_nul_bytes_in_a_script_are_dropped_as_bash_does(tmp_path: Path):
     root.mkdir()
     (root / "x.sh").write_bytes(b"#!/bin/sh\ndocker run \x00--net=host --privi\x00leged nginx:1.27\n")
     assert sorted(codes_in(check(str(root)))) == ["CL007", "CL101", "CL301"]
+
+
+# ---------------------------------------------------------------- 5. shell bounds
+
+
+def cpu_bound_cli(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """`cli` and the CPU seconds it took (wall time says little on a shared machine)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = cli(*args, cwd=cwd, timeout=30)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return done, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (FIXTURES / "hostile").glob("*.sh")))
+def test_backticks_and_substitutions_are_lexed_in_linear_time(name: str):
+    """Row 18 and the shapes beside it: a `$( )` or backtick inside a backtick substitution was lexed
+    to the end of the script, so the rest was lexed again at every level (4 of these 5 files took
+    over 20 s and 560-830 MB each)."""
+    done, seconds = cpu_bound_cli(
+        "check", "--isolated", "--output-format", "json", f"fixtures/hostile/{name}", cwd=FIXTURES.parent
+    )
+    assert done.returncode == 1, done.stderr
+    assert seconds < 5
+    found = {(f["code"], f["range"]["start"]["line"]) for f in json.loads(done.stdout)["findings"]}
+    assert {("CL301", 4), ("CL007", 5)} <= found
+
+
+def test_eval_expansion_is_bounded_and_each_command_reported_once():
+    """Row 19: `A="$A;$A"` eleven times, then `eval "$A"` twenty times took 103 s, and each eval
+    gave 2,048 containers at one position.  Past 256 KiB of nested code: CL010 at that eval."""
+    done, seconds = cpu_bound_cli(
+        "check",
+        "--isolated",
+        "--output-format",
+        "json",
+        "fixtures/rules/CL010/positive_eval_expansion.sh",
+        cwd=FIXTURES.parent,
+    )
+    assert done.returncode == 1, done.stderr
+    assert seconds < 5
+    found = sorted(
+        (f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
+        for f in json.loads(done.stdout)["findings"]
+        if f["code"] in ("CL010", "CL301")
+    )
+    assert found == [("CL010", 21, 7)] + [("CL301", line, 7) for line in range(17, 21)]

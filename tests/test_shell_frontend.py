@@ -46,8 +46,8 @@ def whole(span) -> str:
     return f"{span.line}:{span.column}-{span.end_line}:{span.end_column}"
 
 
-def code_diagnostics(result: ShellScript) -> list[str]:
-    return [d.message for d in result.diagnostics if d.code == "CL007"]
+def code_diagnostics(result: ShellScript, rule: str = "CL007") -> list[str]:
+    return [d.message for d in result.diagnostics if d.code == rule]
 
 
 # -- words and positions --
@@ -229,14 +229,14 @@ def test_deeply_nested_substitution_in_bounded_time():
     result = parse(text)
     assert time.perf_counter() - started < 10
     assert [w.text for w in result.invocations[-1].words] == ["docker", "run", "--pid=host", "b"]
-    assert any("nested deeper" in message for message in code_diagnostics(result))
+    assert any("nested deeper" in message for message in code_diagnostics(result, "CL010"))
 
 
 def test_nested_code_depth_is_capped():
     text = "eval 'eval \"eval eval eval eval docker run --net=host a\"'\n"
     result = parse(text)
     assert result.invocations == []
-    assert any("nested more than" in message for message in code_diagnostics(result))
+    assert any("nested more than" in message for message in code_diagnostics(result, "CL010"))
 
 
 # -- wrappers --

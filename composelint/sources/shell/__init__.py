@@ -15,12 +15,16 @@ character mapped back to its position in the file (interpreter.py,
 positions.py).  `Invocation.via` is "sh -c", "eval", "ssh", "su -c" or
 "here-doc": the innermost way the code was reached.
 
-Limits (each one gives a CL007 diagnostic, never an exception; where the parser gave
-up is reported only in a script that has a container-tool command):
+Limits (never an exception; where the parser gave up, CL007, is reported only in a script
+that has a container-tool command; a bound that is hit is CL010 where it was hit):
 * a script over MAX_SCRIPT_BYTES (4 MiB of UTF-8, as a YAML file) is not parsed (CL010);
-* command substitutions nested deeper than 48 levels are not analysed;
-* nested code (sh -c / eval / ssh / here-doc) deeper than 4 levels is not analysed;
-* a variable value over 64 KiB or an array over 4096 elements becomes UNKNOWN.
+* command substitutions nested deeper than 48 levels are not analysed (CL010);
+* nested code (sh -c / eval / ssh / here-doc) deeper than 4 levels, or past 256 KiB of nested
+  code re-parsed for the script (`eval` of a doubled variable), is not analysed (CL010);
+* a variable value over 64 KiB or an array over 4096 elements becomes UNKNOWN;
+* the fallback lexer lexes each construct once, inside the construct that holds it (a `$( )` in
+  a backtick substitution ends with it), so its work is linear in the script's size;
+* a command reached again by another expansion path (`eval "$A;$A"`) is one command.
 
 Positions: 1-based lines counted at LF (a CRLF counts once; a lone CR is an
 ordinary character), columns in code points.  Inside nested code a word's
@@ -80,7 +84,7 @@ def parse_script(
     except RecursionError:
         interpreter.diagnostics.append(
             Diagnostic(
-                "CL007",
+                "CL010",
                 "script nested too deeply for the shell front end; analysis stopped there",
                 Span(path, 1, 1, 1, 1),
             )

@@ -104,11 +104,12 @@ class Scope:
 
 @dataclass(slots=True)
 class Note:
-    """A parse problem for a CL007 diagnostic."""
+    """A parse problem (CL007), or a documented bound that was hit (`limit`: CL010)."""
 
     start: int
     message: str
     owners: tuple[int, ...] = ()
+    limit: bool = False
 
 
 Event = Command | Assignment | LoopVariable | Extent | Value | Scope | Note

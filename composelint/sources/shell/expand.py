@@ -21,7 +21,8 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from composelint.model import Span
@@ -239,11 +240,13 @@ class Expander:
     # -- public --
 
     def fields(self, start: int, end: int) -> list[Field]:
-        return split_fields(self.segments(start, end, quoted=False, depth=self.depth))
+        with self.within(end):
+            return split_fields(self.segments(start, end, quoted=False, depth=self.depth))
 
     def value(self, start: int, end: int) -> tuple[str, str, Span | None]:
         """An assignment's right-hand side: expanded, not split; (text, certainty, origin)."""
-        segments = self.segments(start, end, quoted=False, depth=self.depth)
+        with self.within(end):
+            segments = self.segments(start, end, quoted=False, depth=self.depth)
         text = _UNKNOWN_RUN.sub(UNKNOWN, "".join((" " if s.new_field else "") + s.text for s in segments))
         # A value copied whole from one variable or default keeps that origin.
         origin = segments[0].origin if len(segments) == 1 else None
@@ -252,6 +255,16 @@ class Expander:
         # The certainty of the known parts: an UNKNOWN part stays marked in the text itself.
         known = [s for s in segments if s.text != UNKNOWN]
         return text, describe(known)[1] if known else (UNSURE if segments else DEFINITE), origin
+
+    @contextmanager
+    def within(self, end: int) -> Iterator[None]:
+        """The lexer scans no further than the word's end (an unclosed `$(` in each of many
+        words would otherwise scan the rest of the code once per word)."""
+        limit, self.lexer.limit = self.lexer.limit, end
+        try:
+            yield
+        finally:
+            self.lexer.limit = limit
 
     # -- segments of a word --
 

@@ -52,6 +52,9 @@ from composelint.sources.shell.syntax_tree import parse_events
 from composelint.sources.shell_words import UNKNOWN, Invocation, Word
 
 MAX_NESTED = 4  # sh -c inside ssh inside eval ...: levels of re-parsed nested code
+# Characters of nested code (eval, sh -c, ssh, here-docs fed to a shell) re-parsed for one script:
+# `A="$A;$A"` eleven times, then `eval "$A"` twenty times, is 1.2 MB of code from 328 bytes.
+MAX_NESTED_CODE = 256 * 1024
 MAX_CALLS = 8  # functions evaluated inside functions at a call site
 MAX_ALTERNATIVES = 4  # other possible values kept for one variable, and variants of one command
 _NESTED_DEPTH = MAX_DEPTH // MAX_NESTED  # stack budget a nested level takes from the lexer's
@@ -156,16 +159,21 @@ class Interpreter:
         self.env_values: dict[str, str] = {}  # value -> variable name, from sourced env files
         self.defining: list[Function] = []  # functions whose bodies are being read
         self.unread: list[Diagnostic] = []  # where the parser gave up (CL007 with a container command)
+        self.nested_size = 0  # characters of nested code re-parsed (MAX_NESTED_CODE)
+        self.noted_size = False
+        # A command reached again by another expansion path (`A="$A;$A"; eval "$A"`) is one command.
+        self.seen: set[tuple] = set()
 
     def span(self, code: Code, start: int, end: int) -> Span:
         return (code.lines or self.lines).span(*code.file_range(start, end))
 
-    def diagnostic(self, code: Code, offset: int, message: str) -> None:
+    def diagnostic(self, code: Code, offset: int, message: str, rule: str = "CL007") -> None:
+        """CL007 (a parse problem) or CL010 (a documented bound was hit) at `offset` of `code`."""
         if self.quiet and self.source_site is not None:
             code, offset = self.source_site  # reported where the script sources the file
         offset = min(offset, len(code.text))
         span = self.span(code, offset, min(offset + 1, len(code.text)))
-        self.diagnostics.append(Diagnostic("CL007", message, span))
+        self.diagnostics.append(Diagnostic(rule, message, span))
 
     # -- one piece of code --
 
@@ -217,7 +225,7 @@ class Interpreter:
             elif self.defining and not self.defining[-1].nesting and isinstance(event, (Command, Assignment)):
                 self.defining[-1].events.append(event)  # the body's own commands, not those in $( )
             elif isinstance(event, Note):
-                self.diagnostic(code, event.start, event.message)
+                self.diagnostic(code, event.start, event.message, "CL010" if event.limit else "CL007")
 
     def expander(self, code: Code, depth: int) -> Expander:
         expander = Expander(
@@ -251,6 +259,7 @@ class Interpreter:
                         event.start,
                         f"sourced files nested more than {MAX_SOURCE_DEPTH} deep, or more than "
                         f"{MAX_SOURCED} for one script, are not read",
+                        "CL010",
                     )
                 return
             text = self.sources.read(real)
@@ -411,7 +420,20 @@ class Interpreter:
                 0,
                 f"shell code nested more than {MAX_NESTED} levels deep "
                 f"(sh -c, eval, ssh, here-doc) is not analysed",
+                "CL010",
             )
+            return
+        self.nested_size += len(code.text)
+        if self.nested_size > MAX_NESTED_CODE:
+            if not self.noted_size:
+                self.noted_size = True
+                self.diagnostic(
+                    code,
+                    0,
+                    f"`{via}` code not analysed from here: the code nested in this script "
+                    f"(eval, sh -c, ssh, here-docs) is over {MAX_NESTED_CODE // 1024} KiB",
+                    "CL010",
+                )
             return
         layers = len(self.variables.layers)
         if not share:
@@ -504,7 +526,9 @@ class Interpreter:
             invocation = Invocation(resolution.tool, words, span, via, certainty, reason)
             if not forwarded:
                 invocation.variants = self.variants(code, expander, event, first, texts, expanded)
-            if not self.quiet:
+            key = (invocation.span, via, tuple((w.text, w.span) for w in words))
+            if not self.quiet and key not in self.seen:
+                self.seen.add(key)
                 self.invocations.append(invocation)
         if forwarded:
             return  # the words of a forwarding function's own command: no nested code followed

@@ -29,11 +29,13 @@ from composelint.sources.shell.events import (
     Extent,
     Heredoc,
     LoopVariable,
+    Note,
     Scope,
     Value,
 )
 
 MAX_DEPTH = 48
+TOO_DEEP = f"command substitutions nested deeper than {MAX_DEPTH} levels are not analysed"
 
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
 _WORD_SPECIAL = re.compile(r"[ \t\n;&|<>()\\'\"`$]")
@@ -72,13 +74,31 @@ class Lexer:
         self.base = TOP
         self.active: _Run | None = None  # the command sequence being lexed, for the context of a `$( )`
         self.commands = 0
+        # Where the innermost construct being lexed ends: a `$( )` or backtick inside a backtick
+        # substitution ends with it.  Lexing past it would lex the rest again at every level
+        # (exponential in the nesting: issue 17, row 18).
+        self.limit = self.n
+        # Where each `$( )` ends, by (start, limit), when only scanning: the words of nested
+        # commands are expanded one by one, and each would lex the substitutions inside it again.
+        self.ends: dict[tuple[int, int], int] = {}
+        self.noted_depth = False
 
     # -- scanning primitives: each returns the index just after the construct --
 
+    def too_deep(self, i: int) -> None:
+        """Past MAX_DEPTH levels constructs are skipped flat, not lexed: said once (CL010)."""
+        if self.events is not None and not self.noted_depth:
+            self.noted_depth = True
+            self.events.append(Note(i, TOO_DEEP, self.owners, limit=True))
+
+    def unclosed(self, i: int) -> int:
+        """Where a construct not closed before `limit` ends: there (never before `i`, so scans move on)."""
+        return max(i, self.limit)
+
     def skip_single(self, i: int) -> int:
         """`i` is after the opening quote."""
-        end = self.s.find("'", i)
-        end = self.n if end < 0 else end + 1
+        end = self.s.find("'", i, self.limit)
+        end = self.unclosed(i) if end < 0 else end + 1
         self.note_value(i - 1, end)
         return end
 
@@ -90,10 +110,10 @@ class Lexer:
     def skip_double(self, i: int) -> int:
         start = i - 1
         while True:
-            match = _DOUBLE_SPECIAL.search(self.s, i)
+            match = _DOUBLE_SPECIAL.search(self.s, i, self.limit)
             if not match:
-                self.note_value(start, self.n)
-                return self.n
+                self.note_value(start, self.limit)
+                return self.unclosed(i)
             j = match.start()
             char = self.s[j]
             if char == '"':
@@ -110,18 +130,21 @@ class Lexer:
         """`i` is after the opening backtick; the command inside is lexed too."""
         j = i
         while True:
-            match = _BACKTICK_SPECIAL.search(self.s, j)
+            match = _BACKTICK_SPECIAL.search(self.s, j, self.limit)
             if not match:
-                end = self.n
+                end = after = self.unclosed(i)
                 break
             if match.group() == "\\":
                 j = match.start() + 2
                 continue
             end = match.start()
+            after = end + 1
             break
-        if self.events is not None and self.depth < MAX_DEPTH:
+        if self.depth >= MAX_DEPTH:
+            self.too_deep(i)
+        elif self.events is not None:
             self.nested(i, end, stop_paren=False)
-        return min(end + 1, self.n)
+        return after
 
     def skip_dollar(self, i: int) -> int:
         """`i` is at `$`.  Each level of `$( )`, `${ }` and quotes inside them
@@ -129,6 +152,7 @@ class Lexer:
         s, k = self.s, i + 1
         if self.depth >= MAX_DEPTH:
             if s.startswith("(", k):
+                self.too_deep(i)
                 return self.skip_flat(k + 1)
             if s.startswith("{", k):
                 return self.skip_flat(k + 1, "{}")
@@ -151,9 +175,9 @@ class Lexer:
 
     def skip_ansi(self, i: int) -> int:
         while True:
-            match = _ANSI_SPECIAL.search(self.s, i)
+            match = _ANSI_SPECIAL.search(self.s, i, self.limit)
             if not match:
-                return self.n
+                return self.unclosed(i)
             if match.group() == "'":
                 return match.end()
             i = match.start() + 2
@@ -170,9 +194,9 @@ class Lexer:
         """Past the `closer` that brings `depth` to zero; quotes, escapes and
         substitutions on the way are skipped whole."""
         while True:
-            match = special.search(self.s, i)
+            match = special.search(self.s, i, self.limit)
             if not match:
-                return self.n
+                return self.unclosed(i)
             j, char = match.start(), match.group()
             if char == opener:
                 depth, i = depth + 1, j + 1
@@ -193,18 +217,27 @@ class Lexer:
 
     def skip_substitution(self, i: int) -> int:
         """`i` is after `$(` (or `<(`): lexed as commands up to the unmatched `)`."""
+        if self.events is None and (i, self.limit) in self.ends:
+            return self.ends[i, self.limit]
         if self.depth >= MAX_DEPTH:
-            return self.skip_flat(i)
-        return min(self.nested(i, self.n, stop_paren=True) + 1, self.n)
+            self.too_deep(i)
+            end = self.skip_flat(i)
+        elif i >= self.limit:
+            end = i
+        else:
+            end = min(self.nested(i, self.limit, stop_paren=True) + 1, self.n)
+        if self.events is None:
+            self.ends[i, self.limit] = end
+        return end
 
     def skip_flat(self, i: int, pair: str = "()") -> int:
         """Up to the closer matching an open `(` (or `{`) before `i`: quotes respected, nothing lexed."""
         opener, closer = pair[0], pair[1]
         depth = 1
         while True:
-            match = (_FLAT_SPECIAL if pair == "()" else _FLAT_BRACE_SPECIAL).search(self.s, i)
+            match = (_FLAT_SPECIAL if pair == "()" else _FLAT_BRACE_SPECIAL).search(self.s, i, self.limit)
             if not match:
-                return self.n
+                return self.unclosed(i)
             j, char = match.start(), match.group()
             if char == opener:
                 depth, i = depth + 1, j + 1
@@ -213,8 +246,8 @@ class Lexer:
                 if depth == 0:
                     return i
             elif char == "'":
-                end = self.s.find("'", j + 1)
-                i = self.n if end < 0 else end + 1
+                end = self.s.find("'", j + 1, self.limit)
+                i = self.unclosed(j + 1) if end < 0 else end + 1
             elif char == "\\":
                 i = j + 2
             else:  # a double quote or backtick: up to the same character, not escaped
@@ -222,12 +255,12 @@ class Lexer:
                 i = j + 1
                 while True:
                     inner = (
-                        _FLAT_DOUBLE.search(self.s, i)
+                        _FLAT_DOUBLE.search(self.s, i, self.limit)
                         if close == '"'
-                        else _BACKTICK_SPECIAL.search(self.s, i)
+                        else _BACKTICK_SPECIAL.search(self.s, i, self.limit)
                     )
                     if not inner:
-                        return self.n
+                        return self.unclosed(i)
                     if inner.group() == "\\":
                         i = inner.start() + 2
                         continue
@@ -238,9 +271,9 @@ class Lexer:
         """The end of the word starting at `i` (== i when s[i] is a blank or an operator)."""
         s, start = self.s, i
         while True:
-            match = _WORD_SPECIAL.search(s, i)
+            match = _WORD_SPECIAL.search(s, i, self.limit)
             if not match:
-                return self.n
+                return self.unclosed(i)
             j, char = match.start(), match.group()
             if char == "\\":
                 i = j + 2
@@ -260,22 +293,22 @@ class Lexer:
                 i = self.skip_substitution(j + 2)  # process substitution <( ) >( )
             else:
                 return j
-            if i >= self.n:
-                return self.n
+            if i >= self.limit:
+                return i
 
     def array_elements(self, i: int) -> tuple[list[tuple[int, int]], int]:
         """`i` is after the `(` of `NAME=(`: the element word ranges and the index after `)`."""
         s = self.s
         elements: list[tuple[int, int]] = []
-        while i < self.n:
+        while i < self.limit:
             char = s[i]
             if char in " \t\n":
                 i += 1
             elif char == "\\" and s.startswith("\n", i + 1):
                 i += 2
             elif char == "#":
-                newline = s.find("\n", i)
-                i = self.n if newline < 0 else newline
+                newline = s.find("\n", i, self.limit)
+                i = self.limit if newline < 0 else newline
             elif char == ")":
                 return elements, i + 1
             else:
@@ -285,22 +318,22 @@ class Lexer:
                 else:
                     elements.append((i, end))
                 i = end
-        return elements, self.n
+        return elements, self.unclosed(i)
 
     def skip_test(self, i: int) -> int:
         """`i` is after `[[`: up to and including `]]` (operators inside are words)."""
         s = self.s
-        while i < self.n:
+        while i < self.limit:
             char = s[i]
             if char in " \t\n":
                 i += 1
                 continue
-            if s.startswith("]]", i) and (i + 2 >= self.n or s[i + 2] in " \t\n;&|)"):
+            if s.startswith("]]", i) and (i + 2 >= self.limit or s[i + 2] in " \t\n;&|)"):
                 return i + 2
-            while i < self.n:
-                match = _TEST_SPECIAL.search(s, i)
+            while i < self.limit:
+                match = _TEST_SPECIAL.search(s, i, self.limit)
                 if not match:
-                    return self.n
+                    return self.unclosed(i)
                 j, char = match.start(), match.group()
                 if char in " \t\n":
                     i = j
@@ -315,7 +348,7 @@ class Lexer:
                     i = self.skip_backtick(j + 1)
                 else:
                     i = self.skip_dollar(j)
-        return self.n
+        return self.unclosed(i)
 
     # -- the fallback parser --
 
@@ -340,8 +373,11 @@ class Lexer:
 
     def run(self, start: int, end: int, stop_paren: bool, base: Context | None = None) -> int:
         run = _Run(self, self.base if base is None else base)
-        self.active = run
-        return run.run(start, end, stop_paren)
+        self.active, limit, self.limit = run, self.limit, end
+        try:
+            return run.run(start, end, stop_paren)
+        finally:
+            self.limit = limit
 
 
 @dataclass

@@ -32,7 +32,7 @@ from composelint.sources.shell.events import (
     Scope,
     Value,
 )
-from composelint.sources.shell.lexer import MAX_DEPTH, Lexer
+from composelint.sources.shell.lexer import MAX_DEPTH, TOO_DEEP, Lexer
 from composelint.sources.shell.positions import ascii_copy
 
 # Nodes that only hold other statements: a walk may enter them across the error line.
@@ -219,8 +219,9 @@ class _Walker:
                     self.events.append(
                         Note(
                             self.range(node)[0],
-                            f"command substitutions nested deeper than {MAX_DEPTH} levels are not analysed",
+                            TOO_DEEP,
                             owners,
+                            limit=True,
                         )
                     )
                 return []
