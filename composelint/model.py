@@ -157,6 +157,16 @@ class Sysctl:
 
 
 @dataclass(frozen=True)
+class Device:
+    """A `devices` / `--device` entry: `path` is its host side (`/dev/sda` of `/dev/sda:/dev/xvda:rwm`),
+    or the whole name of a CDI device (`nvidia.com/gpu=all`, `cdi` true)."""
+
+    written: str
+    path: str
+    cdi: bool
+
+
+@dataclass(frozen=True)
 class SecurityOption:
     """One `security_opt` / `--security-opt` entry as the daemon splits it.
 
@@ -275,7 +285,7 @@ class Workload:
     cap_add: list[Located[Capability]] = field(default_factory=list)
     cap_drop: list[Located[Capability]] = field(default_factory=list)
     security_opt: list[Located[SecurityOption]] = field(default_factory=list)
-    devices: list[Located[str]] = field(default_factory=list)  # host side of each mapping
+    devices: list[Located[Device]] = field(default_factory=list)
     mounts: list[Mount] = field(default_factory=list)
     use_api_socket: Located[bool] | None = None
     sysctls: list[Located[Sysctl]] = field(default_factory=list)

@@ -13,6 +13,7 @@ import re
 
 from composelint.model import (
     Capability,
+    Device,
     Exposed,
     ExtraHost,
     ImageRef,
@@ -131,13 +132,13 @@ def parse_expose(text: str) -> Exposed:
     return Exposed(text, ports, protocol)
 
 
-def parse_device(text: str) -> str:
+def parse_device(text: str) -> Device:
     """`devices` / `--device`: the host side of `HOST[:CONTAINER[:PERMISSIONS]]`, or a CDI device
     name (`vendor.com/class=name`) whole (docker CLI `parseDevice`: a value with `=` that is not a
     path is a CDI name)."""
     if "=" in text and not text.startswith("/"):
-        return text
-    return text.partition(":")[0]
+        return Device(text, text, True)
+    return Device(text, text.partition(":")[0], False)
 
 
 def parse_security_option(text: str) -> SecurityOption:

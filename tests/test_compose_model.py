@@ -168,7 +168,7 @@ def test_devices_short_and_long():
               - source: /dev/sda
                 target: /dev/xvda
         """)
-    assert [d.value for d in project.workload("app").devices] == ["/dev/ttyUSB0", "/dev/sda"]
+    assert [d.value.path for d in project.workload("app").devices] == ["/dev/ttyUSB0", "/dev/sda"]
 
 
 def test_non_mapping_documents_and_services_are_tolerated():

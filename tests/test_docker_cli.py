@@ -234,7 +234,7 @@ def test_isolation_flags():
         ("seccomp", "unconfined"),
         ("apparmor", "unconfined"),
     ]
-    assert [d.value for d in w.devices] == ["/dev/sda"]
+    assert [d.value.path for d in w.devices] == ["/dev/sda"]
     assert [(s.value.name, s.value.value) for s in w.sysctls] == [("net.ipv4.ip_forward", "1")]
     assert (
         w.extra_hosts[0].value.address == "10.0.0.2"

@@ -250,14 +250,16 @@ def test_expose(text, ports, protocol):
 
 
 @pytest.mark.parametrize(
-    ("text", "host"),
+    ("text", "path", "cdi"),
     [
-        ("/dev/sda", "/dev/sda"),
-        ("/dev/sda:/dev/xvda", "/dev/sda"),
-        ("/dev/sda:/dev/xvda:rwm", "/dev/sda"),
-        ("nvidia.com/gpu=all", "nvidia.com/gpu=all"),  # a CDI name
-        ("/dev/bus/usb:/dev/bus/usb", "/dev/bus/usb"),
+        ("/dev/sda", "/dev/sda", False),
+        ("/dev/sda:/dev/xvda", "/dev/sda", False),
+        ("/dev/sda:/dev/xvda:rwm", "/dev/sda", False),
+        ("nvidia.com/gpu=all", "nvidia.com/gpu=all", True),
+        ("/dev/bus/usb:/dev/bus/usb", "/dev/bus/usb", False),
+        ("/dev/disk/by-id/x=y", "/dev/disk/by-id/x=y", False),  # a path: never a CDI name
     ],
 )
-def test_device(text, host):
-    assert parse_device(text) == host
+def test_device(text, path, cdi):
+    device = parse_device(text)
+    assert (device.written, device.path, device.cdi) == (text, path, cdi)

@@ -80,7 +80,7 @@ def _workload(project: Project, workload: Workload) -> dict:
         "cgroupns": _value(workload.cgroupns),
         "cap_add": _values(workload.cap_add),
         "security_opt": _values(workload.security_opt),
-        "devices": _values(workload.devices),
+        "devices": [{"value": d.value.path, "at": _at(d.span)} for d in workload.devices],
         "mounts": [
             {
                 "kind": m.kind,

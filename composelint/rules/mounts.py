@@ -316,9 +316,9 @@ def host_device(project: Project):
     """
     for workload in project.workloads:
         for device in workload.devices:
-            path = device.value
-            if "=" in path and not path.startswith("/"):
+            if device.value.cdi:
                 continue  # a CDI device name, managed by its vendor's spec
+            path = device.value.path
             path = _normalised(path) if path.startswith("/") else path
             raw = path in RAW_DEVICES or path.startswith(RAW_DISK_PREFIXES)
             yield Finding(

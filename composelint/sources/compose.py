@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from composelint import settings
 from composelint.model import (
+    Device,
     ExtraHost,
     Located,
     Mount,
@@ -326,15 +327,15 @@ class _ComposeReader:
             else:
                 workload.ports.append(replace(result, kept_beside=self.notes.kept_beside.get(id(item))))
 
-    def read_devices(self, node: YNode | None) -> list[Located[str]]:
+    def read_devices(self, node: YNode | None) -> list[Located[Device]]:
         devices = []
         for item in _items(node):
-            if isinstance(item, YMap):
-                located = self.text(item.get("source"))
+            if isinstance(item, YMap):  # long syntax: `source` is the host path
+                source = self.text(item.get("source"))
+                if source is not None:
+                    devices.append(Located(Device(source.value, source.value, False), source.span))
             else:
-                located = _typed(settings.BY_NAME["devices"], self.text(item))
-            if located is not None:
-                devices.append(located)
+                devices += _typed_each("devices", [text] if (text := self.text(item)) else [])
         return devices
 
     def read_volume(self, item: YNode) -> Mount | None:
