@@ -15,14 +15,15 @@ class Format(NamedTuple):
     function: str  # (result) -> str, or (result, color=...) -> str when `colored`
     colored: bool = False
     output: str = "json"  # lines | xml | json: how user text is escaped (report/safety.py)
+    parts: str | None = None  # (result) -> the report in parts, written as they are made
 
 
 FORMATS: dict[str, Format] = {
     "full": Format("full", "render_full", colored=True, output="lines"),
     "concise": Format("concise", "render_concise", output="lines"),
     "grouped": Format("grouped", "render_grouped", output="lines"),
-    "json": Format("json", "render_json"),
-    "json-lines": Format("json_lines", "render_json_lines"),
+    "json": Format("json", "render_json", parts="json_parts"),
+    "json-lines": Format("json_lines", "render_json_lines", parts="json_lines_parts"),
     "sarif": Format("sarif", "render_sarif"),
     "github": Format("github", "render_github", output="lines"),
     "gitlab": Format("gitlab", "render_gitlab"),

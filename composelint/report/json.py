@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 
 from composelint import __version__
 from composelint.engine import LintResult, Reported
@@ -48,9 +49,14 @@ def finding_json(item: Reported, kinds: dict[str, str]) -> dict:
 
 
 def render_json(result: LintResult) -> str:
+    return "".join(json_parts(result))
+
+
+def json_parts(result: LintResult) -> Iterator[str]:
+    """The report in parts, one finding per part, so a large report is written as it is made
+    (the whole corpus with every rule: a 36 MB string, copied and encoded again, before)."""
     active = result.active
     counts = Counter(item.severity for item in active)
-    findings = [finding_json(item, result.kinds) for item in result.reported]
     document = {
         "version": 1,
         "tool": {"name": "composelint", "version": __version__},
@@ -66,9 +72,15 @@ def render_json(result: LintResult) -> str:
             "skipped": [{"path": path, "reason": why} for path, why in result.skipped],
         },
     }
-    text = json.dumps(document, indent=2, ensure_ascii=False)
-    # One finding per line: readable, and encoded by the C encoder (indent=2 over
-    # thousands of findings takes the pure-Python path and dominates the run).
-    lines = ",\n".join("    " + json.dumps(finding, ensure_ascii=False) for finding in findings)
-    body = f'  "findings": [\n{lines}\n  ],\n' if findings else '  "findings": [],\n'
-    return text.replace('\n  "errors"', "\n" + body + '  "errors"', 1) + "\n"
+    head, _, tail = json.dumps(document, indent=2, ensure_ascii=False).partition('\n  "errors"')
+    if not result.reported:
+        yield head + '\n  "findings": [],'
+    else:
+        # One finding per line: readable, and encoded by the C encoder (indent=2 over
+        # thousands of findings takes the pure-Python path and dominates the run).
+        yield head + '\n  "findings": [\n'
+        for index, item in enumerate(result.reported):
+            separator = ",\n" if index else ""
+            yield separator + "    " + json.dumps(finding_json(item, result.kinds), ensure_ascii=False)
+        yield "\n  ],"
+    yield '\n  "errors"' + tail + "\n"

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 from composelint.engine import LintResult
 from composelint.report.json import finding_json
 
 
 def render_json_lines(result: LintResult) -> str:
-    return "".join(
-        json.dumps(finding_json(item, result.kinds), ensure_ascii=False, separators=(",", ":")) + "\n"
-        for item in result.reported
-    )
+    return "".join(json_lines_parts(result))
+
+
+def json_lines_parts(result: LintResult) -> Iterator[str]:
+    """One line per finding, as it is made."""
+    for item in result.reported:
+        yield json.dumps(finding_json(item, result.kinds), ensure_ascii=False, separators=(",", ":")) + "\n"
