@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
+import typing
 
 import pytest
 
@@ -29,6 +30,25 @@ def test_every_model_field_exists(setting):
     for field in setting.fields:
         owner, _, attribute = field.partition(".")
         assert attribute in {f.name for f in dataclasses.fields(getattr(model, owner))}, field
+
+
+@pytest.mark.parametrize("setting", [s for s in SETTINGS if s.parse], ids=lambda s: s.name)
+def test_a_parsed_setting_fills_its_model_field_with_the_parser_s_type(setting):
+    """The table's parser and the model agree: what the parser returns is what the field holds, so
+    every source fills it typed and rules read the type."""
+    parsed = typing.get_type_hints(setting.parse)["return"]
+    owner, _, attribute = setting.fields[0].partition(".")
+    declared = typing.get_type_hints(getattr(model, owner))[attribute]
+    located = next(arg for arg in _type_arguments(declared) if typing.get_origin(arg) is model.Located)
+    assert typing.get_args(located) == (parsed,)
+
+
+def _type_arguments(hint) -> list:
+    """`list[Located[X]]`, `Located[X] | None` -> [Located[X], ...]."""
+    found = [hint]
+    for argument in typing.get_args(hint):
+        found += _type_arguments(argument)
+    return found
 
 
 def test_every_rule_reads_only_settings_of_the_table():
