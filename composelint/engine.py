@@ -161,8 +161,9 @@ def lint_project(
     selected = {rule.code for rule in rules}
     catalog = all_rules()
     findings: list[tuple[Finding, Rule]] = []
+    checked = replace(project, selected_rules=frozenset(selected))
     for rule in rules:
-        findings.extend((finding, rule) for finding in rule.run(project, settings.options.get(rule.code)))
+        findings.extend((finding, rule) for finding in rule.run(checked, settings.options.get(rule.code)))
     tracker = _Suppressions(project.directives if inline_suppressions else [], catalog)
     certain = [_as_certain(finding, rule, project) for finding, rule in findings]
     certain = [(f, r, s) for f, r, s in certain if not settings.ignored_in(f.span.path, r.code)]

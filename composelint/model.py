@@ -397,6 +397,9 @@ class Project:
     # Why a possible value may not hold, when it is not a default or a conditional
     # assignment (`$CONTAINER_CLI` taken to be docker): span of the value -> reason.
     possible_reasons: dict[Span, str] = field(default_factory=dict)
+    # The codes of the rules this run selects, set by the engine: a rule that names the rules
+    # an unknown value leaves undecided (CL005, CL008) names only these.
+    selected_rules: frozenset[str] = frozenset()
 
     def workload(self, name: str) -> Workload | None:
         for workload in self.workloads:

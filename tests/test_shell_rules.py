@@ -149,9 +149,21 @@ def test_unknown_value_is_cl008_naming_the_rule():
         input='docker run -d --network "$MODE" nginx:1.27\n',
     )
     finding = _one(report, "CL008")
-    assert finding["message"] == (
-        '`--network "$MODE"` is only known at run time: CL101 host-network, '
-        "CL105 network-mode-conflict, CL106 undefined-network and 12 more rules cannot be decided"
+    # Only the selected rules are named: the others decide nothing in this run.
+    assert (
+        finding["message"]
+        == '`--network "$MODE"` is only known at run time: CL101 host-network cannot be decided'
+    )
+    everything = lint_json(
+        "--extend-select",
+        "CL008",
+        "--stdin-filename",
+        "x.sh",
+        "-",
+        input='docker run -d --network "$MODE" nginx:1.27\n',
+    )
+    assert _one(everything, "CL008")["message"].endswith(
+        "CL101 host-network, CL105 network-mode-conflict, CL106 undefined-network and 9 more rules cannot be decided"
     )
     assert finding["severity"] == "info"
     assert not [f for f in report["findings"] if f["code"] == "CL101"]

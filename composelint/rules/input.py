@@ -26,12 +26,18 @@ def _finding(diagnostic: Diagnostic, message: str) -> Finding:
 _NAMED = 3  # rules a message names; `--network` alone decides more than a dozen
 
 
-def _readers(diagnostic: Diagnostic, name=lambda rule: f"{rule.code} {rule.name}", separator=", ") -> str:
-    """The rules that read a setting the diagnostic is about, most severe first: `CL301 privileged`,
-    `CL101 host-network, CL102 shared-network-namespace, CL104 default-bridge and 12 more rules`.
-    Empty when no rule reads one (the front ends do not know the rules)."""
+def _readers(
+    project: Project, diagnostic: Diagnostic, name=lambda rule: f"{rule.code} {rule.name}", separator=", "
+) -> str:
+    """The selected rules that read a setting the diagnostic is about, most severe first: `CL301
+    privileged`, `CL101 host-network, CL102 shared-network-namespace, CL104 default-bridge and 12
+    more rules`.  Empty when no selected rule reads one (the front ends do not know the rules)."""
     readers = sorted(
-        (rule for rule in REGISTRY.values() if rule.reads & set(diagnostic.settings)),
+        (
+            rule
+            for rule in REGISTRY.values()
+            if rule.code in project.selected_rules and rule.reads & set(diagnostic.settings)
+        ),
         key=lambda rule: (rule.severity.rank, rule.code),
     )
     named = separator.join(name(rule) for rule in readers[:_NAMED])
@@ -177,7 +183,9 @@ def unresolved_variable(project: Project):
     `ipc`, `uts`, `userns_mode`, `cgroup`, `cap_add`, `security_opt`,
     `devices`, `use_api_socket`, `user`, `read_only`, `build.network`, a
     port entry that is nothing but variables, and a network's `driver`,
-    `internal` or `external`.  The message names the rules that cannot decide and what
+    `internal` or `external`.  The message names the selected rules that cannot decide
+    (nothing is reported when no selected rule reads the setting: `user` is
+    read only by the opt-in CL609) and what
     the empty value and another value would do.  Elsewhere an empty value
     decides nothing and nothing is reported: an image tag, an environment
     value, a host port; a variable host IP is named by CL202 itself; a bind
@@ -211,7 +219,7 @@ def unresolved_variable(project: Project):
         if diagnostic.code != "CL005":
             continue
         unset = BY_NAME[diagnostic.settings[0]].if_unset
-        readers = _readers(diagnostic, lambda rule: rule.code, "/")
+        readers = _readers(project, diagnostic, lambda rule: rule.code, "/")
         if unset is None or not readers:
             continue
         yield _finding(
@@ -310,7 +318,9 @@ def dynamic_docker_argument(project: Project):
     `--cgroupns`, the host IP of `-p`, `--cap-add`, `--security-opt`, the
     source of `-v`/`--mount`, `--device`, `--user`, `docker exec -u` and
     `--privileged`, `docker build --network`, and option lists such as
-    `$DOCKER_OPTS`.  The message names the rules that could not be decided.
+    `$DOCKER_OPTS`.  The message names the selected rules that could not be
+    decided; when no selected rule reads the flag (`-u "$WHO"` is read only
+    by the opt-in CL609), nothing is reported.
     A variable with a static value is followed instead: a definite value
     gets the rule's finding, a value that may change (a conditional
     assignment, a default the environment can override) gets it one
@@ -338,7 +348,7 @@ def dynamic_docker_argument(project: Project):
             continue
         if not diagnostic.settings:  # an option list: no rule sees what it adds
             yield _finding(diagnostic, diagnostic.message)
-        elif readers := _readers(diagnostic):
+        elif readers := _readers(project, diagnostic):
             yield _finding(diagnostic, f"{diagnostic.message}: {readers} cannot be decided")
 
 
