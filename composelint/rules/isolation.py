@@ -400,6 +400,9 @@ def seccomp_unconfined(project: Project):
 
     ## What it does
     Reports `seccomp:unconfined` / `seccomp=unconfined` in `security_opt`.
+    Options are read as the daemon reads them, case and blanks included:
+    `SECCOMP=unconfined` is no option the daemon knows (the container does
+    not start) and is not reported.
 
     ## Why is this bad?
     Docker's default seccomp profile blocks about 50 system calls that are
