@@ -205,9 +205,11 @@ def fix(request: Request, unsafe: bool = False) -> Fixed:
             and item.finding.fix.applicability in wanted
             and _edits_paths(item) <= fixable
         ]
-        chosen = set(
-            choose([item.finding.fix for item in candidates if item.finding.fix], outcome.lint.texts)
-        )
+        # Unsafe fixes first: they are whole changes (leave the host network) of which safe ones
+        # can be a part (drop the discarded ports), and must see what those would remove.
+        ordered = [item.finding.fix for item in candidates if item.finding.fix]
+        ordered.sort(key=lambda candidate: candidate.applicability != "unsafe")
+        chosen = set(choose(ordered, outcome.lint.texts))
         if not chosen:
             break
         edits_by_path: dict[str, list] = {}

@@ -209,6 +209,7 @@ def _as_certain(finding: Finding, rule: Rule, project: Project) -> tuple[Finding
         return finding, rule, severity
     possible = replace(
         finding,
+        fix=None,  # a fix changes what is written; this value is not certain to be what runs
         related=finding.related + (assignment,),
         message=finding.message
         + " (possibly: "

@@ -83,8 +83,8 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
 
 def choose(fixes: Iterable[Fix], texts: dict[str, str]) -> list[Fix]:
     """The fixes that can be applied together, first come first served: a fix whose edits overlap
-    an edit already chosen (or insert at the same place) waits for the next round; a fix with
-    edits that overlap each other, or that change nothing, is never applied."""
+    or touch an edit already chosen waits for the next round; a fix with edits that overlap each
+    other, or that change nothing, is never applied."""
     taken: dict[str, list[tuple[int, int]]] = {}
     offsets: dict[str, Offsets] = {}
     chosen = []
@@ -97,8 +97,8 @@ def choose(fixes: Iterable[Fix], texts: dict[str, str]) -> list[Fix]:
             ranges.append((path, *offsets[path].range(edit.span)))
         if not ranges or _changes_nothing(fix, texts):
             continue
-        if _overlapping(ranges) or any(
-            _overlapping([(path, start, end), (path, *other)])
+        if _overlapping(ranges, touching=False) or any(
+            _overlapping([(path, start, end), (path, *other)], touching=True)
             for path, start, end in ranges
             for other in taken.get(path, [])
         ):
@@ -119,11 +119,15 @@ def _changes_nothing(fix: Fix, texts: dict[str, str]) -> bool:
     return True
 
 
-def _overlapping(ranges: list[tuple[str, int, int]]) -> bool:
-    """Two ranges of one file share a character, or insert at the same place."""
+def _overlapping(ranges: list[tuple[str, int, int]], touching: bool) -> bool:
+    """Two ranges of one file share a character, or insert at the same place; with `touching`,
+    also when one starts where the other ends (fixes made apart: an insertion where another
+    fix's removal ends would land in what comes before the removal)."""
     ordered = sorted(ranges)
     for (path, start, end), (next_path, next_start, _) in itertools.pairwise(ordered):
-        if path == next_path and (next_start < end or next_start == start):
+        if path == next_path and (
+            next_start < end or next_start == start or (touching and next_start == end)
+        ):
             return True
     return False
 

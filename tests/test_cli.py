@@ -190,14 +190,20 @@ def test_full_format_shows_source_caret_and_help():
     result = run_cli("check", "--output-format", "full", "--select", "CL101", HOST_MODE)
     lines = result.stdout.splitlines()
     assert lines[0].endswith(
-        "compose.yaml:5:19: CL101 error: Service `proxy` uses the host network: it shares every "
+        "compose.yaml:5:19: CL101 error: [~] Service `proxy` uses the host network: it shares every "
         "host interface, can reach services bound to localhost, and a compromise can scan and "
         "attack the host's network"
     )
     assert "5 |     network_mode: host" in lines
     assert "  |                   ^^^^ host-network" in lines
     assert any(line.startswith("  = help:") and '"127.0.0.1:8080:80"' in line for line in lines)
-    assert lines[-1] == "Found 1 problem (1 error) in 1 file (1 file checked: 1 compose)."
+    assert (
+        "  = fix (unsafe, --fix --unsafe-fixes): Leave the host network, publish 127.0.0.1:8080:80" in lines
+    )
+    assert lines[-1] == (
+        "Found 1 problem (1 error) in 1 file (1 file checked: 1 compose). "
+        "1 fixable with --fix --unsafe-fixes."
+    )
     assert "\x1b[" not in result.stdout  # no colour when not a terminal
 
 

@@ -40,7 +40,10 @@ def _shell_front_end_missing() -> str | None:
     return None
 
 
-BAD_COMPOSE = "services:\n  web:\n    image: nginx:1.27\n    network_mode: host\n"
+# The discarded `ports:` is what the composelint-fix hook removes (a safe fix).
+BAD_COMPOSE = (
+    "services:\n  web:\n    image: nginx:1.27\n    network_mode: host\n    ports:\n      - 2222:22\n"
+)
 GOOD_COMPOSE = 'services:\n  web:\n    image: nginx:1.27\n    ports:\n      - "127.0.0.1:8080:80"\n'
 BAD_SCRIPT = "#!/bin/sh\nset -eu\ndocker run --rm --privileged alpine:3.20 true\n"
 GOOD_SCRIPT = "#!/bin/sh\nset -eu\ndocker run --rm alpine:3.20 true\n"
@@ -194,6 +197,19 @@ def test_compose_hook_fails_with_the_findings(bad_run):
 def test_compose_hook_passes_once_fixed(good_run):
     assert good_run.returncode == 0, good_run.stdout + good_run.stderr
     status, _ = hook_results(good_run.stdout)["composelint"]
+    assert status == "Passed"
+
+
+def test_fix_hook_fixes_and_fails_when_it_changed_files(bad_run):
+    status, text = hook_results(bad_run.stdout)["composelint (apply safe fixes)"]
+    assert status == "Failed", bad_run.stdout + bad_run.stderr
+    assert "- files were modified by this hook" in text
+    assert "deploy/compose.yaml:4:19: CL101" in text  # what remains (an unsafe fix) is reported
+    assert "CL201" not in text and "CL208" not in text
+
+
+def test_fix_hook_passes_when_nothing_to_fix(good_run):
+    status, _ = hook_results(good_run.stdout)["composelint (apply safe fixes)"]
     assert status == "Passed"
 
 

@@ -30,7 +30,7 @@ def summary_line(result: LintResult) -> str:
     if fixable["safe"]:
         line += f" {fixable['safe']} fixable with --fix."
     if fixable["unsafe"]:
-        line += f" {fixable['unsafe']} more with --fix --unsafe-fixes."
+        line += f" {fixable['unsafe']} fixable with --fix --unsafe-fixes."
     hidden = Counter(item.suppressed.kind for item in result.reported if item.suppressed is not None)
     if hidden:
         total = sum(hidden.values())

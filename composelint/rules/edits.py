@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import re
 
-from composelint.model import Project, Span
-from composelint.types import Edit
+from composelint.model import PortBinding, Project, Span, Workload
+from composelint.rules.wording import from_command_line
+from composelint.types import Edit, Origin
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _BREAK = re.compile(r"\r\n|\r|\n")
@@ -76,6 +77,228 @@ class SourceLines:
 
     def indentation(self, span: Span) -> str:
         return self.content(span.line)[: span.column - 1]
+
+
+def _service_lines(project: Project, workload: Workload) -> tuple[SourceLines, list[Span], str] | None:
+    """The source of a compose service written in block style, the spans of its keys in that
+    block, and the file's indentation step; None when the layout is not plain block style."""
+    lines = SourceLines.of(project, workload.span.path)
+    if lines is None or from_command_line(workload) or not lines.starts_line(workload.span):
+        return None
+    end = lines.block_end(workload.span)
+    keys = [
+        span
+        for span in workload.keys.values()
+        if span.path == workload.span.path and workload.span.line < span.line <= end
+    ]
+    if not keys or not all(lines.starts_line(span) and span.column == keys[0].column for span in keys):
+        return None
+    return lines, keys, " " * (keys[0].column - workload.span.column)
+
+
+def add_setting(
+    project: Project, workload: Workload, key: str, value: str | None, items: tuple[str, ...] = ()
+) -> Edit | None:
+    """An edit adding `key: value` (or `key:` with `items` as a block list) at the end of a compose
+    service, indented like its keys and the file's lists."""
+    found = _service_lines(project, workload)
+    if found is None or key in workload.keys:
+        return None
+    lines, keys, step = found
+    indent = lines.indentation(keys[0])
+    entries = [f"{indent}{key}: {value}" if value is not None else f"{indent}{key}:"]
+    entries += [f"{indent}{step}- {item}" for item in items]
+    return lines.insertion_after(lines.block_end(workload.span), entries)
+
+
+def append_item(project: Project, workload: Workload, key: str, items: list[Span], item: str) -> Edit | None:
+    """An edit appending `- item` to the block list under a compose service's `key`, after `items`
+    (the spans of its entries), indented like them."""
+    span = workload.keys.get(key)
+    lines = SourceLines.of(project, span.path) if span else None
+    if span is None or lines is None or not items or any(entry.path != span.path for entry in items):
+        return None
+    last = max(items, key=lambda entry: (entry.line, entry.column))
+    before = lines.content(last.line)[: last.column - 1]
+    if before.strip(" ") != "-" or not lines.starts_line(span):
+        return None
+    end = max(
+        lines.block_end(Span(span.path, last.line, len(before) - 1, last.line, len(before))), last.end_line
+    )
+    return lines.insertion_after(end, [f"{before}{item}"])
+
+
+def replace_key(project: Project, key: Span, text_lines: list[str]) -> Edit | None:
+    """An edit replacing the block-mapping entry at `key` (all its lines) by `text_lines`, each
+    indented like the key."""
+    lines = SourceLines.of(project, key.path)
+    if lines is None or not lines.starts_line(key):
+        return None
+    indent = lines.indentation(key)
+    added = "".join(indent + entry + lines.newline for entry in text_lines)
+    return Edit(lines.lines_span(key.line, lines.block_end(key)), added)
+
+
+def bind_loopback(project: Project, workload: Workload, port: PortBinding) -> Edit | None:
+    """An edit binding a published port to 127.0.0.1: `127.0.0.1:` written before a short or
+    command-line port (`127.0.0.1::80` for a bare container port), a wildcard host IP replaced,
+    `host_ip: 127.0.0.1` added to a long-syntax entry."""
+    lines = SourceLines.of(project, port.span.path)
+    if lines is None or port.from_variable or workload.origin is Origin.SERVICE_CREATE:
+        return None
+    if port.syntax == "long":
+        starts = lines.content(port.span.line)[port.span.column - 1 : port.span.column]
+        if port.host_ip is not None or not starts.isalpha():  # `host_ip` written, or a flow mapping
+            return None
+        indent = " " * (port.span.column - 1)
+        item = Span(port.span.path, port.span.line, port.span.column - 2, port.span.line, port.span.column)
+        return lines.insertion_after(lines.block_end(item), [f"{indent}host_ip: 127.0.0.1"])
+    if port.span.line != port.span.end_line or "=" in port.raw:
+        return None
+    written = lines.content(port.span.line)[port.span.column - 1 : port.span.end_column - 1]
+    at = written.rfind(port.raw)
+    if at < 0:
+        return None
+    column = port.span.column + at
+    if port.host_ip is None:
+        text = "127.0.0.1:" if port.host_start is not None else "127.0.0.1::"
+        return Edit(Span(port.span.path, port.span.line, column, port.span.line, column), text)
+    for wildcard in ("0.0.0.0", "[::]", "::"):
+        if port.raw.startswith(wildcard + ":"):
+            return Edit(
+                Span(port.span.path, port.span.line, column, port.span.line, column + len(wildcard)),
+                "127.0.0.1",
+            )
+    return None
+
+
+def remove_list_entry(
+    project: Project, workload: Workload, key: str, entries: list[Span], entry: Span
+) -> Edit | None:
+    """An edit removing one entry of a compose list (`- value` on its own line, or an item of a
+    one-line `[a, b]`); the whole key when it is the only entry."""
+    span = workload.keys.get(key)
+    lines = SourceLines.of(project, entry.path)
+    if span is None or lines is None or span.path != entry.path:
+        return None
+    if len({(e.line, e.column) for e in entries}) == 1:
+        return remove_key(project, span)
+    text = lines.content(entry.line)
+    before = text[: entry.column - 1]
+    if before.strip(" ") == "-" and entry.end_line == entry.line:
+        return Edit(lines.lines_span(entry.line, entry.line), "")
+    if entry.line == span.line == entry.end_line:  # a flow list on the key's line
+        after = text[entry.end_column - 1 :]
+        separator = len(after) - len(after.lstrip(" "))
+        if after[separator : separator + 1] == ",":
+            end = entry.end_column + separator + 1
+            end += len(text[end - 1 :]) - len(text[end - 1 :].lstrip(" "))
+            return Edit(Span(entry.path, entry.line, entry.column, entry.line, end), "")
+        stripped = before.rstrip(" ")
+        if stripped.endswith(","):
+            return Edit(Span(entry.path, entry.line, len(stripped), entry.line, entry.end_column), "")
+    return None
+
+
+# --- Command lines --------------------------------------------------------------------------------
+
+
+def remove_option(project: Project, workload: Workload, span: Span) -> Edit | None:
+    """An edit removing a command-line option (`--privileged`, `--flag=value`, or `--flag value`
+    where `span` is the value's word) with the blanks after it, quoting of other words untouched.
+    A value inside grouped short flags (`-itp 80:80`) has no edit."""
+    lines = SourceLines.of(project, span.path)
+    if lines is None or span.line != span.end_line or not on_command_line(project, workload):
+        return None
+    text = lines.content(span.line)
+    start = span.column - 1
+    if not text[start:].startswith("-"):
+        flag_end = len(text[:start].rstrip(" \t"))
+        flag_start = text.rfind(" ", 0, flag_end) + 1
+        flag_word = text[flag_start:flag_end]
+        if not flag_word.startswith("--") and not (len(flag_word) == 2 and flag_word.startswith("-")):
+            return None
+        start = flag_start
+    end = span.end_column - 1
+    rest = text[end:]
+    blanks = len(rest) - len(rest.lstrip(" \t"))
+    if blanks and rest.lstrip(" \t"):
+        end += blanks
+    else:
+        start = len(text[:start].rstrip(" \t"))
+    return Edit(Span(span.path, span.line, start + 1, span.line, end + 1), "")
+
+
+def on_command_line(project: Project, workload: Workload) -> bool:
+    """The workload is a `run`/`create` command line (not a unit file's keys, not CI `options:`)."""
+    span = workload.span
+    lines = SourceLines.of(project, span.path)
+    written = lines.content(span.line)[span.column - 1 : span.end_column - 1] if lines else ""
+    return from_command_line(workload) and written in ("run", "create")
+
+
+def add_option(project: Project, workload: Workload, option: str) -> Edit | None:
+    """An edit adding ` OPTION` after the `run`/`create` word of a container command line (not
+    in a unit file's keys, nor to `docker service create`, whose options differ)."""
+    span = workload.span
+    if not on_command_line(project, workload) or not workload.origin.joins_default_bridge:
+        return None
+    return Edit(Span(span.path, span.end_line, span.end_column, span.end_line, span.end_column), " " + option)
+
+
+def remove_setting(
+    project: Project, workload: Workload, key: str, value: Span, entries: list[Span] | None = None
+) -> Edit | None:
+    """An edit removing a setting written at `value`: the command-line option, the compose list
+    entry (one of `entries`), or the compose key whose value it is."""
+    if from_command_line(workload):
+        return remove_option(project, workload, value)
+    if entries is not None:
+        return remove_list_entry(project, workload, key, entries, value)
+    span = workload.keys.get(key)
+    if span is None or span.path != value.path or span.line != value.line:
+        return None
+    return remove_key(project, span)
+
+
+def host_to_bridge(project: Project, workload: Workload, mappings: list[str]) -> tuple[Edit, ...]:
+    """Edits that take a workload off the host network and publish `mappings` (on loopback): the
+    `network_mode: host` line replaced by `ports:` (the discarded `ports:` rewritten), or the
+    `--net=host` option replaced by `-p` options.  No edits when the layout is not understood."""
+    mode = workload.network_mode
+    if mode is None:
+        return ()
+    if from_command_line(workload):
+        # The ports written are bound to loopback (or kept as they are), so that a fix removing
+        # them as discarded cannot apply in the same round; without any, `mappings` are added.
+        edits = [remove_option(project, workload, mode.span)]
+        edits += [
+            bind_loopback(project, workload, port) or keep(project, port.span) for port in workload.ports
+        ]
+        if mappings and not workload.ports:
+            edits.append(add_option(project, workload, " ".join(f"-p {mapping}" for mapping in mappings)))
+        return tuple(edit for edit in edits if edit) if all(edits) else ()
+    found = _service_lines(project, workload)
+    key = workload.keys.get("network_mode")
+    if found is None or key is None or key.path != mode.span.path or key.line != mode.span.line:
+        return ()
+    _, _, step = found
+    block = ["ports:", *(f'{step}- "{mapping}"' for mapping in mappings)] if mappings else []
+    ports = workload.keys.get("ports")
+    if ports is None:
+        edit = replace_key(project, key, block)
+        return (edit,) if edit else ()
+    removal, rewrite = remove_key(project, key), replace_key(project, ports, block)
+    return (removal, rewrite) if removal and rewrite and ports.path == key.path else ()
+
+
+def keep(project: Project, span: Span) -> Edit | None:
+    """An edit writing the text at `span` again: part of a fix that needs it to stay as it is, so
+    that no other fix changes it in the same round."""
+    lines = SourceLines.of(project, span.path)
+    if lines is None or span.line != span.end_line:
+        return None
+    return Edit(span, lines.content(span.line)[span.column - 1 : span.end_column - 1])
 
 
 def remove_key(project: Project, key: Span) -> Edit | None:

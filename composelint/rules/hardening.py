@@ -24,7 +24,8 @@ from composelint.model import (
     Span,
     Workload,
 )
-from composelint.rules.base import Finding, rule
+from composelint.rules.base import Finding, Fix, rule
+from composelint.rules.edits import add_option, add_setting, append_item
 from composelint.rules.wording import (
     command,
     flag,
@@ -179,6 +180,14 @@ def no_new_privileges_not_set(project: Project):
             workload.name,
             "security_opt",
             help=help_text,
+            fix=_addition(
+                project,
+                workload,
+                "security_opt",
+                "no-new-privileges:true",
+                "--security-opt no-new-privileges",
+                [option.span for option in workload.security_opt],
+            ),
         )
 
 
@@ -247,6 +256,7 @@ def capabilities_not_dropped(project: Project):
             workload.span,
             workload.name,
             "cap_drop",
+            fix=_addition(project, workload, "cap_drop", "ALL", "--cap-drop ALL", []),
             help=_hint(
                 workload,
                 "`cap_drop: [ALL]` (then `cap_add` only what it needs)",
@@ -304,6 +314,7 @@ def writable_root_filesystem(project: Project):
             span,
             workload.name,
             "read_only",
+            fix=_addition(project, workload, "read_only", None, "--read-only", []) if value is None else None,
             help=(
                 "Write `read_only: true` (and `tmpfs:` for the paths it must write)"
                 if value is not None and _compose(workload)
@@ -314,6 +325,27 @@ def writable_root_filesystem(project: Project):
                 )
             ),
         )
+
+
+def _addition(
+    project: Project, workload: Workload, key: str, item: str | None, option: str, entries: list[Span]
+) -> Fix | None:
+    """Add a hardening setting: `key: true`, or `item` to the compose list `key` (appended when
+    the list is written), or the command-line `option`.  Unsafe: the workload may need what it
+    takes away."""
+    if not _compose(workload):
+        edit = add_option(project, workload, option)
+        shown = f"`{option}`"
+    elif item is None:
+        edit = add_setting(project, workload, key, "true")
+        shown = f"`{key}: true`"
+    elif entries:
+        edit = append_item(project, workload, key, entries, item)
+        shown = f"`{item}` to `{key}`"
+    else:
+        edit = add_setting(project, workload, key, None, (item,))
+        shown = f"`{key}: [{item}]`"
+    return Fix("unsafe", f"Add {shown}", (edit,)) if edit else None
 
 
 def _limit_findings(project: Project, attribute: str, what: str, top: str, deploy: str, value: str, key: str):

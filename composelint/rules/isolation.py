@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from composelint.model import Located, Project, Sysctl
-from composelint.rules.base import Finding, rule
+from composelint.rules.base import Edit, Finding, Fix, rule
+from composelint.rules.edits import remove_setting
 from composelint.rules.wording import list_entry, setting, setting_name, subject
 
 DANGEROUS_CAPABILITIES = {
@@ -19,6 +20,10 @@ DANGEROUS_CAPABILITIES = {
     "MAC_ADMIN",
     "MAC_OVERRIDE",
 }
+
+
+def _removal(edit: Edit | None, message: str) -> Fix | None:
+    return Fix("unsafe", message, (edit,)) if edit else None
 
 
 def _host_namespace(project: Project, attribute: str, name: str, what: str):
@@ -76,6 +81,10 @@ def privileged(project: Project):
                 "privileged",
                 help=f"Remove {setting(workload, 'privileged', True)}; add only the "
                 f"capabilities needed with {setting_name(workload, 'cap_add')}",
+                fix=_removal(
+                    remove_setting(project, workload, "privileged", workload.privileged.span),
+                    f"Remove {setting(workload, 'privileged', True)}",
+                ),
             )
 
 
@@ -384,6 +393,16 @@ def _security_options(project: Project, matches, message: str):
                     option.span,
                     workload.name,
                     f"security_opt[{option.value.key}]",
+                    fix=_removal(
+                        remove_setting(
+                            project,
+                            workload,
+                            "security_opt",
+                            option.span,
+                            [entry.span for entry in workload.security_opt],
+                        ),
+                        f"Remove {list_entry(workload, 'security_opt', option.value.written)}",
+                    ),
                 )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from composelint.model import Project
+from dataclasses import replace
+
+from composelint.model import Project, Workload
 from composelint.rules.base import Finding, Fix, Options, Severity, rule
-from composelint.rules.edits import add_network
+from composelint.rules.edits import add_network, host_to_bridge, remove_key, remove_setting
 from composelint.rules.wording import (
     from_command_line,
     noun,
@@ -79,6 +81,10 @@ def host_network(project: Project, options: Options):
         )
         if mappings:
             help_text += ", and publish what it serves with " + ports_hint(workload, mappings)
+        own = workload.network_mode is not None and workload.network_mode.span == evidence
+        # The fix publishes the ports written (on loopback), or what the help suggests without any.
+        published = suggested_mappings(replace(workload, expose=[])) if workload.ports else mappings
+        edits = host_to_bridge(project, workload, published) if own else ()
         yield Finding(
             f"{subject(workload)} uses the host network: it shares every host interface, "
             "can reach services bound to localhost, and a compromise can scan and attack the host's network",
@@ -86,6 +92,13 @@ def host_network(project: Project, options: Options):
             workload.name,
             "network_mode",
             help=help_text,
+            fix=Fix(
+                "unsafe",
+                "Leave the host network" + (", publish " + ", ".join(published) if published else ""),
+                edits,
+            )
+            if edits
+            else None,
         )
 
 
@@ -267,6 +280,11 @@ def default_bridge(project: Project, options: Options):
                 )
             else:
                 help_text = "Remove `network_mode` to use the project's own network"
+            removal = (
+                None
+                if from_command_line(workload)
+                else remove_setting(project, workload, "network_mode", mode.span)
+            )
             yield Finding(
                 f"{subject(workload)} uses the legacy default bridge "
                 f"({setting(workload, 'network_mode', mode.value)}): "
@@ -275,6 +293,9 @@ def default_bridge(project: Project, options: Options):
                 workload.name,
                 "network_mode",
                 help=help_text,
+                fix=Fix("unsafe", "Remove `network_mode` to use the project's network", (removal,))
+                if removal
+                else None,
             )
         elif options["implicit"] and on_default_bridge(workload):
             yield Finding(
@@ -368,6 +389,7 @@ def network_mode_conflict(project: Project):
                         workload.name,
                         name,
                         related=(mode.span,),
+                        fix=_conflict_removal(project, workload, name),
                     )
             continue
         host = host_network_evidence(project, workload)
@@ -451,3 +473,9 @@ def undefined_network(project: Project):
 def _declaration(project: Project, name: str, path: str) -> Fix | None:
     edit = add_network(project, name, path)
     return Fix("safe", f"Declare network `{name}` under top-level `networks:`", (edit,)) if edit else None
+
+
+def _conflict_removal(project: Project, workload: Workload, name: str) -> Fix | None:
+    """Remove a compose setting Docker rejects or ignores in another container's namespace."""
+    edit = None if from_command_line(workload) else remove_key(project, workload.keys[name])
+    return Fix("unsafe", f"Remove `{name}`: the namespace's owner decides it", (edit,)) if edit else None

@@ -10,7 +10,7 @@ from functools import partial
 from composelint.intervals import IntervalIndex, ranks
 from composelint.model import PortBinding, Project, Span, Workload
 from composelint.rules.base import Edit, Finding, Fix, Options, Severity, rule
-from composelint.rules.edits import remove_key
+from composelint.rules.edits import bind_loopback, remove_key, remove_option
 from composelint.rules.wording import (
     from_command_line,
     noun,
@@ -221,7 +221,7 @@ def ports_discarded_host_network(project: Project):
                 workload.name,
                 _field(port),
                 related=(ns.evidence,) if ns.evidence else (),
-                fix=_in_file(ports_fix, port.span),
+                fix=_in_file(ports_fix, port.span) or _option_removal(project, workload, port.span),
             )
         for exposed in workload.expose:
             yield Finding(
@@ -251,6 +251,17 @@ def _discarded_key_fix(project: Project, workload: Workload, key: str, evidence:
         return None
     edit = remove_key(project, span)
     return Fix("safe", f"Remove `{key}`: the host network discards it", (edit,)) if edit else None
+
+
+def _option_removal(project: Project, workload: Workload, span: Span) -> Fix | None:
+    """Remove a discarded `-p` from a command line."""
+    edit = remove_option(project, workload, span)
+    return Fix("safe", "Remove the option: the host network discards it", (edit,)) if edit else None
+
+
+def _loopback_fix(project: Project, workload: Workload, port: PortBinding) -> Fix | None:
+    edit = bind_loopback(project, workload, port)
+    return Fix("unsafe", "Bind it to 127.0.0.1: only this host can reach it", (edit,)) if edit else None
 
 
 def _in_file(fix: Fix | None, span: Span) -> Fix | None:
@@ -323,6 +334,7 @@ def port_all_interfaces(project: Project):
                 severity=Severity.INFO if public else None,
                 help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it; "
                 "if the service is meant to be public, suppress this finding with a reason",
+                fix=_loopback_fix(project, workload, port),
             )
 
 
@@ -880,6 +892,7 @@ def sensitive_port_exposed(project: Project):
                 _field(port),
                 severity=None if certain else Severity.WARNING,
                 help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all",
+                fix=_loopback_fix(project, workload, port),
             )
 
 
