@@ -289,12 +289,17 @@ def _on_terminal(*args: str, cwd: Path) -> tuple[str, str, int]:
     """`composelint ARGS` with stderr on a pseudo-terminal (as in a person's shell) and stdout on a
     pipe: (what the terminal showed, stdout, exit code)."""
     import pty
+    import threading
 
     master, terminal = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "composelint", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=terminal
     )
     os.close(terminal)
+    # stdout is read meanwhile: a report larger than the pipe's buffer would block the process.
+    output: list[bytes] = []
+    reader = threading.Thread(target=lambda: output.append(process.stdout.read()))
+    reader.start()
     shown = b""
     while True:
         try:
@@ -305,8 +310,8 @@ def _on_terminal(*args: str, cwd: Path) -> tuple[str, str, int]:
             break
         shown += chunk
     os.close(master)
-    stdout = process.stdout.read().decode()
-    return shown.decode(), stdout, process.wait(timeout=60)
+    reader.join(60)
+    return shown.decode(), output[0].decode(), process.wait(timeout=60)
 
 
 def test_progress_bar_on_a_terminal_only_for_long_runs_and_people(tmp_path: Path):
