@@ -34,19 +34,22 @@ import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from composelint import __version__, discovery
-from composelint.app import LintError, Request, run
+from composelint.app import LintError, Request, fix, run
 from composelint.config import CONFIG_NAMES, ConfigError, config_in, load_config
-from composelint.engine import LintResult, Reported
+from composelint.engine import NOT_SUPPRESSIBLE, LintResult, Reported
 from composelint.model import Span
+from composelint.sources.directives import ignore_comment
 from composelint.sources.files import read_text
 
 DEBOUNCE_SECONDS = 0.3
+FIX_ALL = "source.fixAll.composelint"  # a `source.fixAll` action: editors run those on save when asked
 SOURCE = "composelint"
 SEVERITY = {
     "error": t.DiagnosticSeverity.Error,
@@ -133,7 +136,11 @@ def to_range(span: Span, lines: list[str], encoding: str = t.PositionEncodingKin
     return t.Range(position(span.line, span.column), position(span.end_line, span.end_column))
 
 
-def to_diagnostic(item: Reported, lines_of: Callable[[str], list[str]], encoding: str) -> t.Diagnostic:
+def to_diagnostic(
+    item: Reported, lines_of: Callable[[str], list[str]], encoding: str, kind: str | None = None
+) -> t.Diagnostic:
+    """The finding as a diagnostic; its `data` carries the fix's edits and, in a file of `kind`
+    whose comments are `#` to the end of a line, the edit that suppresses it (for code actions)."""
     finding = item.finding
     related = [
         t.DiagnosticRelatedInformation(
@@ -142,13 +149,27 @@ def to_diagnostic(item: Reported, lines_of: Callable[[str], list[str]], encoding
         )
         for span in finding.related
     ]
-    data = {"name": item.rule.name, "fingerprint": item.fingerprint}
+    data: dict[str, Any] = {"name": item.rule.name, "fingerprint": item.fingerprint}
     if finding.help:
         data["help"] = finding.help
     if finding.workload:
         data["workload"] = finding.workload
     if finding.fix is not None:
         data["fix"] = finding.fix.applicability
+        data["fixMessage"] = finding.fix.message
+        data["edits"] = [
+            {
+                "uri": from_fs_path(edit.span.path) or edit.span.path,
+                "range": _plain(to_range(edit.span, lines_of(edit.span.path), encoding)),
+                "newText": edit.text,
+            }
+            for edit in finding.fix.edits
+        ]
+    suppression = (
+        _suppression(item, lines_of(finding.span.path), encoding) if kind in _HASH_COMMENTS else None
+    )
+    if suppression is not None:
+        data["suppress"] = suppression
     return t.Diagnostic(
         range=to_range(finding.span, lines_of(finding.span.path), encoding),
         message=finding.message,
@@ -159,6 +180,39 @@ def to_diagnostic(item: Reported, lines_of: Callable[[str], list[str]], encoding
         related_information=related or None,
         data=data,
     )
+
+
+# Kinds of files where `# ...` after the code is a comment (not in unit files, where it is an argument).
+_HASH_COMMENTS = frozenset({"compose", "shell", "markdown", "bats"})
+
+
+def _plain(where: t.Range) -> list[int]:
+    """A range as JSON-ready numbers (diagnostic `data` is sent as is)."""
+    return [where.start.line, where.start.character, where.end.line, where.end.character]
+
+
+def _suppression(item: Reported, lines: list[str], encoding: str) -> dict | None:
+    """The edit that suppresses the finding with a reason to fill in: a trailing `# composelint:
+    ignore=CODE -- REASON` on its line, or, on a shell line continued with `\\`, the same comment on
+    a line of its own before the command (it covers the whole command).  None for a finding that
+    cannot be suppressed inline."""
+    if item.rule.code in NOT_SUPPRESSIBLE:
+        return None
+    comment = ignore_comment(item.rule.code, "REASON")
+    number = item.finding.span.line
+    if not 1 <= number <= len(lines):
+        return None
+    line = lines[number - 1]
+    continues = number > 1 and lines[number - 2].rstrip().endswith("\\")
+    if not line.rstrip().endswith("\\") and not continues:
+        end = to_range(Span("", number, len(line) + 1, number, len(line) + 1), lines, encoding)
+        return {"range": _plain(end), "newText": "  " + comment}
+    first = number
+    while first > 1 and lines[first - 2].rstrip().endswith("\\"):
+        first -= 1
+    indent = lines[first - 1][: len(lines[first - 1]) - len(lines[first - 1].lstrip())]
+    start = t.Range(t.Position(first - 1, 0), t.Position(first - 1, 0))
+    return {"range": _plain(start), "newText": f"{indent}{comment}\n"}
 
 
 def diagnostics_by_path(
@@ -180,7 +234,8 @@ def diagnostics_by_path(
 
     found: dict[str, list[t.Diagnostic]] = {path: [] for path in result.files}
     for item in result.active:
-        found.setdefault(item.finding.span.path, []).append(to_diagnostic(item, lines_of, encoding))
+        path = item.finding.span.path
+        found.setdefault(path, []).append(to_diagnostic(item, lines_of, encoding, result.kinds.get(path)))
     return found
 
 
@@ -300,16 +355,7 @@ class ComposelintServer(LanguageServer):
     def lint_sync(self, kind: str, files: list[str], texts: dict[str, str], encoding: str):
         """In the worker thread: (diagnostics per path, paths read).  The project is linted as
         `check` would lint its files named on the command line, with the editor's texts."""
-        compose = kind == discovery.COMPOSE
-        request = Request(
-            paths=() if compose else tuple(files),
-            compose_files=tuple(files) if compose else (),
-            kinds=(kind,),
-            texts=texts,
-            relative_paths=False,
-            jobs=1,
-        )
-        outcome = run(request)
+        outcome = run(_request(kind, files, texts))
         read = [path for project in outcome.projects for path in project.read]
         return diagnostics_by_path(outcome.lint, texts, encoding), read
 
@@ -368,6 +414,73 @@ class ComposelintServer(LanguageServer):
         return t.Hover(
             contents=t.MarkupContent(kind=t.MarkupKind.Markdown, value="\n---\n\n".join(pages.values())),
             range=covering[0].range,
+        )
+
+    def code_actions(self, params: t.CodeActionParams) -> list[t.CodeAction]:
+        """For each diagnostic in the range: its fix (quick fix; the safe one preferred) and its
+        suppression with a reason to fill in; for the document, "fix all safe problems"."""
+        uri, wanted = params.text_document.uri, params.context.only
+        asked = (
+            (params.range.start.line, params.range.start.character),
+            (
+                params.range.end.line,
+                params.range.end.character,
+            ),
+        )
+        actions: list[t.CodeAction] = []
+        seen = set()
+        for per_uri in self.published.values():
+            for item in per_uri.get(uri, []):
+                data = item.data if isinstance(item.data, dict) else {}
+                start = (item.range.start.line, item.range.start.character)
+                end = (item.range.end.line, item.range.end.character)
+                if end < asked[0] or start > asked[1] or data.get("fingerprint") in seen:
+                    continue
+                seen.add(data.get("fingerprint"))
+                if data.get("edits"):
+                    unsafe = data.get("fix") == "unsafe"
+                    actions.append(
+                        t.CodeAction(
+                            title=f"{data.get('fixMessage')} ({item.code}{', unsafe' if unsafe else ''})",
+                            kind=t.CodeActionKind.QuickFix,
+                            diagnostics=[item],
+                            is_preferred=not unsafe,
+                            edit=_workspace_edit(data["edits"]),
+                        )
+                    )
+                if data.get("suppress"):
+                    actions.append(
+                        t.CodeAction(
+                            title=f"Suppress {item.code} on this line (write the reason in place of REASON)",
+                            kind=t.CodeActionKind.QuickFix,
+                            diagnostics=[item],
+                            edit=_workspace_edit([{"uri": uri, **data["suppress"]}]),
+                        )
+                    )
+        fix_all = self.fix_all(uri) if wanted is None or any(FIX_ALL.startswith(k) for k in wanted) else None
+        if fix_all is not None:
+            actions.append(fix_all)
+        return [a for a in actions if wanted is None or any(a.kind and a.kind.startswith(k) for k in wanted)]
+
+    def fix_all(self, uri: str) -> t.CodeAction | None:
+        """ "Fix all safe problems" of the document: `check --fix` on its project, with the editor's
+        texts, as one edit replacing the document's text."""
+        key = self.owner.get(uri)
+        path = to_fs_path(uri) if uri.startswith("file:") else None
+        if key is None or path is None:
+            return None
+        texts, _, _ = self.open_texts()
+        change = fix(_request(key[0], list(key[1:]), texts)).changes.get(os.path.normpath(path))
+        if change is None:
+            return None
+        before, after = change
+        lines = split_lines(before)
+        encoding = self.workspace.position_encoding or t.PositionEncodingKind.Utf16
+        whole = to_range(Span(path, 1, 1, len(lines), len(lines[-1]) + 1), lines, encoding)
+        return t.CodeAction(
+            title="composelint: fix all safe problems",
+            kind=FIX_ALL,
+            edit=t.WorkspaceEdit(changes={uri: [t.TextEdit(whole, after)]}),
         )
 
     def show_config(self, error: ConfigError, versions: dict[str, int], uris: dict[str, str]) -> None:
@@ -490,6 +603,28 @@ class ComposelintServer(LanguageServer):
             self.start(dependant, 0)
 
 
+def _request(kind: str, files: list[str], texts: dict[str, str]) -> Request:
+    """A project of the editor as `check` would lint its files named on the command line."""
+    compose = kind == discovery.COMPOSE
+    return Request(
+        paths=() if compose else tuple(files),
+        compose_files=tuple(files) if compose else (),
+        kinds=(kind,),
+        texts=texts,
+        relative_paths=False,
+        jobs=1,
+    )
+
+
+def _workspace_edit(edits: list[dict]) -> t.WorkspaceEdit:
+    changes: dict[str, list[t.TextEdit]] = {}
+    for edit in edits:
+        start_line, start_character, end_line, end_character = edit["range"]
+        where = t.Range(t.Position(start_line, start_character), t.Position(end_line, end_character))
+        changes.setdefault(edit["uri"], []).append(t.TextEdit(where, edit["newText"]))
+    return t.WorkspaceEdit(changes=changes)
+
+
 def create_server() -> ComposelintServer:
     server = ComposelintServer()
 
@@ -513,6 +648,17 @@ def create_server() -> ComposelintServer:
     def watched_files_changed(ls: ComposelintServer, params: t.DidChangeWatchedFilesParams) -> None:
         _safely(ls, ls.files_changed, params.changes)
 
+    @server.feature(
+        t.TEXT_DOCUMENT_CODE_ACTION,
+        t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix, FIX_ALL]),
+    )
+    async def code_action(ls: ComposelintServer, params: t.CodeActionParams) -> list[t.CodeAction] | None:
+        try:  # in the lint thread: "fix all" lints the project again, maybe several times
+            return await asyncio.get_running_loop().run_in_executor(ls.executor, ls.code_actions, params)
+        except Exception as error:
+            _report(ls, error)
+            return None
+
     @server.feature(t.TEXT_DOCUMENT_HOVER)
     def hover(ls: ComposelintServer, params: t.HoverParams) -> t.Hover | None:
         return _safely(ls, ls.hover, params.text_document.uri, params.position)
@@ -530,9 +676,14 @@ def _safely(ls: ComposelintServer, function, *args):
     try:
         return function(*args)
     except Exception as error:
-        logger.exception("handler failed")
-        ls.log(f"internal error: {type(error).__name__}: {error}", t.MessageType.Error)
+        _report(ls, error)
         return None
+
+
+def _report(ls: ComposelintServer, error: Exception) -> None:
+    """A bug in a handler, logged here and to the client."""
+    logger.exception("handler failed", exc_info=error)
+    ls.log(f"internal error: {type(error).__name__}: {error}", t.MessageType.Error)
 
 
 def serve() -> None:

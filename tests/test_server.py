@@ -386,6 +386,72 @@ def test_hover_shows_the_documentation_of_the_finding_under_the_cursor():
     run(scenario)
 
 
+def _applied(text: str, edits: list[t.TextEdit]) -> str:
+    """`text` (ASCII, `\n` lines) with LSP edits applied."""
+    lines = text.split("\n")
+
+    def offset(position: t.Position) -> int:
+        return sum(len(line) + 1 for line in lines[: position.line]) + position.character
+
+    for edit in sorted(edits, key=lambda e: offset(e.range.start), reverse=True):
+        text = text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+    return text
+
+
+def test_code_actions_fix_suppress_and_fix_all(tmp_path):
+    from conftest import run_cli
+
+    compose = tmp_path / "compose.yaml"
+    original = (
+        "services:\n  ssh:\n    image: atmoz/sftp:alpine\n    privileged: true\n    ports:\n      - 2222:22\n"
+    )
+    compose.write_text(original, encoding="utf-8")
+
+    async def scenario(client: Client):
+        kinds = client.capabilities.code_action_provider.code_action_kinds
+        assert list(kinds) == [t.CodeActionKind.QuickFix, "source.fixAll.composelint"]
+        client.open(compose)
+        await client.wait(lambda: "CL208" in (client.codes(compose) or []), "CL208")
+        found = by_code(client, compose)
+        document = t.TextDocumentIdentifier(uri(compose))
+
+        async def actions(where: t.Range, only=None) -> list[t.CodeAction]:
+            context = t.CodeActionContext(diagnostics=[], only=only)
+            return await client.client.text_document_code_action_async(
+                t.CodeActionParams(document, where, context)
+            )
+
+        quick = await actions(found["CL208"].range, only=[t.CodeActionKind.QuickFix])
+        titles = [a.title for a in quick]
+        assert "Quote `2222:22` (CL208)" in titles
+        assert "Bind it to 127.0.0.1: only this host can reach it (CL210, unsafe)" in titles
+        assert "Suppress CL208 on this line (write the reason in place of REASON)" in titles
+        quote = next(a for a in quick if a.title.startswith("Quote"))
+        assert quote.is_preferred and quote.diagnostics[0].code == "CL208"
+        text = _applied(original, quote.edit.changes[uri(compose)])
+        assert '      - "2222:22"\n' in text
+
+        # Suppressing CL301 with a reason: the finding goes, and no unused-suppression appears.
+        (suppress,) = [a for a in await actions(found["CL301"].range) if a.title.startswith("Suppress CL301")]
+        text = _applied(text, suppress.edit.changes[uri(compose)])
+        assert "    privileged: true  # composelint: ignore=CL301 -- REASON\n" in text
+        client.change(compose, text)
+        await client.wait(lambda: "CL301" not in (client.codes(compose) or ["CL301"]), "CL301 to go")
+        assert "CL900" not in client.codes(compose) and "CL208" not in client.codes(compose)
+
+        # "Fix all safe problems" gives what `check --fix` writes.
+        client.change(compose, original)
+        await client.wait(lambda: "CL208" in (client.codes(compose) or []), "CL208 again")
+        start = t.Range(t.Position(0, 0), t.Position(0, 0))
+        (fix_all,) = await actions(start, only=["source.fixAll"])
+        assert fix_all.kind == "source.fixAll.composelint"
+        fixed = _applied(original, fix_all.edit.changes[uri(compose)])
+        run_cli("check", "--fix", str(compose))
+        assert fixed == compose.read_text(encoding="utf-8") != original
+
+    run(scenario)
+
+
 def test_saving_the_configuration_relints_open_documents(tmp_path):
     compose = tmp_path / "compose.yaml"
     compose.write_text(

@@ -29,6 +29,11 @@ _NOT_CONTENT = re.compile(r"#|%|---(\s+#.*)?$")
 VERBS = ("ignore", "disable", "enable", "disable-file")
 
 
+def ignore_comment(code: str, reason: str) -> str:
+    """The comment that suppresses `code` where it stands, with `reason`."""
+    return f"# composelint: ignore={code} -- {reason}"
+
+
 def scan_directives(
     path: str, text: str, extents: list[tuple[int, int, int]], values: Sequence[Span] = ()
 ) -> list[Directive]:
