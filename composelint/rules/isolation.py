@@ -301,6 +301,10 @@ def dangerous_capability(project: Project):
     Reports `cap_add` / `--cap-add` of ALL, SYS_ADMIN, SYS_MODULE,
     SYS_RAWIO, SYS_PTRACE, SYS_BOOT, DAC_READ_SEARCH, BPF, PERFMON,
     MAC_ADMIN or MAC_OVERRIDE (case-insensitive, `CAP_` prefix optional).
+    Not SYS_PTRACE in a dev container (`devcontainer.json`) that keeps its
+    own PID namespace: debuggers (gdb, lldb, delve) need it there, and it
+    reaches only the container's own processes; with `--pid=host` it is
+    reported.
 
     ## Why is this bad?
     Each of these has known container-escape paths: mounting file systems,
@@ -324,8 +328,14 @@ def dangerous_capability(project: Project):
         cap_add: [CHOWN]
     ```
     """
+    dev_containers = {source.path for source in project.sources if source.kind == "devcontainer"}
     for workload in project.workloads:
+        debugger = workload.span.path in dev_containers and not (
+            workload.pid and workload.pid.value == "host"
+        )
         for capability in workload.cap_add:
+            if capability.value.name == "SYS_PTRACE" and debugger:
+                continue
             if capability.value.name in DANGEROUS_CAPABILITIES:
                 yield Finding(
                     f"{subject(workload)} adds capability `{capability.value.written}`, which allows "
