@@ -167,7 +167,9 @@ def lint_project(
     tracker = _Suppressions(project.directives if inline_suppressions else [], catalog)
     certain = [_as_certain(finding, rule, project) for finding, rule in findings]
     certain = [(f, r, s) for f, r, s in certain if not settings.ignored_in(f.span.path, r.code)]
-    matched = [(f, r, s, tracker.match(f, r) or settings.accepted(f, r.code)) for f, r, s in certain]
+    matched = _one_per_location(
+        [(f, r, s, tracker.match(f, r) or settings.accepted(f, r.code)) for f, r, s in certain]
+    )
     matched.extend(
         (finding, catalog[code], catalog[code].severity, None)
         for finding, code in tracker.meta_findings(selected, settings.ignored_in)
@@ -198,6 +200,37 @@ def internal_error(path: str, error: Exception, fail_on: str = "warning") -> Rep
     )
     rule = all_rules()["CL009"]
     return Reported(finding, rule, rule.severity, None, fail_on)
+
+
+def _one_per_location(
+    matched: list[tuple[Finding, Rule, Severity, Suppression | None]],
+) -> list[tuple[Finding, Rule, Severity, Suppression | None]]:
+    """One finding per (rule, location): a line that several workloads share through `extends` or
+    a YAML anchor is reported once, at its most severe, naming the other workloads.  Two findings
+    of one workload at one place say different things and both stay; suppressed and active
+    findings are not merged (a workload exclusion covers only its workload)."""
+    kept: list[tuple[Finding, Rule, Severity, Suppression | None]] = []
+    sharing: dict[int, list[str]] = {}
+    first: dict[tuple[str, Span, bool], int] = {}
+    for finding, rule, severity, suppressed in matched:
+        key = (rule.code, finding.span, suppressed is None)
+        index = first.get(key)
+        if index is not None and finding.workload is not None:
+            names = sharing.setdefault(index, [kept[index][0].workload or ""])
+            if finding.workload not in names:
+                names.append(finding.workload)
+                kept[index] = (*kept[index][:2], max(kept[index][2], severity), kept[index][3])
+                continue
+        first.setdefault(key, len(kept))
+        kept.append((finding, rule, severity, suppressed))
+    for index, names in sharing.items():
+        if len(names) > 1:
+            finding = kept[index][0]
+            others = [f"`{name}`" for name in names[1:]]
+            listed = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " and " + others[-1]
+            shared = replace(finding, message=f"{finding.message} (also {listed}, which share this line)")
+            kept[index] = (shared, *kept[index][1:])
+    return kept
 
 
 def _as_certain(finding: Finding, rule: Rule, project: Project) -> tuple[Finding, Rule, Severity]:

@@ -73,3 +73,12 @@ def test_credentials_are_never_printed_in_any_format():
         output = run_cli("check", "--select", "CL7", "--output-format", name, *files).output
         assert "CL70" in output, name
         assert not [s for s in secrets if s in output], name
+
+
+def test_a_line_shared_through_extends_or_an_anchor_is_one_finding_naming_every_workload():
+    report = lint_json("--select", "CL401,CL702", str(FIXTURES / "projects" / "shared-line"))
+    located = [(f["code"], f["range"]["start"]["line"]) for f in report["findings"]]
+    assert sorted(located) == [("CL401", 10), ("CL702", 4)]
+    for finding in report["findings"]:
+        assert finding["workload"] == "base"
+        assert "(also `scheduler` and `runner`, which share this line)" in finding["message"]

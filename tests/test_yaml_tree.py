@@ -106,7 +106,10 @@ def test_privileged_from_an_anchor_is_reported_at_the_anchor(tmp_path):
         "x-priv: &priv\n  privileged: true\nservices:\n  a:\n    <<: *priv\n    image: x\n"
         "  b:\n    <<: *priv\n    image: y\n"
     )
-    assert findings("--select", "CL301", str(path)) == [("CL301", 2, 15, "error"), ("CL301", 2, 15, "error")]
+    # One finding per (rule, location), naming both services (issue 10: was one per service).
+    assert findings("--select", "CL301", str(path)) == [("CL301", 2, 15, "error")]
+    [finding] = lint_json("--select", "CL301", str(path))["findings"]
+    assert "(also `b`, which share this line)" in finding["message"]
 
 
 def test_merge_of_a_scalar_is_an_error():
