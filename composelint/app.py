@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -27,7 +26,7 @@ from composelint.engine import (
     lint_project,
     select_rules,
 )
-from composelint.fixes import apply_edits, choose
+from composelint.fixes import apply_edits, breaks_yaml, choose
 from composelint.model import Project, SourceFile
 from composelint.sources.files import UnreadableFile, decode, is_inside, within_limit
 from composelint.sources.kinds import COMPOSE, load
@@ -140,7 +139,6 @@ def run(request: Request) -> Result:
 
 
 MAX_FIX_ROUNDS = 10  # overlapping fixes take a round each; bounded as ruff bounds its loop
-_BROKEN_INPUT = ("CL001", "CL002", "CL003")  # syntax, schema, duplicate key: what a fix must not cause
 
 
 @dataclass
@@ -166,35 +164,18 @@ def fix(request: Request, unsafe: bool = False) -> Fixed:
     """Lint, apply the safe fixes (and the unsafe ones with `unsafe`), and lint the new texts again
     until no fix applies, at most MAX_FIX_ROUNDS times.  Nothing is written: `changes` holds the
     texts.  Only files of a project and files below its root are fixed (never a file read through
-    `include`/`extends` outside it, nor standard input without `stdin_filename`); a round that makes
-    a file invalid (CL001-CL003) is undone for that file."""
+    `include`/`extends` outside it, nor standard input without `stdin_filename`); fixes that would
+    make a compose file invalid (YAML syntax, duplicate keys, schema) are refused for that file."""
     wanted = ("safe", "unsafe") if unsafe else ("safe",)
     linted: dict[str, str] = {}  # path -> the text the first round linted
     current: dict[str, str] = {}  # path -> the text fixed so far
-    previous: dict[str, str] = {}  # path -> its text before the last round's fixes
-    applied: list[tuple[int, Reported]] = []
+    applied: list[Reported] = []
     refused: list[str] = []
     frozen: set[str] = set()
-    errors_before: Counter[str] = Counter()
     for round_number in range(MAX_FIX_ROUNDS + 1):
         outcome = run(_with_fixed(request, current))
         for path, text in outcome.lint.texts.items():
             linted.setdefault(path, text)
-        errors = Counter(r.finding.span.path for r in outcome.lint.reported if r.rule.code in _BROKEN_INPUT)
-        broken = {path for path in previous if errors[path] > errors_before[path]}
-        if broken:
-            for path in sorted(broken):
-                current[path] = previous[path]
-                refused.append(f"{path}: fixes not applied: they would make the file invalid")
-            frozen |= broken
-            applied = [
-                (number, item)
-                for number, item in applied
-                if number != round_number - 1 or not _edits_paths(item) & broken
-            ]
-            previous = {}
-            continue
-        errors_before = errors
         if round_number == MAX_FIX_ROUNDS:
             break
         fixable = _fixable_files(outcome, request) - frozen
@@ -209,19 +190,32 @@ def fix(request: Request, unsafe: bool = False) -> Fixed:
         # can be a part (drop the discarded ports), and must see what those would remove.
         ordered = [item.finding.fix for item in candidates if item.finding.fix]
         ordered.sort(key=lambda candidate: candidate.applicability != "unsafe")
-        chosen = set(choose(ordered, outcome.lint.texts))
-        if not chosen:
+        chosen = choose(ordered, outcome.lint.texts)
+        texts = _fixed_texts(chosen, outcome.lint.texts)
+        broken = {
+            path
+            for path, text in texts.items()
+            if outcome.lint.kinds.get(path) == COMPOSE and breaks_yaml(path, outcome.lint.texts[path], text)
+        }
+        for path in sorted(broken):
+            refused.append(f"{path}: fixes not applied: they would make the file invalid")
+        frozen |= broken
+        kept = {candidate for candidate in chosen if not candidate.paths & broken}
+        if not kept:
             break
-        edits_by_path: dict[str, list] = {}
-        for chosen_fix in chosen:
-            for edit in chosen_fix.edits:
-                edits_by_path.setdefault(edit.span.path, []).append(edit)
-        previous = {path: outcome.lint.texts[path] for path in edits_by_path}
-        for path, edits in edits_by_path.items():
-            current[path] = apply_edits(outcome.lint.texts[path], edits)
-        applied.extend((round_number, item) for item in candidates if item.finding.fix in chosen)
+        current.update(_fixed_texts(kept, outcome.lint.texts))
+        applied.extend(item for item in candidates if item.finding.fix in kept)
     changes = {path: (linted[path], text) for path, text in current.items() if text != linted[path]}
-    return Fixed(outcome, changes, [item for _, item in applied], refused, _stdin_shown(request))
+    return Fixed(outcome, changes, applied, refused, _stdin_shown(request))
+
+
+def _fixed_texts(fixes, texts: dict[str, str]) -> dict[str, str]:
+    """The texts the edits of `fixes` change, with the edits applied."""
+    edits_by_path: dict[str, list] = {}
+    for chosen in fixes:
+        for edit in chosen.edits:
+            edits_by_path.setdefault(edit.span.path, []).append(edit)
+    return {path: apply_edits(texts[path], edits) for path, edits in edits_by_path.items()}
 
 
 def _edits_paths(item: Reported) -> frozenset[str]:

@@ -109,6 +109,20 @@ def choose(fixes: Iterable[Fix], texts: dict[str, str]) -> list[Fix]:
     return chosen
 
 
+def breaks_yaml(path: str, before: str, after: str) -> bool:
+    """`after` has more YAML problems than `before`: syntax errors, duplicate keys, or (when it
+    parses) Compose schema violations."""
+    return _yaml_problems(path, after) > _yaml_problems(path, before)
+
+
+def _yaml_problems(path: str, text: str) -> int:
+    from composelint.sources.schema import validate
+    from composelint.sources.yaml_tree import read_yaml
+
+    document = read_yaml(path, text.removeprefix(_BOM))
+    return len(document.diagnostics) or sum(len(validate(root)) for root in document.roots)
+
+
 def _changes_nothing(fix: Fix, texts: dict[str, str]) -> bool:
     """Whether every edit of `fix` writes what is already there."""
     for edit in fix.edits:

@@ -149,6 +149,31 @@ def test_files_outside_the_project_root_are_not_fixed(tmp_path):
     assert '"22:22"' in (inside / "shared.yaml").read_text(encoding="utf-8")
 
 
+def test_a_fix_that_would_break_the_file_is_undone(tmp_path, monkeypatch):
+    """The round is undone for the file it would make invalid (here a rule whose fix writes a
+    duplicate key), and the file is left as it was."""
+    from dataclasses import replace
+
+    from composelint.rules import all_rules
+    from composelint.rules.base import REGISTRY
+    from composelint.types import Edit, Fix
+
+    rule = all_rules()["CL208"]
+
+    def duplicating(project):
+        for finding in rule.check(project):
+            broken = Edit(finding.span._replace(column=1, end_column=1), "    image: twice\n")
+            yield replace(finding, fix=Fix("safe", "breaks the file", (broken,)))
+
+    monkeypatch.setitem(REGISTRY, "CL208", replace(rule, check=duplicating))
+    text = "services:\n  db:\n    image: postgres:17\n    ports:\n      - 2222:22\n"
+    target = write(tmp_path, {"compose.yaml": text}) / "compose.yaml"
+    result = run_cli("check", "--fix", "--select", "CL208", str(target))
+    assert target.read_text(encoding="utf-8") == text
+    assert "fixes not applied: they would make the file invalid" in result.stderr
+    assert "0 fixed, 1 remaining" in result.stderr
+
+
 def test_concise_and_full_mark_fixable_findings(tmp_path):
     target = write(
         tmp_path, {"compose.yaml": "services:\n  db:\n    image: postgres:17\n    ports:\n      - 22:22\n"}
