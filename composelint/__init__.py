@@ -1,12 +1,12 @@
 """composelint: a static linter for container network and isolation configuration.
 
 `from composelint import lint` lints files or text from Python; `run(Request(...))` takes every
-option of `composelint check`.  Both are imported on first use, so the command line starts fast.
+option of `composelint check`; `fix(Request(...))` computes what `check --fix` would write.  Both are imported on first use, so the command line starts fast.
 """
 
 __version__ = "0.2.0"  # the one place: pyproject.toml reads it, CHANGELOG.md and the tag follow it
 
-__all__ = ["LintError", "Request", "Result", "lint", "run"]
+__all__ = ["Fixed", "LintError", "Request", "Result", "fix", "lint", "run"]
 
 
 def __getattr__(name: str):

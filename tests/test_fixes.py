@@ -174,6 +174,19 @@ def test_a_fix_that_would_break_the_file_is_undone(tmp_path, monkeypatch):
     assert "0 fixed, 1 remaining" in result.stderr
 
 
+def test_python_api_computes_the_fixes_without_writing(tmp_path):
+    import composelint
+
+    text = "services:\n  db:\n    image: postgres:17\n    ports:\n      - 2222:22\n"
+    target = write(tmp_path, {"compose.yaml": text}) / "compose.yaml"
+    fixed = composelint.fix(composelint.Request(paths=(str(target),)), unsafe=True)
+    ((before, after),) = fixed.changes.values()
+    assert before == text == target.read_text(encoding="utf-8")
+    assert after.endswith("      - 127.0.0.1:2222:22\n")  # no longer base-60: no quotes needed
+    assert {item.rule.code for item in fixed.applied} == {"CL202"}  # the unsafe fix went first
+    assert not [item for item in fixed.result.findings if item.rule.code in ("CL202", "CL208")]
+
+
 def test_concise_and_full_mark_fixable_findings(tmp_path):
     target = write(
         tmp_path, {"compose.yaml": "services:\n  db:\n    image: postgres:17\n    ports:\n      - 22:22\n"}
