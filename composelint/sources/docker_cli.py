@@ -778,7 +778,11 @@ class CommandLineReader:
             literal = source.replace(UNKNOWN, "")
             if "/" not in literal and literal and not source.startswith(UNKNOWN + "/"):
                 mount = replace(mount, kind="volume")  # `${name}_data`: a named volume
-            elif not (literal.startswith("/") and source.startswith(UNKNOWN)) and not _socket_target(mount):
+            elif (
+                not (literal.startswith("/") and source.startswith(UNKNOWN))
+                and not source.startswith("./")  # `$(CURDIR)/$(@D)`: in the project directory
+                and not _socket_target(mount)
+            ):
                 # The whole source is unknown and its target does not say what it is.
                 self.diagnose(flag.shown(), ("volumes",), flag.span)
                 return
