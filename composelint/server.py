@@ -22,6 +22,12 @@ configuration file gets its problems as diagnostics at their positions, and a
 `window/showMessage` once (until its problems change): the files it applies to
 are not linted until it is fixed.
 
+Lints run one at a time in a worker process, so the editor never waits on one: a
+lint still running after LINT_SECONDS (a bug, an input no bound covers) is
+abandoned, its process killed and replaced for the next lint, and a message
+says so.  `shutdown`/`exit` (or the client closing the connection) kill the
+worker, so the server exits at once whatever it was linting.
+
 Only `pygls` (and its `lsprotocol`) is needed beyond composelint itself: the
 `lsp` extra.
 """
@@ -30,10 +36,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 import os
+import pickle
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from lsprotocol import types as t
@@ -50,6 +60,8 @@ from composelint.sources.files import read_text
 
 DEBOUNCE_SECONDS = 0.3
 FIX_ALL = "source.fixAll.composelint"  # a `source.fixAll` action: editors run those on save when asked
+LINT_SECONDS = 30.0  # a lint still running after this is abandoned and its worker replaced
+STARTUP_SECONDS = 60.0  # for a new worker to load composelint (a busy machine), not counted above
 SOURCE = "composelint"
 SEVERITY = {
     "error": t.DiagnosticSeverity.Error,
@@ -239,6 +251,113 @@ def diagnostics_by_path(
     return found
 
 
+def lint_files(kind: str, files: list[str], texts: dict[str, str], encoding: str):
+    """(diagnostics per path, paths read) of one project, linted as `check` would lint its files
+    named on the command line, with the editor's texts."""
+    outcome = run(_request(kind, files, texts))
+    read = [path for project in outcome.projects for path in project.read]
+    return diagnostics_by_path(outcome.lint, texts, encoding), read
+
+
+# --- The worker process -------------------------------------------------------------------------
+
+
+class LintAbandoned(Exception):
+    """A lint did not finish in LINT_SECONDS, or its worker was stopped (shutdown)."""
+
+
+class LintWorker:
+    """`lint_files` in a process of its own, started when first needed and again after a lint
+    was abandoned.  `lint` runs in the server's one lint thread, `close` anywhere."""
+
+    def __init__(self) -> None:
+        # A new interpreter, not a fork: the server has threads, and one of them, blocked reading
+        # the editor's stdin, holds its lock, which a forked child waits on forever (it closes
+        # stdin first thing).
+        self.context = multiprocessing.get_context("spawn")
+        self.process: BaseProcess | None = None
+        self.connection: Connection | None = None
+        self.starting = False
+        self.closed = False
+
+    def lint(self, kind: str, files: list[str], texts: dict[str, str], encoding: str):
+        if self.closed:
+            raise LintAbandoned("the server is shutting down")
+        if self.process is None or self.connection is None:
+            parent, child = self.context.Pipe()
+            self.process = self.context.Process(
+                target=_serve_lints, args=(child,), name="composelint-lint", daemon=True
+            )
+            self.process.start()
+            child.close()
+            self.connection = parent
+            self.starting = True
+        connection = self.connection
+        try:
+            if self.starting:  # the worker says when it has loaded composelint
+                if not connection.poll(STARTUP_SECONDS):
+                    raise LintAbandoned(f"its worker did not start in {STARTUP_SECONDS:g} s")
+                connection.recv()
+                self.starting = False
+            connection.send((kind, files, texts, encoding))
+            if not connection.poll(LINT_SECONDS):
+                raise LintAbandoned(f"stopped after {LINT_SECONDS:g} s")
+            failed, value = connection.recv()
+        except (EOFError, OSError) as error:  # the worker is gone: killed by `kill`, or it crashed
+            self.stop()
+            raise LintAbandoned("its worker process stopped") from error
+        except LintAbandoned:
+            self.stop()
+            raise
+        if failed:
+            raise value
+        return value
+
+    def stop(self) -> None:
+        """Kill the worker and forget it: the next lint starts a new one."""
+        process, connection = self.process, self.connection
+        self.process = self.connection = None
+        if process is not None:
+            process.kill()
+            process.join()
+        if connection is not None:
+            connection.close()
+
+    def close(self) -> None:
+        """For good (shutdown, exit): a lint in progress ends at once (the lint thread sees the end
+        of the connection and stops the worker itself) and no worker starts again."""
+        self.closed = True
+        process = self.process
+        if process is not None:
+            process.kill()
+
+
+def _serve_lints(connection: Connection) -> None:
+    """The worker process: lint each project the server sends, until the server goes."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)  # the editor's channel (stdin/stdout) belongs to the server alone
+    os.dup2(devnull, 1)
+    from composelint.rules import all_rules
+
+    all_rules()  # the rules are loaded before the first lint, whose time is bounded
+    connection.send("ready")
+    while True:
+        try:
+            arguments = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer = (False, lint_files(*arguments))
+        except Exception as error:
+            logger.exception("lint failed")
+            answer = (True, error)
+            try:
+                pickle.dumps(error)
+            except Exception:
+                answer = (True, RuntimeError(f"{type(error).__name__}: {error}"))
+        connection.send(answer)
+
+
 # --- The server ---------------------------------------------------------------------------------
 
 
@@ -254,6 +373,8 @@ class ComposelintServer(LanguageServer):
         self.pending: dict[Key, asyncio.Task] = {}
         self.generation: dict[Key, int] = {}
         self.executor = ThreadPoolExecutor(1, thread_name_prefix="composelint-lint")
+        self.worker = LintWorker()
+        self.abandoned: set[Key] = set()  # projects whose last lint was abandoned (LINT_SECONDS)
         self.invalid_configs: dict[str, tuple[str, ...]] = {}  # configuration file -> problems shown
 
     # Logging to the client (window/logMessage) -- never raises.
@@ -325,10 +446,23 @@ class ComposelintServer(LanguageServer):
             kind, files = key[0], list(key[1:])
             try:
                 found, read = await asyncio.get_running_loop().run_in_executor(
-                    self.executor, self.lint_sync, kind, files, texts, encoding
+                    self.executor, self.worker.lint, kind, files, texts, encoding
                 )
             except asyncio.CancelledError:
                 raise
+            except LintAbandoned as error:
+                if self.worker.closed:
+                    return  # shutting down: nothing more to say
+                message = (
+                    f"linting {', '.join(files)} was abandoned ({error}); its diagnostics are not updated"
+                )
+                self.log(message, t.MessageType.Warning)
+                if key not in self.abandoned:  # shown once, until the project is linted again
+                    self.abandoned.add(key)
+                    self.window_show_message(
+                        t.ShowMessageParams(type=t.MessageType.Warning, message=f"composelint: {message}")
+                    )
+                return
             except LintError as error:  # the base file is gone or unreadable, a broken configuration
                 if error.config is not None:
                     self.show_config(error.config, versions, uris)
@@ -344,6 +478,7 @@ class ComposelintServer(LanguageServer):
             if self.generation.get(key) != generation or key not in self.owner.values():
                 return  # a newer run is on its way, or the document was closed meanwhile
             self.files[key] = read
+            self.abandoned.discard(key)
             self.replace(key, {uris.get(p) or from_fs_path(p) or p: d for p, d in found.items()}, versions)
             self.recheck_configs(versions, uris)
         except asyncio.CancelledError:
@@ -351,13 +486,6 @@ class ComposelintServer(LanguageServer):
         finally:
             if self.pending.get(key) is asyncio.current_task():
                 del self.pending[key]
-
-    def lint_sync(self, kind: str, files: list[str], texts: dict[str, str], encoding: str):
-        """In the worker thread: (diagnostics per path, paths read).  The project is linted as
-        `check` would lint its files named on the command line, with the editor's texts."""
-        outcome = run(_request(kind, files, texts))
-        read = [path for project in outcome.projects for path in project.read]
-        return diagnostics_by_path(outcome.lint, texts, encoding), read
 
     def replace(self, key: Key, found: dict[str, list[t.Diagnostic]], versions: dict[str, int]) -> None:
         """Make `found` this project's diagnostics; publish every file it has or had findings in."""
@@ -667,6 +795,15 @@ def create_server() -> ComposelintServer:
     def did_close(ls: ComposelintServer, params: t.DidCloseTextDocumentParams) -> None:
         _safely(ls, ls.close, params.text_document.uri)
 
+    # Nothing is linted after shutdown, and exit never waits for a lint.
+    @server.feature(t.SHUTDOWN)
+    def shutdown(ls: ComposelintServer, params: None) -> None:
+        ls.worker.close()
+
+    @server.feature(t.EXIT)
+    def exit(ls: ComposelintServer, params: None) -> None:
+        ls.worker.close()
+
     return server
 
 
@@ -687,5 +824,9 @@ def _report(ls: ComposelintServer, error: Exception) -> None:
 
 
 def serve() -> None:
-    """Run the server over stdin/stdout until the client says exit."""
-    create_server().start_io()
+    """Run the server over stdin/stdout until the client says exit (or closes the connection)."""
+    server = create_server()
+    try:
+        server.start_io()
+    finally:
+        server.worker.close()

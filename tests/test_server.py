@@ -11,6 +11,7 @@ import asyncio
 import os
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -36,10 +37,10 @@ def uri(path) -> str:
 class Client:
     """A LanguageClient that records published diagnostics and log messages."""
 
-    def __init__(self, encodings: list[str] | None = None, command: list[str] | None = None):
+    def __init__(self, encodings: list[str] | None = None, patch: Path | None = None):
         self.client = LanguageClient("composelint-test", "1")
         self.encodings = encodings
-        self.command = command or ["-m", "composelint", "server"]
+        self.patch = patch
         self.diagnostics: dict[str, t.PublishDiagnosticsParams] = {}
         self.logs: list[str] = []
         self.changed = asyncio.Condition()
@@ -72,8 +73,11 @@ class Client:
                 self.changed.notify_all()
 
     async def __aenter__(self):
-        env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-        await self.client.start_io(sys.executable, *self.command, cwd=str(ROOT), env=env)
+        path = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+        if self.patch is not None:  # its sitecustomize.py runs in the server and in its lint worker
+            path.insert(0, str(self.patch))
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
+        await self.client.start_io(sys.executable, "-m", "composelint", "server", cwd=str(ROOT), env=env)
         general = t.GeneralClientCapabilities(position_encodings=self.encodings) if self.encodings else None
         # Like VS Code: the server may register file watchers (workspace/didChangeWatchedFiles).
         workspace = t.WorkspaceClientCapabilities(
@@ -167,12 +171,19 @@ def shell_front_end() -> bool:
     return True
 
 
-def run(scenario, encodings=None, command=None):
+def run(scenario, encodings=None, patch: Path | None = None):
     async def main():
-        async with Client(encodings, command) as client:
+        async with Client(encodings, patch) as client:
             await scenario(client)
 
     asyncio.run(asyncio.wait_for(main(), 60))
+
+
+def patched(directory: Path, code: str) -> Path:
+    """A directory whose sitecustomize.py patches the server (and its worker) with `code`."""
+    directory.mkdir()
+    (directory / "sitecustomize.py").write_text(code, encoding="utf-8")
+    return directory
 
 
 def by_code(client: Client, path) -> dict[str, t.Diagnostic]:
@@ -293,7 +304,7 @@ def test_yaml_syntax_error_is_a_diagnostic_and_the_server_survives():
 
 
 # The real server, with a pipeline that fails for documents under a `crash` directory.
-CRASHING_SERVER = """
+CRASHING = """
 import composelint.server as server
 original = server.run
 def run(request):
@@ -301,7 +312,6 @@ def run(request):
         raise RuntimeError("simulated bug")
     return original(request)
 server.run = run
-server.serve()
 """
 
 
@@ -325,7 +335,7 @@ def test_an_internal_error_is_logged_and_clears_nothing(tmp_path):
         )
         await client.wait(lambda: "CL301" in client.codes(COMPOSE), "the server to keep working")
 
-    run(scenario, command=["-c", CRASHING_SERVER])
+    run(scenario, patch=patched(tmp_path / "patch", CRASHING))
 
 
 def test_unit_kinds_are_linted_with_their_directory():
@@ -531,5 +541,106 @@ def test_files_changed_outside_the_editor_relint_what_reads_them(tmp_path):
         override.write_text("services:\n  web:\n    privileged: true\n")
         client.changed_on_disk(override, t.FileChangeType.Created)
         await client.wait(lambda: client.codes(override) == ["CL301"], "the new override file linted")
+
+    run(scenario)
+
+
+# --- Hostile input (issue 17, item 10): never blocked by a file, a wedged lint replaced, exit at once
+
+# The real server, whose pipeline never ends for documents under a `wedge` directory.
+WEDGING = """
+import time
+import composelint.server as server
+server.LINT_SECONDS = {seconds}
+original = server.run
+def run(request):
+    if any("/wedge/" in path for path in (*request.paths, *request.compose_files)):
+        while True:
+            time.sleep(1)
+    return original(request)
+server.run = run
+"""
+WEDGED = "services: {web: {image: nginx:1.27, network_mode: host}}\n"
+
+
+def workers(client: Client) -> list[int]:
+    """The lint worker processes the server has running now."""
+    server = client.client._server
+    assert server is not None
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            stat = Path("/proc", entry, "stat").read_text()
+            command = Path("/proc", entry, "cmdline").read_bytes()
+        except OSError:  # not a process, or gone meanwhile
+            continue
+        parent = int(stat.rpartition(")")[2].split()[1])
+        if parent == server.pid and b"spawn_main" in command and stat.rpartition(")")[2].split()[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="counts worker processes in /proc")
+def test_a_wedged_lint_is_abandoned_and_the_next_lint_gets_a_new_worker(tmp_path):
+    wedge = tmp_path / "wedge" / "compose.yaml"
+
+    async def scenario(client: Client):
+        client.open(wedge, WEDGED)
+        await client.wait(
+            lambda: (
+                any("was abandoned (stopped after 3 s)" in m for m in client.logs)
+                and any("abandoned" in m.message for m in client.messages)
+            ),  # the user is told
+            "the lint abandoned",
+        )
+        assert client.codes(wedge) is None and workers(client) == []  # the wedged worker is gone
+        client.open(COMPOSE)
+        await client.wait(lambda: client.codes(COMPOSE), "diagnostics from a new worker")
+        assert len(workers(client)) == 1
+
+    run(scenario, patch=patched(tmp_path / "patch", WEDGING.format(seconds=3)))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="counts worker processes in /proc")
+def test_the_server_exits_on_request_while_a_lint_is_wedged(tmp_path):
+    wedge = tmp_path / "wedge" / "compose.yaml"
+
+    async def main():
+        client = Client(patch=patched(tmp_path / "patch", WEDGING.format(seconds=600)))
+        await client.__aenter__()
+        server = client.client._server
+        assert server is not None
+        try:
+            client.open(wedge, WEDGED)
+            for _ in range(100):  # until the lint is running in its worker
+                if workers(client):
+                    break
+                await asyncio.sleep(0.1)
+            [worker] = workers(client)
+            await asyncio.sleep(0.5)
+            started = time.monotonic()
+            await asyncio.wait_for(client.client.shutdown_async(None), TIMEOUT)
+            client.client.exit(None)
+            assert await asyncio.wait_for(server.wait(), TIMEOUT) == 0
+            assert time.monotonic() - started < 5
+            assert not Path("/proc", str(worker)).exists()
+        finally:
+            if server.returncode is None:
+                server.kill()
+                await server.wait()
+
+    asyncio.run(asyncio.wait_for(main(), 60))
+
+
+def test_a_fifo_in_the_project_does_not_block_the_server(tmp_path):
+    """Row 6: a FIFO `.env` beside the document hung the lint thread for good."""
+    compose = tmp_path / "compose.yaml"
+    compose.write_text("services:\n  web:\n    image: nginx:1.27\n    network_mode: host\n")
+    os.mkfifo(tmp_path / ".env")
+
+    async def scenario(client: Client):
+        client.open(compose)
+        await client.wait(lambda: client.codes(compose), "diagnostics")
+        assert "CL101" in (client.codes(compose) or [])
 
     run(scenario)
