@@ -22,7 +22,7 @@ configuration file gets its problems as diagnostics at their positions, and a
 `window/showMessage` once (until its problems change): the files it applies to
 are not linted until it is fixed.
 
-Lints run one at a time in a worker process, so the editor never waits on one: a
+Lints (and "fix all") run one at a time in a worker process, so the editor never waits on one: a
 lint still running after LINT_SECONDS (a bug, an input no bound covers) is
 abandoned, its process killed and replaced for the next lint, and a message
 says so.  `shutdown`/`exit` (or the client closing the connection) kill the
@@ -259,6 +259,11 @@ def lint_files(kind: str, files: list[str], texts: dict[str, str], encoding: str
     return diagnostics_by_path(outcome.lint, texts, encoding), read
 
 
+def fixed_text(kind: str, files: list[str], texts: dict[str, str], path: str) -> tuple[str, str] | None:
+    """(text before, text after) of `path` once `check --fix` has fixed its project, if it changes."""
+    return fix(_request(kind, files, texts)).changes.get(path)
+
+
 # --- The worker process -------------------------------------------------------------------------
 
 
@@ -267,8 +272,9 @@ class LintAbandoned(Exception):
 
 
 class LintWorker:
-    """`lint_files` in a process of its own, started when first needed and again after a lint
-    was abandoned.  `lint` runs in the server's one lint thread, `close` anywhere."""
+    """Lints (`lint_files`, `fixed_text`) in a process of its own, started when first needed and
+    again after a lint was abandoned.  `call` runs in the server's one lint thread, `close`
+    anywhere."""
 
     def __init__(self) -> None:
         # A new interpreter, not a fork: the server has threads, and one of them, blocked reading
@@ -280,7 +286,8 @@ class LintWorker:
         self.starting = False
         self.closed = False
 
-    def lint(self, kind: str, files: list[str], texts: dict[str, str], encoding: str):
+    def call(self, function: Callable, *arguments):
+        """`function(*arguments)` in the worker (a function of this module)."""
         if self.closed:
             raise LintAbandoned("the server is shutting down")
         if self.process is None or self.connection is None:
@@ -299,7 +306,7 @@ class LintWorker:
                     raise LintAbandoned(f"its worker did not start in {STARTUP_SECONDS:g} s")
                 connection.recv()
                 self.starting = False
-            connection.send((kind, files, texts, encoding))
+            connection.send((function, arguments))
             if not connection.poll(LINT_SECONDS):
                 raise LintAbandoned(f"stopped after {LINT_SECONDS:g} s")
             failed, value = connection.recv()
@@ -343,11 +350,11 @@ def _serve_lints(connection: Connection) -> None:
     connection.send("ready")
     while True:
         try:
-            arguments = connection.recv()
+            function, arguments = connection.recv()
         except (EOFError, OSError):
             return
         try:
-            answer = (False, lint_files(*arguments))
+            answer = (False, function(*arguments))
         except Exception as error:
             logger.exception("lint failed")
             answer = (True, error)
@@ -446,7 +453,7 @@ class ComposelintServer(LanguageServer):
             kind, files = key[0], list(key[1:])
             try:
                 found, read = await asyncio.get_running_loop().run_in_executor(
-                    self.executor, self.worker.lint, kind, files, texts, encoding
+                    self.executor, self.worker.call, lint_files, kind, files, texts, encoding
                 )
             except asyncio.CancelledError:
                 raise
@@ -598,7 +605,11 @@ class ComposelintServer(LanguageServer):
         if key is None or path is None:
             return None
         texts, _, _ = self.open_texts()
-        change = fix(_request(key[0], list(key[1:]), texts)).changes.get(os.path.normpath(path))
+        try:
+            change = self.worker.call(fixed_text, key[0], list(key[1:]), texts, os.path.normpath(path))
+        except LintAbandoned as error:
+            self.log(f"fixing {path} was abandoned ({error})", t.MessageType.Warning)
+            return None
         if change is None:
             return None
         before, after = change
