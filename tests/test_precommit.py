@@ -119,8 +119,23 @@ def pre_commit_env(tmp_path_factory) -> dict[str, str]:
     }
 
 
+def _other_kinds(command: str, privileged: bool) -> dict[str, str]:
+    """A file of every other kind the main hook reads, each starting a container the way `command`
+    does (`--privileged` or not)."""
+    podman_args = "PodmanArgs=--privileged\n" if privileged else ""
+    run_args = '"runArgs": ["--privileged"], ' if privileged else ""
+    return {
+        "deploy/app.service": f"[Unit]\nDescription=app\n\n[Service]\nExecStart=/usr/bin/{command}\n",
+        "deploy/quadlet/app.container": f"[Container]\nImage=alpine:3.20\n{podman_args}",
+        ".devcontainer/devcontainer.json": f'{{{run_args}"image": "alpine:3.20"}}\n',
+        ".github/workflows/ci.yml": f"on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: {command}\n",
+        "Makefile": f"run:\n\t{command}\n",
+    }
+
+
 def _user_repo(path: Path, compose: str, script: str) -> Path:
-    """A repository with a compose file and a script, staged (try-repo runs on staged files)."""
+    """A repository with a compose file, a script and a file of every other kind, staged (try-repo
+    runs on staged files)."""
     _init_repo(path)
     (path / "deploy").mkdir()
     (path / "deploy" / "compose.yaml").write_text(compose)
@@ -128,6 +143,10 @@ def _user_repo(path: Path, compose: str, script: str) -> Path:
     (path / "scripts" / "run.sh").write_text(script)
     # Install instructions: the main hook reads Markdown code blocks too.
     (path / "README.md").write_text(f"```sh\n{script.splitlines()[-1]}\n```\n")
+    command = script.splitlines()[-1]
+    for name, text in _other_kinds(command, "--privileged" in command).items():
+        (path / name).parent.mkdir(parents=True, exist_ok=True)
+        (path / name).write_text(text)
     # A directory named like an option: after `--` it is a path, it cannot set --config.
     (path / "--config=evil").mkdir()
     (path / "--config=evil" / "compose.yaml").write_text(compose)
@@ -191,6 +210,15 @@ def test_compose_hook_fails_with_the_findings(bad_run):
     assert "deploy/compose.yaml:4:19: CL101" in text
     assert "--config=evil/compose.yaml:4:19: CL101" in text
     assert re.search(r"README\.md:2:\d+: CL301", text), text
+    # Every kind the hook's `files:` pattern lets through: systemd, Quadlet, devcontainer, workflow, Makefile.
+    for where in (
+        r"deploy/app\.service:5:\d+",
+        r"deploy/quadlet/app\.container:3:\d+",
+        r"\.devcontainer/devcontainer\.json:1:\d+",
+        r"\.github/workflows/ci\.yml:6:\d+",
+        r"Makefile:2:\d+",
+    ):
+        assert re.search(where + ": CL301", text), (where, text)
     assert "composer.yml" not in text and "notes.txt" not in text
 
 
