@@ -42,7 +42,7 @@ def test_directory_walk_finds_every_kind_in_hidden_directories():
         "bats": 1,
         "github-actions": 3,
         "gitlab-ci": 2,  # ci/deploy.yml through the include
-        "makefile": 2,
+        "makefile": 3,
         "markdown": 2,
     }
     actual = {
@@ -181,3 +181,16 @@ def test_a_code_block_the_shell_parser_cannot_read_is_not_reported(tmp_path: Pat
 def test_a_yaml_block_that_does_not_parse_is_an_excerpt_not_an_error(tmp_path: Path):
     (tmp_path / "README.md").write_text("```yaml\nservices:\n  web:\n    image: %%IMAGE%%\n```\n")
     assert lint_json(str(tmp_path))["findings"] == []
+
+
+def test_makefile_variables_that_double_each_other_expand_in_linear_time(tmp_path: Path):
+    """Forty variables each twice the one before would be 2**40 characters: each is expanded once,
+    and past the expansion bound the value is unknown, so the command stays (image unknown)."""
+    import time
+
+    chain = "".join(f"V{n} = $(V{n - 1})$(V{n - 1})\n" for n in range(1, 41))
+    (tmp_path / "Makefile").write_text(f"V0 = x\n{chain}run:\n\tdocker run --privileged $(V40)\n")
+    started = time.process_time()
+    report = lint_json(str(tmp_path))
+    assert time.process_time() - started < 5
+    assert [(f["code"], f["range"]["start"]["line"]) for f in report["findings"]] == [("CL301", 43)]

@@ -22,6 +22,7 @@ from composelint.model import Diagnostic, Project, SourceFile
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli import read_invocations
 from composelint.sources.shell import DEFAULT_TOOLS, parse_script
+from composelint.sources.shell.commands import engine_variable
 from composelint.sources.shell_words import Word
 from composelint.sources.yaml_tree import YScalar
 from composelint.types import Span
@@ -82,10 +83,19 @@ class Snippet:
 
     def add_over(self, text: str, host_start: int, host_end: int) -> None:
         """Text written by the front end in place of the host's `host_start:host_end` (a make
-        variable), spread over it so that the word it ends up in covers all of it."""
+        variable), spread over it so that the word it ends up in covers all of it: its last
+        character stands for the reference's last.  Text longer than the reference (a command
+        variable's value) stays at its start until then: a word from inside it points at the
+        reference, its last word covers it all."""
+        if not text:
+            return
         self.parts.append(text)
         last = max(host_start, host_end - 1)
-        self.origins.extend(min(host_start + index, last) for index in range(len(text)))
+        if len(text) > host_end - host_start:
+            self.origins.extend([host_start] * (len(text) - 1))
+        else:
+            self.origins.extend(host_start + index for index in range(len(text) - 1))
+        self.origins.append(last)
 
     def add_scalar(self, host: HostFile, scalar: YScalar, shown: str | None = None) -> None:
         """A YAML scalar's value (or `shown`, the same length, in its place), each character at
@@ -187,6 +197,15 @@ def mentions_tool(text: str) -> bool:
     return any(tool in text for tool in DEFAULT_TOOLS)
 
 
+_VARIABLE_REFERENCE = re.compile(r"\$\{([A-Za-z_]\w*)\}")
+
+
+def mentions_engine_variable(text: str) -> bool:
+    """Whether shell text uses a variable whose name says it holds the engine (`${CONTAINER_CLI}`),
+    which the shell front end takes to be the engine when its value is unknown."""
+    return any(engine_variable(match.group(0)) for match in _VARIABLE_REFERENCE.finditer(text))
+
+
 def embedded_project(host: HostFile, kind: str, name: str) -> Project:
     """An empty project whose one source is the host file."""
     project = Project(name=name)
@@ -194,11 +213,15 @@ def embedded_project(host: HostFile, kind: str, name: str) -> Project:
     return project
 
 
-def read_snippet(project: Project, host: HostFile, snippet: Snippet) -> None:
+def read_snippet(
+    project: Project, host: HostFile, snippet: Snippet, *, engine_variables: bool = False
+) -> None:
     """Parse `snippet` with the shell front end and read its invocations into `project`, every
-    position mapped to the host file; `# composelint:` comments in the snippet apply."""
+    position mapped to the host file; `# composelint:` comments in the snippet apply.  A snippet
+    that names no tool is skipped, unless `engine_variables` and it uses an engine-named variable
+    (a Makefile's `$(CONTAINER_ENGINE)` of unknown value)."""
     text = snippet.text
-    if not mentions_tool(text):
+    if not (mentions_tool(text) or (engine_variables and mentions_engine_variable(text))):
         return
     script = parse_script(host.path, text)
     spans = _SpanMap(host, snippet, text)

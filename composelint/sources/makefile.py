@@ -12,8 +12,13 @@ alternatives, like the blocks of a document.  On a recipe line:
 * the recipe's working directory, written `$(CURDIR)`, `$(shell pwd)`, `$$PWD`, `$${PWD}` or
   `$$(pwd)`, is the Makefile's directory: make runs recipes there (`.`, the project directory);
 * `$(VAR)` and `${VAR}` are the variable's value when the Makefile assigns it once, at the top
-  level, a value without `$` (`DOCKER ?= docker`), else a value only known at run time; so are
-  `$@`, `$<` and the other one-character variables, and function calls (`$(shell ...)`).
+  level (`DOCKER ?= docker`); references in that value are expanded the same way, so a command
+  variable built from others (`RUN = $(DOCKER) run --rm`, then `$(RUN) --privileged img`) is
+  read as the command it makes.  Any other reference is a value only known at run time; so are
+  `$@`, `$<` and the other one-character variables, and function calls (`$(shell ...)`).  An
+  unknown variable whose name says it holds the engine (`CONTAINER_RUNTIME ?= $(if ...)`,
+  `$(CONTAINER_ENGINE) run`) is handed to the shell as that variable, which takes it to be the
+  engine (a possible invocation, said so in the finding).
 
 `define` blocks and conditional directives are not interpreted (lines inside a conditional are
 read as if the condition held).
@@ -28,10 +33,12 @@ from composelint.sources.embedded import (
     HostFile,
     Snippet,
     embedded_project,
+    mentions_engine_variable,
     mentions_tool,
     read_snippet,
     unknown_value,
 )
+from composelint.sources.shell.commands import engine_variable
 
 KIND = "makefile"
 _ASSIGNMENT = re.compile(
@@ -45,6 +52,7 @@ _VARIABLE_NAME = re.compile(r"[A-Za-z_][\w.-]*")
 _WORKING_DIRECTORY = re.compile(
     r"\$\(CURDIR\)|\$\{CURDIR\}|\$\(shell pwd\)|\$\$PWD\b|\$\$\{PWD\}|\$\$\(pwd\)"
 )
+MAX_EXPANSION = 4096  # characters one reference may expand to; beyond, its value is unknown
 
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
@@ -55,13 +63,14 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     host = HostFile(shown, text)
     projects = [embedded_project(host, KIND, shown)]
     lines = _logical_lines(text)
-    values = _literal_variables(lines)
+    values = _single_assignments(lines)
+    memo: dict[str, str] = {}
     one_shell = any(line.strip().startswith(".ONESHELL:") for _, line in lines)
     target: str | None = None
     recipe: list[Snippet] = []
     for offset, line in lines:
         if line.startswith("\t") and target is not None:
-            recipe.append(_recipe_line(host, offset + 1, line[1:], values))
+            recipe.append(_recipe_line(host, offset + 1, line[1:], values, memo))
             continue
         if not line.strip() or line.lstrip().startswith("#") or _CONDITIONAL.match(line):
             continue  # a conditional inside a recipe does not end it
@@ -74,7 +83,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
             target = line[: match.end() - 1].strip()
             inline = line.find(";", match.end())
             if inline >= 0:
-                recipe.append(_recipe_line(host, offset + inline + 1, line[inline + 1 :], values))
+                recipe.append(_recipe_line(host, offset + inline + 1, line[inline + 1 :], values, memo))
     projects.extend(_rule_project(host, target, recipe, one_shell))
     return projects
 
@@ -83,7 +92,9 @@ def _rule_project(
     host: HostFile, target: str | None, recipe: list[Snippet], one_shell: bool
 ) -> list[Project]:
     """The rule as a project, when its recipe can start a container."""
-    if target is None or not any(mentions_tool(snippet.text) for snippet in recipe):
+    if target is None or not any(
+        mentions_tool(snippet.text) or mentions_engine_variable(snippet.text) for snippet in recipe
+    ):
         return []
     if one_shell:
         whole = Snippet()
@@ -93,7 +104,7 @@ def _rule_project(
         recipe = [whole]
     project = embedded_project(host, KIND, f"{host.path} target {target}")
     for snippet in recipe:
-        read_snippet(project, host, snippet)
+        read_snippet(project, host, snippet, engine_variables=True)
     return [project]
 
 
@@ -131,28 +142,30 @@ def _even_backslashes(line: str) -> bool:
     return (len(body) - len(body.rstrip("\\"))) % 2 == 0
 
 
-def _literal_variables(lines: list[tuple[int, str]]) -> dict[str, str]:
-    """Variables assigned once at the top level to a value without `$`: name -> value."""
-    seen: dict[str, list[str]] = {}
+def _single_assignments(lines: list[tuple[int, str]]) -> dict[str, str]:
+    """Variables assigned once at the top level, with `=`, `:=`, `::=` or `?=`: name -> value as
+    written (`+=` and `!=` make a value unknown, and so does a second assignment)."""
+    seen: dict[str, list[str | None]] = {}
     for _, line in lines:
         if line.startswith("\t"):
             continue
         match = _SIMPLE_ASSIGNMENT.match(line)
         if match:
             seen.setdefault(match.group(1), []).append(match.group(3).split("#", 1)[0].strip())
-        else:
-            assigned = _ASSIGNMENT.match(line)
-            if assigned:
-                seen.setdefault(assigned.group(1), []).append("$")  # += and != make it unknown
+        elif assigned := _ASSIGNMENT.match(line):
+            seen.setdefault(assigned.group(1), []).append(None)
     return {
-        name: values[0]
-        for name, values in seen.items()
-        if len(values) == 1 and not any(mark in values[0] for mark in "$\\\n")
+        name: value
+        for name, (value, *others) in seen.items()
+        if not others and value is not None and not any(mark in value for mark in "\\\n")
     }
 
 
-def _recipe_line(host: HostFile, start: int, line: str, values: dict[str, str]) -> Snippet:
-    """One recipe line (with its continuations) as shell, make's expansion applied."""
+def _recipe_line(
+    host: HostFile, start: int, line: str, values: dict[str, str], memo: dict[str, str]
+) -> Snippet:
+    """One recipe line (with its continuations) as shell, make's expansion applied (`memo`: see
+    `_value`)."""
     snippet = Snippet()
     prefix = re.match(r"[@+\-\s]*", line)
     position = prefix.end() if prefix else 0
@@ -176,16 +189,53 @@ def _recipe_line(host: HostFile, start: int, line: str, values: dict[str, str]) 
         if reference == "$$":
             snippet.add("$", start + position)
         else:
-            name = reference[2:-1] if reference[1] in "({" else reference[1:]
-            value = values.get(name) if _VARIABLE_NAME.fullmatch(name) else None
-            snippet.add_over(
-                value if value is not None else unknown_value(max(len(reference), 6)),
-                start + position,
-                start + end,
-            )
+            snippet.add_over(_value(reference, values, frozenset(), memo), start + position, start + end)
         position = end
     snippet.add_at("\n", start + len(line))
     return snippet
+
+
+def _value(reference: str, values: dict[str, str], expanding: frozenset[str], memo: dict[str, str]) -> str:
+    """Shell text for a make reference: the variable's value with its own references expanded, an
+    engine-named variable of unknown value, or a value nobody set (also for a variable that refers
+    to itself, and for an expansion past MAX_EXPANSION characters).  `memo` keeps each variable's
+    expansion, so variables that double each other cost their number, not 2 to that power."""
+    if reference == "$$":
+        return "$"
+    name = reference[2:-1] if reference[1:2] in ("(", "{") else reference[1:]
+    unknown = unknown_value(max(len(reference), 6))
+    if not _VARIABLE_NAME.fullmatch(name):
+        return unknown
+    if name not in values or name in expanding:
+        return "${" + name + "}" if "." not in name and engine_variable("${" + name + "}") else unknown
+    if name in memo:
+        return memo[name]
+    text, position, parts, size = values[name], 0, [], 0
+    while position < len(text):
+        if directory := _WORKING_DIRECTORY.match(text, position):
+            end, part = directory.end(), "."
+        else:
+            end = (
+                _reference_end(text, position)
+                if text[position] == "$" and position + 1 < len(text)
+                else position + 1
+            )
+            part = (
+                _value(text[position:end], values, expanding | {name}, memo)
+                if end > position + 1
+                else text[position]
+            )
+        size += len(part)
+        if size > MAX_EXPANSION:
+            memo[name] = unknown
+            return unknown
+        parts.append(part)
+        position = end
+    value = "".join(parts)
+    if engine_variable("${" + name + "}") and not (mentions_tool(value) or mentions_engine_variable(value)):
+        value = "${" + name + "}"  # the engine, chosen at run time (`$(if $(shell ...),podman,docker)`)
+    memo[name] = value
+    return value
 
 
 def _reference_end(line: str, start: int) -> int:
