@@ -315,6 +315,11 @@ class Workload:
     # Span of every key written for this workload (`ports` -> span of the key;
     # for a command line: the flag's word).
     keys: dict[str, Span] = field(default_factory=dict)
+    # How its settings are spelled when they are not a compose file's keys nor a command line's
+    # flags: "quadlet" (a Quadlet unit's keys) or "devcontainer" (devcontainer.json properties).
+    syntax: str = ""
+    # The systemd unit key whose command line starts it (`ExecStart`), if any.
+    unit_key: str = ""
 
 
 @dataclass

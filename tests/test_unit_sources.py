@@ -5,7 +5,9 @@ fixtures/devcontainer); negative fixtures have none; no input crashes a front en
 
 from __future__ import annotations
 
-from conftest import FIXTURES, findings
+from pathlib import Path
+
+from conftest import FIXTURES, findings, lint_json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -375,3 +377,25 @@ def test_quadlet_ignores_files_that_are_not_units():
     }
     project = load_quadlets(sorted(texts), texts=texts)
     assert not project.workloads and not project.networks
+
+
+def test_findings_speak_the_syntax_of_their_source():
+    """A Quadlet unit's finding names its keys (`Network=container:db`, `PodmanArgs=--pid host`), a
+    devcontainer.json's its properties or runArgs, a systemd unit's the key that runs the command."""
+    report = lint_json(str(FIXTURES / "wording"))
+    said = {(Path(f["path"]).name, f["code"]): f"{f['message']} | {f['help']}" for f in report["findings"]}
+    for (name, code), words in {
+        ("app.container", "CL105"): "(Quadlet unit) sets `PublishPort=` but shares another container's "
+        "network namespace (`Network=container:db`)",
+        ("app.container", "CL302"): "(`PodmanArgs=--pid host`)",
+        ("app.container", "CL301"): "Remove `PodmanArgs=--privileged`; add only the capabilities needed "
+        "with `AddCapability=`",
+        (".devcontainer.json", "CL105"): 'sets `"appPort"` but shares another container\'s network '
+        'namespace (`"runArgs": ["--network=container:db"]`)',
+        (".devcontainer.json", "CL302"): '(`"runArgs": ["--pid=host"]`)',
+        (".devcontainer.json", "CL301"): 'Remove `"privileged": true`; add only the capabilities needed '
+        'with `"capAdd"`',
+        ("app.service", "CL301"): "Container `web` (docker run in `ExecStart=`) runs privileged",
+        ("app.service", "CL202"): "of container `web` (docker run in `ExecStart=`) binds all host interfaces",
+    }.items():
+        assert words in said[(name, code)], (name, code, said.get((name, code)))

@@ -9,10 +9,19 @@ run)", `ports:` "127.0.0.1:80:80" / `-p 127.0.0.1:80:80`, `privileged: true` /
 
 from __future__ import annotations
 
+import json
+
 from composelint import settings
 from composelint.model import Network, Project, Workload
 
 COMPOSE = "compose-service"
+QUADLET = "quadlet"
+DEVCONTAINER = "devcontainer"
+# devcontainer.json properties that hold a list (`"capAdd": ["SYS_ADMIN"]`).
+LIST_PROPERTIES = frozenset({"capAdd", "securityOpt", "mounts"})
+# Settings spelled by several Quadlet keys chosen by the value (`SecurityLabelDisable=true`,
+# `SeccompProfile=...`): named through `PodmanArgs=`, which takes any of them.
+VALUE_CHOOSES_KEY = frozenset({"security_opt"})
 
 
 def from_command_line(workload: Workload) -> bool:
@@ -33,7 +42,15 @@ def noun(workload: Workload) -> str:
 
 
 def workload_phrase(workload: Workload) -> str:
-    """The workload inside a sentence: "service `web`", "container `httpd #1` (docker run)"."""
+    """The workload inside a sentence: "service `web`", "container `httpd #1` (docker run)",
+    "container `systemd-web` (Quadlet unit)", "container `app` (devcontainer.json)",
+    "container `nginx #1` (docker run in `ExecStart=`)"."""
+    if workload.syntax == QUADLET:
+        return f"{noun(workload)} `{workload.name}` (Quadlet unit)"
+    if workload.syntax == DEVCONTAINER:
+        return f"{noun(workload)} `{workload.name}` (devcontainer.json)"
+    if workload.unit_key:
+        return f"{noun(workload)} `{workload.name}` ({command(workload)} in `{workload.unit_key}=`)"
     if from_command_line(workload):
         return f"{noun(workload)} `{workload.name}` ({command(workload)})"
     return f"service `{workload.name}`"
@@ -60,16 +77,61 @@ def flag(workload: Workload, key: str) -> str:
     return listed.shown if listed else "--" + key.replace("_", "-")
 
 
+def own_key(workload: Workload, name: str) -> str | None:
+    """The Quadlet key or devcontainer.json property of a setting, in the workload's syntax, when
+    the setting has one (from the table of Docker settings)."""
+    row = settings.BY_NAME.get(name)
+    if row is None or (workload.syntax == QUADLET and name in VALUE_CHOOSES_KEY):
+        return None
+    keys = {QUADLET: row.quadlet, DEVCONTAINER: row.devcontainer}.get(workload.syntax, ())
+    return keys[0] if keys else None
+
+
+def _flag_words(workload: Workload, name: str, value: object) -> list[str]:
+    """The command-line words of a setting: `--privileged`, `--privileged=false`, `--network host`."""
+    if value is True:
+        return [flag(workload, name)]
+    if value is False:
+        return [f"{flag(workload, name)}=false"]
+    return [flag(workload, name), str(value)]
+
+
+def _own_syntax(workload: Workload, name: str, value: object, key: str | None) -> str:
+    """A setting as a Quadlet unit or a devcontainer.json writes it, without backticks:
+    `Network=host` or `PodmanArgs=--privileged`; `"privileged": true`, `"capAdd": ["SYS_ADMIN"]`
+    or `"runArgs": ["--network=host"]`."""
+    if workload.syntax == QUADLET:
+        if key is not None:
+            return f"{key}={json.dumps(value) if isinstance(value, bool) else value}"
+        return "PodmanArgs=" + " ".join(_flag_words(workload, name, value))
+    if key is not None:
+        return f'"{key}": ' + json.dumps([value] if key in LIST_PROPERTIES else value)
+    words = _flag_words(workload, name, value)
+    return '"runArgs": ' + json.dumps(["=".join(words)])
+
+
 def setting_name(workload: Workload, name: str) -> str:
-    """A setting's name as written, in backticks: `ports` / `-p`."""
+    """A setting's name as written, in backticks: `ports` / `-p` / `PublishPort=` / `"capAdd"`."""
+    if workload.syntax:
+        key = own_key(workload, name)
+        if key is not None:
+            return f"`{key}=`" if workload.syntax == QUADLET else f'`"{key}"`'
+        return (
+            f"`PodmanArgs={flag(workload, name)}`"
+            if workload.syntax == QUADLET
+            else f'`"runArgs": ["{flag(workload, name)}"]`'
+        )
     return f"`{flag(workload, name)}`" if from_command_line(workload) else f"`{name}`"
 
 
 def setting(workload: Workload, name: str, value: object = True) -> str:
     """A setting with its value as written, in backticks.
 
-    `network_mode: host` / `--network host`; `privileged: true` / `--privileged`.
+    `network_mode: host` / `--network host` / `Network=host` / `"runArgs": ["--network=host"]`;
+    `privileged: true` / `--privileged` / `PodmanArgs=--privileged` / `"privileged": true`.
     """
+    if workload.syntax:
+        return f"`{_own_syntax(workload, name, value, own_key(workload, name))}`"
     if from_command_line(workload):
         if value is True:
             return f"`{flag(workload, name)}`"
@@ -86,7 +148,14 @@ def ports_hint(workload: Workload, mappings: list[str]) -> str:
 
     compose: `ports:` "127.0.0.1:80:80", "127.0.0.1:443:443"
     command line: `-p 127.0.0.1:80:80 -p 127.0.0.1:443:443`
+    Quadlet: `PublishPort=127.0.0.1:80:80` `PublishPort=127.0.0.1:443:443`
+    devcontainer.json: `"runArgs": ["-p", "127.0.0.1:80:80"]`
     """
+    if workload.syntax == QUADLET:
+        return " ".join(f"`PublishPort={m}`" for m in mappings)
+    if workload.syntax == DEVCONTAINER:
+        option = flag(workload, "ports")
+        return '`"runArgs": ' + json.dumps([word for m in mappings for word in (option, m)]) + "`"
     if from_command_line(workload):
         option = flag(workload, "ports")
         return "`" + " ".join(f"{option} {m}" for m in mappings) + "`"
@@ -95,7 +164,7 @@ def ports_hint(workload: Workload, mappings: list[str]) -> str:
 
 def ports_list(workload: Workload, mappings: list[str]) -> str:
     """Like ports_hint, as one compose list: `ports: ["127.0.0.1:80:80"]` / `-p 127.0.0.1:80:80`."""
-    if from_command_line(workload):
+    if from_command_line(workload) or workload.syntax:
         return ports_hint(workload, mappings)
     return "`ports: [" + ", ".join(f'"{m}"' for m in mappings) + "]`"
 
@@ -118,7 +187,11 @@ def network_option(project: Project, network: Network, option: str, value: str) 
 
 
 def list_entry(workload: Workload, name: str, value: str) -> str:
-    """One entry of a list setting, in backticks: `seccomp:unconfined` / `--security-opt seccomp:unconfined`."""
+    """One entry of a list setting, in backticks: `seccomp:unconfined` / `--security-opt
+    seccomp:unconfined` / `PodmanArgs=--security-opt seccomp:unconfined` / `"securityOpt":
+    ["seccomp:unconfined"]`."""
+    if workload.syntax:
+        return f"`{_own_syntax(workload, name, value, own_key(workload, name))}`"
     if from_command_line(workload):
         return f"`{flag(workload, name)} {value}`"
     return f"`{value}`"

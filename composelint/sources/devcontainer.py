@@ -228,6 +228,7 @@ def load_devcontainer(
         name = document.member("name")
         for workload in project.workloads:
             workload.name = (_string(name.value) if name is not None else None) or "devcontainer"
+            workload.syntax = "devcontainer"
             if document.member("image") is None:
                 workload.image = None
     project.sources.insert(0, source)

@@ -178,6 +178,7 @@ class QuadletReader:
         read_invocations(self.project, [Invocation("podman", words, unit.span(0, max(len(unit.text), 1)))])
         for workload in self.project.workloads[before:]:
             workload.name = quadlet.resource_name()
+            workload.syntax = "quadlet"
             if quadlet.extension != ".container":
                 workload.image = None
                 workload.origin = {".pod": Origin.PODMAN_POD_CREATE, ".kube": Origin.PODMAN_KUBE_PLAY}[

@@ -334,6 +334,9 @@ def load_unit(
     project.sources.append(SourceFile(shown, "script", "systemd", text))
     project.diagnostics.extend(reader.diagnostics)
     read_invocations(project, invocations)
+    for workload in project.workloads:  # named after the key of the command line that starts it
+        start = unit.line_starts[workload.span.line - 1] + workload.span.column - 1
+        workload.unit_key = next((e.key for e in service if e.start <= start < e.end), "")
     project.directives = scan_directives(
         shown,
         text,
