@@ -399,3 +399,14 @@ def test_findings_speak_the_syntax_of_their_source():
         ("app.service", "CL202"): "of container `web` (docker run in `ExecStart=`) binds all host interfaces",
     }.items():
         assert words in said[(name, code)], (name, code, said.get((name, code)))
+    hints = {
+        (Path(f["path"]).name, f["code"]): f["help"]
+        for f in lint_json("--select", "CL603,CL604", str(FIXTURES / "wording"))["findings"]
+    }
+    assert hints[("app.container", "CL604")] == "Add `Memory=512m` to the unit's `[Container]` section"
+    assert hints[("app.container", "CL603")].startswith("Add `ReadOnly=true` (and `Tmpfs=`")
+    assert (
+        hints[(".devcontainer.json", "CL604")]
+        == 'Add `"runArgs": ["--memory=512m"]` to the devcontainer.json'
+    )
+    assert hints[("app.service", "CL604")] == "Add `--memory 512m` to the `docker run` command"

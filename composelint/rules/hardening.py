@@ -13,6 +13,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Sequence
 
+from composelint import settings
 from composelint.model import (
     ImageRef,
     Limit,
@@ -32,6 +33,7 @@ from composelint.rules.wording import (
     from_command_line,
     list_entry,
     setting,
+    setting_name,
     subject,
     workload_phrase,
 )
@@ -57,14 +59,24 @@ def _judged(workload: Workload, key: str = "") -> bool:
 
 
 def _cli(workload: Workload, key: str, value: str = "") -> str:
-    """The flag that sets compose key `key`, with its value, in backticks: `--cpus 1`, `--limit-cpu 1`."""
+    """The flag that sets compose key `key`, with its value, in backticks: `--cpus 1`, `--limit-cpu 1`;
+    in a Quadlet unit or a devcontainer.json its own key: `Memory=512m`, `"runArgs": ["--cpus=1"]`."""
+    if workload.syntax:
+        row = settings.BY_NAME[key].flag(settings.RUN)
+        switch = row is not None and row.boolean
+        return setting(workload, key, value or True) if value or switch else setting_name(workload, key)
     return f"`{flag(workload, key)}{' ' + value if value else ''}`"
 
 
 def _hint(workload: Workload, compose: str, cli: str) -> str:
-    """The exact text to add: compose syntax for a service, the flag for a command line."""
+    """The exact text to add: compose syntax for a service, the flag for a command line, the key
+    for a Quadlet unit or a devcontainer.json."""
     if _compose(workload):
         return f"Add to {workload_phrase(workload)}: {compose}"
+    if workload.syntax == "quadlet":
+        return f"Add {cli} to the unit's `[Container]` section"
+    if workload.syntax == "devcontainer":
+        return f"Add {cli} to the devcontainer.json"
     return f"Add {cli} to the `{command(workload)}` command"
 
 
