@@ -306,7 +306,7 @@ def _yaml_locator(root) -> Locator:
     return locate
 
 
-_TOML_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]]+?)\s*\]")
+_TOML_HEADER = re.compile(r"[ \t]*(\[\[?)([^\]]*)\]")  # linear: no two quantifiers over the same blanks
 _TOML_KEY = re.compile(
     r"\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*="
 )
@@ -329,7 +329,8 @@ def _toml_locator(text: str, table: tuple[str, ...]) -> Locator:
             if header[1] == "[[":
                 counts[current] = counts.get(current, -1) + 1
                 current = (*current, counts[current])
-            positions.setdefault(current, (number, header.start(2) + 1))
+            name = header[2]
+            positions.setdefault(current, (number, header.start(2) + len(name) - len(name.lstrip()) + 1))
         elif key := _TOML_KEY.match(line):
             positions.setdefault((*current, *_toml_keys(key[1])), (number, key.start(1) + 1))
 
