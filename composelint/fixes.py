@@ -11,6 +11,7 @@ that was linted.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import itertools
 import os
 import re
@@ -148,8 +149,8 @@ def _overlapping(ranges: list[tuple[str, int, int]], touching: bool) -> bool:
 
 def write_fixed(path: str, linted: str, fixed: str) -> None:
     """Write `fixed` over the file `path` that was linted as `linted`: refused when the file has
-    changed since; atomic (a temporary file renamed over it), permissions and the byte order mark
-    and encoding of the file kept."""
+    changed since; atomic (a temporary file renamed over it); the permissions (and the owner, where
+    allowed), byte order mark and encoding of the file kept."""
     try:
         data = read_bytes(path)
     except OSError as error:
@@ -160,12 +161,15 @@ def write_fixed(path: str, linted: str, fixed: str) -> None:
     target = os.path.realpath(path)
     directory = os.path.dirname(target)
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
+        info = os.stat(target)
         descriptor, temporary = tempfile.mkstemp(prefix=".composelint-", dir=directory)
         try:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(encoded)
-            os.chmod(temporary, mode)
+            os.chmod(temporary, stat.S_IMODE(info.st_mode))
+            if hasattr(os, "chown") and (info.st_uid, info.st_gid) != (os.getuid(), os.getgid()):
+                with contextlib.suppress(PermissionError):  # the owner kept when allowed (root)
+                    os.chown(temporary, info.st_uid, info.st_gid)
             os.replace(temporary, target)
         except BaseException:
             os.unlink(temporary)

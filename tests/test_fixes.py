@@ -116,6 +116,18 @@ def test_crlf_bom_and_permissions_are_kept(tmp_path):
     assert stat.S_IMODE(compose.stat().st_mode) == 0o640
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give a file away")
+def test_the_owner_is_kept_when_root_fixes_a_users_file(tmp_path):
+    compose = write(
+        tmp_path, {"compose.yaml": "services:\n  db:\n    image: postgres:17\n    ports:\n      - 22:22\n"}
+    )
+    os.chown(compose / "compose.yaml", 4321, 4321)
+    run_cli("check", "--fix", str(compose / "compose.yaml"))
+    info = (compose / "compose.yaml").stat()
+    assert (info.st_uid, info.st_gid) == (4321, 4321)
+    assert '"22:22"' in (compose / "compose.yaml").read_text(encoding="utf-8")
+
+
 def test_utf16_file_is_written_back_as_utf16(tmp_path):
     compose = tmp_path / "compose.yaml"
     compose.write_bytes(
