@@ -23,14 +23,6 @@ from typing import Generic, TypeVar
 Item = TypeVar("Item")
 
 
-class _Node(Generic[Item]):
-    __slots__ = ("entries", "keys")
-
-    def __init__(self) -> None:
-        self.entries: list[tuple[int, Item]] = []
-        self.keys: dict[Hashable, int] = {}
-
-
 def ranks(ends: Iterable[int]) -> dict[int, int]:
     """Each end's rank among them: the leaves of the trees (shared by the indexes over one set)."""
     return {end: rank for rank, end in enumerate(sorted(set(ends)))}
@@ -44,49 +36,44 @@ class IntervalIndex(Generic[Item]):
         self.ranges = ranges  # whether a query may be a range: without, the start tree is never read
         self.size = 1 << max(1, len(self.rank) - 1).bit_length()
         self.per_key = per_key
-        self.cover: dict[int, _Node[Item]] = {}
-        self.start: dict[int, _Node[Item]] = {}
-        self.reads = 0  # entries looked at by queries (tests bound it)
+        # node -> (order, item) in the order of addition; the start tree's nodes are negative
+        self.lists: dict[int, list[tuple[int, Item]]] = {}
+        self.kept: dict[tuple[int, Hashable], int] = {}  # (node, key) -> items kept on that list
 
     def add(self, low: int, high: int, order: int, item: Item, key: Hashable = None) -> None:
-        """Add [low, high] (inclusive) as the item of rank `order` (increasing from call to call).  At most `per_key` items of one key are kept on each list: the
-        later ones can only be the answer when the earlier ones are skipped, and then they are too."""
+        """Add [low, high] (inclusive) as the item of rank `order` (increasing from call to call).
+        At most `per_key` items of one key are kept on each list: the later ones can only be the
+        answer when the earlier ones are skipped, and then they are too."""
         left, right = self.rank[low] + self.size, self.rank[high] + self.size + 1
         for node in _canonical(left, right):
-            self._put(self.cover, node, order, item, key)
+            self._put(node, order, item, key)
         node = self.rank[low] + self.size
         while node and self.ranges:
-            self._put(self.start, node, order, item, key)
+            self._put(-node, order, item, key)
             node >>= 1
 
-    def _put(self, tree: dict[int, _Node[Item]], node: int, order: int, item: Item, key: Hashable) -> None:
-        held = tree.get(node)
-        if held is None:
-            held = tree[node] = _Node()
-        kept = held.keys.get(key, 0)
+    def _put(self, node: int, order: int, item: Item, key: Hashable) -> None:
+        kept = self.kept.get((node, key), 0)
         if kept < self.per_key:
-            held.keys[key] = kept + 1
-            held.entries.append((order, item))
+            self.kept[node, key] = kept + 1
+            self.lists.setdefault(node, []).append((order, item))
 
     def first(self, low: int, high: int, passes: Callable[[Item], bool]) -> tuple[int, Item] | None:
         """The earliest-added item overlapping [low, high] that passes, with its order, if any."""
         best: tuple[int, Item] | None = None
         node = self.rank[low] + self.size
-        lists = []
+        nodes = []
         while node:  # without ranges, every interval is a leaf of its own
-            lists.append(self.cover.get(node))
+            nodes.append(node)
             node = node >> 1 if self.ranges else 0
         left, right = self.rank[low] + self.size + 1, self.rank[high] + self.size + 1
         if left < right and not self.ranges:
             raise ValueError("a range asked of an index made for single points")
-        lists.extend(self.start.get(node) for node in _canonical(left, right))
-        for held in lists:
-            if held is None:
-                continue
-            for order, item in held.entries:
+        nodes.extend(-node for node in _canonical(left, right))
+        for node in nodes:
+            for order, item in self.lists.get(node, ()):
                 if best is not None and order >= best[0]:
                     break
-                self.reads += 1
                 if passes(item):
                     best = (order, item)
                     break

@@ -645,12 +645,13 @@ def _host_port_clashes(project: Project):
             yield workload, port, *earliest[1]
         filed = _address_keys(port.protocol, bound, False)
         for key in _profile_keys(filed, workload.profiles, profiles, query=False):
-            others.setdefault(key, new_index()).add(low, high, order, (workload, port), workload.name)
+            index = others.get(key) or others.setdefault(key, new_index())
+            index.add(low, high, order, (workload, port), workload.name)
         if several[id(workload)] > 1:
             for key in filed:
-                own.setdefault((id(workload), *key), new_index()).add(
-                    low, high, order, (workload, port), port.raw
-                )
+                mine = (id(workload), *key)
+                index = own.get(mine) or own.setdefault(mine, new_index())
+                index.add(low, high, order, (workload, port), port.raw)
 
 
 def _from_another_workload(name: str, kept_beside: Span | None, seen: Published) -> bool:
