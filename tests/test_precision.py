@@ -82,3 +82,9 @@ def test_a_line_shared_through_extends_or_an_anchor_is_one_finding_naming_every_
     for finding in report["findings"]:
         assert finding["workload"] == "base"
         assert "(also `scheduler` and `runner`, which share this line)" in finding["message"]
+
+
+def test_cl206_between_two_entries_of_one_container_names_no_second_container():
+    report = lint_json("--select", "CL206", str(FIXTURES / "rules/CL206/positive_same_service.yaml"))
+    [finding] = report["findings"]
+    assert finding["message"].endswith("by its own entry `53:53/udp`: the container fails to start")

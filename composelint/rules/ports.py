@@ -562,7 +562,8 @@ def duplicate_host_port(project: Project):
 
     ## Why is this bad?
     Only one process can bind an address and port: the second container
-    fails to start with "port is already allocated".
+    fails to start with "port is already allocated" (one container with two
+    such entries does not start at all).
 
     ## Example
     ```yaml
@@ -588,10 +589,16 @@ def duplicate_host_port(project: Project):
     """
     for workload, port, other_workload, other in _host_port_clashes(project):
         clash = "" if port.from_variable else f" {max(port.host_range[0], other.host_range[0])}"
+        if other_workload is workload:  # two entries of one container: it cannot start
+            by, outcome = f"its own entry `{other.raw}`", "the container fails to start"
+        else:
+            by, outcome = (
+                f"{workload_phrase(other_workload)} (`{other.raw}`)",
+                "the second container fails to start",
+            )
         yield Finding(
             f"Host port{clash}/{port.protocol} of {workload_phrase(workload)} (`{port.raw}`) is "
-            f"already published by {workload_phrase(other_workload)} (`{other.raw}`): "
-            "the second container fails to start",
+            f"already published by {by}: {outcome}",
             port.span,
             workload.name,
             _field(port),
