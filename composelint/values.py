@@ -9,8 +9,10 @@ so (`Limit.amount is None`, `parse_go_bool` -> None).
 
 from __future__ import annotations
 
+import math
 import re
 
+from composelint.limits import MAX_INTEGER_DIGITS
 from composelint.model import (
     Capability,
     Device,
@@ -79,6 +81,16 @@ def parse_capability(text: str) -> Capability:
     )
 
 
+def parse_integer(text: str, signed: bool = False) -> int | None:
+    """A decimal integer as Go's strconv reads one for Docker: ASCII digits (after a sign when
+    `signed`, as Atoi), at most MAX_INTEGER_DIGITS of them (more overflows Docker's int64;
+    Python's int() would take `²` and raise on 4,301 digits).  None for anything else."""
+    digits = text[1:] if signed and text[:1] in ("+", "-") else text
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_INTEGER_DIGITS:
+        return None
+    return int(text)
+
+
 def parse_byte_size(text: str) -> Limit:
     """A memory size as Compose and the docker CLI convert it (go-units `RAMInBytes`: `512m`, `1g`, `0.5`).
 
@@ -90,7 +102,8 @@ def parse_byte_size(text: str) -> Limit:
         return Limit(text, None if text.strip() else 0)
     unit = match.group(2).lower()
     scale = _MEMORY_SCALE.get(unit[:1] if unit not in ("b", "") else unit)
-    return Limit(text, None if scale is None else int(float(match.group(1)) * scale))
+    amount = None if scale is None else float(match.group(1)) * scale
+    return Limit(text, int(amount) if amount is not None and math.isfinite(amount) else None)
 
 
 def parse_quantity(text: str) -> Limit:
@@ -112,11 +125,7 @@ def parse_restart_policy(text: str) -> RestartPolicy:
     A missing, empty or unparsable count is 0, which the Engine reads as "retry forever".
     """
     name, _, count = text.strip().partition(":")
-    try:
-        retries = int(count.strip()) if count.strip() else 0
-    except ValueError:
-        retries = 0
-    return RestartPolicy(text, name.strip(), retries)
+    return RestartPolicy(text, name.strip(), parse_integer(count.strip(), signed=True) or 0)
 
 
 def parse_expose(text: str) -> Exposed:
@@ -125,9 +134,9 @@ def parse_expose(text: str) -> Exposed:
     number, _, written_protocol = text.strip().partition("/")
     protocol = written_protocol.lower() or "tcp"
     start, _, end = number.partition("-")
+    first, last = parse_integer(start), parse_integer(end or start)
     ports = None
-    if start.isdigit() and (not end or end.isdigit()) and protocol in ("tcp", "udp", "sctp"):
-        first, last = int(start), int(end or start)
+    if first is not None and last is not None and protocol in ("tcp", "udp", "sctp"):
         ports = range(first, last + 1) if 1 <= first <= last <= 65535 else None
     return Exposed(text, ports, protocol)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports():
-    from composelint.app import Request, run
+    from composelint.app import LintError, Request, run
     from composelint.config import Overrides
     from composelint.report import render
     from composelint.report.formats import FORMAT_NAMES
@@ -31,7 +31,12 @@ def one_input(data: bytes) -> None:
         root = Path(directory)
         for name in FILES:
             (root / name).write_bytes(provider.ConsumeBytes(provider.ConsumeIntInRange(0, 2000)))
-        result = run(Request(paths=(str(root),), overrides=Overrides(select=["ALL"]), jobs=1))
+        try:
+            result = run(Request(paths=(str(root),), overrides=Overrides(select=["ALL"]), jobs=1))
+        except LintError as error:  # an unusable configuration file: a usage error, not a crash
+            if error.config is None:
+                raise
+            return
         for name in FORMAT_NAMES:
             render(name, result.lint).encode("utf-8")
 

@@ -621,3 +621,27 @@ def test_eval_expansion_is_bounded_and_each_command_reported_once():
         if f["code"] in ("CL010", "CL301")
     )
     assert found == [("CL010", 21, 7)] + [("CL301", line, 7) for line in range(17, 21)]
+
+
+def test_numbers_past_every_integer_type_do_not_lose_the_run():
+    """Integers parsed from user text beyond ports: 400- and 5,000-digit sizes, counts, limits and
+    indexes, and `²` (a digit to Python's isdigit, refused by int()) in compose and shell: an
+    OverflowError (`mem_limit`) and a ValueError (`expose`) were CL009.  A YAML integer past 20
+    digits is CL010 where it is written and read as text."""
+    done = cli(
+        "check",
+        "--isolated",
+        "--select",
+        "ALL",
+        "--output-format",
+        "json",
+        "integers",
+        cwd=FIXTURES / "hostile",
+    )
+    assert done.returncode == 1, done.stderr
+    found = json.loads(done.stdout)["findings"]
+    assert [f for f in found if f["code"] == "CL009"] == []
+    limited = [(f["path"], f["range"]["start"]["line"]) for f in found if f["code"] == "CL010"]
+    assert limited == [("integers/compose.yaml", line) for line in (5, 8, 13, 15, 17)]
+    invalid = {(f["path"], f["range"]["start"]["line"]) for f in found if f["code"] == "CL207"}
+    assert {("integers/compose.yaml", 10), ("integers/compose.yaml", 11), ("integers/run.sh", 11)} <= invalid

@@ -57,7 +57,7 @@ from composelint.model import (
 from composelint.sources.compose import parse_volume_short
 from composelint.sources.ports import parse_short
 from composelint.sources.shell_words import UNKNOWN, Invocation, Word
-from composelint.values import parse_go_bool, parse_image
+from composelint.values import parse_go_bool, parse_image, parse_integer
 
 # --------------------------------------------------------------------------
 # Flag tables (docs/semantics.md 1.1-1.4)
@@ -918,7 +918,7 @@ def _podman_port(value: str, span: Span) -> PortBinding | PortError:
         return PortError(value, "podman needs brackets around an IPv6 host IP", span)
     else:
         spec = ":".join(spec.split(":")[-2:])
-    if any(int(part) == 0 for part in re.split(r"[:-]", spec) if part.isdigit()):
+    if any(parse_integer(part) == 0 for part in re.split(r"[:-]", spec)):
         return PortError(value, "podman rejects port 0 (ports are 1-65535)", span)
     if result.host_start is not None and ((result.host_end or result.host_start) - result.host_start) != (
         result.container_end - result.container_start

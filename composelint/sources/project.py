@@ -183,8 +183,8 @@ def _load_file(
     context.project.sources.append(SourceFile(shown, role, "compose", text))
     context.read_files.add(real)
     context.project.diagnostics.extend(document.diagnostics)
-    if any(d.code in ("CL001", "CL010") for d in document.diagnostics):
-        return None
+    if not document.roots and any(d.code in ("CL001", "CL010") for d in document.diagnostics):
+        return None  # not parsed (an integer past its bound is read as text: the file is linted)
     if not context.within_limits(shown, document):
         return None
     context.project.directives.extend(scan_directives(shown, text, document.extents, document.value_spans))

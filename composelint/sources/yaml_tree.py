@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from composelint.limits import MAX_EXPANDED_NODES, MAX_YAML_DEPTH
+from composelint.limits import MAX_EXPANDED_NODES, MAX_INTEGER_DIGITS, MAX_YAML_DEPTH
 from composelint.model import Diagnostic, Span
 
 MAX_YAML_BYTES = 4 * 1024 * 1024  # larger files are not parsed (CL010)
@@ -25,6 +25,7 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
+_STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what the YAML parser counts as a line break
 
@@ -169,6 +170,17 @@ class _Builder:
         kind = node.id
         if kind == "scalar":
             result: YNode = YScalar(node.value, node.tag, self.span(node), not node.style)
+            digits = node.value.lstrip("+-").replace("_", "")
+            if node.tag == _INT and len(digits) > MAX_INTEGER_DIGITS:  # no int64 holds it; int() may raise
+                result.tag = _STR
+                self.doc.diagnostics.append(
+                    Diagnostic(
+                        "CL010",
+                        f"An integer of {len(digits):,} digits is past the {MAX_INTEGER_DIGITS}-digit bound: "
+                        "read as text",
+                        result.span,
+                    )
+                )
             if node.style and "composelint" in node.value:
                 self.doc.value_spans.append(result.span)
         elif kind == "sequence":

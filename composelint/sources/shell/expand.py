@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
+from composelint.limits import MAX_INTEGER_DIGITS
 from composelint.model import Span
 from composelint.sources.shell.lexer import Lexer
 from composelint.sources.shell_words import UNKNOWN
@@ -47,7 +48,7 @@ _BRACED = re.compile(
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _POSITIONAL = frozenset("123456789@*")
 _UNKNOWN_RUN = re.compile(UNKNOWN + "{2,}")
-_SUBSCRIPT = re.compile(r"\[(?:[@*]|[0-9]+)\]")
+_SUBSCRIPT = re.compile(rf"\[(?:[@*]|[0-9]{{1,{MAX_INTEGER_DIGITS}}})\]")  # a longer index is unknown
 _PARAMETER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!\-]")
 _ANSI_ESCAPE = re.compile(
     r"\\(?:(?P<simple>[abeEfnrtv\\'\"?])|(?P<octal>[0-7]{1,3})|x(?P<hex>[0-9A-Fa-f]{1,2})"

@@ -50,6 +50,7 @@ from composelint.sources.shell.positions import Code, LineIndex, normalise
 from composelint.sources.shell.sourcing import MAX_SOURCE_DEPTH, MAX_SOURCED, Sources
 from composelint.sources.shell.syntax_tree import parse_events
 from composelint.sources.shell_words import UNKNOWN, Invocation, Word
+from composelint.values import parse_integer
 
 MAX_NESTED = 4  # sh -c inside ssh inside eval ...: levels of re-parsed nested code
 # Characters of nested code (eval, sh -c, ssh, here-docs fed to a shell) re-parsed for one script:
@@ -126,12 +127,14 @@ class Function:
             if not raw or raw[0] in ("echo", "printf", "log", "logger"):
                 continue
             if raw[0] == "shift":
-                shifts += int(raw[1]) if len(raw) > 1 and raw[1].isdigit() else 1
+                count = parse_integer(raw[1]) if len(raw) > 1 else None
+                shifts += 1 if count is None else count
                 continue
             for index, word in enumerate(raw):
                 arguments = _ALL_ARGUMENTS.fullmatch(word)
                 if arguments:
-                    return event, index, shifts + max(int(arguments["first"] or 1) - 1, 0)
+                    first = parse_integer(arguments["first"] or "1") or 1
+                    return event, index, shifts + max(first - 1, 0)
                 variable = _VARIABLE.fullmatch(word)
                 if variable and variable["name"] in held:
                     return event, index, shifts
