@@ -186,6 +186,22 @@ def test_a_fix_that_would_break_the_file_is_undone(tmp_path, monkeypatch):
     assert "0 fixed, 1 remaining" in result.stderr
 
 
+def test_no_fix_edits_what_other_services_share(tmp_path):
+    """A setting written in an anchor (or a service another extends) is shared: fixing one
+    service's finding there would change the others, so there is no fix."""
+    text = (
+        'x-ports: &ports\n  - "8080:80"\nx-base: &base\n  privileged: true\n'
+        "services:\n  web:\n    image: nginx:1.27\n    ports: *ports\n"
+        "  api:\n    <<: *base\n    image: ghcr.io/example/api:2.3.1\n"
+    )
+    target = write(tmp_path, {"compose.yaml": text}) / "compose.yaml"
+    report = lint_json(str(target))
+    by_code = {f["code"]: f for f in report["findings"]}
+    assert by_code["CL202"]["fix"] is None and by_code["CL301"]["fix"] is None
+    run_cli("check", "--fix", "--unsafe-fixes", "--select", "CL202,CL301", str(target))
+    assert target.read_text(encoding="utf-8") == text
+
+
 def test_python_api_computes_the_fixes_without_writing(tmp_path):
     import composelint
 

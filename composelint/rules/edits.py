@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 
 from composelint.model import PortBinding, Project, Span, Workload
 from composelint.rules.wording import from_command_line
-from composelint.types import Edit, Origin
+from composelint.types import Edit, Fix, Origin
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _BREAK = re.compile(r"\r\n|\r|\n")
@@ -227,6 +228,24 @@ def remove_option(project: Project, workload: Workload, span: Span) -> Edit | No
     else:
         start = len(text[:start].rstrip(" \t"))
     return Edit(Span(span.path, span.line, start + 1, span.line, end + 1), "")
+
+
+def workload_fix(
+    project: Project, workload: Workload, applicability: str, message: str, edits: Sequence[Edit | None]
+) -> Fix | None:
+    """A fix of one workload: None when an edit is missing or, in a compose file, lies outside the
+    service's own block (an anchor or another service it extends: other services share those)."""
+    if not edits or any(edit is None for edit in edits):
+        return None
+    kept = tuple(edit for edit in edits if edit is not None)
+    if not from_command_line(workload):
+        lines = SourceLines.of(project, workload.span.path)
+        if lines is None:
+            return None
+        first, last = workload.span.line, lines.block_end(workload.span) + 1  # an insertion after the block
+        if any(e.span.path != workload.span.path or not first <= e.span.line <= last for e in kept):
+            return None
+    return Fix(applicability, message, kept)
 
 
 def on_command_line(project: Project, workload: Workload) -> bool:

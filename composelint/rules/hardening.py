@@ -26,7 +26,7 @@ from composelint.model import (
     Workload,
 )
 from composelint.rules.base import Finding, Fix, rule
-from composelint.rules.edits import add_option, add_setting, append_item
+from composelint.rules.edits import add_option, add_setting, append_item, workload_fix
 from composelint.rules.wording import (
     command,
     flag,
@@ -357,7 +357,7 @@ def _addition(
     else:
         edit = add_setting(project, workload, key, None, (item,))
         shown = f"`{key}: [{item}]`"
-    return Fix("unsafe", f"Add {shown}", (edit,)) if edit else None
+    return workload_fix(project, workload, "unsafe", f"Add {shown}", (edit,))
 
 
 def _limit_findings(project: Project, attribute: str, what: str, top: str, deploy: str, value: str, key: str):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from composelint.model import Located, Project, Sysctl
+from composelint.model import Located, Project, Sysctl, Workload
 from composelint.rules.base import Edit, Finding, Fix, rule
-from composelint.rules.edits import remove_setting
+from composelint.rules.edits import remove_setting, workload_fix
 from composelint.rules.wording import list_entry, setting, setting_name, subject
 
 DANGEROUS_CAPABILITIES = {
@@ -22,8 +22,8 @@ DANGEROUS_CAPABILITIES = {
 }
 
 
-def _removal(edit: Edit | None, message: str) -> Fix | None:
-    return Fix("unsafe", message, (edit,)) if edit else None
+def _removal(project: Project, workload: Workload, edit: Edit | None, message: str) -> Fix | None:
+    return workload_fix(project, workload, "unsafe", message, (edit,))
 
 
 def _host_namespace(project: Project, attribute: str, name: str, what: str):
@@ -82,6 +82,8 @@ def privileged(project: Project):
                 help=f"Remove {setting(workload, 'privileged', True)}; add only the "
                 f"capabilities needed with {setting_name(workload, 'cap_add')}",
                 fix=_removal(
+                    project,
+                    workload,
                     remove_setting(project, workload, "privileged", workload.privileged.span),
                     f"Remove {setting(workload, 'privileged', True)}",
                 ),
@@ -404,6 +406,8 @@ def _security_options(project: Project, matches, message: str):
                     workload.name,
                     f"security_opt[{option.value.key}]",
                     fix=_removal(
+                        project,
+                        workload,
                         remove_setting(
                             project,
                             workload,

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from composelint.model import Project, Workload
 from composelint.rules.base import Finding, Fix, Options, Severity, rule
-from composelint.rules.edits import add_network, host_to_bridge, remove_key, remove_setting
+from composelint.rules.edits import add_network, host_to_bridge, remove_key, remove_setting, workload_fix
 from composelint.rules.wording import (
     from_command_line,
     noun,
@@ -92,13 +92,13 @@ def host_network(project: Project, options: Options):
             workload.name,
             "network_mode",
             help=help_text,
-            fix=Fix(
+            fix=workload_fix(
+                project,
+                workload,
                 "unsafe",
                 "Leave the host network" + (", publish " + ", ".join(published) if published else ""),
                 edits,
-            )
-            if edits
-            else None,
+            ),
         )
 
 
@@ -293,9 +293,13 @@ def default_bridge(project: Project, options: Options):
                 workload.name,
                 "network_mode",
                 help=help_text,
-                fix=Fix("unsafe", "Remove `network_mode` to use the project's network", (removal,))
-                if removal
-                else None,
+                fix=workload_fix(
+                    project,
+                    workload,
+                    "unsafe",
+                    "Remove `network_mode` to use the project's network",
+                    (removal,),
+                ),
             )
         elif options["implicit"] and on_default_bridge(workload):
             yield Finding(
@@ -478,4 +482,6 @@ def _declaration(project: Project, name: str, path: str) -> Fix | None:
 def _conflict_removal(project: Project, workload: Workload, name: str) -> Fix | None:
     """Remove a compose setting Docker rejects or ignores in another container's namespace."""
     edit = None if from_command_line(workload) else remove_key(project, workload.keys[name])
-    return Fix("unsafe", f"Remove `{name}`: the namespace's owner decides it", (edit,)) if edit else None
+    return workload_fix(
+        project, workload, "unsafe", f"Remove `{name}`: the namespace's owner decides it", (edit,)
+    )

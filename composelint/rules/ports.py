@@ -10,7 +10,7 @@ from functools import partial
 from composelint.intervals import IntervalIndex, ranks
 from composelint.model import PortBinding, Project, Span, Workload
 from composelint.rules.base import Edit, Finding, Fix, Options, Severity, rule
-from composelint.rules.edits import bind_loopback, remove_key, remove_option
+from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
 from composelint.rules.wording import (
     from_command_line,
     noun,
@@ -250,18 +250,20 @@ def _discarded_key_fix(project: Project, workload: Workload, key: str, evidence:
     if from_command_line(workload) or span is None or evidence is None or span.path != evidence.path:
         return None
     edit = remove_key(project, span)
-    return Fix("safe", f"Remove `{key}`: the host network discards it", (edit,)) if edit else None
+    return workload_fix(project, workload, "safe", f"Remove `{key}`: the host network discards it", (edit,))
 
 
 def _option_removal(project: Project, workload: Workload, span: Span) -> Fix | None:
     """Remove a discarded `-p` from a command line."""
     edit = remove_option(project, workload, span)
-    return Fix("safe", "Remove the option: the host network discards it", (edit,)) if edit else None
+    return workload_fix(project, workload, "safe", "Remove the option: the host network discards it", (edit,))
 
 
 def _loopback_fix(project: Project, workload: Workload, port: PortBinding) -> Fix | None:
     edit = bind_loopback(project, workload, port)
-    return Fix("unsafe", "Bind it to 127.0.0.1: only this host can reach it", (edit,)) if edit else None
+    return workload_fix(
+        project, workload, "unsafe", "Bind it to 127.0.0.1: only this host can reach it", (edit,)
+    )
 
 
 def _in_file(fix: Fix | None, span: Span) -> Fix | None:
