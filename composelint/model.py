@@ -405,6 +405,9 @@ class Project:
     # The codes of the rules this run selects, set by the engine: a rule that names the rules
     # an unknown value leaves undecided (CL005, CL008) names only these.
     selected_rules: frozenset[str] = frozenset()
+    # The containers run on a machine that exists for one CI job and accepts no inbound
+    # connections (a GitHub-hosted runner): a port published there reaches nobody.
+    ephemeral_host: bool = False
 
     def workload(self, name: str) -> Workload | None:
         for workload in self.workloads:

@@ -164,7 +164,11 @@ def _public_by_design(workload: Workload, port: PortBinding) -> bool:
 
 
 def _exposed_everywhere(project: Project, workload: Workload, port: PortBinding) -> bool:
-    return _published(project, workload) and binds_all_interfaces(project, workload, port)
+    return (
+        not project.ephemeral_host
+        and _published(project, workload)
+        and binds_all_interfaces(project, workload, port)
+    )
 
 
 @rule(
@@ -288,7 +292,11 @@ def port_all_interfaces(project: Project):
     container port (`"3000"`: a random host port on all interfaces), or a host
     IP from a variable that is not set.  A network whose
     `com.docker.network.bridge.host_binding_ipv4` is a loopback address makes
-    unqualified ports local, and then nothing is reported.
+    unqualified ports local, and then nothing is reported.  Nor is a port a
+    GitHub Actions job publishes (a service container, `docker run -p` in a
+    step) on a GitHub-hosted runner (`runs-on: ubuntu-latest`): that machine
+    lives for one job and accepts no inbound connections; on a `self-hosted`
+    runner it is reported.
 
     ## Why is this bad?
     The service is reachable from every network the host is on, and Docker's
@@ -860,7 +868,8 @@ def sensitive_port_exposed(project: Project):
     Squid, 3306 MySQL, 3389 RDP, 5432 PostgreSQL, 5601 Kibana, 5900 VNC,
     5984 CouchDB, 6379 Redis, 6443 Kubernetes API, 8500 Consul, 9200/9300
     Elasticsearch, 10250 kubelet, 11211 Memcached, 27017 MongoDB.  It
-    supersedes CL202 for that port.
+    supersedes CL202 for that port, and like CL202 says nothing about a
+    port a GitHub Actions job publishes on a GitHub-hosted runner.
 
     ## Why is this bad?
     These services are scanned for constantly and often run without

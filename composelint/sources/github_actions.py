@@ -7,7 +7,9 @@ Each job is a project; in it:
   else bash (pwsh on a `windows` runner, which is not read, nor are pwsh, python, cmd...);
 * the job's `container:` and each of `services:` is a `docker create` of its `image` with its
   `options` (read with the docker grammar), `ports` (published) and `volumes`, named by the
-  service id and joined to the job's network, as the runner does.
+  service id and joined to the job's network, as the runner does.  On a GitHub-hosted runner
+  (`runs-on` names only `ubuntu-*`, `windows-*`, `macos-*` images) the project's host is
+  ephemeral: its published ports reach nobody (CL202, CL210).
 
 `${{ ... }}` expressions are values only known at run time.  A composite action's steps form
 one project.
@@ -27,6 +29,7 @@ NETWORK = "github_network"  # the runner's network for a job's containers
 _EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
 _SERVICE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_HOSTED_LABEL = re.compile(r"(ubuntu|windows|macos)-[\w.-]+")
 
 
 def without_expressions(text: str) -> str:
@@ -57,6 +60,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         if not isinstance(job, YMap):
             continue
         project = embedded_project(host, KIND, f"{shown} job {key.text}")
+        project.ephemeral_host = _hosted_runner(job)
         _containers(project, host, key, job)
         _steps(project, host, job.get("steps"), _default_shell(job, root))
         projects.append(project)
@@ -73,6 +77,16 @@ def _default_shell(job: YMap, workflow: YMap) -> str:
     labels = runs_on.items if isinstance(runs_on, YSeq) else [runs_on]
     windows = any(isinstance(label, YScalar) and "windows" in label.text.lower() for label in labels)
     return "pwsh" if windows else "bash"
+
+
+def _hosted_runner(job: YMap) -> bool:
+    """`runs-on` names only GitHub-hosted runner images (`ubuntu-latest`, `[ubuntu-24.04]`): a VM
+    made for this job.  A self-hosted label, a group or an expression may be a lasting machine."""
+    runs_on = job.get("runs-on")
+    labels = runs_on.items if isinstance(runs_on, YSeq) else [runs_on]
+    return bool(labels) and all(
+        isinstance(label, YScalar) and _HOSTED_LABEL.fullmatch(label.text.strip()) for label in labels
+    )
 
 
 def _at(node: YNode | None, *keys: str) -> YNode | None:
