@@ -561,6 +561,17 @@ SETTINGS: tuple[Setting, ...] = (
 
 BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
 
+# Each Quadlet key of `security_opt` stands for one `--security-opt` option: a switch
+# (`SecurityLabelDisable=true` is `label=disable`) or a prefix of the key's value (`SeccompProfile=x`
+# is `seccomp=x`).  sources/quadlet.py reads units with it, findings write the key with it.
+QUADLET_SECURITY_OPTIONS: dict[str, tuple[str, str]] = {
+    "SecurityLabelDisable": ("switch", "label=disable"),
+    "NoNewPrivileges": ("switch", "no-new-privileges"),
+    "SeccompProfile": ("prefix", "seccomp="),
+    "SecurityLabelType": ("prefix", "label=type:"),
+    "Unmask": ("prefix", "unmask="),
+}
+
 
 def flags_of(command: str) -> list[tuple[Flag, Setting]]:
     """Every flag the table lists for `command`, with the setting it sets."""

@@ -388,6 +388,8 @@ def test_findings_speak_the_syntax_of_their_source():
         ("app.container", "CL105"): "(Quadlet unit) sets `PublishPort=` but shares another container's "
         "network namespace (`Network=container:db`)",
         ("app.container", "CL302"): "(`PodmanArgs=--pid host`)",
+        ("app.container", "CL312"): "sets `SecurityLabelDisable=true`: SELinux confinement is off",
+        ("app.container", "CL310"): "sets `SeccompProfile=unconfined`: all system calls are allowed",
         ("app.container", "CL301"): "Remove `PodmanArgs=--privileged`; add only the capabilities needed "
         "with `AddCapability=`",
         (".devcontainer.json", "CL105"): 'sets `"appPort"` but shares another container\'s network '
@@ -404,6 +406,10 @@ def test_findings_speak_the_syntax_of_their_source():
         for f in lint_json("--select", "CL603,CL604", str(FIXTURES / "wording"))["findings"]
     }
     assert hints[("app.container", "CL604")] == "Add `Memory=512m` to the unit's `[Container]` section"
+    assert (
+        "`NoNewPrivileges=true`"
+        in lint_json("--select", "CL601", str(FIXTURES / "wording" / "quadlet"))["findings"][0]["help"]
+    )
     assert hints[("app.container", "CL603")].startswith("Add `ReadOnly=true` (and `Tmpfs=`")
     assert (
         hints[(".devcontainer.json", "CL604")]

@@ -10,6 +10,7 @@ run)", `ports:` "127.0.0.1:80:80" / `-p 127.0.0.1:80:80`, `privileged: true` /
 from __future__ import annotations
 
 import json
+import re
 
 from composelint import settings
 from composelint.model import Network, Project, Workload
@@ -20,7 +21,7 @@ DEVCONTAINER = "devcontainer"
 # devcontainer.json properties that hold a list (`"capAdd": ["SYS_ADMIN"]`).
 LIST_PROPERTIES = frozenset({"capAdd", "securityOpt", "mounts"})
 # Settings spelled by several Quadlet keys chosen by the value (`SecurityLabelDisable=true`,
-# `SeccompProfile=...`): named through `PodmanArgs=`, which takes any of them.
+# `SeccompProfile=...`): a value no key stands for is named through `PodmanArgs=`.
 VALUE_CHOOSES_KEY = frozenset({"security_opt"})
 
 
@@ -103,11 +104,25 @@ def _own_syntax(workload: Workload, name: str, value: object, key: str | None) -
     if workload.syntax == QUADLET:
         if key is not None:
             return f"{key}={json.dumps(value) if isinstance(value, bool) else value}"
+        if name == "security_opt" and isinstance(value, str) and (option := _quadlet_security_key(value)):
+            return option
         return "PodmanArgs=" + " ".join(_flag_words(workload, name, value))
     if key is not None:
         return f'"{key}": ' + json.dumps([value] if key in LIST_PROPERTIES else value)
     words = _flag_words(workload, name, value)
     return '"runArgs": ' + json.dumps(["=".join(words)])
+
+
+def _quadlet_security_key(value: str) -> str | None:
+    """The Quadlet key that writes a security option: `label=disable` -> `SecurityLabelDisable=true`,
+    `seccomp:x` -> `SeccompProfile=x`; None for an option no key stands for (`apparmor=...`)."""
+    option = re.sub(r"^([\w-]+):", r"\1=", value)  # Docker takes `seccomp:x` for `seccomp=x`
+    for key, (shape, spelled) in settings.QUADLET_SECURITY_OPTIONS.items():
+        if shape == "switch" and option in (spelled, f"{spelled}=true"):
+            return f"{key}=true"
+        if shape == "prefix" and option.startswith(spelled) and len(option) > len(spelled):
+            return f"{key}={option[len(spelled) :]}"
+    return None
 
 
 def setting_name(workload: Workload, name: str) -> str:

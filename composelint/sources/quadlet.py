@@ -30,7 +30,7 @@ import os
 from dataclasses import dataclass
 
 from composelint.model import Located, Network, Project, SourceFile, Span
-from composelint.settings import RUN, SETTINGS
+from composelint.settings import QUADLET_SECURITY_OPTIONS, RUN, SETTINGS
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli import read_invocations
 from composelint.sources.shell_words import Invocation, Word
@@ -60,11 +60,7 @@ QUADLET_VALUES: dict[str, tuple[str, str | None]] = {
     "Sysctl": ("split", None),
     "Environment": ("split", None),
     "Label": ("split", None),
-    "SecurityLabelDisable": ("switch", "--security-opt=label=disable"),
-    "NoNewPrivileges": ("switch", "--security-opt=no-new-privileges"),
-    "SeccompProfile": ("prefix", "--security-opt=seccomp="),
-    "SecurityLabelType": ("prefix", "--security-opt=label=type:"),
-    "Unmask": ("prefix", "--security-opt=unmask="),
+    **{key: (shape, "--security-opt=" + option) for key, (shape, option) in QUADLET_SECURITY_OPTIONS.items()},
     "ReadOnly": ("boolean", None),
     "AddDevice": ("device", None),
     "Mount": ("value", "--mount"),
