@@ -75,10 +75,21 @@ def test_functions_calling_themselves_finish_quickly_with_a_finding():
     assert texts[2] == UNKNOWN and "--rm" in texts and texts[-1] == "alpine"  # `$(self)` unknown
 
 
-def test_branch_values_point_at_their_assignment():
-    report = lint_json("--select", "CL101", str(RECALL / "alternatives.sh"))
-    first = report["findings"][0]
-    assert first["message"].endswith("(possibly: the value comes from a default or a conditional assignment)")
+def test_branch_values_point_at_their_assignment_and_name_the_branch():
+    report = lint_json("--select", "CL101,CL301,CL302", str(RECALL / "alternatives.sh"))
+    assert [f["message"].rpartition(" (possibly: ")[2] for f in report["findings"]] == [
+        "the value is assigned in the `then` branch of the `if` at line 3)",
+        "the value is assigned in the `else` branch of the `if` at line 9)",
+        "the value is assigned in a command after `&&` on line 11)",
+        "the value is assigned in the `debug)` arm of the `case` at line 13)",
+    ]
+    report = lint_json("--select", "CL101,CL302,CL308", str(RECALL / "branches.sh"))
+    assert [f["message"].rpartition(" (possibly: ")[2] for f in report["findings"]] == [
+        "the value is assigned in the `elif` branch at line 5 of the `if` at line 3)",
+        "the value is assigned in the body of the `while` loop at line 9)",
+        "the value is assigned in a command after `||` on line 14)",
+    ]
+    first = lint_json("--select", "CL101", str(RECALL / "alternatives.sh"))["findings"][0]
     assert [(r["range"]["start"]["line"], r["range"]["start"]["column"]) for r in first["related"]][-1:] == [
         (4, 3)
     ]

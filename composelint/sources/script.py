@@ -39,6 +39,7 @@ def load_script(
     project.diagnostics.extend(script.diagnostics)
     project.variable_values.update(script.env_values)
     read_invocations(project, script.invocations)
+    _name_branches(project, shown, text)
     project.directives = scan_directives(shown, text, script.extents, script.value_spans)
     return project
 
@@ -46,6 +47,21 @@ def load_script(
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     """The script as the one project of its file (the front-end interface of sources.kinds)."""
     return [load_script(path, display=display, texts=texts)]
+
+
+def _name_branches(project: Project, shown: str, text: str) -> None:
+    """A possible value assigned in a branch of the script says which branch (`if`, `case`, `&&`)."""
+    from composelint.sources.shell.positions import normalise
+    from composelint.sources.shell.syntax_tree import branch_labels
+
+    origins = {(o.line, o.column) for o in project.possible_values.values() if o.path == shown}
+    if not origins:
+        return
+    labels = branch_labels(normalise(text), origins)
+    for span, origin in project.possible_values.items():
+        label = labels.get((origin.line, origin.column)) if origin.path == shown else None
+        if label:
+            project.possible_reasons.setdefault(span, f"the value is assigned in {label}")
 
 
 def _without_nul(shown: str, text: str) -> tuple[str, list[Diagnostic]]:

@@ -333,3 +333,53 @@ class _Walker:
     def node_text(self, node: tree_sitter.Node) -> str:
         start, end = self.range(node)
         return self.text[start:end]
+
+
+_LOOPS = {"while_statement": "while", "for_statement": "for", "c_style_for_statement": "for"}
+
+
+def branch_labels(src: str, points: set[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """For each (line, column) of `src` (1-based, a Span's start), the innermost branch it is in,
+    in words: "the `else` branch of the `if` at line 3", "the `debug)` arm of the `case` at line
+    12", "a command after `&&` on line 9", "the body of the `while` loop at line 5"."""
+    root = tree_sitter.Parser(_language()).parse(ascii_copy(src)).root_node
+    labels = {}
+    for line, column in points:
+        child = root.descendant_for_point_range((line - 1, column - 1), (line - 1, column - 1))
+        parent = child.parent if child is not None else None
+        while child is not None and parent is not None:
+            label = _branch(src, parent, child)
+            if label:
+                labels[line, column] = label
+                break
+            child, parent = parent, parent.parent
+    return labels
+
+
+def _branch(src: str, parent: tree_sitter.Node, child: tree_sitter.Node) -> str | None:
+    """The branch of `parent` that `child` (one of its children) is in, if it is one."""
+    line = parent.start_point[0] + 1
+    before = [c.type for c in parent.children if c.start_byte < child.start_byte]
+    if (
+        parent.type == "if_statement"
+        and "then" in before
+        and child.type not in ("elif_clause", "else_clause")
+    ):
+        return f"the `then` branch of the `if` at line {line}"
+    if parent.type == "elif_clause" and "then" in before and parent.parent is not None:
+        return f"the `elif` branch at line {line} of the `if` at line {parent.parent.start_point[0] + 1}"
+    if parent.type == "else_clause" and parent.parent is not None:
+        return f"the `else` branch of the `if` at line {parent.parent.start_point[0] + 1}"
+    if parent.type == "case_item" and ")" in before:
+        close = next(c for c in parent.children if c.type == ")")
+        pattern = " ".join(src[parent.start_byte : close.end_byte].split())
+        case = parent.parent.start_point[0] + 1 if parent.parent is not None else line
+        return f"the `{pattern}` arm of the `case` at line {case}"
+    if parent.type == "list" and ("&&" in before or "||" in before):
+        operator = next(
+            c for c in reversed(parent.children) if c.start_byte < child.start_byte and c.type in ("&&", "||")
+        )
+        return f"a command after `{operator.type}` on line {operator.start_point[0] + 1}"
+    if parent.type in _LOOPS and child.type == "do_group":
+        return f"the body of the `{_LOOPS[parent.type]}` loop at line {line}"
+    return None
