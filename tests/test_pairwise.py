@@ -72,3 +72,22 @@ def test_peers_and_network_members_are_looked_up_once_per_workload(monkeypatch):
     assert sorted({code for code, *_ in found}) == ["CL203", "CL504"]
     assert sum(code == "CL203" for code, *_ in found) == 200  # each alone on its network
     assert len(computed) <= 400
+
+
+def test_fixes_split_a_file_once(monkeypatch):
+    """A fix per port (CL202's loopback binding) reads the file's lines once, not once per port."""
+    from composelint.rules import edits
+
+    split = []
+    original = edits.SourceLines.__init__
+
+    def counted(self, path, text):
+        split.append(path)
+        original(self, path, text)
+
+    monkeypatch.setattr(edits.SourceLines, "__init__", counted)
+    ports_written = "".join(f'      - "{8000 + i}:80"\n' for i in range(500))
+    text = f"services:\n  web:\n    image: nginx\n    ports:\n{ports_written}"
+    report = lint_json("--select", "CL202", "--stdin-filename", "compose.yaml", "-", input=text)
+    assert len(report["findings"]) == 500 and all(f["fix"] for f in report["findings"])
+    assert len(split) <= 2

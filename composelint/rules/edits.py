@@ -21,10 +21,11 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _BREAK = re.compile(r"\r\n|\r|\n")
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+_SPLIT: dict[str, tuple[str, SourceLines]] = {}  # path -> (the text, its lines): the last texts split
 
 
 class SourceLines:
-    """The lines of one source file, each with its line break."""
+    """The lines of one source file, each with its line break (read only)."""
 
     def __init__(self, path: str, text: str):
         self.path = path
@@ -34,9 +35,16 @@ class SourceLines:
 
     @classmethod
     def of(cls, project: Project, path: str) -> SourceLines | None:
+        """The lines of a project's file, split once per text: a fix per port of a file with 8,000
+        ports split the whole file 8,000 times (hostile row 17)."""
         for source in project.sources:
             if source.path == path:
-                return cls(path, source.text)
+                cached = _SPLIT.get(path)
+                if cached is None or cached[0] is not source.text:
+                    if len(_SPLIT) >= 64:
+                        _SPLIT.clear()
+                    cached = _SPLIT[path] = (source.text, cls(path, source.text))
+                return cached[1]
         return None
 
     def content(self, line: int) -> str:
