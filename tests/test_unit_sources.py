@@ -331,6 +331,14 @@ def test_cli_discovers_and_lints_every_unit_kind():
     assert len(found) == 31
 
 
+def test_quadlet_pod_members_share_the_pods_namespace_by_design():
+    # Issue 10: a container in a pod is not reported for sharing the pod's namespace (its name may
+    # even be the pod's); a pod on the host network still is (homelab/app.container).
+    found = findings("--select", "CL102", str(FIXTURES / "quadlet" / "pod-member"))
+    assert found == []
+    assert ("CL102", 3, 5, "error") in findings("--select", "CL102", str(FIXTURES / "quadlet" / "homelab"))
+
+
 def test_cli_named_quadlet_unit_comes_with_its_directory():
     found = findings(str(FIXTURES / "quadlet" / "homelab" / "app.container"))
     assert ("CL102", 3, 5, "error") in found

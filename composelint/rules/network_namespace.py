@@ -25,6 +25,7 @@ from composelint.topology import (
     suggested_mappings,
     workload_named,
 )
+from composelint.types import Origin
 
 
 @rule(
@@ -110,7 +111,10 @@ def shared_network_namespace(project: Project):
     Reports `network_mode: service:X`, `network_mode: container:X` and
     `--network container:X`.  The
     chain is followed to its end: when it reaches the host network the
-    finding is an error and names the chain (`web -> proxy -> host`).
+    finding is an error and names the chain (`web -> proxy -> host`).  A
+    container in a Podman pod (Quadlet `Pod=`) shares the pod's namespace by
+    design, as the containers of a Kubernetes pod do: that is reported only
+    when the pod is on the host network.
 
     ## Why is this bad?
     Both containers share interfaces, ports and localhost.  A compromise of
@@ -161,7 +165,7 @@ def shared_network_namespace(project: Project):
                 severity=Severity.ERROR,
                 related=(ns.evidence,) if ns.evidence else (),
             )
-        else:
+        elif not _in_pod(project, name):
             yield Finding(
                 f"{subject(workload)} shares the network namespace of {prefix} `{name}`: "
                 "both see each other's interfaces, ports and localhost",
@@ -169,6 +173,11 @@ def shared_network_namespace(project: Project):
                 workload.name,
                 "network_mode",
             )
+
+
+def _in_pod(project: Project, name: str) -> bool:
+    """The namespace joined is a Podman pod's: its members share it by design."""
+    return any(w.name == name and w.origin == Origin.PODMAN_POD_CREATE for w in project.workloads)
 
 
 @rule("CL103", "build-host-network", "warning", "network", reads=("build.network",))
