@@ -20,10 +20,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from composelint.sources import embedded, script
-from composelint.sources.docker_cli import classify
+from composelint.sources.compose.project import LoadOptions
+from composelint.sources.docker_cli.reader import classify
+from composelint.sources.embedded import snippets as embedded
 from composelint.sources.kinds import load
-from composelint.sources.project import LoadOptions
+from composelint.sources.shell import script
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = {  # the corpus's kind -> composelint's

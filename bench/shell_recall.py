@@ -37,10 +37,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from composelint.model import Project
-from composelint.sources.docker_cli import read_invocations
+from composelint.sources.compose.project import LoadOptions
+from composelint.sources.docker_cli.reader import read_invocations
 from composelint.sources.kinds import FRONT_ENDS, SET_FRONT_ENDS
 from composelint.sources.kinds import load as load_kind
-from composelint.sources.project import LoadOptions
 from composelint.sources.shell import Sources, parse_script
 from composelint.sources.shell.events import Command
 from composelint.sources.shell.positions import normalise

@@ -126,7 +126,7 @@ def stages(files: list[Path]) -> None:
     from composelint.config import Overrides
     from composelint.engine import lint_project
     from composelint.report import render
-    from composelint.sources import interpolation, project, schema, yaml_tree
+    from composelint.sources.compose import interpolation, project, schema, yaml_tree
 
     texts = [path.read_text(encoding="utf-8", errors="replace") for path in files]
     started = time.perf_counter()

@@ -28,9 +28,9 @@ from composelint.engine import (
 )
 from composelint.fixes import apply_edits, breaks_yaml, choose
 from composelint.model import Project, SourceFile
+from composelint.sources.compose.project import LoadOptions
 from composelint.sources.files import UnreadableFile, decode, is_inside, within_limit
 from composelint.sources.kinds import COMPOSE, load
-from composelint.sources.project import LoadOptions
 from composelint.types import Rule
 
 STDIN = "-"

@@ -262,7 +262,7 @@ def _parse_yaml(path: str, text: str) -> tuple[object, Locator]:
     """The data and the positions of its keys, through the linter's own YAML front end, so
     nesting and alias expansion are bounded in a configuration file too (a 50,000-level list would
     crash the C parser)."""
-    from composelint.sources.yaml_tree import python_value, read_yaml
+    from composelint.sources.compose.yaml_tree import python_value, read_yaml
 
     document = read_yaml(path, text)
     if document.diagnostics:
@@ -280,7 +280,7 @@ def _parse_yaml(path: str, text: str) -> tuple[object, Locator]:
 def _yaml_locator(root) -> Locator:
     """Where each key path is written: (span of the key, span of the value); list items have the
     item's span for both."""
-    from composelint.sources.yaml_tree import YMap, YSeq
+    from composelint.sources.compose.yaml_tree import YMap, YSeq
 
     spans: dict[tuple, tuple[Span, Span]] = {}
     pending: list[tuple[tuple, object]] = [((), root)]

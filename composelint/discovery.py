@@ -193,7 +193,7 @@ def looks_like_compose(data: bytes) -> bool | None:
     `image`, `build` or `extends`.  None: it has a top-level `services:` that is not Compose."""
     if not _TOP_LEVEL_SERVICES.search(data):
         return False
-    from composelint.sources.yaml_tree import YMap, read_yaml
+    from composelint.sources.compose.yaml_tree import YMap, read_yaml
 
     try:
         text = data.decode("utf-8-sig")
@@ -469,7 +469,7 @@ def directory_projects(directory: str, names: list[str], merge_overrides: bool) 
 def compose_file_setting(directory: str) -> list[str] | None:
     """`COMPOSE_FILE` from the directory's `.env`, split on `COMPOSE_PATH_SEPARATOR` (default `:`).
     The files it names are read only inside the directory (the loader refuses others: CL006)."""
-    from composelint.sources.dotenv import DotenvError, parse_dotenv
+    from composelint.sources.compose.dotenv import DotenvError, parse_dotenv
 
     try:
         values = parse_dotenv(read_text(os.path.join(directory, ".env"), root=directory))

@@ -117,8 +117,8 @@ def breaks_yaml(path: str, before: str, after: str) -> bool:
 
 
 def _yaml_problems(path: str, text: str) -> int:
-    from composelint.sources.schema import validate
-    from composelint.sources.yaml_tree import read_yaml
+    from composelint.sources.compose.schema import validate
+    from composelint.sources.compose.yaml_tree import read_yaml
 
     document = read_yaml(path, text.removeprefix(_BOM))
     return len(document.diagnostics) or sum(len(validate(root)) for root in document.roots)

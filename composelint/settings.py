@@ -8,7 +8,7 @@ rules read a setting is declared by the rules themselves (`@rule(...,
 reads=...)`).
 
 Everything that spells a setting comes from here: the command-line grammar
-of sources/docker_cli.py (which flags take a value), the Compose reader's
+of sources/docker_cli/reader.py (which flags take a value), the Compose reader's
 plain fields, the fields where an unset variable is reported (CL005), and
 the wording of messages (`network_mode: host` / `--network host`).  A new
 input kind adds a column; a new flag for a setting a rule already reads is

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from composelint.model import Span
-from composelint.sources.compose import parse_volume_short
-from composelint.sources.project import load_project
+from composelint.sources.compose.project import load_project
+from composelint.sources.compose.reader import parse_volume_short
 
 SPAN = Span("compose.yaml", 1, 1, 1, 2)
 
@@ -194,8 +194,8 @@ def test_malformed_port_values_are_reported_once():
 
 
 def test_schema_messages_name_the_document_and_the_deepest_branch():
-    from composelint.sources.schema import validate
-    from composelint.sources.yaml_tree import read_yaml
+    from composelint.sources.compose.schema import validate
+    from composelint.sources.compose.yaml_tree import read_yaml
 
     [root] = read_yaml("compose.yaml", "- a\n- b\n").roots
     assert [d.message for d in validate(root)] == ["The document must be a mapping, not a list"]

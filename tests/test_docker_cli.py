@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from composelint.model import PortBinding, Project, Span
-from composelint.sources.docker_cli import DOCKER_RUN, classify, parse_flags, read_invocations
-from composelint.sources.shell_words import UNKNOWN, Invocation, Word
+from composelint.sources.docker_cli.reader import DOCKER_RUN, classify, parse_flags, read_invocations
+from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 
 PATH = "script.sh"
 ORIGIN = Span(PATH, 1, 1, 1, 9)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from composelint.sources.dotenv import DotenvError, parse_dotenv
+from composelint.sources.compose.dotenv import DotenvError, parse_dotenv
 
 
 def test_syntax():

@@ -414,7 +414,7 @@ def test_alias_expansion_is_counted_per_file(tmp_path: Path):
 
 def test_each_file_is_parsed_once_per_project(tmp_path: Path, monkeypatch):
     """Rows 13-14: services extending one large file, an include diamond: each file parsed once."""
-    from composelint.sources import project as loader
+    from composelint.sources.compose import project as loader
 
     parsed: list[str] = []
     real_read_yaml = loader.read_yaml

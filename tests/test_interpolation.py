@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from composelint.sources.interpolation import InterpolationError, interpolate
+from composelint.sources.compose.interpolation import InterpolationError, interpolate
 
 ENV = {"SET": "value", "EMPTY": ""}
 

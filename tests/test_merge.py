@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from composelint.sources.merge import MergeNotes, merge
-from composelint.sources.yaml_tree import YMap, YScalar, YSeq, read_yaml
+from composelint.sources.compose.merge import MergeNotes, merge
+from composelint.sources.compose.yaml_tree import YMap, YScalar, YSeq, read_yaml
 
 
 def tree(path: str, text: str):

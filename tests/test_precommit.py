@@ -27,7 +27,7 @@ TIMEOUT = 300  # seconds for one pre-commit run (a cold pip cache downloads the 
 def _shell_front_end_missing() -> str | None:
     """Why this checkout cannot load a shell script yet (the shell front end is being written), or None."""
     try:
-        from composelint.sources.script import load_script
+        from composelint.sources.shell.script import load_script
 
         load_script("check.sh", display=str, texts={"check.sh": "#!/bin/sh\ntrue\n"})
     except ImportError as error:

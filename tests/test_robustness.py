@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from composelint.engine import lint, select_rules
 from composelint.report import render
 from composelint.report.formats import FORMAT_NAMES
-from composelint.sources.project import load_project
-from composelint.sources.script import load_script
+from composelint.sources.compose.project import load_project
+from composelint.sources.shell.script import load_script
 
 ALL_RULES = select_rules(["ALL"], [], [])
 

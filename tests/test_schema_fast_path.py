@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from composelint.sources import schema
-from composelint.sources.yaml_tree import read_yaml
+from composelint.sources.compose import schema
+from composelint.sources.compose.yaml_tree import read_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus" / "compose"

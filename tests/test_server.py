@@ -161,7 +161,7 @@ class Client:
 def shell_front_end() -> bool:
     """Whether this checkout can load a shell script (the shell front end may not be there yet)."""
     try:
-        from composelint.sources.script import load_script
+        from composelint.sources.shell.script import load_script
 
         load_script("check.sh", display=str, texts={"check.sh": "#!/bin/sh\ntrue\n"})
     except ImportError as error:  # the shell front end is being written

@@ -12,7 +12,7 @@ import pytest
 from composelint import model
 from composelint.rules import all_rules
 from composelint.settings import BY_NAME, SETTINGS, setting_at
-from composelint.sources.docker_cli import DOCKER_RUN, PODMAN_RUN, SERVICE_CREATE
+from composelint.sources.docker_cli.reader import DOCKER_RUN, PODMAN_RUN, SERVICE_CREATE
 from tests.conftest import lint_json
 
 

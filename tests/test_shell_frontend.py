@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from composelint.sources.directives import scan_directives
+from composelint.sources.docker_cli.words import UNKNOWN, Invocation, ShellScript, Word
 from composelint.sources.shell import MAX_SCRIPT_BYTES, parse_script
 from composelint.sources.shell.positions import ascii_copy
-from composelint.sources.shell_words import UNKNOWN, Invocation, ShellScript, Word
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "shell"
 U = UNKNOWN

@@ -58,8 +58,8 @@ def test_possible_invocations_say_why():
 
 
 def test_functions_calling_themselves_finish_quickly_with_a_finding():
+    from composelint.sources.docker_cli.words import UNKNOWN
     from composelint.sources.shell import parse_script
-    from composelint.sources.shell_words import UNKNOWN
 
     chain = "".join(f"f{i}() {{ echo --rm $(f{i + 1}); }}\n" for i in range(200))
     text = "self() { echo $(self) $(self); }\n" + chain + "docker run $(self) $(f0) alpine\n"

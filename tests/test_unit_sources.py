@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 
 from composelint.engine import lint, select_rules
 from composelint.sources.devcontainer import load_devcontainer
-from composelint.sources.quadlet import load_quadlets
-from composelint.sources.shell_words import UNKNOWN
-from composelint.sources.systemd import load_unit
-from composelint.sources.unit_file import Text, UnitFile, split_words
+from composelint.sources.docker_cli.words import UNKNOWN
+from composelint.sources.units.quadlet import load_quadlets
+from composelint.sources.units.systemd import load_unit
+from composelint.sources.units.unit_file import Text, UnitFile, split_words
 
 
 def words(value: str) -> list[str]:

@@ -11,7 +11,7 @@ from conftest import FIXTURES, findings, lint_json
 
 from composelint.limits import MAX_YAML_DEPTH
 from composelint.model import Span
-from composelint.sources.yaml_tree import YMap, YScalar, YSeq, read_yaml
+from composelint.sources.compose.yaml_tree import YMap, YScalar, YSeq, read_yaml
 
 
 def _root(text: str) -> YMap:

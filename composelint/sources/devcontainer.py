@@ -12,7 +12,7 @@ Containers CLI does with it decides what is read:
   `containerUser` is `-u`, then come `runArgs` (docker run grammar, each
   array element one word), `privileged`, `capAdd` and `securityOpt` (`init`
   adds `--init`, which no rule reads).  So every existing rule reads them
-  through the docker CLI grammar of sources/docker_cli.py, and a finding
+  through the docker CLI grammar of sources/docker_cli/reader.py, and a finding
   lands on the JSON value.
   `forwardPorts` are forwarded by the editor, not published: not read.
 * A `dockerComposeFile` configuration lints that compose project (files
@@ -36,8 +36,8 @@ from dataclasses import replace
 from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.settings import RUN, SETTINGS
 from composelint.sources.directives import scan_directives
-from composelint.sources.docker_cli import read_invocations
-from composelint.sources.shell_words import UNKNOWN, Invocation, Word
+from composelint.sources.docker_cli.reader import read_invocations
+from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 
 MAX_BYTES = 1024 * 1024  # json-five parses about 1 MB/s: larger files are not read
 _LOCAL_ENV = re.compile(r"\$\{(?:localEnv|env):[^}]*\}")
@@ -269,7 +269,7 @@ def _compose_files(
 
 def _compose_project(path, shown, reader: DevcontainerReader, compose, options, display, texts) -> Project:
     """The compose project the configuration names, with the dev container's own settings on its service."""
-    from composelint.sources.project import LoadOptions, load_project
+    from composelint.sources.compose.project import LoadOptions, load_project
 
     files, diagnostics = _compose_files(path, shown, reader, compose, options)
     if not files:

@@ -22,17 +22,17 @@ COMPOSE, SHELL = "compose", "shell"
 
 # kind -> module whose `load` reads one file of that kind
 FRONT_ENDS: dict[str, str] = {
-    SHELL: "composelint.sources.script",
-    "systemd": "composelint.sources.systemd",
-    "markdown": "composelint.sources.markdown",
-    "github-actions": "composelint.sources.github_actions",
-    "gitlab-ci": "composelint.sources.gitlab_ci",
-    "makefile": "composelint.sources.makefile",
-    "bats": "composelint.sources.bats",
+    SHELL: "composelint.sources.shell.script",
+    "systemd": "composelint.sources.units.systemd",
+    "markdown": "composelint.sources.embedded.markdown",
+    "github-actions": "composelint.sources.embedded.github_actions",
+    "gitlab-ci": "composelint.sources.embedded.gitlab_ci",
+    "makefile": "composelint.sources.embedded.makefile",
+    "bats": "composelint.sources.embedded.bats",
 }
 # kind -> module whose `load_set` reads a whole file set of that kind
 SET_FRONT_ENDS: dict[str, str] = {
-    "quadlet": "composelint.sources.quadlet",
+    "quadlet": "composelint.sources.units.quadlet",
     "devcontainer": "composelint.sources.devcontainer",
 }
 
@@ -40,7 +40,7 @@ SET_FRONT_ENDS: dict[str, str] = {
 def load(kind: str, files: list[str], options, *, display, texts: dict[str, str]) -> list[Project]:
     """The projects of one discovered file set (`options`: compose's LoadOptions)."""
     if kind == COMPOSE:
-        from composelint.sources.project import load_project
+        from composelint.sources.compose.project import load_project
 
         return [load_project(files, options, display=display, texts=texts)]
     paths = files if kind in SET_FRONT_ENDS else files[:1]

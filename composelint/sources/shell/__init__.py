@@ -50,10 +50,10 @@ exported ones.
 from __future__ import annotations
 
 from composelint.model import Diagnostic, Span
+from composelint.sources.docker_cli.words import ShellScript
 from composelint.sources.shell.interpreter import Interpreter
 from composelint.sources.shell.positions import Code, normalise, utf8_size
 from composelint.sources.shell.sourcing import Sources
-from composelint.sources.shell_words import ShellScript
 
 MAX_SCRIPT_BYTES = 4 * 1024 * 1024  # as MAX_YAML_BYTES: a 100,000-line deploy script is 3.6 MB
 DEFAULT_TOOLS = ("docker", "podman", "nerdctl")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from composelint.sources.docker_cli.words import UNKNOWN
 from composelint.sources.shell.lexer import ASSIGNMENT
-from composelint.sources.shell_words import UNKNOWN
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "mksh", "zsh"})
 

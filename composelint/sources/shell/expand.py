@@ -27,8 +27,8 @@ from dataclasses import dataclass, replace
 
 from composelint.limits import MAX_INTEGER_DIGITS
 from composelint.model import Span
+from composelint.sources.docker_cli.words import UNKNOWN
 from composelint.sources.shell.lexer import Lexer
-from composelint.sources.shell_words import UNKNOWN
 
 DEFINITE, POSSIBLE, UNSURE = "definite", "possible", "unknown"
 _RANK = {DEFINITE: 0, POSSIBLE: 1, UNSURE: 2}

@@ -9,6 +9,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from composelint.model import Diagnostic, Span
+from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 from composelint.sources.shell.commands import (
     RUNNERS,
     SHELLS,
@@ -49,7 +50,6 @@ from composelint.sources.shell.lexer import ASSIGNMENT, MAX_DEPTH
 from composelint.sources.shell.positions import Code, LineIndex, normalise
 from composelint.sources.shell.sourcing import MAX_SOURCE_DEPTH, MAX_SOURCED, Sources
 from composelint.sources.shell.syntax_tree import parse_events
-from composelint.sources.shell_words import UNKNOWN, Invocation, Word
 from composelint.values import parse_integer
 
 MAX_NESTED = 4  # sh -c inside ssh inside eval ...: levels of re-parsed nested code

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from composelint.sources.interpolation import InterpolationError, InterpolationLimit, interpolate
+from composelint.sources.compose.interpolation import InterpolationError, InterpolationLimit, interpolate
 
 _KEY = re.compile(r"\s*(?:export\s+)?(?P<key>[A-Za-z0-9_.\-\[\]]+)\s*(?P<sep>[=:])?[ \t]*")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "$": "$$", "'": "'"}

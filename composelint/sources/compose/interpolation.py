@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from composelint.limits import MAX_INTERPOLATED_CHARS, MAX_INTERPOLATION_DEPTH, MAX_VALUE_CHARS
 from composelint.settings import Setting, setting_at
-from composelint.sources.yaml_tree import YMap, YScalar, YSeq
+from composelint.sources.compose.yaml_tree import YMap, YScalar, YSeq
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from composelint.model import Project
-from composelint.sources.embedded import HostFile, Snippet, embedded_project, read_snippet
+from composelint.sources.embedded.snippets import HostFile, Snippet, embedded_project, read_snippet
 
 KIND = "bats"
 _TEST = re.compile(r"^([ \t]*)@test\s.*?(\{)[ \t]*$", re.MULTILINE)

@@ -17,8 +17,8 @@ import os
 import re
 
 from composelint.model import Project, SourceFile
-from composelint.sources.embedded import HostFile, Snippet, embedded_project, read_snippet
-from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
+from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
+from composelint.sources.embedded.snippets import HostFile, Snippet, embedded_project, read_snippet
 
 KIND = "gitlab-ci"
 KEYWORDS = frozenset(

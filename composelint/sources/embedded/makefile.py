@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from composelint.model import Project
-from composelint.sources.embedded import (
+from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
     embedded_project,

@@ -23,7 +23,13 @@ import re
 from dataclasses import replace
 
 from composelint.model import Project
-from composelint.sources.embedded import HostFile, Snippet, embedded_project, mentions_tool, read_snippet
+from composelint.sources.embedded.snippets import (
+    HostFile,
+    Snippet,
+    embedded_project,
+    mentions_tool,
+    read_snippet,
+)
 from composelint.sources.shell import DEFAULT_TOOLS
 
 SHELL_TAGS = frozenset({"sh", "bash", "shell", "zsh", "ksh", "shellscript"})
@@ -152,7 +158,7 @@ def _commands(lines: list[tuple[int, str]]) -> Snippet:
 
 def _compose_snippet(host: HostFile, path: str, lines: list[tuple[int, str]]) -> Project:
     """The block as a compose file at the same lines and columns (everything else blanked)."""
-    from composelint.sources.project import LoadOptions, load_project
+    from composelint.sources.compose.project import LoadOptions, load_project
 
     masked = ["" for _ in host.starts]
     for offset, line in lines:

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 
 from composelint.limits import MAX_CHAIN, MAX_EXPANDED_NODES, MAX_PROJECT_FILES
 from composelint.model import Diagnostic, Project, SourceFile, Span
-from composelint.sources.compose import read_model
+from composelint.sources.compose.dotenv import DotenvError, parse_dotenv
+from composelint.sources.compose.interpolation import Substitutions, interpolate_tree
+from composelint.sources.compose.merge import MergeNotes, merge
+from composelint.sources.compose.reader import read_model
+from composelint.sources.compose.schema import COOLIFY_TEMPLATE, validate
+from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 from composelint.sources.directives import scan_directives
-from composelint.sources.dotenv import DotenvError, parse_dotenv
 from composelint.sources.files import RootedFiles, UnreadableFile, is_inside, read_text
-from composelint.sources.interpolation import Substitutions, interpolate_tree
-from composelint.sources.merge import MergeNotes, merge
-from composelint.sources.schema import COOLIFY_TEMPLATE, validate
-from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 
 # Always set in the shell that runs Compose: the project directory (relative paths are resolved
 # against it) and the home directory.  Never read from this process, and no secret to mask.

@@ -19,7 +19,7 @@ import re
 from functools import lru_cache
 
 from composelint.model import Diagnostic, Span
-from composelint.sources.yaml_tree import YMap, YNode, YSeq
+from composelint.sources.compose.yaml_tree import YMap, YNode, YSeq
 
 _PYTHON_TYPES = {
     str: "a string",

@@ -19,12 +19,12 @@ import dataclasses
 import re
 
 from composelint.model import Diagnostic, Project, SourceFile
+from composelint.sources.compose.yaml_tree import YScalar
 from composelint.sources.directives import scan_directives
-from composelint.sources.docker_cli import read_invocations
+from composelint.sources.docker_cli.reader import read_invocations
+from composelint.sources.docker_cli.words import Word
 from composelint.sources.shell import DEFAULT_TOOLS, parse_script
 from composelint.sources.shell.commands import engine_variable
-from composelint.sources.shell_words import Word
-from composelint.sources.yaml_tree import YScalar
 from composelint.types import Span
 
 LF = re.compile("\n")

@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from composelint.model import PortBinding, Span
+from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq
 from composelint.sources.ports import parse_short
-from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq
 
 RESET, OVERRIDE = "!reset", "!override"
 _REPLACED = {"command", "entrypoint"}

@@ -5,7 +5,7 @@ kube play`) command line: every key stands for a podman flag
 (podman-systemd.unit(5)).  So does this front end: the keys of `[Container]`,
 `[Pod]` and `[Kube]` become podman words, each with the span of the key
 (flag) and of its value, and go through the podman grammar of
-sources/docker_cli.py; `PodmanArgs=` is split with systemd's quoting and
+sources/docker_cli/reader.py; `PodmanArgs=` is split with systemd's quoting and
 added as written.  Findings land on the key's value, e.g. `Network=host` at
 `host`.
 
@@ -32,10 +32,10 @@ from dataclasses import dataclass
 from composelint.model import Located, Network, Project, SourceFile, Span
 from composelint.settings import QUADLET_SECURITY_OPTIONS, RUN, SETTINGS
 from composelint.sources.directives import scan_directives
-from composelint.sources.docker_cli import read_invocations
-from composelint.sources.shell_words import Invocation, Word
-from composelint.sources.systemd import UnitReader
-from composelint.sources.unit_file import Entry, Text, UnitFile, split_words
+from composelint.sources.docker_cli.reader import read_invocations
+from composelint.sources.docker_cli.words import Invocation, Word
+from composelint.sources.units.systemd import UnitReader
+from composelint.sources.units.unit_file import Entry, Text, UnitFile, split_words
 from composelint.types import Origin
 
 QUADLET_EXTENSIONS = (".container", ".pod", ".network", ".volume", ".kube")

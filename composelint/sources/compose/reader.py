@@ -2,7 +2,7 @@
 
 Fields are read as Compose v2 reads them (YAML 1.2 typing, strings cast for
 boolean fields, short and long syntax).  Loading, interpolation and merging
-happen before (sources/project.py); every value keeps the span of the file
+happen before (sources/compose/project.py); every value keeps the span of the file
 and line where it was written.
 """
 
@@ -30,10 +30,10 @@ from composelint.model import (
     Workload,
 )
 from composelint.settings import Setting
-from composelint.sources.interpolation import starts_unset
-from composelint.sources.merge import MergeNotes
+from composelint.sources.compose.interpolation import starts_unset
+from composelint.sources.compose.merge import MergeNotes
+from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq
 from composelint.sources.ports import host_ip_variable, parse_long, parse_short
-from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq
 from composelint.values import limits_nothing
 
 _TRUE = {"true", "yes", "on", "y", "1"}

@@ -1,7 +1,7 @@
 """A shell script as one project: every docker/podman/nerdctl invocation in it.
 
 The shell front end (sources/shell.py) finds the invocations and their words;
-the command-line grammar (sources/docker_cli.py) turns each into workloads,
+the command-line grammar (sources/docker_cli/reader.py) turns each into workloads,
 networks, execs and builds.  A script is one project, so a network created
 by `docker network create backend` is the network `docker run --network
 backend` joins, and two `docker run -p 8080:80` of one script collide (CL206).
@@ -13,7 +13,7 @@ import os
 
 from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.directives import scan_directives
-from composelint.sources.docker_cli import read_invocations
+from composelint.sources.docker_cli.reader import read_invocations
 
 DEFAULT_TOOLS = ("docker", "podman", "nerdctl")
 

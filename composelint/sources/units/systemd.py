@@ -6,7 +6,7 @@ are read as systemd.service(5) runs them:
 * the executable may carry the prefixes `-`, `@`, `:`, `+`, `!` and `!!` (in
   any combination); with `@` the second word is argv[0] and not a program
   argument; with `:` no environment variables are substituted;
-* words are split and unquoted by systemd's rules (sources/unit_file.py),
+* words are split and unquoted by systemd's rules (sources/units/unit_file.py),
   `\\` continuations included; a lone `;` separates two command lines;
 * `%` specifiers are expanded from the unit's file name (`%n`, `%N`, `%p`,
   `%i` of an instance, `%%`), `%h` stands for the home directory (`~`) and
@@ -21,7 +21,7 @@ are read as systemd.service(5) runs them:
 An empty assignment (`ExecStart=`) drops the earlier command lines of that
 key, as in a drop-in.  What runs is handed to the shell front end's wrapper
 resolution (`sudo`, `env`, ...): a docker/podman/nerdctl command line goes to
-the docker CLI grammar (sources/docker_cli.py) as it is; shell code (`sh -c
+the docker CLI grammar (sources/docker_cli/reader.py) as it is; shell code (`sh -c
 '...'`) goes to the shell front end, with every position mapped back to the
 unit file.  One unit is one project.
 """
@@ -33,9 +33,9 @@ from dataclasses import dataclass, replace
 
 from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.directives import scan_directives
-from composelint.sources.docker_cli import read_invocations
-from composelint.sources.shell_words import UNKNOWN, Invocation, Word
-from composelint.sources.unit_file import Entry, Text, TextBuilder, UnitFile, UnitWord, split_words
+from composelint.sources.docker_cli.reader import read_invocations
+from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
+from composelint.sources.units.unit_file import Entry, Text, TextBuilder, UnitFile, UnitWord, split_words
 
 DEFAULT_TOOLS = ("docker", "podman", "nerdctl")
 EXEC_KEYS = ("ExecStartPre", "ExecStart", "ExecStartPost")

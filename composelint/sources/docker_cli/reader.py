@@ -54,9 +54,9 @@ from composelint.model import (
     Variable,
     Workload,
 )
-from composelint.sources.compose import parse_volume_short
+from composelint.sources.compose.reader import parse_volume_short
+from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 from composelint.sources.ports import parse_short
-from composelint.sources.shell_words import UNKNOWN, Invocation, Word
 from composelint.values import parse_go_bool, parse_image, parse_integer
 
 # --------------------------------------------------------------------------

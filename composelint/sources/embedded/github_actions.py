@@ -20,8 +20,14 @@ from __future__ import annotations
 import re
 
 from composelint.model import Project
-from composelint.sources.embedded import HostFile, Snippet, embedded_project, read_snippet, unknown_value
-from composelint.sources.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
+from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
+from composelint.sources.embedded.snippets import (
+    HostFile,
+    Snippet,
+    embedded_project,
+    read_snippet,
+    unknown_value,
+)
 
 KIND = "github-actions"
 POSIX_SHELLS = frozenset({"bash", "sh", "dash", "ksh", "ash", "zsh"})

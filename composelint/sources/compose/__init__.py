@@ -1,0 +1,2 @@
+"""Compose files: loading (include, extends, overrides, interpolation, merge, schema) and the
+reader that fills the model."""

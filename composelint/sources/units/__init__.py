@@ -1,0 +1,2 @@
+"""systemd units and Podman Quadlet units: unit-file syntax, `ExecStart=` command lines, Quadlet keys
+as podman flags."""
