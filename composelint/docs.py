@@ -8,12 +8,30 @@ import json
 from composelint.rules.base import Rule
 
 
+def fix_availability(rule: Rule) -> str:
+    """`always`, `sometimes` (withheld where an edit cannot be made safely: a value from a
+    variable, a setting in an anchor or an extended service...) or `none`."""
+    if rule.fix is None:
+        return "none"
+    return "always" if rule.fix_always else "sometimes"
+
+
+def fix_line(rule: Rule) -> str:
+    """What the rule page says about fixes, as ruff's "Fix is always available."."""
+    if rule.fix is None:
+        return "No fix is available."
+    how = "`--fix` applies it" if rule.fix == "safe" else "`--fix --unsafe-fixes` applies it"
+    return f"Fix is {fix_availability(rule)} available ({rule.fix}: {how})."
+
+
 def rule_markdown(rule: Rule) -> str:
     default = "on by default" if rule.default_on else "opt-in (select it by code, name, group or `ALL`)"
     lines = [
         f"# {rule.code} {rule.name}",
         "",
         f"Severity: **{rule.severity}**. Group: `{rule.group}`. {default.capitalize()}.",
+        "",
+        fix_line(rule),
         "",
         rule.doc.strip(),
     ]
@@ -41,6 +59,7 @@ def rule_json(rule: Rule) -> dict:
         "summary": rule.summary,
         "references": list(rule.references),
         "options": rule.options,
+        "fix": {"applicability": rule.fix, "availability": fix_availability(rule)},
         "url": rule.url,
         "doc": rule.doc,
     }
@@ -55,10 +74,14 @@ def render_rule(rule: Rule, output_format: str) -> str:
 
 
 def rules_table(rules: list[Rule]) -> str:
-    lines = ["| code | name | severity | group | default | what it reports |", "|---|---|---|---|---|---|"]
+    lines = [
+        "| code | name | severity | group | default | fix | what it reports |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for rule in rules:
         default = "on" if rule.default_on else "opt-in"
+        fix = "—" if rule.fix is None else f"{rule.fix} ({fix_availability(rule)})"
         lines.append(
-            f"| {rule.code} | `{rule.name}` | {rule.severity} | {rule.group} | {default} | {rule.summary} |"
+            f"| {rule.code} | `{rule.name}` | {rule.severity} | {rule.group} | {default} | {fix} | {rule.summary} |"
         )
     return "\n".join(lines) + "\n"

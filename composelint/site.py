@@ -36,8 +36,8 @@ def rules_index(rules: list[Rule]) -> str:
         for line, rule in zip(table[2:], rules, strict=True)
     ]
     return (
-        "# Rules\n\nEvery rule with its code, name, default severity and group. Select rules by code, "
-        "code prefix, name, group or `ALL` ([configuration](../reference/configuration.md)).\n\n"
+        "# Rules\n\nEvery rule with its code, name, default severity, group and fix (safe or unsafe, always "
+        "or sometimes available). Select rules by code, code prefix, name, group or `ALL` ([configuration](../reference/configuration.md)).\n\n"
         + "\n".join(table[:2] + linked)
         + "\n"
     )

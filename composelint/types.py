@@ -171,6 +171,8 @@ class Rule:
     check: Check | None  # None: produced by the engine (suppression meta rules)
     options: dict[str, Any] = field(default_factory=dict)
     reads: frozenset[str] = frozenset()  # the settings of the model the check reads
+    fix: str | None = None  # the applicability of the fixes its findings carry: safe | unsafe
+    fix_always: bool = False  # every finding carries one (else fixes are withheld in some cases)
 
     def run(self, project: Any, configured: Mapping[str, Any] | None = None) -> Iterable[Finding]:
         """The rule's findings on `project` (a composelint.model.Project).  A rule that declares

@@ -306,6 +306,7 @@ def test_fixes_on_real_files_keep_everything_else(shared, tmp_path):
         touched: set[tuple[str, ...]] = set()
         for item in fixed.applied:
             applied_total[item.rule.code] += 1
+            assert item.finding.fix is not None and item.finding.fix.applicability == item.rule.fix, item
             for key in (re.split(r"[\[.]", item.finding.field)[0], *ALSO_FIXED.get(item.rule.code, ())):
                 touched.add(
                     (key[1:],) if key.startswith("/") else ("services", item.finding.workload or "", key)

@@ -24,14 +24,20 @@ def rule(
     options: dict[str, Any] | None = None,
     reads: Iterable[str] = (),
     engine: bool = False,
+    fix: str | None = None,
+    fix_always: bool = False,
 ):
     """Register the decorated function as rule `code`; its docstring is the rule's documentation.
 
     A rule with `options` (name -> default value) is called as `check(project, options)`;
     configuration (`rules:` in .composelint.yaml) can change the values, never the names.
-    `reads` names the settings of the model the check reads."""
+    `reads` names the settings of the model the check reads.  `fix` is the applicability (`safe`
+    or `unsafe`) of the fixes the findings carry, `fix_always` that every finding carries one
+    (tests/test_fix_availability.py holds the rules to both)."""
 
     def register(function: Check) -> Check:
+        if fix not in (None, "safe", "unsafe") or (fix_always and fix is None):
+            raise ValueError(f"{code}: fix is `safe`, `unsafe` or None, and `fix_always` needs one")
         if not engine and len(inspect.signature(function).parameters) != (2 if options else 1):
             raise TypeError(
                 f"{code}: a rule takes (project) or, when it declares options, (project, options)"
@@ -47,6 +53,8 @@ def rule(
             None if engine else function,
             options=options or {},
             reads=frozenset(reads),
+            fix=fix,
+            fix_always=fix_always,
         )
         return function
 

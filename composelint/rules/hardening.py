@@ -114,6 +114,7 @@ def _no_new_privileges(workload: Workload) -> tuple[bool | None, Located[Securit
     default_on=False,
     references=("CIS Docker 5.26 [5.25]",),
     reads=("security_opt",),
+    fix="unsafe",
 )
 def no_new_privileges_not_set(project: Project):
     """The container may gain privileges through setuid binaries.
@@ -211,6 +212,7 @@ def no_new_privileges_not_set(project: Project):
     default_on=False,
     references=("CIS Docker 5.4 [5.3]",),
     reads=("cap_drop",),
+    fix="unsafe",
 )
 def capabilities_not_dropped(project: Project):
     """The container keeps Docker's default capability set.
@@ -285,6 +287,7 @@ def capabilities_not_dropped(project: Project):
     default_on=False,
     references=("CIS Docker 5.13 [5.12]",),
     reads=("read_only",),
+    fix="unsafe",
 )
 def writable_root_filesystem(project: Project):
     """The container's root filesystem is writable.

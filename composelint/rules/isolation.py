@@ -39,7 +39,13 @@ def _host_namespace(project: Project, attribute: str, name: str, what: str):
 
 
 @rule(
-    "CL301", "privileged", "error", "isolation", references=("CIS Docker 5.5 [5.4]",), reads=("privileged",)
+    "CL301",
+    "privileged",
+    "error",
+    "isolation",
+    references=("CIS Docker 5.5 [5.4]",),
+    reads=("privileged",),
+    fix="unsafe",
 )
 def privileged(project: Project):
     """The container runs privileged.
@@ -427,6 +433,7 @@ def _security_options(project: Project, matches, message: str):
     "isolation",
     references=("CIS Docker 5.22 [5.21]",),
     reads=("security_opt",),
+    fix="unsafe",
 )
 def seccomp_unconfined(project: Project):
     """The seccomp profile is disabled.
@@ -469,6 +476,7 @@ def seccomp_unconfined(project: Project):
     "isolation",
     references=("CIS Docker 5.2 [5.1]",),
     reads=("security_opt",),
+    fix="unsafe",
 )
 def apparmor_unconfined(project: Project):
     """The AppArmor profile is disabled.
@@ -507,6 +515,7 @@ def apparmor_unconfined(project: Project):
     "isolation",
     references=("CIS Docker 5.3 [5.2]",),
     reads=("security_opt",),
+    fix="unsafe",
 )
 def selinux_disabled(project: Project):
     """SELinux labelling is disabled.
@@ -540,7 +549,7 @@ def selinux_disabled(project: Project):
     )
 
 
-@rule("CL313", "systempaths-unconfined", "error", "isolation", reads=("security_opt",))
+@rule("CL313", "systempaths-unconfined", "error", "isolation", reads=("security_opt",), fix="unsafe")
 def systempaths_unconfined(project: Project):
     """`/proc` and `/sys` paths are no longer masked.
 
@@ -574,7 +583,7 @@ def systempaths_unconfined(project: Project):
     )
 
 
-@rule("CL314", "no-new-privileges-disabled", "warning", "isolation", reads=("security_opt",))
+@rule("CL314", "no-new-privileges-disabled", "warning", "isolation", reads=("security_opt",), fix="unsafe")
 def no_new_privileges_disabled(project: Project):
     """`no-new-privileges` is explicitly turned off.
 

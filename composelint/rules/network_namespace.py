@@ -36,6 +36,7 @@ from composelint.types import Origin
     references=("CIS Docker 5.10 [5.9]", "OWASP Docker D4"),
     options={"known-images": {}},
     reads=NAMESPACE_READS,
+    fix="unsafe",
 )
 def host_network(project: Project, options: Options):
     """The workload uses the host's network namespace.
@@ -239,6 +240,7 @@ def build_host_network(project: Project):
     references=("CIS Docker 5.30 [5.29]",),
     options={"implicit": False},
     reads=NAMESPACE_READS,
+    fix="unsafe",
 )
 def default_bridge(project: Project, options: Options):
     """The workload explicitly uses the legacy default bridge `docker0`.
@@ -333,7 +335,7 @@ _CONFLICTS_WITH_SHARED = (
 )
 
 
-@rule("CL105", "network-mode-conflict", "error", "network", reads=NAMESPACE_READS)
+@rule("CL105", "network-mode-conflict", "error", "network", reads=NAMESPACE_READS, fix="unsafe")
 def network_mode_conflict(project: Project):
     """Network settings that Docker rejects or ignores together.
 
@@ -417,7 +419,7 @@ def network_mode_conflict(project: Project):
             )
 
 
-@rule("CL106", "undefined-network", "error", "network", reads=("network_mode", "networks"))
+@rule("CL106", "undefined-network", "error", "network", reads=("network_mode", "networks"), fix="safe")
 def undefined_network(project: Project):
     """A service refers to a network or service that the project does not define.
 

@@ -177,6 +177,7 @@ def _exposed_everywhere(project: Project, workload: Workload, port: PortBinding)
     "warning",
     "network",
     reads=("ports", "expose", "publish_all", *NAMESPACE_READS),
+    fix="safe",
 )
 def ports_discarded_host_network(project: Project):
     """Ports are published or exposed by a workload on the host network.
@@ -282,6 +283,7 @@ def _in_file(fix: Fix | None, span: Span) -> Fix | None:
     "network",
     references=("CIS Docker 5.14 [5.13]",),
     reads=("ports", "image", *BINDING_READS),
+    fix="unsafe",
 )
 def port_all_interfaces(project: Project):
     """A published port binds every host interface.
@@ -758,7 +760,7 @@ def invalid_port(project: Project):
                 )
 
 
-@rule("CL208", "yaml-base60-port", "warning", "network", reads=("ports",))
+@rule("CL208", "yaml-base60-port", "warning", "network", reads=("ports",), fix="safe", fix_always=True)
 def yaml_base60_port(project: Project):
     """An unquoted `HOST:CONTAINER` port that YAML 1.1 reads as a number.
 
@@ -852,7 +854,14 @@ def wide_port_range(project: Project, options: Options):
 
 # The command is also read, but only for traefik's literal `--api.insecure`: an unset variable in
 # a command (CL005) changes nothing this rule concludes, so `command` is not in its reads.
-@rule("CL210", "sensitive-port-exposed", "error", "network", reads=("ports", "image", *BINDING_READS))
+@rule(
+    "CL210",
+    "sensitive-port-exposed",
+    "error",
+    "network",
+    reads=("ports", "image", *BINDING_READS),
+    fix="unsafe",
+)
 def sensitive_port_exposed(project: Project):
     """An admin or data-service port is published on all interfaces.
 
