@@ -21,8 +21,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from composelint.limits import MAX_INTEGER_DIGITS
@@ -241,13 +240,11 @@ class Expander:
     # -- public --
 
     def fields(self, start: int, end: int) -> list[Field]:
-        with self.within(end):
-            return split_fields(self.segments(start, end, quoted=False, depth=self.depth))
+        return split_fields(self.word_segments(start, end))
 
     def value(self, start: int, end: int) -> tuple[str, str, Span | None]:
         """An assignment's right-hand side: expanded, not split; (text, certainty, origin)."""
-        with self.within(end):
-            segments = self.segments(start, end, quoted=False, depth=self.depth)
+        segments = self.word_segments(start, end)
         text = _UNKNOWN_RUN.sub(UNKNOWN, "".join((" " if s.new_field else "") + s.text for s in segments))
         # A value copied whole from one variable or default keeps that origin.
         origin = segments[0].origin if len(segments) == 1 else None
@@ -257,13 +254,12 @@ class Expander:
         known = [s for s in segments if s.text != UNKNOWN]
         return text, describe(known)[1] if known else (UNSURE if segments else DEFINITE), origin
 
-    @contextmanager
-    def within(self, end: int) -> Iterator[None]:
-        """The lexer scans no further than the word's end (an unclosed `$(` in each of many
-        words would otherwise scan the rest of the code once per word)."""
+    def word_segments(self, start: int, end: int) -> list[Segment]:
+        """The word's segments, the lexer scanning no further than its end (an unclosed `$(` in
+        each of many words would otherwise scan the rest of the code once per word)."""
         limit, self.lexer.limit = self.lexer.limit, end
         try:
-            yield
+            return self.segments(start, end, quoted=False, depth=self.depth)
         finally:
             self.lexer.limit = limit
 
