@@ -91,3 +91,20 @@ def test_fixes_split_a_file_once(monkeypatch):
     report = lint_json("--select", "CL202", "--stdin-filename", "compose.yaml", "-", input=text)
     assert len(report["findings"]) == 500 and all(f["fix"] for f in report["findings"])
     assert len(split) <= 2
+
+
+def test_fixes_of_one_service_find_its_block_once(monkeypatch):
+    """Every fix of a service checks that its edits stay in the service's block: the block's end is
+    looked up once per service, not once per port (a scan of the whole block each time)."""
+    from composelint.rules import edits
+
+    scans = []
+    original = edits.SourceLines._block_end
+    monkeypatch.setattr(
+        edits.SourceLines, "_block_end", lambda self, span: scans.append(1) or original(self, span)
+    )
+    ports_written = "".join(f'      - "{8000 + i}:80"\n' for i in range(300))
+    text = f"services:\n  web:\n    image: nginx\n    ports:\n{ports_written}"
+    report = lint_json("--select", "CL202", "--stdin-filename", "compose.yaml", "-", input=text)
+    assert len(report["findings"]) == 300 and all(f["fix"] for f in report["findings"])
+    assert len(scans) <= 2

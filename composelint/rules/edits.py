@@ -32,6 +32,7 @@ class SourceLines:
         self.lines: list[str] = _LINE.findall(text.removeprefix("\ufeff"))
         found = _BREAK.search(text)
         self.newline = found.group() if found else "\n"
+        self.ends: dict[tuple[int, int], int] = {}  # (line, column) of a key -> the end of its block
 
     @classmethod
     def of(cls, project: Project, path: str) -> SourceLines | None:
@@ -57,7 +58,14 @@ class SourceLines:
 
     def block_end(self, span: Span) -> int:
         """The last line of the block that the key at `span` begins: the lines after it that are
-        indented deeper, blank lines and comments at its end left out."""
+        indented deeper, blank lines and comments at its end left out (remembered: every fix of a
+        service asks for the service's block)."""
+        known = self.ends.get((span.line, span.column))
+        if known is None:
+            known = self.ends[span.line, span.column] = self._block_end(span)
+        return known
+
+    def _block_end(self, span: Span) -> int:
         indent = span.column - 1
         last = span.line
         for number in range(span.line + 1, len(self.lines) + 1):
