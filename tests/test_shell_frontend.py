@@ -212,6 +212,34 @@ def test_command_substitutions_backticks_and_process_substitution():
     assert at(word(result.invocations[0], "--net=host").span) == "2:20"
 
 
+def test_documentation_style_optional_marks_placeholders_and_redirections():
+    # bash ends a comment inside backticks at the closing backtick; tree-sitter-bash ran it to the end
+    # of the line and lost every later word and command (CL008 on a "flag" spanning the rest). Words
+    # after a redirection's target are the command's, as bash reads them; a documentation
+    # placeholder (`<ip-from-machine-1>`) is one word to fill in, not two redirections.
+    result = script("documentation_style.sh")
+    assert argv(result) == [
+        ["docker", "run", "-d", "--name=wikijs", "-e", "DB_TYPE=sqlite", "-e", "DB_HOST=", "-p", "3000:3000"]
+        + ["-v", "/srv/wikijs:/data", "lscr.io/linuxserver/wikijs:latest"],
+        ["docker", "run", "--net=host", "alpine"],
+        ["docker", "run", "-d", "--pid=host", "alpine"],
+        [
+            "docker",
+            "run",
+            "-e",
+            "HOST=<ip-from-machine-1>",
+            "-v",
+            "</path/to/config>:/config",
+            "-p",
+            "8080:80",
+        ]
+        + ["<image>"],
+    ]
+    assert at(word(result.invocations[0], "-p").span) == "8:3"
+    assert at(word(result.invocations[1], "--net=host").span) == "11:28"
+    assert not code_diagnostics(result)
+
+
 def test_arithmetic_and_substitution_values_are_unknown():
     result = script("arithmetic.sh")
     # $(( )) and $( ) values are unknown, never executed; `$(cd "$(dirname "$0")" && pwd)`

@@ -11,6 +11,7 @@ separated only by a backslash-newline, are merged back into one word.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -106,9 +107,31 @@ class Parsed:
     recovered: int = 0  # commands the fallback lexer reported
 
 
+# A backtick substitution holding only a comment, as a word of its own (`-e TZ=UTC `#optional` \`,
+# linuxserver's documented style): bash finds the closing backtick first, so the comment ends
+# there and the substitution expands to nothing; tree-sitter-bash lets the comment run to the end
+# of the line and loses every command after it.
+_COMMENT_SUBSTITUTION = re.compile(rb"(?<![^\s;&|(])`[ \t]*#[^`\n\\]*`(?=[\s;&|)]|$)")
+
+
+# A placeholder of documentation (`-e HOST=<ip-from-machine-1>`, `-v <path>:/data`): as bash would run
+# it, two redirections that take the next word as a file and cut the command; as the reader of the
+# page takes it, one word to fill in.  No script redirects like that (`<in>out`, no blank).
+_PLACEHOLDER = re.compile(rb"(?<=[\s=:])<[A-Za-z/.][\w.\-/]*>(?=[\s:/]|$)")
+
+
+def _for_tree_sitter(code: bytes) -> bytes:
+    """The same text, same length: each comment-only backtick substitution blanked (an unquoted
+    empty expansion is no word, as a blank is none), each placeholder's brackets made word
+    characters."""
+    code = _COMMENT_SUBSTITUTION.sub(lambda match: b" " * len(match[0]), code)
+    return _PLACEHOLDER.sub(lambda match: b"x" + match[0][1:-1] + b"x", code)
+
+
 def parse_events(text: str, depth: int = 0) -> Parsed:
     """The events of `text`: from the tree, then from the lexer after the first error."""
-    tree = tree_sitter.Parser(_language()).parse(ascii_copy(text))  # byte offsets == code point offsets
+    code = _for_tree_sitter(ascii_copy(text))  # byte offsets == code point offsets
+    tree = tree_sitter.Parser(_language()).parse(code)
     root = tree.root_node
     walker = _Walker(text)
     error = _first_error(root) if root.has_error else None
@@ -293,8 +316,16 @@ class _Walker:
             item(c) for c in children if c.type != "heredoc_redirect" and c != body and _worth_visiting(c)
         ]
         if body is not None and body.type in _SIMPLE:
+            # `docker run -d >/dev/null --net=host alpine`: bash passes the words after a redirection's
+            # target to the command; tree-sitter files them as more destinations of the redirection.
+            trailing = [
+                self.range(word)
+                for child in children
+                if child.type == "file_redirect"
+                for word in child.children_by_field_name("destination")[1:]
+            ]
             self.events.append(Extent(*self.range(body), owners))
-            self.command(body, context, owners, heredocs)
+            self.command(body, context, owners, heredocs, trailing, node.end_byte if trailing else None)
             return [item(c, inn=True) for c in body.children if _worth_visiting(c)] + items + piped + out
         return ([item(body)] if body is not None else []) + items + piped + out
 
@@ -308,7 +339,7 @@ class _Walker:
                 heredoc.body = self.range(part)
         return heredoc
 
-    def command(self, node, context: Context, owners, heredocs) -> None:
+    def command(self, node, context: Context, owners, heredocs, trailing=(), end: int | None = None) -> None:
         words, prefix = [], []
         for child in node.children:
             kind = child.type
@@ -316,9 +347,12 @@ class _Walker:
                 prefix.append(self.range(child))
             elif kind not in _NOT_WORDS or kind == "variable_assignment":  # `export A=1`: an argument
                 words.append(self.range(child))
+        words.extend(trailing)
         fed = self.stdin_heredocs.pop(node.start_byte, None)
         heredocs = list(heredocs) + ([fed] if fed is not None else [])
-        self.events.append(Command(*self.range(node), self.merge(words), prefix, heredocs, context, owners))
+        start, node_end = self.range(node)
+        command = Command(start, end or node_end, self.merge(words), prefix, heredocs, context, owners)
+        self.events.append(command)
 
     def merge(self, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """One range per shell word: tree-sitter sometimes cuts a word in two."""
