@@ -29,27 +29,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import DEFAULT_CORPUS, compose_files, pick, run_once, tool
+from bench import COMPOSE_LINT_ARGS, COMPOSELINT_ARGS, DEFAULT_CORPUS, compose_files, pick, run_once, tool
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNCONFIGS = ROOT.parent / "shared" / "corpus" / "runconfigs"
-COMPOSELINT_ARGS = [
-    "check",
-    "--select",
-    "ALL",
-    "--output-format",
-    "json",
-    "--exit-zero",
-    "--no-merge-overrides",
-]
-COMPOSE_LINT_ARGS = [
-    "check",
-    "--format",
-    "json",
-    "--no-merge-overrides",
-    "--no-env",
-    "--allow-partial-coverage",
-]
 
 
 def generated_compose(services: int) -> str:
