@@ -13,7 +13,6 @@ the shell as `${_____}`, a variable of the same length that no script sets: an u
 
 from __future__ import annotations
 
-import bisect
 import copy
 import dataclasses
 import re
@@ -23,11 +22,11 @@ from composelint.sources.compose.yaml_tree import YScalar
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
 from composelint.sources.docker_cli.words import Word
+from composelint.sources.lines import LF, line_column, line_starts
 from composelint.sources.shell import DEFAULT_TOOLS, parse_script
 from composelint.sources.shell.commands import engine_variable
 from composelint.types import Span
 
-LF = re.compile("\n")
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 _FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass -> its field names
 
@@ -46,7 +45,7 @@ class HostFile:
     def __init__(self, path: str, text: str, breaks: re.Pattern[str] = LF):
         self.path = path
         self.text = text
-        self.starts = [0] + [m.end() for m in breaks.finditer(text)]
+        self.starts = line_starts(text, breaks)
 
     def offset(self, line: int, column: int) -> int:
         """The offset of a 1-based line and column (clamped to the file)."""
@@ -60,8 +59,7 @@ class HostFile:
         return start, self.text[start:end].rstrip("\r\n")
 
     def point(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
+        return line_column(self.starts, offset)
 
 
 class Snippet:
@@ -133,7 +131,7 @@ class _SpanMap:
     def __init__(self, host: HostFile, snippet: Snippet, text: str):
         self.host = host
         self.origins = snippet.origins
-        self.starts = [0] + [m.end() for m in LF.finditer(text)]
+        self.starts = line_starts(text)
 
     def _offset(self, line: int, column: int) -> int:
         line = min(max(line, 1), len(self.starts))

@@ -13,6 +13,7 @@ import bisect
 import re
 
 from composelint.model import Span
+from composelint.sources.lines import line_column, line_starts
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
@@ -46,7 +47,7 @@ class LineIndex:
     def __init__(self, path: str, src: str, text: str):
         self.path = path
         self.text = text
-        self.starts = [0] + [m.end() for m in re.finditer("\n", src)]
+        self.starts = line_starts(src)
         # `src` offsets of the LFs whose CR was removed: the original offset is larger by the count before.
         self.crlf = [m.start() - i for i, m in enumerate(re.finditer("\r\n", text))] if "\r\n" in text else []
 
@@ -59,8 +60,7 @@ class LineIndex:
         ]
 
     def point(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return line + 1, offset - self.starts[line] + 1
+        return line_column(self.starts, offset)
 
     def span(self, start: int, end: int) -> Span:
         line, column = self.point(start)

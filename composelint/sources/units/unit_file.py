@@ -16,10 +16,10 @@ inside and outside quotes.
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 
 from composelint.model import Span
+from composelint.sources.lines import line_column, line_starts
 
 BLANKS = " \t\n\r"
 _SIMPLE_ESCAPES = {
@@ -94,7 +94,7 @@ class UnitFile:
     def __init__(self, path: str, text: str):
         self.path = path
         self.text = text
-        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.line_starts = line_starts(text)
         self.entries: list[Entry] = []
         self.sections: set[str] = set()
         self._read()
@@ -107,8 +107,7 @@ class UnitFile:
         return Span(self.path, line, column, end_line, end_column + 1)
 
     def position(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        return line_column(self.line_starts, offset)
 
     def entry_span(self, entry: Entry) -> Span:
         return self.span(entry.start, entry.end)
