@@ -15,7 +15,14 @@ from functools import partial
 
 from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from composelint.config import ConfigError, ConfigFinder, Effective, Overrides
-from composelint.discovery import DIRECTORY_KINDS, SHELL_EXTENSIONS, changed_projects, discover, kind_by_name
+from composelint.discovery import (
+    DIRECTORY_KINDS,
+    SHELL_EXTENSIONS,
+    Discovery,
+    changed_projects,
+    discover,
+    kind_by_name,
+)
 from composelint.engine import (
     LintResult,
     Reported,
@@ -115,12 +122,13 @@ def run(request: Request) -> Result:
     """Lint what `request` names; raises LintError when that cannot be done."""
     finder = _finder(request)
     known = _read_baseline(request.baseline) if request.baseline else None
-    file_sets, texts, skipped = _file_sets(request)
-    empty = _empty_directories(request, file_sets, finder)
-    configured = _configured(file_sets, request, finder, texts)
+    found, texts = _file_sets(request)
+    empty = _empty_directories(request, [*found.projects, *found.test_data], finder)
+    configured, test_data = _configured(found, request, finder, texts)
     parts = _without_consumed(_lint_all(configured, texts, request), request)
     result = collect([(sources, reported) for sources, reported, _ in parts])
-    result.skipped = skipped
+    result.skipped = _skipped(found, finder)
+    result.test_data = test_data
     result.rules = sorted(
         {rule.code: rule for _, config in configured for rule in config.rules}.values(),
         key=lambda rule: rule.code,
@@ -309,7 +317,8 @@ def lint(
 
 def load_projects(request: Request) -> list[Project]:
     """The model of every project `request` names, without linting (configuration is not read)."""
-    file_sets, texts, _ = _file_sets(request)
+    found, texts = _file_sets(request)
+    file_sets = found.projects + (found.test_data if request.overrides.include_test_data else [])
     job = _Job(_load_options(request), texts, {}, request.inline_suppressions, request.relative_paths)
     try:
         projects = [project for file_set in file_sets for project in _load(file_set, job)]
@@ -343,11 +352,11 @@ def _read_baseline(path: str) -> set[str]:
         raise LintError(str(error)) from None
 
 
-def _file_sets(request: Request) -> tuple[list[FileSet], dict[str, str], list[tuple[str, str]]]:
-    """(kind, files) of each project the request names, the texts read instead of the disk, and the
-    files discovery skipped with why."""
+def _file_sets(request: Request) -> tuple[Discovery, dict[str, str]]:
+    """(kind, files) of each project the request names (those below test-data directories apart),
+    the files discovery skipped with why, and the texts read instead of the disk."""
     texts = dict(request.texts)
-    skipped: list[tuple[str, str]] = []
+    found = Discovery()
     reads_stdin = STDIN in request.paths or STDIN in request.compose_files
     name = request.stdin_filename or STDIN
     try:
@@ -372,7 +381,6 @@ def _file_sets(request: Request) -> tuple[list[FileSet], dict[str, str], list[tu
                 found = changed_projects(
                     on_disk, merge_overrides=request.merge_overrides, kinds=frozenset(request.kinds) or None
                 )
-                file_sets = found.projects
             elif on_disk:
                 found = discover(
                     on_disk,
@@ -380,9 +388,7 @@ def _file_sets(request: Request) -> tuple[list[FileSet], dict[str, str], list[tu
                     kind=_forced_kind(request),
                     kinds=frozenset(request.kinds) or None,
                 )
-                file_sets, skipped = found.projects, found.skipped
-            else:
-                file_sets = []
+            file_sets = found.projects
             file_sets.extend(
                 (_kind_by_name(p, request), [p])
                 for p in request.paths
@@ -394,7 +400,8 @@ def _file_sets(request: Request) -> tuple[list[FileSet], dict[str, str], list[tu
         raise LintError(str(error)) from None
     if reads_stdin:
         file_sets = [(kind, [name if f == STDIN else f for f in files]) for kind, files in file_sets]
-    return file_sets, texts, skipped
+    found.projects = file_sets
+    return found, texts
 
 
 def _forced_kind(request: Request) -> str | None:
@@ -411,32 +418,46 @@ def _kind_by_name(name: str, request: Request) -> str:
 
 
 def _configured(
-    file_sets: list[FileSet], request: Request, finder: ConfigFinder, texts: dict[str, str]
-) -> list[tuple[FileSet, Effective]]:
-    """Each project with the configuration of its first file; excluded and git-ignored projects
-    dropped (a named file only with `force_exclude`)."""
+    found: Discovery, request: Request, finder: ConfigFinder, texts: dict[str, str]
+) -> tuple[list[tuple[FileSet, Effective]], list[str]]:
+    """Each project with the configuration of its first file, excluded and git-ignored projects
+    dropped (a named file only with `force_exclude`); and the files of the projects below test-data
+    directories that are not linted (their configuration's `include-test-data` is off)."""
     named = {os.path.normpath(p) for p in (*request.paths, *request.compose_files) if p != STDIN}
     if request.stdin_filename:
         named.add(os.path.normpath(request.stdin_filename))
     kept = []
     try:
-        for file_set in file_sets:
+        for file_set, test_data in [(p, False) for p in found.projects] + [
+            (p, True) for p in found.test_data
+        ]:
             first = file_set[1][0]
             config = finder.for_path(first)
             filtered = request.force_exclude or os.path.normpath(first) not in named
             # The configuration's `kinds` limits discovery like --kind, which replaces it.
             unwanted = not request.kinds and config.kinds is not None and file_set[0] not in config.kinds
             if not (filtered and (config.excluded(first) or unwanted)):
-                kept.append((file_set, config, filtered))
+                kept.append((file_set, config, filtered, test_data and not config.include_test_data))
     except ConfigError as error:
         raise LintError(*error.lines, config=error) from None
     asked = [
         file_set[1][0]
-        for file_set, config, filtered in kept
+        for file_set, config, filtered, _ in kept
         if filtered and config.respect_gitignore and file_set[1][0] != STDIN
     ]
     ignored = finder.gitignored(asked) if asked else set()
-    return [(file_set, config) for file_set, config, _ in kept if file_set[1][0] not in ignored]
+    wanted = [(file_set, config, left) for file_set, config, _, left in kept if file_set[1][0] not in ignored]
+    left_out = sorted({file for file_set, _, left in wanted if left for file in file_set[1]})
+    return [(file_set, config) for file_set, config, left in wanted if not left], left_out
+
+
+def _skipped(found: Discovery, finder: ConfigFinder) -> list[tuple[str, str]]:
+    """The files discovery skipped, with why; below test-data directories only where they are linted."""
+    try:
+        below = [(p, why) for p, why in found.test_data_skipped if finder.for_path(p).include_test_data]
+    except ConfigError as error:
+        raise LintError(*error.lines, config=error) from None
+    return sorted(found.skipped + below)
 
 
 def _without_consumed(parts: list, request: Request) -> list:

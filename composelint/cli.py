@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 from composelint import __version__
 from composelint.discovery import KINDS
-from composelint.report.formats import FORMAT_NAMES, MODEL_FORMATS
+from composelint.report.formats import FORMAT_NAMES, FORMATS, MODEL_FORMATS
 
 # A run is one process that keeps what it builds (trees, models, findings) to its end, so the
 # collector's default young-generation threshold (700 allocations) mostly re-scans live objects:
@@ -193,6 +193,13 @@ def project_options(function):
     help="Skip discovered files that git ignores (default: the configuration's `respect-gitignore`, else yes).",
 )
 @click.option(
+    "--include-test-data/--no-include-test-data",
+    "include_test_data",
+    default=None,
+    help="Lint files below test-data directories (testdata, fixtures, ...) of a directory walk "
+    "(default: the configuration's `include-test-data`, else no: they are counted in the summary).",
+)
+@click.option(
     "--baseline",
     "baseline",
     type=click.Path(dir_okay=False),
@@ -255,6 +262,7 @@ def check(
     extend_exclude,
     force_exclude,
     respect_gitignore,
+    include_test_data,
     baseline,
     write_baseline,
     exit_zero,
@@ -290,6 +298,7 @@ def check(
         exclude=list(exclude) if exclude else None,
         extend_exclude=tuple(extend_exclude),
         respect_gitignore=respect_gitignore,
+        include_test_data=include_test_data,
     )
     request = _request(
         paths,
@@ -320,7 +329,9 @@ def check(
         if progress is not None:
             progress.close()
     # The fixed text of standard input is the output; the report goes to stderr.
-    _guard(verbose, _show, outcome, output_format, output_file, reports, statistics, color, fixing_stdin)
+    _guard(
+        verbose, _show, outcome, output_format, output_file, reports, statistics, color, fixing_stdin, quiet
+    )
     github = output_format == "github" or (
         output_format == "auto" and os.environ.get("GITHUB_ACTIONS") == "true"
     )
@@ -482,10 +493,13 @@ def _show(
     statistics: bool,
     color: str,
     to_stderr: bool = False,
+    quiet: bool = False,
 ) -> None:
-    """Render the report (or the statistics) to stdout or the output file, and each extra report."""
+    """Render the report (or the statistics) to stdout or the output file, and each extra report;
+    on stderr, what the report does not say about the files left out (test data)."""
     from composelint.report import render_parts
     from composelint.report.summary import statistics as rule_statistics
+    from composelint.report.summary import test_data_note
 
     result = outcome.lint
     tty = sys.stdout.isatty() and not output_file
@@ -510,6 +524,8 @@ def _show(
     for report in reports:
         report_format, _, report_path = report.partition(":")
         _write(render_parts(report_format, result), report_path, False)
+    if result.test_data and not quiet and (statistics or not FORMATS[output_format].summary):
+        click.echo(f"composelint: {test_data_note(result)}", err=True)
 
 
 def _write_summary(request, outcome, path: str, mode: str) -> None:

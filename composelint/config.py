@@ -90,6 +90,7 @@ class Overrides:
     exclude: list[str] | None = None
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool | None = None
+    include_test_data: bool | None = None
 
 
 class Glob:
@@ -151,6 +152,7 @@ class Effective:
     exclude: tuple[Glob, ...] = ()
     respect_gitignore: bool = True
     kinds: frozenset[str] | None = None  # `kinds`: what a directory walk lints (None: every kind)
+    include_test_data: bool = False  # lint what a walk finds below test-data directories
 
     def excluded(self, path: str) -> bool:
         return any(pattern.matches(path) for pattern in self.exclude)
@@ -538,7 +540,7 @@ def effective(path: str | None, data: dict, overrides: Overrides) -> Effective:
         fail_on=overrides.fail_on or data.get("fail-on", "warning"),
         docs_url=data.get("docs-url", DOCS_SITE),
     )
-    respect = overrides.respect_gitignore
+    respect, test_data = overrides.respect_gitignore, overrides.include_test_data
     return Effective(
         path,
         tuple(rules),
@@ -546,6 +548,7 @@ def effective(path: str | None, data: dict, overrides: Overrides) -> Effective:
         tuple(exclude),
         data.get("respect-gitignore", True) if respect is None else respect,
         frozenset(data["kinds"]) if "kinds" in data else None,
+        data.get("include-test-data", False) if test_data is None else test_data,
     )
 
 

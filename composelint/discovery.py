@@ -21,6 +21,12 @@ Hidden directories are walked (`.devcontainer`, `.github`, `.gitlab`,
 (`SKIPPED_DIRECTORIES`).  Files that look relevant but are not linted (a
 `docker-compose.yml.example`, a `services:` file that is not Compose, a zsh
 script) are listed in `Discovery.skipped` with the reason.
+
+Projects below a test-data directory of the walk (`TEST_DATA_DIRECTORIES`:
+`testdata`, `fixtures`, ...) are kept apart in `Discovery.test_data`: the
+pipeline lints them only when asked (`--include-test-data`) and otherwise
+counts them in the run's summary.  A directory named on the command line is
+never test data itself, only what lies below it.
 """
 
 from __future__ import annotations
@@ -90,6 +96,10 @@ SKIPPED_DIRECTORIES = frozenset(
         ".sass-cache",
     }
 )
+# Test data of the tools that read run configuration (kompose's and Compose's `fixtures`, Go's
+# `testdata`, Jest's `__fixtures__`): files invalid or risky on purpose, never deployed.  Generic
+# `test`/`tests` are not here: their compose files are usually the project's real test environment.
+TEST_DATA_DIRECTORIES = frozenset({"testdata", "test-data", "test_data", "fixtures", "__fixtures__"})
 SHELL_EXTENSIONS = (".sh", ".bash")
 YAML_EXTENSIONS = (".yml", ".yaml")
 YAML_PATTERNS = ("*.yml", "*.yaml")
@@ -152,11 +162,14 @@ KINDS = (COMPOSE, SHELL, *KIND_NAMES)  # every kind, for --kind and the configur
 
 @dataclass
 class Discovery:
-    """What a run lints: (kind, files) of each project, and the files that looked relevant but were
-    skipped, with why."""
+    """What a run lints: (kind, files) of each project, the projects found below test-data
+    directories (linted only when asked), and the files that looked relevant but were skipped,
+    with why."""
 
     projects: list[tuple[str, list[str]]] = field(default_factory=list)
+    test_data: list[tuple[str, list[str]]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    test_data_skipped: list[tuple[str, str]] = field(default_factory=list)  # skipped below test data
 
 
 def is_compose_name(name: str) -> bool:
@@ -261,10 +274,12 @@ def discover(
     """The projects to lint, in a stable order.  Named files are always linted; `kind` forces the kind
     of named files; `kinds` (None: all) limits what a directory walk lints."""
     found = Discovery()
-    projects = found.projects
     for path in paths:
         if os.path.isdir(path):
             for directory, names in _walk(path, found.skipped):
+                test_data = is_test_data(directory, path)
+                projects = found.test_data if test_data else found.projects
+                skipped = found.test_data_skipped if test_data else found.skipped
                 placed: set[str] = set()
                 grouped: dict[str, list[str]] = {}
                 if not kinds or COMPOSE in kinds:
@@ -273,7 +288,7 @@ def discover(
                         placed.update(os.path.normpath(f) for f in files)
                 for name in names:
                     file = os.path.join(directory, name)
-                    file_kind = _walked_kind(file, name, found.skipped)
+                    file_kind = _walked_kind(file, name, skipped)
                     if file_kind is None or (kinds and file_kind not in kinds):
                         continue
                     if file_kind in DIRECTORY_KINDS:
@@ -286,18 +301,31 @@ def discover(
         elif os.path.isfile(path):
             file_kind = kind or _named_kind(path)
             if file_kind in DIRECTORY_KINDS:
-                projects.append((file_kind, named_file_set(path, file_kind)))
+                found.projects.append((file_kind, named_file_set(path, file_kind)))
                 continue
-            projects.append(
+            found.projects.append(
                 (file_kind, _named_file_project(path) if file_kind == COMPOSE and merge_overrides else [path])
             )
         elif os.path.lexists(path):
             raise UnreadableFile(path, "not a regular file or directory")
         else:
             raise UnreadableFile(path, "no such file or directory")
-    found.projects = _unique(projects)
-    found.skipped = sorted(dict.fromkeys((os.path.normpath(p), why) for p, why in found.skipped))
+    found.projects = _unique(found.projects)
+    linted = {tuple(files) for _, files in found.projects}
+    found.test_data = [p for p in _unique(found.test_data) if tuple(p[1]) not in linted]
+    found.skipped = _sorted_skipped(found.skipped)
+    found.test_data_skipped = _sorted_skipped(found.test_data_skipped)
     return found
+
+
+def _sorted_skipped(skipped: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return sorted(dict.fromkeys((os.path.normpath(p), why) for p, why in skipped))
+
+
+def is_test_data(directory: str, top: str) -> bool:
+    """Whether `directory`, met walking `top`, lies in a test-data directory below `top`."""
+    relative = os.path.relpath(directory, top)
+    return any(part in TEST_DATA_DIRECTORIES for part in relative.split(os.sep))
 
 
 def _unique(projects: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:

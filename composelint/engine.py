@@ -98,6 +98,7 @@ class LintResult:
     kinds: dict[str, str] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)  # every rule that ran (reports may list them)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): relevant-looking, not linted
+    test_data: list[str] = field(default_factory=list)  # files below test-data directories, not linted
 
     @property
     def files_by_kind(self) -> dict[str, int]:

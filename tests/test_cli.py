@@ -341,3 +341,63 @@ def test_quiet_prints_no_warning_but_still_errors(tmp_path: Path):
     assert run_cli("check", "--quiet", str(tmp_path / "empty")).stderr == ""
     result = run_cli("check", "--quiet", str(tmp_path / "missing"))
     assert result.exit_code == 2 and "no such file or directory" in result.stderr
+
+
+TEST_DATA = FIXTURES / "projects" / "test-data"
+TEST_DATA_NOTE = (
+    "Not linted: 3 files below test-data directories (__fixtures__, fixtures, test-data, test_data, "
+    "testdata); lint them with --include-test-data or `include-test-data: true` in the configuration."
+)
+
+
+def test_test_data_directories_are_counted_not_linted():
+    report = lint_json(str(TEST_DATA))
+    jsonschema.validate(report, REPORT_SCHEMA)
+    linted = {Path(f["path"]).resolve().relative_to(TEST_DATA).as_posix() for f in report["findings"]}
+    assert linted == {"compose.yaml", "tests/compose.yaml"}  # `tests/` is the project's test environment
+    not_linted = {
+        Path(p).resolve().relative_to(TEST_DATA).as_posix()
+        for p in report["summary"]["test_data"]["not_linted"]
+    }
+    assert not_linted == {
+        "testdata/loader/compose.yaml",
+        "e2e/fixtures/broken/compose.yaml",
+        "__fixtures__/start.sh",
+    }
+    assert "--include-test-data" in report["summary"]["test_data"]["include_with"]
+    assert report["summary"]["skipped"] == []  # a copy below test data is not listed either
+
+
+def test_test_data_note_in_every_summary():
+    for output_format in ("full", "grouped", "markdown", "github"):
+        result = run_cli("check", "--output-format", output_format, str(TEST_DATA))
+        assert TEST_DATA_NOTE in result.stdout, output_format
+        assert "Not linted" not in result.stderr
+    # Reports without a summary: the note goes to stderr, unless --quiet.
+    for output_format in ("concise", "sarif", "json-lines", "junit"):
+        result = run_cli("check", "--output-format", output_format, str(TEST_DATA))
+        assert f"composelint: {TEST_DATA_NOTE}" in result.stderr.splitlines(), output_format
+    assert (
+        "Not linted" not in run_cli("check", "--quiet", "--output-format", "concise", str(TEST_DATA)).stderr
+    )
+    statistics = run_cli("check", "--statistics", str(TEST_DATA))
+    assert f"composelint: {TEST_DATA_NOTE}" in statistics.stderr.splitlines()
+
+
+def test_include_test_data_flag_and_configuration():
+    result = run_cli("check", "--output-format", "full", "--include-test-data", str(TEST_DATA))
+    assert "5 files checked: 4 compose, 1 shell" in result.stdout
+    assert "Not linted" not in result.stdout + result.stderr
+    assert "docker-compose.yml.example: a template or copy" in result.stdout
+    included = FIXTURES / "projects" / "test-data-included"
+    assert [code for code, *_ in findings(str(included))] == ["CL101"]  # `include-test-data: true`
+    assert findings("--no-include-test-data", str(included)) == []  # the command line wins
+    assert "CL101" in run_cli("check", "--isolated", "--include-test-data", str(included)).stdout
+
+
+def test_named_test_data_is_linted():
+    loader = TEST_DATA / "testdata" / "loader"
+    assert [code for code, *_ in findings(str(loader / "compose.yaml"))] == ["CL101"]
+    # A directory named on the command line is not test data itself, only what lies below it.
+    assert [code for code, *_ in findings(str(loader))] == ["CL101"]
+    assert [code for code, *_ in findings(str(TEST_DATA / "e2e"))] == []

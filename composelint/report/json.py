@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from composelint import __version__
 from composelint.engine import LintResult, Reported
 from composelint.model import Span
+from composelint.report.summary import INCLUDE_TEST_DATA
 from composelint.types import Severity
 
 
@@ -70,6 +71,7 @@ def json_parts(result: LintResult) -> Iterator[str]:
             "suppressed": len(result.reported) - len(active),
             "files_by_kind": result.files_by_kind,
             "skipped": [{"path": path, "reason": why} for path, why in result.skipped],
+            "test_data": {"not_linted": result.test_data, "include_with": INCLUDE_TEST_DATA},
         },
     }
     head, _, tail = json.dumps(document, indent=2, ensure_ascii=False).partition('\n  "errors"')

@@ -90,4 +90,5 @@ def _escaped(result: LintResult, escape: Callable[[str], str]) -> LintResult:
         texts={escape(path): _SOURCE_UNSAFE.sub(_escape, text) for path, text in result.texts.items()},
         kinds={escape(path): kind for path, kind in result.kinds.items()},
         skipped=[(escape(path), why) for path, why in result.skipped],
+        test_data=[escape(path) for path in result.test_data],
     )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
+from composelint.discovery import TEST_DATA_DIRECTORIES
 from composelint.engine import LintResult, Reported
 from composelint.types import Severity
 
 
 def summary_line(result: LintResult) -> str:
     """The last line of a human report: findings, and files checked per kind; then the files that
-    looked relevant but were skipped, one per line, with why."""
+    looked relevant but were skipped, one per line, with why, and the files below test-data
+    directories that were not linted."""
     active = result.active
     by_kind = ", ".join(f"{count} {kind}" for kind, count in result.files_by_kind.items())
     checked = f"{len(result.files)} file{'s' if len(result.files) != 1 else ''} checked"
@@ -36,7 +38,22 @@ def summary_line(result: LintResult) -> str:
         total = sum(hidden.values())
         kinds = ", ".join(f"{hidden[kind]} {_HIDDEN_BY[kind]}" for kind in _HIDDEN_BY if hidden[kind])
         line += f" {total} finding{'s' if total != 1 else ''} hidden: {kinds}."
-    return "\n".join([line, *(f"Skipped {path}: {why}" for path, why in result.skipped)])
+    lines = [line, *(f"Skipped {path}: {why}" for path, why in result.skipped)]
+    return "\n".join([*lines, test_data_note(result)] if result.test_data else lines)
+
+
+# How to lint what the default leaves out, in every report that says it.
+INCLUDE_TEST_DATA = "--include-test-data or `include-test-data: true` in the configuration"
+
+
+def test_data_note(result: LintResult) -> str:
+    """What a walk found below test-data directories and did not lint, and how to lint it."""
+    count = len(result.test_data)
+    names = ", ".join(sorted(TEST_DATA_DIRECTORIES))
+    return (
+        f"Not linted: {count} file{'s' if count != 1 else ''} below test-data directories ({names}); "
+        f"lint them with {INCLUDE_TEST_DATA}."
+    )
 
 
 def fix_mark(item: Reported) -> str:
