@@ -119,7 +119,18 @@ def _expected_files(named: list[Path], explicit: bool) -> set[Path]:
 def _lint(*paths: str) -> dict:
     import json
 
-    result = run_cli("check", "--kind", "compose", "--select", "ALL", "--output-format", "json", *paths)
+    # Every file, test data of the tools included: none may crash the linter.
+    result = run_cli(
+        "check",
+        "--kind",
+        "compose",
+        "--select",
+        "ALL",
+        "--include-test-data",
+        "--output-format",
+        "json",
+        *paths,
+    )
     stderr = result.stderr
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
     assert result.exit_code in (0, 1), f"exit {result.exit_code}: {stderr}"
