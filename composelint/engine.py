@@ -158,7 +158,10 @@ def lint_project(
 ) -> list[Reported]:
     """The findings of one project, with suppressions and `settings` applied (not yet sorted or
     fingerprinted).  Order: rules run with their options; per-file ignores drop findings; inline
-    suppressions, then workload exclusions, mark them; severity overrides come last."""
+    suppressions, then workload exclusions, mark them; severity overrides come last.  A project
+    that holds nothing has no findings (half the projects of Markdown and CI files)."""
+    if project.holds_nothing():
+        return []
     selected = {rule.code for rule in rules}
     catalog = all_rules()
     findings: list[tuple[Finding, Rule]] = []

@@ -409,6 +409,18 @@ class Project:
     # connections (a GitHub-hosted runner): a port published there reaches nobody.
     ephemeral_host: bool = False
 
+    def holds_nothing(self) -> bool:
+        """Nothing a rule reads: no container, network, build, exec, input problem or `# composelint:`
+        comment (a Markdown file or a CI job without container commands)."""
+        return not (
+            self.workloads
+            or self.networks
+            or self.builds
+            or self.execs
+            or self.diagnostics
+            or self.directives
+        )
+
     def workload(self, name: str) -> Workload | None:
         for workload in self.workloads:
             if workload.name == name:

@@ -43,3 +43,23 @@ def test_every_rule_has_positive_and_negative_fixtures():
         if not positive or not any(n.startswith("negative") for n in names):
             missing.append(code)
     assert not missing, f"rules without positive and negative fixtures: {missing}"
+
+
+def test_no_rule_finds_anything_in_a_project_that_holds_nothing():
+    """The engine skips such a project (a Markdown file or CI job without container commands)
+    without running the rules: none of them may report anything there, whatever its files say."""
+    from dataclasses import replace
+
+    from composelint.model import Project, SourceFile
+    from composelint.rules import all_rules
+    from composelint.sources.kinds import COMPOSE, FRONT_ENDS, SET_FRONT_ENDS
+
+    text = "services:\n  web:\n    network_mode: host\n# docker run --privileged --net=host x\n"
+    kinds = [COMPOSE, *FRONT_ENDS, *SET_FRONT_ENDS]
+    project = Project("empty", sources=[SourceFile(f"file.{kind}", "base", kind, text) for kind in kinds])
+    project.ephemeral_host = True
+    assert project.holds_nothing()
+    rules = all_rules()
+    checked = replace(project, selected_rules=frozenset(rules))
+    found = {code: list(rule.run(checked)) for code, rule in rules.items()}
+    assert {code: findings for code, findings in found.items() if findings} == {}

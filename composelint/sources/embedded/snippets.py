@@ -13,7 +13,6 @@ the shell as `${_____}`, a variable of the same length that no script sets: an u
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import re
 
@@ -133,30 +132,30 @@ class _SpanMap:
         self.origins = snippet.origins
         self.starts = line_starts(text)
 
-    def _offset(self, line: int, column: int) -> int:
-        line = min(max(line, 1), len(self.starts))
-        return self.starts[line - 1] + max(column, 1) - 1
-
-    def host_offset(self, line: int, column: int) -> int:
-        offset = self._offset(line, column)
-        return self.origins[min(offset, len(self.origins) - 1)]
+    def _offsets(self, span: Span) -> tuple[int, int]:
+        """The snippet offsets of a span's start and end."""
+        starts = self.starts
+        count = len(starts)
+        start = starts[min(max(span.line, 1), count) - 1] + max(span.column, 1) - 1
+        end = starts[min(max(span.end_line, 1), count) - 1] + max(span.end_column, 1) - 1
+        return start, end
 
     def span(self, span: Span) -> Span:
-        start = self._offset(span.line, span.column)
-        end = self._offset(span.end_line, span.end_column)
-        first = self.origins[min(start, len(self.origins) - 1)]
-        last = self.origins[min(end, len(self.origins)) - 1] + 1 if end > start else first
+        start, end = self._offsets(span)
+        origins = self.origins
+        first = origins[min(start, len(origins) - 1)]
+        last = origins[min(end, len(origins)) - 1] + 1 if end > start else first
         line, column = self.host.point(first)
         end_line, end_column = self.host.point(max(first, last))
         return Span(self.host.path, line, column, end_line, end_column)
 
     def remap(self, value):
         """`value` with every Span in it (dataclass fields, lists, tuples) mapped to the host; a
-        dataclass is copied field by field (`dataclasses.replace` would run `__init__` again, which
-        cost as much as parsing)."""
-        if isinstance(value, Span):
-            return self.span(value)
+        dataclass is copied field by field (`dataclasses.replace` would run `__init__` again, and
+        `copy.copy` goes through pickling's protocol: each cost as much as parsing)."""
         kind = type(value)
+        if kind is Span:
+            return self.span(value)
         if kind in _PLAIN:
             return value
         if kind is list:
@@ -170,22 +169,23 @@ class _SpanMap:
             )
         if not names:
             return value
-        clone = copy.copy(value)
+        fields = dict(value.__dict__)
         for name in names:
-            item = getattr(value, name)
+            item = fields[name]
             if type(item) not in _PLAIN:
-                object.__setattr__(clone, name, self.remap(item))
+                fields[name] = self.remap(item)
         if kind is Word and value.written:
-            object.__setattr__(clone, "written", self.written(value.span, value.written))
+            fields["written"] = self.written(value.span, value.written)
+        clone = object.__new__(kind)
+        clone.__dict__.update(fields)
         return clone
 
     def written(self, span: Span, text: str) -> str:
         """A word as the host writes it (`${{ matrix.port }}`, not the `${____}` the shell read);
         text the front end wrote itself stays as it is."""
-        start = self._offset(span.line, span.column)
-        end = self._offset(span.end_line, span.end_column)
+        start, end = self._offsets(span)
         origins = self.origins[start:end]
-        if len(set(origins)) < 2:
+        if not origins or origins.count(origins[0]) == len(origins):
             return text
         return self.host.text[origins[0] : origins[-1] + 1]
 
