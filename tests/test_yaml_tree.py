@@ -162,6 +162,16 @@ def test_billion_laughs_is_rejected_quickly(tmp_path):
     assert [d.code for d in document.diagnostics] == ["CL010"] and not document.roots
 
 
+def test_a_document_over_the_alias_bound_adds_nothing_but_its_cl010():
+    """The tree is built and the aliases counted in one walk: what the walk had found in the
+    document that hits the bound (a duplicate key) is dropped; earlier documents keep theirs."""
+    first = "a: 1\na: 2\n"
+    bomb = "dup: 1\ndup: 2\n" + _billion_laughs()
+    document = read_yaml("c.yaml", first + "---\n" + bomb)
+    assert [(d.code, d.span.line) for d in document.diagnostics] == [("CL003", 2), ("CL010", 11)]
+    assert not document.roots and document.extents == [(1, 1, 1), (2, 1, 2)]
+
+
 def test_deep_nesting_is_rejected():
     depth = MAX_YAML_DEPTH + 5
     document = read_yaml("c.yaml", "a: " + "[" * depth + "]" * depth + "\n")

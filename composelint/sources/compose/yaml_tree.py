@@ -14,7 +14,9 @@ We build our own small tree from it so that:
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from composelint.limits import MAX_EXPANDED_NODES, MAX_INTEGER_DIGITS, MAX_YAML_DEPTH
 from composelint.model import Diagnostic, Span
@@ -127,12 +129,16 @@ def _point_span(path: str, line: int, column: int) -> Span:
 
 
 class _Builder:
+    """Our tree from ruamel's composed nodes, in one walk that also counts the nodes each one
+    stands for once aliases are expanded (a billion-laughs file is stopped by that count)."""
+
     def __init__(self, path: str, doc: YamlDocument):
         self.path = path
         self.doc = doc
         self.lines = _LINE_BREAK.split(doc.text)
-        self.expanded: dict[int, int] = {}
+        # An alias is the same node object as its anchor: it is converted and counted once.
         self.converted: dict[int, YNode] = {}
+        self.expanded: dict[int, int] = {}  # id of a composed node -> its node count, aliases expanded
 
     def span(self, node) -> Span:
         start, end = node.start_mark, node.end_mark
@@ -141,103 +147,91 @@ class _Builder:
             return Span(self.path, start.line + 1, start.column + 1, line + 1, len(self.lines[line]) + 1)
         return Span(self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
-    def expanded_size(self, node, depth: int = 0) -> int:
-        """Node count with aliases expanded, memoised so shared subtrees cost once."""
-        known = self.expanded.get(id(node))
-        if known is not None:
-            return known
+    def convert(self, node, depth: int = 0) -> YNode:
+        """The node as our tree; its expanded size is then `self.expanded[id(node)]`."""
+        done = self.converted.get(id(node))
+        if done is not None:
+            return done
         if depth > MAX_YAML_DEPTH:
             raise _LimitExceeded(f"nesting deeper than {MAX_YAML_DEPTH} levels", node.start_mark)
+        kind = node.id
+        tag = node.tag
         size = 1
-        if isinstance(node.value, list):
-            for child in node.value:
-                if isinstance(child, tuple):
-                    size += self.expanded_size(child[0], depth + 1) + self.expanded_size(child[1], depth + 1)
-                else:
-                    size += self.expanded_size(child, depth + 1)
+        if kind == "scalar":
+            value = node.value
+            result: YNode = YScalar(value, tag, self.span(node), not node.style)
+            if tag == _INT:
+                digits = value.lstrip("+-").replace("_", "")
+                if len(digits) > MAX_INTEGER_DIGITS:  # no int64 holds it; int() may raise
+                    result.tag = _STR
+                    self.doc.diagnostics.append(
+                        Diagnostic(
+                            "CL010",
+                            f"An integer of {len(digits):,} digits is past the {MAX_INTEGER_DIGITS}-digit "
+                            "bound: read as text",
+                            result.span,
+                        )
+                    )
+            if node.style and "composelint" in value:
+                self.doc.value_spans.append(result.span)
+        elif kind == "sequence":
+            items: list[YNode] = []
+            result = YSeq(items, tag, self.span(node))
+            extents = self.doc.extents
+            for item in node.value:
+                child = self.convert(item, depth + 1)
+                size += self.expanded[id(item)]
+                items.append(child)
+                extents.append(child.span[1:4])
+            if items and not node.flow_style:
+                result.span = _end_at(result.span, items[-1].span)
+        else:
+            result, size = self._mapping(node, tag, depth)
+            if result.items and not node.flow_style:
+                result.span = _end_at(result.span, result.items[-1][1].span)
         if size > MAX_EXPANDED_NODES:
             raise _LimitExceeded(
                 f"more than {MAX_EXPANDED_NODES:,} nodes once aliases are expanded", node.start_mark
             )
         self.expanded[id(node)] = size
-        return size
-
-    def convert(self, node) -> YNode:
-        # An alias is the same node object as its anchor: convert it once.
-        done = self.converted.get(id(node))
-        if done is not None:
-            return done
-        kind = node.id
-        if kind == "scalar":
-            result: YNode = YScalar(node.value, node.tag, self.span(node), not node.style)
-            digits = node.value.lstrip("+-").replace("_", "")
-            if node.tag == _INT and len(digits) > MAX_INTEGER_DIGITS:  # no int64 holds it; int() may raise
-                result.tag = _STR
-                self.doc.diagnostics.append(
-                    Diagnostic(
-                        "CL010",
-                        f"An integer of {len(digits):,} digits is past the {MAX_INTEGER_DIGITS}-digit bound: "
-                        "read as text",
-                        result.span,
-                    )
-                )
-            if node.style and "composelint" in node.value:
-                self.doc.value_spans.append(result.span)
-        elif kind == "sequence":
-            result = YSeq([], node.tag, self.span(node))
-            for item in node.value:
-                child = self.convert(item)
-                result.items.append(child)
-                self._extent(child.span)
-            if result.items and not node.flow_style:
-                result.span = _end_at(result.span, result.items[-1].span)
-        else:
-            result = self._mapping(node)
-            if result.items and not node.flow_style:
-                result.span = _end_at(result.span, result.items[-1][1].span)
         self.converted[id(node)] = result
         return result
 
-    def _extent(self, span: Span) -> None:
-        if span.path == self.path:
-            self.doc.extents.append((span.line, span.column, span.end_line))
-
-    def _mapping(self, node) -> YMap:
-        result = YMap([], node.tag, self.span(node))
+    def _mapping(self, node, tag: str, depth: int) -> tuple[YMap, int]:
+        """The mapping and its expanded size."""
+        result = YMap([], tag, self.span(node))
+        size = 1
         explicit: dict[str, YScalar] = {}
         merged: list[tuple[YScalar, YNode]] = []
         merge_key: Span | None = None
+        extents = self.doc.extents
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 if merge_key is not None:  # go-yaml rejects it; use `<<: [*a, *b]`
                     self._duplicate("<<", self.span(key_node), merge_key)
                 merge_key = self.span(key_node)
-                merged.extend(self._merge_sources(value_node, merge_key))
+                pairs, merged_size = self._merge_sources(value_node, merge_key, depth + 1)
+                merged.extend(pairs)
+                size += 1 + merged_size  # the `<<` key and what it names
                 continue
-            key = self.convert(key_node)
+            key = self.convert(key_node, depth + 1)
             if not isinstance(key, YScalar):
                 key = YScalar(str(key_node.value), "tag:yaml.org,2002:str", key.span, False)
-            value = self.convert(value_node)
+            value = self.convert(value_node, depth + 1)
+            size += self.expanded[id(key_node)] + self.expanded[id(value_node)]
             first = explicit.get(key.text)
             if first is not None:
                 self._duplicate(key.text, key.span, first.span)
                 result.items = [(k, v) for k, v in result.items if k.text != key.text]
             explicit[key.text] = key
             result.items.append((key, value))
-            self._extent(
-                Span(
-                    self.path,
-                    key.span.line,
-                    key.span.column,
-                    max(value.span.end_line, key.span.end_line),
-                    value.span.end_column,
-                )
-            )
+            key_span, value_span = key.span, value.span
+            extents.append((key_span.line, key_span.column, max(value_span.end_line, key_span.end_line)))
         for key, value in merged:
             if key.text not in explicit:
                 explicit[key.text] = key
                 result.items.append((key, value))
-        return result
+        return result, size
 
     def _duplicate(self, key: str, span: Span, first: Span) -> None:
         self.doc.diagnostics.append(
@@ -250,13 +244,17 @@ class _Builder:
             )
         )
 
-    def _merge_sources(self, value_node, key: Span) -> list[tuple[YScalar, YNode]]:
-        """The pairs a `<<` key brings in; earlier sources win over later ones."""
+    def _merge_sources(self, value_node, key: Span, depth: int) -> tuple[list[tuple[YScalar, YNode]], int]:
+        """The pairs a `<<` key brings in (earlier sources win over later ones), and the expanded
+        size of its value."""
         sources = value_node.value if value_node.id == "sequence" else [value_node]
         pairs: list[tuple[YScalar, YNode]] = []
         seen: set[str] = set()
+        size = 0
+        source_depth = depth + 1 if value_node.id == "sequence" else depth
         for source in sources:
-            converted = self.convert(source)
+            converted = self.convert(source, source_depth)
+            size += self.expanded[id(source)]
             if not isinstance(converted, YMap):
                 self.doc.diagnostics.append(
                     Diagnostic("CL001", "A `<<` merge key needs a mapping or a list of mappings", key)
@@ -266,7 +264,13 @@ class _Builder:
                 if name.text not in seen:
                     seen.add(name.text)
                     pairs.append((name, value))
-        return pairs
+        if value_node.id == "sequence":
+            size += 1  # the list of sources itself
+            if size > MAX_EXPANDED_NODES:
+                raise _LimitExceeded(
+                    f"more than {MAX_EXPANDED_NODES:,} nodes once aliases are expanded", value_node.start_mark
+                )
+        return pairs, size
 
 
 def _compose_all(text: str) -> list:
@@ -286,13 +290,28 @@ def _compose_all(text: str) -> list:
 
 
 _SCALAR_TAGS: dict[str, object] = {}
+# A loader costs as much as composing a small file, so each thread keeps one of each kind.
+_LOADERS = threading.local()
 
 
 def _yaml(pure: bool):
-    """A ruamel.yaml loader whose implicit typing is YAML 1.2 core whatever a `%YAML`
-    directive says (Compose's go-yaml ignores it), resolved once per distinct plain value:
-    ruamel's versioned resolver otherwise costs a quarter of the parse."""
-    from ruamel.yaml import YAML
+    """This thread's ruamel.yaml loader (C or pure-Python parser) whose implicit typing is YAML
+    1.2 core whatever a `%YAML` directive says (Compose's go-yaml ignores it)."""
+    loader = getattr(_LOADERS, "pure" if pure else "c", None)
+    if loader is None:
+        from ruamel.yaml import YAML
+
+        loader = YAML(typ="safe", pure=pure)
+        loader.Resolver = _compose_resolver()
+        setattr(_LOADERS, "pure" if pure else "c", loader)
+    loader.doc_infos.clear()  # a loader keeps one entry per call otherwise
+    return loader
+
+
+@lru_cache(maxsize=1)
+def _compose_resolver():
+    """ruamel's resolver with YAML 1.2 typing, resolving each distinct plain value once: ruamel's
+    versioned resolver otherwise costs a quarter of the parse."""
     from ruamel.yaml.nodes import ScalarNode, SequenceNode
     from ruamel.yaml.resolver import VersionedResolver
 
@@ -313,9 +332,7 @@ def _yaml(pure: bool):
                 return tag
             return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
 
-    loader = YAML(typ="safe", pure=pure)
-    loader.Resolver = ComposeResolver
-    return loader
+    return ComposeResolver
 
 
 def _nesting_bound(text: str) -> int:
@@ -359,32 +376,43 @@ def read_yaml(path: str, text: str) -> YamlDocument:
         )
         return doc
     builder = _Builder(path, doc)
+    # What the documents before the one being converted added: a document that hits a bound or
+    # breaks the walk adds nothing.
+    kept = (0, 0, 0)
     try:
         for node in _compose_all(text):
             if node is None:
                 continue
+            kept = (len(doc.diagnostics), len(doc.extents), len(doc.value_spans))
+            root = builder.convert(node)
             # Counted over the whole file: twenty small alias bombs are one big one.
-            doc.expanded_nodes += builder.expanded_size(node)
+            doc.expanded_nodes += builder.expanded[id(node)]
             if doc.expanded_nodes > MAX_EXPANDED_NODES:
                 raise _LimitExceeded(
                     f"more than {MAX_EXPANDED_NODES:,} nodes once aliases are expanded", node.start_mark
                 )
-            doc.roots.append(builder.convert(node))
+            doc.roots.append(root)
     except MarkedYAMLError as error:
         doc.roots.clear()
         doc.diagnostics.append(_syntax_error(path, text, error))
     except _LimitExceeded as error:
-        doc.roots.clear()
+        _drop_since(doc, kept)
         line, column = (error.mark.line + 1, error.mark.column + 1) if error.mark else (1, 1)
         doc.diagnostics.append(
             Diagnostic("CL010", f"YAML not linted: {error}", _point_span(path, line, column))
         )
     except (YAMLError, RecursionError, ValueError, TypeError) as error:
-        doc.roots.clear()
+        _drop_since(doc, kept)
         doc.diagnostics.append(
             Diagnostic("CL001", f"YAML syntax error: {error}".splitlines()[0], _point_span(path, 1, 1))
         )
     return doc
+
+
+def _drop_since(doc: YamlDocument, kept: tuple[int, int, int]) -> None:
+    """No tree, and nothing from the document whose walk stopped."""
+    doc.roots.clear()
+    del doc.diagnostics[kept[0] :], doc.extents[kept[1] :], doc.value_spans[kept[2] :]
 
 
 def python_value(node: YNode) -> object:
