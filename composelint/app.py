@@ -8,7 +8,6 @@ they ask and how they show the result.
 from __future__ import annotations
 
 import os
-import traceback
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -565,6 +564,8 @@ def _lint_one(job: _Job, item: tuple[FileSet, int]) -> list[Linted]:
         ]
     except Exception as error:
         if job.verbose:
+            import traceback
+
             traceback.print_exc()
         shown = (_display if job.relative_paths else _as_given)(file_set[1][0])
         return [([], [internal_error(shown, error, settings.fail_on)], file_set[0])]

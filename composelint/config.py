@@ -22,7 +22,6 @@ directory.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -408,6 +407,8 @@ def _describe(error) -> list[Problem]:
     """A schema violation in words: (key path, reason, whether the key itself is wrong)."""
     path, kind, value = list(error.absolute_path), error.validator, error.validator_value
     if kind == "additionalProperties":
+        import difflib  # here: only an invalid configuration needs it
+
         known = list(error.schema.get("properties", {}))
         problems: list[Problem] = []
         for extra in sorted((k for k in error.instance if k not in known), key=str):

@@ -16,7 +16,6 @@ import itertools
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -151,6 +150,8 @@ def write_fixed(path: str, linted: str, fixed: str) -> None:
     """Write `fixed` over the file `path` that was linted as `linted`: refused when the file has
     changed since; atomic (a temporary file renamed over it); the permissions (and the owner, where
     allowed), byte order mark and encoding of the file kept."""
+    import tempfile  # here: only a fixing run writes (tempfile is 3 ms of every start)
+
     try:
         data = read_bytes(path)
     except OSError as error:

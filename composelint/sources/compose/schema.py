@@ -13,7 +13,6 @@ one) they are not schema errors.  Anywhere else they are: Compose would refuse t
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from functools import lru_cache
@@ -190,6 +189,8 @@ def _diagnose(error, located: _Located, coolify: bool) -> list[Diagnostic]:
     span = located.values.get(path) or located.values[()]
     where = f"`{_dotted(path)}`" if path else "The document"
     if error.validator == "additionalProperties":
+        import difflib  # here: most runs meet no invalid document
+
         allowed = list(error.schema.get("properties", {}))
         extras = (
             [k for k in error.instance if k not in allowed and not k.startswith("x-")]
