@@ -240,6 +240,9 @@ class Expander:
     # -- public --
 
     def fields(self, start: int, end: int) -> list[Field]:
+        if _UNQUOTED_SPECIAL.search(self.text, start, end) is None:
+            # Most words are plain text (`run`, `-d`, `nginx:1.27`): one literal segment, one field.
+            return [[Segment(self.text[start:end], start, end)]] if end > start else []
         return split_fields(self.word_segments(start, end))
 
     def value(self, start: int, end: int) -> tuple[str, str, Span | None]:

@@ -412,8 +412,8 @@ class Interpreter:
         if code.lines is not None:
             return  # suppression comments are read in the script itself only
         first, last = code.file_range(start, end)
-        line, column = self.lines.point(first)
-        self.extents.add((line, column, self.lines.point(max(first, last - 1))[0]))
+        span = self.lines.span(first, last - 1)
+        self.extents.add((span.line, span.column, span.end_line))
 
     def nested(self, code: Code, context: Context, via: str, depth: int, share: bool) -> None:
         """Re-parse nested code; only `eval` runs in the same shell (shares variables)."""
@@ -554,6 +554,8 @@ class Interpreter:
     ) -> list[list[Word]]:
         """The command's words once per other possible value of a variable it uses (at most
         MAX_ALTERNATIVES in all), when they differ from the words of the first expansion."""
+        if not expander.branching:
+            return []
         branching, out = dict(expander.branching), []  # type: dict[str, int], list[list[Word]]
         expander.branching.clear()
         for name, count in branching.items():

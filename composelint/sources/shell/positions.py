@@ -13,7 +13,7 @@ import bisect
 import re
 
 from composelint.model import Span
-from composelint.sources.lines import line_column, line_starts
+from composelint.sources.lines import line_starts
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
@@ -38,7 +38,7 @@ def ascii_copy(src: str) -> bytes:
     (e.g. on `{` followed by U+10FFFF).  Bash treats non-ASCII characters as
     word characters, like `x`; one byte per character also makes tree-sitter's
     byte offsets code point offsets."""
-    return _NON_ASCII.sub("x", src).encode("ascii")
+    return (src if src.isascii() else _NON_ASCII.sub("x", src)).encode("ascii")
 
 
 class LineIndex:
@@ -59,13 +59,13 @@ class LineIndex:
             start + bisect.bisect_left(self.crlf, start) : end + bisect.bisect_left(self.crlf, end)
         ]
 
-    def point(self, offset: int) -> tuple[int, int]:
-        return line_column(self.starts, offset)
-
     def span(self, start: int, end: int) -> Span:
-        line, column = self.point(start)
-        end_line, end_column = self.point(max(start, end))
-        return Span(self.path, line, column, end_line, end_column)
+        starts = self.starts
+        line = bisect.bisect_right(starts, start) - 1
+        end = max(start, end)
+        # A word's end is on its first line, or after it: search from there (one line, mostly).
+        end_line = bisect.bisect_right(starts, end, line) - 1
+        return Span(self.path, line + 1, start - starts[line] + 1, end_line + 1, end - starts[end_line] + 1)
 
 
 class Code:

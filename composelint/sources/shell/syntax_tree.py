@@ -124,8 +124,12 @@ def _for_tree_sitter(code: bytes) -> bytes:
     """The same text, same length: each comment-only backtick substitution blanked (an unquoted
     empty expansion is no word, as a blank is none), each placeholder's brackets made word
     characters."""
-    code = _COMMENT_SUBSTITUTION.sub(lambda match: b" " * len(match[0]), code)
-    return _PLACEHOLDER.sub(lambda match: b"x" + match[0][1:-1] + b"x", code)
+    # The `in` tests skip a scan of the whole script by each pattern when it cannot match.
+    if b"`" in code:
+        code = _COMMENT_SUBSTITUTION.sub(lambda match: b" " * len(match[0]), code)
+    if b"<" in code:
+        code = _PLACEHOLDER.sub(lambda match: b"x" + match[0][1:-1] + b"x", code)
+    return code
 
 
 def parse_events(text: str, depth: int = 0) -> Parsed:
@@ -198,13 +202,13 @@ class _Walker:
                 self.events.append(Scope(item[0], False, item[1]))
                 continue
             node, context, owners, depth, inner = item
-            if node.start_byte >= self.cut:
+            start, end = node.start_byte, node.end_byte
+            if start >= self.cut:
                 continue
             kind = node.type
-            if node.end_byte > self.cut and kind not in _CONTAINERS and not self._compound_redirect(node):
-                self.cut = node.start_byte  # runs across the error line: the lexer takes it whole
+            if end > self.cut and kind not in _CONTAINERS and not self._compound_redirect(node):
+                self.cut = start  # runs across the error line: the lexer takes it whole
                 continue
-            start, end = self.range(node)
             if kind in _EXTENTS:
                 self.events.append(Extent(start, end, owners))
             children = self.visit(node, kind, context, owners, depth, inner)
@@ -222,7 +226,7 @@ class _Walker:
 
         children = node.children
         if kind in _SIMPLE:
-            self.command(node, context, owners, ())
+            self.command(node, children, context, owners, ())
             return [item(c, inn=True) for c in children if _worth_visiting(c)]
         if kind == "redirected_statement":
             return self.redirected(node, children, context, owners, item)
@@ -325,8 +329,11 @@ class _Walker:
                 for word in child.children_by_field_name("destination")[1:]
             ]
             self.events.append(Extent(*self.range(body), owners))
-            self.command(body, context, owners, heredocs, trailing, node.end_byte if trailing else None)
-            return [item(c, inn=True) for c in body.children if _worth_visiting(c)] + items + piped + out
+            body_children = body.children
+            self.command(
+                body, body_children, context, owners, heredocs, trailing, node.end_byte if trailing else None
+            )
+            return [item(c, inn=True) for c in body_children if _worth_visiting(c)] + items + piped + out
         return ([item(body)] if body is not None else []) + items + piped + out
 
     def heredoc(self, redirect: tree_sitter.Node) -> Heredoc:
@@ -339,14 +346,17 @@ class _Walker:
                 heredoc.body = self.range(part)
         return heredoc
 
-    def command(self, node, context: Context, owners, heredocs, trailing=(), end: int | None = None) -> None:
+    def command(
+        self, node, children, context: Context, owners, heredocs, trailing=(), end: int | None = None
+    ) -> None:
         words, prefix = [], []
-        for child in node.children:
+        simple = node.type == "command"
+        for child in children:
             kind = child.type
-            if kind == "variable_assignment" and node.type == "command":
-                prefix.append(self.range(child))
+            if kind == "variable_assignment" and simple:
+                prefix.append((child.start_byte, child.end_byte))
             elif kind not in _NOT_WORDS or kind == "variable_assignment":  # `export A=1`: an argument
-                words.append(self.range(child))
+                words.append((child.start_byte, child.end_byte))
         words.extend(trailing)
         fed = self.stdin_heredocs.pop(node.start_byte, None)
         heredocs = list(heredocs) + ([fed] if fed is not None else [])
@@ -357,11 +367,15 @@ class _Walker:
     def merge(self, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """One range per shell word: tree-sitter sometimes cuts a word in two."""
         merged: list[tuple[int, int]] = []
+        previous = -1  # where the last word ends
         for start, end in words:
-            if merged and (merged[-1][1] == start or self.text[merged[-1][1] : start] == "\\\n"):
+            if merged and (
+                previous == start or (start - previous == 2 and self.text[previous:start] == "\\\n")
+            ):
                 merged[-1] = (merged[-1][0], end)
             else:
                 merged.append((start, end))
+            previous = end
         return merged
 
     def node_text(self, node: tree_sitter.Node) -> str:
