@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from composelint.model import Located, Project, Sysctl, Workload
+from composelint.requirements import documented
 from composelint.rules.base import Edit, Finding, Fix, rule
 from composelint.rules.edits import remove_setting, workload_fix
 from composelint.rules.wording import list_entry, setting, setting_name, subject
@@ -26,9 +27,13 @@ def _removal(project: Project, workload: Workload, edit: Edit | None, message: s
     return workload_fix(project, workload, "unsafe", message, (edit,))
 
 
-def _host_namespace(project: Project, attribute: str, name: str, what: str):
+def _host_namespace(project: Project, attribute: str, name: str, what: str, documented_ok: bool = False):
+    """`documented_ok`: not reported for an image whose documentation requires the host namespace."""
     for workload in project.workloads:
         value: Located[str] | None = getattr(workload, attribute)
+        required = documented(workload) if documented_ok else None
+        if required is not None and getattr(required, attribute) == "host":
+            continue
         if value is not None and value.value == "host":
             yield Finding(
                 f"{subject(workload)} shares the host's {what} ({setting(workload, name, 'host')})",
@@ -96,12 +101,17 @@ def privileged(project: Project):
             )
 
 
-@rule("CL302", "host-pid", "error", "isolation", references=("CIS Docker 5.16 [5.15]",), reads=("pid",))
+@rule(
+    "CL302", "host-pid", "error", "isolation", references=("CIS Docker 5.16 [5.15]",), reads=("pid", "image")
+)
 def host_pid(project: Project):
     """The container shares the host's PID namespace.
 
     ## What it does
-    Reports `pid: host` and `--pid=host`.
+    Reports `pid: host` and `--pid=host`, except for an image whose own
+    documentation requires it (host monitoring agents and tracers:
+    node-exporter, netdata, glances, tracee; the table with each page is
+    `composelint/data/image-requirements.json`).
 
     ## Why is this bad?
     The container sees every process of the host, can signal them and, with
@@ -123,7 +133,7 @@ def host_pid(project: Project):
     ```
     """
     yield from _host_namespace(
-        project, "pid", "pid", "PID namespace: it can see and signal every host process"
+        project, "pid", "pid", "PID namespace: it can see and signal every host process", documented_ok=True
     )
 
 
@@ -354,14 +364,19 @@ def dangerous_capability(project: Project):
                 )
 
 
-@rule("CL309", "network-capability", "warning", "isolation", reads=("cap_add",))
+@rule("CL309", "network-capability", "warning", "isolation", reads=("cap_add", "image"))
 def network_capability(project: Project):
     """NET_ADMIN, or on Podman NET_RAW, is added.
 
     ## What it does
     Reports `cap_add` / `--cap-add` of NET_ADMIN, and of NET_RAW for Podman
     containers.  Docker grants NET_RAW by default, so adding it there
-    changes nothing; Podman's default set leaves it out.
+    changes nothing; Podman's default set leaves it out.  Not reported for
+    an image whose own documentation requires that capability (VPN clients
+    and servers such as Tailscale, WireGuard, Gluetun; VM images such as
+    dockurr/windows; the table with each page is
+    `composelint/data/image-requirements.json`); `privileged` instead is
+    still CL301.
 
     ## Why is this bad?
     NET_ADMIN lets the container reconfigure interfaces, routes and
@@ -386,8 +401,11 @@ def network_capability(project: Project):
     ```
     """
     for workload in project.workloads:
+        required = documented(workload)
         for capability in workload.cap_add:
             name = capability.value.name
+            if required is not None and name in required.cap_add:
+                continue
             if name == "NET_ADMIN":
                 power = "reconfigure interfaces, routes and firewall rules"
             elif name == "NET_RAW" and workload.origin.startswith("podman"):

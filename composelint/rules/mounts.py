@@ -6,6 +6,7 @@ import posixpath
 import re
 
 from composelint.model import Mount, Project
+from composelint.requirements import documented
 from composelint.rules.base import Finding, Severity, rule
 from composelint.rules.wording import setting, subject
 
@@ -281,7 +282,12 @@ def sensitive_host_path(project: Project):
 
 
 @rule(
-    "CL403", "host-device", "warning", "isolation", references=("CIS Docker 5.18 [5.17]",), reads=("devices",)
+    "CL403",
+    "host-device",
+    "warning",
+    "isolation",
+    references=("CIS Docker 5.18 [5.17]",),
+    reads=("devices", "image"),
 )
 def host_device(project: Project):
     """A host device is passed into the container.
@@ -289,7 +295,12 @@ def host_device(project: Project):
     ## What it does
     Reports `devices` / `--device`; error for `/dev/mem`, `/dev/kmem`,
     `/dev/port` and raw disks (`/dev/sda`, `/dev/nvme0n1`, `/dev/disk/...`,
-    `/dev/mapper/...`, ...).
+    `/dev/mapper/...`, ...).  Not reported: a device the image's own
+    documentation requires (`/dev/dri` of Jellyfin, Plex or Frigate for
+    transcoding, `/dev/net/tun` of a VPN client, `/dev/kvm` of a VM image,
+    the disks of Scrutiny; the table with each page is
+    `composelint/data/image-requirements.json`).  Any other device of that
+    image is still reported.
 
     ## Why is this bad?
     Device access bypasses file permissions: a raw disk can be read and
@@ -315,11 +326,14 @@ def host_device(project: Project):
     ```
     """
     for workload in project.workloads:
+        required = documented(workload)
         for device in workload.devices:
             if device.value.cdi:
                 continue  # a CDI device name, managed by its vendor's spec
             path = device.value.path
             path = _normalised(path) if path.startswith("/") else path
+            if required is not None and required.covers_device(path):
+                continue
             raw = path in RAW_DEVICES or path.startswith(RAW_DISK_PREFIXES)
             yield Finding(
                 f"{subject(workload)} gets host device `{path}`"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from composelint.model import Project, Workload
+from composelint.requirements import documented
 from composelint.rules.base import Finding, Fix, Options, Severity, rule
 from composelint.rules.edits import add_network, host_to_bridge, remove_key, remove_setting, workload_fix
 from composelint.rules.wording import (
@@ -35,7 +36,7 @@ from composelint.types import Origin
     "network",
     references=("CIS Docker 5.10 [5.9]", "OWASP Docker D4"),
     options={"known-images": {}},
-    reads=NAMESPACE_READS,
+    reads=(*NAMESPACE_READS, "image"),
     fix="unsafe",
 )
 def host_network(project: Project, options: Options):
@@ -45,7 +46,11 @@ def host_network(project: Project, options: Options):
     Reports `network_mode: host`, attachment to a network whose driver is
     `host` or to an external network named `host`, and `--network host` /
     `--net=host` of `docker run`, `create` and `service create` (podman and
-    nerdctl alike).
+    nerdctl alike).  Not reported for an image whose own documentation
+    requires the host network (Home Assistant, Homebridge and ESPHome for
+    discovery on the local network, node-exporter for host metrics, UpSnap
+    for Wake-on-LAN; the table with each page is
+    `composelint/data/image-requirements.json`).
 
     ## Why is this bad?
     With host networking the container shares every interface and port of
@@ -74,7 +79,8 @@ def host_network(project: Project, options: Options):
     """
     for workload in project.workloads:
         evidence = host_network_evidence(project, workload)
-        if evidence is None:
+        required = documented(workload)
+        if evidence is None or (required is not None and required.network == "host"):
             continue
         mappings = suggested_mappings(workload, options["known-images"])
         help_text = (

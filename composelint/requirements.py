@@ -1,0 +1,64 @@
+"""What an image's own documentation requires of the container that runs it.
+
+The table is data, `data/image-requirements.json`, one row per image family with the page that
+documents it: a VPN client's NET_ADMIN and /dev/net/tun, a host monitoring agent's host PID
+namespace, a media server's GPU.  Rules ask `documented(workload)` and leave out a setting the
+row covers exactly; anything beyond it (privileged instead of the capability, another device)
+is still theirs to report.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from composelint.model import Workload
+
+TABLE_FILE = "data/image-requirements.json"
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The settings an image documents as required, and where it says so."""
+
+    cap_add: frozenset[str]
+    devices: tuple[str, ...]  # fnmatch patterns of host device paths
+    network: str | None  # "host" when the image needs the host network
+    pid: str | None  # "host" when it needs the host PID namespace
+    reason: str
+
+    def covers_device(self, path: str) -> bool:
+        return any(fnmatch.fnmatchcase(path, pattern) for pattern in self.devices)
+
+
+@cache
+def _table() -> dict[str, Requirement]:
+    text = resources.files("composelint").joinpath(TABLE_FILE).read_text(encoding="utf-8")
+    table: dict[str, Requirement] = {}
+    for row in json.loads(text)["rows"]:
+        requirement = Requirement(
+            frozenset(row.get("cap_add", ())),
+            tuple(row.get("devices", ())),
+            row.get("network"),
+            row.get("pid"),
+            row["reason"],
+        )
+        table.update(dict.fromkeys(row["images"], requirement))
+    return table
+
+
+def documented(workload: Workload) -> Requirement | None:
+    """The requirement the workload's image documents: its repository, or the same repository on
+    another registry (`lscr.io/linuxserver/wireguard`, `ghcr.io/...`); None for an unknown image or
+    one in a variable."""
+    if workload.image is None or "$" in workload.image.value.written:
+        return None
+    repository = workload.image.value.repository
+    table = _table()
+    if repository in table:
+        return table[repository]
+    _, _, rest = repository.partition("/")
+    return table.get(rest) if "." in repository.split("/")[0] else None
