@@ -320,6 +320,19 @@ class Workload:
     syntax: str = ""
     # The systemd unit key whose command line starts it (`ExecStart`), if any.
     unit_key: str = ""
+    # When a script's container runs; `None`: together with every other workload (compose).
+    runs: Run | None = None
+
+
+@dataclass
+class Run:
+    """When a script's container runs, as positions in the order of the script's commands: from its
+    own command until the one that stops or removes it (`docker stop NAME`), or only during its own
+    when it runs in the foreground (the script waits for it to exit)."""
+
+    start: int
+    end: int | None  # None: still running when the script ends
+    names: frozenset[str] = frozenset()  # what a `docker stop` may call it (`--name` as written too)
 
 
 @dataclass

@@ -570,7 +570,11 @@ def duplicate_host_port(project: Project):
     same protocol, a wildcard address overlapping every address) and reports
     the later one.  Services in disjoint `profiles:` are alternatives that
     are not started together, so they do not conflict; with `--profile`,
-    only the services of the active profiles are linted.
+    only the services of the active profiles are linted.  In a script, a
+    container the script stopped or removed (`docker stop NAME`, `docker rm -f
+    NAME`, `docker compose down`) or waited for (`docker run` in the
+    foreground, without `-d` or `&`) before the next one starts does not
+    conflict with it.
 
     ## Why is this bad?
     Only one process can bind an address and port: the second container
@@ -642,15 +646,17 @@ def _host_port_clashes(project: Project):
     )
     profiles = any(workload.profiles for workload, *_ in bindings)
     several = Counter(id(workload) for workload, *_ in bindings)
-    others: dict[tuple, IntervalIndex[Published]] = {}  # by address, protocol and profile
+    together = _run_together([workload for workload, *_ in bindings])
+    others: dict[tuple, IntervalIndex[Published]] = {}  # by run, address, protocol and profile
     own: dict[tuple, IntervalIndex[Published]] = {}  # the same, by workload (when it has several)
     for order, (workload, port, low, high) in enumerate(bindings):
         bound = _bound(port.host_ip)
-        another_workload = partial(_from_another_workload, workload.name, port.kept_beside)
+        run = together[id(workload)]
+        another_workload = partial(_from_another_workload, workload, port.kept_beside)
         found = [
             index.first(low, high, another_workload)
             for key in _profile_keys(_address_keys(port.protocol, bound, True), workload.profiles, profiles)
-            if (index := others.get(key))
+            if (index := others.get((run, *key)))
         ]
         if several[id(workload)] > 1:
             another_entry = partial(_another_entry, port.raw, port.kept_beside)
@@ -664,8 +670,8 @@ def _host_port_clashes(project: Project):
             yield workload, port, *earliest[1]
         filed = _address_keys(port.protocol, bound, False)
         for key in _profile_keys(filed, workload.profiles, profiles, query=False):
-            index = others.get(key) or others.setdefault(key, new_index())
-            index.add(low, high, order, (workload, port), workload.name)
+            index = others.get((run, *key)) or others.setdefault((run, *key), new_index())
+            index.add(low, high, order, (workload, port), (workload.name, workload.runs and workload.runs.end))
         if several[id(workload)] > 1:
             for key in filed:
                 mine = (id(workload), *key)
@@ -673,8 +679,30 @@ def _host_port_clashes(project: Project):
                 index.add(low, high, order, (workload, port), port.raw)
 
 
-def _from_another_workload(name: str, kept_beside: Span | None, seen: Published) -> bool:
-    return seen[0].name != name and seen[1].span != kept_beside
+def _from_another_workload(workload: Workload, kept_beside: Span | None, seen: Published) -> bool:
+    """Another workload's entry, of a container still running when this one starts."""
+    earlier, this = seen[0].runs, workload.runs
+    if earlier is not None and earlier.end is not None and this is not None and earlier.end < this.start:
+        return False
+    return seen[0].name != workload.name and seen[1].span != kept_beside
+
+
+def _run_together(workloads: list[Workload]) -> dict[int, int]:
+    """Each workload's run: the workloads of a script in the order they start, cut where every
+    earlier one has ended (stopped, or waited for in the foreground); a run never overlaps another,
+    so its bindings are indexed apart (within one, a query skips the containers already ended)."""
+    run, together = 0, {}
+    open_until: int | None = -1  # the last end so far (None: the script's end)
+    for workload in workloads:
+        if workload.runs is None:
+            open_until = None  # runs from start to end: every later one is in its run
+        elif open_until is not None and workload.runs.start > open_until:
+            run += 1
+        if workload.runs is not None and open_until is not None:
+            end = workload.runs.end
+            open_until = None if end is None else max(open_until, end)
+        together[id(workload)] = run
+    return together
 
 
 def _another_entry(raw: str, kept_beside: Span | None, seen: Published) -> bool:

@@ -47,6 +47,7 @@ from composelint.model import (
     Network,
     NetworkAttachment,
     Origin,
+    Run,
     PortBinding,
     PortError,
     Project,
@@ -206,6 +207,13 @@ COMPOSE_ROOT = _table(
     "file project-name profile env-file project-directory ansi progress parallel workdir",
     "compatibility dry-run all-resources verbose help version",
     "f=file p=project-name v=version h=help",
+)
+# `stop`/`kill`/`rm` of containers (`rm` ends a running one only with `--force`).
+STOP = _table(
+    "time timeout signal",
+    "force volumes link all help",
+    "t=time s=signal f=force v=volumes l=link a=all",
+    interspersed=True,
 )
 COMPOSE_RUN = _command_table(
     settings.COMPOSE_RUN,
@@ -439,6 +447,8 @@ def classify(invocation: Invocation) -> Command:
         )
     if name == "container" and second in ("run", "create", "exec"):
         return Command(second, tool, rest[0], rest[1:])
+    if name in _STOPS or (name == "container" and second in _STOPS):
+        return Command("stop", tool, first, rest if name in _STOPS else rest[1:])
     if name == "network" and second == "create":
         return Command("network-create", tool, rest[0], rest[1:])
     if name == "service" and second == "create":
@@ -457,7 +467,21 @@ def _compose(tool: str, compose: Word, words: list[Word]) -> Command:
     parsed = parse_flags(words, COMPOSE_ROOT)
     if parsed.positionals and parsed.positionals[0].text == "run":
         return Command("compose-run", tool, parsed.positionals[0], parsed.rest)
+    if parsed.positionals and parsed.positionals[0].text in ("down", "stop", "kill"):
+        return Command("compose-stop", tool, parsed.positionals[0], parsed.rest)
     return Command("other", tool, compose, [])
+
+
+_STOPS = ("stop", "kill", "rm", "remove")
+
+
+def _stopped(command: Command) -> list[str] | None:
+    """The names of the containers a `stop`/`kill`/`rm --force` command ends (`None`: every one)."""
+    parsed = parse_flags(command.args, STOP)
+    flags = {flag.name for flag in parsed.flags}
+    if command.word.text in ("rm", "remove") and "force" not in flags:
+        return []  # `rm` of a running container fails
+    return None if "all" in flags else [word.text if word.known else word.written for word in parsed.positionals]
 
 
 # --------------------------------------------------------------------------
@@ -541,6 +565,7 @@ class CommandLineReader:
     def __init__(self, project: Project):
         self.project = project
         self.unnamed: dict[str, int] = {}  # image shown -> containers without --name run from it so far
+        self.clock: int | None = None  # the position of the command read, when commands run in order
 
     # -- helpers -------------------------------------------------------------
     def diagnose(self, flag_text: str, sets: tuple[str, ...], span: Span) -> None:
@@ -593,17 +618,52 @@ class CommandLineReader:
                 self.project.possible_values.setdefault(word.span, invocation.words[0].span)
                 self.project.possible_reasons.setdefault(word.span, invocation.reason)
         command = classify(invocation)
+        if self.clock is not None:
+            self.clock += 1
         if command.kind in ("run", "create", "compose-run", "service-create"):
             before = len(self.project.workloads)
             self.read_container(command)
+            if len(self.project.workloads) > before:
+                self.timed(self.project.workloads[-1], command, invocation)
             if invocation.variants and len(self.project.workloads) > before:
                 self.alternatives(self.project.workloads[-1], invocation)
+        elif command.kind in ("stop", "compose-stop") and self.clock is not None:
+            self.stop(command)
         elif command.kind == "exec":
             self.read_exec(command)
         elif command.kind == "network-create":
             self.read_network(command)
         elif command.kind == "build":
             self.read_build(command)
+
+    def timed(self, workload: Workload, command: Command, invocation: Invocation) -> None:
+        """When the container runs, if commands run in order: until the script stops it, or only
+        during its own command when the script waits for it (`run` without `--detach` or `&`)."""
+        if self.clock is None:
+            return
+        flags = parse_flags(command.args, COMPOSE_RUN if command.kind == "compose-run" else DOCKER_RUN).flags
+        detached = invocation.background or command.kind in ("create", "service-create")
+        detached = detached or any(flag.name == "detach" and parse_bool(flag) is not False for flag in flags)
+        names = {workload.name}
+        for flag in flags:  # a name only known at run time is stopped by the same words
+            if flag.name == "name" and flag.value is not None and not flag.source.known:
+                written = flag.source.written
+                names.add(written.partition("=")[2] if flag.source is flag.word else written)
+        workload.runs = Run(self.clock, None if detached else self.clock, frozenset(names))
+
+    def stop(self, command: Command) -> None:
+        """`docker stop NAME`, `docker rm -f NAME`, `docker compose down`: the running containers
+        named (every one for `--all`; those of `compose run` for compose) end here."""
+        names = None if command.kind == "compose-stop" else _stopped(command)
+        for workload in self.project.workloads:
+            if workload.runs is None or workload.runs.end is not None:
+                continue
+            if command.kind == "compose-stop":
+                ends = workload.origin == Origin.of_command(command.tool, "compose-run")
+            else:
+                ends = names is None or not workload.runs.names.isdisjoint(names)
+            if ends:
+                workload.runs.end = self.clock
 
     def alternatives(self, workload: Workload, invocation: Invocation) -> None:
         """Settings of the command's variants (other branches' values) join the container: list
@@ -990,8 +1050,12 @@ def _mount(fields: dict[str, str], span: Span) -> Mount:
     )
 
 
-def read_invocations(project: Project, invocations: list[Invocation]) -> None:
-    """Interpret every invocation of one script into `project`."""
+def read_invocations(project: Project, invocations: list[Invocation], *, in_order: bool = False) -> None:
+    """Interpret every invocation of one script into `project`; `in_order`: they run one after the
+    other as listed (a script's commands), so a container stopped or exited before another starts
+    does not run beside it (`Workload.runs`)."""
     reader = CommandLineReader(project)
+    if in_order:  # after the commands already read into the project (earlier blocks of a document)
+        reader.clock = max((max(w.runs.start, w.runs.end or 0) for w in project.workloads if w.runs), default=0)
     for invocation in invocations:
         reader.read(invocation)

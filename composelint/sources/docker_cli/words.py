@@ -56,6 +56,8 @@ class Invocation:
     # The words again, once per other possible value of a variable the command uses
     # (`if ...; then M=host; else M=bridge; fi; docker run --net=$M`).
     variants: list[list[Word]] = field(default_factory=list)
+    # Run in the background (`docker run ... &`): the script goes on while it runs.
+    background: bool = False
 
 
 @dataclass

@@ -226,7 +226,7 @@ def read_snippet(
     directives = scan_directives(host.path, text, script.extents, script.value_spans)
     project.directives.extend(spans.remap(directives))
     project.diagnostics.extend(_at_host(diagnostic) for diagnostic in spans.remap(script.diagnostics))
-    read_invocations(project, spans.remap(script.invocations))
+    read_invocations(project, spans.remap(script.invocations), in_order=True)
 
 
 _POSITION = re.compile(r"\bat line \d+, column \d+")

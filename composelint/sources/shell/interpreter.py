@@ -85,6 +85,8 @@ _DATA_COMMANDS = frozenset(
 )
 _MENTIONS_TOOL = re.compile(r"docker|podman|nerdctl|container_|engine|oci_bin", re.IGNORECASE)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# What may follow a command up to a `&` that runs it in the background: redirections (`>log 2>&1`).
+_BACKGROUND = re.compile(r"(?:[ \t]*\d*(?:[<>]+&[0-9-]+|(?:&>|[<>])>?[ \t]*[^\s;&|<>()]+))*[ \t]*&(?![&>])")
 
 
 _ALL_ARGUMENTS = re.compile(r'"?\$(?:@|\*|\{@(?::(?P<first>[0-9]+))?\}|\{\*\})"?')
@@ -527,6 +529,7 @@ class Interpreter:
             words[0] = replace(words[0], text=resolution.tool) if first in guessed else words[0]
             span = self.span(code, event.start, event.end)
             invocation = Invocation(resolution.tool, words, span, via, certainty, reason)
+            invocation.background = bool(_BACKGROUND.match(code.text, event.end))
             if not forwarded:
                 invocation.variants = self.variants(code, expander, event, first, texts, expanded)
             key = (invocation.span, via, tuple((w.text, w.span) for w in words))

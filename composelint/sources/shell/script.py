@@ -62,7 +62,7 @@ def _load_script(path: str, display, texts: dict[str, str] | None, tools: tuple[
     project.diagnostics.extend(dropped)
     project.diagnostics.extend(script.diagnostics)
     project.variable_values.update(script.env_values)
-    read_invocations(project, script.invocations)
+    read_invocations(project, script.invocations, in_order=True)
     _name_branches(project, shown, text)
     project.directives = scan_directives(shown, text, script.extents, script.value_spans)
     return project
