@@ -58,8 +58,16 @@ class IntervalIndex(Generic[Item]):
             self.kept[node, key] = kept + 1
             self.lists.setdefault(node, []).append((order, item))
 
-    def first(self, low: int, high: int, passes: Callable[[Item], bool]) -> tuple[int, Item] | None:
-        """The earliest-added item overlapping [low, high] that passes, with its order, if any."""
+    def first(
+        self,
+        low: int,
+        high: int,
+        passes: Callable[[Item], bool],
+        expired: Callable[[Item], bool] | None = None,
+    ) -> tuple[int, Item] | None:
+        """The earliest-added item overlapping [low, high] that passes, with its order, if any.
+        Items found `expired` never pass again (a container that has ended, for every later
+        query): they are dropped from the lists read, so no later query reads them."""
         best: tuple[int, Item] | None = None
         node = self.rank[low] + self.size
         nodes = []
@@ -71,12 +79,18 @@ class IntervalIndex(Generic[Item]):
             raise ValueError("a range asked of an index made for single points")
         nodes.extend(-node for node in _canonical(left, right))
         for node in nodes:
-            for order, item in self.lists.get(node, ()):
+            entries = self.lists.get(node, [])
+            dropped = False
+            for order, item in entries:
                 if best is not None and order >= best[0]:
                     break
-                if passes(item):
+                if expired is not None and expired(item):
+                    dropped = True
+                elif passes(item):
                     best = (order, item)
                     break
+            if dropped and expired is not None:
+                entries[:] = [entry for entry in entries if not expired(entry[1])]
         return best
 
 

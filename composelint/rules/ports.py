@@ -8,7 +8,7 @@ from collections import Counter
 from functools import partial
 
 from composelint.intervals import IntervalIndex, ranks
-from composelint.model import PortBinding, Project, Span, Workload
+from composelint.model import PortBinding, Project, Run, Span, Workload
 from composelint.rules.base import Edit, Finding, Fix, Options, Severity, rule
 from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
 from composelint.rules.wording import (
@@ -652,9 +652,10 @@ def _host_port_clashes(project: Project):
     for order, (workload, port, low, high) in enumerate(bindings):
         bound = _bound(port.host_ip)
         run = together[id(workload)]
-        another_workload = partial(_from_another_workload, workload, port.kept_beside)
+        another_workload = partial(_from_another_workload, workload.name, port.kept_beside)
+        ended = partial(_ended_before, workload.runs)
         found = [
-            index.first(low, high, another_workload)
+            index.first(low, high, another_workload, ended)
             for key in _profile_keys(_address_keys(port.protocol, bound, True), workload.profiles, profiles)
             if (index := others.get((run, *key)))
         ]
@@ -671,7 +672,9 @@ def _host_port_clashes(project: Project):
         filed = _address_keys(port.protocol, bound, False)
         for key in _profile_keys(filed, workload.profiles, profiles, query=False):
             index = others.get((run, *key)) or others.setdefault((run, *key), new_index())
-            index.add(low, high, order, (workload, port), (workload.name, workload.runs and workload.runs.end))
+            index.add(
+                low, high, order, (workload, port), (workload.name, workload.runs and workload.runs.end)
+            )
         if several[id(workload)] > 1:
             for key in filed:
                 mine = (id(workload), *key)
@@ -679,12 +682,15 @@ def _host_port_clashes(project: Project):
                 index.add(low, high, order, (workload, port), port.raw)
 
 
-def _from_another_workload(workload: Workload, kept_beside: Span | None, seen: Published) -> bool:
-    """Another workload's entry, of a container still running when this one starts."""
-    earlier, this = seen[0].runs, workload.runs
-    if earlier is not None and earlier.end is not None and this is not None and earlier.end < this.start:
-        return False
-    return seen[0].name != workload.name and seen[1].span != kept_beside
+def _from_another_workload(name: str, kept_beside: Span | None, seen: Published) -> bool:
+    return seen[0].name != name and seen[1].span != kept_beside
+
+
+def _ended_before(runs: Run | None, seen: Published) -> bool:
+    """The entry's container has ended when this one starts (a script's containers start in turn,
+    so it has for every later one too)."""
+    earlier = seen[0].runs
+    return earlier is not None and earlier.end is not None and runs is not None and earlier.end < runs.start
 
 
 def _run_together(workloads: list[Workload]) -> dict[int, int]:

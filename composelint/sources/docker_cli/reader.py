@@ -47,10 +47,10 @@ from composelint.model import (
     Network,
     NetworkAttachment,
     Origin,
-    Run,
     PortBinding,
     PortError,
     Project,
+    Run,
     Span,
     Variable,
     Workload,
@@ -481,7 +481,9 @@ def _stopped(command: Command) -> list[str] | None:
     flags = {flag.name for flag in parsed.flags}
     if command.word.text in ("rm", "remove") and "force" not in flags:
         return []  # `rm` of a running container fails
-    return None if "all" in flags else [word.text if word.known else word.written for word in parsed.positionals]
+    return (
+        None if "all" in flags else [word.text if word.known else word.written for word in parsed.positionals]
+    )
 
 
 # --------------------------------------------------------------------------
@@ -566,6 +568,7 @@ class CommandLineReader:
         self.project = project
         self.unnamed: dict[str, int] = {}  # image shown -> containers without --name run from it so far
         self.clock: int | None = None  # the position of the command read, when commands run in order
+        self.running: dict[str, list[Workload]] = {}  # containers not stopped yet, by each name they have
 
     # -- helpers -------------------------------------------------------------
     def diagnose(self, flag_text: str, sets: tuple[str, ...], span: Span) -> None:
@@ -650,20 +653,27 @@ class CommandLineReader:
                 written = flag.source.written
                 names.add(written.partition("=")[2] if flag.source is flag.word else written)
         workload.runs = Run(self.clock, None if detached else self.clock, frozenset(names))
+        if detached:
+            for name in names:
+                self.running.setdefault(name, []).append(workload)
 
     def stop(self, command: Command) -> None:
         """`docker stop NAME`, `docker rm -f NAME`, `docker compose down`: the running containers
         named (every one for `--all`; those of `compose run` for compose) end here."""
         names = None if command.kind == "compose-stop" else _stopped(command)
-        for workload in self.project.workloads:
-            if workload.runs is None or workload.runs.end is not None:
-                continue
-            if command.kind == "compose-stop":
-                ends = workload.origin == Origin.of_command(command.tool, "compose-run")
-            else:
-                ends = names is None or not workload.runs.names.isdisjoint(names)
-            if ends:
-                workload.runs.end = self.clock
+        for name in list(self.running) if names is None else names:
+            kept = []
+            for workload in self.running.pop(name, ()):
+                if workload.runs is None or workload.runs.end is not None:
+                    continue  # stopped already, by another of its names
+                if command.kind == "stop" or workload.origin == Origin.of_command(
+                    command.tool, "compose-run"
+                ):
+                    workload.runs.end = self.clock
+                else:
+                    kept.append(workload)  # `compose down` stops no `docker run` container
+            if kept:
+                self.running[name] = kept
 
     def alternatives(self, workload: Workload, invocation: Invocation) -> None:
         """Settings of the command's variants (other branches' values) join the container: list
@@ -1056,6 +1066,11 @@ def read_invocations(project: Project, invocations: list[Invocation], *, in_orde
     does not run beside it (`Workload.runs`)."""
     reader = CommandLineReader(project)
     if in_order:  # after the commands already read into the project (earlier blocks of a document)
-        reader.clock = max((max(w.runs.start, w.runs.end or 0) for w in project.workloads if w.runs), default=0)
+        reader.clock = max(
+            (max(w.runs.start, w.runs.end or 0) for w in project.workloads if w.runs), default=0
+        )
+        for workload in project.workloads:
+            for name in workload.runs.names if workload.runs and workload.runs.end is None else ():
+                reader.running.setdefault(name, []).append(workload)
     for invocation in invocations:
         reader.read(invocation)
