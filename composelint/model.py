@@ -320,6 +320,8 @@ class Workload:
     syntax: str = ""
     # The systemd unit key whose command line starts it (`ExecStart`), if any.
     unit_key: str = ""
+    # systemd listens on its ports and hands the sockets over (a `.socket` unit activates it).
+    socket_activated: bool = False
     # When a script's container runs; `None`: together with every other workload (compose).
     runs: Run | None = None
 

@@ -378,8 +378,11 @@ def missing_port_mapping(project: Project, options: Options):
     `expose` (`--expose`) written by the author (a template merged with a
     proxy's file, a network a deploying tool connects), a reverse-proxy
     route (`traefik.*` or `caddy` labels, `VIRTUAL_HOST` of nginx-proxy,
-    Coolify's `SERVICE_FQDN_*`/`SERVICE_URL_*`), and a `--publish` whose
-    value is only known at run time.  Nor is a code block of a Markdown
+    Coolify's `SERVICE_FQDN_*`/`SERVICE_URL_*`), a `--publish` whose
+    value is only known at run time, and a systemd or Quadlet unit that a
+    `.socket` unit activates (systemd listens and hands the socket over:
+    `Sockets=`, a dependency on the `.socket` of its own name or such a file
+    beside it, nginx's inherited `NGINX=3;`).  Nor is a code block of a Markdown
     document: it shows one command, and the next block usually reaches it.
 
     ## Why is this bad?
@@ -408,6 +411,8 @@ def missing_port_mapping(project: Project, options: Options):
             continue  # published, perhaps at a port only known at run time
         if workload.expose or _proxy_route(workload) or workload.span.path in documentation:
             continue
+        if workload.socket_activated:
+            continue  # systemd listens and hands the socket over
         if from_command_line(workload) and "command" in workload.keys:
             continue  # `docker run --rm redis redis-cli ...`: a client, not the server
         ns = namespace(project, workload)

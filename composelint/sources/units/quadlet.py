@@ -35,7 +35,7 @@ from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
 from composelint.sources.docker_cli.words import Invocation, Word
 from composelint.sources.units.systemd import UnitReader
-from composelint.sources.units.unit_file import Entry, Text, UnitFile, split_words
+from composelint.sources.units.unit_file import Entry, Text, UnitFile, socket_activated, split_words
 from composelint.types import Origin
 
 QUADLET_EXTENSIONS = (".container", ".pod", ".network", ".volume", ".kube")
@@ -175,6 +175,7 @@ class QuadletReader:
         for workload in self.project.workloads[before:]:
             workload.name = quadlet.resource_name()
             workload.syntax = "quadlet"
+            workload.socket_activated = socket_activated(unit, quadlet.path, workload.environment)
             if quadlet.extension != ".container":
                 workload.image = None
                 workload.origin = {".pod": Origin.PODMAN_POD_CREATE, ".kube": Origin.PODMAN_KUBE_PLAY}[

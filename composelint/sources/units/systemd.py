@@ -35,7 +35,15 @@ from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
-from composelint.sources.units.unit_file import Entry, Text, TextBuilder, UnitFile, UnitWord, split_words
+from composelint.sources.units.unit_file import (
+    Entry,
+    Text,
+    TextBuilder,
+    UnitFile,
+    UnitWord,
+    socket_activated,
+    split_words,
+)
 
 DEFAULT_TOOLS = ("docker", "podman", "nerdctl")
 EXEC_KEYS = ("ExecStartPre", "ExecStart", "ExecStartPost")
@@ -337,6 +345,7 @@ def load_unit(
     for workload in project.workloads:  # named after the key of the command line that starts it
         start = unit.line_starts[workload.span.line - 1] + workload.span.column - 1
         workload.unit_key = next((e.key for e in service if e.start <= start < e.end), "")
+        workload.socket_activated = socket_activated(unit, path, workload.environment)
     project.directives = scan_directives(
         shown,
         text,

@@ -16,9 +16,11 @@ inside and outside quotes.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 
-from composelint.model import Span
+from composelint.model import Span, Variable
 from composelint.sources.lines import line_column, line_starts
 
 BLANKS = " \t\n\r"
@@ -249,3 +251,25 @@ def _escape(chars: str, index: int) -> tuple[str, int]:
 def _character(code: int) -> bool:
     """systemd refuses NUL (which also marks unknown text here) and surrogates; so do we."""
     return 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF
+
+
+# nginx takes listening sockets it inherits from the `NGINX` variable (`NGINX=3;`).
+_INHERITED_SOCKETS = re.compile(r"(?:\d+;)+")
+
+
+def socket_activated(unit: UnitFile, path: str, environment: list[Variable]) -> bool:
+    """systemd listens for the unit and passes the sockets to it: a `Sockets=` key, a dependency on
+    the `.socket` unit of its own name (which activates it), such a `.socket` file beside it, or
+    sockets handed to nginx by number."""
+    own = os.path.splitext(os.path.basename(path))[0] + ".socket"
+    for entry in unit.entries:
+        if entry.section == "Service" and entry.key == "Sockets":
+            return True
+        if entry.section == "Unit" and entry.key in _DEPENDENCIES and own in entry.value.chars.split():
+            return True
+    if any(v.name == "NGINX" and v.value and _INHERITED_SOCKETS.fullmatch(v.value) for v in environment):
+        return True
+    return os.path.isfile(os.path.join(os.path.dirname(path), own))
+
+
+_DEPENDENCIES = frozenset(("Requires", "Wants", "BindsTo", "Requisite", "After", "PartOf"))
