@@ -430,7 +430,7 @@ def test_socket_activated_units_are_reached_through_systemd():
     """CL203 says nothing can reach a server; under socket activation systemd listens and hands the
     socket over: a dependency on the `.socket` unit of its own name, such a file beside it, or
     sockets inherited by number (nginx's `NGINX=3;`). A socket of another name is no evidence."""
-    root = FIXTURES / "quadlet" / "socket-activation"
+    root = FIXTURES / "socket-activation"
     for case in ("requires", "beside", "nginx"):
         assert [f for f in findings(str(root / case)) if f[0] == "CL203"] == [], case
     assert [f[:3] for f in findings(str(root / "none")) if f[0] == "CL203"] == [("CL203", 6, 7)]
