@@ -35,7 +35,7 @@ from composelint.rules import all_rules
 from composelint.rules.base import Rule
 from composelint.sources.files import UnreadableFile, decode, read_bytes
 from composelint.types import DOCS_SITE, Span
-from composelint.values import parse_image
+from composelint.values import number_past_bound, parse_image
 
 if TYPE_CHECKING:  # imported when a walk first needs it: pathspec is not needed for named files
     from composelint.gitignore import Repository
@@ -257,6 +257,8 @@ def _parse_toml(path: str, text: str) -> dict:
         reason = str(error)[: where.start()] if where else str(error)
         position = (int(where[1]), int(where[2])) if where else None
         raise ConfigError(path, None, f"invalid TOML: {reason}", position=position) from None
+    except ValueError:  # tomllib converts integers with int(), which refuses more than 4,300 digits
+        raise ConfigError(path, None, f"invalid TOML: {number_past_bound(text)}") from None
 
 
 def _parse_yaml(path: str, text: str) -> tuple[object, Locator]:

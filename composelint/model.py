@@ -68,11 +68,12 @@ class Limit:
 
 @dataclass(frozen=True)
 class RestartPolicy:
-    """`on-failure:5` -> name `on-failure`, retries 5; retries 0 means no count was given."""
+    """`on-failure:5` -> name `on-failure`, retries 5; retries 0 means no count was given, None a
+    count past the integer bound (unknown)."""
 
     written: str
     name: str
-    retries: int
+    retries: int | None
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,9 @@ class Setting:
     quadlet: tuple[str, ...] = ()
     devcontainer: tuple[str, ...] = ()
     parse: Callable[[str], object] | None = None
+    # Its text holds numbers (ports, sizes, counts): one of more than MAX_INTEGER_DIGITS digits there
+    # is CL010 where it is written, and no number is read from it.
+    numbers: bool = False
     no_compose: str = ""
     # CL005: what an unset variable decides, or why an empty value decides nothing.
     if_unset: IfUnset | None = None
@@ -223,6 +226,7 @@ SETTINGS: tuple[Setting, ...] = (
         if_unset=IfUnset(
             "Compose rejects the empty entry", "`5432:5432` would publish a port on all interfaces"
         ),
+        numbers=True,
     ),
     Setting(
         "expose",
@@ -232,6 +236,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("ExposeHostPort",),
         parse=parse_expose,
         empty_decides_nothing="an exposed port binds nothing on the host",
+        numbers=True,
     ),
     Setting(
         "publish_all",
@@ -396,6 +401,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("Sysctl",),
         parse=parse_sysctl,
         empty_decides_nothing="a sysctl without a value changes no kernel setting",
+        numbers=True,
     ),
     # -- hardening
     Setting(
@@ -427,6 +433,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("Memory",),
         parse=parse_byte_size,
         empty_decides_nothing="an empty limit is reported as unlimited by the limit rule itself",
+        numbers=True,
     ),
     Setting(
         "cpus",
@@ -435,6 +442,7 @@ SETTINGS: tuple[Setting, ...] = (
         (value("--cpus"), value("--limit-cpu", on=(SERVICE_CREATE,))),
         parse=parse_quantity,
         empty_decides_nothing="an empty limit is reported as unlimited by the limit rule itself",
+        numbers=True,
     ),
     Setting(
         "pids_limit",
@@ -444,6 +452,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("PidsLimit",),
         parse=parse_quantity,
         empty_decides_nothing="an empty limit is reported as unlimited by the limit rule itself",
+        numbers=True,
     ),
     Setting(
         "healthcheck",
@@ -463,6 +472,7 @@ SETTINGS: tuple[Setting, ...] = (
         (value("--restart"),),
         parse=parse_restart_policy,
         empty_decides_nothing="an empty policy is `no`, which retries nothing",
+        numbers=True,
     ),
     Setting(
         "cgroup_parent",

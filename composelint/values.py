@@ -31,7 +31,16 @@ _GO_BOOL = {
     **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
     **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
 }
-_NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+))\s*([a-zA-Z]*)\s*$")
+# Possessive: a failed match (`1111...1!`) must not retry every split of the digits (quadratic).
+_NUMBER = re.compile(r"\s*+([-+]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++))\s*+([a-zA-Z]*+)\s*+")
+_BASES = {"x": 16, "o": 8, "b": 2}
+_DIGITS_IN = {
+    10: frozenset("0123456789"),
+    16: frozenset("0123456789abcdefABCDEF"),
+    8: frozenset("01234567"),
+    2: frozenset("01"),
+}
+_PAST_BOUND = re.compile(rf"(?<![0-9])[0-9]{{{MAX_INTEGER_DIGITS + 1},}}")
 _MEMORY_SCALE = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
 _ZERO_ID = re.compile(r"[+-]?0+")  # what Go's strconv.Atoi reads as 0
 _TMPFS_FLAGS = ("exec", "suid", "dev")
@@ -81,24 +90,40 @@ def parse_capability(text: str) -> Capability:
     )
 
 
-def parse_integer(text: str, signed: bool = False) -> int | None:
-    """A decimal integer as Go's strconv reads one for Docker: ASCII digits (after a sign when
-    `signed`, as Atoi), at most MAX_INTEGER_DIGITS of them (more overflows Docker's int64;
-    Python's int() would take `²` and raise on 4,301 digits).  None for anything else."""
-    digits = text[1:] if signed and text[:1] in ("+", "-") else text
-    if not (digits.isascii() and digits.isdigit()) or len(digits) > MAX_INTEGER_DIGITS:
+def parse_integer(text: str, signed: bool = False, prefixed: bool = False) -> int | None:
+    """The one conversion of user text to an integer: a decimal integer as Go's strconv reads one
+    for Docker, ASCII digits (after a sign when `signed`, as Atoi; after `0x`, `0o` or `0b` when
+    `prefixed`, as ParseInt with base 0), at most MAX_INTEGER_DIGITS of them (more overflows
+    Docker's int64, and Python's int() takes `²`, costs time quadratic in the digits and raises
+    past 4,300).  None for anything else."""
+    body = text[1:] if signed and text[:1] in ("+", "-") else text
+    base = 10
+    if prefixed and body[:2].lower() in ("0x", "0o", "0b"):
+        base, body = _BASES[body[1].lower()], body[2:]
+    if not body or len(body) > MAX_INTEGER_DIGITS or not set(body) <= _DIGITS_IN[base]:
         return None
-    return int(text)
+    value = int(body, base)
+    return -value if signed and text[:1] == "-" else value
+
+
+def number_past_bound(text: str, consequence: str = "not read") -> str | None:
+    """CL010's message when `text` holds a number of more than MAX_INTEGER_DIGITS digits (no
+    integer Docker reads holds it), else None.  Front ends report it where the number is written;
+    the parsers here read no amount from such text."""
+    match = _PAST_BOUND.search(text)
+    if match is None:
+        return None
+    return f"A number of {len(match.group()):,} digits is past the {MAX_INTEGER_DIGITS}-digit bound: {consequence}"
 
 
 def parse_byte_size(text: str) -> Limit:
     """A memory size as Compose and the docker CLI convert it (go-units `RAMInBytes`: `512m`, `1g`, `0.5`).
 
     The byte count is truncated (`0.5` is 0 bytes); empty text is 0 ("unlimited");
-    a unit go-units does not know gives no amount.
+    a unit go-units does not know, or a number past the integer bound, gives no amount.
     """
-    match = _NUMBER.match(text)
-    if match is None:
+    match = _NUMBER.fullmatch(text)
+    if match is None or number_past_bound(text):
         return Limit(text, None if text.strip() else 0)
     unit = match.group(2).lower()
     scale = _MEMORY_SCALE.get(unit[:1] if unit not in ("b", "") else unit)
@@ -107,9 +132,10 @@ def parse_byte_size(text: str) -> Limit:
 
 
 def parse_quantity(text: str) -> Limit:
-    """A CPU count, CPU quota or PID limit: its leading number (empty is 0), None when there is none."""
-    match = _NUMBER.match(text)
-    if match is None:
+    """A CPU count, CPU quota or PID limit: its leading number (empty is 0), None when there is none
+    or it is past the integer bound."""
+    match = _NUMBER.fullmatch(text)
+    if match is None or number_past_bound(text):
         return Limit(text, None if text.strip() else 0.0)
     return Limit(text, float(match.group(1)))
 
@@ -122,10 +148,12 @@ def limits_nothing(text: str) -> bool:
 def parse_restart_policy(text: str) -> RestartPolicy:
     """`--restart` / `restart:` (`no`, `always`, `unless-stopped`, `on-failure[:N]`).
 
-    A missing, empty or unparsable count is 0, which the Engine reads as "retry forever".
+    A missing, empty or unparsable count is 0, which the Engine reads as "retry forever"; a count
+    past the integer bound (CL010) is None, unknown.
     """
     name, _, count = text.strip().partition(":")
-    return RestartPolicy(text, name.strip(), parse_integer(count.strip(), signed=True) or 0)
+    retries = None if number_past_bound(count) else parse_integer(count.strip(), signed=True) or 0
+    return RestartPolicy(text, name.strip(), retries)
 
 
 def parse_expose(text: str) -> Exposed:

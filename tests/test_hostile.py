@@ -565,8 +565,8 @@ def test_huge_numbers_and_surrogates_do_not_lose_the_run(tmp_path: Path):
     for output_format in ("concise", "json"):
         done = cli("check", "--output-format", output_format, ".", cwd=root)
         assert done.returncode == 1 and done.stderr == ""
-        assert "CL009" not in done.stdout and "CL207" in done.stdout and "CL301" in done.stdout
-        assert "digits is outside 0-65535" in done.stdout and "\\ud800" in done.stdout
+        assert "CL009" not in done.stdout and "CL010" in done.stdout and "CL301" in done.stdout
+        assert "4,301 digits is past the 20-digit bound" in done.stdout and "\\ud800" in done.stdout
 
 
 def test_nul_bytes_in_a_script_are_dropped_as_bash_does(tmp_path: Path):
@@ -623,25 +623,101 @@ def test_eval_expansion_is_bounded_and_each_command_reported_once():
     assert found == [("CL010", 21, 7)] + [("CL301", line, 7) for line in range(17, 21)]
 
 
+def hostile_fixture(name: str) -> tuple[subprocess.CompletedProcess, list[dict]]:
+    """fixtures/hostile/NAME linted with every rule: the run and its findings (JSON)."""
+    done = cli(
+        "check", "--isolated", "--select", "ALL", "--output-format", "json", name, cwd=FIXTURES / "hostile"
+    )
+    assert done.returncode == 1, done.stderr
+    return done, json.loads(done.stdout)["findings"]
+
+
 def test_numbers_past_every_integer_type_do_not_lose_the_run():
     """Integers parsed from user text beyond ports: 400- and 5,000-digit sizes, counts, limits and
     indexes, and `²` (a digit to Python's isdigit, refused by int()) in compose and shell: an
     OverflowError (`mem_limit`) and a ValueError (`expose`) were CL009.  A YAML integer past 20
-    digits is CL010 where it is written and read as text."""
-    done = cli(
-        "check",
-        "--isolated",
-        "--select",
-        "ALL",
-        "--output-format",
-        "json",
-        "integers",
-        cwd=FIXTURES / "hostile",
-    )
-    assert done.returncode == 1, done.stderr
-    found = json.loads(done.stdout)["findings"]
+    digits is CL010 where it is written and read as text; so is a number past 20 digits in the
+    text of a setting that holds numbers."""
+    _, found = hostile_fixture("integers")
     assert [f for f in found if f["code"] == "CL009"] == []
     limited = [(f["path"], f["range"]["start"]["line"]) for f in found if f["code"] == "CL010"]
-    assert limited == [("integers/compose.yaml", line) for line in (5, 8, 13, 15, 17)]
+    # Numbers inside strings too (sizes, limits, a restart count, expose, ports, `-m`, `-p`):
+    # CL010 where written, nothing read from them (no CL207 "invalid", no CL608 "forever").
+    assert limited == [("integers/compose.yaml", line) for line in (5, 7, 8, 9, 10, 13, 15, 17, 17)] + [
+        ("integers/run.sh", line) for line in (11, 11, 11, 11, 11, 12)
+    ]
+    assert not [f for f in found if f["code"] in ("CL207", "CL608") and "9999" in f["message"]]
     invalid = {(f["path"], f["range"]["start"]["line"]) for f in found if f["code"] == "CL207"}
     assert {("integers/compose.yaml", 10), ("integers/compose.yaml", 11), ("integers/run.sh", 11)} <= invalid
+
+
+def test_numbers_past_the_bound_inside_strings_are_cl010_where_written():
+    """A 5,000-digit number inside a quoted port, a `${X:-...}` default, a `.env` value, a range,
+    the long syntax, a sysctl, a restart count, a CPU limit, `docker run --publish`/`--sysctl`,
+    Quadlet's `PublishPort=` and devcontainer.json's `appPort`: CL010 at each, no other finding
+    about the value (it is not read), and the `.env` value is never printed."""
+    done, found = hostile_fixture("numbers-in-text")
+    limited = sorted((f["path"], f["range"]["start"]["line"]) for f in found if f["code"] == "CL010")
+    assert limited == [
+        ("numbers-in-text/.devcontainer/devcontainer.json", 1),
+        ("numbers-in-text/app.container", 3),
+        *[("numbers-in-text/compose.yaml", line) for line in (6, 7, 8, 9, 12, 13, 17)],
+        ("numbers-in-text/run.sh", 2),
+        ("numbers-in-text/run.sh", 2),
+    ]
+    assert all(
+        "5,000 digits is past the 20-digit bound" in f["message"] for f in found if f["code"] == "CL010"
+    )
+    assert not [f for f in found if f["code"] in ("CL207", "CL608", "CL009")]
+    assert "9" * 30 not in done.stdout
+
+
+def test_a_number_past_the_bound_in_a_json_integer_is_read_as_text(tmp_path: Path):
+    """devcontainer.json `appPort: [<25 digits>]` parses as a JSON integer (int() takes up to 4,300
+    digits) and becomes `-p 127.0.0.1:N:N`: CL010 there, not an invalid port."""
+    root = write(
+        tmp_path / "p",
+        {".devcontainer/devcontainer.json": '{"image": "nginx:1.27", "appPort": [%s]}' % ("8" * 25)},
+    )
+    found = json.loads(cli("check", "--isolated", "--output-format", "json", ".", cwd=root).stdout)[
+        "findings"
+    ]
+    assert [(f["code"], f["range"]["start"]["line"]) for f in found if f["code"] in ("CL010", "CL207")] == [
+        ("CL010", 1)
+    ]
+
+
+def test_a_pyproject_integer_past_int_conversion_is_a_configuration_error(tmp_path: Path):
+    """tomllib raised ValueError on a 5,000-digit integer: `internal error`; now the usual one line."""
+    root = write(
+        tmp_path / "p",
+        {"pyproject.toml": f"[tool.composelint]\nline-length = {'9' * 5000}\n", "compose.yaml": SERVICE},
+    )
+    done = cli("check", ".", cwd=root)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "composelint: error: pyproject.toml: invalid TOML: A number of 5,000 digits is past the 20-digit bound: not read"
+    ]
+
+
+def test_long_numbers_in_sizes_and_limits_are_read_in_linear_time(tmp_path: Path):
+    """`cpus: "111...1!"` (a number that is no amount) was matched by a backtracking pattern: 16,000
+    digits took 12 s, a 2 MB one would never finish.  Compose and the command line."""
+    digits = "1" * 2_000_000
+    root = write(
+        tmp_path / "p",
+        {
+            "compose.yaml": f'services:\n  web:\n    image: nginx:1.27\n    cpus: "{digits}!"\n    mem_limit: "{digits}x"\n',
+            "run.sh": f"#!/bin/sh\ndocker run --cpus {digits}! -m {digits}x nginx:1.27\n",
+        },
+    )
+    done, seconds = cpu_bound_cli("check", "--isolated", "--output-format", "json", ".", cwd=root)
+    assert done.returncode == 1, done.stderr
+    assert seconds < 10
+    found = json.loads(done.stdout)["findings"]
+    assert sorted((f["path"], f["range"]["start"]["line"]) for f in found if f["code"] == "CL010") == [
+        ("compose.yaml", 4),
+        ("compose.yaml", 5),
+        ("run.sh", 2),
+        ("run.sh", 2),
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from composelint.values import (
+    number_past_bound,
     parse_byte_size,
     parse_capability,
     parse_device,
@@ -12,6 +13,7 @@ from composelint.values import (
     parse_extra_host,
     parse_go_bool,
     parse_image,
+    parse_integer,
     parse_quantity,
     parse_restart_policy,
     parse_security_option,
@@ -99,6 +101,7 @@ def test_quantity(text, number, unlimited):
         ("on-failure", "on-failure", 0),
         ("on-failure:x", "on-failure", 0),
         ("always", "always", 0),
+        ("on-failure:" + "9" * 21, "on-failure", None),  # past the integer bound: unknown (CL010)
     ],
 )
 def test_restart_policy(text, name, retries):
@@ -263,3 +266,35 @@ def test_expose(text, ports, protocol):
 def test_device(text, path, cdi):
     device = parse_device(text)
     assert (device.written, device.path, device.cdi) == (text, path, cdi)
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "value"),
+    [
+        ("80", {}, 80),
+        ("9" * 20, {}, 99999999999999999999),
+        ("9" * 21, {}, None),  # past the bound: no int64 holds it
+        ("+80", {}, None),
+        ("+80", {"signed": True}, 80),
+        ("-5", {"signed": True}, -5),
+        (" 5", {}, None),  # int() takes blanks, `_` and `²`; Go's strconv does not
+        ("5_0", {}, None),
+        ("²", {}, None),
+        ("0x1F", {}, None),
+        ("0x1F", {"prefixed": True}, 31),
+        ("-0o17", {"signed": True, "prefixed": True}, -15),
+        ("0x", {"prefixed": True}, None),
+        ("", {}, None),
+    ],
+)
+def test_integer(text, options, value):
+    assert parse_integer(text, **options) == value
+
+
+def test_number_past_bound_finds_the_first_long_run():
+    assert number_past_bound("1:" + "9" * 20 + "-80") is None
+    assert (
+        number_past_bound("x" + "9" * 20 + "y" + "8" * 30)
+        == "A number of 30 digits is past the 20-digit bound: not read"
+    )
+    assert parse_byte_size("1" * 25 + "m").amount is None and parse_quantity("1" * 25).amount is None

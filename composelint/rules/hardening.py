@@ -669,7 +669,9 @@ def restart_policy_unbounded(project: Project):
         if value.value.name != "on-failure":
             continue
         retries = value.value.retries
-        if 0 < retries <= MAX_RESTARTS or retries < 0:  # a negative count is refused by the Engine
+        if (
+            retries is None or 0 < retries <= MAX_RESTARTS or retries < 0
+        ):  # a negative count is refused by the Engine
             continue
         what = f"{retries} times" if retries > 0 else "forever"
         if workload.origin == "service-create":

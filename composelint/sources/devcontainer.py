@@ -38,7 +38,10 @@ from composelint.settings import RUN, SETTINGS
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
+from composelint.sources.lines import line_column, line_starts
+from composelint.values import number_past_bound
 
+_INT_TOO_LONG = re.compile(r"(?<![0-9])[0-9]{4301,}")
 MAX_BYTES = 1024 * 1024  # json-five parses about 1 MB/s: larger files are not read
 _LOCAL_ENV = re.compile(r"\$\{(?:localEnv|env):[^}]*\}")
 # Properties the Dev Containers CLI passes as `docker run` flags after `runArgs`, in its order; the
@@ -211,6 +214,15 @@ def load_devcontainer(
         document = JsonDocument(shown, text)
     except Exception as error:  # json-five raises several types (and RecursionError) on broken input
         project.sources.append(source)
+        # json-five converts every integer with int(), which refuses more than 4,300 digits.
+        too_long = _INT_TOO_LONG.search(text) if isinstance(error, ValueError) else None
+        message = number_past_bound(too_long.group(), "devcontainer.json not linted") if too_long else None
+        if too_long and message:
+            line, column = line_column(line_starts(text), too_long.start())
+            project.diagnostics.append(
+                Diagnostic("CL010", message, Span(shown, line, column, line, column + 1))
+            )
+            return project
         project.diagnostics.append(
             Diagnostic(
                 "CL001", f"not valid JSON with comments: {_first_line(error)}", _error_span(shown, error)

@@ -12,11 +12,10 @@ import ipaddress
 import re
 from collections.abc import Mapping
 
-from composelint.limits import MAX_INTEGER_DIGITS
 from composelint.model import PortBinding, PortError, Span
+from composelint.values import parse_integer
 
 PROTOCOLS = ("tcp", "udp", "sctp")
-_DIGITS = re.compile(r"[0-9]+")  # Go's ParseUint: no sign, space, `_` or non-ASCII digit
 
 
 _REFERENCE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
@@ -39,12 +38,9 @@ class _Invalid(Exception):
 
 def _port_range(text: str, what: str) -> tuple[int, int]:
     start_text, dash, end_text = text.partition("-")
-    if not _DIGITS.fullmatch(start_text) or (dash and not _DIGITS.fullmatch(end_text)):
+    start, end = parse_integer(start_text), parse_integer(end_text) if dash else parse_integer(start_text)
+    if start is None or end is None:  # a number past the integer bound is CL010 at the entry instead
         raise _Invalid(f"{what} `{text}` is not a port or range")
-    if max(len(start_text), len(end_text)) > MAX_INTEGER_DIGITS:  # int() refuses 4,301 digits
-        raise _Invalid(f"{what} of {max(len(start_text), len(end_text)):,} digits is outside 0-65535")
-    start = int(start_text, 10)
-    end = int(end_text, 10) if dash else start
     for port in (start, end):
         if not 0 <= port <= 65535:
             raise _Invalid(f"{what} {port} is outside 0-65535")

@@ -15,6 +15,7 @@ from dataclasses import replace
 from composelint import settings
 from composelint.model import (
     Device,
+    Diagnostic,
     ExtraHost,
     Located,
     Mount,
@@ -34,7 +35,7 @@ from composelint.sources.compose.interpolation import starts_unset
 from composelint.sources.compose.merge import MergeNotes
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq
 from composelint.sources.ports import host_ip_variable, parse_long, parse_short
-from composelint.values import limits_nothing
+from composelint.values import limits_nothing, number_past_bound
 
 _TRUE = {"true", "yes", "on", "y", "1"}
 _FALSE = {"false", "no", "off", "n", "0"}
@@ -115,6 +116,31 @@ class _ComposeReader:
         items = node.items if isinstance(node, YSeq) else [node] if node is not None else []
         return [value for value in (self.text(item) for item in items) if value is not None]
 
+    def typed(self, setting: Setting, located: Located[str] | None) -> Located | None:
+        """The value as the setting's parser types it (text stays text when the setting has none);
+        a number past the integer bound in it is CL010, and the parser reads no amount from it."""
+        if located is None:
+            return None
+        self.past_bound(setting, located)
+        return located if setting.parse is None else Located(setting.parse(located.value), located.span)
+
+    def typed_each(self, name: str, entries: list[Located[str]]) -> list[Located]:
+        """Each entry of list setting `name`, typed by its parser; an entry with a number past the
+        integer bound is CL010 and not read."""
+        setting = settings.BY_NAME[name]
+        return [
+            Located(setting.parse(entry.value), entry.span) if setting.parse else entry
+            for entry in entries
+            if not self.past_bound(setting, entry)
+        ]
+
+    def past_bound(self, setting: Setting, located: Located[str]) -> bool:
+        """CL010 where a setting that holds numbers has one past the integer bound."""
+        message = number_past_bound(located.value) if setting.numbers else None
+        if message:
+            self.project.diagnostics.append(Diagnostic("CL010", message, located.span))
+        return message is not None
+
     # -- document ----------------------------------------------------------
     def read_root(self, root: YNode) -> None:
         if not isinstance(root, YMap):
@@ -160,9 +186,9 @@ class _ComposeReader:
             setting = settings.BY_NAME[name]
             attribute = setting.fields[0].partition(".")[2]
             if isinstance(getattr(workload, attribute), list):
-                setattr(workload, attribute, [_typed(setting, v) for v in self.texts(node.get(name))])
+                setattr(workload, attribute, self.typed_each(name, self.texts(node.get(name))))
             else:
-                setattr(workload, attribute, _typed(setting, self.text(node.get(name))))
+                setattr(workload, attribute, self.typed(setting, self.text(node.get(name))))
         workload.privileged = self.flag(node.get("privileged"))
         workload.use_api_socket = self.flag(node.get("use_api_socket"))
         workload.networks = self.read_attachments(node.get("networks"))
@@ -191,10 +217,10 @@ class _ComposeReader:
         over `restart`.  A zero ("unlimited") value is kept when nothing else
         limits, so a rule can point at it.
         """
-        workload.user = _typed(settings.BY_NAME["user"], self.text(node.get("user")))
+        workload.user = self.typed(settings.BY_NAME["user"], self.text(node.get("user")))
         workload.read_only = self.flag(node.get("read_only"))
         limits = _child(node, "deploy", "resources", "limits")
-        workload.memory_limit = _typed(
+        workload.memory_limit = self.typed(
             settings.BY_NAME["mem_limit"],
             _effective_limit(
                 [self.text(limits.get("memory")) if limits else None, self.text(node.get("mem_limit"))]
@@ -203,7 +229,7 @@ class _ComposeReader:
         cpuset = self.text(node.get("cpuset"))
         if cpuset is not None and cpuset.value.strip():
             cpuset = Located(f"cpuset {cpuset.value.strip()}", cpuset.span)  # CPUs it may use: a limit
-        workload.cpu_limit = _typed(
+        workload.cpu_limit = self.typed(
             settings.BY_NAME["cpus"],
             _effective_limit(
                 [
@@ -214,19 +240,19 @@ class _ComposeReader:
                 ]
             ),
         )
-        workload.pids_limit = _typed(
+        workload.pids_limit = self.typed(
             settings.BY_NAME["pids_limit"],
             _effective_limit(
                 [self.text(limits.get("pids")) if limits else None, self.text(node.get("pids_limit"))]
             ),
         )
         workload.healthcheck = self.read_healthcheck(node)
-        workload.restart = _typed(settings.BY_NAME["restart"], self.read_restart(node))
+        workload.restart = self.typed(settings.BY_NAME["restart"], self.read_restart(node))
         workload.cgroup_parent = self.text(node.get("cgroup_parent"))
         logging = node.get("logging")
         if isinstance(logging, YMap):
             workload.logging_driver = self.text(logging.get("driver"))
-        workload.tmpfs = _typed_each("tmpfs", self.texts(node.get("tmpfs")))
+        workload.tmpfs = self.typed_each("tmpfs", self.texts(node.get("tmpfs")))
         for item in _items(node.get("volumes")):  # long syntax `type: tmpfs` (no exec/suid/dev option there)
             if isinstance(item, YMap):
                 kind, target = self.text(item.get("type")), self.text(item.get("target"))
@@ -282,7 +308,13 @@ class _ComposeReader:
         return []
 
     def read_ports(self, workload: Workload, node: YNode | None) -> None:
+        ports = settings.BY_NAME["ports"]
         for item in _items(node):
+            texts = (
+                [self.text(value) for _, value in item.items] if isinstance(item, YMap) else [self.text(item)]
+            )
+            if self.past_bound(ports, Located(" ".join(text.value for text in texts if text), item.span)):
+                continue
             if isinstance(item, YMap):
                 fields = {}
                 for key, value in item.items:
@@ -335,7 +367,7 @@ class _ComposeReader:
                 if source is not None:
                     devices.append(Located(Device(source.value, source.value, False), source.span))
             else:
-                devices += _typed_each("devices", [text] if (text := self.text(item)) else [])
+                devices += self.typed_each("devices", [text] if (text := self.text(item)) else [])
         return devices
 
     def read_volume(self, item: YNode) -> Mount | None:
@@ -407,10 +439,10 @@ class _ComposeReader:
         return variables
 
     def read_sysctls(self, node: YNode | None) -> list[Located[Sysctl]]:
-        return _typed_each("sysctls", self.key_values(node, whole_entry=True))
+        return self.typed_each("sysctls", self.key_values(node, whole_entry=True))
 
     def read_extra_hosts(self, node: YNode | None) -> list[Located[ExtraHost]]:
-        return _typed_each("extra_hosts", self.key_values(node))
+        return self.typed_each("extra_hosts", self.key_values(node))
 
     def key_values(self, node: YNode | None, whole_entry: bool = False) -> list[Located[str]]:
         """A list of `KEY=VALUE` strings, or a mapping written as one (at the key, or at the whole
@@ -444,19 +476,6 @@ def _child(node: YNode | None, *path: str) -> YMap | None:
     for key in path:
         node = node.get(key) if isinstance(node, YMap) else None
     return node if isinstance(node, YMap) else None
-
-
-def _typed(setting: Setting, located: Located[str] | None) -> Located | None:
-    """The value as the setting's parser types it (text stays text when the setting has none)."""
-    if located is None or setting.parse is None:
-        return located
-    return Located(setting.parse(located.value), located.span)
-
-
-def _typed_each(name: str, entries: list[Located[str]]) -> list[Located]:
-    """Each entry of list setting `name`, typed by its parser."""
-    parse = settings.BY_NAME[name].parse or str
-    return [Located(parse(entry.value), entry.span) for entry in entries]
 
 
 def _effective_limit(candidates: list[Located[str] | None]) -> Located[str] | None:

@@ -18,8 +18,9 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from composelint.limits import MAX_EXPANDED_NODES, MAX_INTEGER_DIGITS, MAX_YAML_DEPTH
+from composelint.limits import MAX_EXPANDED_NODES, MAX_YAML_DEPTH
 from composelint.model import Diagnostic, Span
+from composelint.values import number_past_bound, parse_integer
 
 MAX_YAML_BYTES = 4 * 1024 * 1024  # larger files are not parsed (CL010)
 
@@ -53,12 +54,8 @@ class YScalar:
             digits = text.lstrip("+-")
             if len(digits) > 1 and digits[0] == "0" and digits.isdigit():
                 text = text.replace(digits, "0o" + digits[1:], 1)
-            for base in (0, 10):
-                try:
-                    return int(text, base)
-                except ValueError:
-                    pass
-            return self.text
+            number = parse_integer(text, signed=True, prefixed=True)
+            return self.text if number is None else number
         if self.tag == _FLOAT:
             try:  # `.inf`, `-.Inf`, `.NaN` are YAML spellings
                 return float(self.text.replace("_", "").lower().replace(".inf", "inf").replace(".nan", "nan"))
@@ -160,18 +157,10 @@ class _Builder:
         if kind == "scalar":
             value = node.value
             result: YNode = YScalar(value, tag, self.span(node), not node.style)
-            if tag == _INT:
-                digits = value.lstrip("+-").replace("_", "")
-                if len(digits) > MAX_INTEGER_DIGITS:  # no int64 holds it; int() may raise
-                    result.tag = _STR
-                    self.doc.diagnostics.append(
-                        Diagnostic(
-                            "CL010",
-                            f"An integer of {len(digits):,} digits is past the {MAX_INTEGER_DIGITS}-digit "
-                            "bound: read as text",
-                            result.span,
-                        )
-                    )
+            past_bound = number_past_bound(value.replace("_", "")) if tag == _INT else None
+            if past_bound:  # no int64 holds it: text, as in a string
+                result.tag = _STR
+                self.doc.diagnostics.append(Diagnostic("CL010", past_bound, result.span))
             if node.style and "composelint" in value:
                 self.doc.value_spans.append(result.span)
         elif kind == "sequence":

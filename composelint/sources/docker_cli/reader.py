@@ -58,7 +58,7 @@ from composelint.model import (
 from composelint.sources.compose.reader import parse_volume_short
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 from composelint.sources.ports import parse_short
-from composelint.values import parse_go_bool, parse_image, parse_integer
+from composelint.values import number_past_bound, parse_go_bool, parse_image, parse_integer
 
 # --------------------------------------------------------------------------
 # Flag tables (docs/semantics.md 1.1-1.4)
@@ -578,6 +578,13 @@ class CommandLineReader:
             Diagnostic("CL008", f"`{flag_text}` is only known at run time", span, settings=sets)
         )
 
+    def past_bound(self, value: str, span: Span) -> bool:
+        """CL010 when `value` holds a number past the integer bound (it is not read then)."""
+        message = number_past_bound(value)
+        if message:
+            self.project.diagnostics.append(Diagnostic("CL010", message, span))
+        return message is not None
+
     def note(self, word: Word, span: Span | None = None) -> None:
         """A possible (not definite) value: findings on it are reported one severity lower."""
         if word.certainty == "possible" and word.origin is not None:
@@ -744,9 +751,11 @@ class CommandLineReader:
         if value is None:
             return
         parse = setting.parse or (lambda text: text)
+        # A number past the integer bound is CL010: a list entry is not read, a limit has no amount.
+        past_bound = setting.numbers and self.past_bound(str(value), flag.span)
         if isinstance(getattr(workload, attribute), list):
             podman_list = command.tool == "podman" and flag.name in PODMAN_COMMA_LISTS
-            items = str(value).split(",") if podman_list else [str(value)]
+            items = [] if past_bound else str(value).split(",") if podman_list else [str(value)]
             getattr(workload, attribute).extend(Located(parse(item), flag.span) for item in items if item)
         elif isinstance(value, bool):
             setattr(workload, attribute, Located(value, flag.span))
@@ -821,7 +830,7 @@ class CommandLineReader:
         if flag.value is not None:  # published, even where the port is only known at run time
             workload.keys.setdefault("ports", flag.word.span)
         value = self.value(flag, _table_command(command))
-        if value is None:
+        if value is None or self.past_bound(value, flag.span):
             return
         if command.kind == "service-create":
             results = [_swarm_port(value, flag.span)]
