@@ -591,17 +591,28 @@ def flags_of(command: str) -> list[tuple[Flag, Setting]]:
 def setting_at(path: tuple[str | int, ...]) -> Setting | None:
     """The setting a Compose tree path belongs to: ("services", "web", "deploy", "resources", "limits",
     "memory", ...) -> mem_limit; ("networks", "front", "driver") -> network.driver; None for a key no
-    setting lists."""
+    setting lists.  The longest Compose path of a setting that starts the path wins (the first
+    setting of the table when two list it)."""
     if len(path) < 3 or path[0] not in ("services", "networks"):
         return None
-    below = [str(part) for part in path[2:]]
-    of_networks = path[0] == "networks"
-    best: tuple[int, Setting] | None = None
+    below = tuple(str(part) for part in path[2:])
+    by_path = _BY_COMPOSE_PATH[path[0] == "networks"]
+    for length in range(min(len(below), _LONGEST_COMPOSE_PATH), 0, -1):
+        setting = by_path.get(below[:length])
+        if setting is not None:
+            return setting
+    return None
+
+
+def _by_compose_path(of_networks: bool) -> dict[tuple[str, ...], Setting]:
+    found: dict[tuple[str, ...], Setting] = {}
     for setting in SETTINGS:
-        if setting.name.startswith("network.") != of_networks:
-            continue
-        for compose_path in setting.compose:
-            parts = compose_path.split(".")
-            if below[: len(parts)] == parts and (best is None or len(parts) > best[0]):
-                best = (len(parts), setting)
-    return best[1] if best else None
+        if setting.name.startswith("network.") == of_networks:
+            for compose_path in setting.compose:
+                found.setdefault(tuple(compose_path.split(".")), setting)
+    return found
+
+
+# The settings of services (False) and of networks (True) by their Compose paths below the name.
+_BY_COMPOSE_PATH = {False: _by_compose_path(False), True: _by_compose_path(True)}
+_LONGEST_COMPOSE_PATH = max(len(key) for paths in _BY_COMPOSE_PATH.values() for key in paths)

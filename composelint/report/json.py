@@ -12,6 +12,9 @@ from composelint.model import Span
 from composelint.report.summary import INCLUDE_TEST_DATA
 from composelint.types import Severity
 
+# What json.dumps(value, ensure_ascii=False) builds at each call: made once for thousands of findings.
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False)
+
 
 def _range(span: Span) -> dict:
     return {
@@ -83,6 +86,6 @@ def json_parts(result: LintResult) -> Iterator[str]:
         yield head + '\n  "findings": [\n'
         for index, item in enumerate(result.reported):
             separator = ",\n" if index else ""
-            yield separator + "    " + json.dumps(finding_json(item, result.kinds), ensure_ascii=False)
+            yield separator + "    " + _ONE_LINE.encode(finding_json(item, result.kinds))
         yield "\n  ],"
     yield '\n  "errors"' + tail + "\n"
