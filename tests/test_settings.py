@@ -104,6 +104,22 @@ def test_setting_at_a_compose_path(path, name):
     assert (found.name if found else None) == name
 
 
+def test_every_compose_path_of_the_table_finds_the_first_setting_listing_it():
+    """A path below a listed Compose path belongs to the setting of the longest listed path that
+    starts it; a path listed twice, to the setting that comes first in the table."""
+    for setting in SETTINGS:
+        top = "networks" if setting.name.startswith("network.") else "services"
+        for compose_path in setting.compose:
+            parts = tuple(compose_path.split("."))
+            first = next(
+                s
+                for s in SETTINGS
+                if s.name.startswith("network.") == (top == "networks") and compose_path in s.compose
+            )
+            assert setting_at((top, "x", *parts)) is first
+            assert setting_at((top, "x", *parts, "below", 0)) is first  # no setting lists `below`
+
+
 @pytest.mark.parametrize(
     ("key", "code", "value"),
     [("user", "CL609", '"${USER_UNSET}"'), ("read_only", "CL603", "${READ_ONLY_UNSET}")],
