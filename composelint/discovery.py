@@ -154,6 +154,10 @@ KIND_NAMES: dict[str, KindNames] = {
     "systemd": KindNames(patterns=("*.service",)),
     "quadlet": KindNames(patterns=("*.container", "*.pod", "*.network", "*.volume", "*.kube")),
     "devcontainer": KindNames(names=frozenset({"devcontainer.json", ".devcontainer.json"})),
+    "dockerfile": KindNames(
+        names=frozenset({"Dockerfile", "Containerfile"}),
+        patterns=("Dockerfile.*", "*.Dockerfile", "Containerfile.*", "*.Containerfile"),
+    ),
 }
 # Kinds whose files of one directory are one project (Quadlet reads a directory's units together).
 DIRECTORY_KINDS = frozenset({"quadlet"})

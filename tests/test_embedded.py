@@ -1,5 +1,5 @@
 """Container commands embedded in other files: Markdown code blocks, GitHub Actions, GitLab CI,
-Makefiles and bats tests.  Each fixture under fixtures/embedded/ marks its findings with
+Makefiles, bats tests and Dockerfile `RUN` instructions.  Each fixture under fixtures/embedded/ marks its findings with
 `# expect: CODE@COLUMN` on the line of the finding, in the host file's own lines and columns; a
 fixture without marks must have no finding (text fences, console output, pwsh steps, ...)."""
 
@@ -40,6 +40,7 @@ def test_directory_walk_finds_every_kind_in_hidden_directories():
     report = lint_json(str(EMBEDDED))
     assert report["summary"]["files_by_kind"] == {
         "bats": 1,
+        "dockerfile": 3,
         "github-actions": 3,
         "gitlab-ci": 2,  # ci/deploy.yml through the include
         "makefile": 3,
@@ -71,6 +72,18 @@ def test_suppression_comment_inside_a_code_block(tmp_path: Path):
     active = [(f["code"], f["range"]["start"]["line"]) for f in report["findings"] if f["suppressed"] is None]
     suppressed = [f["code"] for f in report["findings"] if f["suppressed"] is not None]
     assert active == [("CL302", 4)] and suppressed == ["CL301"]
+
+
+def test_suppression_comment_above_a_run_instruction(tmp_path: Path):
+    (tmp_path / "Dockerfile").write_text(
+        "FROM docker:27-dind\n"
+        "# composelint: ignore=CL308 -- the e2e image mounts filesystems during the build\n"
+        "RUN docker run --cap-add SYS_ADMIN tester:1.4 ./e2e.sh \\\n"
+        "    && docker run --pid=host tester:1.4 ps\n"
+    )
+    report = lint_json(str(tmp_path))
+    found = [(f["code"], f["range"]["start"]["line"], f["suppressed"] is None) for f in report["findings"]]
+    assert found == [("CL308", 3, False), ("CL302", 4, True)]
 
 
 def test_an_included_gitlab_file_is_linted_once(tmp_path: Path):
@@ -134,6 +147,14 @@ SHELLISH = st.lists(
             "\x00",
             "{",
             "}",
+            "RUN ",
+            "FROM docker\n",
+            "RUN <<EOF\n",
+            "EOF\n",
+            '["docker", "run"]',
+            'SHELL ["pwsh"]\n',
+            "# escape=`\n",
+            "`",
         ]
     ),
     max_size=40,
@@ -145,6 +166,7 @@ FILES = {
     "gitlab-ci": ".gitlab-ci.yml",
     "makefile": "Makefile",
     "bats": "test.bats",
+    "dockerfile": "Dockerfile",
 }
 
 

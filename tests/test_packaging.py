@@ -61,6 +61,10 @@ HOOK = YAML(typ="safe").load((ROOT / ".pre-commit-hooks.yaml").read_text())[0]
         "quadlet/backend.network",
         ".devcontainer/devcontainer.json",
         ".devcontainer.json",
+        "Dockerfile",
+        "build/Dockerfile.dev",
+        "api.Dockerfile",
+        "Containerfile",
     ],
 )
 def test_hook_files_regex_matches_every_kind(name):
@@ -69,7 +73,15 @@ def test_hook_files_regex_matches_every_kind(name):
 
 @pytest.mark.parametrize(
     "name",
-    ["compose.yaml.bak", "notes.txt", "Dockerfile", "main.py", "package.json", "run.sh", "environment"],
+    [
+        "compose.yaml.bak",
+        "notes.txt",
+        "Dockerfiles/README",
+        "main.py",
+        "package.json",
+        "run.sh",
+        "environment",
+    ],
 )
 def test_hook_files_regex_skips_other_files(name):
     """Shell scripts are the composelint-shell hook's; composelint itself skips YAML that is not

@@ -357,17 +357,36 @@ def test_unit_kinds_are_linted_with_their_directory():
     run(scenario)
 
 
-def test_markdown_document_diagnostics_at_the_command(tmp_path):
-    readme = tmp_path / "README.md"  # not on disk: the editor's text is linted
-    text = "# Run\n\n- Start it:\n\n  ```console\n  $ docker run --net=host nginx:1.27\n  ```\n"
+@pytest.mark.parametrize(
+    "name, language, text, risky, position",
+    [
+        (
+            "README.md",
+            "markdown",
+            "# Run\n\n- Start it:\n\n  ```console\n  $ docker run --net=host nginx:1.27\n  ```\n",
+            "--net=host ",
+            (5, 15),
+        ),
+        (
+            "Containerfile",
+            "dockerfile",
+            "FROM docker:27-dind\nRUN dockerd & sleep 3 \\\n    && docker run --privileged tester:1.4\n",
+            "--privileged ",
+            (2, 18),
+        ),
+    ],
+)
+def test_embedded_command_diagnostics_at_the_command(tmp_path, name, language, text, risky, position):
+    """A Markdown code block or a Dockerfile `RUN`: the diagnostic is at the command's flag."""
+    document = tmp_path / name  # not on disk: the editor's text is linted
 
     async def scenario(client: Client):
-        client.open(readme, text, language_id="markdown")
-        await client.wait(lambda: client.codes(readme) == ["CL101"], "the Markdown diagnostic")
-        (diagnostic,) = client.diagnostics[uri(readme)].diagnostics
-        assert (diagnostic.range.start.line, diagnostic.range.start.character) == (5, 15)
-        client.change(readme, text.replace("--net=host nginx:1.27", "alpine:3.20 true"))
-        await client.wait(lambda: client.codes(readme) == [], "the fixed document to clear")
+        client.open(document, text, language_id=language)
+        await client.wait(lambda: len(client.codes(document) or []) == 1, "the diagnostic")
+        (diagnostic,) = client.diagnostics[uri(document)].diagnostics
+        assert (diagnostic.range.start.line, diagnostic.range.start.character) == position
+        client.change(document, text.replace(risky, ""))
+        await client.wait(lambda: client.codes(document) == [], "the fixed document to clear")
 
     run(scenario)
 

@@ -29,6 +29,7 @@ FRONT_ENDS: dict[str, str] = {
     "gitlab-ci": "composelint.sources.embedded.gitlab_ci",
     "makefile": "composelint.sources.embedded.makefile",
     "bats": "composelint.sources.embedded.bats",
+    "dockerfile": "composelint.sources.embedded.dockerfile",
 }
 # kind -> module whose `load_set` reads a whole file set of that kind
 SET_FRONT_ENDS: dict[str, str] = {

@@ -78,6 +78,11 @@ class Snippet:
         self.parts.append(text)
         self.origins.extend([host_offset] * len(text))
 
+    def append(self, other: Snippet) -> None:
+        """Another snippet's text after this one's."""
+        self.parts += other.parts
+        self.origins += other.origins
+
     def add_over(self, text: str, host_start: int, host_end: int) -> None:
         """Text written by the front end in place of the host's `host_start:host_end` (a make
         variable), spread over it so that the word it ends up in covers all of it: its last
