@@ -90,7 +90,11 @@ SENSITIVE_IMAGES = {
     "novnc": ("noVNC", (6080,)),
 }
 # Images that serve some ports to the network on purpose: reverse proxies, DNS
-# servers, VPNs, mail servers.  Their CL202 is kept, but says so, at info.
+# and DHCP servers, VPNs, mail servers, peer-to-peer sync, network controllers,
+# PXE, game and voice servers.  Their CL202 is kept, but says so, at info; only
+# on the port clients expect (`80:80` of a proxy; `8080:80` is a development
+# server).  Their admin UIs (Syncthing's 8384, UniFi's 8443, wg-easy's 51821)
+# are not here and keep their level.
 PUBLIC_BY_DESIGN = {
     **dict.fromkeys(
         (
@@ -106,7 +110,10 @@ PUBLIC_BY_DESIGN = {
         ),
         (80, 443),
     ),
-    **dict.fromkeys(("pihole", "adguardhome", "coredns", "bind9", "unbound", "blocky", "dns-server"), (53,)),
+    **dict.fromkeys(
+        ("pihole", "adguardhome", "coredns", "bind9", "unbound", "blocky", "dns-server", "lancache-dns"),
+        (53, 67, 68, 853, 784),
+    ),
     **dict.fromkeys(("wireguard", "wg-easy", "netbird"), (51820,)),
     **dict.fromkeys(("openvpn", "openvpn-as"), (1194,)),
     **dict.fromkeys(("ipsec-vpn-server", "strongswan"), (500, 4500)),
@@ -114,6 +121,23 @@ PUBLIC_BY_DESIGN = {
         ("docker-mailserver", "mailserver", "postfix", "dovecot"), (25, 110, 143, 465, 587, 993, 995)
     ),
     "coturn": (3478, 5349),
+    "jvb": (10000,),  # Jitsi's media
+    "syncthing": (22000, 21027),  # sync protocol and local discovery
+    **dict.fromkeys(("transmission", "qbittorrent", "deluge"), (51413, 6881)),  # BitTorrent peers
+    # UniFi devices: inform, STUN, discovery, speed test.
+    **dict.fromkeys(("unifi-network-application", "unifi-controller"), (8080, 3478, 10001, 1900, 6789)),
+    "netbootxyz": (69,),  # TFTP of network boot
+    "mumble-server": (64738,),
+    "minecraft-server": (25565, 19132),
+    "terraria-server-docker": (7777,),
+    "palworld-server-docker": (8211, 27015),
+    "satisfactory-server": (7777,),
+}
+# Public on purpose on whatever host port it is published: git over SSH (the host's
+# own sshd holds 22, so `2222:22` is the norm).
+PUBLIC_ON_ANY_HOST_PORT = {
+    **dict.fromkeys(("gitea", "forgejo", "gogs"), (22, 2222)),
+    **dict.fromkeys(("gitlab", "gitlab-ce", "gitlab-ee"), (22,)),
 }
 _BASE60 = re.compile(r"^[1-9][0-9_]*(:[0-5]?[0-9])+$")
 
@@ -150,6 +174,8 @@ def _sensitive(workload: Workload, port: PortBinding) -> tuple[str, int, bool] |
     if served is not None:
         hit = next((p for p in port.container_ports if p in served[1]), None)
         return (served[0], hit, True) if hit is not None else None
+    if _public_by_design(workload, port):
+        return None  # Gitea's SSH on 22 is its git service, not a guess at the host's sshd: CL202 says so
     if port.container_start == port.container_end and port.container_start in SENSITIVE_PORTS:
         return SENSITIVE_PORTS[port.container_start], port.container_start, False
     return None
@@ -157,10 +183,13 @@ def _sensitive(workload: Workload, port: PortBinding) -> tuple[str, int, bool] |
 
 def _public_by_design(workload: Workload, port: PortBinding) -> bool:
     """The image serves this port to the network on purpose, on the port clients expect
-    (`80:80` of a reverse proxy; `8080:80` is a development server)."""
-    ports = PUBLIC_BY_DESIGN.get(_image_name(workload) or "", ())
+    (`80:80` of a reverse proxy; `8080:80` is a development server), or on any host port for
+    the services whose clients are told it (git over SSH on `2222:22`)."""
+    name = _image_name(workload) or ""
+    ports = PUBLIC_BY_DESIGN.get(name, ())
     hosts = port.host_range or ()
-    return any(p in ports and p in hosts for p in port.container_ports)
+    anywhere = PUBLIC_ON_ANY_HOST_PORT.get(name, ())
+    return any((p in ports and p in hosts) or p in anywhere for p in port.container_ports)
 
 
 def _exposed_everywhere(project: Project, workload: Workload, port: PortBinding) -> bool:
@@ -299,6 +328,15 @@ def port_all_interfaces(project: Project):
     step) on a GitHub-hosted runner (`runs-on: ubuntu-latest`): that machine
     lives for one job and accepts no inbound connections; on a `self-hosted`
     runner it is reported.
+
+    A port an image serves to the network by design is still reported, at
+    info, and the message says so: 80/443 of a reverse proxy, 53 of a DNS
+    server, 51820/udp of WireGuard, 1194 of OpenVPN, mail ports of a mail
+    server, Syncthing's and BitTorrent's peer ports, game servers, on the
+    port clients expect (`80:80`, not `8080:80`); git over SSH of Gitea,
+    Forgejo or GitLab on any host port (`2222:22`).  If
+    the service is meant to be public, suppress it with a reason.
+    Databases, caches, admin UIs and debug ports keep their level.
 
     ## Why is this bad?
     The service is reachable from every network the host is on, and Docker's
@@ -915,7 +953,9 @@ def sensitive_port_exposed(project: Project):
     default it is: 22 SSH, 23 Telnet, 2375/2376 Docker API, 2379 etcd, 3128
     Squid, 3306 MySQL, 3389 RDP, 5432 PostgreSQL, 5601 Kibana, 5900 VNC,
     5984 CouchDB, 6379 Redis, 6443 Kubernetes API, 8500 Consul, 9200/9300
-    Elasticsearch, 10250 kubelet, 11211 Memcached, 27017 MongoDB.  It
+    Elasticsearch, 10250 kubelet, 11211 Memcached, 27017 MongoDB; not for a
+    port the image serves to the network by design (22 of Gitea, Forgejo or
+    GitLab is git over SSH: CL202 reports it at info).  It
     supersedes CL202 for that port, and like CL202 says nothing about a
     port a GitHub Actions job publishes on a GitHub-hosted runner.
 
