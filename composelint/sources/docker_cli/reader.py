@@ -248,7 +248,7 @@ _PODMAN_MODES = ("host", "none", "bridge", "private", "pasta", "slirp4netns", "p
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flag:
     """One flag as pflag reads it."""
 
@@ -279,7 +279,7 @@ class Flag:
         return f"{text(self.word)} {text(self.value_word)}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Parsed:
     flags: list[Flag] = field(default_factory=list)
     positionals: list[Word] = field(default_factory=list)
@@ -415,7 +415,7 @@ def parse_bool(flag: Flag) -> bool | None:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Command:
     """Which command an invocation runs, after the tool's global flags."""
 

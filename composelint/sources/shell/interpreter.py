@@ -587,10 +587,11 @@ class Interpreter:
     def word(self, code: Code, field: Field, written: tuple[int, int] | None) -> Word:
         """A field as a Word: the span of the written word, or of the expansion it came from."""
         start, end = written if written else (field[0].start, field[-1].end)
-        first, last = code.file_range(start, end)
+        if code.starts is not None:  # nested code: its characters are written elsewhere in the file
+            start, end = code.file_range(start, end)
         text, certainty, origin = describe(field)
         lines = code.lines or self.lines
-        return Word(text, lines.span(first, last), lines.written(first, last), certainty, origin)
+        return Word(text, lines.span(start, end), lines.written(start, end), certainty, origin)
 
     def nested_code(self, code: Code, fields: list[Field]) -> Code:
         """The fields joined by blanks (as `eval`, `ssh` and `sh -c` see them), each

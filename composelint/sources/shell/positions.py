@@ -9,8 +9,9 @@ character).
 
 from __future__ import annotations
 
-import bisect
 import re
+import sys
+from bisect import bisect_left, bisect_right
 
 from composelint.model import Span
 from composelint.sources.lines import line_starts
@@ -47,7 +48,9 @@ class LineIndex:
     def __init__(self, path: str, src: str, text: str):
         self.path = path
         self.text = text
-        self.starts = line_starts(src)
+        # Where each line starts, then a bound past every offset, so `starts[line + 1]` always exists.
+        self.starts = [*line_starts(src), sys.maxsize]
+        self.line = 0  # the line of the last span's start: a command's words are mostly on one line
         # `src` offsets of the LFs whose CR was removed: the original offset is larger by the count before.
         self.crlf = [m.start() - i for i, m in enumerate(re.finditer("\r\n", text))] if "\r\n" in text else []
 
@@ -55,17 +58,18 @@ class LineIndex:
         """The original text of src[start:end] (with the CRs of CRLF line ends inside it)."""
         if not self.crlf:
             return self.text[start:end]
-        return self.text[
-            start + bisect.bisect_left(self.crlf, start) : end + bisect.bisect_left(self.crlf, end)
-        ]
+        return self.text[start + bisect_left(self.crlf, start) : end + bisect_left(self.crlf, end)]
 
     def span(self, start: int, end: int) -> Span:
-        starts = self.starts
-        line = bisect.bisect_right(starts, start) - 1
+        starts, line = self.starts, self.line
+        if not starts[line] <= start < starts[line + 1]:
+            line = self.line = bisect_right(starts, start) - 1
         end = max(start, end)
-        # A word's end is on its first line, or after it: search from there (one line, mostly).
-        end_line = bisect.bisect_right(starts, end, line) - 1
-        return Span(self.path, line + 1, start - starts[line] + 1, end_line + 1, end - starts[end_line] + 1)
+        end_line = line if end < starts[line + 1] else bisect_right(starts, end, line) - 1
+        # tuple.__new__ skips the named tuple's Python-level constructor (one Span per word).
+        return tuple.__new__(
+            Span, (self.path, line + 1, start - starts[line] + 1, end_line + 1, end - starts[end_line] + 1)
+        )
 
 
 class Code:

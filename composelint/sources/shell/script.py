@@ -9,11 +9,9 @@ backend` joins, and two `docker run -p 8080:80` of one script collide (CL206).
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 
+from composelint.collector import collector_paused
 from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
@@ -25,24 +23,8 @@ def load_script(
     path: str, *, display=None, texts: dict[str, str] | None = None, tools: tuple[str, ...] = DEFAULT_TOOLS
 ) -> Project:
     """Read the script at `path` (or `texts[path]` for standard input) into a project."""
-    with _collector_paused():
+    with collector_paused():  # reading makes almost no reference cycles (composelint.collector)
         return _load_script(path, display, texts, tools)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Reading a script makes almost no reference cycles (only the fallback lexer's: 472 objects
-    for the 125 scripts of the shell corpus, none for a generated 10,000-line script), so the
-    cycle collector's passes over the growing model are pure cost: 30% of the CPU time of a 3.4 MB
-    script.  Reference counting frees the rest as before; the collector runs again (and takes
-    those few cycles) as soon as the script is read."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_script(path: str, display, texts: dict[str, str] | None, tools: tuple[str, ...]) -> Project:
