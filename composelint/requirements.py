@@ -52,7 +52,7 @@ def _table() -> dict[str, Requirement]:
 
 def documented(workload: Workload) -> Requirement | None:
     """The requirement the workload's image documents: its repository, or the same repository on
-    another registry (`lscr.io/linuxserver/wireguard`, `ghcr.io/...`); None for an unknown image or
+    another registry (`lscr.io/linuxserver/wireguard`, `ghcr.io/...`, `localhost/...`); None for an unknown image or
     one in a variable."""
     if workload.image is None or "$" in workload.image.value.written:
         return None
@@ -60,5 +60,6 @@ def documented(workload: Workload) -> Requirement | None:
     table = _table()
     if repository in table:
         return table[repository]
-    _, _, rest = repository.partition("/")
-    return table.get(rest) if "." in repository.split("/")[0] else None
+    registry, _, rest = repository.partition("/")
+    on_registry = registry == "localhost" or "." in registry or ":" in registry
+    return table.get(rest) if on_registry else None
