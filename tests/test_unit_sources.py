@@ -321,6 +321,63 @@ def test_no_devcontainer_text_crashes(text):
     lint([project], list(select_rules(["ALL"], [], [])))
 
 
+_JSON_SCALARS = st.one_of(
+    st.integers(min_value=-5, max_value=70000),
+    st.sampled_from([1.5, True, False, None]),
+    st.text(alphabet=st.sampled_from('ab é"\\/\n\t\u2028$'), max_size=6),
+)
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["runArgs", "a", "é"]), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+def _jsonc(value, draw) -> str:
+    """`value` written as JSON with comments, trailing commas and line breaks where `draw` says."""
+    import json
+
+    gap = draw(st.sampled_from(["", " ", "\n  ", " // c\n", " /* , ] */ ", "\r\n"]))
+    if isinstance(value, list):
+        inner = [_jsonc(item, draw) for item in value]
+    elif isinstance(value, dict):
+        inner = [f"{json.dumps(key)}:{gap}{_jsonc(item, draw)}" for key, item in value.items()]
+    else:
+        return json.dumps(value, ensure_ascii=draw(st.booleans()))
+    trailing = "," if inner and draw(st.booleans()) else ""
+    body = f",{gap}".join(inner) + trailing + gap
+    return f"[{gap}{body}]" if isinstance(value, list) else f"{{{gap}{body}}}"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_devcontainer_json_reads_the_same_with_either_parser(data):
+    """tree-sitter-json (trailing commas blanked) reads what it can, json-five the rest: where the
+    first reads a document, both give the same values at the same lines and columns."""
+    from composelint.sources.devcontainer import _json_five_document, _tree_sitter_document
+
+    text = data.draw(
+        st.one_of(
+            _JSON_VALUES.map(lambda value: _jsonc(value, data.draw)),
+            st.lists(st.one_of(_JSON_PIECES, st.text(max_size=8)), max_size=30).map("".join),
+        )
+    )
+    fast = _tree_sitter_document(text)
+    if fast is not None:
+        assert fast == _json_five_document(text)
+
+
+def test_devcontainer_json_with_trailing_commas_and_comments_is_read_by_tree_sitter():
+    from composelint.sources.devcontainer import _tree_sitter_document
+
+    text = '{\n  // dev\n  "runArgs": ["--net=host", ], /* a, */\n  "appPort": [3000,],\n}\n'
+    document = _tree_sitter_document(text)
+    assert document is not None and [pair.key.value for pair in document.items] == ["runArgs", "appPort"]
+
+
 def test_cli_discovers_and_lints_every_unit_kind():
     found = findings(str(FIXTURES / "systemd"), str(FIXTURES / "quadlet"), str(FIXTURES / "devcontainer"))
     assert ("CL503", 9, 54, "warning") in found  # web@.service

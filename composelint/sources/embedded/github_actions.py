@@ -25,6 +25,7 @@ from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
     embedded_project,
+    mentions_tool,
     read_snippet,
     unknown_value,
 )
@@ -104,8 +105,8 @@ def _at(node: YNode | None, *keys: str) -> YNode | None:
 def _steps(project: Project, host: HostFile, steps: YNode | None, default_shell: str | None) -> None:
     for step in steps.items if isinstance(steps, YSeq) else []:
         run = step.get("run") if isinstance(step, YMap) else None
-        if not isinstance(run, YScalar) or not isinstance(step, YMap):
-            continue
+        if not isinstance(run, YScalar) or not isinstance(step, YMap) or not mentions_tool(run.text):
+            continue  # (read_snippet would skip it too, after mapping every character)
         shell = step.get("shell")
         command = shell.text if isinstance(shell, YScalar) else (default_shell or "bash")
         program = command.split()[0].rsplit("/", 1)[-1] if command.split() else ""

@@ -112,17 +112,32 @@ class Snippet:
         and escapes in the host are skipped, a character the host writes differently (an escape)
         takes the place of the host's next one.  `shown` (same length) is what the shell reads."""
         self.parts.append(value if shown is None else shown)
+        origins = self.origins
         position = start
-        for char in value:
+        index = 0
+        line_start = True  # value[index] begins a line of the value
+        while index < len(value):
+            char = value[index]
             found = position
             while found < len(host) and host[found] != char and host[found] in " \t\r\n\"'\\":
                 found += 1
             if found < len(host) and host[found] == char:
-                self.origins.append(found)
+                origins.append(found)
                 position = found + 1
             else:
-                self.origins.append(min(position, max(len(host) - 1, 0)))
+                origins.append(min(position, max(len(host) - 1, 0)))
                 position = min(position + 1, len(host))
+            index += 1
+            if line_start:
+                # The rest of the line as written (a block scalar's line): every character where it
+                # stands, as the loop above would place them one by one (tried once a line).
+                end = value.find("\n", index)
+                end = len(value) if end < 0 else end
+                if end > index and host.startswith(value[index:end], position):
+                    origins.extend(range(position, position + end - index))
+                    position += end - index
+                    index = end
+            line_start = char == "\n"
 
     @property
     def text(self) -> str:
