@@ -6,7 +6,7 @@ variables, if/elif/else, case, for and while loops, here-docs (data for
 `cat`, code for `bash`), arrays of options, `${VAR:-default}`, command
 substitutions, pipelines, and `docker run` lines with backslash
 continuations.  Prints the size, the number of invocations found, and the
-best of --runs timings in ms per KB and in total.  Target: under 1 s.
+best of --runs CPU times in ms per KB and in total.  Target (issue 12): under 0.3 s.
 
 Not a test: run it by hand (`python bench/bench_shell.py [--lines N] [--runs N]`).
 """
@@ -108,16 +108,16 @@ def main() -> None:
     size_kb = len(text.encode("utf-8")) / 1024
     timings = []
     for _ in range(args.runs):
-        started = time.perf_counter()
+        started = time.process_time()  # CPU time: the machine may be shared
         result = parse_script("bench.sh", text)
-        timings.append(time.perf_counter() - started)
+        timings.append(time.process_time() - started)
     best = min(timings)
     print(
         f"script: {text.count(chr(10))} lines, {size_kb:.0f} KB, {len(result.invocations)} invocations, "
         f"{len(result.diagnostics)} diagnostics"
     )
     print(
-        f"parse_script best of {args.runs}: {best * 1000:.0f} ms total, {best * 1000 / size_kb:.2f} ms/KB "
+        f"parse_script best of {args.runs} (CPU time): {best * 1000:.0f} ms total, {best * 1000 / size_kb:.2f} ms/KB "
         f"(target, issue 12: under 300 ms)"
     )
 

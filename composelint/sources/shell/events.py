@@ -20,6 +20,8 @@ class Context:
     branch: bool = False  # inside an if/case/loop body or after && or || (not only a function body)
 
     def join(self, other: Context) -> Context:
+        if other is TOP:  # the base context of the script's own code (nearly every join)
+            return self
         return Context(
             self.conditional or other.conditional,
             self.function or other.function,

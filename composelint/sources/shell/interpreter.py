@@ -207,14 +207,15 @@ class Interpreter:
         for event in parsed.events:
             if event.owners and not code_bodies.isdisjoint(event.owners):
                 continue
+            if type(event) is Extent:  # the most common event (a command or compound command)
+                self.extent(code, event.start, event.end)
+                continue
             if isinstance(event, Command):
                 self.command(code, expander, event, event.context.join(base), via, depth, code_bodies)
             elif isinstance(event, Assignment):
                 self.assign(code, expander, event.start, event.end, event.context.join(base), local=False)
             elif isinstance(event, LoopVariable):
                 self.variables.set(event.name, unknown_binding())
-            elif isinstance(event, Extent):
-                self.extent(code, event.start, event.end)
             elif isinstance(event, Value) and code.lines is None:
                 self.values.add(self.span(code, event.start, event.end))
             elif isinstance(event, Scope):
@@ -526,12 +527,14 @@ class Interpreter:
                 self.word(c, f, w)
                 for c, f, w in zip(codes[first:], fields[first:], written[first:], strict=False)
             ]
+            # A variant's word that did not change is this word again (same field, same place).
+            made = {id(f): w for f, w in zip(fields[first:], words, strict=False)}
             words[0] = replace(words[0], text=resolution.tool) if first in guessed else words[0]
             span = self.span(code, event.start, event.end)
             invocation = Invocation(resolution.tool, words, span, via, certainty, reason)
             invocation.background = bool(_BACKGROUND.match(code.text, event.end))
             if not forwarded:
-                invocation.variants = self.variants(code, expander, event, first, texts, expanded)
+                invocation.variants = self.variants(code, expander, event, first, texts, expanded, made)
             key = (invocation.span, via, tuple((w.text, w.span) for w in words))
             if not self.quiet and key not in self.seen:
                 self.seen.add(key)
@@ -554,9 +557,11 @@ class Interpreter:
         first: int,
         texts: list[str],
         expanded: list[list[Field]],
+        made: dict[int, Word],
     ) -> list[list[Word]]:
         """The command's words once per other possible value of a variable it uses (at most
-        MAX_ALTERNATIVES in all), when they differ from the words of the first expansion."""
+        MAX_ALTERNATIVES in all), when they differ from the words of the first expansion (`made`:
+        the Word of each field of the first expansion, by the field's id)."""
         if not expander.branching:
             return []
         branching, out = dict(expander.branching), []  # type: dict[str, int], list[list[Word]]
@@ -575,7 +580,10 @@ class Interpreter:
                     written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
                 if [field_text(f) for f in fields[first:]] != texts[first:]:
                     out.append(
-                        [self.word(code, f, w) for f, w in zip(fields[first:], written[first:], strict=False)]
+                        [
+                            made.get(id(f)) or self.word(code, f, w)
+                            for f, w in zip(fields[first:], written[first:], strict=False)
+                        ]
                     )
         expander.choice, expander.branching = {}, {}
         return out
@@ -716,7 +724,7 @@ class Interpreter:
         if not context.branch or previous is None:
             return binding
         earlier = tuple(
-            tuple(replace(e, certainty=worst(e.certainty, POSSIBLE)) for e in elements)
+            tuple(e if e.certainty != DEFINITE else replace(e, certainty=POSSIBLE) for e in elements)
             for elements in (previous.elements, *previous.others)
         )
         texts = {tuple(e.text for e in binding.elements)}

@@ -87,7 +87,27 @@ _NOT_WORDS = frozenset(
     {"variable_assignment", "file_redirect", "heredoc_redirect", "herestring_redirect", "comment"}
 )
 _SIMPLE = frozenset({"command", "declaration_command", "unset_command"})
+# Nodes `_Walker.visit` reports, or whose children it walks in a context of their own.
+_SPECIAL = _STRINGS | {
+    "redirected_statement",
+    "variable_assignment",
+    "command_substitution",
+    "process_substitution",
+    "subshell",
+    "function_definition",
+    "if_statement",
+    "while_statement",
+    "for_statement",
+    "c_style_for_statement",
+    "case_statement",
+    "list",
+    "comment",
+}
 _STATEMENTS = _EXTENTS | {"variable_assignment", "comment"}
+
+
+# What a word must contain to hold events: a substitution, or a string naming composelint (Value).
+_MAY_REPORT = re.compile(r"\$\(|`|[<>]\(|composelint")
 
 
 def _worth_visiting(node: tree_sitter.Node) -> bool:
@@ -214,27 +234,38 @@ class _Walker:
             children = self.visit(node, kind, context, owners, depth, inner)
             stack.extend(reversed(children))
 
+    def holds_events(self, word: tree_sitter.Node) -> bool:
+        """Whether a word of a command (or an assignment's value) can hold anything to report:
+        code (`$( )`, backticks, `<( )`), or a string that names composelint.  The others (most
+        words) are not walked: their nodes are many and report nothing."""
+        return (
+            _worth_visiting(word)
+            and _MAY_REPORT.search(self.text, word.start_byte, word.end_byte) is not None
+        )
+
     def _compound_redirect(self, node: tree_sitter.Node) -> bool:
         body = node.child_by_field_name("body") if node.type == "redirected_statement" else None
         return body is not None and body.type not in _SIMPLE
 
     def visit(self, node, kind, context, owners, depth, inner) -> list:
         """Report what `node` is; returns the stack items of its children, in source order."""
+        children = node.children
+        if kind in _SIMPLE:  # the most common nodes, with the generic ones below: no `item` made
+            self.command(node, children, context, owners, ())
+            return [(c, context, owners, depth, True) for c in children if self.holds_events(c)]
+        if kind not in _SPECIAL:
+            return [(c, context, owners, depth, False) for c in children if _worth_visiting(c)]
 
         def item(child, ctx=context, own=owners, dep=depth, inn=False):
             return child, ctx, own, dep, inn
 
-        children = node.children
-        if kind in _SIMPLE:
-            self.command(node, children, context, owners, ())
-            return [item(c, inn=True) for c in children if _worth_visiting(c)]
         if kind == "redirected_statement":
             return self.redirected(node, children, context, owners, item)
         if kind == "variable_assignment":
             if not inner:
                 self.events.append(Extent(*self.range(node), owners))
                 self.events.append(Assignment(*self.range(node), context, owners))
-            return [item(c, inn=True) for c in children if _worth_visiting(c)]
+            return [item(c, inn=True) for c in children if self.holds_events(c)]
         if kind in _STRINGS:
             start, end = self.range(node)
             if "composelint" in self.text[start:end]:
@@ -277,13 +308,11 @@ class _Walker:
                 for c in children
             ]
         elif kind == "case_statement":
-            return [
-                item(c, ctx=context.join(CONDITIONAL) if c.type == "case_item" else context) for c in children
-            ]
+            conditional = context.join(CONDITIONAL)
+            return [item(c, ctx=conditional if c.type == "case_item" else context) for c in children]
         elif kind == "list":
-            return [
-                item(c, ctx=context if i == 0 else context.join(CONDITIONAL)) for i, c in enumerate(children)
-            ]
+            conditional = context.join(CONDITIONAL)
+            return [item(c, ctx=context if i == 0 else conditional) for i, c in enumerate(children)]
         elif kind == "comment":
             return []
         return [item(c) for c in children if _worth_visiting(c)]
@@ -333,7 +362,7 @@ class _Walker:
             self.command(
                 body, body_children, context, owners, heredocs, trailing, node.end_byte if trailing else None
             )
-            return [item(c, inn=True) for c in body_children if _worth_visiting(c)] + items + piped + out
+            return [item(c, inn=True) for c in body_children if self.holds_events(c)] + items + piped + out
         return ([item(body)] if body is not None else []) + items + piped + out
 
     def heredoc(self, redirect: tree_sitter.Node) -> Heredoc:
