@@ -118,7 +118,8 @@ PUBLIC_BY_DESIGN = {
     **dict.fromkeys(("openvpn", "openvpn-as"), (1194,)),
     **dict.fromkeys(("ipsec-vpn-server", "strongswan"), (500, 4500)),
     **dict.fromkeys(
-        ("docker-mailserver", "mailserver", "postfix", "dovecot"), (25, 110, 143, 465, 587, 993, 995)
+        ("docker-mailserver", "mailserver", "postfix", "dovecot", "stalwart-mail", "stalwart", "mailu"),
+        (25, 110, 143, 465, 587, 993, 995, 4190),
     ),
     "coturn": (3478, 5349),
     "jvb": (10000,),  # Jitsi's media
