@@ -588,6 +588,22 @@ def cpu_bound_cli(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess, f
     return done, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
+def test_a_block_comment_never_closed_in_devcontainer_json_is_cl001_at_once():
+    """Found by atheris: json-five's block-comment pattern takes time exponential in what follows an
+    unclosed `/*` (60 bytes: 0.7 s; this 900-byte file: minutes).  It is CL001 where it opens."""
+    done, seconds = cpu_bound_cli(
+        "check",
+        "--isolated",
+        "--output-format",
+        "json",
+        "fixtures/hostile/unclosed-comment",
+        cwd=FIXTURES.parent,
+    )
+    assert seconds < 5
+    found = [(f["code"], f["range"]["start"]["line"]) for f in json.loads(done.stdout)["findings"]]
+    assert found == [("CL001", 5)]
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in (FIXTURES / "hostile").glob("*.sh")))
 def test_backticks_and_substitutions_are_lexed_in_linear_time(name: str):
     """Row 18 and the shapes beside it: a `$( )` or backtick inside a backtick substitution was lexed
