@@ -2,15 +2,20 @@
 in a process of its own, must finish in under 10 s and 500 MB, start no process, print no planted
 secret and no outside file, and exit 0 or 1 (never 2: no run is lost).
 
-    python bench/hostile.py            # every attack; exit 1 when one is over budget or misbehaves
+    python bench/hostile.py            # every attack and every size; exit 1 when one is over budget
     python bench/hostile.py 10 18      # only these rows
+    python bench/hostile.py markdown   # only this kind at 10 MB (names: SIZES)
 
-Each row builds its input in a temporary directory (any single input is at most 10 MB).
+Each row builds its input in a temporary directory (any single input is at most 10 MB).  Then
+each kind of input is linted at 10 MB (compose, .env, shell script, configuration file,
+Markdown, a workflow, devcontainer.json, a Quadlet and a systemd unit), realistic content
+repeated: time, peak memory, how many findings and which bounds (CL010) were hit.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -226,6 +231,93 @@ def row_22(root: Path) -> list[str]:
     return ["."]
 
 
+SIZE = 10_000_000  # "any single input of 10 MB or less"
+PAD = "x" * 40
+
+
+def repeated(head: str, item: str, tail: str = "") -> str:
+    """`head`, then `item` formatted with i = 0, 1, ... (and `port`, `pad`), then `tail`, as
+    long as the whole stays within SIZE bytes."""
+    parts, size, index = [head], len(head) + len(tail), 0
+    while True:
+        part = item.format(i=index, port=1024 + index % 60000, pad=PAD)
+        if size + len(part) > SIZE:
+            return "".join(parts) + tail
+        parts.append(part)
+        size += len(part)
+        index += 1
+
+
+def size_compose(root: Path) -> list[str]:
+    service = "  s{i}:\n    image: registry.local/s{i}:1.0\n    ports: ['{port}:80']\n    networks: [front]\n"
+    service += "    environment:\n      MODE: s{i}\n"
+    write(root, {"compose.yaml": repeated("services:\n", service, "networks:\n  front: {}\n")})
+    return ["."]
+
+
+def size_env(root: Path) -> list[str]:
+    write(root, {".env": repeated("", "VARIABLE_{i}=value-{i}-{pad}\n")})
+    write(
+        root,
+        {
+            "compose.yaml": "services:\n  web:\n    image: nginx:${VARIABLE_7}\n    ports: ['${VARIABLE_9}:80']\n"
+        },
+    )
+    return ["."]
+
+
+def size_script(root: Path) -> list[str]:
+    command = 'if [ -n "$X{i}" ]; then\n  docker run -d --name c{i} -p {port}:80 --network front '
+    command += "-e MODE=s{i} registry.local/s{i}:1.0\nfi\n"
+    write(root, {"deploy.sh": repeated("#!/bin/sh\nset -e\n", command)})
+    return ["."]
+
+
+def size_configuration(root: Path) -> list[str]:
+    ignore = "  'services/s{i}/compose.yaml': [CL101, CL202]\n"
+    write(root, {".composelint.yaml": repeated("per-file-ignores:\n", ignore), "compose.yaml": SERVICE})
+    return ["."]
+
+
+def size_markdown(root: Path) -> list[str]:
+    block = "## Step {i}\n\nStart the service:\n\n```sh\ndocker run -d -p {port}:80 --name c{i} "
+    block += "registry.local/s{i}:1.0\n```\n\n"
+    write(root, {"README.md": repeated("# Deploying\n\n", block)})
+    return ["."]
+
+
+def size_workflow(root: Path) -> list[str]:
+    step = "      - run: docker run --rm -p {port}:80 registry.local/s{i}:1.0\n"
+    head = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+    write(root, {".github/workflows/ci.yml": repeated(head, step)})
+    return ["."]
+
+
+def size_devcontainer(root: Path) -> list[str]:
+    head = '{\n  "image": "mcr.microsoft.com/devcontainers/base:1",\n  "runArgs": [\n'
+    tail = '    "--privileged"\n  ]\n}\n'
+    write(root, {".devcontainer/devcontainer.json": repeated(head, '    "--label=item{i}={pad}",\n', tail)})
+    return ["."]
+
+
+def size_quadlet(root: Path) -> list[str]:
+    line = "Environment=VARIABLE_{i}=value-{i}-{pad}\nPublishPort=127.0.0.1:{port}:80\n"
+    write(root, {"app.container": repeated("[Container]\nImage=registry.local/app:1.0\n", line)})
+    return ["."]
+
+
+def size_systemd(root: Path) -> list[str]:
+    head = "[Unit]\nDescription=app\n[Service]\n"
+    tail = "ExecStart=/usr/bin/docker run --rm --name app --network host registry.local/app:1.0\n"
+    write(root, {"app.service": repeated(head, "ExecStartPre=-/usr/bin/docker rm -f c{i}\n", tail)})
+    return ["."]
+
+
+SIZES: dict[str, Callable[[Path], list[str]]] = {
+    name.removeprefix("size_"): function for name, function in globals().items() if name.startswith("size_")
+}
+
+
 ROWS: dict[int, Callable[[Path], list[str]]] = {
     int(name.removeprefix("row_")): function
     for name, function in globals().items()
@@ -235,20 +327,23 @@ ROWS: dict[int, Callable[[Path], list[str]]] = {
 
 # A configuration file past a bound cannot be used: like any unusable configuration, that is
 # exit 2 with one line on stderr naming the bound (the run has not started, nothing is lost).
-CONFIGURATION_ROWS = {8, 9}
+CONFIGURATION_ROWS: set[int | str] = {8, 9, "configuration"}
 
 
 def _one_line_limit(err: bytes) -> bool:
     lines = err.decode("utf-8", "replace").strip().splitlines()
-    return len(lines) == 1 and ("nesting deeper" in lines[0] or "aliases are expanded" in lines[0])
+    return len(lines) == 1 and any(
+        bound in lines[0] for bound in ("nesting deeper", "aliases are expanded", "larger than")
+    )
 
 
-def run(row: int) -> tuple[bool, str]:
-    """Build the row's input, lint it, and check the budget and the behaviour."""
+def run(row: int | str) -> tuple[bool, str]:
+    """Build the row's input (an attack, or a kind of input at 10 MB), lint it, and check the
+    budget and the behaviour."""
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary) / "project"
         root.mkdir()
-        args = ROWS[row](root)
+        args = ROWS[row](root) if isinstance(row, int) else ["--output-format", "concise", *SIZES[row](root)]
         started = time.monotonic()
         process = subprocess.Popen(
             [sys.executable, "-c", _MEASURED, "check", "--exit-zero", "-j", "1", *args],
@@ -279,9 +374,18 @@ def run(row: int) -> tuple[bool, str]:
             problems.append("started a process")
         if row == 21 and any(line.startswith("::error file=x") for line in output.splitlines()):
             problems.append("forged a workflow command")
+        found = ""
+        if isinstance(row, str):  # what came of the 10 MB: findings, and the bounds that were hit
+            lines = [line for line in output.splitlines() if re.search(r" CL\d{3} ", line)]
+            limits = sorted(
+                {line.split(" CL010 ")[1].split(": ", 1)[-1][:70] for line in lines if " CL010 " in line}
+            )
+            found = f"  {len(lines):,} findings" + (f"; CL010: {' | '.join(limits)}" if limits else "")
+            if process.returncode == 2:
+                found = f"  unusable configuration: {err.decode('utf-8', 'replace').strip()[-90:]}"
         return not problems, f"{elapsed:5.1f} s {peak:6.0f} MB" + (
             "  " + "; ".join(problems) if problems else ""
-        )
+        ) + found
 
 
 # The command in-process, printing its own peak resident size (KiB on Linux) last on stderr.
@@ -295,12 +399,13 @@ runpy.run_module("composelint", run_name="__main__")
 
 def main(argv: list[str]) -> int:
     sys.setrecursionlimit(10_000)  # shutil.rmtree recurses once per level of row 15's tree
-    rows = [int(a) for a in argv] or sorted(ROWS)
+    rows: list[int | str] = [int(a) if a.isdigit() else a for a in argv] or [*sorted(ROWS), *SIZES]
     failed = 0
     for row in rows:
         ok, detail = run(row)
         failed += not ok
-        print(f"row {row:2}: {'ok  ' if ok else 'FAIL'} {detail}", flush=True)
+        label = f"row {row:2}" if isinstance(row, int) else f"10 MB {row}"
+        print(f"{label:<18} {'ok  ' if ok else 'FAIL'} {detail}", flush=True)
     return 1 if failed else 0
 
 

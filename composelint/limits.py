@@ -18,3 +18,5 @@ MAX_CHAIN = 64  # `include` or `extends` chain length
 MAX_PROJECT_FILES = 1_000  # compose files read for one project (includes, extends)
 MAX_DIRECTORY_DEPTH = 64  # directories below a walked path
 MAX_INTEGER_DIGITS = 20  # digits of a number in a port, a size or a count
+MAX_UNIT_BYTES = 1024 * 1024  # a systemd or Quadlet unit (real ones: a few KB)
+MAX_DEVCONTAINER_BYTES = 64 * 1024  # a devcontainer.json (real ones: a few KB; json-five reads ~40 KB/s)

@@ -588,6 +588,39 @@ def cpu_bound_cli(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess, f
     return done, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
+def test_units_and_devcontainer_json_past_their_size_bound_are_cl010_not_read(tmp_path: Path):
+    """A 10 MB systemd unit took about 50 s (each command line interpreted), a 10 MB Quadlet unit
+    24 s and 665 MB, a 1 MB devcontainer.json 35 s (json-five); real ones are a few KB.  A unit
+    past 1 MiB, a devcontainer.json past 64 KiB is CL010 at line 1 (devcontainer.json was CL001
+    past 1 MiB), and the other files are still linted."""
+    lines = "".join(f"ExecStartPre=-/usr/bin/docker rm -f c{i}\n" for i in range(30_000))
+    ports = "".join(f"PublishPort=127.0.0.1:{1024 + i}:80\n" for i in range(40_000))
+    root = write(
+        tmp_path / "p",
+        {
+            "app.service": "[Service]\n"
+            + lines
+            + "ExecStart=/usr/bin/docker run --network host nginx:1.27\n",
+            "q/app.container": "[Container]\nImage=nginx:1.27\n" + ports,
+            "q/db.container": "[Container]\nImage=postgres:16\nNetwork=host\n",
+            ".devcontainer/devcontainer.json": '{"image": "nginx:1.27", "runArgs": ['
+            + '"-l", "x",' * 100_000
+            + '"--privileged"]}',
+        },
+    )
+    done, seconds = cpu_bound_cli("check", "--isolated", "--output-format", "json", ".", cwd=root)
+    assert seconds < 5, seconds
+    found = sorted(
+        (f["code"], f["path"], f["range"]["start"]["line"]) for f in json.loads(done.stdout)["findings"]
+    )
+    assert [f for f in found if f[0] == "CL010"] == [
+        ("CL010", ".devcontainer/devcontainer.json", 1),
+        ("CL010", "app.service", 1),
+        ("CL010", "q/app.container", 1),
+    ]
+    assert ("CL101", "q/db.container", 3) in found
+
+
 def test_a_block_comment_never_closed_in_devcontainer_json_is_cl001_at_once():
     """Found by atheris: json-five's block-comment pattern takes time exponential in what follows an
     unclosed `/*` (60 bytes: 0.7 s; this 900-byte file: minutes).  It is CL001 where it opens."""

@@ -37,16 +37,17 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
+from composelint.limits import MAX_DEVCONTAINER_BYTES
 from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.settings import RUN, SETTINGS
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
+from composelint.sources.files import too_large
 from composelint.sources.lines import line_column, line_starts
 from composelint.values import number_past_bound
 
 _INT_TOO_LONG = re.compile(r"(?<![0-9])[0-9]{4301,}")
-MAX_BYTES = 1024 * 1024  # json-five (for what tree-sitter-json does not read) parses about 1 MB/s
 _LOCAL_ENV = re.compile(r"\$\{(?:localEnv|env):[^}]*\}")
 # Properties the Dev Containers CLI passes as `docker run` flags after `runArgs`, in its order; the
 # flag of each comes from the table of Docker settings (composelint/settings.py).
@@ -328,13 +329,9 @@ def load_devcontainer(
     text = (texts[path] if texts and path in texts else read_text(path)).removeprefix("\ufeff")
     project = Project(name=shown)
     source = SourceFile(shown, "base", "devcontainer", text)
-    if len(text) > MAX_BYTES:
+    if len(text) > MAX_DEVCONTAINER_BYTES:  # json-five, for what tree-sitter-json does not read, ~40 KB/s
         project.sources.append(source)
-        project.diagnostics.append(
-            Diagnostic(
-                "CL001", f"devcontainer.json not read: over {MAX_BYTES} characters", Span(shown, 1, 1, 1, 2)
-            )
-        )
+        project.diagnostics.append(too_large(shown, "devcontainer.json", MAX_DEVCONTAINER_BYTES))
         return project
     unterminated = _unterminated_comment(text)
     if unterminated is not None:

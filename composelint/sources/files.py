@@ -17,6 +17,7 @@ import stat
 from typing import BinaryIO
 
 from composelint.limits import MAX_FILE_BYTES
+from composelint.model import Diagnostic, Span
 
 _CHUNK = 1024 * 1024
 _OPEN_FLAGS = (
@@ -158,3 +159,10 @@ def _kind(mode: int) -> str:
 
 def _megabytes(limit: int) -> str:
     return f"{limit / (1024 * 1024):g} MiB"
+
+
+def too_large(shown: str, what: str, limit: int) -> Diagnostic:
+    """CL010 for a file of a kind bounded below MAX_FILE_BYTES (its front end is slow per byte)."""
+    size = _megabytes(limit) if limit >= 1024 * 1024 else f"{limit // 1024} KiB"
+    message = f"{what} is larger than {size}; not read"
+    return Diagnostic("CL010", message, Span(shown, 1, 1, 1, 2))

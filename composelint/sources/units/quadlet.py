@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from composelint.limits import MAX_UNIT_BYTES
 from composelint.model import Located, Network, Project, SourceFile, Span
 from composelint.settings import QUADLET_SECURITY_OPTIONS, RUN, SETTINGS
 from composelint.sources.directives import scan_directives
@@ -244,26 +245,32 @@ class QuadletReader:
 
 def load_quadlets(paths: list[str], *, display=None, texts: dict[str, str] | None = None) -> Project:
     """The units at `paths` (one directory's Quadlet files) as one project."""
-    from composelint.sources.files import read_text
+    from composelint.sources.files import read_text, too_large
 
     files = []
     project = Project(name="")
     for path in paths:
         shown = display(path) if display else path
         text = (texts[path] if texts and path in texts else read_text(path)).removeprefix("\ufeff")
+        project.sources.append(SourceFile(shown, "base", "quadlet", text))
+        if len(text) > MAX_UNIT_BYTES:
+            project.diagnostics.append(too_large(shown, "Unit file", MAX_UNIT_BYTES))
+            continue
         name = os.path.basename(path)
         stem, extension = os.path.splitext(name)
         unit = UnitFile(shown, text)
         files.append(
             QuadletFile(path, shown, unit, extension if extension in SECTIONS else ".container", stem)
         )
-        project.sources.append(SourceFile(shown, "base", "quadlet", text))
         project.directives += scan_directives(
             shown,
             text,
             [(*unit.position(e.start), unit.position(e.end - 1)[0]) for e in unit.entries],
             [unit.value_span(e) for e in unit.entries if "composelint" in e.value.chars],
         )
+    if not files:  # each too large
+        project.name = project.sources[0].path
+        return project
     project.name = files[0].shown if len(files) == 1 else os.path.dirname(files[0].shown) or "."
     QuadletReader(files, project).read()
     return project

@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, replace
 
+from composelint.limits import MAX_UNIT_BYTES
 from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
@@ -232,6 +233,8 @@ class UnitReader:
     def substitute(self, text: Text, word: UnitWord) -> Argument:
         """`${NAME}` anywhere in the word, `$$` -> `$`."""
         chars, offsets = text.chars, text.offsets
+        if "$" not in chars:  # most words: as written, without building them again one character at a time
+            return Argument(text, text, word.start, word.end, "definite", None)
         value, code = TextBuilder(), TextBuilder()
         certainty, origin = "definite", None
         index = 0
@@ -328,11 +331,15 @@ def load_unit(
     path: str, *, display=None, texts: dict[str, str] | None = None, tools: tuple[str, ...] = DEFAULT_TOOLS
 ) -> Project:
     """Read the unit at `path` (or `texts[path]` for standard input) into a project."""
-    from composelint.sources.files import read_text
+    from composelint.sources.files import read_text, too_large
 
     shown = display(path) if display else path
     text = texts[path] if texts and path in texts else read_text(path)
     text = text.removeprefix("\ufeff")
+    if len(text) > MAX_UNIT_BYTES:
+        project = Project(name=shown, diagnostics=[too_large(shown, "Unit file", MAX_UNIT_BYTES)])
+        project.sources.append(SourceFile(shown, "script", "systemd", text))
+        return project
     unit = UnitFile(shown, text)
     reader = UnitReader(unit, os.path.basename(path), tools)
     service = unit.entries_in("Service")
