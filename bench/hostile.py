@@ -248,74 +248,72 @@ def repeated(head: str, item: str, tail: str = "") -> str:
         index += 1
 
 
-def size_compose(root: Path) -> list[str]:
-    service = "  s{i}:\n    image: registry.local/s{i}:1.0\n    ports: ['{port}:80']\n    networks: [front]\n"
-    service += "    environment:\n      MODE: s{i}\n"
-    write(root, {"compose.yaml": repeated("services:\n", service, "networks:\n  front: {}\n")})
-    return ["."]
+_SERVICE = "  s{i}:\n    image: registry.local/s{i}:1.0\n    ports: ['{port}:80']\n    networks: [front]\n"
+_COMMAND = 'if [ -n "$X{i}" ]; then\n  docker run -d --name c{i} -p {port}:80 --network front '
+_BLOCK = "## Step {i}\n\nStart the service:\n\n```sh\ndocker run -d -p {port}:80 --name c{i} "
+_WORKFLOW = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+_DEVCONTAINER = '{\n  "image": "mcr.microsoft.com/devcontainers/base:1",\n  "runArgs": [\n'
+_EXEC = "ExecStart=/usr/bin/docker run --rm --name app --network host registry.local/app:1.0\n"
+# Each kind of input at 10 MB: file -> (head, item repeated while the file stays within SIZE, tail),
+# or the text of a small file beside it.
+SIZES: dict[str, dict[str, tuple[str, str, str] | str]] = {
+    "compose": {
+        "compose.yaml": (
+            "services:\n",
+            _SERVICE + "    environment:\n      MODE: s{i}\n",
+            "networks:\n  front: {}\n",
+        )
+    },
+    "env": {
+        ".env": ("", "VARIABLE_{i}=value-{i}-{pad}\n", ""),
+        "compose.yaml": "services:\n  web:\n    image: nginx:${VARIABLE_7}\n    ports: ['${VARIABLE_9}:80']\n",
+    },
+    "script": {
+        "deploy.sh": ("#!/bin/sh\nset -e\n", _COMMAND + "-e MODE=s{i} registry.local/s{i}:1.0\nfi\n", "")
+    },
+    "configuration": {
+        ".composelint.yaml": ("per-file-ignores:\n", "  'services/s{i}/compose.yaml': [CL101, CL202]\n", ""),
+        "compose.yaml": SERVICE,
+    },
+    "markdown": {"README.md": ("# Deploying\n\n", _BLOCK + "registry.local/s{i}:1.0\n```\n\n", "")},
+    "workflow": {
+        ".github/workflows/ci.yml": (
+            _WORKFLOW,
+            "      - run: docker run --rm -p {port}:80 registry.local/s{i}:1.0\n",
+            "",
+        )
+    },
+    "devcontainer": {
+        ".devcontainer/devcontainer.json": (
+            _DEVCONTAINER,
+            '    "--label=item{i}={pad}",\n',
+            '    "--privileged"\n  ]\n}\n',
+        )
+    },
+    "quadlet": {
+        "app.container": (
+            "[Container]\nImage=registry.local/app:1.0\n",
+            "Environment=VARIABLE_{i}=value-{i}-{pad}\nPublishPort=127.0.0.1:{port}:80\n",
+            "",
+        )
+    },
+    "systemd": {
+        "app.service": (
+            "[Unit]\nDescription=app\n[Service]\n",
+            "ExecStartPre=-/usr/bin/docker rm -f c{i}\n",
+            _EXEC,
+        )
+    },
+}
 
 
-def size_env(root: Path) -> list[str]:
-    write(root, {".env": repeated("", "VARIABLE_{i}=value-{i}-{pad}\n")})
+def size_input(kind: str, root: Path) -> list[str]:
+    """Write the input of SIZES[kind] under `root`; the arguments that lint it."""
     write(
         root,
-        {
-            "compose.yaml": "services:\n  web:\n    image: nginx:${VARIABLE_7}\n    ports: ['${VARIABLE_9}:80']\n"
-        },
+        {name: repeated(*spec) if isinstance(spec, tuple) else spec for name, spec in SIZES[kind].items()},
     )
     return ["."]
-
-
-def size_script(root: Path) -> list[str]:
-    command = 'if [ -n "$X{i}" ]; then\n  docker run -d --name c{i} -p {port}:80 --network front '
-    command += "-e MODE=s{i} registry.local/s{i}:1.0\nfi\n"
-    write(root, {"deploy.sh": repeated("#!/bin/sh\nset -e\n", command)})
-    return ["."]
-
-
-def size_configuration(root: Path) -> list[str]:
-    ignore = "  'services/s{i}/compose.yaml': [CL101, CL202]\n"
-    write(root, {".composelint.yaml": repeated("per-file-ignores:\n", ignore), "compose.yaml": SERVICE})
-    return ["."]
-
-
-def size_markdown(root: Path) -> list[str]:
-    block = "## Step {i}\n\nStart the service:\n\n```sh\ndocker run -d -p {port}:80 --name c{i} "
-    block += "registry.local/s{i}:1.0\n```\n\n"
-    write(root, {"README.md": repeated("# Deploying\n\n", block)})
-    return ["."]
-
-
-def size_workflow(root: Path) -> list[str]:
-    step = "      - run: docker run --rm -p {port}:80 registry.local/s{i}:1.0\n"
-    head = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
-    write(root, {".github/workflows/ci.yml": repeated(head, step)})
-    return ["."]
-
-
-def size_devcontainer(root: Path) -> list[str]:
-    head = '{\n  "image": "mcr.microsoft.com/devcontainers/base:1",\n  "runArgs": [\n'
-    tail = '    "--privileged"\n  ]\n}\n'
-    write(root, {".devcontainer/devcontainer.json": repeated(head, '    "--label=item{i}={pad}",\n', tail)})
-    return ["."]
-
-
-def size_quadlet(root: Path) -> list[str]:
-    line = "Environment=VARIABLE_{i}=value-{i}-{pad}\nPublishPort=127.0.0.1:{port}:80\n"
-    write(root, {"app.container": repeated("[Container]\nImage=registry.local/app:1.0\n", line)})
-    return ["."]
-
-
-def size_systemd(root: Path) -> list[str]:
-    head = "[Unit]\nDescription=app\n[Service]\n"
-    tail = "ExecStart=/usr/bin/docker run --rm --name app --network host registry.local/app:1.0\n"
-    write(root, {"app.service": repeated(head, "ExecStartPre=-/usr/bin/docker rm -f c{i}\n", tail)})
-    return ["."]
-
-
-SIZES: dict[str, Callable[[Path], list[str]]] = {
-    name.removeprefix("size_"): function for name, function in globals().items() if name.startswith("size_")
-}
 
 
 ROWS: dict[int, Callable[[Path], list[str]]] = {
@@ -343,7 +341,11 @@ def run(row: int | str) -> tuple[bool, str]:
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary) / "project"
         root.mkdir()
-        args = ROWS[row](root) if isinstance(row, int) else ["--output-format", "concise", *SIZES[row](root)]
+        args = (
+            ROWS[row](root)
+            if isinstance(row, int)
+            else ["--output-format", "concise", *size_input(row, root)]
+        )
         started = time.monotonic()
         process = subprocess.Popen(
             [sys.executable, "-c", _MEASURED, "check", "--exit-zero", "-j", "1", *args],
