@@ -632,9 +632,9 @@ class CommandLineReader:
             self.clock += 1
         if command.kind in ("run", "create", "compose-run", "service-create"):
             before = len(self.project.workloads)
-            self.read_container(command)
+            read = self.read_container(command)
             if len(self.project.workloads) > before:
-                self.timed(self.project.workloads[-1], command, invocation)
+                self.timed(self.project.workloads[-1], command, invocation, read)
             if invocation.variants and len(self.project.workloads) > before:
                 self.alternatives(self.project.workloads[-1], invocation)
         elif command.kind in ("stop", "compose-stop") and self.clock is not None:
@@ -646,12 +646,17 @@ class CommandLineReader:
         elif command.kind == "build":
             self.read_build(command)
 
-    def timed(self, workload: Workload, command: Command, invocation: Invocation) -> None:
+    def timed(
+        self, workload: Workload, command: Command, invocation: Invocation, read: tuple[FlagTable, Parsed]
+    ) -> None:
         """When the container runs, if commands run in order: until the script stops it, or only
-        during its own command when the script waits for it (`run` without `--detach` or `&`)."""
+        during its own command when the script waits for it (`run` without `--detach` or `&`).
+        `read`: the table and flags `read_container` parsed the command with (reused when the
+        table is the same)."""
         if self.clock is None:
             return
-        flags = parse_flags(command.args, COMPOSE_RUN if command.kind == "compose-run" else DOCKER_RUN).flags
+        table = COMPOSE_RUN if command.kind == "compose-run" else DOCKER_RUN
+        flags = (read[1] if read[0] is table else parse_flags(command.args, table)).flags
         detached = invocation.background or command.kind in ("create", "service-create")
         detached = detached or any(flag.name == "detach" and parse_bool(flag) is not False for flag in flags)
         names = {workload.name}
@@ -695,7 +700,9 @@ class CommandLineReader:
                     self.project.possible_values[span] = scratch.possible_values[span]
 
     # -- containers ------------------------------------------------------------
-    def read_container(self, command: Command) -> None:
+    def read_container(self, command: Command) -> tuple[FlagTable, Parsed]:
+        """The container a command starts, as a workload of the project; returns the flag table
+        and the flags it was read with."""
         table = {"compose-run": COMPOSE_RUN, "service-create": SERVICE_CREATE}.get(
             command.kind, PODMAN_RUN if command.tool == "podman" else DOCKER_RUN
         )
@@ -707,7 +714,7 @@ class CommandLineReader:
         )
         self.dynamic(label, parsed)
         if not parsed.positionals and not parsed.dynamic:
-            return  # no image: docker refuses the command
+            return table, parsed  # no image: docker refuses the command
         # Options only known at run time may hold the image: the container stays, its image unknown.
         target = parsed.positionals[0] if parsed.positionals else parsed.dynamic[-1]
         workload = Workload(
@@ -723,6 +730,7 @@ class CommandLineReader:
             self.container_flag(workload, flag, command)
         self.name(workload, target, parsed)
         self.project.workloads.append(workload)
+        return table, parsed
 
     def name(self, workload: Workload, target: Word, parsed: Parsed) -> None:
         names = [f.value for f in parsed.flags if f.name == "name" and f.value and UNKNOWN not in f.value]

@@ -523,13 +523,11 @@ class Interpreter:
             if first in guessed:
                 certainty = POSSIBLE
                 reason = f"`{guessed[first]}` is taken to be {resolution.tool}: its value is only known at run time"
-            words = [
+            made = [
                 self.word(c, f, w)
                 for c, f, w in zip(codes[first:], fields[first:], written[first:], strict=False)
             ]
-            # A variant's word that did not change is this word again (same field, same place).
-            made = {id(f): w for f, w in zip(fields[first:], words, strict=False)}
-            words[0] = replace(words[0], text=resolution.tool) if first in guessed else words[0]
+            words = [replace(made[0], text=resolution.tool), *made[1:]] if first in guessed else made
             span = self.span(code, event.start, event.end)
             invocation = Invocation(resolution.tool, words, span, via, certainty, reason)
             invocation.background = bool(_BACKGROUND.match(code.text, event.end))
@@ -557,13 +555,16 @@ class Interpreter:
         first: int,
         texts: list[str],
         expanded: list[list[Field]],
-        made: dict[int, Word],
+        made: list[Word],
     ) -> list[list[Word]]:
         """The command's words once per other possible value of a variable it uses (at most
         MAX_ALTERNATIVES in all), when they differ from the words of the first expansion (`made`:
-        the Word of each field of the first expansion, by the field's id)."""
+        the Words of its fields from `first` on)."""
         if not expander.branching:
             return []
+        # A variant's word that did not change is the first expansion's (same field, same place).
+        primary = [f for word_fields in expanded for f in word_fields][first:]
+        reuse = {id(f): w for f, w in zip(primary, made, strict=False)}
         branching, out = dict(expander.branching), []  # type: dict[str, int], list[list[Word]]
         expander.branching.clear()
         for name, count in branching.items():
@@ -581,7 +582,7 @@ class Interpreter:
                 if [field_text(f) for f in fields[first:]] != texts[first:]:
                     out.append(
                         [
-                            made.get(id(f)) or self.word(code, f, w)
+                            reuse.get(id(f)) or self.word(code, f, w)
                             for f, w in zip(fields[first:], written[first:], strict=False)
                         ]
                     )
