@@ -221,3 +221,14 @@ def test_makefile_variables_that_double_each_other_expand_in_linear_time(tmp_pat
     report = lint_json(str(tmp_path))
     assert time.process_time() - started < 5
     assert [(f["code"], f["range"]["start"]["line"]) for f in report["findings"]] == [("CL301", 43)]
+
+
+def test_gitlab_jobs_with_docker_in_docker_publish_on_the_jobs_daemon():
+    """A port a `docker:dind` job publishes reaches only the job's network: no CL202/CL210 there
+    (as for GitHub-hosted runners); a job without such a service keeps them."""
+    path = FIXTURES / "ci-runners" / "gitlab" / ".gitlab-ci.yml"
+    report = lint_json(str(path))
+    found = {
+        (f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"]) for f in report["findings"]
+    }
+    assert found == _expected(path)

@@ -9,6 +9,13 @@ with `name` and `alias`) are containers on the job's network, named by their ali
 
 `include: local:` files (and `include: 'path.yml'` strings without a scheme) are read as
 part of the including file when they lie inside the including file's directory tree.
+
+A job with a Docker-in-Docker service (`docker:dind`, `docker:27-dind`, inherited from `default:`
+too) runs its `docker` commands against that service: a daemon made for this one job, whose
+published ports only the job's own network reaches (`Project.ephemeral_host`, as for a GitHub-hosted
+runner).  A job without one is not taken to be ephemeral: untagged jobs on gitlab.com run on
+instance runners that are a fresh VM per job, but a self-managed instance's runners may be a
+lasting machine (a shell executor), and the file does not say which instance runs it.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ KEYWORDS = frozenset(
 NETWORK = "gitlab_job"  # services share the job's network
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _ALIAS = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_DIND = re.compile(r"(?:.*/)?docker:(?:[\w.-]*-)?dind(?:-rootless)?(?:@.*)?")
 MAX_INCLUDES = 50
 
 
@@ -71,13 +79,7 @@ def _load_file(
     whole.diagnostics.extend(document.diagnostics)
     if not isinstance(top, YMap):
         return [whole], []
-    default = top.get("default")
-    inherited = {
-        key: (
-            default.get(key) if isinstance(default, YMap) and default.get(key) is not None else top.get(key)
-        )
-        for key in ("before_script", "after_script")
-    }
+    inherited = {key: _default(top, key) for key in ("before_script", "after_script")}
     projects = [whole]
     for key, job in top.items:
         if key.text in KEYWORDS or not isinstance(job, YMap):
@@ -92,9 +94,27 @@ def _load_file(
             for node in lines:
                 _add_lines(snippet, host, node)
             read_snippet(project, host, snippet)
+        services = job.get("services") if job.get("services") is not None else _default(top, "services")
+        project.ephemeral_host = _docker_in_docker(services)
         _services(project, host, key, job.get("services"))
         projects.append(project)
     return projects, _local_includes(top.get("include"))
+
+
+def _default(top: YMap, key: str) -> YNode | None:
+    """A job's keyword inherited from `default:` (or, deprecated, the top level)."""
+    default = top.get("default")
+    found = default.get(key) if isinstance(default, YMap) else None
+    return found if found is not None else top.get(key)
+
+
+def _docker_in_docker(services: YNode | None) -> bool:
+    """A `docker:*dind` service: the job's `docker` commands reach a daemon made for the job."""
+    for entry in services.items if isinstance(services, YSeq) else []:
+        name = entry.get("name") if isinstance(entry, YMap) else entry
+        if isinstance(name, YScalar) and _DIND.fullmatch(name.text.strip()):
+            return True
+    return False
 
 
 def _file_project(host: HostFile, role: str, name: str) -> Project:
