@@ -437,6 +437,10 @@ class Project:
             or self.directives
         )
 
+    def documented(self, workload: Workload) -> bool:
+        """The workload is a command shown in a Markdown document (a code block of a tutorial)."""
+        return any(s.kind == "markdown" and s.path == workload.span.path for s in self.sources)
+
     def workload(self, name: str) -> Workload | None:
         for workload in self.workloads:
             if workload.name == name:

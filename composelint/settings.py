@@ -223,9 +223,9 @@ SETTINGS: tuple[Setting, ...] = (
         (value("-p", "--publish", on=_PUBLISH), value("--publish", "-p", on=(SERVICE_CREATE,))),
         ("PublishPort",),
         ("appPort",),
-        if_unset=IfUnset(
-            "Compose rejects the empty entry", "`5432:5432` would publish a port on all interfaces"
-        ),
+        # A port entry that is only variables: Compose refuses it empty, so whoever deploys sets it
+        # (a template's `${APP_PORT}`); a variable host IP is named by CL202 itself.
+        empty_decides_nothing="Compose refuses an empty port entry: whoever deploys must set it",
         numbers=True,
     ),
     Setting(

@@ -181,14 +181,15 @@ def unresolved_variable(project: Project):
     Reports `${VAR}` / `$VAR` with no value and no default where the value
     changes what a rule concludes: `network_mode`, `privileged`, `pid`,
     `ipc`, `uts`, `userns_mode`, `cgroup`, `cap_add`, `security_opt`,
-    `devices`, `use_api_socket`, `user`, `read_only`, `build.network`, a
-    port entry that is nothing but variables, and a network's `driver`,
-    `internal` or `external`.  The message names the selected rules that cannot decide
+    `devices`, `use_api_socket`, `user`, `read_only`, `build.network`, and
+    a network's `driver`, `internal` or `external`.  The message names the selected rules that cannot decide
     (nothing is reported when no selected rule reads the setting: `user` is
     read only by the opt-in CL609) and what
     the empty value and another value would do.  Elsewhere an empty value
     decides nothing and nothing is reported: an image tag, an environment
-    value, a host port; a variable host IP is named by CL202 itself; a bind
+    value, a host port, a port entry that is only variables (Compose refuses
+    it empty: whoever deploys sets it, as templates expect); a variable host
+    IP is named by CL202 itself; a bind
     source that starts with an unset variable is a host path the mount rules
     do not guess.  `PWD` and `HOME` are always set by the shell that runs
     Compose: `${PWD}` is the project directory, `${HOME}` is `~`.

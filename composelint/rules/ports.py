@@ -444,11 +444,10 @@ def missing_port_mapping(project: Project, options: Options):
           - "127.0.0.1:80:80"
     ```
     """
-    documentation = {source.path for source in project.sources if source.kind == "markdown"}
     for workload in project.workloads:
         if "ports" in workload.keys or (workload.publish_all and workload.publish_all.value):
             continue  # published, perhaps at a port only known at run time
-        if workload.expose or _proxy_route(workload) or workload.span.path in documentation:
+        if workload.expose or _proxy_route(workload) or project.documented(workload):
             continue
         if workload.socket_activated:
             continue  # systemd listens and hands the socket over

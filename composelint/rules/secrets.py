@@ -125,7 +125,11 @@ def credential_in_url(project: Project):
     Reports `scheme://user:password@host` in an environment value, a label
     or the command, when the password is written in the file (not a `${VAR}`
     reference or a placeholder).  The message shows the URL's scheme and
-    user with the password masked.
+    user with the password masked.  Not in the command of a container a
+    Markdown document shows (`docker run -it --rm debezium/tooling pgcli
+    postgresql://user:pass@db`): a tutorial's reader types it to connect a
+    client to the example's own database, whose password the example sets
+    (and where it is written, it is reported).
 
     ## Why is this bad?
     The password is in version control and in `docker inspect` output, and
@@ -162,7 +166,7 @@ def credential_in_url(project: Project):
                         f"{'labels' if labels else 'environment'}[{variable.name}]",
                         help="Take the password from a variable (`${DB_PASSWORD}`) or a secret file",
                     )
-        for word in workload.command:
+        for word in () if project.documented(workload) else workload.command:
             match = _url_password(word.value)
             if match:
                 yield Finding(

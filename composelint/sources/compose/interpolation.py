@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from composelint.limits import MAX_INTERPOLATED_CHARS, MAX_INTERPOLATION_DEPTH, MAX_VALUE_CHARS
-from composelint.settings import Setting, setting_at
+from composelint.settings import setting_at
 from composelint.sources.compose.yaml_tree import YMap, YScalar, YSeq
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -160,12 +160,6 @@ def starts_unset(written: str, unset: tuple[str, ...] | list[str]) -> bool:
     return match is not None and match.group(1) in unset
 
 
-def _decides(setting: Setting, path: tuple, value: str) -> bool:
-    """A port entry only when it is nothing but variables: a variable host IP is named by the
-    port rules themselves, and a variable host port decides nothing."""
-    return setting.name != "ports" or (len(path) == 4 and not value.strip())
-
-
 @dataclass
 class InterpolatedScalar(YScalar):
     """A scalar whose text came from variables; `written` is the text in the file."""
@@ -239,7 +233,7 @@ def interpolate_tree(
         substituted.chars += result.size
         substituted.values.update((value, name) for name, value in result.values.items() if value)
     setting = setting_at(path) if result.unset else None
-    if setting is not None and setting.if_unset is not None and _decides(setting, path, result.value):
+    if setting is not None and setting.if_unset is not None:
         for name in dict.fromkeys(result.unset):
             report(
                 "CL005",
