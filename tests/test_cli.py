@@ -75,7 +75,7 @@ def test_json_with_fix_and_suppression_validates(tmp_path: Path):
     compose.write_text(
         "services:\n  ssh:\n    image: alpine:3.20\n    ports:\n      - 22:22  # composelint: ignore=CL210 -- lab only\n"
     )
-    report = lint_json(str(compose))
+    report = lint_json("--extend-select", "CL208", str(compose))
     jsonschema.validate(report, REPORT_SCHEMA)
     by_code = {f["code"]: f for f in report["findings"]}
     assert by_code["CL208"]["fix"]["applicability"] == "safe"
@@ -401,3 +401,14 @@ def test_named_test_data_is_linted():
     # A directory named on the command line is not test data itself, only what lies below it.
     assert [code for code, *_ in findings(str(loader))] == ["CL101"]
     assert [code for code, *_ in findings(str(TEST_DATA / "e2e"))] == []
+
+
+def test_cl102_reports_sidecars_with_the_siblings_option(tmp_path: Path):
+    """By default CL102 reports only a shared namespace that leads to the host's; `siblings: true`
+    adds every container joining another's (fixtures/rules/CL102/negative_sidecars.yaml)."""
+    compose = tmp_path / "compose.yaml"
+    compose.write_text((FIXTURES / "rules" / "CL102" / "negative_sidecars.yaml").read_text(encoding="utf-8"))
+    assert [f for f in findings(str(compose)) if f[0] == "CL102"] == []
+    (tmp_path / ".composelint.yaml").write_text("rules:\n  shared-network-namespace: {siblings: true}\n")
+    found = [f for f in findings(str(compose)) if f[0] == "CL102"]
+    assert found == [("CL102", 17, 19, "warning"), ("CL102", 23, 19, "warning")]

@@ -521,7 +521,7 @@ def _shown(path: Path) -> str:
             "rules.CL209.max: expected an integer, got a string",
         ),
         (".composelint.yaml", "rules: {CL101: {max: 3}}\n", "rules.CL101.max: unknown key"),
-        (".composelint.yaml", "rules: {CL102: {max: 3}}\n", "rules.CL102.max: unknown option of CL102"),
+        (".composelint.yaml", "rules: {CL105: {max: 3}}\n", "rules.CL105.max: unknown option of CL105"),
         (
             ".composelint.yaml",
             "known-images: {nginx: [80000]}\n",

@@ -68,7 +68,7 @@ def test_safe_fixes_only_without_unsafe_fixes(tmp_path):
     target = write(
         tmp_path, {"compose.yaml": "services:\n  db:\n    image: postgres:17\n    ports:\n      - 2222:22\n"}
     )
-    result = run_cli("check", "--fix", str(target / "compose.yaml"))
+    result = run_cli("check", "--extend-select", "CL208", "--fix", str(target / "compose.yaml"))
     assert '- "2222:22"' in (target / "compose.yaml").read_text()  # CL208, safe
     assert "1 fixed, " in result.stderr
 
@@ -76,7 +76,7 @@ def test_safe_fixes_only_without_unsafe_fixes(tmp_path):
 def test_diff_prints_and_does_not_write(tmp_path):
     before = FIXTURES / "fixes" / "CL208" / "ports.before.yaml"
     target = _target(before, tmp_path)
-    result = run_cli("check", "--diff", str(target))
+    result = run_cli("check", "--extend-select", "CL208", "--diff", str(target))
     assert result.exit_code == 1
     assert target.read_bytes() == before.read_bytes()
     assert f"--- {target}\n+++ {target}\n" in result.stdout
@@ -93,7 +93,9 @@ def test_show_fixes_lists_them_per_file(tmp_path):
 def test_stdin_is_fixed_to_stdout_with_a_name(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = (FIXTURES / "fixes" / "CL208" / "ports.before.yaml").read_text(encoding="utf-8")
-    result = run_cli("check", "--fix", "--stdin-filename", "compose.yaml", "-", input=text)
+    result = run_cli(
+        "check", "--extend-select", "CL208", "--fix", "--stdin-filename", "compose.yaml", "-", input=text
+    )
     assert result.stdout == (FIXTURES / "fixes" / "CL208" / "ports.after.yaml").read_text(encoding="utf-8")
     assert "compose.yaml:" in result.stderr  # the report of what remains
     assert not (tmp_path / "compose.yaml").exists()
@@ -122,7 +124,7 @@ def test_the_owner_is_kept_when_root_fixes_a_users_file(tmp_path):
         tmp_path, {"compose.yaml": "services:\n  db:\n    image: postgres:17\n    ports:\n      - 22:22\n"}
     )
     os.chown(compose / "compose.yaml", 4321, 4321)
-    run_cli("check", "--fix", str(compose / "compose.yaml"))
+    run_cli("check", "--extend-select", "CL208", "--fix", str(compose / "compose.yaml"))
     info = (compose / "compose.yaml").stat()
     assert (info.st_uid, info.st_gid) == (4321, 4321)
     assert '"22:22"' in (compose / "compose.yaml").read_text(encoding="utf-8")
@@ -151,13 +153,20 @@ def test_a_file_changed_since_it_was_read_is_not_written(tmp_path):
 def test_files_outside_the_project_root_are_not_fixed(tmp_path):
     shared = "services:\n  db:\n    image: postgres:17\n    ports:\n      - 22:22\n"
     write(tmp_path, {"shared.yaml": shared, "app/compose.yaml": "include:\n  - ../shared.yaml\n"})
-    result = run_cli("check", "--fix", "--allow-outside-root", str(tmp_path / "app" / "compose.yaml"))
+    result = run_cli(
+        "check",
+        "--extend-select",
+        "CL208",
+        "--fix",
+        "--allow-outside-root",
+        str(tmp_path / "app" / "compose.yaml"),
+    )
     assert (tmp_path / "shared.yaml").read_text(encoding="utf-8") == shared
     assert "0 fixed" in result.stderr
     inside = write(
         tmp_path / "inside", {"shared.yaml": shared, "compose.yaml": "include:\n  - shared.yaml\n"}
     )
-    run_cli("check", "--fix", str(inside / "compose.yaml"))
+    run_cli("check", "--extend-select", "CL208", "--fix", str(inside / "compose.yaml"))
     assert '"22:22"' in (inside / "shared.yaml").read_text(encoding="utf-8")
 
 
@@ -219,9 +228,9 @@ def test_concise_and_full_mark_fixable_findings(tmp_path):
     target = write(
         tmp_path, {"compose.yaml": "services:\n  db:\n    image: postgres:17\n    ports:\n      - 22:22\n"}
     )
-    concise = run_cli("check", "--output-format", "concise", str(target)).stdout
+    concise = run_cli("check", "--extend-select", "CL208", "--output-format", "concise", str(target)).stdout
     assert "CL208 [warning] [*] Port `22:22`" in concise
-    full = run_cli("check", "--output-format", "full", str(target)).stdout
+    full = run_cli("check", "--extend-select", "CL208", "--output-format", "full", str(target)).stdout
     assert "  = fix (safe, --fix): Quote `22:22`" in full
     assert "1 fixable with --fix." in full
 

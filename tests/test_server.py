@@ -232,20 +232,25 @@ def test_project_diagnostics_then_fixed_by_editing():
         # re-linted; the base's unsaved text is used for the open base.
         client.open(OVERRIDE)
         client.change(OVERRIDE, "services:\n  web:\n    read_only: true\n")
+        # Sharing web's own namespace is the sidecar pattern: CL102 reports it only with `siblings`.
         await client.wait(
-            lambda: client.codes(OVERRIDE) == [] and client.codes(COMPOSE) == ["CL102"],
+            lambda: client.codes(OVERRIDE) == [] and client.codes(COMPOSE) == [],
             "the host-network findings to clear",
         )
-        assert by_code(client, COMPOSE)["CL102"].severity == t.DiagnosticSeverity.Warning  # plain sharing now
 
         # Debounced: several quick changes, only the last text counts.
-        fixed = COMPOSE.read_text(encoding="utf-8").replace(', network_mode: "service:web"', "")
+        original = COMPOSE.read_text(encoding="utf-8")
+        client.change(
+            COMPOSE, original.replace('image: "busybox:1.36"', 'image: "busybox:1.36", privileged: true')
+        )
+        await client.wait(lambda: client.codes(COMPOSE) == ["CL301"], "the privileged worker to be reported")
+        fixed = original.replace(', network_mode: "service:web"', "")
         client.change(COMPOSE, fixed.replace("busybox", "busybox:latest # "))
         client.change(COMPOSE, fixed)
         started = time.monotonic()
         await client.wait(lambda: client.codes(COMPOSE) == [], "compose.yaml diagnostics to clear")
         assert time.monotonic() - started >= 0.2  # waited for the debounce
-        assert client.diagnostics[uri(COMPOSE)].version == 3
+        assert client.diagnostics[uri(COMPOSE)].version == 4
         assert client.codes(OVERRIDE) == []
 
         # Editing the .env beside it re-lints the project with the unsaved values; closing the
@@ -435,6 +440,7 @@ def test_code_actions_fix_suppress_and_fix_all(tmp_path):
         "services:\n  ssh:\n    image: atmoz/sftp:alpine\n    privileged: true\n    ports:\n      - 2222:22\n"
     )
     compose.write_text(original, encoding="utf-8")
+    (tmp_path / ".composelint.yaml").write_text("extend-select: [CL208]\n")  # opt-in: a safe fix to offer
 
     async def scenario(client: Client):
         kinds = client.capabilities.code_action_provider.code_action_kinds

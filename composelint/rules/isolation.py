@@ -682,7 +682,13 @@ def exec_privileged(project: Project):
 
 
 @rule(
-    "CL316", "exec-as-root", "info", "isolation", references=("CIS Docker 5.24 [5.23]",), reads=("exec.user",)
+    "CL316",
+    "exec-as-root",
+    "info",
+    "isolation",
+    default_on=False,
+    references=("CIS Docker 5.24 [5.23]",),
+    reads=("exec.user",),
 )
 def exec_as_root(project: Project):
     """A command is run in a container as root with `docker exec -u root`.
@@ -690,7 +696,10 @@ def exec_as_root(project: Project):
     ## What it does
     Reports `docker exec -u root`, `-u 0`, `--user root:root`, `--user 0:0`
     (podman and nerdctl alike) in a script, and every other form the runtime
-    resolves to UID 0, as CL609 reads `user` (`00`, `:1000`).
+    resolves to UID 0, as CL609 reads `user` (`00`, `:1000`).  Opt-in: on
+    real repositories every one was an operator's command written in docs
+    or a test (install a package, fix a permission), run by a person who
+    chose root for it.
 
     ## Why is this bad?
     The container was built or started to run as an unprivileged user;

@@ -138,13 +138,24 @@ def unprotected_gateway_mode(project: Project):
             )
 
 
-@rule("CL503", "l2-network-driver", "warning", "network", reads=("network.driver", "network.external"))
+@rule(
+    "CL503",
+    "l2-network-driver",
+    "warning",
+    "network",
+    default_on=False,
+    reads=("network.driver", "network.external"),
+)
 def l2_network_driver(project: Project):
     """A macvlan or ipvlan network puts containers on the host's LAN.
 
     ## What it does
     Reports networks with `driver: macvlan` or `driver: ipvlan`, and
-    `docker network create -d macvlan` / `-d ipvlan`.
+    `docker network create -d macvlan` / `-d ipvlan`.  Opt-in: such a
+    network is never an accident (it names the host's interface and the
+    LAN's subnet), and on real repositories every one was the documented
+    design of the setup (Oracle RAC, network appliances, labs teaching it);
+    ports published on it are still reported (CL211).
 
     ## Why is this bad?
     Containers get their own addresses on the physical network: published
@@ -252,6 +263,7 @@ def icc_enabled(project: Project):
     "overlay-not-encrypted",
     "warning",
     "network",
+    default_on=False,
     references=("CIS Docker 7.3 [7.4]",),
     reads=("network.driver", "network.driver_opts", "network.external"),
 )
@@ -260,7 +272,10 @@ def overlay_not_encrypted(project: Project):
 
     ## What it does
     Reports `driver: overlay` without `driver_opts: {encrypted: ...}`, and
-    `docker network create -d overlay` without `-o encrypted`.
+    `docker network create -d overlay` without `-o encrypted`.  Opt-in: it
+    reports a protection not added (like the hardening rules), and on real
+    repositories every one was a reference page or lab showing overlay
+    networking.
 
     ## Why is this bad?
     Overlay traffic crosses the network between swarm nodes in clear text

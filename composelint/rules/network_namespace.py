@@ -110,18 +110,26 @@ def host_network(project: Project, options: Options):
         )
 
 
-@rule("CL102", "shared-network-namespace", "warning", "network", reads=NAMESPACE_READS)
-def shared_network_namespace(project: Project):
+@rule(
+    "CL102",
+    "shared-network-namespace",
+    "warning",
+    "network",
+    options={"siblings": False},
+    reads=NAMESPACE_READS,
+)
+def shared_network_namespace(project: Project, options: Options):
     """The workload joins another container's network namespace.
 
     ## What it does
     Reports `network_mode: service:X`, `network_mode: container:X` and
-    `--network container:X`.  The
-    chain is followed to its end: when it reaches the host network the
-    finding is an error and names the chain (`web -> proxy -> host`).  A
-    container in a Podman pod (Quadlet `Pod=`) shares the pod's namespace by
-    design, as the containers of a Kubernetes pod do: that is reported only
-    when the pod is on the host network.
+    `--network container:X` whose chain, followed to its end, reaches the
+    host network: an error naming the chain (`web -> proxy -> host`).
+    Joining a container that has a namespace of its own (a VPN or Tailscale
+    sidecar, a client attached to its server, a container in a Podman pod)
+    is the sidecar pattern, chosen on purpose: it is reported, as a
+    warning, only with the rule option `siblings: true`
+    (`rules: {CL102: {siblings: true}}`), and never for a pod's members.
 
     ## Why is this bad?
     Both containers share interfaces, ports and localhost.  A compromise of
@@ -172,7 +180,7 @@ def shared_network_namespace(project: Project):
                 severity=Severity.ERROR,
                 related=(ns.evidence,) if ns.evidence else (),
             )
-        elif not _in_pod(project, name):
+        elif options["siblings"] and not _in_pod(project, name):
             yield Finding(
                 f"{subject(workload)} shares the network namespace of {prefix} `{name}`: "
                 "both see each other's interfaces, ports and localhost",

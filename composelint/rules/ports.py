@@ -837,13 +837,24 @@ def invalid_port(project: Project):
                 )
 
 
-@rule("CL208", "yaml-base60-port", "warning", "network", reads=("ports",), fix="safe", fix_always=True)
+@rule(
+    "CL208",
+    "yaml-base60-port",
+    "warning",
+    "network",
+    default_on=False,
+    reads=("ports",),
+    fix="safe",
+    fix_always=True,
+)
 def yaml_base60_port(project: Project):
     """An unquoted `HOST:CONTAINER` port that YAML 1.1 reads as a number.
 
     ## What it does
     Reports unquoted port entries that match YAML 1.1's base-60 integer
     pattern: digits, then `:`-groups below 60, such as `22:22` or `2222:22`.
+    Opt-in: Compose v2 has no base-60 numbers and reads the port as written;
+    select it when the file is also read by a YAML 1.1 tool.
 
     ## Why is this bad?
     Compose v2 reads them as strings, but YAML 1.1 loaders (docker-compose
