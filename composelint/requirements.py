@@ -28,10 +28,14 @@ class Requirement:
     devices: tuple[str, ...]  # fnmatch patterns of host device paths
     network: str | None  # "host" when the image needs the host network
     pid: str | None  # "host" when it needs the host PID namespace
+    read_only_paths: tuple[str, ...]  # fnmatch patterns of host paths it reads, mounted read-only
     reason: str
 
     def covers_device(self, path: str) -> bool:
         return any(fnmatch.fnmatchcase(path, pattern) for pattern in self.devices)
+
+    def covers_read_only_path(self, path: str) -> bool:
+        return any(fnmatch.fnmatchcase(path, pattern) for pattern in self.read_only_paths)
 
 
 @cache
@@ -44,6 +48,7 @@ def _table() -> dict[str, Requirement]:
             tuple(row.get("devices", ())),
             row.get("network"),
             row.get("pid"),
+            tuple(row.get("read_only_paths", ())),
             row["reason"],
         )
         table.update(dict.fromkeys(row["images"], requirement))

@@ -222,7 +222,7 @@ def _sensitive(path: str, read_only: bool) -> bool:
     "error",
     "isolation",
     references=("CIS Docker 5.6 [5.5]",),
-    reads=("volumes",),
+    reads=("volumes", "image"),
 )
 def sensitive_host_path(project: Project):
     """A sensitive host directory is bind-mounted.
@@ -241,7 +241,11 @@ def sensitive_host_path(project: Project):
     read-only or not, the sockets and devices of user sessions and the
     host's logs: `/tmp/.X11-unix`, `/run/user/*`, `/run/dbus`, `/dev/dri`,
     `/var/log`.  Error when writable, warning when read-only.  A read-only
-    `/etc/localtime` or `/etc/hosts` is not reported.
+    `/etc/localtime` or `/etc/hosts` is not reported, nor a read-only mount
+    of a host path the image's own documentation says it reads (`/proc` and
+    `/sys` of node-exporter, `/var/log` of Promtail or CrowdSec; the table
+    with each page is `composelint/data/image-requirements.json`): the same
+    path mounted writable is still reported.
 
     ## Why is this bad?
     Writing there changes the host: credentials in `/etc`, kernel modules,
@@ -267,9 +271,12 @@ def sensitive_host_path(project: Project):
     ```
     """
     for workload in project.workloads:
+        required = documented(workload)
         for mount in workload.mounts:
             path = _host_path(mount)
             if not path or _is_socket_path(path) or not _sensitive(path, mount.read_only):
+                continue
+            if mount.read_only and required is not None and required.covers_read_only_path(path):
                 continue
             access = "read-only" if mount.read_only else "writable"
             yield Finding(
