@@ -621,6 +621,38 @@ def test_units_and_devcontainer_json_past_their_size_bound_are_cl010_not_read(tm
     assert ("CL101", "q/db.container", 3) in found
 
 
+def test_markdown_compose_blocks_are_linear_and_blocks_per_file_bounded(tmp_path: Path):
+    """Each `yaml` block was read as a compose text as long as the whole file (blanked around the
+    block): 400 KB of compose blocks took a minute, 10 MB never finished.  Past 2,000 blocks read in
+    one file, CL010 at the next block's fence (10 MB of shell blocks took 90 s)."""
+    block = (
+        "## Step {i}\n\n```yaml\nservices:\n  s{i}:\n    image: nginx:1.27\n    ports: ['{port}:80']\n```\n\n"
+    )
+    text = "# Steps\n\n" + "".join(block.format(i=i, port=1024 + i) for i in range(2_100))
+    root = write(tmp_path / "p", {"README.md": text})
+    done, seconds = cpu_bound_cli("check", "--isolated", "--output-format", "json", ".", cwd=root)
+    assert seconds < 10, seconds
+    found = json.loads(done.stdout)["findings"]
+    ports = [f["range"]["start"] for f in found if f["code"] == "CL202"]
+    assert len(ports) == 2_000
+    assert (ports[0], ports[-1]) == ({"line": 9, "column": 13}, {"line": 9 + 1999 * 9, "column": 13})
+    limited = [(f["range"]["start"]["line"], f["message"]) for f in found if f["code"] == "CL010"]
+    assert limited == [(5 + 2000 * 9, "More than 2,000 code blocks read in one file: the rest is not linted")]
+
+
+def test_a_markdown_compose_block_names_host_lines_in_its_messages(tmp_path: Path):
+    """The block is read on its own and mapped back: a message naming a line names the file's."""
+    block = "- item:\n\n  ```yaml\n  services:\n    web:\n      image: nginx:1.27\n      image: nginx:1.28\n  ```\n"
+    root = write(tmp_path / "p", {"README.md": "# Title\n\nText.\n\n" + block})
+    found = json.loads(cli("check", "--isolated", "--output-format", "json", ".", cwd=root).stdout)[
+        "findings"
+    ]
+    assert [
+        (f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"], f["message"].split(";")[0])
+        for f in found
+    ] == [("CL003", 11, 7, "Duplicate key `image` (first defined at line 10)")]
+
+
 def test_a_block_comment_never_closed_in_devcontainer_json_is_cl001_at_once():
     """Found by atheris: json-five's block-comment pattern takes time exponential in what follows an
     unclosed `/*` (60 bytes: 0.7 s; this 900-byte file: minutes).  It is CL001 where it opens."""

@@ -22,10 +22,12 @@ import functools
 import re
 from dataclasses import replace
 
-from composelint.model import Project
+from composelint.limits import MAX_BLOCKS
+from composelint.model import Diagnostic, Project, Span
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
+    SpanMap,
     embedded_project,
     mentions_tool,
     read_snippet,
@@ -93,6 +95,12 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         return projects
     for info, content, start in _fences(text):
         fence_line = host.point(start)[0]
+        if len(projects) > MAX_BLOCKS:
+            message = f"More than {MAX_BLOCKS:,} code blocks read in one file: the rest is not linted"
+            projects[0].diagnostics.append(
+                Diagnostic("CL010", message, Span(shown, fence_line, 1, fence_line, 4))
+            )
+            break
         tag = match.group(1).lower() if (match := _TAG.match(info)) else ""
         lines = _block_lines(host, fence_line + 1, content)
         if tag in YAML_TAGS:
@@ -157,17 +165,20 @@ def _commands(lines: list[tuple[int, str]]) -> Snippet:
 
 
 def _compose_snippet(host: HostFile, path: str, lines: list[tuple[int, str]]) -> Project:
-    """The block as a compose file at the same lines and columns (everything else blanked)."""
+    """The block as a compose file of its own, every position mapped back to the host (a text as
+    long as the host's for each block made a file of many blocks quadratic: 400 KB took a minute)."""
     from composelint.sources.compose.project import LoadOptions, load_project
 
-    masked = ["" for _ in host.starts]
+    snippet = Snippet()
     for offset, line in lines:
-        number, column = host.point(offset)
-        masked[number - 1] = " " * (column - 1) + line
+        snippet.add(line + "\n", offset)
+    text = snippet.text
     options = LoadOptions(env_files=[], validate_schema=False)
-    project = load_project([path], options, display=lambda _: host.path, texts={path: "\n".join(masked)})
+    project = load_project([path], options, display=lambda _: host.path, texts={path: text})
+    spans = SpanMap(host, snippet, text)
+    project = spans.remap(project)
     project.name = f"{host.path}:{host.point(lines[0][0])[0] if lines else 1}"
     project.sources = [replace(source, kind=KIND, text=host.text) for source in project.sources]
     # A block that is not YAML as written (`%%IMAGE%%` placeholders, `...`) is an excerpt, not an error.
-    project.diagnostics = [d for d in project.diagnostics if d.code != "CL001"]
+    project.diagnostics = [spans.named_lines(d) for d in project.diagnostics if d.code != "CL001"]
     return project

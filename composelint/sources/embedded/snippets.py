@@ -144,7 +144,7 @@ class Snippet:
         return "".join(self.parts)
 
 
-class _SpanMap:
+class SpanMap:
     """Snippet (line, column) -> host span."""
 
     def __init__(self, host: HostFile, snippet: Snippet, text: str):
@@ -170,7 +170,7 @@ class _SpanMap:
         return Span(self.host.path, line, column, end_line, end_column)
 
     def remap(self, value):
-        """`value` with every Span in it (dataclass fields, lists, tuples) mapped to the host; a
+        """`value` with every Span in it (dataclass fields, lists, tuples, dicts) mapped to the host; a
         dataclass is copied field by field (`dataclasses.replace` would run `__init__` again, and
         `copy.copy` goes through pickling's protocol: each cost as much as parsing)."""
         kind = type(value)
@@ -182,6 +182,8 @@ class _SpanMap:
             return [self.remap(item) for item in value]
         if kind is tuple:
             return tuple(self.remap(item) for item in value)
+        if kind is dict:
+            return {self.remap(key): self.remap(item) for key, item in value.items()}
         names = _FIELDS.get(kind)
         if names is None:
             names = _FIELDS[kind] = (
@@ -199,6 +201,16 @@ class _SpanMap:
         clone = object.__new__(kind)
         clone.__dict__.update(fields)
         return clone
+
+    def named_lines(self, diagnostic: Diagnostic) -> Diagnostic:
+        """A diagnostic whose message names a line of the snippet (`first defined at line 3`) names
+        the host's."""
+
+        def host_line(match: re.Match) -> str:
+            line = int(match.group(1))
+            return f"at line {self.span(Span(diagnostic.span.path, line, 1, line, 1)).line}"
+
+        return dataclasses.replace(diagnostic, message=_LINE.sub(host_line, diagnostic.message))
 
     def written(self, span: Span, text: str) -> str:
         """A word as the host writes it (`${{ matrix.port }}`, not the `${____}` the shell read);
@@ -242,7 +254,7 @@ def read_snippet(
     if not (mentions_tool(text) or (engine_variables and mentions_engine_variable(text))):
         return
     script = parse_script(host.path, text)
-    spans = _SpanMap(host, snippet, text)
+    spans = SpanMap(host, snippet, text)
     directives = scan_directives(host.path, text, script.extents, script.value_spans)
     project.directives.extend(spans.remap(directives))
     project.diagnostics.extend(_at_host(diagnostic) for diagnostic in spans.remap(script.diagnostics))
@@ -250,6 +262,7 @@ def read_snippet(
 
 
 _POSITION = re.compile(r"\bat line \d+, column \d+")
+_LINE = re.compile(r"\bat line (\d{1,9})\b")
 
 
 def _at_host(diagnostic: Diagnostic) -> Diagnostic:
