@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 
 from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
+from composelint.collector import collector_paused
 from composelint.config import ConfigError, ConfigFinder, Effective, Overrides
 from composelint.discovery import (
     DIRECTORY_KINDS,
@@ -558,10 +559,11 @@ def _lint_one(job: _Job, item: tuple[FileSet, int]) -> list[Linted]:
     file_set, key = item
     rules, settings = job.configs[key]
     try:
-        return [
-            (project.sources, lint_project(project, rules, job.inline, settings), file_set[0])
-            for project in _load(file_set, job)
-        ]
+        with collector_paused():  # one collector pass for the file set, not one per stage (collector.py)
+            return [
+                (project.sources, lint_project(project, rules, job.inline, settings), file_set[0])
+                for project in _load(file_set, job)
+            ]
     except Exception as error:
         if job.verbose:
             import traceback

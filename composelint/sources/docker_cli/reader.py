@@ -248,7 +248,7 @@ _PODMAN_MODES = ("host", "none", "bridge", "private", "pasta", "slirp4netns", "p
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen, as Word (words.py): four per command
 class Flag:
     """One flag as pflag reads it."""
 
