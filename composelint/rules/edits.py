@@ -50,7 +50,8 @@ class SourceLines:
 
     def content(self, line: int) -> str:
         """Line `line` (1-based) without its break; empty past the end."""
-        return _BREAK.sub("", self.lines[line - 1]) if 1 <= line <= len(self.lines) else ""
+        # A line holds no break but its last one, so stripping break characters removes just it.
+        return self.lines[line - 1].rstrip("\r\n") if 1 <= line <= len(self.lines) else ""
 
     def starts_line(self, span: Span) -> bool:
         """Only indentation stands before `span` on its line (a key of a block mapping)."""
