@@ -177,7 +177,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     composelint = tool("composelint")
-    compose_lint = args.compose_lint or tool("compose-lint")
+    # Absolute: the tools run in the corpus directory.
+    compose_lint = os.path.abspath(args.compose_lint) if args.compose_lint else tool("compose-lint")
     compile_bytecode()
     runs = 1 if args.quick else 3
     corpus = compose_files(DEFAULT_CORPUS)

@@ -8,9 +8,12 @@ import time
 from pathlib import Path
 
 from conftest import FIXTURES, findings, lint_json
+from hypothesis import given
+from hypothesis import strategies as st
 
 from composelint.limits import MAX_YAML_DEPTH
 from composelint.model import Span
+from composelint.sources.compose import yaml_tree
 from composelint.sources.compose.yaml_tree import YMap, YScalar, YSeq, read_yaml
 
 
@@ -292,6 +295,12 @@ def test_empty_and_comment_only_files_give_no_finding(tmp_path):
         path.write_text(text)
         assert findings("--select", "ALL", str(path)) == []
     assert read_yaml("c.yaml", "").roots == [] and read_yaml("c.yaml", "").diagnostics == []
+
+
+@given(st.text(alphabet="ab \r\n\x85\u2028\u2029\x0b\x0c\x1c\x1d\x1e"))
+def test_lines_are_split_at_yaml_line_breaks_only(text):
+    """The fast split (str.splitlines) gives what the YAML break pattern gives, whatever the text."""
+    assert yaml_tree._yaml_lines(text) == yaml_tree._LINE_BREAK.split(text)
 
 
 def test_spans_are_one_based_and_end_exclusive():

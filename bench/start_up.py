@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Where a one-file run's start-up goes, in instructions counted by valgrind (callgrind).
+
+    python bench/start_up.py --compose-lint .venv-peer/bin/compose-lint
+
+Each step imports a little more than the one before, in a fresh interpreter, and the difference is
+what that step costs; then the whole one-file run of each tool.  Instruction counts do not move with
+the load of a shared machine, unlike seconds, so two versions compare within a percent.  Needs
+valgrind (`apt-get install valgrind`); about a minute.  composelint runs from compiled bytecode, as
+pip installs it (bench.compile_bytecode).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+from bench import (
+    COMPOSE_LINT_ARGS,
+    COMPOSELINT_ARGS,
+    DEFAULT_CORPUS,
+    compile_bytecode,
+    compose_files,
+    pick,
+    tool,
+)
+
+# (label, what the step adds to the imports of the steps before it)
+STEPS = [
+    ("the interpreter", "pass"),
+    ("dataclasses (inspect, ast)", "import dataclasses"),
+    ("click", "import click"),
+    ("the shared types", "import composelint.types"),
+    ("the model (25 dataclasses)", "import composelint.model"),
+    ("the settings table and values", "import composelint.settings"),
+    ("the engine (hashlib)", "import composelint.engine"),
+    ("reports (json, safety)", "import composelint.report, composelint.report.json"),
+    ("discovery and the command line", "import composelint.cli"),
+    ("configuration", "import composelint.config"),
+    ("the compose front end", "import composelint.sources.compose.project"),
+    ("the pipeline (app)", "import composelint.app"),
+    ("every rule family", "from composelint.rules import all_rules; all_rules()"),
+    ("ruamel.yaml", "import ruamel.yaml"),
+    ("jsonschema-rs", "import jsonschema_rs"),
+    (
+        "the Compose schema validator",
+        "from composelint.sources.compose import schema; schema._fast_validator()",
+    ),
+]
+
+
+def instructions(argv: list[str]) -> float:
+    """Millions of instructions the command runs (user space, every thread)."""
+    run = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        cwd=DEFAULT_CORPUS,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"Collected : (\d+)", run.stderr)
+    if not found:
+        sys.exit(f"bench: valgrind gave no count for {argv[:3]}: {run.stderr[-1000:]}")
+    return int(found.group(1)) / 1e6
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--compose-lint", help="the compose-lint console script (default: beside this Python)"
+    )
+    args = parser.parse_args()
+    if not shutil.which("valgrind"):
+        sys.exit("bench: valgrind is not installed")
+    compile_bytecode()
+    one = pick(compose_files(DEFAULT_CORPUS), 1)
+    print(f"one file: {one[0]}; millions of instructions (callgrind)")
+    code, before = "", 0.0
+    for label, step in STEPS:
+        code = f"{code}; {step}" if code else step
+        total = instructions([sys.executable, "-c", code])
+        print(f"  {label:<34} {total - before:7.1f}  (total {total:6.1f})")
+        before = total
+    ours = instructions([tool("composelint"), *COMPOSELINT_ARGS, *one])
+    print(f"  {'reading, linting, the report':<34} {ours - before:7.1f}")
+    compose_lint = os.path.abspath(args.compose_lint) if args.compose_lint else tool("compose-lint")
+    theirs = instructions([compose_lint, *COMPOSE_LINT_ARGS, *one])
+    print(f"composelint {ours:.1f}, compose-lint {theirs:.1f}: {ours / theirs:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
