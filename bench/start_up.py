@@ -6,7 +6,7 @@
 Each step imports a little more than the one before, in a fresh interpreter, and the difference is
 what that step costs; then the whole one-file run of each tool.  Instruction counts do not move with
 the load of a shared machine, unlike seconds, so two versions compare within a percent.  Needs
-valgrind (`apt-get install valgrind`); about a minute.  composelint runs from compiled bytecode, as
+valgrind (`apt-get install valgrind`); about three minutes.  composelint runs from compiled bytecode, as
 pip installs it (bench.compile_bytecode).
 """
 
@@ -19,15 +19,7 @@ import shutil
 import subprocess
 import sys
 
-from bench import (
-    COMPOSE_LINT_ARGS,
-    COMPOSELINT_ARGS,
-    DEFAULT_CORPUS,
-    compile_bytecode,
-    compose_files,
-    pick,
-    tool,
-)
+import bench
 
 # (label, what the step adds to the imports of the steps before it)
 STEPS = [
@@ -58,7 +50,7 @@ def instructions(argv: list[str]) -> float:
     """Millions of instructions the command runs (user space, every thread)."""
     run = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
-        cwd=DEFAULT_CORPUS,
+        cwd=bench.DEFAULT_CORPUS,
         capture_output=True,
         text=True,
         check=False,
@@ -77,8 +69,8 @@ def main() -> int:
     args = parser.parse_args()
     if not shutil.which("valgrind"):
         sys.exit("bench: valgrind is not installed")
-    compile_bytecode()
-    one = pick(compose_files(DEFAULT_CORPUS), 1)
+    bench.compile_bytecode()
+    one = bench.pick(bench.compose_files(bench.DEFAULT_CORPUS), 1)
     print(f"one file: {one[0]}; millions of instructions (callgrind)")
     code, before = "", 0.0
     for label, step in STEPS:
@@ -86,10 +78,10 @@ def main() -> int:
         total = instructions([sys.executable, "-c", code])
         print(f"  {label:<34} {total - before:7.1f}  (total {total:6.1f})")
         before = total
-    ours = instructions([tool("composelint"), *COMPOSELINT_ARGS, *one])
+    ours = instructions([bench.tool("composelint"), *bench.COMPOSELINT_ARGS, *one])
     print(f"  {'reading, linting, the report':<34} {ours - before:7.1f}")
-    compose_lint = os.path.abspath(args.compose_lint) if args.compose_lint else tool("compose-lint")
-    theirs = instructions([compose_lint, *COMPOSE_LINT_ARGS, *one])
+    compose_lint = os.path.abspath(args.compose_lint) if args.compose_lint else bench.tool("compose-lint")
+    theirs = instructions([compose_lint, *bench.COMPOSE_LINT_ARGS, *one])
     print(f"composelint {ours:.1f}, compose-lint {theirs:.1f}: {ours / theirs:.2f}x")
     return 0
 
