@@ -11,15 +11,20 @@ root, `$GIT_DIR/info/exclude`, and the global excludes file
 configuration, else `$XDG_CONFIG_HOME/git/ignore`).  Within a source the
 last matching pattern wins; the first source with a match decides.  A path
 below an ignored directory is ignored whatever later patterns say, as in
-git, and a file in git's index (tracked) is never ignored.  Differences:
-`include.path` of git configuration files is not followed, and a
-repository's own `core.excludesFile` is read only inside the repository.
+git, and a file in git's index (tracked) is never ignored.  The configuration
+files' includes are followed as git follows them (`include.path`, `includeIf
+"gitdir:..."`), except `onbranch:` and `hasconfig:` conditions.  The system
+and global configuration are the user's own and read wherever they and their
+includes are; the repository's own configuration is part of the tree under
+review: it, what it includes and the `core.excludesFile` it names are read
+only inside the repository.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 
 from pathspec import GitIgnoreSpec
 
@@ -42,7 +47,7 @@ class Repository:
             spec
             for spec in (
                 _spec_of(os.path.join(common, "info", "exclude")) if common else None,
-                _spec_of(_excludes_file(root, local_config)),
+                _spec_of(_excludes_file(root, git_dir, local_config)),
             )
             if spec is not None
         ]
@@ -102,6 +107,10 @@ def _spec_of(path: str | None, root: str | None = None) -> GitIgnoreSpec | None:
         lines = read_bytes(path, root).decode("utf-8", "replace").splitlines()
     except UnreadableFile:
         return None
+    return _spec_of_lines(lines)
+
+
+def _spec_of_lines(lines: list[str]) -> GitIgnoreSpec:
     try:
         return GitIgnoreSpec.from_lines(lines)
     except ValueError:
@@ -184,7 +193,7 @@ def _varint(data: bytes, position: int) -> tuple[int, int]:
     return value, position + 1
 
 
-def _excludes_file(root: str, local_config: str | None) -> str | None:
+def _excludes_file(root: str, git_dir: str | None, local_config: str | None) -> str | None:
     """`core.excludesFile` (the last configuration that sets it wins), else the XDG default."""
     home = os.path.expanduser("~")
     xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
@@ -199,41 +208,88 @@ def _excludes_file(root: str, local_config: str | None) -> str | None:
         else [os.path.join(xdg, "git", "config"), os.path.join(home, ".gitconfig")]
     )
     chosen = os.path.join(xdg, "git", "ignore")
-    for config in (*system, *global_configs):
-        value = _core_excludes_file(config)
+    for config in (*system, *global_configs):  # the user's own: their includes are read wherever they are
+        value = _core_excludes_file(config, git_dir, None)
         if value:
             chosen = os.path.expanduser(value)
     if local_config is not None:
-        value = _core_excludes_file(local_config)
+        # The repository's own configuration is part of the tree under review: it and what it
+        # includes are read only inside the tree, and so is the file it names.
+        value = _core_excludes_file(local_config, git_dir, root)
         if value:
             local = os.path.join(root, os.path.expanduser(value))
-            # The repository's own configuration is part of the tree under review.
             chosen = local if is_inside(local, root) else chosen
     return chosen
 
 
-_SECTION = re.compile(r'\[\s*([A-Za-z0-9.-]+)(?:\s+"(?:[^"\\]|\\.)*")?\s*\]')
+_SECTION = re.compile(r'\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
+_MAX_INCLUDE_DEPTH = 10  # git's own bound on nested includes
 
 
-def _core_excludes_file(path: str) -> str | None:
-    """The value of `core.excludesFile` in one git configuration file."""
+def _core_excludes_file(path: str, git_dir: str | None, confined_to: str | None) -> str | None:
+    """The value of `core.excludesFile` in one git configuration file and what it includes."""
+    value = None
+    for section, subsection, key, text in _config_entries(path, git_dir, confined_to, 0):
+        if section == "core" and subsection is None and key == "excludesfile":
+            value = text
+    return value
+
+
+def _config_entries(
+    path: str, git_dir: str | None, confined_to: str | None, depth: int
+) -> Iterator[tuple[str, str | None, str, str]]:
+    """(section, subsection, key, value) of a git configuration file in order, lower-case names;
+    the files it includes (`include.path`, `includeIf "gitdir:..."`) read where they are included,
+    as git reads them (`onbranch:` and `hasconfig:` conditions are not evaluated: not included)."""
     try:
-        text = read_bytes(path).decode("utf-8", "replace")
+        text = read_bytes(path, confined_to).decode("utf-8", "replace")
     except UnreadableFile:
-        return None
-    section, value = None, None
+        return
+    section, subsection = None, None
     for raw in text.splitlines():
         line = raw.strip()
         if line.startswith("["):
             match = _SECTION.match(line)
-            section = match.group(1).lower() if match and '"' not in match.group(0) else None
+            section = match.group(1).lower() if match else None
+            subsection = (
+                re.sub(r"\\(.)", r"\1", match.group(2)) if match and match.group(2) is not None else None
+            )
             line = line[match.end() :].strip() if match else ""
-        if section != "core" or not line or line[0] in "#;":
+        if section is None or not line or line[0] in "#;":
             continue
         key, equals, rest = line.partition("=")
-        if equals and key.strip().lower() == "excludesfile":
-            value = _config_value(rest)
-    return value
+        key, value = key.strip().lower(), _config_value(rest) if equals else "true"
+        included = key == "path" and (
+            (section == "include" and subsection is None)
+            or (section == "includeif" and subsection is not None and _gitdir_is(subsection, git_dir, path))
+        )
+        if not included:
+            yield section, subsection, key, value
+        elif value and depth < _MAX_INCLUDE_DEPTH:
+            target = os.path.join(os.path.dirname(path), os.path.expanduser(value))
+            yield from _config_entries(target, git_dir, confined_to, depth + 1)
+
+
+def _gitdir_is(condition: str, git_dir: str | None, config: str) -> bool:
+    """Whether an `includeIf` condition `gitdir:PATTERN` (`gitdir/i:` ignoring case) holds for the
+    repository, the pattern completed as git completes it (`~/`, `./`, `**/` before a relative
+    one, `**` after a trailing `/`) and matched with git's wildcards by pathspec."""
+    kind, _, pattern = condition.partition(":")
+    if kind not in ("gitdir", "gitdir/i") or git_dir is None or not pattern:
+        return False
+    if pattern.startswith("~/"):
+        pattern = os.path.expanduser(pattern)
+    elif pattern.startswith("./"):
+        pattern = os.path.join(os.path.dirname(config), pattern[2:])
+    if not os.path.isabs(pattern):
+        pattern = "**/" + pattern
+    if pattern.endswith("/"):
+        pattern += "**"
+    if kind == "gitdir/i":
+        pattern = pattern.lower()
+    spec = _spec_of_lines([pattern])
+    candidates = {os.path.abspath(git_dir), os.path.realpath(git_dir)}
+    return any(spec.match_file((c.lower() if kind == "gitdir/i" else c).lstrip("/")) for c in candidates)
 
 
 def _config_value(text: str) -> str:

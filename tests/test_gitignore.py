@@ -114,6 +114,66 @@ def test_info_exclude_global_excludes_and_tracked_files(tmp_path: Path, git_home
     assert ours(root, files) == git_ignored(root, files) == {"local.yml", "sub/deep/local.yml", "global.yml"}
 
 
+def test_excludes_file_set_through_includes_as_git_reads_them(tmp_path: Path, git_home: Path):
+    """`core.excludesFile` set in a file the user's configuration includes: `include.path`
+    (relative to the including file, `~/`, nested) and `includeIf "gitdir:..."` (absolute,
+    relative, `~/`, `/i`), the last one read winning, as `git check-ignore` decides."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    files = ["one.yml", "two.yml", "three.yml", "four.yml", "kept.yml"]
+    for name in files:
+        (root / name).write_text("x\n")
+    for number in ("one", "two", "three", "four"):
+        (git_home / f"{number}.ignore").write_text(f"{number}.yml\n")
+    conf = git_home / "conf"
+    conf.mkdir()
+    (conf / "one").write_text("[core]\n\texcludesFile = ~/one.ignore\n")
+    (conf / "nested").write_text("[include]\n\tpath = one\n")  # relative to conf/
+    (conf / "two").write_text("[core]\n\texcludesFile = ~/two.ignore\n")
+    (conf / "three").write_text("[core]\n\texcludesFile = ~/three.ignore\n")
+    (conf / "four").write_text("[core]\n\texcludesFile = ~/four.ignore\n")
+    cases = [
+        ("[include]\n\tpath = conf/nested\n", "one.yml"),
+        (f'[include]\n\tpath = ~/conf/nested\n[includeIf "gitdir:{root}/"]\n\tpath = conf/two\n', "two.yml"),
+        (
+            '[includeIf "gitdir:/elsewhere/"]\n\tpath = conf/two\n[include]\n\tpath = conf/three\n',
+            "three.yml",
+        ),
+        ('[includeIf "gitdir:repo/.git"]\n\tpath = conf/four\n', "four.yml"),
+        (f'[includeIf "gitdir/i:{str(root).upper()}/"]\n\tpath = conf/two\n', "two.yml"),
+        (f'[includeIf "gitdir:{str(root).upper()}/"]\n\tpath = conf/two\n', None),  # case matters
+        ('[includeIf "onbranch:main"]\n\tpath = conf/two\n', None),  # not evaluated: not included
+    ]
+    for config, ignored in cases:
+        (git_home / ".gitconfig").write_text(config)
+        expected = set() if ignored is None else {ignored}
+        if "onbranch" not in config:
+            assert git_ignored(root, files) == expected, config
+        assert ours(root, files) == expected, config
+
+
+def test_the_repositorys_own_includes_are_read_only_inside_it(tmp_path: Path, git_home: Path):
+    """The linted repository's `.git/config` is hostile: an include inside the tree is read (as
+    git reads it), one that points outside is not (git would read it)."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    files = ["inside.yml", "outside.yml"]
+    for name in files:
+        (root / name).write_text("x\n")
+    (root / "ignores").write_text("inside.yml\n")
+    (root / ".git" / "inside.conf").write_text("[core]\n\texcludesFile = ignores\n")
+    (tmp_path / "outside.conf").write_text("[core]\n\texcludesFile = ignores-outside\n")
+    (root / "ignores-outside").write_text("outside.yml\n")
+    config = root / ".git" / "config"
+    config.write_text(config.read_text() + "[include]\n\tpath = inside.conf\n")
+    assert ours(root, files) == git_ignored(root, files) == {"inside.yml"}
+    config.write_text(config.read_text() + "[include]\n\tpath = ../../outside.conf\n")
+    assert git_ignored(root, files) == {"outside.yml"}
+    assert ours(root, files) == {"inside.yml"}
+
+
 def test_linked_work_tree(tmp_path: Path, git_home: Path):
     """A `.git` file points to the git directory; info/exclude is shared by the work trees."""
     main = tmp_path / "main"
