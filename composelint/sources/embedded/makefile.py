@@ -52,6 +52,7 @@ _VARIABLE_NAME = re.compile(r"[A-Za-z_][\w.-]*")
 _WORKING_DIRECTORY = re.compile(
     r"\$\(CURDIR\)|\$\{CURDIR\}|\$\(shell pwd\)|\$\$PWD\b|\$\$\{PWD\}|\$\$\(pwd\)"
 )
+_SPECIAL = re.compile(r"[$\n]")  # what a recipe line does not pass to the shell as written
 MAX_EXPANSION = 4096  # characters one reference may expand to; beyond, its value is unknown
 
 
@@ -176,8 +177,11 @@ def _recipe_line(
             position += 2  # make drops the recipe tab of a continuation line
             continue
         if char != "$" or position + 1 >= len(line):
-            snippet.add(char, start + position)
-            position += 1
+            # Up to the next reference or line break, as written (one piece, not a character at a time).
+            following = _SPECIAL.search(line, position + 1)
+            end = following.start() if following else len(line)
+            snippet.add(line[position:end], start + position)
+            position = end
             continue
         directory = _WORKING_DIRECTORY.match(line, position)
         if directory:
