@@ -111,7 +111,17 @@ PUBLIC_BY_DESIGN = {
         (80, 443),
     ),
     **dict.fromkeys(
-        ("pihole", "adguardhome", "coredns", "bind9", "unbound", "blocky", "dns-server", "lancache-dns"),
+        (
+            "pihole",
+            "adguardhome",
+            "coredns",
+            "bind",
+            "bind9",
+            "unbound",
+            "blocky",
+            "dns-server",
+            "lancache-dns",
+        ),
         (53, 67, 68, 853, 784),
     ),
     **dict.fromkeys(("wireguard", "wg-easy", "netbird"), (51820,)),
