@@ -8,18 +8,30 @@ substitutions, pipelines, and `docker run` lines with backslash
 continuations.  Prints the size, the number of invocations found, and the
 best of --runs CPU times in ms per KB and in total.  Target (issue 12): under 0.3 s.
 
-Not a test: run it by hand (`python bench/bench_shell.py [--lines N] [--runs N]`).
+With `--cli`, it measures the whole command instead: `composelint check --exit-zero -j 1` on the
+generated scripts of bench/side_by_side.py (one `docker run` in three lines, one finding each) of
+1,000 to 100,000 lines and on an empty script (the start-up), user CPU time of the best of --runs
+(the machine may be shared), the cost per KB after the start-up, and the peak RSS.  Issue 16's
+target: the 100,000-line script under 2 s, the per-KB cost flat (within 1.5x) from 1 KB on.
+
+Not a test: run it by hand (`python bench/bench_shell.py [--lines N] [--runs N]`,
+`python bench/bench_shell.py --cli [--runs N]`).
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from side_by_side import generated_script
+
+from bench import run_once
 from composelint.sources.shell import parse_script
 
 BLOCKS = [
@@ -99,11 +111,41 @@ def generate(lines: int) -> str:
     return "".join(parts)
 
 
+def cli(runs: int) -> None:
+    """`composelint check` on generated scripts: user CPU (best of `runs`), ms/KB, peak RSS."""
+    with tempfile.TemporaryDirectory() as scratch:
+        start_up = 0.0
+        for lines in (0, 1_000, 10_000, 30_000, 100_000):
+            path = Path(scratch, f"deploy-{lines}.sh")
+            path.write_text(generated_script(lines) if lines else "#!/bin/sh\n", encoding="utf-8")
+            argv = [sys.executable, "-m", "composelint", "check", "--exit-zero", "-j", "1", str(path)]
+            cpu, peak = [], 0
+            for _ in range(runs):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+                run = run_once(argv, Path.cwd())  # its launcher reports the peak RSS of this run alone
+                cpu.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before)
+                peak = max(peak, run.max_rss_kib)
+            best, size_kb = min(cpu), path.stat().st_size / 1024
+            if not lines:
+                start_up = best
+                print(f"empty script: {best:.2f} s user CPU (start-up), {peak / 1024:.0f} MiB")
+                continue
+            print(
+                f"{lines:>7,} lines, {size_kb:>6,.0f} KB: {best:6.2f} s user CPU, "
+                f"{(best - start_up) * 1000 / size_kb:.2f} ms/KB after start-up, {peak / 1024:.0f} MiB",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--cli", action="store_true", help="time `composelint check` on generated scripts")
     args = parser.parse_args()
+    if args.cli:
+        cli(args.runs)
+        return
     text = generate(args.lines)
     size_kb = len(text.encode("utf-8")) / 1024
     timings = []
