@@ -4,12 +4,13 @@ secret and no outside file, and exit 0 or 1 (never 2: no run is lost).
 
     python bench/hostile.py            # every attack and every size; exit 1 when one is over budget
     python bench/hostile.py 10 18      # only these rows
-    python bench/hostile.py markdown   # only this kind at 10 MB (names: SIZES)
+    python bench/hostile.py markdown   # only this kind, at 10 MB and just under its size bound
 
 Each row builds its input in a temporary directory (any single input is at most 10 MB).  Then
 each kind of input is linted at 10 MB (compose, .env, shell script, configuration file,
 Markdown, a workflow, devcontainer.json, a Quadlet and a systemd unit), realistic content
-repeated: time, peak memory, how many findings and which bounds (CL010) were hit.
+repeated, and again just under the size past which that kind is not read (BOUNDS, the README's
+limits): time, peak memory, how many findings and which bounds (CL010) were hit.
 """
 
 from __future__ import annotations
@@ -235,13 +236,13 @@ SIZE = 10_000_000  # "any single input of 10 MB or less"
 PAD = "x" * 40
 
 
-def repeated(head: str, item: str, tail: str = "") -> str:
+def repeated(limit: int, head: str, item: str, tail: str = "") -> str:
     """`head`, then `item` formatted with i = 0, 1, ... (and `port`, `pad`), then `tail`, as
-    long as the whole stays within SIZE bytes."""
+    long as the whole stays within `limit` bytes."""
     parts, size, index = [head], len(head) + len(tail), 0
     while True:
         part = item.format(i=index, port=1024 + index % 60000, pad=PAD)
-        if size + len(part) > SIZE:
+        if size + len(part) > limit:
             return "".join(parts) + tail
         parts.append(part)
         size += len(part)
@@ -254,7 +255,7 @@ _BLOCK = "## Step {i}\n\nStart the service:\n\n```sh\ndocker run -d -p {port}:80
 _WORKFLOW = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
 _DEVCONTAINER = '{\n  "image": "mcr.microsoft.com/devcontainers/base:1",\n  "runArgs": [\n'
 _EXEC = "ExecStart=/usr/bin/docker run --rm --name app --network host registry.local/app:1.0\n"
-# Each kind of input at 10 MB: file -> (head, item repeated while the file stays within SIZE, tail),
+# Each kind of input: file -> (head, item repeated while the file stays within the size, tail),
 # or the text of a small file beside it.
 SIZES: dict[str, dict[str, tuple[str, str, str] | str]] = {
     "compose": {
@@ -307,12 +308,22 @@ SIZES: dict[str, dict[str, tuple[str, str, str] | str]] = {
 }
 
 
-def size_input(kind: str, root: Path) -> list[str]:
-    """Write the input of SIZES[kind] under `root`; the arguments that lint it."""
-    write(
-        root,
-        {name: repeated(*spec) if isinstance(spec, tuple) else spec for name, spec in SIZES[kind].items()},
-    )
+# The size past which each kind is not read (CL010), where it is below SIZE.
+MIB = 1024 * 1024
+BOUNDS = {
+    **dict.fromkeys(("compose", "script", "configuration", "markdown", "workflow"), 4 * MIB),
+    "devcontainer": 64 * 1024,
+    "quadlet": MIB,
+    "systemd": MIB,
+}
+
+
+def size_input(kind: str, root: Path, size: int) -> list[str]:
+    """Write the input of SIZES[kind] at `size` bytes under `root`; the arguments that lint it."""
+    files: dict[str, str | bytes] = {
+        name: repeated(size, *spec) if isinstance(spec, tuple) else spec for name, spec in SIZES[kind].items()
+    }
+    write(root, files)
     return ["."]
 
 
@@ -335,8 +346,8 @@ def _one_line_limit(err: bytes) -> bool:
     )
 
 
-def run(row: int | str) -> tuple[bool, str]:
-    """Build the row's input (an attack, or a kind of input at 10 MB), lint it, and check the
+def run(row: int | tuple[str, int]) -> tuple[bool, str]:
+    """Build the row's input (an attack, or a kind of input at a size), lint it, and check the
     budget and the behaviour."""
     with tempfile.TemporaryDirectory() as temporary:
         root = Path(temporary) / "project"
@@ -344,7 +355,7 @@ def run(row: int | str) -> tuple[bool, str]:
         args = (
             ROWS[row](root)
             if isinstance(row, int)
-            else ["--output-format", "concise", *size_input(row, root)]
+            else ["--output-format", "concise", *size_input(row[0], root, row[1])]
         )
         started = time.monotonic()
         process = subprocess.Popen(
@@ -368,7 +379,8 @@ def run(row: int | str) -> tuple[bool, str]:
             problems.append(f"{elapsed:.1f} s")
         if peak > MEGABYTES:
             problems.append(f"{peak:.0f} MB")
-        if process.returncode != 0 and not (row in CONFIGURATION_ROWS and _one_line_limit(err)):
+        kind = row if isinstance(row, int) else row[0]
+        if process.returncode != 0 and not (kind in CONFIGURATION_ROWS and _one_line_limit(err)):
             problems.append(f"exit {process.returncode}: {err.decode('utf-8', 'replace')[-300:]}")
         if SECRET in output or OUTSIDE in output:
             problems.append("printed a planted secret or an outside file")
@@ -377,7 +389,7 @@ def run(row: int | str) -> tuple[bool, str]:
         if row == 21 and any(line.startswith("::error file=x") for line in output.splitlines()):
             problems.append("forged a workflow command")
         found = ""
-        if isinstance(row, str):  # what came of the 10 MB: findings, and the bounds that were hit
+        if not isinstance(row, int):  # what came of the input: findings, and the bounds that were hit
             lines = [line for line in output.splitlines() if re.search(r" CL\d{3} ", line)]
             limits = sorted(
                 {line.split(" CL010 ")[1].split(": ", 1)[-1][:70] for line in lines if " CL010 " in line}
@@ -401,13 +413,19 @@ runpy.run_module("composelint", run_name="__main__")
 
 def main(argv: list[str]) -> int:
     sys.setrecursionlimit(10_000)  # shutil.rmtree recurses once per level of row 15's tree
-    rows: list[int | str] = [int(a) if a.isdigit() else a for a in argv] or [*sorted(ROWS), *SIZES]
+    chosen = [int(a) if a.isdigit() else a for a in argv] or [*sorted(ROWS), *SIZES]
+    rows: list[int | tuple[str, int]] = []
+    for name in chosen:
+        if isinstance(name, int):
+            rows.append(name)
+        else:
+            rows += [(name, SIZE)] + ([(name, BOUNDS[name] - 1024)] if name in BOUNDS else [])
     failed = 0
     for row in rows:
         ok, detail = run(row)
         failed += not ok
-        label = f"row {row:2}" if isinstance(row, int) else f"10 MB {row}"
-        print(f"{label:<18} {'ok  ' if ok else 'FAIL'} {detail}", flush=True)
+        label = f"row {row:2}" if isinstance(row, int) else f"{row[1] / 1e6:5.2f} MB {row[0]}"
+        print(f"{label:<24} {'ok  ' if ok else 'FAIL'} {detail}", flush=True)
     return 1 if failed else 0
 
 

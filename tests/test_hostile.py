@@ -640,6 +640,18 @@ def test_markdown_compose_blocks_are_linear_and_blocks_per_file_bounded(tmp_path
     assert limited == [(5 + 2000 * 9, "More than 2,000 code blocks read in one file: the rest is not linted")]
 
 
+def test_a_markdown_file_past_four_mebibytes_is_cl010_not_read(tmp_path: Path):
+    """markdown-it's tree of a 10 MB file took 480 MB (552 MB for the run): over 4 MiB, CL010."""
+    block = "```sh\ndocker run --privileged nginx:1.27\n```\n\n"
+    root = write(tmp_path / "p", {"README.md": block * (4 * 1024 * 1024 // len(block) + 1)})
+    done, seconds = cpu_bound_cli("check", "--isolated", "--output-format", "json", ".", cwd=root)
+    assert seconds < 5, seconds
+    found = [
+        (f["code"], f["range"]["start"]["line"], f["message"]) for f in json.loads(done.stdout)["findings"]
+    ]
+    assert found == [("CL010", 1, "Markdown file is larger than 4 MiB; not read")]
+
+
 def test_a_markdown_compose_block_names_host_lines_in_its_messages(tmp_path: Path):
     """The block is read on its own and mapped back: a message naming a line names the file's."""
     block = "- item:\n\n  ```yaml\n  services:\n    web:\n      image: nginx:1.27\n      image: nginx:1.28\n  ```\n"

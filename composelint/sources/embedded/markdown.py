@@ -22,7 +22,7 @@ import functools
 import re
 from dataclasses import replace
 
-from composelint.limits import MAX_BLOCKS
+from composelint.limits import MAX_BLOCKS, MAX_MARKDOWN_BYTES
 from composelint.model import Diagnostic, Project, Span
 from composelint.sources.embedded.snippets import (
     HostFile,
@@ -85,12 +85,15 @@ def _fences(text: str):
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     """One project per code block that holds container commands or a compose snippet."""
-    from composelint.sources.files import read_text
+    from composelint.sources.files import read_text, too_large
 
     shown = display(path)
     text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
     host = HostFile(shown, text, _BREAKS)
     projects = [embedded_project(host, KIND, shown)]  # the file, also when no block is read
+    if len(text) > MAX_MARKDOWN_BYTES:  # markdown-it's tree takes about 50 times the text
+        projects[0].diagnostics.append(too_large(shown, "Markdown file", MAX_MARKDOWN_BYTES))
+        return projects
     if not ("```" in text or "~~~" in text) or not any(word in text for word in (*DEFAULT_TOOLS, "services")):
         return projects
     for info, content, start in _fences(text):
