@@ -145,9 +145,9 @@ class _Builder:
         self.path = path
         self.doc = doc
         self.lines = _yaml_lines(doc.text)
-        # An alias is the same node object as its anchor: it is converted and counted once.
-        self.converted: dict[int, YNode] = {}
-        self.expanded: dict[int, int] = {}  # id of a composed node -> its node count, aliases expanded
+        # An alias is the same node object as its anchor: it is converted and counted once.  By id
+        # of a composed node: our node, and its node count with aliases expanded.
+        self.converted: dict[int, tuple[YNode, int]] = {}
 
     def span(self, node) -> Span:
         start, end = node.start_mark, node.end_mark
@@ -156,9 +156,10 @@ class _Builder:
             return Span(self.path, start.line + 1, start.column + 1, line + 1, len(self.lines[line]) + 1)
         return Span(self.path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
-    def convert(self, node, depth: int = 0) -> YNode:
-        """The node as our tree; its expanded size is then `self.expanded[id(node)]`."""
-        done = self.converted.get(id(node))
+    def convert(self, node, depth: int = 0) -> tuple[YNode, int]:
+        """The node as our tree, and its node count with aliases expanded."""
+        node_id = id(node)
+        done = self.converted.get(node_id)
         if done is not None:
             return done
         if depth > MAX_YAML_DEPTH:
@@ -180,8 +181,8 @@ class _Builder:
             result = YSeq(items, tag, self.span(node))
             extents = self.doc.extents
             for item in node.value:
-                child = self.convert(item, depth + 1)
-                size += self.expanded[id(item)]
+                child, child_size = self.convert(item, depth + 1)
+                size += child_size
                 items.append(child)
                 extents.append(child.span[1:4])
             if items and not node.flow_style:
@@ -194,9 +195,8 @@ class _Builder:
             raise _LimitExceeded(
                 f"more than {MAX_EXPANDED_NODES:,} nodes once aliases are expanded", node.start_mark
             )
-        self.expanded[id(node)] = size
-        self.converted[id(node)] = result
-        return result
+        self.converted[node_id] = result, size
+        return result, size
 
     def _mapping(self, node, tag: str, depth: int) -> tuple[YMap, int]:
         """The mapping and its expanded size."""
@@ -207,19 +207,20 @@ class _Builder:
         merge_key: Span | None = None
         extents = self.doc.extents
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            key, key_size = self.convert(key_node, depth + 1)
+            size += key_size
+            if key.tag == _MERGE:
                 if merge_key is not None:  # go-yaml rejects it; use `<<: [*a, *b]`
-                    self._duplicate("<<", self.span(key_node), merge_key)
-                merge_key = self.span(key_node)
+                    self._duplicate("<<", key.span, merge_key)
+                merge_key = key.span
                 pairs, merged_size = self._merge_sources(value_node, merge_key, depth + 1)
                 merged.extend(pairs)
-                size += 1 + merged_size  # the `<<` key and what it names
+                size += merged_size
                 continue
-            key = self.convert(key_node, depth + 1)
             if not isinstance(key, YScalar):
                 key = YScalar(str(key_node.value), "tag:yaml.org,2002:str", key.span, False)
-            value = self.convert(value_node, depth + 1)
-            size += self.expanded[id(key_node)] + self.expanded[id(value_node)]
+            value, value_size = self.convert(value_node, depth + 1)
+            size += value_size
             first = explicit.get(key.text)
             if first is not None:
                 self._duplicate(key.text, key.span, first.span)
@@ -254,8 +255,8 @@ class _Builder:
         size = 0
         source_depth = depth + 1 if value_node.id == "sequence" else depth
         for source in sources:
-            converted = self.convert(source, source_depth)
-            size += self.expanded[id(source)]
+            converted, source_size = self.convert(source, source_depth)
+            size += source_size
             if not isinstance(converted, YMap):
                 self.doc.diagnostics.append(
                     Diagnostic("CL001", "A `<<` merge key needs a mapping or a list of mappings", key)
@@ -385,9 +386,9 @@ def read_yaml(path: str, text: str) -> YamlDocument:
             if node is None:
                 continue
             kept = (len(doc.diagnostics), len(doc.extents), len(doc.value_spans))
-            root = builder.convert(node)
+            root, size = builder.convert(node)
             # Counted over the whole file: twenty small alias bombs are one big one.
-            doc.expanded_nodes += builder.expanded[id(node)]
+            doc.expanded_nodes += size
             if doc.expanded_nodes > MAX_EXPANDED_NODES:
                 raise _LimitExceeded(
                     f"more than {MAX_EXPANDED_NODES:,} nodes once aliases are expanded", node.start_mark
