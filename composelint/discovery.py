@@ -110,6 +110,8 @@ _COMPOSE_COPY = re.compile(
     r"^(?:docker-compose|compose|docker-stack)[^/]*\.ya?ml\.[^/]+$|^[^/]*\.compose\.ya?ml\.[^/]+$"
 )
 _TOP_LEVEL_SERVICES = re.compile(rb"^services[ \t]*:", re.MULTILINE)
+# An Ansible role's task and handler lists (`roles/docker/tasks/compose.yml`): never a Compose file.
+_ANSIBLE_TASKS = re.compile(r"(?:^|/)roles/[^/]+/(?:tasks|handlers)$")
 SNIFF_BYTES = 1024 * 1024  # larger YAML files are not read to find out whether they are Compose
 
 
@@ -230,6 +232,9 @@ def looks_like_compose(data: bytes) -> bool | None:
 def _walked_kind(path: str, name: str, skipped: list[tuple[str, str]]) -> str | None:
     """The kind of a file met in a directory walk, reading it only for shebangs and YAML content."""
     kind = kind_by_name(path)
+    if kind == COMPOSE and _ansible_tasks(os.path.dirname(path)):
+        skipped.append((path, "an Ansible role's task list: Compose does not read it"))
+        return None
     if kind is not None:
         return kind
     if name.endswith(SHELL_EXTENSIONS):
@@ -251,6 +256,10 @@ def _walked_kind(path: str, name: str, skipped: list[tuple[str, str]]) -> str | 
         if _ZSH_SHEBANG.match(head):
             skipped.append((path, "zsh script: only sh/bash/dash/ash/ksh are parsed"))
     return None
+
+
+def _ansible_tasks(directory: str) -> bool:
+    return bool(_ANSIBLE_TASKS.search(directory.replace(os.sep, "/")))
 
 
 def _sniffed_compose(path: str, skipped: list[tuple[str, str]]) -> str | None:
@@ -286,7 +295,7 @@ def discover(
                 skipped = found.test_data_skipped if test_data else found.skipped
                 placed: set[str] = set()
                 grouped: dict[str, list[str]] = {}
-                if not kinds or COMPOSE in kinds:
+                if (not kinds or COMPOSE in kinds) and not _ansible_tasks(directory):
                     for files in directory_projects(directory, names, merge_overrides):
                         projects.append((COMPOSE, files))
                         placed.update(os.path.normpath(f) for f in files)

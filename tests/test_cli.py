@@ -412,3 +412,14 @@ def test_cl102_reports_sidecars_with_the_siblings_option(tmp_path: Path):
     (tmp_path / ".composelint.yaml").write_text("rules:\n  shared-network-namespace: {siblings: true}\n")
     found = [f for f in findings(str(compose)) if f[0] == "CL102"]
     assert found == [("CL102", 17, 19, "warning"), ("CL102", 23, 19, "warning")]
+
+
+def test_an_ansible_role_task_list_named_compose_is_not_linted():
+    """A walk skips `roles/*/tasks/compose.yml` (Ansible's task list) and says so; the project's
+    own compose file beside the roles is linted; the task file named on the command line is."""
+    root = FIXTURES / "projects" / "ansible-role"
+    result = run_cli("check", "--output-format", "full", str(root))
+    assert "an Ansible role's task list" in result.stdout
+    assert [code for code, *_ in findings(str(root))] == ["CL101"]
+    named = findings(str(root / "roles" / "local_docker" / "tasks" / "compose.yml"))
+    assert [code for code, *_ in named] == ["CL002"]
