@@ -53,7 +53,10 @@ def _corpus_files() -> tuple[list[Path], list[Path]]:
     for root, directories, names in os.walk(CORPUS):
         directories.sort()
         parts = Path(root).relative_to(CORPUS).parts
-        skipped = any(p in SKIPPED_DIRECTORIES for p in parts)
+        # an Ansible role's task lists are not Compose files, whatever their names
+        skipped = any(p in SKIPPED_DIRECTORIES for p in parts) or (
+            len(parts) >= 3 and parts[-3] == "roles" and parts[-1] in ("tasks", "handlers")
+        )
         for name in sorted(names):
             path = Path(root, name)
             if not skipped and (
