@@ -652,6 +652,23 @@ def test_a_markdown_file_past_four_mebibytes_is_cl010_not_read(tmp_path: Path):
     assert found == [("CL010", 1, "Markdown file is larger than 4 MiB; not read")]
 
 
+def test_dockerfile_run_instructions_per_file_are_bounded(tmp_path: Path):
+    """Each RUN is parsed as a script of its own (about 0.2 ms): past 2,000 read in one file, CL010
+    at the next one, so a 10 MB Dockerfile of RUN lines stays within the budget.  Non-ASCII lines
+    map back by the line (a byte-to-character conversion from the file's start was quadratic)."""
+    text = "FROM docker:27\n" + "".join(
+        f"RUN echo é && docker run -p {1024 + i}:80 img:1\n" for i in range(2_100)
+    )
+    root = write(tmp_path / "p", {"Dockerfile": text})
+    done, seconds = cpu_bound_cli("check", "--isolated", "--output-format", "json", ".", cwd=root)
+    assert seconds < 10, seconds
+    found = json.loads(done.stdout)["findings"]
+    ports = [f["range"]["start"] for f in found if f["code"] == "CL202"]
+    assert len(ports) == 2_000 and ports[-1] == {"line": 2001, "column": 29}
+    limited = [(f["range"]["start"]["line"], f["message"]) for f in found if f["code"] == "CL010"]
+    assert limited == [(2002, "More than 2,000 RUN instructions read in one file: the rest is not linted")]
+
+
 def test_a_markdown_compose_block_names_host_lines_in_its_messages(tmp_path: Path):
     """The block is read on its own and mapped back: a message naming a line names the file's."""
     block = "- item:\n\n  ```yaml\n  services:\n    web:\n      image: nginx:1.27\n      image: nginx:1.28\n  ```\n"

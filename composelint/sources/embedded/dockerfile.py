@@ -23,7 +23,8 @@ import functools
 import json
 import re
 
-from composelint.model import Project
+from composelint.limits import MAX_RUN_INSTRUCTIONS
+from composelint.model import Diagnostic, Project, Span
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
@@ -63,14 +64,19 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     if not mentions_tool(text) or _WINDOWS_ESCAPE.match(text):
         return projects
     encoded = text.encode("utf-8")
-    offset = _character_offsets(text, encoded)
+    offset = _character_offsets(host, encoded)
     posix = True
     for node in _parser().parse(encoded).root_node.children:
         if node.type == "shell_instruction":
             posix = _posix_shell(encoded[node.start_byte : node.end_byte].decode("utf-8", "replace"))
         if node.type != "run_instruction" or not posix:
             continue
-        start = offset(node.start_byte)
+        start = offset(node.start_point)
+        if len(projects) > MAX_RUN_INSTRUCTIONS:
+            line = host.point(start)[0]
+            message = f"More than {MAX_RUN_INSTRUCTIONS:,} RUN instructions read in one file: the rest is not linted"
+            projects[0].diagnostics.append(Diagnostic("CL010", message, Span(shown, line, 1, line, 4)))
+            break
         script = _run_script(text, node, offset)
         if script is not None and mentions_tool(script.text):
             snippet = _comments_above(text, start)
@@ -81,11 +87,15 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     return projects
 
 
-def _character_offsets(text: str, encoded: bytes):
-    """Byte offset (tree-sitter's) -> offset in `text`."""
-    if len(encoded) == len(text):
-        return lambda byte: byte
-    return lambda byte: len(encoded[:byte].decode("utf-8", "ignore"))
+def _character_offsets(host: HostFile, encoded: bytes):
+    """tree-sitter's point (row, byte column) -> offset in the host's text (by the line, so that a
+    file of many non-ASCII lines takes linear time)."""
+    if len(encoded) == len(host.text):
+        return lambda point: host.starts[point.row] + point.column
+    lines = encoded.split(b"\n")
+    return lambda point: (
+        host.starts[point.row] + len(lines[point.row][: point.column].decode("utf-8", "ignore"))
+    )
 
 
 def _posix_shell(instruction: str) -> bool:
@@ -120,7 +130,7 @@ def _run_script(text: str, node, offset) -> Snippet | None:
     command = next((child for child in node.children if child.type == "shell_command"), None)
     if command is None:
         return None
-    snippet = _joined(text, offset(command.start_byte), offset(command.end_byte))
+    snippet = _joined(text, offset(command.start_point), offset(command.end_point))
     heredocs = [child for child in node.children if child.type == "heredoc_block"]
     if not heredocs:
         return snippet
@@ -129,13 +139,13 @@ def _run_script(text: str, node, offset) -> Snippet | None:
         for line in heredocs[0].children:
             if line.type == "heredoc_line":
                 script.add(
-                    text[offset(line.start_byte) : offset(line.end_byte)] + "\n", offset(line.start_byte)
+                    text[offset(line.start_point) : offset(line.end_point)] + "\n", offset(line.start_point)
                 )
         return script
-    snippet.add_at("\n", offset(command.end_byte))
+    snippet.add_at("\n", offset(command.end_point))
     for block in heredocs:
-        start = text.find("\n", offset(block.start_byte)) + 1  # the body starts on the next line
-        end = offset(block.end_byte)
+        start = text.find("\n", offset(block.start_point)) + 1  # the body starts on the next line
+        end = offset(block.end_point)
         snippet.add(text[start:end] + "\n", start)
     return snippet
 
