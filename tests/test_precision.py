@@ -88,3 +88,11 @@ def test_cl206_between_two_entries_of_one_container_names_no_second_container():
     report = lint_json("--select", "CL206", str(FIXTURES / "rules/CL206/positive_same_service.yaml"))
     [finding] = report["findings"]
     assert finding["message"].endswith("by its own entry `53:53/udp`: the container fails to start")
+
+
+def test_cl401_says_a_rootless_socket_gives_the_users_account_not_root():
+    messages = _messages("--select", "CL401", str(FIXTURES / "rules/CL401/positive_runtimes.yaml"))
+    assert "root on the host" in messages[("CL401", 5)]
+    for line in (11, 22):
+        assert "the host user's account" in messages[("CL401", line)]
+        assert "root on the host" not in messages[("CL401", line)]

@@ -12,8 +12,11 @@ from composelint.rules.wording import setting, subject
 
 SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "podman.sock")
 SOCKET_DIRECTORIES = ("/var/run", "/run")
-# Directories under /run holding a runtime socket (rootless ones live in /run/user/<uid>).
-SOCKET_PARENTS = re.compile(r"(docker|containerd|crio|podman|user(/\d+(/podman)?)?)")
+# Directories under /run holding a runtime socket; rootless Podman's is /run/user/<uid>/podman.
+# /run/user/<uid> itself is the user's session directory (CL402): a rootless socket may be there,
+# but so may nothing, and it is never the rootful daemon's.
+SOCKET_PARENTS = re.compile(r"(docker|containerd|crio|podman|user/\d+/podman)")
+ROOTLESS_SOCKETS = re.compile(r"/(var/)?run/user/\d+/.*")
 SENSITIVE_PATHS = (
     "/",
     "/etc",
@@ -140,7 +143,10 @@ def runtime_socket_mounted(project: Project):
     ## Why is this bad?
     Whoever talks to the runtime socket can start a privileged container
     that mounts the host's root file system: it is root on the host.
-    Read-only mounts do not help, a socket is still writable.
+    A rootless runtime's socket (under `/run/user/<uid>`) gives the account
+    of the user it runs as: their files, keys and every container they run.
+    Read-only mounts do not help, a socket is still writable.  The user's
+    session directory `/run/user/<uid>` itself is CL402.
 
     ## Example
     ```yaml
@@ -171,9 +177,14 @@ def runtime_socket_mounted(project: Project):
                     if posixpath.basename(path) in SOCKETS
                     else f"`{mount.source}`, which holds the container runtime socket"
                 )
+                power = (
+                    "the host user's account (a rootless runtime runs as that user)"
+                    if ROOTLESS_SOCKETS.fullmatch(path)
+                    else "root on the host"
+                )
                 yield Finding(
                     f"{subject(workload)} mounts {what}: control of the runtime is "
-                    "root on the host (read-only does not help)",
+                    f"{power} (read-only does not help)",
                     mount.source_span or mount.span,
                     workload.name,
                     f"volumes[{mount.target}]",
@@ -338,6 +349,8 @@ def host_device(project: Project):
             if device.value.cdi:
                 continue  # a CDI device name, managed by its vendor's spec
             path = device.value.path
+            if not path:
+                continue  # an unset variable: CL005 says what each value would do
             path = _normalised(path) if path.startswith("/") else path
             if required is not None and required.covers_device(path):
                 continue
