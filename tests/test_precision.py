@@ -94,5 +94,5 @@ def test_cl401_says_a_rootless_socket_gives_the_users_account_not_root():
     messages = _messages("--select", "CL401", str(FIXTURES / "rules/CL401/positive_runtimes.yaml"))
     assert "root on the host" in messages[("CL401", 5)]
     for line in (11, 22):
-        assert "the host user's account" in messages[("CL401", line)]
+        assert "the account of the host user" in messages[("CL401", line)]
         assert "root on the host" not in messages[("CL401", line)]

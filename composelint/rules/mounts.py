@@ -178,7 +178,7 @@ def runtime_socket_mounted(project: Project):
                     else f"`{mount.source}`, which holds the container runtime socket"
                 )
                 power = (
-                    "the host user's account (a rootless runtime runs as that user)"
+                    "the account of the host user the rootless runtime runs as"
                     if ROOTLESS_SOCKETS.fullmatch(path)
                     else "root on the host"
                 )
