@@ -62,26 +62,30 @@ def _escaped(result: LintResult, escape: Callable[[str], str]) -> LintResult:
     """A copy of `result` with every text from the input escaped: messages, help, fixes, paths and
     the linted source lines (kept line by line)."""
 
+    paths: dict[str, str] = {}  # findings share a few paths
+
     def span(value):
-        return value._replace(path=escape(value.path))
+        path = paths.get(value.path)
+        if path is None:
+            path = paths[value.path] = escape(value.path)
+        return value if path == value.path else value._replace(path=path)
 
     def item(reported: Reported) -> Reported:
         finding = reported.finding
         fix = finding.fix
-        if fix is not None:
+        if fix is not None and escape(fix.message) != fix.message:
             fix = replace(fix, message=escape(fix.message))
-        return replace(
-            reported,
-            finding=replace(
-                finding,
-                message=escape(finding.message),
-                help=None if finding.help is None else escape(finding.help),
-                span=span(finding.span),
-                related=tuple(span(s) for s in finding.related),
-                workload=None if finding.workload is None else escape(finding.workload),
-                fix=fix,
-            ),
-        )
+        escaped = {
+            "message": escape(finding.message),
+            "help": None if finding.help is None else escape(finding.help),
+            "span": span(finding.span),
+            "related": tuple(span(s) for s in finding.related),
+            "workload": None if finding.workload is None else escape(finding.workload),
+            "fix": fix,
+        }
+        if all(value == getattr(finding, name) for name, value in escaped.items()):
+            return reported  # nothing to escape (most findings): no copy
+        return replace(reported, finding=replace(finding, **escaped))
 
     return replace(
         result,

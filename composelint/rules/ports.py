@@ -6,6 +6,7 @@ import ipaddress
 import re
 from collections import Counter
 from functools import partial
+from typing import NamedTuple
 
 from composelint.intervals import IntervalIndex, ranks
 from composelint.model import PortBinding, Project, Run, Span, Workload
@@ -686,11 +687,11 @@ def _host_port_clashes(project: Project):
     is one container defined twice), or with a different entry of the same workload; never with
     the all-interfaces entry Compose keeps beside it (CL212 explains that pair)."""
     bindings = [
-        (workload, port, port.host_range[0], port.host_range[-1])
+        (workload, port, hosts[0], hosts[-1])
         for workload in project.workloads
-        if _published(project, workload)
+        if workload.ports and _published(project, workload)
         for port in workload.ports
-        if port.host_range and len(port.host_range) == len(port.container_ports)  # random ports never clash
+        if (hosts := port.host_range) and len(hosts) == len(port.container_ports)  # random ports never clash
     ]
     new_index = partial(
         IntervalIndex,
@@ -700,39 +701,66 @@ def _host_port_clashes(project: Project):
     profiles = any(workload.profiles for workload, *_ in bindings)
     several = Counter(id(workload) for workload, *_ in bindings)
     together = _run_together([workload for workload, *_ in bindings])
-    others: dict[tuple, IntervalIndex[Published]] = {}  # by run, address, protocol and profile
-    own: dict[tuple, IntervalIndex[Published]] = {}  # the same, by workload (when it has several)
+    others: dict[int, dict[tuple, IntervalIndex[Published]]] = {}  # by run, address, protocol and profile
+    own: dict[int, dict[tuple, IntervalIndex[Published]]] = {}  # the same, by workload (when it has several)
+    keys: dict[tuple, _Keys] = {}  # most bindings share a protocol, address and profiles
     for order, (workload, port, low, high) in enumerate(bindings):
-        bound = _bound(port.host_ip)
-        run = together[id(workload)]
-        another_workload = partial(_from_another_workload, workload.name, port.kept_beside)
-        ended = partial(_ended_before, workload.runs)
-        found = [
-            index.first(low, high, another_workload, ended)
-            for key in _profile_keys(_address_keys(port.protocol, bound, True), workload.profiles, profiles)
-            if (index := others.get((run, *key)))
-        ]
-        if several[id(workload)] > 1:
+        spot = (port.protocol, port.host_ip, workload.profiles)
+        where = keys.get(spot) or keys.setdefault(
+            spot, _keys(port.protocol, port.host_ip, workload.profiles, profiles)
+        )
+        in_run = others.get(together[id(workload)]) or others.setdefault(together[id(workload)], {})
+        mine = several[id(workload)] > 1
+        earliest = None
+        for key in where.others_asked:
+            index = in_run.get(key)
+            if index:
+                another_workload = partial(_from_another_workload, workload.name, port.kept_beside)
+                hit = index.first(low, high, another_workload, partial(_ended_before, workload.runs))
+                earliest = _earlier(earliest, hit)
+        if mine:
+            own_entries = own.get(id(workload)) or own.setdefault(id(workload), {})
             another_entry = partial(_another_entry, port.raw, port.kept_beside)
-            found += [
-                index.first(low, high, another_entry)
-                for key in _address_keys(port.protocol, bound, True)
-                if (index := own.get((id(workload), *key)))
-            ]
-        earliest = min((f for f in found if f), default=None, key=lambda f: f[0])
+            for key in where.own_asked:
+                index = own_entries.get(key)
+                if index:
+                    earliest = _earlier(earliest, index.first(low, high, another_entry))
         if earliest:
             yield workload, port, *earliest[1]
-        filed = _address_keys(port.protocol, bound, False)
-        for key in _profile_keys(filed, workload.profiles, profiles, query=False):
-            index = others.get((run, *key)) or others.setdefault((run, *key), new_index())
+        for key in where.others_filed:
+            index = in_run.get(key) or in_run.setdefault(key, new_index())
             index.add(
                 low, high, order, (workload, port), (workload.name, workload.runs and workload.runs.end)
             )
-        if several[id(workload)] > 1:
-            for key in filed:
-                mine = (id(workload), *key)
-                index = own.get(mine) or own.setdefault(mine, new_index())
+        if mine:
+            for key in where.own_filed:
+                index = own_entries.get(key) or own_entries.setdefault(key, new_index())
                 index.add(low, high, order, (workload, port), port.raw)
+
+
+class _Keys(NamedTuple):
+    """Where a binding is looked for and filed, among all workloads' bindings and among its own."""
+
+    others_asked: list[tuple]
+    own_asked: list[tuple]
+    others_filed: list[tuple]
+    own_filed: list[tuple]
+
+
+def _keys(protocol: str, host_ip: str | None, profiles: tuple[str, ...], any_profiles: bool) -> _Keys:
+    bound = _bound(host_ip)
+    asked, filed = _address_keys(protocol, bound, True), _address_keys(protocol, bound, False)
+    return _Keys(
+        _profile_keys(asked, profiles, any_profiles),
+        asked,
+        _profile_keys(filed, profiles, any_profiles, query=False),
+        filed,
+    )
+
+
+def _earlier(best: tuple[int, Published] | None, found: tuple[int, Published] | None):
+    """The earlier of two hits (the first one on a tie: the same binding filed under two keys)."""
+    return found if found is not None and (best is None or found[0] < best[0]) else best
 
 
 def _from_another_workload(name: str, kept_beside: Span | None, seen: Published) -> bool:
