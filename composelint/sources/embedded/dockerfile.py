@@ -10,7 +10,8 @@ indentation kept; the shell front end reads the result, every position mapped ba
 Dockerfile.  `RUN <<EOF` runs the here-document's body as the script; a command with a
 here-document (`RUN sh <<EOF`) is read with it, as the shell reads a here-document.
 
-Not read: the exec form (`RUN ["docker", "run", ...]`: no shell), `RUN` after a `SHELL`
+Not read: the exec form (`RUN ["docker", "run", ...]`: no shell), `ONBUILD RUN` (it runs in
+the builds of other images), `RUN` after a `SHELL`
 instruction whose shell is not a POSIX shell (`SHELL ["powershell", "-Command"]`), and files
 whose `# escape=`` directive marks them as Windows Dockerfiles (cmd, PowerShell).  `ARG` and `ENV`
 values are unknown values in the script.  Each `RUN` is a project of its own: every instruction
