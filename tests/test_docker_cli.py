@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from composelint.model import PortBinding, Project, Span
+from composelint.model import PortBinding, Project, Run, Span
 from composelint.sources.docker_cli.reader import DOCKER_RUN, classify, parse_flags, read_invocations
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 
@@ -28,13 +28,16 @@ def words(line: str, *, possible: tuple[int, ...] = (), number: int = 1) -> list
     return result
 
 
+def invocation(line: str, number: int = 1, possible: tuple[int, ...] = ()) -> Invocation:
+    ws = words(line, possible=possible, number=number)
+    return Invocation(ws[0].text, ws, Span(PATH, number, 1, number, len(line) + 1))
+
+
 def project(*lines: str, possible: tuple[int, ...] = ()) -> Project:
     result = Project("script.sh")
-    invocations = []
-    for number, line in enumerate(lines, start=1):
-        ws = words(line, possible=possible, number=number)
-        invocations.append(Invocation(ws[0].text, ws, Span(PATH, number, 1, number, len(line) + 1)))
-    read_invocations(result, invocations)
+    read_invocations(
+        result, [invocation(line, number, possible) for number, line in enumerate(lines, start=1)]
+    )
     return result
 
 
@@ -464,3 +467,41 @@ def test_variable_names_are_read_part_by_part():
         dynamic = [d for d in loaded.diagnostics if "flags it adds" in d.message]
         assert bool(dynamic) == options, written
         assert len(loaded.workloads[0].ports) == 1
+
+
+class _CountedWorkloads(list):
+    """A project's list of workloads that counts how often it is walked."""
+
+    walks = 0
+
+    def __iter__(self):
+        self.walks += 1
+        return super().__iter__()
+
+
+def test_blocks_read_in_order_continue_the_timeline_without_walking_earlier_containers():
+    """A CI job's steps are read into its project one block after another (`in_order`): each block
+    continues where the blocks before it stopped (the position of the last command, the containers
+    still running) without walking every container read so far.  Walking them made a workflow of
+    thousands of steps quadratic (issue 17: 400 KB took 11 s; just under the 4 MiB bound, over
+    30 s)."""
+    result = Project("ci.yml")
+    result.workloads = walked = _CountedWorkloads()
+    steps = [
+        "docker run -d --name db -p 80:80 postgres",
+        "docker exec db true",
+        "docker stop db",
+        "docker run nginx",
+    ]
+    for _ in range(25):
+        for step in steps:
+            read_invocations(result, [invocation(step)], in_order=True)
+    assert walked.walks == 0
+    # Each `docker run` is a position: `db` runs until the `stop` of its round; an exec moves no
+    # container, so the next block continues after the latest start or end (as before this fix).
+    assert [(w.name, w.runs) for w in list.__iter__(walked)][:4] == [
+        ("db", Run(1, 2, frozenset({"db"}))),
+        ("nginx #1", Run(3, 3, frozenset({"nginx #1"}))),
+        ("db", Run(4, 5, frozenset({"db"}))),
+        ("nginx #1", Run(6, 6, frozenset({"nginx #1"}))),
+    ]

@@ -638,7 +638,7 @@ class CommandLineReader:
             if invocation.variants and len(self.project.workloads) > before:
                 self.alternatives(self.project.workloads[-1], invocation)
         elif command.kind in ("stop", "compose-stop") and self.clock is not None:
-            self.stop(command)
+            self.stop(command, self.clock)
         elif command.kind == "exec":
             self.read_exec(command)
         elif command.kind == "network-create":
@@ -665,13 +665,14 @@ class CommandLineReader:
                 written = flag.source.written
                 names.add(written.partition("=")[2] if flag.source is flag.word else written)
         workload.runs = Run(self.clock, None if detached else self.clock, frozenset(names))
+        self.project.timeline.clock = self.clock
         if detached:
             for name in names:
                 self.running.setdefault(name, []).append(workload)
 
-    def stop(self, command: Command) -> None:
+    def stop(self, command: Command, clock: int) -> None:
         """`docker stop NAME`, `docker rm -f NAME`, `docker compose down`: the running containers
-        named (every one for `--all`; those of `compose run` for compose) end here."""
+        named (every one for `--all`; those of `compose run` for compose) end here, at `clock`."""
         names = None if command.kind == "compose-stop" else _stopped(command)
         for name in list(self.running) if names is None else names:
             kept = []
@@ -681,7 +682,7 @@ class CommandLineReader:
                 if command.kind == "stop" or workload.origin == Origin.of_command(
                     command.tool, "compose-run"
                 ):
-                    workload.runs.end = self.clock
+                    workload.runs.end = self.project.timeline.clock = clock
                 else:
                     kept.append(workload)  # `compose down` stops no `docker run` container
             if kept:
@@ -1083,11 +1084,6 @@ def read_invocations(project: Project, invocations: list[Invocation], *, in_orde
     does not run beside it (`Workload.runs`)."""
     reader = CommandLineReader(project)
     if in_order:  # after the commands already read into the project (earlier blocks of a document)
-        reader.clock = max(
-            (max(w.runs.start, w.runs.end or 0) for w in project.workloads if w.runs), default=0
-        )
-        for workload in project.workloads:
-            for name in workload.runs.names if workload.runs and workload.runs.end is None else ():
-                reader.running.setdefault(name, []).append(workload)
+        reader.clock, reader.running = project.timeline.clock, project.timeline.running
     for invocation in invocations:
         reader.read(invocation)
