@@ -28,6 +28,7 @@ class Requirement:
     devices: tuple[str, ...]  # fnmatch patterns of host device paths
     network: str | None  # "host" when the image needs the host network
     pid: str | None  # "host" when it needs the host PID namespace
+    privileged: bool  # the documented way to run it is privileged (binfmt registration, BuildKit)
     read_only_paths: tuple[str, ...]  # fnmatch patterns of host paths it reads, mounted read-only
     reason: str
 
@@ -48,6 +49,7 @@ def _table() -> dict[str, Requirement]:
             tuple(row.get("devices", ())),
             row.get("network"),
             row.get("pid"),
+            row.get("privileged", False),
             tuple(row.get("read_only_paths", ())),
             row["reason"],
         )

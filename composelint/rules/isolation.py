@@ -49,7 +49,7 @@ def _host_namespace(project: Project, attribute: str, name: str, what: str, docu
     "error",
     "isolation",
     references=("CIS Docker 5.5 [5.4]",),
-    reads=("privileged",),
+    reads=("privileged", "image"),
     fix="unsafe",
 )
 def privileged(project: Project):
@@ -58,7 +58,11 @@ def privileged(project: Project):
     ## What it does
     Reports `privileged: true` and `--privileged` (not `--privileged=false`,
     and not a `--privileged` written after the image: that one is an
-    argument of the container's command).
+    argument of the container's command).  Not reported for an image whose
+    own documentation runs it privileged because nothing less works
+    (registering QEMU emulators with `tonistiigi/binfmt` or
+    `multiarch/qemu-user-static`, cAdvisor, Tracee;
+    the table with each page is `composelint/data/image-requirements.json`).
 
     ## Why is this bad?
     A privileged container gets every capability and every host device, and
@@ -83,7 +87,10 @@ def privileged(project: Project):
     ```
     """
     for workload in project.workloads:
-        if workload.privileged is not None and workload.privileged.value:
+        if workload.privileged is None or not workload.privileged.value:
+            continue
+        required = documented(workload)
+        if required is None or not required.privileged:
             yield Finding(
                 f"{subject(workload)} runs privileged: all capabilities, all host devices and no "
                 "seccomp/AppArmor/SELinux confinement",
