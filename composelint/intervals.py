@@ -44,10 +44,10 @@ class IntervalIndex(Generic[Item]):
         """Add [low, high] (inclusive) as the item of rank `order` (increasing from call to call).
         At most `per_key` items of one key are kept on each list: the later ones can only be the
         answer when the earlier ones are skipped, and then they are too."""
-        left, right = self.rank[low] + self.size, self.rank[high] + self.size + 1
-        for node in _canonical(left, right):
+        leaf = self.rank[low] + self.size
+        for node in (leaf,) if low == high else _canonical(leaf, self.rank[high] + self.size + 1):
             self._put(node, order, item, key)
-        node = self.rank[low] + self.size
+        node = leaf
         while node and self.ranges:
             self._put(-node, order, item, key)
             node >>= 1
