@@ -14,8 +14,13 @@ generated scripts of bench/side_by_side.py (one `docker run` in three lines, one
 (the machine may be shared), the cost per KB after the start-up, and the peak RSS.  Issue 16's
 target: the 100,000-line script under 2 s, the per-KB cost flat (within 1.5x) from 1 KB on.
 
+With `--pathological`, it times the two bounded cases of issue 12 through the CLI (target: each
+under 1 s of CPU, with its finding): a function calling itself beside a chain of 200 functions
+whose output is flags, and 1,000 nested `source`s that end in a cycle.  The tests check that each
+gives its finding; the time is checked here, not in the tests.
+
 Not a test: run it by hand (`python bench/bench_shell.py [--lines N] [--runs N]`,
-`python bench/bench_shell.py --cli [--runs N]`).
+`python bench/bench_shell.py --cli [--runs N]`, `python bench/bench_shell.py --pathological`).
 """
 
 from __future__ import annotations
@@ -137,14 +142,51 @@ def cli(runs: int) -> None:
             )
 
 
+def pathological(runs: int) -> None:
+    """The bounded cases of issue 12 through `composelint check`: user CPU, best of `runs`."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = Path(scratch)
+        (root / ".git").mkdir()
+        chain = "".join(f"f{i}() {{ echo --rm $(f{i + 1}); }}\n" for i in range(200))
+        (root / "self.sh").write_text(
+            "self() { echo $(self) $(self); }\n" + chain + "docker run $(self) $(f0) alpine\n",
+            encoding="utf-8",
+        )
+        for index in range(1000):
+            (root / f"s{index}.sh").write_text(
+                f". ./s{index + 1}.sh\nOPT{index}=--privileged\n", encoding="utf-8"
+            )
+        (root / "s1000.sh").write_text(". ./s0.sh\n", encoding="utf-8")  # and back: a cycle
+        (root / "main.sh").write_text(
+            "#!/bin/sh\n. ./s0.sh\ndocker run $OPT0 alpine:3.20\n", encoding="utf-8"
+        )
+        cases = (
+            ("a function calling itself", "self.sh", "CL007"),
+            ("1,000 nested sources", "main.sh", "CL010"),
+        )
+        for name, script, code in cases:
+            argv = [sys.executable, "-m", "composelint", "check", "--exit-zero", "-j", "1"]
+            argv += ["--extend-select", code, "--output-format", "concise", str(root / script)]
+            cpu = []
+            for _ in range(runs):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime
+                run_once(argv, root)
+                cpu.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime - before)
+            print(f"{name}: {min(cpu):.2f} s user CPU, start-up included (target: under 1 s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cli", action="store_true", help="time `composelint check` on generated scripts")
+    parser.add_argument("--pathological", action="store_true", help="time issue 12's bounded cases")
     args = parser.parse_args()
     if args.cli:
         cli(args.runs)
+        return
+    if args.pathological:
+        pathological(args.runs)
         return
     text = generate(args.lines)
     size_kb = len(text.encode("utf-8")) / 1024

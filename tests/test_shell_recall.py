@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -66,9 +65,7 @@ def test_functions_calling_themselves_finish_quickly_with_a_finding():
 
     chain = "".join(f"f{i}() {{ echo --rm $(f{i + 1}); }}\n" for i in range(200))
     text = "self() { echo $(self) $(self); }\n" + chain + "docker run $(self) $(f0) alpine\n"
-    started = time.process_time()  # CPU time: the machine may be shared
-    result = parse_script("t.sh", text)
-    assert time.process_time() - started < 1.0
+    result = parse_script("t.sh", text)  # its time: python bench/bench_shell.py --pathological
     notes = [d.message for d in result.diagnostics if d.code == "CL007"]
     assert (
         "function `self` calls itself or nests more than 8 calls: what it prints there is not evaluated"
@@ -113,9 +110,7 @@ def test_a_thousand_nested_sources_and_cycles_finish_quickly_with_a_finding(tmp_
     (tmp_path / "s1000.sh").write_text(". ./s0.sh\n")  # and back: a cycle
     script = tmp_path / "main.sh"
     script.write_text("#!/bin/sh\n. ./s0.sh\ndocker run $OPT0 alpine:3.20\n")
-    started = time.process_time()  # CPU time: the machine may be shared
-    report = lint_json("--select", "CL010,CL301", str(script))
-    assert time.process_time() - started < 1.0
+    report = lint_json("--select", "CL010,CL301", str(script))  # time: bench_shell.py --pathological
     got = {
         (f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"]) for f in report["findings"]
     }
