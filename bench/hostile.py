@@ -311,9 +311,10 @@ SIZES: dict[str, dict[str, tuple[str, str, str] | str]] = {
 # The size past which each kind is not read (CL010), where it is below SIZE.
 MIB = 1024 * 1024
 BOUNDS = {
-    **dict.fromkeys(("compose", "script", "configuration", "markdown", "workflow"), 4 * MIB),
+    **dict.fromkeys(("compose", "script", "configuration", "markdown"), 4 * MIB),
     "devcontainer": 64 * 1024,
     "quadlet": MIB,
+    "workflow": MIB,
     "systemd": MIB,
 }
 

@@ -652,6 +652,37 @@ def test_a_markdown_file_past_four_mebibytes_is_cl010_not_read(tmp_path: Path):
     assert found == [("CL010", 1, "Markdown file is larger than 4 MiB; not read")]
 
 
+def test_a_ci_file_past_one_mebibyte_is_cl010_not_read(tmp_path: Path):
+    """Each workflow step or GitLab job script is read as a script of its own: a 4 MiB workflow took
+    12 s and 690 MB.  Over 1 MiB (the corpus's largest is 49 KB), CL010 at line 1; a smaller CI file
+    beside it is read."""
+    step = "      - run: docker run --privileged nginx:1.27\n"
+    workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n"
+    job = "job{i}:\n  script:\n    - docker run --privileged nginx:1.27\n"
+    many = 1024 * 1024 // len(job.format(i=0)) + 1
+    root = write(
+        tmp_path / "p",
+        {
+            ".github/workflows/big.yml": workflow + step * (1024 * 1024 // len(step) + 1),
+            ".github/workflows/small.yml": workflow + step,
+            ".gitlab-ci.yml": "".join(job.format(i=i) for i in range(many)),
+        },
+    )
+    done, seconds = cpu_bound_cli("check", "--isolated", "--output-format", "json", ".", cwd=root)
+    assert seconds < 5, seconds
+    found = json.loads(done.stdout)["findings"]
+    assert sorted(
+        (f["path"], f["range"]["start"]["line"], f["message"]) for f in found if f["code"] == "CL010"
+    ) == [
+        (".github/workflows/big.yml", 1, "Workflow file is larger than 1 MiB; not read"),
+        (".gitlab-ci.yml", 1, "GitLab CI file is larger than 1 MiB; not read"),
+    ]
+    assert sorted({(f["code"], f["path"]) for f in found if f["code"] != "CL010"}) == [
+        ("CL203", ".github/workflows/small.yml"),
+        ("CL301", ".github/workflows/small.yml"),
+    ]
+
+
 def test_dockerfile_run_instructions_per_file_are_bounded(tmp_path: Path):
     """Each RUN is parsed as a script of its own (about 0.2 ms): past 2,000 read in one file, CL010
     at the next one, so a 10 MB Dockerfile of RUN lines stays within the budget.  Non-ASCII lines

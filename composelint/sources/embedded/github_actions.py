@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 
+from composelint.limits import MAX_CI_BYTES
 from composelint.model import Project
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 from composelint.sources.embedded.snippets import (
@@ -45,14 +46,17 @@ def without_expressions(text: str) -> str:
 
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
-    from composelint.sources.files import read_text
+    from composelint.sources.files import read_text, too_large
 
     shown = display(path)
     text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
-    document = read_yaml(shown, text)
-    root = document.roots[0] if document.roots else None
     host = HostFile(shown, text, _BREAKS)
     whole = embedded_project(host, KIND, shown)  # the file: its YAML errors
+    if len(text) > MAX_CI_BYTES:  # each step is a script of its own: ~3 s and 170 MB per MiB
+        whole.diagnostics.append(too_large(shown, "Workflow file", MAX_CI_BYTES))
+        return [whole]
+    document = read_yaml(shown, text)
+    root = document.roots[0] if document.roots else None
     whole.diagnostics.extend(document.diagnostics)
     if not isinstance(root, YMap):
         return [whole]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 
+from composelint.limits import MAX_CI_BYTES
 from composelint.model import Project, SourceFile
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 from composelint.sources.embedded.snippets import HostFile, Snippet, embedded_project, read_snippet
@@ -63,7 +64,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
 def _load_file(
     path: str, display, texts: dict[str, str], role: str, root: str
 ) -> tuple[list[Project], list[str]]:
-    from composelint.sources.files import UnreadableFile, read_text
+    from composelint.sources.files import UnreadableFile, read_text, too_large
 
     shown = display(path)
     try:
@@ -72,10 +73,13 @@ def _load_file(
         if role == "base":
             raise
         return [], []  # an unreadable include: GitLab reports it, the including file is still linted
-    document = read_yaml(shown, text)
-    top = document.roots[0] if document.roots else None
     host = HostFile(shown, text, _BREAKS)
     whole = _file_project(host, role, shown)
+    if len(text) > MAX_CI_BYTES:  # each job's script is read on its own: ~3 s and 170 MB per MiB
+        whole.diagnostics.append(too_large(shown, "GitLab CI file", MAX_CI_BYTES))
+        return [whole], []
+    document = read_yaml(shown, text)
+    top = document.roots[0] if document.roots else None
     whole.diagnostics.extend(document.diagnostics)
     if not isinstance(top, YMap):
         return [whole], []
