@@ -8,7 +8,7 @@ secret and no outside file, and exit 0 or 1 (never 2: no run is lost).
 
 Each row builds its input in a temporary directory (any single input is at most 10 MB).  Then
 each kind of input is linted at 10 MB (compose, .env, shell script, configuration file,
-Markdown, a workflow, devcontainer.json, a Quadlet and a systemd unit), realistic content
+Markdown, a workflow, a GitLab CI file, a Makefile, devcontainer.json, a Quadlet and a systemd unit), realistic content
 repeated, and again just under the size past which that kind is not read (BOUNDS, the README's
 limits): time, peak memory, how many findings and which bounds (CL010) were hit.
 """
@@ -253,6 +253,8 @@ _SERVICE = "  s{i}:\n    image: registry.local/s{i}:1.0\n    ports: ['{port}:80'
 _COMMAND = 'if [ -n "$X{i}" ]; then\n  docker run -d --name c{i} -p {port}:80 --network front '
 _BLOCK = "## Step {i}\n\nStart the service:\n\n```sh\ndocker run -d -p {port}:80 --name c{i} "
 _WORKFLOW = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+_JOB = "job{i}:\n  stage: test\n  script:\n    - docker run --rm -p {port}:80 registry.local/s{i}:1.0\n"
+_RULE = "run{i}:\n\tdocker run -d --name c{i} -p {port}:80 registry.local/s{i}:1.0\n\n"
 _DEVCONTAINER = '{\n  "image": "mcr.microsoft.com/devcontainers/base:1",\n  "runArgs": [\n'
 _EXEC = "ExecStart=/usr/bin/docker run --rm --name app --network host registry.local/app:1.0\n"
 # Each kind of input: file -> (head, item repeated while the file stays within the size, tail),
@@ -284,6 +286,8 @@ SIZES: dict[str, dict[str, tuple[str, str, str] | str]] = {
             "",
         )
     },
+    "gitlab-ci": {".gitlab-ci.yml": ("stages: [test]\n", _JOB, "")},
+    "makefile": {"Makefile": (".PHONY: all\n", _RULE, "")},
     "devcontainer": {
         ".devcontainer/devcontainer.json": (
             _DEVCONTAINER,
@@ -314,7 +318,7 @@ BOUNDS = {
     **dict.fromkeys(("compose", "script", "configuration", "markdown"), 4 * MIB),
     "devcontainer": 64 * 1024,
     "quadlet": MIB,
-    "workflow": MIB,
+    **dict.fromkeys(("workflow", "gitlab-ci"), MIB),
     "systemd": MIB,
 }
 
