@@ -683,6 +683,37 @@ def test_a_ci_file_past_one_mebibyte_is_cl010_not_read(tmp_path: Path):
     ]
 
 
+def test_gitlab_jobs_and_makefile_rules_per_file_are_bounded(tmp_path: Path):
+    """Each GitLab CI job and each Makefile rule that runs a container is a project (about 1.4 ms
+    and 0.3 ms): 11,475 jobs (1 MB) took 15.9 s, a 10 MB Makefile over 30 s.  Past 2,000 read in
+    one file, CL010 at the next one."""
+    job = "job{i}:\n  script:\n    - docker run -p {port}:80 img:1\n"
+    rule = "run{i}:\n\tdocker run -p {port}:80 img:1\n"
+    root = write(
+        tmp_path / "p",
+        {
+            ".gitlab-ci.yml": "".join(job.format(i=i, port=1024 + i) for i in range(2_100)),
+            "Makefile": "".join(rule.format(i=i, port=1024 + i) for i in range(2_100)),
+        },
+    )
+    done, seconds = cpu_bound_cli("check", "--isolated", "--output-format", "json", ".", cwd=root)
+    assert seconds < 10, seconds
+    found = json.loads(done.stdout)["findings"]
+    for path in (".gitlab-ci.yml", "Makefile"):
+        assert len([f for f in found if f["code"] == "CL202" and f["path"] == path]) == 2_000, path
+    limited = sorted(
+        (f["path"], f["range"]["start"]["line"], f["message"]) for f in found if f["code"] == "CL010"
+    )
+    assert limited == [
+        (".gitlab-ci.yml", 1 + 2000 * 3, "More than 2,000 jobs read in one file: the rest is not linted"),
+        (
+            "Makefile",
+            1 + 2000 * 2,
+            "More than 2,000 rules that run containers read in one file: the rest is not linted",
+        ),
+    ]
+
+
 def test_dockerfile_run_instructions_per_file_are_bounded(tmp_path: Path):
     """Each RUN is parsed as a script of its own (about 0.2 ms): past 2,000 read in one file, CL010
     at the next one, so a 10 MB Dockerfile of RUN lines stays within the budget.  Non-ASCII lines

@@ -161,6 +161,12 @@ def _megabytes(limit: int) -> str:
     return f"{limit / (1024 * 1024):g} MiB"
 
 
+def too_many(shown: str, line: int, what: str, limit: int) -> Diagnostic:
+    """CL010 at the first of a file's parts past a per-file count (what follows is not linted)."""
+    message = f"More than {limit:,} {what} read in one file: the rest is not linted"
+    return Diagnostic("CL010", message, Span(shown, line, 1, line, 4))
+
+
 def too_large(shown: str, what: str, limit: int) -> Diagnostic:
     """CL010 for a file of a kind bounded below MAX_FILE_BYTES (its front end is slow per byte)."""
     size = _megabytes(limit) if limit >= 1024 * 1024 else f"{limit // 1024} KiB"

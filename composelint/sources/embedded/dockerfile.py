@@ -25,7 +25,7 @@ import json
 import re
 
 from composelint.limits import MAX_RUN_INSTRUCTIONS
-from composelint.model import Diagnostic, Project, Span
+from composelint.model import Project
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
@@ -56,7 +56,7 @@ def _parser():
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     """The file, and one project per `RUN` instruction whose shell names a container tool."""
-    from composelint.sources.files import read_text
+    from composelint.sources.files import read_text, too_many
 
     shown = display(path)
     text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
@@ -75,8 +75,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         start = offset(node.start_point)
         if len(projects) > MAX_RUN_INSTRUCTIONS:
             line = host.point(start)[0]
-            message = f"More than {MAX_RUN_INSTRUCTIONS:,} RUN instructions read in one file: the rest is not linted"
-            projects[0].diagnostics.append(Diagnostic("CL010", message, Span(shown, line, 1, line, 4)))
+            projects[0].diagnostics.append(too_many(shown, line, "RUN instructions", MAX_RUN_INSTRUCTIONS))
             break
         script = _run_script(text, node, offset)
         if script is not None and mentions_tool(script.text):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 
-from composelint.limits import MAX_CI_BYTES
+from composelint.limits import MAX_CI_BYTES, MAX_JOBS
 from composelint.model import Project, SourceFile
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 from composelint.sources.embedded.snippets import HostFile, Snippet, embedded_project, read_snippet
@@ -64,7 +64,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
 def _load_file(
     path: str, display, texts: dict[str, str], role: str, root: str
 ) -> tuple[list[Project], list[str]]:
-    from composelint.sources.files import UnreadableFile, read_text, too_large
+    from composelint.sources.files import UnreadableFile, read_text, too_large, too_many
 
     shown = display(path)
     try:
@@ -88,6 +88,9 @@ def _load_file(
     for key, job in top.items:
         if key.text in KEYWORDS or not isinstance(job, YMap):
             continue
+        if len(projects) > MAX_JOBS:  # each job is a project: about 1.4 ms
+            whole.diagnostics.append(too_many(shown, key.span.line, "jobs", MAX_JOBS))
+            break
         project = _file_project(host, role, f"{shown} job {key.text}")
         before = (
             job.get("before_script") if job.get("before_script") is not None else inherited["before_script"]

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 
+from composelint.limits import MAX_JOBS
 from composelint.model import Project
 from composelint.sources.embedded.snippets import (
     HostFile,
@@ -57,7 +58,7 @@ MAX_EXPANSION = 4096  # characters one reference may expand to; beyond, its valu
 
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
-    from composelint.sources.files import read_text
+    from composelint.sources.files import read_text, too_many
 
     shown = display(path)
     text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
@@ -80,6 +81,10 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         if _DIRECTIVE.match(line) or _ASSIGNMENT.match(line):
             continue
         match = _RULE.match(line)
+        if match and len(projects) > MAX_JOBS:  # each rule is a project: about 0.3 ms
+            rule_line = host.point(offset)[0]
+            projects[0].diagnostics.append(too_many(shown, rule_line, "rules that run containers", MAX_JOBS))
+            return projects
         if match:
             target = line[: match.end() - 1].strip()
             inline = line.find(";", match.end())

@@ -23,7 +23,7 @@ import re
 from dataclasses import replace
 
 from composelint.limits import MAX_BLOCKS, MAX_MARKDOWN_BYTES
-from composelint.model import Diagnostic, Project, Span
+from composelint.model import Project
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
@@ -85,7 +85,7 @@ def _fences(text: str):
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     """One project per code block that holds container commands or a compose snippet."""
-    from composelint.sources.files import read_text, too_large
+    from composelint.sources.files import read_text, too_large, too_many
 
     shown = display(path)
     text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
@@ -99,10 +99,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     for info, content, start in _fences(text):
         fence_line = host.point(start)[0]
         if len(projects) > MAX_BLOCKS:
-            message = f"More than {MAX_BLOCKS:,} code blocks read in one file: the rest is not linted"
-            projects[0].diagnostics.append(
-                Diagnostic("CL010", message, Span(shown, fence_line, 1, fence_line, 4))
-            )
+            projects[0].diagnostics.append(too_many(shown, fence_line, "code blocks", MAX_BLOCKS))
             break
         tag = match.group(1).lower() if (match := _TAG.match(info)) else ""
         lines = _block_lines(host, fence_line + 1, content)
