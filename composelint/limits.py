@@ -21,6 +21,7 @@ MAX_INTEGER_DIGITS = 20  # digits of a number in a port, a size or a count
 MAX_UNIT_BYTES = 1024 * 1024  # a systemd or Quadlet unit (real ones: a few KB)
 MAX_DEVCONTAINER_BYTES = 64 * 1024  # a devcontainer.json (real ones: a few KB; json-five reads ~40 KB/s)
 MAX_CI_BYTES = 1024 * 1024  # a CI file: GitHub Actions, GitLab CI (corpus: up to 49 KB; ~3 s per MiB)
+MAX_MAKEFILE_BYTES = 1024 * 1024  # a Makefile (corpus: up to 57 KB; one rule of 1 MiB of recipe lines ~3 s)
 MAX_MARKDOWN_BYTES = 4 * 1024 * 1024  # a Markdown file (real ones: up to about 120 KB)
 MAX_JOBS = 2_000  # jobs of a GitLab CI file or rules of a Makefile read (about 1.4 ms and 0.3 ms each)
 MAX_BLOCKS = 2_000  # code blocks read in one Markdown file (about 1 ms each; real files: a few dozen)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 
-from composelint.limits import MAX_JOBS
+from composelint.limits import MAX_JOBS, MAX_MAKEFILE_BYTES
 from composelint.model import Project
 from composelint.sources.embedded.snippets import (
     HostFile,
@@ -58,12 +58,15 @@ MAX_EXPANSION = 4096  # characters one reference may expand to; beyond, its valu
 
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
-    from composelint.sources.files import read_text, too_many
+    from composelint.sources.files import read_text, too_large, too_many
 
     shown = display(path)
     text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
     host = HostFile(shown, text)
     projects = [embedded_project(host, KIND, shown)]
+    if len(text) > MAX_MAKEFILE_BYTES:  # each recipe line is a script of its own: 10 MB took 33 s, 1.4 GB
+        projects[0].diagnostics.append(too_large(shown, "Makefile", MAX_MAKEFILE_BYTES))
+        return projects
     lines = _logical_lines(text)
     values = _single_assignments(lines)
     memo: dict[str, str] = {}
