@@ -8,7 +8,7 @@ secret and no outside file, and exit 0 or 1 (never 2: no run is lost).
 
 Each row builds its input in a temporary directory (any single input is at most 10 MB).  Then
 each kind of input is linted at 10 MB (compose, .env, shell script, configuration file,
-Markdown, a workflow, a GitLab CI file, a Makefile, devcontainer.json, a Quadlet and a systemd unit), realistic content
+Markdown, a workflow, a GitLab CI file, a Makefile, a Dockerfile, devcontainer.json, a Quadlet and a systemd unit), realistic content
 repeated, and again just under the size past which that kind is not read (BOUNDS, the README's
 limits): time, peak memory, how many findings and which bounds (CL010) were hit.
 """
@@ -288,6 +288,7 @@ SIZES: dict[str, dict[str, tuple[str, str, str] | str]] = {
     },
     "gitlab-ci": {".gitlab-ci.yml": ("stages: [test]\n", _JOB, "")},
     "makefile": {"Makefile": (".PHONY: all\nall:\n", _RECIPE, "")},  # one rule: the costliest shape
+    "dockerfile": {"Dockerfile": ("FROM docker:27\nRUN <<EOF\n", _RECIPE.lstrip("\t"), "EOF\n")},
     "devcontainer": {
         ".devcontainer/devcontainer.json": (
             _DEVCONTAINER,
@@ -318,7 +319,7 @@ BOUNDS = {
     **dict.fromkeys(("compose", "script", "configuration", "markdown"), 4 * MIB),
     "devcontainer": 64 * 1024,
     "quadlet": MIB,
-    **dict.fromkeys(("workflow", "gitlab-ci", "makefile"), MIB),
+    **dict.fromkeys(("workflow", "gitlab-ci", "makefile", "dockerfile"), MIB),
     "systemd": MIB,
 }
 

@@ -652,10 +652,11 @@ def test_a_markdown_file_past_four_mebibytes_is_cl010_not_read(tmp_path: Path):
     assert found == [("CL010", 1, "Markdown file is larger than 4 MiB; not read")]
 
 
-def test_a_ci_file_or_makefile_past_one_mebibyte_is_cl010_not_read(tmp_path: Path):
+def test_a_ci_file_makefile_or_dockerfile_past_one_mebibyte_is_cl010_not_read(tmp_path: Path):
     """Each workflow step, GitLab job script or recipe line is read as a script of its own: a 4 MiB
-    workflow took 12 s and 690 MB, a 10 MB one-rule Makefile 33 s and 1.4 GB.  Over 1 MiB (the
-    corpus's largest: 49 KB and 57 KB), CL010 at line 1; a smaller CI file beside them is read."""
+    workflow took 12 s and 690 MB, a 10 MB one-rule Makefile 33 s and 1.4 GB, a 10 MB Dockerfile
+    580-660 MB.  Over 1 MiB (the corpus's largest CI file: 49 KB, Makefile: 57 KB), CL010 at line 1;
+    a smaller CI file beside them is read."""
     step = "      - run: docker run --privileged nginx:1.27\n"
     workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n"
     job = "job{i}:\n  script:\n    - docker run --privileged nginx:1.27\n"
@@ -667,6 +668,8 @@ def test_a_ci_file_or_makefile_past_one_mebibyte_is_cl010_not_read(tmp_path: Pat
             ".github/workflows/small.yml": workflow + step,
             ".gitlab-ci.yml": "".join(job.format(i=i) for i in range(many)),
             "Makefile": "all:\n" + "\tdocker run --privileged nginx:1.27\n" * (1024 * 1024 // 36 + 1),
+            "Dockerfile": "FROM docker:27\n"
+            + "RUN docker run --privileged nginx:1.27\n" * (1024 * 1024 // 39 + 1),
         },
     )
     done, seconds = cpu_bound_cli("check", "--isolated", "--output-format", "json", ".", cwd=root)
@@ -677,6 +680,7 @@ def test_a_ci_file_or_makefile_past_one_mebibyte_is_cl010_not_read(tmp_path: Pat
     ) == [
         (".github/workflows/big.yml", 1, "Workflow file is larger than 1 MiB; not read"),
         (".gitlab-ci.yml", 1, "GitLab CI file is larger than 1 MiB; not read"),
+        ("Dockerfile", 1, "Dockerfile is larger than 1 MiB; not read"),
         ("Makefile", 1, "Makefile is larger than 1 MiB; not read"),
     ]
     assert sorted({(f["code"], f["path"]) for f in found if f["code"] != "CL010"}) == [

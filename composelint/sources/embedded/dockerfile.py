@@ -24,7 +24,7 @@ import functools
 import json
 import re
 
-from composelint.limits import MAX_RUN_INSTRUCTIONS
+from composelint.limits import MAX_DOCKERFILE_BYTES, MAX_RUN_INSTRUCTIONS
 from composelint.model import Project
 from composelint.sources.embedded.snippets import (
     HostFile,
@@ -56,12 +56,15 @@ def _parser():
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     """The file, and one project per `RUN` instruction whose shell names a container tool."""
-    from composelint.sources.files import read_text, too_many
+    from composelint.sources.files import read_text, too_large, too_many
 
     shown = display(path)
     text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
     host = HostFile(shown, text)
     projects = [embedded_project(host, KIND, shown)]  # the file, also when no instruction is read
+    if len(text) > MAX_DOCKERFILE_BYTES:  # 10 MB of RUN took 580-660 MB (1 MB: 300 MB)
+        projects[0].diagnostics.append(too_large(shown, "Dockerfile", MAX_DOCKERFILE_BYTES))
+        return projects
     if not mentions_tool(text) or _WINDOWS_ESCAPE.match(text):
         return projects
     encoded = text.encode("utf-8")
