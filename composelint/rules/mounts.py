@@ -256,7 +256,9 @@ def sensitive_host_path(project: Project):
     of a host path the image's own documentation says it reads (`/proc` and
     `/sys` of node-exporter, `/var/log` of Promtail or CrowdSec; the table
     with each page is `composelint/data/image-requirements.json`): the same
-    path mounted writable is still reported.
+    path mounted writable is still reported.  `/dev` or a device below it is
+    not reported for a privileged container, which has every host device
+    already (CL301 reports that).
 
     ## Why is this bad?
     Writing there changes the host: credentials in `/etc`, kernel modules,
@@ -283,12 +285,15 @@ def sensitive_host_path(project: Project):
     """
     for workload in project.workloads:
         required = documented(workload)
+        privileged = workload.privileged is not None and workload.privileged.value
         for mount in workload.mounts:
             path = _host_path(mount)
             if not path or _is_socket_path(path) or not _sensitive(path, mount.read_only):
                 continue
             if mount.read_only and required is not None and required.covers_read_only_path(path):
                 continue
+            if _below(path, ("/dev",)) and privileged:
+                continue  # a privileged container has every host device already (CL301)
             access = "read-only" if mount.read_only else "writable"
             yield Finding(
                 f"{subject(workload)} bind-mounts sensitive host path `{path}` ({access})",
