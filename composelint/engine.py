@@ -8,7 +8,6 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from composelint.collector import collector_paused
 from composelint.masking import masked, masker
 from composelint.model import Directive, Project, SourceFile, Span
 from composelint.rules import all_rules
@@ -163,13 +162,6 @@ def lint_project(
     that holds nothing has no findings (half the projects of Markdown and CI files)."""
     if project.holds_nothing():
         return []
-    with collector_paused():  # linting makes no reference cycles (composelint.collector)
-        return _lint_project(project, rules, inline_suppressions, settings)
-
-
-def _lint_project(
-    project: Project, rules: list[Rule], inline_suppressions: bool, settings: Settings
-) -> list[Reported]:
     selected = {rule.code for rule in rules}
     catalog = all_rules()
     findings: list[tuple[Finding, Rule]] = []

@@ -108,8 +108,7 @@ def _rule_project(
     if one_shell:
         whole = Snippet()
         for line in recipe:
-            whole.parts.extend(line.parts)
-            whole.origins.extend(line.origins)
+            whole.append(line)
         recipe = [whole]
     project = embedded_project(host, KIND, f"{host.path} target {target}")
     for snippet in recipe:

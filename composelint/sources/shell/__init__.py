@@ -49,7 +49,6 @@ exported ones.
 
 from __future__ import annotations
 
-from composelint.collector import collector_paused
 from composelint.model import Diagnostic, Span
 from composelint.sources.docker_cli.words import ShellScript
 from composelint.sources.shell.interpreter import Interpreter
@@ -81,8 +80,7 @@ def parse_script(
         return script
     interpreter = Interpreter(path, src, text, tools, sources)
     try:
-        with collector_paused():  # reading makes almost no reference cycles (composelint.collector)
-            interpreter.run(Code(src))
+        interpreter.run(Code(src))
     except RecursionError:
         interpreter.diagnostics.append(
             Diagnostic(

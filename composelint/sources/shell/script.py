@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 
-from composelint.collector import collector_paused
 from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
@@ -23,11 +22,6 @@ def load_script(
     path: str, *, display=None, texts: dict[str, str] | None = None, tools: tuple[str, ...] = DEFAULT_TOOLS
 ) -> Project:
     """Read the script at `path` (or `texts[path]` for standard input) into a project."""
-    with collector_paused():  # reading makes almost no reference cycles (composelint.collector)
-        return _load_script(path, display, texts, tools)
-
-
-def _load_script(path: str, display, texts: dict[str, str] | None, tools: tuple[str, ...]) -> Project:
     from composelint.sources.files import read_text
     from composelint.sources.shell import Sources, parse_script
     from composelint.sources.shell.sourcing import project_root
