@@ -449,7 +449,7 @@ class Project:
             or self.directives
         )
 
-    def documented(self, workload: Workload) -> bool:
+    def shown_in_document(self, workload: Workload) -> bool:
         """The workload is a command shown in a Markdown document (a code block of a tutorial)."""
         return any(s.kind == "markdown" and s.path == workload.span.path for s in self.sources)
 

@@ -458,7 +458,7 @@ def missing_port_mapping(project: Project, options: Options):
     for workload in project.workloads:
         if "ports" in workload.keys or (workload.publish_all and workload.publish_all.value):
             continue  # published, perhaps at a port only known at run time
-        if workload.expose or _proxy_route(workload) or project.documented(workload):
+        if workload.expose or _proxy_route(workload) or project.shown_in_document(workload):
             continue
         if workload.socket_activated:
             continue  # systemd listens and hands the socket over

@@ -166,7 +166,7 @@ def credential_in_url(project: Project):
                         f"{'labels' if labels else 'environment'}[{variable.name}]",
                         help="Take the password from a variable (`${DB_PASSWORD}`) or a secret file",
                     )
-        for word in () if project.documented(workload) else workload.command:
+        for word in () if project.shown_in_document(workload) else workload.command:
             match = _url_password(word.value)
             if match:
                 yield Finding(
