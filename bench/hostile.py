@@ -1,6 +1,7 @@
 """The hostile-input budget (issue 17): each attack of the issue's table, linted by the real command
 in a process of its own, must finish in under 10 s and 500 MB, start no process, print no planted
-secret and no outside file, and exit 0 or 1 (never 2: no run is lost).
+secret and no outside file, and exit 0 or 1 (never 2: no run is lost). Rows 23-26 are shapes that
+were quadratic or exponential once; their tests check the findings, this checks the time.
 
     python bench/hostile.py            # every attack and every size; exit 1 when one is over budget
     python bench/hostile.py 10 18      # only these rows
@@ -229,6 +230,30 @@ def row_22(root: Path) -> list[str]:
             "c/compose.yaml": SERVICE,
         },
     )
+    return ["."]
+
+
+def row_23(root: Path) -> list[str]:
+    text = '[tool.composelint]\nselect = ["ALL"]\n[tool.other]\nnote = """\n[' + " " * 200_000 + '\n"""\n'
+    write(root, {"compose.yaml": SERVICE, "pyproject.toml": text})
+    return ["."]
+
+
+def row_24(root: Path) -> list[str]:
+    chain = "".join(f"V{n} = $(V{n - 1})$(V{n - 1})\n" for n in range(1, 41))
+    write(root, {"Makefile": f"V0 = x\n{chain}run:\n\tdocker run --privileged $(V40)\n"})
+    return ["."]
+
+
+def row_25(root: Path) -> list[str]:
+    nested = "$(echo " * 3000 + "docker run --net=host a" + ")" * 3000
+    write(root, {"x.sh": f"#!/bin/sh\nX={nested}\ndocker run --pid=host b\n"})
+    return ["."]
+
+
+def row_26(root: Path) -> list[str]:
+    line = "ExecStart=/usr/bin/docker run " + "${A}%n" * 6000 + " \\\n-e X" * 6000 + " img\n"
+    write(root, {"x.service": "[Service]\n" + line})
     return ["."]
 
 

@@ -696,14 +696,11 @@ def test_readme_example_is_valid_and_applies(tmp_path: Path):
     assert any(code not in default for _, code, _ in seen)  # select: [ALL] turns on opt-in rules
 
 
-def test_a_long_bracketed_line_in_pyproject_is_read_in_linear_time(tmp_path: Path):
+def test_a_long_bracketed_line_in_pyproject_is_read(tmp_path: Path):
     """A valid pyproject.toml whose multi-line string holds a line `[` and 200,000 blanks: finding
-    the positions of table headers must not backtrack over the blanks (that took minutes)."""
-    import time
-
+    the positions of table headers must not backtrack over the blanks (that took minutes; the time
+    is checked by `python bench/hostile.py 23`)."""
     text = '[tool.composelint]\nselect = "ALL"\n[tool.other]\nnote = """\n[' + " " * 200_000 + '\n"""\n'
     write(tmp_path, {"compose.yaml": ALL_INTERFACES, "pyproject.toml": text})
-    started = time.process_time()
     result = run_cli("check", str(tmp_path))
-    assert time.process_time() - started < 5
     assert result.exit_code == 2 and "pyproject.toml:2:1: select: expected a list" in result.stderr

@@ -210,16 +210,13 @@ def test_a_yaml_block_that_does_not_parse_is_an_excerpt_not_an_error(tmp_path: P
     assert lint_json(str(tmp_path))["findings"] == []
 
 
-def test_makefile_variables_that_double_each_other_expand_in_linear_time(tmp_path: Path):
+def test_makefile_variables_that_double_each_other_expand_once(tmp_path: Path):
     """Forty variables each twice the one before would be 2**40 characters: each is expanded once,
-    and past the expansion bound the value is unknown, so the command stays (image unknown)."""
-    import time
-
+    and past the expansion bound the value is unknown, so the command stays (image unknown). The
+    time is checked by `python bench/hostile.py 24`."""
     chain = "".join(f"V{n} = $(V{n - 1})$(V{n - 1})\n" for n in range(1, 41))
     (tmp_path / "Makefile").write_text(f"V0 = x\n{chain}run:\n\tdocker run --privileged $(V40)\n")
-    started = time.process_time()
     report = lint_json(str(tmp_path))
-    assert time.process_time() - started < 5
     assert [(f["code"], f["range"]["start"]["line"]) for f in report["findings"]] == [("CL301", 43)]
 
 

@@ -643,11 +643,10 @@ def test_the_server_exits_on_request_while_a_lint_is_wedged(tmp_path):
                 await asyncio.sleep(0.1)
             [worker] = workers(client)
             await asyncio.sleep(0.5)
-            started = time.monotonic()
+            # The wedge lasts 600 s: answering within TIMEOUT means the server did not wait for it.
             await asyncio.wait_for(client.client.shutdown_async(None), TIMEOUT)
             client.client.exit(None)
             assert await asyncio.wait_for(server.wait(), TIMEOUT) == 0
-            assert time.monotonic() - started < 5
             assert not Path("/proc", str(worker)).exists()
         finally:
             if server.returncode is None:

@@ -6,7 +6,6 @@ Scripts are in fixtures/shell/; positions are `line:column` (1-based, code point
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -251,11 +250,10 @@ def test_arithmetic_and_substitution_values_are_unknown():
     assert result.invocations[0].words[3].certainty == "unknown"
 
 
-def test_deeply_nested_substitution_in_bounded_time():
+def test_deeply_nested_substitution_is_bounded():
+    """The time is checked by `python bench/hostile.py 25`."""
     text = "X=" + "$(echo " * 3000 + "docker run --net=host a" + ")" * 3000 + "\ndocker run --pid=host b\n"
-    started = time.perf_counter()
     result = parse(text)
-    assert time.perf_counter() - started < 10
     assert [w.text for w in result.invocations[-1].words] == ["docker", "run", "--pid=host", "b"]
     assert any("nested deeper" in message for message in code_diagnostics(result, "CL010"))
 
@@ -543,9 +541,7 @@ def test_fallback_lexer_handles_what_follows_an_error():
 def test_script_over_the_size_cap_is_not_parsed():
     text = "docker run --net=host alpine\n" * (5 * 1024 * 1024 // 29 + 1)  # 5 MiB
     assert len(text) > MAX_SCRIPT_BYTES
-    started = time.perf_counter()
     result = parse(text)
-    assert time.perf_counter() - started < 5
     assert result.invocations == []
     assert "not parsed" in result.diagnostics[0].message and result.diagnostics[0].code == "CL010"
 
