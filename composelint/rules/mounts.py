@@ -45,7 +45,6 @@ SYSTEM_TREES = (
     "/bin",
     "/sbin",
     "/boot",
-    "/root",
     "/proc",
     "/sys",
     "/var/lib/docker",
@@ -53,7 +52,6 @@ SYSTEM_TREES = (
 )
 # Below these, even reading exposes secrets or the host's kernel and containers.
 SECRET_TREES = (
-    "/root",
     "/proc",
     "/sys",
     "/boot",
@@ -77,6 +75,10 @@ SESSION_TREES = (
     "/dev/dri",  # GPUs bound as files instead of `devices:`
     "/var/log",  # every service's logs (tokens, addresses), and writable: tampering
 )
+# root's dotfiles and dot-directories (`.ssh`, `.docker/config.json`, `.kube`, `.bashrc`): keys, and
+# code root runs.  A plain directory below /root (`/root/trilium-backups`) is an application's data,
+# and /root itself is in SENSITIVE_PATHS.
+ROOT_DOTFILES = re.compile(r"/root/\.[^/]+(/.*)?")
 RAW_DEVICES = ("/dev/mem", "/dev/kmem", "/dev/port")
 RAW_DISK_PREFIXES = (
     "/dev/sd",
@@ -223,6 +225,7 @@ def _sensitive(path: str, read_only: bool) -> bool:
         path in SENSITIVE_PATHS
         or _below(path, SECRET_TREES)
         or _below(path, SESSION_TREES)
+        or bool(ROOT_DOTFILES.fullmatch(path))
         or (not read_only and _below(path, SYSTEM_TREES))
     )
 
@@ -245,10 +248,13 @@ def sensitive_host_path(project: Project):
     `/sbin` (runtime sockets and the directories holding one, `/` and `/var`
     included, are CL401); a writable
     mount of anything below `/etc`, `/usr`, `/lib`, `/bin`, `/sbin`, `/boot`,
-    `/root`, `/proc`, `/sys`, `/var/lib/docker` or `/var/lib/kubelet`; and a
-    read-only mount below `/root`, `/proc`, `/sys`, `/boot`,
+    `/proc`, `/sys`, `/var/lib/docker` or `/var/lib/kubelet`; and a
+    read-only mount below `/proc`, `/sys`, `/boot`,
     `/var/lib/docker`, `/var/lib/kubelet`, `/etc/ssh`, `/etc/kubernetes`,
     `/etc/docker`, or of `/etc/shadow`, `/etc/gshadow`, `/etc/sudoers`; and,
+    read-only or not, root's dotfiles and dot-directories (`/root/.ssh`,
+    `/root/.docker`, `/root/.bashrc`, ...): a plain directory below `/root`
+    (`/root/app-backups`) is an application's data, not root's home; and,
     read-only or not, the sockets and devices of user sessions and the
     host's logs: `/tmp/.X11-unix`, `/run/user/*`, `/run/dbus`, `/dev/dri`,
     `/var/log`.  Error when writable, warning when read-only.  A read-only
