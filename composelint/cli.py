@@ -196,7 +196,7 @@ def project_options(function):
     "--include-test-data/--no-include-test-data",
     "include_test_data",
     default=None,
-    help="Lint files below test-data directories (testdata, fixtures, ...) of a directory walk "
+    help="Lint files below test-data directories (testdata, fixtures, test, tests, e2e, ...) of a directory walk "
     "(default: the configuration's `include-test-data`, else no: they are counted in the summary).",
 )
 @click.option(

@@ -345,8 +345,9 @@ def test_quiet_prints_no_warning_but_still_errors(tmp_path: Path):
 
 TEST_DATA = FIXTURES / "projects" / "test-data"
 TEST_DATA_NOTE = (
-    "Not linted: 3 files below test-data directories (__fixtures__, fixtures, test-data, test_data, "
-    "testdata); lint them with --include-test-data or `include-test-data: true` in the configuration."
+    "Not linted: 6 files below test-data directories (__fixtures__, e2e, fixtures, integration, "
+    "integration-tests, integration_tests, test, test-data, test_data, testdata, tests); lint them with "
+    "--include-test-data or `include-test-data: true` in the configuration."
 )
 
 
@@ -354,7 +355,7 @@ def test_test_data_directories_are_counted_not_linted():
     report = lint_json(str(TEST_DATA))
     jsonschema.validate(report, REPORT_SCHEMA)
     linted = {Path(f["path"]).resolve().relative_to(TEST_DATA).as_posix() for f in report["findings"]}
-    assert linted == {"compose.yaml", "tests/compose.yaml"}  # `tests/` is the project's test environment
+    assert linted == {"compose.yaml", "examples/compose.yaml"}  # examples are copied into deployments
     not_linted = {
         Path(p).resolve().relative_to(TEST_DATA).as_posix()
         for p in report["summary"]["test_data"]["not_linted"]
@@ -363,6 +364,9 @@ def test_test_data_directories_are_counted_not_linted():
         "testdata/loader/compose.yaml",
         "e2e/fixtures/broken/compose.yaml",
         "__fixtures__/start.sh",
+        "tests/compose.yaml",
+        "integration/resources/compose.yaml",
+        "src/test/resources/compose.yaml",  # a test directory at any depth
     }
     assert "--include-test-data" in report["summary"]["test_data"]["include_with"]
     assert report["summary"]["skipped"] == []  # a copy below test data is not listed either
@@ -386,7 +390,7 @@ def test_test_data_note_in_every_summary():
 
 def test_include_test_data_flag_and_configuration():
     result = run_cli("check", "--output-format", "full", "--include-test-data", str(TEST_DATA))
-    assert "5 files checked: 4 compose, 1 shell" in result.stdout
+    assert "8 files checked: 7 compose, 1 shell" in result.stdout
     assert "Not linted" not in result.stdout + result.stderr
     assert "docker-compose.yml.example: a template or copy" in result.stdout
     included = FIXTURES / "projects" / "test-data-included"
@@ -401,6 +405,13 @@ def test_named_test_data_is_linted():
     # A directory named on the command line is not test data itself, only what lies below it.
     assert [code for code, *_ in findings(str(loader))] == ["CL101"]
     assert [code for code, *_ in findings(str(TEST_DATA / "e2e"))] == []
+    # The same for test directories: a file or a directory named (as pre-commit names files) is linted.
+    nested = TEST_DATA / "src" / "test" / "resources" / "compose.yaml"
+    assert [(code, line, column) for code, line, column, _ in findings(str(nested))] == [
+        ("CL203", 5, 12),
+        ("CL401", 7, 9),
+    ]
+    assert [code for code, *_ in findings(str(TEST_DATA / "tests"))] == ["CL210"]
 
 
 def test_cl102_reports_sidecars_with_the_siblings_option(tmp_path: Path):
