@@ -30,13 +30,17 @@ class Requirement:
     pid: str | None  # "host" when it needs the host PID namespace
     privileged: bool  # the documented way to run it is privileged (binfmt registration, BuildKit)
     read_only_paths: tuple[str, ...]  # fnmatch patterns of host paths it reads, mounted read-only
+    writable_paths: tuple[str, ...]  # fnmatch patterns of host paths it writes (Wings' container logs)
     reason: str
 
     def covers_device(self, path: str) -> bool:
         return any(fnmatch.fnmatchcase(path, pattern) for pattern in self.devices)
 
-    def covers_read_only_path(self, path: str) -> bool:
-        return any(fnmatch.fnmatchcase(path, pattern) for pattern in self.read_only_paths)
+    def covers_path(self, path: str, read_only: bool) -> bool:
+        """Whether the documentation mounts this host path so: a path it reads is covered read-only
+        only, a path it writes either way."""
+        patterns = self.writable_paths + (self.read_only_paths if read_only else ())
+        return any(fnmatch.fnmatchcase(path, pattern) for pattern in patterns)
 
 
 @cache
@@ -51,6 +55,7 @@ def _table() -> dict[str, Requirement]:
             row.get("pid"),
             row.get("privileged", False),
             tuple(row.get("read_only_paths", ())),
+            tuple(row.get("writable_paths", ())),
             row["reason"],
         )
         table.update(dict.fromkeys(row["images"], requirement))

@@ -262,9 +262,14 @@ def sensitive_host_path(project: Project):
     of a host path the image's own documentation says it reads (`/proc` and
     `/sys` of node-exporter, `/var/log` of Promtail or CrowdSec; the table
     with each page is `composelint/data/image-requirements.json`): the same
-    path mounted writable is still reported.  `/dev` or a device below it is
-    not reported for a privileged container, which has every host device
-    already (CL301 reports that).
+    path mounted writable is still reported, unless the documentation mounts
+    it writable too (Pterodactyl Wings' `/var/lib/docker/containers`,
+    Portainer agent's `/var/lib/docker/volumes`).  `/dev` or a device below
+    it is not reported for a privileged container, which has every host
+    device already (CL301 reports that); nor is a read-only `/proc` or a
+    path below `/sys` for a privileged container in the host PID namespace,
+    whose own `/proc` lists the host's processes and which may mount sysfs
+    itself (CL301 and CL302 report that).
 
     ## Why is this bad?
     Writing there changes the host: credentials in `/etc`, kernel modules,
@@ -292,14 +297,17 @@ def sensitive_host_path(project: Project):
     for workload in project.workloads:
         required = documented(workload)
         privileged = workload.privileged is not None and workload.privileged.value
+        host_pid = workload.pid is not None and workload.pid.value == "host"
         for mount in workload.mounts:
             path = _host_path(mount)
             if not path or _is_socket_path(path) or not _sensitive(path, mount.read_only):
                 continue
-            if mount.read_only and required is not None and required.covers_read_only_path(path):
+            if required is not None and required.covers_path(path, mount.read_only):
                 continue
             if _below(path, ("/dev",)) and privileged:
                 continue  # a privileged container has every host device already (CL301)
+            if mount.read_only and privileged and host_pid and _below(path, ("/proc", "/sys")):
+                continue  # its own /proc lists the host's processes, and it may mount sysfs (CL301, CL302)
             access = "read-only" if mount.read_only else "writable"
             yield Finding(
                 f"{subject(workload)} bind-mounts sensitive host path `{path}` ({access})",
