@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import partial
 
 from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
@@ -35,6 +35,7 @@ from composelint.engine import (
 )
 from composelint.fixes import apply_edits, breaks_yaml, choose
 from composelint.model import Project, SourceFile
+from composelint.records import record
 from composelint.sources.compose.project import LoadOptions
 from composelint.sources.files import UnreadableFile, decode, is_inside, within_limit
 from composelint.sources.kinds import COMPOSE, load
@@ -58,7 +59,7 @@ class LintError(Exception):
         self.config = config
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Request:
     """What to lint and how: everything a caller decides.  `None` leaves a setting to the
     configuration file that applies to each linted file."""
@@ -93,14 +94,14 @@ class Request:
     progress: Callable[[int, int], None] | None = None  # told (projects linted, projects) as they finish
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LintedProject:
     kind: str  # compose | shell
     files: tuple[str, ...]  # the files that form it, as shown in findings
     read: tuple[str, ...]  # every file its loading read (env files, includes, extends)
 
 
-@dataclass
+@record
 class Result:
     lint: LintResult  # every finding (suppressed ones included), the files and their texts
     projects: list[LintedProject] = field(default_factory=list)
@@ -149,7 +150,7 @@ def run(request: Request) -> Result:
 MAX_FIX_ROUNDS = 10  # overlapping fixes take a round each; bounded as ruff bounds its loop
 
 
-@dataclass
+@record
 class Fixed:
     """What `fix()` did: the findings that remain, and each changed file's text before and after."""
 
@@ -490,7 +491,7 @@ def _linted(sources: list[SourceFile], kind: str) -> LintedProject:
 # --- Loading and linting, in worker processes when there are many projects ------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Job:
     """What every project of a run shares; plain picklable data, so it reaches worker processes."""
 

@@ -26,11 +26,12 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from composelint.engine import Settings, WorkloadExclusion, matching_rules, select_rules
+from composelint.records import record
 from composelint.rules import all_rules
 from composelint.rules.base import Rule
 from composelint.sources.files import UnreadableFile, decode, read_bytes
@@ -44,7 +45,7 @@ CONFIG_NAMES = (".composelint.yaml", ".composelint.yml", "composelint.yaml", "py
 SHARED_OPTIONS = ("known-images",)  # top-level keys handed to every rule that declares the option
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ConfigProblem:
     """One thing wrong in a configuration file: the key, why, and where (1-based; None: the file)."""
 
@@ -78,7 +79,7 @@ def _problem_line(shown: str, problem: ConfigProblem) -> str:
     return f"{where}: {problem.key}: {problem.reason}" if problem.key else f"{where}: {problem.reason}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Overrides:
     """What the command line says; `None` leaves the configuration's value."""
 
@@ -141,7 +142,7 @@ def _translate(glob: str) -> str:
     return "".join(parts)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Effective:
     """The configuration that applies to a file, command line included."""
 
@@ -603,7 +604,7 @@ def _severities(mapping: dict[str, str], catalog: dict[str, Rule]) -> dict[str, 
 # ---------------------------------------------------------------- finding
 
 
-@dataclass
+@record
 class ConfigFinder:
     """The `Effective` configuration of each file, cached per directory."""
 

@@ -34,9 +34,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from composelint.limits import MAX_DIRECTORY_DEPTH
+from composelint.records import record
 from composelint.sources.files import RootedFiles, UnreadableFile, read_head, read_text
 from composelint.sources.kinds import COMPOSE, SHELL
 
@@ -132,7 +133,7 @@ _ANSIBLE_TASKS = re.compile(r"(?:^|/)roles/[^/]+/(?:tasks|handlers)$")
 SNIFF_BYTES = 1024 * 1024  # larger YAML files are not read to find out whether they are Compose
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class KindNames:
     """How a kind's files are named: `names` match the file name, `patterns` (fnmatch) too, and
     `in_directories` are (directory, patterns): patterns that match only in a directory whose path
@@ -183,7 +184,7 @@ DIRECTORY_KINDS = frozenset({"quadlet"})
 KINDS = (COMPOSE, SHELL, *KIND_NAMES)  # every kind, for --kind and the configuration's `kinds`
 
 
-@dataclass
+@record
 class Discovery:
     """What a run lints: (kind, files) of each project, the projects found below test-data
     directories (linted only when asked), and the files that looked relevant but were skipped,

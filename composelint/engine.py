@@ -5,11 +5,12 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, Protocol
 
 from composelint.masking import masked, masker
 from composelint.model import Directive, Project, SourceFile, Span
+from composelint.records import record
 from composelint.rules import all_rules
 from composelint.types import DOCS_SITE, Finding, Rule, Severity
 
@@ -20,7 +21,7 @@ class SelectionError(ValueError):
     """A selector names no rule, code prefix, group or `ALL`."""
 
 
-@dataclass
+@record
 class Suppression:
     kind: str  # inline | config | baseline
     reason: str | None
@@ -30,7 +31,7 @@ class PathPattern(Protocol):
     def matches(self, path: str) -> bool: ...
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WorkloadExclusion:
     """Findings of `codes` on workloads named like `name` (fnmatch) are accepted, for `reason`."""
 
@@ -48,7 +49,7 @@ class WorkloadExclusion:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Settings:
     """What configuration decides for one project besides the rule selection.
 
@@ -74,7 +75,7 @@ class Settings:
 DEFAULT_SETTINGS = Settings()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reported:
     """The engine's record of a finding, as reports see it.
 
@@ -90,7 +91,7 @@ class Reported:
     url: str = ""  # the rule's page on the documentation site the configuration names
 
 
-@dataclass
+@record
 class LintResult:
     reported: list[Reported] = field(default_factory=list)
     files: list[str] = field(default_factory=list)

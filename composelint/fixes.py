@@ -17,8 +17,8 @@ import os
 import re
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from composelint.records import record
 from composelint.sources.files import decode, read_bytes
 from composelint.types import Edit, Fix, Span
 
@@ -32,7 +32,7 @@ class FixError(Exception):
     """A file cannot be fixed (changed since it was read, unwritable); the message is one line."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Offsets:
     """Character offsets of the lines of a text (spans count lines and code-point columns from 1)."""
 

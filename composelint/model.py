@@ -8,15 +8,16 @@ This module imports only the shared vocabulary (composelint.types).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Generic, TypeVar
 
+from composelint.records import record
 from composelint.types import Origin, Span
 
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Located(Generic[T]):
     """A value together with the span of the text it came from."""
 
@@ -24,7 +25,7 @@ class Located(Generic[T]):
     span: Span
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImageRef:
     """An image reference, parsed: `written` as in the file, `name` without tag and digest.
 
@@ -40,7 +41,7 @@ class ImageRef:
     basename: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Capability:
     """A Linux capability as written, and its name without `CAP_` in upper case (`SYS_ADMIN`).
 
@@ -51,7 +52,7 @@ class Capability:
     is_all: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Limit:
     """A resource limit: its text and its amount (bytes of memory, CPUs, a CPU quota, PIDs).
 
@@ -66,7 +67,7 @@ class Limit:
         return self.amount is not None and self.amount <= 0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RestartPolicy:
     """`on-failure:5` -> name `on-failure`, retries 5; retries 0 means no count was given, None a
     count past the integer bound (unknown)."""
@@ -76,7 +77,7 @@ class RestartPolicy:
     retries: int | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PortBinding:
     """One published port entry, normalised from any syntax.
 
@@ -113,7 +114,7 @@ class PortBinding:
         return range(self.container_start, self.container_end + 1)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Exposed:
     """An `expose` / `--expose` entry (`80`, `80/udp`, `8000-8010`): its container ports, None when
     Docker rejects the entry, and its protocol in lower case (`tcp` when none is written)."""
@@ -123,7 +124,7 @@ class Exposed:
     protocol: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PortError:
     """A port entry Docker would reject, with the reason."""
 
@@ -132,7 +133,7 @@ class PortError:
     span: Span
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mount:
     """A volume or bind mount.  `kind` is bind, volume, tmpfs, npipe, cluster or image."""
 
@@ -146,7 +147,7 @@ class Mount:
     propagation_span: Span | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Sysctl:
     """`net.ipv4.ip_forward=1`: the name and value as written (blanks around them dropped) and `key`,
     the name with `.` separators (the runtime accepts `net/ipv4/ip_forward` alike)."""
@@ -157,7 +158,7 @@ class Sysctl:
     key: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Device:
     """A `devices` / `--device` entry: `path` is its host side (`/dev/sda` of `/dev/sda:/dev/xvda:rwm`),
     or the whole name of a CDI device (`nvidia.com/gpu=all`, `cdi` true)."""
@@ -167,7 +168,7 @@ class Device:
     cdi: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SecurityOption:
     """One `security_opt` / `--security-opt` entry as the daemon splits it.
 
@@ -182,7 +183,7 @@ class SecurityOption:
     switch: bool | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class User:
     """`user` / `--user` / `exec -u`: `name` (a name or a UID) and `group` (None when not written).
 
@@ -195,7 +196,7 @@ class User:
     is_root: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Tmpfs:
     """A tmpfs mount: its target, the options as written and `allows`, which of `exec`, `suid`
     and `dev` are on once the options are merged onto Docker's `noexec,nosuid,nodev` (the
@@ -207,7 +208,7 @@ class Tmpfs:
     allows: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExtraHost:
     """An `extra_hosts` / `--add-host` entry: `name=address` or `name:address` (cut at the first `=`,
     else the first `:`, so an IPv6 address keeps its colons); `address` may be `host-gateway`."""
@@ -217,7 +218,7 @@ class ExtraHost:
     address: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Variable:
     """One `KEY=VALUE` entry of a workload's environment or labels.
 
@@ -231,7 +232,7 @@ class Variable:
     literal: bool = True
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class NetworkAttachment:
     """A workload's membership in a (project-level) network."""
 
@@ -239,7 +240,7 @@ class NetworkAttachment:
     span: Span
 
 
-@dataclass
+@record
 class Network:
     """A network definition (compose top-level `networks:` or `docker network create`)."""
 
@@ -263,7 +264,7 @@ class Network:
         return self.name.value if self.name else self.key
 
 
-@dataclass
+@record
 class Workload:
     """A container-to-be: a compose service, or one `docker run` invocation."""
 
@@ -327,7 +328,7 @@ class Workload:
     runs: Run | None = None
 
 
-@dataclass
+@record
 class Run:
     """When a script's container runs, as positions in the order of the script's commands: from its
     own command until the one that stops or removes it (`docker stop NAME`), or only during its own
@@ -338,7 +339,7 @@ class Run:
     names: frozenset[str] = frozenset()  # what a `docker stop` may call it (`--name` as written too)
 
 
-@dataclass
+@record
 class Timeline:
     """How far the commands read into a project in order have got (a script's, a CI job's steps, a
     recipe's lines): the next block read into it runs after them.  Kept as the blocks are read, so
@@ -348,7 +349,7 @@ class Timeline:
     running: dict[str, list[Workload]] = field(default_factory=dict)  # not stopped yet, by each name
 
 
-@dataclass
+@record
 class Exec:
     """`docker exec` in a script: a command run inside an existing container."""
 
@@ -358,7 +359,7 @@ class Exec:
     user: Located[User] | None = None
 
 
-@dataclass
+@record
 class Build:
     """An image build in a script (`docker build`, `docker buildx build`)."""
 
@@ -366,7 +367,7 @@ class Build:
     network: Located[str] | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diagnostic:
     """An input problem found by a front end (codes CL0xx), turned into a finding by its rule.
 
@@ -381,7 +382,7 @@ class Diagnostic:
     settings: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Directive:
     """A `# composelint:` comment.
 
@@ -398,7 +399,7 @@ class Directive:
     error: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SourceFile:
     path: str
     role: str  # base | override | extends | include | env | script
@@ -406,7 +407,7 @@ class SourceFile:
     text: str
 
 
-@dataclass
+@record
 class Project:
     """The unit of linting: what one `docker compose up` (or one script) starts."""
 

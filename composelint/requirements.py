@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import fnmatch
 import json
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 from composelint.model import Workload
+from composelint.records import record
 
 TABLE_FILE = "data/image-requirements.json"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Requirement:
     """The settings an image documents as required, and where it says so."""
 

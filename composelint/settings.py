@@ -18,8 +18,8 @@ one more entry in its row.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from composelint.records import record
 from composelint.values import (
     parse_byte_size,
     parse_capability,
@@ -45,7 +45,7 @@ BUILD = "build"
 NETWORK_CREATE = "network-create"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Flag:
     """One command-line flag.  `spellings[0]` is how messages show it (`-p`, `--user`)."""
 
@@ -83,7 +83,7 @@ def boolean(*spellings: str, on: tuple[str, ...] = (RUN,), docker_only: bool = F
     return Flag(spellings, on, boolean=True, docker_only=docker_only)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IfUnset:
     """What an unset variable in a setting does to the rules that read it (CL005).
 
@@ -98,7 +98,7 @@ _NAMESPACE = "the container keeps its own {} namespace"
 _HOST_NAMESPACE = "`host` would share the host's"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Setting:
     """One setting as the model knows it.
 

@@ -11,10 +11,10 @@ import ipaddress
 import weakref
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from types import MappingProxyType
 
 from composelint.model import Network, PortBinding, Project, Span, Workload
+from composelint.records import record
 
 BINDING_OPTION = "com.docker.network.bridge.host_binding_ipv4"
 
@@ -99,7 +99,7 @@ def known_ports(
     return tuple(known_images.get(repository) or KNOWN_IMAGE_PORTS.get(repository, ()))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Namespace:
     """Where a workload's network namespace comes from, following `service:`/`container:`."""
 

@@ -7,10 +7,12 @@ rules, the engine and reports can all use it without depending on each other.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple
+
+from composelint.records import record
 
 DOCS_SITE = "https://composelint.readthedocs.io/en/latest/"  # the default of `docs-url`
 
@@ -113,7 +115,7 @@ _DEFAULT_BRIDGE_ORIGINS = frozenset(
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edit:
     """Replace the text at `span` of the file as it was read by `text` (an empty span inserts)."""
 
@@ -121,7 +123,7 @@ class Edit:
     text: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fix:
     """Edits that remove a finding's problem, applied all together or not at all.
 
@@ -138,7 +140,7 @@ class Fix:
         return frozenset(edit.span.path for edit in self.edits)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Finding:
     """One problem, as a rule reports it.  The engine never changes it: what configuration,
     suppressions and certainty decide goes into the engine's own record."""
@@ -157,7 +159,7 @@ Check = Callable[..., Iterable[Finding]]  # (project) or, for a rule with option
 Options = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rule:
     """A rule's metadata and its check; the check's docstring is the rule's documentation."""
 

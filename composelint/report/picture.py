@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from composelint.masking import masker
 from composelint.model import Project, Span, Workload
+from composelint.records import record
 from composelint.report.formats import PICTURE_FORMATS
 from composelint.topology import attached_networks, binds_all_interfaces, can_publish, namespace
 from composelint.types import Finding, Severity
@@ -32,7 +33,7 @@ SEVERITY_COLOURS = {
 ALL_INTERFACES = "all interfaces (0.0.0.0, ::)"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mark:
     """A finding as the picture shows it, on the element it is about (None: the whole project)."""
 
@@ -59,7 +60,7 @@ class _Marked:
         return sorted({mark.code for mark in self.marks})
 
 
-@dataclass
+@record
 class Node(_Marked):
     id: str
     kind: str  # interface | workload | network | hostpath | more
@@ -70,7 +71,7 @@ class Node(_Marked):
     marks: list[Mark] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Edge(_Marked):
     source: str
     target: str
@@ -79,7 +80,7 @@ class Edge(_Marked):
     marks: list[Mark] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Picture:
     title: str
     files: list[str]
@@ -289,7 +290,7 @@ class _Drawing:
         return edge
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _PendingMount:
     """A bind mount, drawn only when a finding is about it."""
 

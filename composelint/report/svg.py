@@ -10,9 +10,9 @@ to its element, and a filter by severity.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from html import escape
 
+from composelint.records import record
 from composelint.report.picture import SEVERITY_COLOURS, Edge, Node, Picture, severity_counts
 from composelint.types import Severity
 
@@ -25,7 +25,7 @@ WIDTH = 960
 LABEL_CHARACTERS = 30
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Box:
     x: int
     y: int

@@ -34,11 +34,12 @@ import functools
 import json
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from typing import Any, NamedTuple
 
 from composelint.limits import MAX_DEVCONTAINER_BYTES
 from composelint.model import Diagnostic, Project, SourceFile, Span
+from composelint.records import record
 from composelint.settings import RUN, SETTINGS
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
@@ -67,7 +68,7 @@ def devcontainer_flags() -> dict[str, str]:
 DEVCONTAINER_FLAGS = devcontainer_flags()
 
 
-@dataclass
+@record
 class JsonNode:
     """A value of the document where it is written (1-based line and column, end exclusive).
     `kind`: object, array, string, integer (digits only), boolean or other (null, a signed or

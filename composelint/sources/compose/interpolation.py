@@ -8,9 +8,10 @@ never from this process's environment, so a checkout lints the same anywhere.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from composelint.limits import MAX_INTERPOLATED_CHARS, MAX_INTERPOLATION_DEPTH, MAX_VALUE_CHARS
+from composelint.records import record
 from composelint.settings import setting_at
 from composelint.sources.compose.yaml_tree import YMap, YScalar, YSeq
 
@@ -25,7 +26,7 @@ class InterpolationLimit(InterpolationError):
     """Nesting or value growth past a documented bound (CL010)."""
 
 
-@dataclass
+@record
 class Interpolated:
     value: str
     variables: list[str] = field(default_factory=list)  # every variable referenced
@@ -160,7 +161,7 @@ def starts_unset(written: str, unset: tuple[str, ...] | list[str]) -> bool:
     return match is not None and match.group(1) in unset
 
 
-@dataclass
+@record
 class InterpolatedScalar(YScalar):
     """A scalar whose text came from variables; `written` is the text in the file."""
 
@@ -169,7 +170,7 @@ class InterpolatedScalar(YScalar):
     invalid: bool = False  # malformed (CL004): the value is unknown, not empty
 
 
-@dataclass
+@record
 class Substitutions:
     """What interpolation put into one project's trees: value -> variable name (output masks
     them), and how many characters in all (bounded: one large value referenced many times)."""

@@ -9,9 +9,10 @@ value, `!override` replaces it whole.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from composelint.model import PortBinding, Span
+from composelint.records import record
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq
 from composelint.sources.ports import parse_short
 
@@ -50,7 +51,7 @@ _BY_KEY = {"environment", "labels", "annotations", "sysctls", "extra_hosts"}
 _BY_TARGET = {"volumes", "devices"}
 
 
-@dataclass
+@record
 class MergeNotes:
     """What merging learnt that the tree cannot show.
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from composelint.limits import MAX_CHAIN, MAX_EXPANDED_NODES, MAX_PROJECT_FILES
 from composelint.model import Diagnostic, Project, SourceFile, Span
+from composelint.records import record
 from composelint.sources.compose.dotenv import DotenvError, parse_dotenv
 from composelint.sources.compose.interpolation import Substitutions, interpolate_tree
 from composelint.sources.compose.merge import MergeNotes, merge
@@ -29,7 +30,7 @@ SHELL_DEFAULTS = {"PWD": ".", "HOME": "~"}
 _REMOTE_PREFIXES = ("http://", "https://", "git@", "git://", "ssh://", "oci://", "github.com/")
 
 
-@dataclass
+@record
 class LoadOptions:
     env_files: list[str] | None = None  # --env-file: replaces the project's .env
     process_env: dict[str, str] | None = None  # --use-process-env: wins over env files
@@ -41,7 +42,7 @@ class LoadOptions:
     named_files: frozenset[str] = frozenset()
 
 
-@dataclass
+@record
 class _Context:
     """State shared while one project loads."""
 

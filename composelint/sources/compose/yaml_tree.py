@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 
 from composelint.limits import MAX_EXPANDED_NODES, MAX_YAML_DEPTH
 from composelint.model import Diagnostic, Span
+from composelint.records import record
 from composelint.values import number_past_bound, parse_integer
 
 MAX_YAML_BYTES = 4 * 1024 * 1024  # larger files are not parsed (CL010)
@@ -33,7 +34,7 @@ _MERGE = "tag:yaml.org,2002:merge"
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what the YAML parser counts as a line break
 
 
-@dataclass
+@record
 class YScalar:
     text: str
     tag: str
@@ -64,7 +65,7 @@ class YScalar:
         return self.text
 
 
-@dataclass
+@record
 class YMap:
     items: list[tuple[YScalar, YNode]]
     tag: str
@@ -83,7 +84,7 @@ class YMap:
         return None
 
 
-@dataclass
+@record
 class YSeq:
     items: list[YNode]
     tag: str
@@ -93,7 +94,7 @@ class YSeq:
 YNode = YScalar | YMap | YSeq
 
 
-@dataclass
+@record
 class YamlDocument:
     """The result of reading one YAML file."""
 

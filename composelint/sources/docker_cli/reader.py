@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import field, fields, replace
 
 from composelint import settings
 from composelint.model import (
@@ -55,6 +55,7 @@ from composelint.model import (
     Variable,
     Workload,
 )
+from composelint.records import record
 from composelint.sources.compose.reader import parse_volume_short
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 from composelint.sources.ports import parse_short
@@ -65,7 +66,7 @@ from composelint.values import number_past_bound, parse_go_bool, parse_image, pa
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FlagTable:
     """Which flags of one command take a value, and what their short letters stand for."""
 
@@ -248,7 +249,7 @@ _PODMAN_MODES = ("host", "none", "bridge", "private", "pasta", "slirp4netns", "p
 # --------------------------------------------------------------------------
 
 
-@dataclass(slots=True, unsafe_hash=True)  # not frozen, as Word (words.py): four per command
+@record(slots=True, unsafe_hash=True)  # not frozen, as Word (words.py): four per command
 class Flag:
     """One flag as pflag reads it."""
 
@@ -279,7 +280,7 @@ class Flag:
         return f"{text(self.word)} {text(self.value_word)}"
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Parsed:
     flags: list[Flag] = field(default_factory=list)
     positionals: list[Word] = field(default_factory=list)
@@ -415,7 +416,7 @@ def parse_bool(flag: Flag) -> bool | None:
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Command:
     """Which command an invocation runs, after the tool's global flags."""
 

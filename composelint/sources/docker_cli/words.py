@@ -3,9 +3,10 @@ container-tool invocation, as the shell would pass them, with positions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from composelint.model import Diagnostic, Span
+from composelint.records import record
 
 # Stands in a word's text for the part that is only known at run time
 # (`--network=$MODE` with MODE unknown -> "--network=\x00").
@@ -15,7 +16,7 @@ UNKNOWN = "\x00"
 # Not frozen, and hashed by value all the same: a frozen dataclass sets each field through
 # object.__setattr__, which took 8% of the reading of a large script.  Nothing changes a Word once
 # made; copies are made with `dataclasses.replace` (or field by field, embedded/snippets.py).
-@dataclass(unsafe_hash=True)
+@record(unsafe_hash=True)
 class Word:
     """One argument after quote removal and expansion.
 
@@ -37,7 +38,7 @@ class Word:
         return UNKNOWN not in self.text
 
 
-@dataclass
+@record
 class Invocation:
     """A `docker`/`podman`/`nerdctl` command found in a script.
 
@@ -63,7 +64,7 @@ class Invocation:
     background: bool = False
 
 
-@dataclass
+@record
 class ShellScript:
     """The result of reading one script."""
 

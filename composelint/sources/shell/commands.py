@@ -8,15 +8,15 @@ Works on the words' texts only (after expansion); positions stay with the caller
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from composelint.records import record
 from composelint.sources.docker_cli.words import UNKNOWN
 from composelint.sources.shell.lexer import ASSIGNMENT
 
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "mksh", "zsh"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Wrapper:
     """A command that runs its operand as a command: which options take a value."""
 
@@ -94,7 +94,7 @@ _SSH_VALUES = "BbcDEeFIiJLlmOopQRSWw"
 _SU_VALUES = "sgGw"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Resolution:
     """`tool`: words[index:] are a tool invocation.  `codes`: (start, stop) ranges
     of words that, each joined by blanks, are shell code reached `via`.  `stdin`:

@@ -7,10 +7,12 @@ finds the container-tool invocations.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from composelint.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Context:
     """Where a command stands: `conditional` (an if/case/loop body, after &&
     or ||, a function body) makes its assignments only `possible`."""
@@ -34,7 +36,7 @@ CONDITIONAL = Context(conditional=True, branch=True)
 FUNCTION = Context(conditional=True, function=True)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Heredoc:
     """A here-doc attached to a command; `body` is filled when it has been read."""
 
@@ -43,7 +45,7 @@ class Heredoc:
     body: tuple[int, int] = (0, 0)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Command:
     """A simple command: `words` are the raw ranges of its arguments (command
     name first), `prefix` the ranges of leading `NAME=value` words."""
@@ -57,7 +59,7 @@ class Command:
     owners: tuple[int, ...] = ()  # here-doc bodies this command is written in
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Assignment:
     """A statement that is only `NAME=value` (or `NAME=(...)`)."""
 
@@ -67,7 +69,7 @@ class Assignment:
     owners: tuple[int, ...] = ()
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class LoopVariable:
     """`for NAME in ...` / `select NAME`: NAME's value is not known."""
 
@@ -76,7 +78,7 @@ class LoopVariable:
     owners: tuple[int, ...] = ()
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Extent:
     """A command or compound command: what an own-line suppression covers."""
 
@@ -85,7 +87,7 @@ class Extent:
     owners: tuple[int, ...] = ()
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Value:
     """A string or here-doc body that mentions composelint (data, not a comment)."""
 
@@ -94,7 +96,7 @@ class Value:
     owners: tuple[int, ...] = ()
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Scope:
     """Enter (`enter=True`) or leave a function body or a subshell."""
 
@@ -104,7 +106,7 @@ class Scope:
     name: str = ""  # a function's name, when entering it
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Note:
     """A parse problem (CL007), or a documented bound that was hit (`limit`: CL010)."""
 

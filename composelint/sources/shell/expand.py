@@ -22,10 +22,11 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from composelint.limits import MAX_INTEGER_DIGITS
 from composelint.model import Span
+from composelint.records import record
 from composelint.sources.docker_cli.words import UNKNOWN
 from composelint.sources.shell.lexer import Lexer
 
@@ -75,7 +76,7 @@ def worst(first: str, second: str) -> str:
     return first if _RANK[first] >= _RANK[second] else second
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Element:
     """One value of a variable (a scalar has one): its text, how sure, where it was written."""
 
@@ -84,7 +85,7 @@ class Element:
     origin: Span | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Binding:
     elements: tuple[Element, ...]
     array: bool = False
@@ -126,7 +127,7 @@ class Variables:
             self.layers.pop()
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Segment:
     """A piece of a word's value.  `exact`: character k is written at
     start + k; otherwise the whole text comes from start..end (an escape or

@@ -18,8 +18,9 @@ nesting is skipped by a flat quote-aware parenthesis counter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from composelint.records import record
 from composelint.sources.shell.events import (
     TOP,
     Assignment,
@@ -380,14 +381,14 @@ class Lexer:
             self.limit = limit
 
 
-@dataclass
+@record
 class _Frame:
     kind: str  # if | loop | case | brace | subshell | function
     conditional: bool
     body_started: bool = False
 
 
-@dataclass
+@record
 class _Builder:
     start: int
     end: int

@@ -12,12 +12,12 @@ separated only by a backslash-newline, are merged back into one word.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 
 import tree_sitter
 import tree_sitter_bash
 
+from composelint.records import record
 from composelint.sources.shell.events import (
     CONDITIONAL,
     FUNCTION,
@@ -120,7 +120,7 @@ def _language() -> tree_sitter.Language:
     return tree_sitter.Language(tree_sitter_bash.language())
 
 
-@dataclass
+@record
 class Parsed:
     events: list[Event]
     error: int | None = None  # where the first error region starts (code offset)

@@ -27,10 +27,10 @@ no rule reads; `.kube` files publish ports and join networks.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from composelint.limits import MAX_UNIT_BYTES
 from composelint.model import Located, Network, Project, SourceFile, Span
+from composelint.records import record
 from composelint.settings import QUADLET_SECURITY_OPTIONS, RUN, SETTINGS
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
@@ -87,7 +87,7 @@ _TRUE = ("1", "yes", "y", "true", "t", "on")  # systemd's parse_boolean
 _FALSE = ("0", "no", "n", "false", "f", "off")
 
 
-@dataclass
+@record
 class QuadletFile:
     """One parsed unit with what other units refer to it by."""
 

@@ -29,10 +29,11 @@ unit file.  One unit is one project.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from composelint.limits import MAX_UNIT_BYTES
 from composelint.model import Diagnostic, Project, SourceFile, Span
+from composelint.records import record
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
@@ -56,7 +57,7 @@ _FIXED_SPECIFIERS = {"T": "/tmp", "V": "/var/tmp", "h": "~", "t": "/run", "%": "
 _NAME_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Argument:
     """One argv word of a command line: its value for the docker grammar and, for shell code, the
     same text with unknown variables left as `${NAME}` so that the shell front end sees them."""
@@ -69,7 +70,7 @@ class Argument:
     origin: Span | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Variable:
     value: Text
     origin: Span

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 
 from composelint.model import Span, Variable
+from composelint.records import record
 from composelint.sources.lines import line_column, line_starts
 
 BLANKS = " \t\n\r"
@@ -40,7 +40,7 @@ _SIMPLE_ESCAPES = {
 _HEX = "0123456789abcdefABCDEF"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Text:
     """Characters with the file offset each one was written at (an escape's characters and an
     expansion's all map to where the escape or expansion starts)."""
@@ -69,7 +69,7 @@ class TextBuilder:
         return Text("".join(self.chars), tuple(self.offsets))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One `Key=value` assignment; `start`/`end` are file offsets of the whole entry."""
 
@@ -81,7 +81,7 @@ class Entry:
     end: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class UnitWord:
     """One word of a value after quote removal and unescaping; `start`/`end`: where it is written."""
 

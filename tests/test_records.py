@@ -1,0 +1,87 @@
+"""`record` behaves as `dataclasses.dataclass`: the same equality, hash, repr and frozen checks."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import pickle
+
+import pytest
+
+from composelint.model import Mount, PortBinding
+from composelint.records import record
+from composelint.types import Span
+
+SPAN = Span("compose.yaml", 1, 1, 1, 5)
+
+
+def _both(**options):
+    """The same class made by `record` and by `dataclass` with these options."""
+
+    def define(decorator):
+        class Pair:
+            """Two fields and one left out of comparisons."""
+
+            name: str
+            amount: float = 0.0
+            note: list = dataclasses.field(default_factory=list, compare=False, repr=False)
+
+        return decorator(**options)(Pair)
+
+    return define(record), define(dataclasses.dataclass)
+
+
+@pytest.mark.parametrize("options", [{}, {"frozen": True}, {"slots": True}, {"unsafe_hash": True}])
+def test_equality_hash_and_repr_match_dataclasses(options):
+    ours, theirs = _both(**options)
+    for a, b in [
+        (("x", 1.0, [1]), ("x", 1.0, [2])),
+        (("x", 1.0), ("y", 1.0)),
+        (("x", math.nan), ("x", math.nan)),
+    ]:
+        assert (ours(*a) == ours(*b)) == (theirs(*a) == theirs(*b))
+        assert repr(ours(*a)) == repr(theirs(*a))
+        if theirs.__hash__ is None:
+            assert ours.__hash__ is None
+        else:
+            assert hash(ours(*a)) == hash(theirs(*a))
+    assert ours("x") != theirs("x") and ours("x").__eq__(("x", 0.0)) is NotImplemented
+
+
+def test_frozen_records_refuse_changes_and_keep_dataclass_helpers():
+    port = PortBinding("80:80", SPAN, 80, 80, host_start=80)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        port.host_start = 81  # type: ignore[misc]
+    moved = dataclasses.replace(port, host_start=8080)
+    assert (
+        moved.host_start == 8080
+        and moved != port
+        and port == PortBinding("80:80", SPAN, 80, 80, host_start=80)
+    )
+    assert [f.name for f in dataclasses.fields(Mount)][:3] == ["kind", "source", "target"]
+    assert pickle.loads(pickle.dumps(moved)) == moved and hash(pickle.loads(pickle.dumps(moved))) == hash(
+        moved
+    )
+
+
+def test_an_explicit_hash_with_unsafe_hash_is_refused_as_by_dataclasses():
+    class Hashed:
+        name: str
+
+        def __hash__(self) -> int:
+            return 0
+
+    with pytest.raises(TypeError, match="__hash__"):
+        record(unsafe_hash=True)(Hashed)
+
+
+def test_a_repr_of_a_record_that_holds_itself_stops():
+    @record
+    class Node:
+        """A node that may hold itself."""
+
+        child: object = None
+
+    node = Node()
+    node.child = node
+    assert repr(node).endswith("Node(child=...)")
