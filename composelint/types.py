@@ -1,7 +1,8 @@
 """The vocabulary every layer shares: spans, severities, origins, findings and rules.
 
-This module imports nothing from the rest of the package, so sources, the model,
-rules, the engine and reports can all use it without depending on each other.
+This module imports nothing from the rest of the package but its dataclass decorator
+(composelint.records), so sources, the model, rules, the engine and reports can all use it
+without depending on each other.
 """
 
 from __future__ import annotations
