@@ -74,12 +74,16 @@ def _parser():
 def _fences(text: str):
     """(info string, content, offset of the opening fence) of every fenced code block."""
     encoded = None if text.isascii() else text.encode("utf-8")
+    byte, char = 0, 0  # the last fence's byte offset and character offset: fences come in order
     for node in _parser().tree(text).walk():
         if node.name != "fence" or node.srcmap is None:
             continue
         start = node.srcmap[0]  # a byte offset
         if encoded is not None:
-            start = len(encoded[:start].decode("utf-8", "ignore"))
+            if start < byte:
+                byte, char = 0, 0
+            byte, char = start, char + len(encoded[byte:start].decode("utf-8", "ignore"))
+            start = char
         yield str(node.meta.get("info") or ""), str(node.meta.get("content") or ""), start
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_right
 
 from composelint.model import Diagnostic, Project, SourceFile
 from composelint.sources.compose.yaml_tree import YScalar
@@ -153,21 +154,27 @@ class SpanMap:
         self.starts = line_starts(text)
 
     def _offsets(self, span: Span) -> tuple[int, int]:
-        """The snippet offsets of a span's start and end."""
+        """The snippet offsets of a span's start and end (lines and columns clamped to the text).
+        Written out, as is `span`: every word and flag of a script comes through here."""
+        _, line, column, end_line, end_column = span
         starts = self.starts
         count = len(starts)
-        start = starts[min(max(span.line, 1), count) - 1] + max(span.column, 1) - 1
-        end = starts[min(max(span.end_line, 1), count) - 1] + max(span.end_column, 1) - 1
-        return start, end
+        start = starts[(1 if line < 1 else count if line > count else line) - 1]
+        end = starts[(1 if end_line < 1 else count if end_line > count else end_line) - 1]
+        return start + (column - 1 if column > 1 else 0), end + (end_column - 1 if end_column > 1 else 0)
 
     def span(self, span: Span) -> Span:
         start, end = self._offsets(span)
         origins = self.origins
-        first = origins[min(start, len(origins) - 1)]
-        last = origins[min(end, len(origins)) - 1] + 1 if end > start else first
-        line, column = self.host.point(first)
-        end_line, end_column = self.host.point(max(first, last))
-        return Span(self.host.path, line, column, end_line, end_column)
+        size = len(origins)
+        first = origins[start if start < size else size - 1]
+        last = origins[(end if end < size else size) - 1] + 1 if end > start else first
+        if last < first:
+            last = first
+        host = self.host.starts  # HostFile.point, twice
+        line = bisect_right(host, first) - 1
+        end_line = bisect_right(host, last, line) - 1
+        return Span(self.host.path, line + 1, first - host[line] + 1, end_line + 1, last - host[end_line] + 1)
 
     def remap(self, value):
         """`value` with every Span in it (dataclass fields, lists, tuples, dicts) mapped to the host; a
@@ -178,6 +185,16 @@ class SpanMap:
             return self.span(value)
         if kind in _PLAIN:
             return value
+        if kind is Word:  # most of what a script holds
+            word = object.__new__(Word)
+            fields = word.__dict__
+            fields.update(value.__dict__)
+            fields["span"] = self.span(value.span)
+            if value.origin is not None:
+                fields["origin"] = self.span(value.origin)
+            if value.written:
+                fields["written"] = self.written(value.span, value.written)
+            return word
         if kind is list:
             return [self.remap(item) for item in value]
         if kind is tuple:
@@ -196,8 +213,6 @@ class SpanMap:
             item = fields[name]
             if type(item) not in _PLAIN:
                 fields[name] = self.remap(item)
-        if kind is Word and value.written:
-            fields["written"] = self.written(value.span, value.written)
         clone = object.__new__(kind)
         clone.__dict__.update(fields)
         return clone
