@@ -31,6 +31,7 @@ from composelint.engine import (
     collect,
     internal_error,
     lint_project,
+    one_per_definition,
     select_rules,
 )
 from composelint.fixes import apply_edits, breaks_yaml, choose
@@ -561,9 +562,12 @@ def _lint_one(job: _Job, item: tuple[FileSet, int]) -> list[Linted]:
     rules, settings = job.configs[key]
     try:
         with collector_paused():  # one collector pass for the file set, not one per stage (collector.py)
-            return [
-                (project.sources, lint_project(project, rules, job.inline, settings), file_set[0])
+            linted = [
+                (project, lint_project(project, rules, job.inline, settings))
                 for project in _load(file_set, job)
+            ]
+            return [
+                (project.sources, reported, file_set[0]) for project, reported in one_per_definition(linted)
             ]
     except Exception as error:
         if job.verbose:

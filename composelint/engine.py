@@ -194,6 +194,54 @@ def lint_project(
     ]
 
 
+def one_per_definition(
+    linted: list[tuple[Project, list[Reported]]],
+) -> list[tuple[Project, list[Reported]]]:
+    """The findings of a file's projects, a finding on a word of a make variable's value reported
+    once: a flag written in `RUN ?= docker run --privileged` is the same finding at every recipe
+    that uses `$(RUN)`.  The first use keeps it; the assignment and the other uses become its
+    related locations, and its message names their lines.  A finding that reaches past the
+    reference (a word the recipe adds) is the recipe's own and stays."""
+    kept: list[list[Reported]] = [[] for _ in linted]
+    first: dict[tuple, tuple[int, int]] = {}
+    also: dict[tuple[int, int], list[Span]] = {}
+    for index, (project, reported) in enumerate(linted):
+        for item in reported:
+            span = item.finding.span
+            definition = next(
+                (defined for used, defined in project.expansions.items() if _within(span, used)), None
+            )
+            key = (item.rule.code, definition, item.finding.field, item.suppressed is None)
+            if definition is not None and key in first:
+                also[first[key]].append(span)
+                continue
+            if definition is not None:
+                first[key] = (index, len(kept[index]))
+                also[first[key]] = [definition]
+            kept[index].append(item)
+    for (index, position), spans in also.items():
+        if len(spans) > 1:
+            item = kept[index][position]
+            definition, *uses = spans
+            lines = [str(use.line) for use in uses]
+            listed = lines[0] if len(lines) == 1 else ", ".join(lines[:-1]) + " and " + lines[-1]
+            message = (
+                f"{item.finding.message} (from the make variable assigned at line {definition.line}; "
+                f"also used at line{'s' if len(lines) > 1 else ''} {listed})"
+            )
+            finding = replace(item.finding, message=message, related=(*item.finding.related, *spans))
+            kept[index][position] = replace(item, finding=finding)
+    return [(project, reported) for (project, _), reported in zip(linted, kept, strict=True)]
+
+
+def _within(span: Span, outer: Span) -> bool:
+    return (
+        span.path == outer.path
+        and (outer.line, outer.column) <= (span.line, span.column)
+        and (span.end_line, span.end_column) <= (outer.end_line, outer.end_column)
+    )
+
+
 def internal_error(path: str, error: Exception, fail_on: str = "warning") -> Reported:
     """CL009 on a file whose reading or linting failed unexpectedly: the type of the failure and a
     request to report it (the message never quotes the file)."""
@@ -297,7 +345,8 @@ def _once(reported: list[Reported]) -> list[Reported]:
 
 
 def lint(projects: list[Project], rules: list[Rule], inline_suppressions: bool = True) -> LintResult:
-    return collect([(p.sources, lint_project(p, rules, inline_suppressions)) for p in projects])
+    linted = [(project, lint_project(project, rules, inline_suppressions)) for project in projects]
+    return collect([(project.sources, reported) for project, reported in one_per_definition(linted)])
 
 
 class _Suppressions:

@@ -429,6 +429,10 @@ class Project:
     # Why a possible value may not hold, when it is not a default or a conditional
     # assignment (`$CONTAINER_CLI` taken to be docker): span of the value -> reason.
     possible_reasons: dict[Span, str] = field(default_factory=dict)
+    # A Makefile recipe's references to a variable the Makefile assigns once: span of `$(VAR)` ->
+    # span of the assignment's line.  A finding on a word of the value is the same at every use,
+    # and the engine reports it once per file.
+    expansions: dict[Span, Span] = field(default_factory=dict)
     # The codes of the rules this run selects, set by the engine: a rule that names the rules
     # an unknown value leaves undecided (CL005, CL008) names only these.
     selected_rules: frozenset[str] = frozenset()

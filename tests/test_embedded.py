@@ -43,7 +43,7 @@ def test_directory_walk_finds_every_kind_in_hidden_directories():
         "dockerfile": 3,
         "github-actions": 3,
         "gitlab-ci": 2,  # ci/deploy.yml through the include
-        "makefile": 3,
+        "makefile": 4,
         "markdown": 2,
     }
     actual = {
@@ -218,6 +218,27 @@ def test_makefile_variables_that_double_each_other_expand_once(tmp_path: Path):
     (tmp_path / "Makefile").write_text(f"V0 = x\n{chain}run:\n\tdocker run --privileged $(V40)\n")
     report = lint_json(str(tmp_path))
     assert [(f["code"], f["range"]["start"]["line"]) for f in report["findings"]] == [("CL301", 43)]
+
+
+def test_a_flag_in_a_make_variable_is_one_finding_naming_its_assignment_and_uses():
+    """skopeo's CONTAINER_RUN was reported at each of its five uses; the first use keeps it, the
+    assignment and the other uses are related locations, and the message names their lines."""
+    path = FIXTURES / "embedded" / "makefile" / "macro.mk"
+    (finding,) = [f for f in lint_json(str(path))["findings"] if f["code"] == "CL312"]
+    assert finding["range"]["start"] == {"line": 7, "column": 2}
+    assert [r["range"]["start"]["line"] for r in finding["related"]] == [4, 10, 13, 16]
+    assert finding["message"].endswith(
+        "(from the make variable assigned at line 4; also used at lines 10, 13 and 16)"
+    )
+
+
+def test_a_flag_each_recipe_writes_itself_is_reported_at_each(tmp_path: Path):
+    (tmp_path / "Makefile").write_text(
+        "a:\n\tdocker run --security-opt label=disable alpine:3.20 true\n"
+        "b:\n\tdocker run --security-opt label=disable alpine:3.20 true\n"
+    )
+    report = lint_json("--select", "CL312", str(tmp_path))
+    assert [(f["range"]["start"]["line"], f["related"]) for f in report["findings"]] == [(2, []), (4, [])]
 
 
 def test_gitlab_jobs_with_docker_in_docker_publish_on_the_jobs_daemon():

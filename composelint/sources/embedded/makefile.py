@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 
 from composelint.limits import MAX_JOBS, MAX_MAKEFILE_BYTES
-from composelint.model import Project
+from composelint.model import Project, Span
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
@@ -68,19 +68,20 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         projects[0].diagnostics.append(too_large(shown, "Makefile", MAX_MAKEFILE_BYTES))
         return projects
     lines = _logical_lines(text)
-    values = _single_assignments(lines)
+    values, definitions = _single_assignments(lines)
     memo: dict[str, str] = {}
     one_shell = any(line.strip().startswith(".ONESHELL:") for _, line in lines)
     target: str | None = None
     recipe: list[Snippet] = []
+    expansions: dict[Span, Span] = {}
     for offset, line in lines:
         if line.startswith("\t") and target is not None:
-            recipe.append(_recipe_line(host, offset + 1, line[1:], values, memo))
+            recipe.append(_recipe_line(host, offset + 1, line[1:], values, memo, definitions, expansions))
             continue
         if not line.strip() or line.lstrip().startswith("#") or _CONDITIONAL.match(line):
             continue  # a conditional inside a recipe does not end it
-        projects.extend(_rule_project(host, target, recipe, one_shell))
-        target, recipe = None, []
+        projects.extend(_rule_project(host, target, recipe, one_shell, expansions))
+        target, recipe, expansions = None, [], {}
         if _DIRECTIVE.match(line) or _ASSIGNMENT.match(line):
             continue
         match = _RULE.match(line)
@@ -92,13 +93,16 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
             target = line[: match.end() - 1].strip()
             inline = line.find(";", match.end())
             if inline >= 0:
-                recipe.append(_recipe_line(host, offset + inline + 1, line[inline + 1 :], values, memo))
-    projects.extend(_rule_project(host, target, recipe, one_shell))
+                start = offset + inline + 1
+                recipe.append(
+                    _recipe_line(host, start, line[inline + 1 :], values, memo, definitions, expansions)
+                )
+    projects.extend(_rule_project(host, target, recipe, one_shell, expansions))
     return projects
 
 
 def _rule_project(
-    host: HostFile, target: str | None, recipe: list[Snippet], one_shell: bool
+    host: HostFile, target: str | None, recipe: list[Snippet], one_shell: bool, expansions: dict[Span, Span]
 ) -> list[Project]:
     """The rule as a project, when its recipe can start a container."""
     if target is None or not any(
@@ -111,6 +115,7 @@ def _rule_project(
             whole.append(line)
         recipe = [whole]
     project = embedded_project(host, KIND, f"{host.path} target {target}")
+    project.expansions = expansions
     for snippet in recipe:
         read_snippet(project, host, snippet, engine_variables=True)
     return [project]
@@ -150,30 +155,41 @@ def _even_backslashes(line: str) -> bool:
     return (len(body) - len(body.rstrip("\\"))) % 2 == 0
 
 
-def _single_assignments(lines: list[tuple[int, str]]) -> dict[str, str]:
+def _single_assignments(lines: list[tuple[int, str]]) -> tuple[dict[str, str], dict[str, tuple[int, int]]]:
     """Variables assigned once at the top level, with `=`, `:=`, `::=` or `?=`: name -> value as
-    written (`+=` and `!=` make a value unknown, and so does a second assignment)."""
+    written (`+=` and `!=` make a value unknown, and so does a second assignment), and name ->
+    (start, end) offsets of the assignment's line."""
     seen: dict[str, list[str | None]] = {}
-    for _, line in lines:
+    places: dict[str, tuple[int, int]] = {}
+    for offset, line in lines:
         if line.startswith("\t"):
             continue
         match = _SIMPLE_ASSIGNMENT.match(line)
         if match:
             seen.setdefault(match.group(1), []).append(match.group(3).split("#", 1)[0].strip())
+            places[match.group(1)] = (offset, offset + len(line.rstrip("\r")))
         elif assigned := _ASSIGNMENT.match(line):
             seen.setdefault(assigned.group(1), []).append(None)
-    return {
+    values = {
         name: value
         for name, (value, *others) in seen.items()
         if not others and value is not None and not any(mark in value for mark in "\\\n")
     }
+    return values, {name: places[name] for name in values}
 
 
 def _recipe_line(
-    host: HostFile, start: int, line: str, values: dict[str, str], memo: dict[str, str]
+    host: HostFile,
+    start: int,
+    line: str,
+    values: dict[str, str],
+    memo: dict[str, str],
+    definitions: dict[str, tuple[int, int]],
+    expansions: dict[Span, Span],
 ) -> Snippet:
     """One recipe line (with its continuations) as shell, make's expansion applied (`memo`: see
-    `_value`)."""
+    `_value`); each reference to a variable the Makefile assigns once goes into `expansions`
+    (its span -> the assignment's line)."""
     snippet = Snippet()
     prefix = re.match(r"[@+\-\s]*", line)
     position = prefix.end() if prefix else 0
@@ -201,6 +217,9 @@ def _recipe_line(
             snippet.add("$", start + position)
         else:
             snippet.add_over(_value(reference, values, frozenset(), memo), start + position, start + end)
+            definition = definitions.get(_name(reference))
+            if definition is not None:
+                expansions[_span(host, start + position, start + end)] = _span(host, *definition)
         position = end
     snippet.add_at("\n", start + len(line))
     return snippet
@@ -213,7 +232,7 @@ def _value(reference: str, values: dict[str, str], expanding: frozenset[str], me
     expansion, so variables that double each other cost their number, not 2 to that power."""
     if reference == "$$":
         return "$"
-    name = reference[2:-1] if reference[1:2] in ("(", "{") else reference[1:]
+    name = _name(reference)
     unknown = unknown_value(max(len(reference), 6))
     if not _VARIABLE_NAME.fullmatch(name):
         return unknown
@@ -247,6 +266,15 @@ def _value(reference: str, values: dict[str, str], expanding: frozenset[str], me
         value = "${" + name + "}"  # the engine, chosen at run time (`$(if $(shell ...),podman,docker)`)
     memo[name] = value
     return value
+
+
+def _name(reference: str) -> str:
+    """`VAR` of `$(VAR)`, `${VAR}` or `$V` (a function call's whole text for `$(shell ...)`)."""
+    return reference[2:-1] if reference[1:2] in ("(", "{") else reference[1:]
+
+
+def _span(host: HostFile, start: int, end: int) -> Span:
+    return Span(host.path, *host.point(start), *host.point(end))
 
 
 def _reference_end(line: str, start: int) -> int:
