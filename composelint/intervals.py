@@ -17,10 +17,29 @@ two entries per key and list are then enough (`add`), so a skipped run stays sho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
+
+
+def overlapping(intervals: Sequence[tuple[int, int]]) -> list[bool]:
+    """For each interval [low, high] (inclusive), whether another one overlaps it, in O(n log n).
+
+    In order of their lows, an interval overlaps an earlier one when the highest end before it
+    reaches its low, and a later one when the next one starts by its high (the next has the lowest
+    low of the later ones)."""
+    order = sorted(range(len(intervals)), key=lambda index: intervals[index][0])
+    shared = [False] * len(intervals)
+    reach = None  # the highest end of the intervals before, in order of their lows
+    for position, index in enumerate(order):
+        low, high = intervals[index]
+        following = order[position + 1] if position + 1 < len(order) else None
+        shared[index] = (reach is not None and reach >= low) or (
+            following is not None and intervals[following][0] <= high
+        )
+        reach = high if reach is None else max(reach, high)
+    return shared
 
 
 def ranks(ends: Iterable[int]) -> dict[int, int]:

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from composelint import topology
-from composelint.intervals import IntervalIndex, ranks
+from composelint.intervals import IntervalIndex, overlapping, ranks
 from composelint.rules import ports
 
 intervals = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6), st.sampled_from("abc")), max_size=40)
@@ -33,6 +33,17 @@ def test_interval_index_finds_the_earliest_overlapping_item_that_passes(added, l
     )
     found = index.first(low, low + length, passes)
     assert (found[1] if found else None) == expected
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6)), max_size=40))
+def test_overlapping_tells_the_intervals_another_one_overlaps(added):
+    """Same answer as comparing every pair: CL206 indexes only the bindings that may clash."""
+    entries = [(start, start + extra) for start, extra in added]
+    expected = [
+        any(other != index and s <= high and low <= e for other, (s, e) in enumerate(entries))
+        for index, (low, high) in enumerate(entries)
+    ]
+    assert overlapping(entries) == expected
 
 
 def test_duplicate_host_port_compares_few_pairs(monkeypatch):

@@ -8,7 +8,7 @@ from collections import Counter
 from functools import partial
 from typing import NamedTuple
 
-from composelint.intervals import IntervalIndex, ranks
+from composelint.intervals import IntervalIndex, overlapping, ranks
 from composelint.model import PortBinding, Project, Run, Span, Workload
 from composelint.rules.base import Edit, Finding, Fix, Options, Severity, rule
 from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
@@ -685,14 +685,17 @@ def _host_port_clashes(project: Project):
 
     A workload's entry clashes with another workload of a different name (a name written twice
     is one container defined twice), or with a different entry of the same workload; never with
-    the all-interfaces entry Compose keeps beside it (CL212 explains that pair)."""
-    bindings = [
+    the all-interfaces entry Compose keeps beside it (CL212 explains that pair).  A binding whose
+    host ports no other binding takes (most of them) is never indexed."""
+    published = [
         (workload, port, hosts[0], hosts[-1])
         for workload in project.workloads
         if workload.ports and _published(project, workload)
         for port in workload.ports
         if (hosts := port.host_range) and len(hosts) == len(port.container_ports)  # random ports never clash
     ]
+    shared = overlapping([(low, high) for _, _, low, high in published])
+    bindings = [binding for binding, clashes in zip(published, shared, strict=True) if clashes]
     new_index = partial(
         IntervalIndex,
         ranks(end for _, _, low, high in bindings for end in (low, high)),

@@ -208,13 +208,18 @@ class SpanMap:
             )
         if not names:
             return value
-        fields = dict(value.__dict__)
+        slotted = not hasattr(value, "__dict__")  # Workload
+        fields = {name: getattr(value, name) for name in names} if slotted else dict(value.__dict__)
         for name in names:
             item = fields[name]
             if type(item) not in _PLAIN:
                 fields[name] = self.remap(item)
         clone = object.__new__(kind)
-        clone.__dict__.update(fields)
+        if slotted:
+            for name, item in fields.items():
+                object.__setattr__(clone, name, item)
+        else:
+            clone.__dict__.update(fields)
         return clone
 
     def named_lines(self, diagnostic: Diagnostic) -> Diagnostic:
