@@ -328,6 +328,9 @@ class Workload:
     socket_activated: bool = False
     # When a script's container runs; `None`: together with every other workload (compose).
     runs: Run | None = None
+    # Started on another machine than the one running the commands: through `ssh`, or against a
+    # named daemon (`docker --context prod`, `-H ssh://...`, podman `--connection`/`--url`).
+    remote: bool = False
 
 
 @record
@@ -439,7 +442,8 @@ class Project:
     # an unknown value leaves undecided (CL005, CL008) names only these.
     selected_rules: frozenset[str] = frozenset()
     # The containers run on a machine that exists for one CI job and accepts no inbound
-    # connections (a GitHub-hosted runner): a port published there reaches nobody.
+    # connections (a GitHub-hosted runner, a GitLab Docker-in-Docker daemon): a port published
+    # there reaches nobody, and a server started there lives for the job (`on_ephemeral_host`).
     ephemeral_host: bool = False
     # Where commands read in order continue (the shell front end's reader keeps it; rules do not read it).
     timeline: Timeline = field(default_factory=Timeline, repr=False, compare=False)
@@ -455,6 +459,11 @@ class Project:
             or self.diagnostics
             or self.directives
         )
+
+    def on_ephemeral_host(self, workload: Workload) -> bool:
+        """The workload runs on the project's ephemeral host (made for one CI job), not through
+        `ssh` or another daemon on some lasting machine."""
+        return self.ephemeral_host and not workload.remote
 
     def shown_in_document(self, workload: Workload) -> bool:
         """The workload is a command shown in a Markdown document (a code block of a tutorial)."""

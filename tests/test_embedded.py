@@ -243,10 +243,45 @@ def test_a_flag_each_recipe_writes_itself_is_reported_at_each(tmp_path: Path):
 
 def test_gitlab_jobs_with_docker_in_docker_publish_on_the_jobs_daemon():
     """A port a `docker:dind` job publishes reaches only the job's network: no CL202/CL210 there
-    (as for GitHub-hosted runners); a job without such a service keeps them."""
+    (as for GitHub-hosted runners), nor CL701 for a server image's own password; a job without
+    such a service keeps them."""
     path = FIXTURES / "ci-runners" / "gitlab" / ".gitlab-ci.yml"
     report = lint_json(str(path))
     found = {
         (f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"]) for f in report["findings"]
     }
     assert found == _expected(path)
+
+
+@pytest.mark.parametrize("runner", ["github-hosted", "github-self-hosted"])
+def test_scripts_below_github_run_where_the_workflows_run(runner: str):
+    """A script below `.github/` runs on a machine made for one job when every job of the
+    repository's workflows runs on a GitHub-hosted runner: no CL202/CL210, nor CL701 for the
+    password of a well-known server image; a client's credential and `ssh` are still reported.
+    One self-hosted job: everything is reported."""
+    root = FIXTURES / "ci-runners" / runner
+    script = root / ".github" / "scripts" / "start_services.sh"
+    for target in (root, script):
+        report = lint_json(str(target))
+        found = {
+            (f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
+            for f in report["findings"]
+            if Path(f["path"]).resolve() == script.resolve()
+        }
+        assert found == _expected(script), target
+
+
+def test_a_changed_workflow_changes_where_the_scripts_run(tmp_path: Path, monkeypatch):
+    """The workflows are read again when one changes (the language server lints on every edit)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "scripts").mkdir()
+    workflow = tmp_path / ".github" / "workflows" / "ci.yml"
+    workflow.write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: []\n")
+    script = tmp_path / ".github" / "scripts" / "db.sh"
+    script.write_text("docker run -d -p 5432:5432 postgres:16\n")
+    assert lint_json(str(script))["findings"] == []
+    workflow.write_text("on: push\njobs:\n  test:\n    runs-on: [self-hosted]\n    steps: []\n")
+    assert [f["code"] for f in lint_json(str(script))["findings"]] == ["CL210"]
+    workflow.unlink()
+    assert [f["code"] for f in lint_json(str(script))["findings"]] == ["CL210"]  # no workflow: unknown

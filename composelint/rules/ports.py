@@ -206,7 +206,7 @@ def _public_by_design(workload: Workload, port: PortBinding) -> bool:
 
 def _exposed_everywhere(project: Project, workload: Workload, port: PortBinding) -> bool:
     return (
-        not project.ephemeral_host
+        not project.on_ephemeral_host(workload)
         and _published(project, workload)
         and binds_all_interfaces(project, workload, port)
     )

@@ -7,6 +7,7 @@ import re
 from composelint.model import Project, Variable, Workload
 from composelint.rules.base import Finding, rule
 from composelint.rules.wording import from_command_line, subject, workload_phrase
+from composelint.topology import known_ports
 
 # A key that names a secret: a whole `_`-separated part (DB_PASS, API_KEY, GITHUB_TOKEN).
 _SECRET_KEY = re.compile(
@@ -60,7 +61,16 @@ def _setting(workload: Workload, variable: Variable, labels: bool = False) -> st
     return f"`{variable.name}` in `{'labels' if labels else 'environment'}`"
 
 
-@rule("CL701", "credential-in-environment", "warning", "secrets", reads=("environment",))
+def _own_credential(workload: Workload, variable: Variable) -> bool:
+    """The key sets up the server of a well-known server image (`KNOWN_IMAGE_PORTS`): it starts
+    with the image's name (`POSTGRES_PASSWORD` of `postgres`, `MINIO_ROOT_PASSWORD` of
+    `minio/minio`).  A client image's keys (`AWS_SECRET_ACCESS_KEY` of `amazon/aws-cli`) are not."""
+    if not known_ports(workload) or workload.image is None:
+        return False
+    return variable.name.upper().startswith(f"{workload.image.value.basename.upper()}_")
+
+
+@rule("CL701", "credential-in-environment", "warning", "secrets", reads=("environment", "image"))
 def credential_in_environment(project: Project):
     """A credential is written literally into a workload's environment.
 
@@ -71,8 +81,14 @@ def credential_in_environment(project: Project):
     whose value is written in the file: not empty, not a placeholder
     (`changeme`, `<...>`, `xxx`, `your-...`), not a `${VAR}` reference, not
     a number.  Keys about a secret rather than holding one (`*_FILE`,
-    `*_PATH`, `*_LENGTH`, `*_TTL`, `*_USER`, ...) are left alone.  The
-    message names the key, never the value.
+    `*_PATH`, `*_LENGTH`, `*_TTL`, `*_USER`, ...) are left alone.  So is
+    the password the server of a well-known image is set up with (a key
+    starting with the image's name: `POSTGRES_PASSWORD` of `postgres`,
+    `MINIO_ROOT_PASSWORD` of `minio/minio`) on a host made
+    for one CI job (a GitHub-hosted runner, a GitLab Docker-in-Docker
+    service): that server lives for the job and nothing else reaches it.  A
+    key for anything else (`AWS_SECRET_ACCESS_KEY`) is reported there too.
+    The message names the key, never the value.
 
     ## Why is this bad?
     The credential is in version control, in every copy of the file, and in
@@ -104,7 +120,11 @@ def credential_in_environment(project: Project):
     """
     for workload in project.workloads:
         for variable in workload.environment:
-            if variable.literal and _is_secret_key(variable.name) and _literal_credential(variable.value):
+            if not (
+                variable.literal and _is_secret_key(variable.name) and _literal_credential(variable.value)
+            ):
+                continue
+            if not (project.on_ephemeral_host(workload) and _own_credential(workload, variable)):
                 yield Finding(
                     f"{subject(workload)} has a literal credential in {_setting(workload, variable)}: "
                     "it is stored in the file and shown by `docker inspect`",

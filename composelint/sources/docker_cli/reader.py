@@ -463,6 +463,24 @@ def classify(invocation: Invocation) -> Command:
     return Command("other", tool, first, rest)
 
 
+# Global flags that send the command to another daemon than the local one.
+_REMOTE_FLAGS = frozenset({"context", "connection", "url"})
+
+
+def _remote(invocation: Invocation) -> bool:
+    """The command runs on another machine: through `ssh`, or against a named context or
+    connection, or an `ssh://` host (`-H unix://...` and `tcp://docker:2375` stay on the job's)."""
+    if invocation.via == "ssh":
+        return True
+    if invocation.tool not in ROOT_TABLES:
+        return False
+    flags = parse_flags(invocation.words[1:], ROOT_TABLES[invocation.tool]).flags
+    return any(
+        flag.name in _REMOTE_FLAGS or (flag.name == "host" and (flag.value or "").startswith("ssh://"))
+        for flag in flags
+    )
+
+
 def _compose(tool: str, compose: Word, words: list[Word]) -> Command:
     """`docker compose ...` / `docker-compose ...`: `compose` is the word naming it."""
     parsed = parse_flags(words, COMPOSE_ROOT)
@@ -635,6 +653,7 @@ class CommandLineReader:
             before = len(self.project.workloads)
             read = self.read_container(command)
             if len(self.project.workloads) > before:
+                self.project.workloads[-1].remote = _remote(invocation)
                 self.timed(self.project.workloads[-1], command, invocation, read)
             if invocation.variants and len(self.project.workloads) > before:
                 self.alternatives(self.project.workloads[-1], invocation)

@@ -8,8 +8,10 @@ Each job is a project; in it:
 * the job's `container:` and each of `services:` is a `docker create` of its `image` with its
   `options` (read with the docker grammar), `ports` (published) and `volumes`, named by the
   service id and joined to the job's network, as the runner does.  On a GitHub-hosted runner
-  (`runs-on` names only `ubuntu-*`, `windows-*`, `macos-*` images) the project's host is
-  ephemeral: its published ports reach nobody (CL202, CL210).
+  (`runs-on` names only `ubuntu-*`, `windows-*`, `macos-*` images, or `${{ matrix.NAME }}` whose
+  every value is one) the project's host is ephemeral: its published ports reach nobody (CL202,
+  CL210) and its servers live for the job (CL701).  A shell script below `.github/` is on one
+  when every job of the repository's workflows is (`hosted_ci_script`).
 
 `${{ ... }}` expressions are values only known at run time.  A composite action's steps form
 one project.
@@ -17,6 +19,8 @@ one project.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 
 from composelint.limits import MAX_CI_BYTES
@@ -30,6 +34,7 @@ from composelint.sources.embedded.snippets import (
     read_snippet,
     unknown_value,
 )
+from composelint.sources.files import is_inside, read_text
 
 KIND = "github-actions"
 POSIX_SHELLS = frozenset({"bash", "sh", "dash", "ksh", "ash", "zsh"})
@@ -38,6 +43,7 @@ _EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
 _BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
 _SERVICE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _HOSTED_LABEL = re.compile(r"(ubuntu|windows|macos)-[\w.-]+")
+_MATRIX_VALUE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 
 
 def without_expressions(text: str) -> str:
@@ -91,13 +97,90 @@ def _default_shell(job: YMap, workflow: YMap) -> str:
 
 
 def _hosted_runner(job: YMap) -> bool:
-    """`runs-on` names only GitHub-hosted runner images (`ubuntu-latest`, `[ubuntu-24.04]`): a VM
-    made for this job.  A self-hosted label, a group or an expression may be a lasting machine."""
+    """`runs-on` names only GitHub-hosted runner images (`ubuntu-latest`, `[ubuntu-24.04]`, or
+    `${{ matrix.os }}` whose every value is one): a VM made for this job.  A self-hosted label, a
+    group or any other expression may be a lasting machine."""
     runs_on = job.get("runs-on")
     labels = runs_on.items if isinstance(runs_on, YSeq) else [runs_on]
-    return bool(labels) and all(
-        isinstance(label, YScalar) and _HOSTED_LABEL.fullmatch(label.text.strip()) for label in labels
+    return bool(labels) and all(_hosted_label(label, job) for label in labels)
+
+
+def _hosted_label(label: YNode | None, job: YMap) -> bool:
+    if not isinstance(label, YScalar):
+        return False
+    text = label.text.strip()
+    matrix = _MATRIX_VALUE.fullmatch(text)
+    values = _matrix_values(job, matrix.group(1)) if matrix else [label]
+    return bool(values) and all(
+        isinstance(value, YScalar) and _HOSTED_LABEL.fullmatch(value.text.strip()) for value in values
     )
+
+
+def _matrix_values(job: YMap, name: str) -> list[YNode]:
+    """Every value `matrix.NAME` takes: its list in `strategy.matrix` and the `include` entries
+    that set it; none when the matrix, the list or `include` is an expression (`fromJSON(...)`)."""
+    matrix = _at(job, "strategy", "matrix")
+    if not isinstance(matrix, YMap):
+        return []
+    listed, include = matrix.get(name), matrix.get("include")
+    if not isinstance(listed, YSeq | None) or not isinstance(include, YSeq | None):
+        return []
+    values = list(listed.items) if listed is not None else []
+    for entry in include.items if include is not None else []:
+        if not isinstance(entry, YMap):
+            return []
+        value = entry.get(name)
+        if value is not None:
+            values.append(value)
+    return values
+
+
+def hosted_ci_script(script: str, root: str) -> bool:
+    """A script below a `.github` directory inside `root` (`.github/scripts/prepare_db.sh`) is run by
+    the repository's workflows: on a machine made for one job when every job of every workflow
+    there runs on a GitHub-hosted runner.  One self-hosted (or undecidable) job, an unreadable
+    workflow or none at all: it may run on a lasting machine."""
+    github = os.path.dirname(os.path.abspath(script))
+    while os.path.basename(github) != ".github":
+        parent = os.path.dirname(github)
+        if parent == github:
+            return False
+        github = parent
+    if not is_inside(github, root):
+        return False
+    workflows = os.path.join(github, "workflows")
+    try:
+        names = sorted(n for n in os.listdir(workflows) if n.endswith((".yml", ".yaml")))
+    except OSError:
+        return False
+    stamps = []
+    for name in names:
+        try:
+            status = os.stat(os.path.join(workflows, name))
+        except OSError:
+            return False
+        stamps.append((name, status.st_mtime_ns, status.st_size))
+    return bool(stamps) and _all_jobs_hosted(workflows, root, tuple(stamps))
+
+
+@functools.lru_cache(maxsize=64)
+def _all_jobs_hosted(workflows: str, root: str, stamps: tuple[tuple[str, int, int], ...]) -> bool:
+    """Every job of the workflow files (`stamps`: name, mtime, size, so a changed file is read
+    again) runs on a GitHub-hosted runner."""
+    for name, _, size in stamps:
+        if size > MAX_CI_BYTES:
+            return False
+        try:
+            document = read_yaml(name, read_text(os.path.join(workflows, name), root))
+        except (OSError, ValueError):
+            return False
+        top = document.roots[0] if document.roots else None
+        jobs = top.get("jobs") if isinstance(top, YMap) else None
+        if not isinstance(jobs, YMap):
+            continue  # not a workflow (a composite action's metadata, a template): runs no job
+        if not all(isinstance(job, YMap) and _hosted_runner(job) for _, job in jobs.items):
+            return False
+    return True
 
 
 def _at(node: YNode | None, *keys: str) -> YNode | None:

@@ -22,6 +22,7 @@ def load_script(
     path: str, *, display=None, texts: dict[str, str] | None = None, tools: tuple[str, ...] = DEFAULT_TOOLS
 ) -> Project:
     """Read the script at `path` (or `texts[path]` for standard input) into a project."""
+    from composelint.sources.embedded.github_actions import hosted_ci_script
     from composelint.sources.files import read_text
     from composelint.sources.shell import Sources, parse_script
     from composelint.sources.shell.sourcing import project_root
@@ -38,6 +39,7 @@ def load_script(
     project.diagnostics.extend(dropped)
     project.diagnostics.extend(script.diagnostics)
     project.variable_values.update(script.env_values)
+    project.ephemeral_host = on_disk and hosted_ci_script(path, project_root(path))
     read_invocations(project, script.invocations, in_order=True)
     _name_branches(project, shown, text)
     project.directives = scan_directives(shown, text, script.extents, script.value_spans)
