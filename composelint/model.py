@@ -3,7 +3,7 @@
 Compose services and (later) shell `docker run` invocations both become
 `Workload` values here.  Every value a rule can point at carries the `Span`
 where it was written, so a finding lands on the exact file, line and column.
-This module imports only the shared vocabulary (composelint.types).
+This module imports only the shared vocabulary (composelint.types) and its dataclass decorator.
 """
 
 from __future__ import annotations
