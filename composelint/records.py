@@ -1,14 +1,18 @@
-"""`record`: a dataclass whose comparison, hash and repr are made without compiling code.
+"""`record`: a dataclass whose methods are made with one compilation at most.
 
 `dataclasses.dataclass` writes each generated method as source text and compiles it: six
 compilations for a frozen class, most of the start-up of a one-file run (about 190 of 690 million
-instructions for the 60-odd classes a compose check defines).  `record` lets the standard library
-write `__init__` (and, for a frozen class, `__setattr__` and `__delattr__`) and gives the class an
-`__eq__`, `__hash__` and `__repr__` that read the fields through one `operator.attrgetter`: the same
-results as the generated ones (field tuples compared and hashed, the same repr), in the same cases
-(`eq`, `frozen`, `unsafe_hash`, an explicit `__hash__`, fields with `compare`, `hash` or
-`repr=False`).  `fields`, `replace`, `asdict` and pickling work as on any dataclass; only
-`__dataclass_params__` says `eq=False, repr=False`.  This module imports nothing of the package.
+instructions for the 60-odd classes a compose check defines).  With `record`, dataclasses makes
+the fields and a mutable class's `__init__`; a frozen class's `__init__` (each field set through
+object.__setattr__, as dataclasses does) is the one method compiled here; `__eq__`, `__hash__` and
+`__repr__` read the fields through one `operator.attrgetter`, and a frozen class's `__setattr__`
+and `__delattr__` are shared functions.  Results are the dataclass ones (field tuples compared and
+hashed, the same repr, FrozenInstanceError), in the same cases (`eq`, `frozen`, `unsafe_hash`, an
+explicit `__hash__`, fields with `compare`, `hash` or `repr=False`); `fields`, `replace` and
+pickling work as on any dataclass.  What differs: `__dataclass_params__` says `eq=False,
+repr=False` (and `frozen=False, init=False` for a frozen record), so a mutable subclass of a frozen
+record is not refused; a frozen record takes positional fields only (no `kw_only`, `init=False` or
+InitVar).  This module imports nothing of the package.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ def _values(names: list[str]) -> Callable[[Any], tuple]:
     return lambda value: ()
 
 
-def _add_repr(cls: type, fields: list[dataclasses.Field]) -> None:
+def _add_repr(cls: Any, fields: list[dataclasses.Field]) -> None:
     shown = [f.name for f in fields if f.repr]
 
     @reprlib.recursive_repr()
@@ -41,10 +45,10 @@ def _add_repr(cls: type, fields: list[dataclasses.Field]) -> None:
         return f"{self.__class__.__qualname__}({listed})"
 
     __repr__.__qualname__ = f"{cls.__qualname__}.__repr__"
-    cls.__repr__ = __repr__  # type: ignore[assignment]
+    cls.__repr__ = __repr__
 
 
-def _add_eq(cls: type, fields: list[dataclasses.Field]) -> None:
+def _add_eq(cls: Any, fields: list[dataclasses.Field]) -> None:
     compared = _values([f.name for f in fields if f.compare])
 
     def __eq__(self: Any, other: object) -> bool:
@@ -53,17 +57,83 @@ def _add_eq(cls: type, fields: list[dataclasses.Field]) -> None:
         return NotImplemented
 
     __eq__.__qualname__ = f"{cls.__qualname__}.__eq__"
-    cls.__eq__ = __eq__  # type: ignore[assignment,method-assign]
+    cls.__eq__ = __eq__
 
 
-def _add_hash(cls: type, fields: list[dataclasses.Field]) -> None:
+def _add_hash(cls: Any, fields: list[dataclasses.Field]) -> None:
     hashed = _values([f.name for f in fields if (f.compare if f.hash is None else f.hash)])
 
     def __hash__(self: Any) -> int:
         return hash(hashed(self))
 
     __hash__.__qualname__ = f"{cls.__qualname__}.__hash__"
-    cls.__hash__ = __hash__  # type: ignore[assignment,method-assign]
+    cls.__hash__ = __hash__
+
+
+class _Omitted:
+    """The default of a parameter whose field has a default factory (dataclasses' own sentinel is private)."""
+
+
+_OMITTED = _Omitted()
+
+
+def _add_frozen_init(cls: Any, fields: list[dataclasses.Field]) -> None:
+    """`__init__` of a frozen record: each field set through object.__setattr__, as a frozen
+    dataclass's is; the one method compiled."""
+    if any(not f.init or f.kw_only is True for f in fields) or "self" in {f.name for f in fields}:
+        raise TypeError(f"{cls.__name__}: a frozen record has positional init fields only (use dataclasses)")
+    namespace: dict[str, Any] = {"_set": object.__setattr__, "_OMITTED": _OMITTED}
+    parameters, body = ["self"], []
+    for number, f in enumerate(fields):
+        value = f.name
+        if f.default_factory is not dataclasses.MISSING:
+            namespace[f"_factory{number}"] = f.default_factory
+            parameters.append(f"{f.name}=_OMITTED")
+            value = f"_factory{number}() if {f.name} is _OMITTED else {f.name}"
+        elif f.default is not dataclasses.MISSING:
+            namespace[f"_default{number}"] = f.default
+            parameters.append(f"{f.name}=_default{number}")
+        else:
+            parameters.append(f.name)
+        body.append(f"_set(self, {f.name!r}, {value})")
+    if hasattr(cls, "__post_init__"):
+        body.append("self.__post_init__()")
+    exec(f"def __init__({', '.join(parameters)}):\n    " + "\n    ".join(body or ["pass"]), namespace)
+    namespace["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = namespace["__init__"]
+
+
+def _add_frozen_guards(cls: Any, fields: list[dataclasses.Field], slots: bool) -> None:
+    """`__setattr__` and `__delattr__` that refuse, as a frozen dataclass's do (and, with slots,
+    the pickling state that does not go through them)."""
+    names = frozenset(f.name for f in fields)
+
+    def __setattr__(self: Any, name: str, value: Any) -> None:
+        if type(self) is cls or name in names:
+            raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+        super(cls, self).__setattr__(name, value)
+
+    def __delattr__(self: Any, name: str) -> None:
+        if type(self) is cls or name in names:
+            raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+        super(cls, self).__delattr__(name)
+
+    __setattr__.__qualname__ = f"{cls.__qualname__}.__setattr__"
+    __delattr__.__qualname__ = f"{cls.__qualname__}.__delattr__"
+    cls.__setattr__ = __setattr__
+    cls.__delattr__ = __delattr__
+    if slots:
+        ordered = [f.name for f in fields]
+
+        def __getstate__(self: Any) -> list:
+            return [getattr(self, name) for name in ordered]
+
+        def __setstate__(self: Any, state: list) -> None:
+            for name, value in zip(ordered, state, strict=True):
+                object.__setattr__(self, name, value)
+
+        cls.__getstate__ = __getstate__
+        cls.__setstate__ = __setstate__
 
 
 def _made(cls: Any, frozen: bool, slots: bool, unsafe_hash: bool) -> Any:
@@ -75,8 +145,13 @@ def _made(cls: Any, frozen: bool, slots: bool, unsafe_hash: bool) -> Any:
     if unsafe_hash and explicit_hash:
         raise TypeError(f"Cannot overwrite attribute __hash__ in class {cls.__name__}")
     keeps_repr, keeps_eq = "__repr__" in cls.__dict__, "__eq__" in cls.__dict__
-    made = dataclasses.dataclass(cls, repr=False, eq=False, frozen=frozen, slots=slots)
+    if frozen and {"__setattr__", "__delattr__"} & cls.__dict__.keys():
+        raise TypeError(f"Cannot overwrite attribute __setattr__ or __delattr__ in class {cls.__name__}")
+    made = dataclasses.dataclass(cls, init=not frozen, repr=False, eq=False, slots=slots)
     fields = list(dataclasses.fields(made))
+    if frozen:
+        _add_frozen_init(made, fields)
+        _add_frozen_guards(made, fields, slots)
     if not keeps_repr:
         _add_repr(made, fields)
     if not keeps_eq:

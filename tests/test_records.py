@@ -15,6 +15,14 @@ from composelint.types import Span
 SPAN = Span("compose.yaml", 1, 1, 1, 5)
 
 
+@record(frozen=True, slots=True)
+class SlottedPair:
+    """A frozen record with slots (pickled through its own state, not through __setattr__)."""
+
+    name: str
+    values: list = dataclasses.field(default_factory=list)
+
+
 def _both(**options):
     """The same class made by `record` and by `dataclass` with these options."""
 
@@ -31,7 +39,9 @@ def _both(**options):
     return define(record), define(dataclasses.dataclass)
 
 
-@pytest.mark.parametrize("options", [{}, {"frozen": True}, {"slots": True}, {"unsafe_hash": True}])
+@pytest.mark.parametrize(
+    "options", [{}, {"frozen": True}, {"slots": True}, {"frozen": True, "slots": True}, {"unsafe_hash": True}]
+)
 def test_equality_hash_and_repr_match_dataclasses(options):
     ours, theirs = _both(**options)
     for a, b in [
@@ -46,6 +56,36 @@ def test_equality_hash_and_repr_match_dataclasses(options):
         else:
             assert hash(ours(*a)) == hash(theirs(*a))
     assert ours("x") != theirs("x") and ours("x").__eq__(("x", 0.0)) is NotImplemented
+    made = ours("x", 2.0, [3])
+    assert (made.note, ours("y").note, ours(amount=1.0, name="z").name) == ([3], [], "z")
+    for record_or_dataclass in (ours, theirs):
+        if options.get("frozen"):
+            with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'name'"):
+                record_or_dataclass("x").name = "y"
+            with pytest.raises(dataclasses.FrozenInstanceError, match="cannot delete field 'amount'"):
+                del record_or_dataclass("x").amount
+        else:
+            changed = record_or_dataclass("x")
+            changed.name = "y"
+            assert changed.name == "y"
+        with pytest.raises(TypeError):
+            record_or_dataclass()
+
+
+def test_a_frozen_record_runs_its_post_init():
+    @record(frozen=True)
+    class Checked:
+        """Refuses a negative amount."""
+
+        amount: int
+
+        def __post_init__(self) -> None:
+            if self.amount < 0:
+                raise ValueError("negative")
+
+    assert Checked(1).amount == 1
+    with pytest.raises(ValueError, match="negative"):
+        Checked(-1)
 
 
 def test_frozen_records_refuse_changes_and_keep_dataclass_helpers():
