@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from composelint.limits import MAX_INTEGER_DIGITS
 from composelint.model import (
@@ -52,6 +53,7 @@ def parse_go_bool(text: str) -> bool | None:
     return _GO_BOOL.get(text)
 
 
+@lru_cache(maxsize=4096)
 def parse_image(text: str) -> ImageRef:
     """An image reference: `registry.local:5000/team/app:2.1@sha256:..`.
 
