@@ -10,8 +10,10 @@ from __future__ import annotations
 import ipaddress
 import weakref
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import wraps
 from types import MappingProxyType
+from typing import TypeVar
 
 from composelint.model import Network, PortBinding, Project, Span, Workload
 from composelint.records import record
@@ -157,8 +159,8 @@ class _Lookups:
         self.by_name: dict[str, Workload] = {}
         for workload in project.workloads:
             self.by_name.setdefault(workload.name, workload)  # the first of a name, as Project.workload
-        self.namespaces: dict[int, tuple[Workload, Namespace]] = {}
-        self.networks: dict[int, tuple[Workload, list[Network]]] = {}
+        # function -> id(workload) -> (workload, answer): what `_per_workload` functions answered
+        self.answers: dict[Callable, dict[int, tuple[Workload, object]]] = {}
         self._members: dict[int, list[Workload]] | None = None
         self._joined: set[str] | None = None
         self._kinds: Counter[str] | None = None
@@ -216,17 +218,32 @@ def namespace_kinds(project: Project) -> Counter[str]:
     return _lookups(project).kinds(project)
 
 
+Answer = TypeVar("Answer")
+
+
+def _per_workload(question: Callable[[Project, Workload], Answer]) -> Callable[[Project, Workload], Answer]:
+    """`question` about a workload of a finished project, worked out once per workload: the rules
+    ask each one again and again (a 33,000-container script: hundreds of thousands of times)."""
+    # Each answer is kept with its workload: an id is only reused once the workload is freed.
+
+    @wraps(question)
+    def answered(project: Project, workload: Workload) -> Answer:
+        lookups = _lookups(project)
+        answers = lookups.answers.get(question)
+        if answers is None:
+            answers = lookups.answers[question] = {}
+        known = answers.get(id(workload))
+        if known is not None and known[0] is workload:
+            return known[1]  # type: ignore[return-value]
+        found = question(project, workload)
+        answers[id(workload)] = (workload, found)
+        return found
+
+    return answered
+
+
+@_per_workload
 def namespace(project: Project, workload: Workload) -> Namespace:
-    cache = _lookups(project).namespaces
-    cached = cache.get(id(workload))
-    if cached is not None and cached[0] is workload:
-        return cached[1]
-    found = _namespace(project, workload)
-    cache[id(workload)] = (workload, found)
-    return found
-
-
-def _namespace(project: Project, workload: Workload) -> Namespace:
     chain = [workload.name]
     current = workload
     while True:
@@ -252,21 +269,14 @@ def _namespace(project: Project, workload: Workload) -> Namespace:
         current = joined
 
 
+@_per_workload
 def attached_networks(project: Project, workload: Workload) -> list[Network]:
     """The declared networks the workload's namespace is attached to."""
-    cache = _lookups(project).networks
-    cached = cache.get(id(workload))
-    if cached is not None and cached[0] is workload:
-        return cached[1]
     ns = namespace(project, workload)
+    if ns.kind != "networks":
+        return []
     owner = workload_named(project, ns.chain[-1]) or workload
-    found = (
-        [project.networks[a.name] for a in owner.networks if a.name in project.networks]
-        if ns.kind == "networks"
-        else []
-    )
-    cache[id(workload)] = (workload, found)
-    return found
+    return [project.networks[a.name] for a in owner.networks if a.name in project.networks]
 
 
 def on_project_bridge(project: Project, workload: Workload) -> bool:
@@ -277,6 +287,7 @@ def on_project_bridge(project: Project, workload: Workload) -> bool:
     return bool(networks) and all(n.driver_name == "bridge" and not is_external(n) for n in networks)
 
 
+@_per_workload
 def can_publish(project: Project, workload: Workload) -> bool:
     """False when Docker creates no port binding: `none`, or only internal/L2 networks."""
     ns = namespace(project, workload)

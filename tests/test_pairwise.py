@@ -69,9 +69,11 @@ def test_duplicate_host_port_compares_few_pairs(monkeypatch):
 
 def test_peers_and_network_members_are_looked_up_once_per_workload(monkeypatch):
     """CL203's peer check and the members of a network: every namespace is worked out once."""
-    computed = []
-    original = topology._namespace
-    monkeypatch.setattr(topology, "_namespace", lambda *args: computed.append(1) or original(*args))
+    computed = []  # each step of a namespace's chain asks for host network evidence once
+    original = topology.host_network_evidence
+    monkeypatch.setattr(
+        topology, "host_network_evidence", lambda *args: computed.append(1) or original(*args)
+    )
     services = "".join(
         f"  s{i}:\n    image: redis:7\n    networks: [{'shared' if i % 2 else f'alone{i}'}]\n"
         for i in range(400)
