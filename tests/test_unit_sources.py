@@ -187,19 +187,27 @@ def test_devcontainer_image_fixture_findings():
         ("CL201", 6, 21),
         ("CL301", 8, 17),  # "privileged": true
         ("CL309", 9, 14),  # capAdd NET_ADMIN
-        ("CL310", 10, 19),  # securityOpt seccomp=unconfined
+        # securityOpt seccomp=unconfined with SYS_PTRACE: the debugger recipe (test below)
         ("CL401", 12, 5),  # mounts: the docker socket
     ]
 
 
+def test_devcontainer_seccomp_off_without_a_debugger_is_reported():
+    path = FIXTURES / "devcontainer" / "seccomp" / ".devcontainer" / "devcontainer.json"
+    assert default_findings(load_devcontainer(str(path))) == [("CL310", 6, 19)]
+
+
 def test_devcontainer_sys_ptrace_is_the_debuggers_unless_the_host_pid_namespace_is_shared():
-    # Issue 10: gdb/lldb/delve need SYS_PTRACE in a dev container; it reaches the container's own
-    # processes only, unless the container shares the host's PID namespace.
+    # Issue 10: gdb/lldb/delve need SYS_PTRACE and seccomp off in a dev container (the dev
+    # containers' debugger recipe); they reach the container's own processes only, unless the
+    # container shares the host's PID namespace. Seccomp off without SYS_PTRACE is still CL310
+    # (test_devcontainer_seccomp_off_without_a_debugger_is_reported).
     debugger = FIXTURES / "devcontainer" / "debugger" / ".devcontainer" / "devcontainer.json"
     assert default_findings(load_devcontainer(str(debugger))) == []
     host_pid = FIXTURES / "devcontainer" / "debugger-host-pid" / ".devcontainer" / "devcontainer.json"
-    assert [f for f in default_findings(load_devcontainer(str(host_pid))) if f[0] == "CL308"] == [
-        ("CL308", 5, 15)
+    assert [f for f in default_findings(load_devcontainer(str(host_pid))) if f[0] in ("CL308", "CL310")] == [
+        ("CL308", 5, 15),
+        ("CL310", 5, 71),
     ]
 
 

@@ -353,11 +353,8 @@ def dangerous_capability(project: Project):
         cap_add: [CHOWN]
     ```
     """
-    dev_containers = {source.path for source in project.sources if source.kind == "devcontainer"}
     for workload in project.workloads:
-        debugger = workload.span.path in dev_containers and not (
-            workload.pid and workload.pid.value == "host"
-        )
+        debugger = _debugging_dev_container(project, workload)
         for capability in workload.cap_add:
             if capability.value.name == "SYS_PTRACE" and debugger:
                 continue
@@ -427,8 +424,21 @@ def network_capability(project: Project):
             )
 
 
-def _security_options(project: Project, matches, message: str):
+def _debugging_dev_container(project: Project, workload: Workload) -> bool:
+    """A dev container (`devcontainer.json`) in its own PID namespace: a debugger there traces only
+    the container's own processes."""
+    dev_containers = {source.path for source in project.sources if source.kind == "devcontainer"}
+    return workload.span.path in dev_containers and not (workload.pid and workload.pid.value == "host")
+
+
+def _security_options(project: Project, matches, message: str, debuggers_exempt: bool = False):
     for workload in project.workloads:
+        if (
+            debuggers_exempt
+            and _debugging_dev_container(project, workload)
+            and any(capability.value.name == "SYS_PTRACE" for capability in workload.cap_add)
+        ):
+            continue  # the ptrace debugger recipe of dev containers (CL310's docstring)
         for option in workload.security_opt:
             if matches(option.value):
                 yield Finding(
@@ -467,7 +477,12 @@ def seccomp_unconfined(project: Project):
     Reports `seccomp:unconfined` / `seccomp=unconfined` in `security_opt`.
     Options are read as the daemon reads them, case and blanks included:
     `SECCOMP=unconfined` is no option the daemon knows (the container does
-    not start) and is not reported.
+    not start) and is not reported.  Nor is it reported in a dev container
+    (`devcontainer.json`) in its own PID namespace that adds `SYS_PTRACE`:
+    `--cap-add=SYS_PTRACE --security-opt seccomp=unconfined` is the dev
+    containers' documented recipe for ptrace-based debuggers (gdb, lldb,
+    delve turn off address randomisation, which the default profile
+    blocks), and the debugger reaches only the container's processes.
 
     ## Why is this bad?
     Docker's default seccomp profile blocks about 50 system calls that are
@@ -490,7 +505,10 @@ def seccomp_unconfined(project: Project):
     ```
     """
     yield from _security_options(
-        project, lambda o: o.key == "seccomp" and o.value == "unconfined", "all system calls are allowed"
+        project,
+        lambda o: o.key == "seccomp" and o.value == "unconfined",
+        "all system calls are allowed",
+        debuggers_exempt=True,
     )
 
 
