@@ -394,8 +394,9 @@ def test_cli_discovers_and_lints_every_unit_kind():
     assert ("CL102", 3, 5, "error") in found  # app.container: Pod=app.pod, resolved in its directory
     assert ("CL301", 7, 17, "error") in found  # compose devcontainer.json
     # app.container `Volume=%E/app:/config`: a directory below %E, decided (no CL008); a dev
-    # container's SYS_PTRACE is reported only with the host's PID namespace (CL308 + CL302 there).
-    assert len(found) == 31
+    # container's SYS_PTRACE and seccomp off are reported only with the host's PID namespace (CL308,
+    # CL302 and CL310 there), seccomp off without SYS_PTRACE always (CL310 in seccomp/).
+    assert len(found) == 32
 
 
 def test_quadlet_pod_members_share_the_pods_namespace_by_design():
