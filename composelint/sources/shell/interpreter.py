@@ -155,6 +155,9 @@ class Interpreter:
         self.variables = Variables()
         self.invocations: list[Invocation] = []
         self.extents: set[tuple[int, int, int]] = set()
+        # What a suppression comment covers, needed only if the script can hold one: a directive
+        # names composelint (directives.py), and most scripts never do.
+        self.directives_possible = "composelint" in src
         self.values: set[Span] = set()
         self.diagnostics: list[Diagnostic] = []
         self.functions: dict[str, Function] = {}
@@ -208,7 +211,8 @@ class Interpreter:
             if event.owners and not code_bodies.isdisjoint(event.owners):
                 continue
             if type(event) is Extent:  # the most common event (a command or compound command)
-                self.extent(code, event.start, event.end)
+                if self.directives_possible:
+                    self.extent(code, event.start, event.end)
                 continue
             if isinstance(event, Command):
                 self.command(code, expander, event, event.context.join(base), via, depth, code_bodies)
