@@ -17,7 +17,7 @@ from composelint.types import Origin, Span
 T = TypeVar("T")
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class Located(Generic[T]):
     """A value together with the span of the text it came from."""
 
@@ -77,7 +77,7 @@ class RestartPolicy:
     retries: int | None
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class PortBinding:
     """One published port entry, normalised from any syntax.
 
@@ -232,7 +232,7 @@ class Variable:
     literal: bool = True
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class NetworkAttachment:
     """A workload's membership in a (project-level) network."""
 
