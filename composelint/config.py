@@ -31,6 +31,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from composelint.engine import Settings, WorkloadExclusion, matching_rules, select_rules
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.rules import all_rules
 from composelint.rules.base import Rule
@@ -310,8 +311,8 @@ def _yaml_locator(root) -> Locator:
     return locate
 
 
-_TOML_HEADER = re.compile(r"[ \t]*(\[\[?)([^\]]*)\]")  # linear: no two quantifiers over the same blanks
-_TOML_KEY = re.compile(
+_TOML_HEADER = lazy_pattern(r"[ \t]*(\[\[?)([^\]]*)\]")  # linear: no two quantifiers over the same blanks
+_TOML_KEY = lazy_pattern(
     r"\s*((?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|\"[^\"]*\"|'[^']*'))*)\s*="
 )
 

@@ -37,6 +37,7 @@ import re
 from dataclasses import field
 
 from composelint.limits import MAX_DIRECTORY_DEPTH
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.sources.files import RootedFiles, UnreadableFile, read_head, read_text
 from composelint.sources.kinds import COMPOSE, SHELL
@@ -121,15 +122,15 @@ TEST_DATA_DIRECTORIES = frozenset(
 SHELL_EXTENSIONS = (".sh", ".bash")
 YAML_EXTENSIONS = (".yml", ".yaml")
 YAML_PATTERNS = ("*.yml", "*.yaml")
-_SHEBANG = re.compile(rb"#!\s*\S*?/?(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash|ash|ksh)\b")
-_ZSH_SHEBANG = re.compile(rb"#!\s*\S*?/?(?:env\s+(?:-\S+\s+)*)?zsh\b")
+_SHEBANG = lazy_pattern(rb"#!\s*\S*?/?(?:env\s+(?:-\S+\s+)*)?(?:sh|bash|dash|ash|ksh)\b")
+_ZSH_SHEBANG = lazy_pattern(rb"#!\s*\S*?/?(?:env\s+(?:-\S+\s+)*)?zsh\b")
 # A compose-like name with a suffix after the YAML extension: a template or a copy, not read by Compose.
-_COMPOSE_COPY = re.compile(
+_COMPOSE_COPY = lazy_pattern(
     r"^(?:docker-compose|compose|docker-stack)[^/]*\.ya?ml\.[^/]+$|^[^/]*\.compose\.ya?ml\.[^/]+$"
 )
-_TOP_LEVEL_SERVICES = re.compile(rb"^services[ \t]*:", re.MULTILINE)
+_TOP_LEVEL_SERVICES = lazy_pattern(rb"^services[ \t]*:", re.MULTILINE)
 # An Ansible role's task and handler lists (`roles/docker/tasks/compose.yml`): never a Compose file.
-_ANSIBLE_TASKS = re.compile(r"(?:^|/)roles/[^/]+/(?:tasks|handlers)$")
+_ANSIBLE_TASKS = lazy_pattern(r"(?:^|/)roles/[^/]+/(?:tasks|handlers)$")
 SNIFF_BYTES = 1024 * 1024  # larger YAML files are not read to find out whether they are Compose
 
 

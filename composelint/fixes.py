@@ -14,17 +14,17 @@ import codecs
 import contextlib
 import itertools
 import os
-import re
 import stat
 from collections.abc import Iterable
 
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.sources.files import decode, read_bytes
 from composelint.types import Edit, Fix, Span
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = lazy_pattern(r"\r\n|\r|\n")
 # Line breaks YAML counts that shells and editors do not: positions in such a file are ambiguous.
-_AMBIGUOUS_BREAKS = re.compile("[\x85\u2028\u2029]")
+_AMBIGUOUS_BREAKS = lazy_pattern("[\x85\u2028\u2029]")
 _BOM = "\ufeff"
 
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 
 from pathspec import GitIgnoreSpec
 
+from composelint.patterns import lazy_pattern
 from composelint.sources.files import UnreadableFile, is_inside, read_bytes
 
 
@@ -222,7 +223,7 @@ def _excludes_file(root: str, git_dir: str | None, local_config: str | None) -> 
     return chosen
 
 
-_SECTION = re.compile(r'\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
+_SECTION = lazy_pattern(r'\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]')
 _MAX_INCLUDE_DEPTH = 10  # git's own bound on nested includes
 
 

@@ -39,7 +39,6 @@ import logging
 import multiprocessing
 import os
 import pickle
-import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
@@ -55,6 +54,7 @@ from composelint.app import LintError, Request, fix, run
 from composelint.config import CONFIG_NAMES, ConfigError, config_in, load_config
 from composelint.engine import NOT_SUPPRESSIBLE, LintResult, Reported
 from composelint.model import Span
+from composelint.patterns import lazy_pattern
 from composelint.sources.directives import ignore_comment
 from composelint.sources.files import read_text
 
@@ -73,8 +73,8 @@ SEVERITY = {
 # extension, Neovim's filetype, Helix's language name).
 COMPOSE_LANGUAGE_IDS = {"dockercompose", "docker-compose", "yaml.docker-compose", "compose"}
 SHELL_LANGUAGE_IDS = {"shellscript", "sh", "bash"}
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_TOKEN = re.compile(r"\"[^\"]*\"|'[^']*'|[^\s:=,\[\]{}]+")  # a key or value at a problem's position
+_LINE_BREAK = lazy_pattern(r"\r\n|\r|\n")
+_TOKEN = lazy_pattern(r"\"[^\"]*\"|'[^']*'|[^\s:=,\[\]{}]+")  # a key or value at a problem's position
 # Files whose change outside the editor matters (LSP glob patterns): configuration, env files, YAML
 # (compose files and what they include), Quadlet units (read with their directory).
 WATCHED = (

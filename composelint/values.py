@@ -10,7 +10,6 @@ so (`Limit.amount is None`, `parse_go_bool` -> None).
 from __future__ import annotations
 
 import math
-import re
 from functools import lru_cache
 
 from composelint.limits import MAX_INTEGER_DIGITS
@@ -27,13 +26,14 @@ from composelint.model import (
     Tmpfs,
     User,
 )
+from composelint.patterns import lazy_pattern
 
 _GO_BOOL = {
     **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
     **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
 }
 # Possessive: a failed match (`1111...1!`) must not retry every split of the digits (quadratic).
-_NUMBER = re.compile(r"\s*+([-+]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++))\s*+([a-zA-Z]*+)\s*+")
+_NUMBER = lazy_pattern(r"\s*+([-+]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++))\s*+([a-zA-Z]*+)\s*+")
 _BASES = {"x": 16, "o": 8, "b": 2}
 _DIGITS_IN = {
     10: frozenset("0123456789"),
@@ -41,9 +41,9 @@ _DIGITS_IN = {
     8: frozenset("01234567"),
     2: frozenset("01"),
 }
-_PAST_BOUND = re.compile(rf"(?<![0-9])[0-9]{{{MAX_INTEGER_DIGITS + 1},}}")
+_PAST_BOUND = lazy_pattern(rf"(?<![0-9])[0-9]{{{MAX_INTEGER_DIGITS + 1},}}")
 _MEMORY_SCALE = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
-_ZERO_ID = re.compile(r"[+-]?0+")  # what Go's strconv.Atoi reads as 0
+_ZERO_ID = lazy_pattern(r"[+-]?0+")  # what Go's strconv.Atoi reads as 0
 _TMPFS_FLAGS = ("exec", "suid", "dev")
 _DEFAULT_REGISTRY = ("docker.io/library/", "index.docker.io/library/", "library/", "docker.io/")
 

@@ -9,9 +9,9 @@ reads the linted text kept in LintResult.texts.
 from __future__ import annotations
 
 import os
-import re
 
 from composelint.model import Span
+from composelint.patterns import lazy_pattern
 from composelint.types import DOCS_SITE, Rule
 
 TOOL_NAME = "composelint"
@@ -31,7 +31,7 @@ NON_SECURITY_GROUPS = frozenset({"input", "meta"})
 # Files that could not be analysed at all: GitLab's `blocker`.
 BLOCKER_CODES = frozenset({"CL001"})
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK = lazy_pattern(r"\r\n|\r|\n")
 
 
 class Columns:

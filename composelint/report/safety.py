@@ -15,15 +15,16 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from composelint.engine import LintResult, Reported
+from composelint.patterns import lazy_pattern
 
 # C0 and C1 controls (ESC starts terminal sequences), DEL, line and paragraph separators, lone
 # surrogates; a tab stays as it is.
-_LINE_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_LINE_UNSAFE = lazy_pattern("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # In a linted file's text, shown line by line: line breaks (the YAML ones too) and tabs stay.
-_SOURCE_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+_SOURCE_UNSAFE = lazy_pattern("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 # Characters XML 1.0 does not allow at all.
-_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_XML_UNSAFE = lazy_pattern("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = lazy_pattern("[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\x1b": "\\e"}
 
 

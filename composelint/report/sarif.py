@@ -17,6 +17,7 @@ from urllib.parse import quote
 from composelint import __version__
 from composelint.engine import LintResult, Reported
 from composelint.model import Span
+from composelint.patterns import lazy_pattern
 from composelint.report.common import (
     INFORMATION_URI,
     SARIF_LEVEL,
@@ -32,7 +33,7 @@ from composelint.types import Rule
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 _MAX_DESCRIPTION = 1024  # GitHub's limit for short and full descriptions
-_SECTION = re.compile(r"^## What it does\s*\n(.*?)(?=^## |\Z)", re.S | re.M)
+_SECTION = lazy_pattern(r"^## What it does\s*\n(.*?)(?=^## |\Z)", re.S | re.M)
 
 
 def _clip(text: str) -> str:

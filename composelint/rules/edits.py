@@ -10,16 +10,16 @@ and so no fix: a fix is offered only where it is certain.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 
 from composelint.model import PortBinding, Project, Span, Workload
+from composelint.patterns import lazy_pattern
 from composelint.rules.wording import from_command_line
 from composelint.types import Edit, Fix, Origin
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
-_BREAK = re.compile(r"\r\n|\r|\n")
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+_LINE = lazy_pattern(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_BREAK = lazy_pattern(r"\r\n|\r|\n")
+_PLAIN_KEY = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_.-]*")
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 _SPLIT: dict[str, tuple[str, SourceLines]] = {}  # path -> (the text, its lines): the last texts split
 

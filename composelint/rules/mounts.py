@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import posixpath
-import re
 
 from composelint.model import Mount, Project
+from composelint.patterns import lazy_pattern
 from composelint.requirements import documented
 from composelint.rules.base import Finding, Severity, rule
 from composelint.rules.wording import setting, subject
@@ -15,8 +15,8 @@ SOCKET_DIRECTORIES = ("/var/run", "/run")
 # Directories under /run holding a runtime socket; rootless Podman's is /run/user/<uid>/podman.
 # /run/user/<uid> itself is the user's session directory (CL402): a rootless socket may be there,
 # but so may nothing, and it is never the rootful daemon's.
-SOCKET_PARENTS = re.compile(r"(docker|containerd|crio|podman|user/\d+/podman)")
-ROOTLESS_SOCKETS = re.compile(r"/(var/)?run/user/\d+/.*")
+SOCKET_PARENTS = lazy_pattern(r"(docker|containerd|crio|podman|user/\d+/podman)")
+ROOTLESS_SOCKETS = lazy_pattern(r"/(var/)?run/user/\d+/.*")
 SENSITIVE_PATHS = (
     "/",
     "/etc",
@@ -78,7 +78,7 @@ SESSION_TREES = (
 # root's dotfiles and dot-directories (`.ssh`, `.docker/config.json`, `.kube`, `.bashrc`): keys, and
 # code root runs.  A plain directory below /root (`/root/trilium-backups`) is an application's data,
 # and /root itself is in SENSITIVE_PATHS.
-ROOT_DOTFILES = re.compile(r"/root/\.[^/]+(/.*)?")
+ROOT_DOTFILES = lazy_pattern(r"/root/\.[^/]+(/.*)?")
 RAW_DEVICES = ("/dev/mem", "/dev/kmem", "/dev/port")
 RAW_DISK_PREFIXES = (
     "/dev/sd",

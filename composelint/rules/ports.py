@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections import Counter
 from functools import partial
 from typing import NamedTuple
 
 from composelint.intervals import IntervalIndex, overlapping, ranks
 from composelint.model import PortBinding, Project, Run, Span, Workload
+from composelint.patterns import lazy_pattern
 from composelint.rules.base import Edit, Finding, Fix, Options, Severity, rule
 from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
 from composelint.rules.wording import (
@@ -151,7 +151,7 @@ PUBLIC_ON_ANY_HOST_PORT = {
     **dict.fromkeys(("gitea", "forgejo", "gogs"), (22, 2222)),
     **dict.fromkeys(("gitlab", "gitlab-ce", "gitlab-ee"), (22,)),
 }
-_BASE60 = re.compile(r"^[1-9][0-9_]*(:[0-5]?[0-9])+$")
+_BASE60 = lazy_pattern(r"^[1-9][0-9_]*(:[0-5]?[0-9])+$")
 
 
 def _field(port: PortBinding) -> str:
@@ -485,8 +485,8 @@ def missing_port_mapping(project: Project, options: Options):
 
 
 # What tells a reverse proxy to route to a workload: the proxy joins its network when it deploys.
-_PROXY_LABELS = re.compile(r"traefik\.|caddy(\.|$)")
-_PROXY_VARIABLES = re.compile(r"VIRTUAL_HOST$|SERVICE_(FQDN|URL)_")
+_PROXY_LABELS = lazy_pattern(r"traefik\.|caddy(\.|$)")
+_PROXY_VARIABLES = lazy_pattern(r"VIRTUAL_HOST$|SERVICE_(FQDN|URL)_")
 
 
 def _proxy_route(workload: Workload) -> bool:

@@ -5,22 +5,23 @@ from __future__ import annotations
 import re
 
 from composelint.model import Project, Variable, Workload
+from composelint.patterns import lazy_pattern
 from composelint.rules.base import Finding, rule
 from composelint.rules.wording import from_command_line, subject, workload_phrase
 from composelint.topology import known_ports
 
 # A key that names a secret: a whole `_`-separated part (DB_PASS, API_KEY, GITHUB_TOKEN).
-_SECRET_KEY = re.compile(
+_SECRET_KEY = lazy_pattern(
     r"(^|_)(PASSWORD|PASSWD|PASS|SECRET|SECRETS|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|"
     r"AUTH_KEY|CLIENT_SECRET|CREDENTIALS?)($|_)"
 )
 # ... unless a later part says the value is about the secret, not the secret itself.
-_ABOUT_SECRET = re.compile(
+_ABOUT_SECRET = lazy_pattern(
     r"_(FILE|PATH|DIR|LENGTH|LEN|MIN|MAX|TTL|EXPIRY|EXPIRES|EXPIRE|EXPIRATION|LIFETIME|TIMEOUT|"
     r"ENABLED|ENABLE|DISABLED|REQUIRED|POLICY|HEADER|NAME|TYPE|ALGORITHM|METHOD|URL|URI|HOST|PORT|"
     r"USER|USERNAME|ID|MODE|PROVIDER|ISSUER|AUDIENCE|ROTATION|RESET|HINT|PROMPT)(_|$)"
 )
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = lazy_pattern(
     r"^(|change[-_.]?(me|this|it).*|replace[-_.]?(me|this).*|todo|tbd|none|null|nil|"
     r"true|false|yes|no|on|off|secret|password|token|x+|\*+|\.+|-+|<.*>|\{.*\}|%.*%|"
     r"your[-_ ].*|my[-_ ].*|example.*|dummy.*|fake.*|test|testing|placeholder.*|"
@@ -28,7 +29,7 @@ _PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 # scheme://user:password@host; the password part may not be empty or a reference.
-_URL_PASSWORD = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]*):([^\s/@]+)@")
+_URL_PASSWORD = lazy_pattern(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]*):([^\s/@]+)@")
 
 
 def _is_secret_key(name: str) -> bool:

@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 
 from composelint.limits import MAX_DEVCONTAINER_BYTES
 from composelint.model import Diagnostic, Project, SourceFile, Span
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.settings import RUN, SETTINGS
 from composelint.sources.directives import scan_directives
@@ -48,8 +49,8 @@ from composelint.sources.files import too_large
 from composelint.sources.lines import line_column, line_starts
 from composelint.values import number_past_bound
 
-_INT_TOO_LONG = re.compile(r"(?<![0-9])[0-9]{4301,}")
-_LOCAL_ENV = re.compile(r"\$\{(?:localEnv|env):[^}]*\}")
+_INT_TOO_LONG = lazy_pattern(r"(?<![0-9])[0-9]{4301,}")
+_LOCAL_ENV = lazy_pattern(r"\$\{(?:localEnv|env):[^}]*\}")
 # Properties the Dev Containers CLI passes as `docker run` flags after `runArgs`, in its order; the
 # flag of each comes from the table of Docker settings (composelint/settings.py).
 AFTER_RUN_ARGS = ("privileged", "capAdd", "securityOpt")
@@ -113,7 +114,9 @@ class JsonDocument:
 
 # A string or a comment (either unterminated: to the end), a comma, a closing bracket, anything
 # else: enough to find trailing commas in linear time.
-_JSONC_TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|//[^\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/)?|[,\]}]|[^\s,\]}"/]+|/')
+_JSONC_TOKEN = lazy_pattern(
+    r'"(?:[^"\\\n]|\\.)*"?|//[^\n]*|/\*(?:[^*]|\*(?!/))*(?:\*/)?|[,\]}]|[^\s,\]}"/]+|/'
+)
 
 
 def _without_trailing_commas(text: str) -> str:
@@ -451,7 +454,7 @@ def _compose_project(path, shown, reader: DevcontainerReader, compose, options, 
 
 # What can hold `/*` and `*/` without being a comment (strings), then comments; possessive, so that
 # the scan stays linear in the text.
-_COMMENTS = re.compile(
+_COMMENTS = lazy_pattern(
     r""""(?:[^"\\\n]|\\.)*+"|'(?:[^'\\\n]|\\.)*+'|//[^\n]*+|/\*(?:[^*]|\*(?!/))*+(\*/)?""", re.DOTALL
 )
 

@@ -14,18 +14,18 @@ leading comment block.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Sequence
 
 from composelint.model import Directive, Span
+from composelint.patterns import lazy_pattern
 
-_COMMENT = re.compile(r"(?:^|\s)#\s*composelint\s*:\s*(?P<body>.*)$")
-_BODY = re.compile(
+_COMMENT = lazy_pattern(r"(?:^|\s)#\s*composelint\s*:\s*(?P<body>.*)$")
+_BODY = lazy_pattern(
     r"(?P<verb>[a-z-]+)(?:\s*=\s*|\s+|$)(?P<rules>[A-Za-z0-9_,\s-]*?)\s*(?:--\s*(?P<reason>.*))?$"
 )
-_SEPARATOR = re.compile(r"[,\s]+")
-_NEXT_COMMENT = re.compile(r"\s#(?:\s|$)")  # `# composelint: ignore=CL301  # other remark`
-_NOT_CONTENT = re.compile(r"#|%|---(\s+#.*)?$")
+_SEPARATOR = lazy_pattern(r"[,\s]+")
+_NEXT_COMMENT = lazy_pattern(r"\s#(?:\s|$)")  # `# composelint: ignore=CL301  # other remark`
+_NOT_CONTENT = lazy_pattern(r"#|%|---(\s+#.*)?$")
 VERBS = ("ignore", "disable", "enable", "disable-file")
 
 

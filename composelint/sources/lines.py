@@ -5,7 +5,9 @@ from __future__ import annotations
 import bisect
 import re
 
-LF = re.compile("\n")
+from composelint.patterns import lazy_pattern
+
+LF = lazy_pattern("\n")
 
 
 def line_starts(text: str, breaks: re.Pattern[str] = LF) -> list[int]:

@@ -9,16 +9,16 @@ everything but the last two the IP (unbracketed IPv6), ports are 0-65535,
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Mapping
 
 from composelint.model import PortBinding, PortError, Span
+from composelint.patterns import lazy_pattern
 from composelint.values import parse_integer
 
 PROTOCOLS = ("tcp", "udp", "sctp")
 
 
-_REFERENCE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
+_REFERENCE = lazy_pattern(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
 
 
 def host_ip_variable(written: str) -> str | None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 
+from composelint.patterns import lazy_pattern
 from composelint.sources.compose.interpolation import InterpolationError, InterpolationLimit, interpolate
 
-_KEY = re.compile(r"\s*(?:export\s+)?(?P<key>[A-Za-z0-9_.\-\[\]]+)\s*(?P<sep>[=:])?[ \t]*")
+_KEY = lazy_pattern(r"\s*(?:export\s+)?(?P<key>[A-Za-z0-9_.\-\[\]]+)\s*(?P<sep>[=:])?[ \t]*")
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "$": "$$", "'": "'"}
 
 

@@ -7,15 +7,15 @@ never from this process's environment, so a checkout lints the same anywhere.
 
 from __future__ import annotations
 
-import re
 from dataclasses import field
 
 from composelint.limits import MAX_INTERPOLATED_CHARS, MAX_INTERPOLATION_DEPTH, MAX_VALUE_CHARS
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.settings import setting_at
 from composelint.sources.compose.yaml_tree import YMap, YScalar, YSeq
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class InterpolationError(ValueError):
@@ -151,7 +151,7 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
 
 # -- whole compose trees ------------------------------------------------------
 
-_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_REFERENCE = lazy_pattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def starts_unset(written: str, unset: tuple[str, ...] | list[str]) -> bool:

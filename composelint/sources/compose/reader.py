@@ -8,7 +8,6 @@ and line where it was written.
 
 from __future__ import annotations
 
-import re
 import shlex
 from dataclasses import replace
 
@@ -30,6 +29,7 @@ from composelint.model import (
     Variable,
     Workload,
 )
+from composelint.patterns import lazy_pattern
 from composelint.settings import Setting
 from composelint.sources.compose.interpolation import starts_unset
 from composelint.sources.compose.merge import MergeNotes
@@ -55,7 +55,7 @@ _VOLUME_OPTIONS = {
     "delegated",
     "consistent",
 }
-_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_DRIVE = lazy_pattern(r"^[A-Za-z]:[\\/]")
 
 # Settings read as they are written: one scalar, or a string-or-list of scalars.
 _PLAIN_SETTINGS = (

@@ -14,10 +14,10 @@ one) they are not schema errors.  Anywhere else they are: Compose would refuse t
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 
 from composelint.model import Diagnostic, Span
+from composelint.patterns import lazy_pattern
 from composelint.sources.compose.yaml_tree import YMap, YNode, YSeq
 
 _PYTHON_TYPES = {
@@ -40,7 +40,7 @@ _SCHEMA_TYPES = {
 }
 
 
-COOLIFY_TEMPLATE = re.compile(r"\bSERVICE_(FQDN|URL|PASSWORD|PASSWORD64|USER|BASE64|REALBASE64|HEX)_\w")
+COOLIFY_TEMPLATE = lazy_pattern(r"\bSERVICE_(FQDN|URL|PASSWORD|PASSWORD64|USER|BASE64|REALBASE64|HEX)_\w")
 
 
 def _coolify_keys(path: tuple) -> frozenset[str]:

@@ -13,13 +13,13 @@ We build our own small tree from it so that:
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import field
 from functools import lru_cache
 
 from composelint.limits import MAX_EXPANDED_NODES, MAX_YAML_DEPTH
 from composelint.model import Diagnostic, Span
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.values import number_past_bound, parse_integer
 
@@ -31,7 +31,7 @@ _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # what the YAML parser counts as a line break
+_LINE_BREAK = lazy_pattern("\r\n|[\r\n\x85\u2028\u2029]")  # what the YAML parser counts as a line break
 
 
 @record

@@ -55,6 +55,7 @@ from composelint.model import (
     Variable,
     Workload,
 )
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.sources.compose.reader import parse_volume_short
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
@@ -240,7 +241,7 @@ PODMAN_COMMA_LISTS = frozenset(
     ]
 )
 
-_LONG_NETWORK = re.compile(r"\w+=\w+(,\w+=\w+)*")  # docker's (unanchored) test for `--network name=x,...`
+_LONG_NETWORK = lazy_pattern(r"\w+=\w+(,\w+=\w+)*")  # docker's (unanchored) test for `--network name=x,...`
 _DOCKER_MODES = ("host", "none", "bridge", "default")
 _PODMAN_MODES = ("host", "none", "bridge", "private", "pasta", "slirp4netns", "pod")
 
@@ -288,7 +289,7 @@ class Parsed:
     dynamic: list[Word] = field(default_factory=list)  # words only known at run time, in flag position
 
 
-_NAME_PARTS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
+_NAME_PARTS = lazy_pattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _OPTION_PARTS = ("OPT", "ARG", "FLAG", "PARAM", "EXTRA")
 _IMAGE_PARTS = ("IMAGE", "IMG", "TAG")
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 
 from composelint.model import Project
+from composelint.patterns import lazy_pattern
 from composelint.sources.embedded.snippets import HostFile, Snippet, embedded_project, read_snippet
 
 KIND = "bats"
-_TEST = re.compile(r"^([ \t]*)@test\s.*?(\{)[ \t]*$", re.MULTILINE)
-_RUN = re.compile(
+_TEST = lazy_pattern(r"^([ \t]*)@test\s.*?(\{)[ \t]*$", re.MULTILINE)
+_RUN = lazy_pattern(
     r"(?:^|(?<=[;&|({]))([ \t]*)run(?:[ \t]+(?:-\d+|!|--keep-empty-lines|--separate-stderr))*[ \t]+"
 )
 

@@ -26,6 +26,7 @@ import re
 
 from composelint.limits import MAX_DOCKERFILE_BYTES, MAX_RUN_INSTRUCTIONS
 from composelint.model import Project
+from composelint.patterns import lazy_pattern
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
@@ -36,9 +37,11 @@ from composelint.sources.embedded.snippets import (
 
 KIND = "dockerfile"
 POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh"})
-_WINDOWS_ESCAPE = re.compile(r"\A(?:[ \t]*#[ \t]*\w+[ \t]*=[^\n]*\n)*[ \t]*#[ \t]*escape[ \t]*=[ \t]*`", re.I)
-_CONTINUED = re.compile(r"\\[ \t]*\r?$")
-_HEREDOC_ONLY = re.compile(r"\A\s*<<-?([\"']?)(\w+)\1\s*\Z")
+_WINDOWS_ESCAPE = lazy_pattern(
+    r"\A(?:[ \t]*#[ \t]*\w+[ \t]*=[^\n]*\n)*[ \t]*#[ \t]*escape[ \t]*=[ \t]*`", re.I
+)
+_CONTINUED = lazy_pattern(r"\\[ \t]*\r?$")
+_HEREDOC_ONLY = lazy_pattern(r"\A\s*<<-?([\"']?)(\w+)\1\s*\Z")
 
 
 @functools.cache

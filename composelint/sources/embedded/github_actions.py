@@ -25,6 +25,7 @@ import re
 
 from composelint.limits import MAX_CI_BYTES
 from composelint.model import Project
+from composelint.patterns import lazy_pattern
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 from composelint.sources.embedded.snippets import (
     HostFile,
@@ -39,11 +40,11 @@ from composelint.sources.files import is_inside, read_text
 KIND = "github-actions"
 POSIX_SHELLS = frozenset({"bash", "sh", "dash", "ksh", "ash", "zsh"})
 NETWORK = "github_network"  # the runner's network for a job's containers
-_EXPRESSION = re.compile(r"\$\{\{.*?\}\}", re.DOTALL)
-_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
-_SERVICE_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-_HOSTED_LABEL = re.compile(r"(ubuntu|windows|macos)-[\w.-]+")
-_MATRIX_VALUE = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+_EXPRESSION = lazy_pattern(r"\$\{\{.*?\}\}", re.DOTALL)
+_BREAKS = lazy_pattern("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
+_SERVICE_ID = lazy_pattern(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_HOSTED_LABEL = lazy_pattern(r"(ubuntu|windows|macos)-[\w.-]+")
+_MATRIX_VALUE = lazy_pattern(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 
 
 def without_expressions(text: str) -> str:

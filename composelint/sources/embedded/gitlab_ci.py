@@ -21,10 +21,10 @@ lasting machine (a shell executor), and the file does not say which instance run
 from __future__ import annotations
 
 import os
-import re
 
 from composelint.limits import MAX_CI_BYTES, MAX_JOBS
 from composelint.model import Project, SourceFile
+from composelint.patterns import lazy_pattern
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 from composelint.sources.embedded.snippets import HostFile, Snippet, embedded_project, read_snippet
 
@@ -34,9 +34,9 @@ KEYWORDS = frozenset(
     | {"before_script", "after_script", "types", "spec"}
 )
 NETWORK = "gitlab_job"  # services share the job's network
-_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
-_ALIAS = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-_DIND = re.compile(r"(?:.*/)?docker:(?:[\w.-]*-)?dind(?:-rootless)?(?:@.*)?")
+_BREAKS = lazy_pattern("\r\n|[\r\n\x85\u2028\u2029]")
+_ALIAS = lazy_pattern(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+_DIND = lazy_pattern(r"(?:.*/)?docker:(?:[\w.-]*-)?dind(?:-rootless)?(?:@.*)?")
 MAX_INCLUDES = 50
 
 

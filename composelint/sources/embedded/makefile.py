@@ -30,6 +30,7 @@ import re
 
 from composelint.limits import MAX_JOBS, MAX_MAKEFILE_BYTES
 from composelint.model import Project, Span
+from composelint.patterns import lazy_pattern
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
@@ -42,18 +43,18 @@ from composelint.sources.embedded.snippets import (
 from composelint.sources.shell.commands import engine_variable
 
 KIND = "makefile"
-_ASSIGNMENT = re.compile(
+_ASSIGNMENT = lazy_pattern(
     r"^(?:export\s+|override\s+)*([A-Za-z_][\w.-]*)\s*(?:::=|:::=|:=|\?=|\+=|!=|=)\s*(.*)$"
 )
-_SIMPLE_ASSIGNMENT = re.compile(r"^(?:export\s+|override\s+)*([A-Za-z_][\w.-]*)\s*(::=|:=|\?=|=)\s*(.*)$")
-_RULE = re.compile(r"^[^\s#=][^=]*?(?<![:=?+!]):(?!=)")
-_CONDITIONAL = re.compile(r"^\s*(?:ifeq|ifneq|ifdef|ifndef|else|endif)\b")
-_DIRECTIVE = re.compile(r"^\s*(?:include|-include|sinclude|vpath|export|unexport)\b")
-_VARIABLE_NAME = re.compile(r"[A-Za-z_][\w.-]*")
-_WORKING_DIRECTORY = re.compile(
+_SIMPLE_ASSIGNMENT = lazy_pattern(r"^(?:export\s+|override\s+)*([A-Za-z_][\w.-]*)\s*(::=|:=|\?=|=)\s*(.*)$")
+_RULE = lazy_pattern(r"^[^\s#=][^=]*?(?<![:=?+!]):(?!=)")
+_CONDITIONAL = lazy_pattern(r"^\s*(?:ifeq|ifneq|ifdef|ifndef|else|endif)\b")
+_DIRECTIVE = lazy_pattern(r"^\s*(?:include|-include|sinclude|vpath|export|unexport)\b")
+_VARIABLE_NAME = lazy_pattern(r"[A-Za-z_][\w.-]*")
+_WORKING_DIRECTORY = lazy_pattern(
     r"\$\(CURDIR\)|\$\{CURDIR\}|\$\(shell pwd\)|\$\$PWD\b|\$\$\{PWD\}|\$\$\(pwd\)"
 )
-_SPECIAL = re.compile(r"[$\n]")  # what a recipe line does not pass to the shell as written
+_SPECIAL = lazy_pattern(r"[$\n]")  # what a recipe line does not pass to the shell as written
 MAX_EXPANSION = 4096  # characters one reference may expand to; beyond, its value is unknown
 
 

@@ -24,6 +24,7 @@ from dataclasses import replace
 
 from composelint.limits import MAX_BLOCKS, MAX_MARKDOWN_BYTES
 from composelint.model import Project
+from composelint.patterns import lazy_pattern
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
@@ -41,13 +42,13 @@ CONSOLE_TAGS = frozenset(
 YAML_TAGS = frozenset({"yaml", "yml"})
 KIND = "markdown"
 
-_BREAKS = re.compile("\r\n|\r|\n")  # markdown-it's line breaks
-_TAG = re.compile(r"[{.\s]*([\w+#-]*)")
-_PROMPT = re.compile(r"^\s*[\w.@:~/\[\]()-]*[$#%] ")  # `$ `, `# ` (root), `% ` (zsh), `me@box:~$ `
-_DOLLAR_PROMPT = re.compile(r"^\s*[\w.@:~/\[\]()-]*\$ ")
-_CONTINUATION = re.compile(r"^\s*> ")
-_FIRST_WORD = re.compile(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(\S+)")
-_TOP_LEVEL_SERVICES = re.compile(r"^services[ \t]*:", re.MULTILINE)
+_BREAKS = lazy_pattern("\r\n|\r|\n")  # markdown-it's line breaks
+_TAG = lazy_pattern(r"[{.\s]*([\w+#-]*)")
+_PROMPT = lazy_pattern(r"^\s*[\w.@:~/\[\]()-]*[$#%] ")  # `$ `, `# ` (root), `% ` (zsh), `me@box:~$ `
+_DOLLAR_PROMPT = lazy_pattern(r"^\s*[\w.@:~/\[\]()-]*\$ ")
+_CONTINUATION = lazy_pattern(r"^\s*> ")
+_FIRST_WORD = lazy_pattern(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(\S+)")
+_TOP_LEVEL_SERVICES = lazy_pattern(r"^services[ \t]*:", re.MULTILINE)
 
 
 @functools.cache

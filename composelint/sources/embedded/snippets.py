@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 
 from composelint.model import Diagnostic, Project, SourceFile
+from composelint.patterns import lazy_pattern
 from composelint.sources.compose.yaml_tree import YScalar
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
@@ -247,7 +248,7 @@ def mentions_tool(text: str) -> bool:
     return any(tool in text for tool in DEFAULT_TOOLS)
 
 
-_VARIABLE_REFERENCE = re.compile(r"\$\{([A-Za-z_]\w*)\}")
+_VARIABLE_REFERENCE = lazy_pattern(r"\$\{([A-Za-z_]\w*)\}")
 
 
 def mentions_engine_variable(text: str) -> bool:
@@ -281,8 +282,8 @@ def read_snippet(
     read_invocations(project, spans.remap(script.invocations), in_order=True)
 
 
-_POSITION = re.compile(r"\bat line \d+, column \d+")
-_LINE = re.compile(r"\bat line (\d{1,9})\b")
+_POSITION = lazy_pattern(r"\bat line \d+, column \d+")
+_LINE = lazy_pattern(r"\bat line (\d{1,9})\b")
 
 
 def _at_host(diagnostic: Diagnostic) -> Diagnostic:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.sources.docker_cli.words import UNKNOWN
 from composelint.sources.shell.lexer import ASSIGNMENT
@@ -113,12 +114,12 @@ NOTHING = Resolution()
 # Variables whose name says they hold the engine (taken from the runconfigs corpus: CONTAINER_CLI,
 # CONTAINER_RUNTIME, DOCKER_BIN, CONTAINER_TOOL, DOCKER, PODMAN, DOCKER_COMMAND, ...).  Bare
 # RUNTIME/OCI_RUNTIME are left out: they name runc or crun as often as an engine.
-_ENGINE_NAME = re.compile(
+_ENGINE_NAME = lazy_pattern(
     r"(?:DOCKER|PODMAN|NERDCTL)(?:_(?:BIN|BINARY|CMD|COMMAND|CLI|EXE|EXEC|PATH))?"
     r"|CONTAINER_(?:CLI|RUNTIME|ENGINE|TOOL|CMD|COMMAND|MANAGER|BIN|BINARY)|OCI_BIN|ENGINE",
     re.IGNORECASE,
 )
-_VARIABLE_WORD = re.compile(r'"?\$\{?([A-Za-z_][A-Za-z0-9_]*)(?:\}|:-[^}"]*\})?"?')
+_VARIABLE_WORD = lazy_pattern(r'"?\$\{?([A-Za-z_][A-Za-z0-9_]*)(?:\}|:-[^}"]*\})?"?')
 
 
 def engine_variable(written: str) -> str:

@@ -26,6 +26,7 @@ from dataclasses import replace
 
 from composelint.limits import MAX_INTEGER_DIGITS
 from composelint.model import Span
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.sources.docker_cli.words import UNKNOWN
 from composelint.sources.shell.lexer import Lexer
@@ -37,20 +38,20 @@ MAX_VALUE = 65536  # characters of one variable's value (X="$X$X" doubles); long
 MAX_ELEMENTS = 4096  # elements of one array
 MAX_EXPANSION_DEPTH = 16  # ${A:-${B:-...}} nesting
 
-_UNQUOTED_SPECIAL = re.compile(r"[\\'\"`$<>]")
-_QUOTED_SPECIAL = re.compile(r"[\\`$]")
-_OPERAND_SPECIAL = re.compile(r"[\\`$\"]")  # "${X:-"a b"}": quotes inside the operand still quote
-_BLANKS = re.compile(r"[^ \t\n]+")
-_BRACED = re.compile(
+_UNQUOTED_SPECIAL = lazy_pattern(r"[\\'\"`$<>]")
+_QUOTED_SPECIAL = lazy_pattern(r"[\\`$]")
+_OPERAND_SPECIAL = lazy_pattern(r"[\\`$\"]")  # "${X:-"a b"}": quotes inside the operand still quote
+_BLANKS = lazy_pattern(r"[^ \t\n]+")
+_BRACED = lazy_pattern(
     r"(?P<prefix>[!#]?)(?P<name>[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!\-])"
     r"(?P<subscript>\[[^\]]*\])?(?P<operator>:?[-=+?])?"
 )
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
 _POSITIONAL = frozenset("123456789@*")
-_UNKNOWN_RUN = re.compile(UNKNOWN + "{2,}")
-_SUBSCRIPT = re.compile(rf"\[(?:[@*]|[0-9]{{1,{MAX_INTEGER_DIGITS}}})\]")  # a longer index is unknown
-_PARAMETER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!\-]")
-_ANSI_ESCAPE = re.compile(
+_UNKNOWN_RUN = lazy_pattern(UNKNOWN + "{2,}")
+_SUBSCRIPT = lazy_pattern(rf"\[(?:[@*]|[0-9]{{1,{MAX_INTEGER_DIGITS}}})\]")  # a longer index is unknown
+_PARAMETER = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!\-]")
+_ANSI_ESCAPE = lazy_pattern(
     r"\\(?:(?P<simple>[abeEfnrtv\\'\"?])|(?P<octal>[0-7]{1,3})|x(?P<hex>[0-9A-Fa-f]{1,2})"
     r"|u(?P<u4>[0-9A-Fa-f]{1,4})|U(?P<u8>[0-9A-Fa-f]{1,8})|c(?P<control>.)|(?P<other>.))",
     re.DOTALL,
@@ -504,22 +505,22 @@ class Expander:
         ]
 
 
-_LOOKUP = re.compile(
+_LOOKUP = lazy_pattern(
     r"\s*(?:command\s+-v|which|type\s+-[pP]|echo)\s+[\"']?(?:\S*/)?(?P<tool>docker|podman|nerdctl)[\"']?"
     r"\s*(?:[12]?>\s*/dev/null\s*|2>&1\s*)*"
 )
 
 
 _SCRIPT_PATH = r"(?:\$0|\$\{0\}|\$\{?BASH_SOURCE(?:\[0\])?\}?)"
-_SCRIPT_DIR_CODE = re.compile(
+_SCRIPT_DIR_CODE = lazy_pattern(
     r"\s*(?:cd\s+(?:-P\s+)?(?:--\s+)?\"?\$\(\s*)?dirname\s+(?:--\s+)?\"?" + _SCRIPT_PATH + r"\"?\s*"
     r"(?:\)\"?(?P<suffix>(?:/[\w.-]+)*)\"?\s*(?:[12&]?>\s*/dev/null\s*)?(?:&&|;)\s*pwd(?:\s+-P)?\s*)?"
 )
-_SCRIPT_DIRNAME = re.compile(r"(?:BASH_SOURCE(?:\[0\])?|0)%/\*")
+_SCRIPT_DIRNAME = lazy_pattern(r"(?:BASH_SOURCE(?:\[0\])?|0)%/\*")
 
 
 MAX_PATTERN_VALUE = 1024  # longer values are not matched against `#`/`%`/`/` patterns (quadratic)
-_PATTERN_OPERATION = re.compile(r"(?P<operator>##|#|%%|%|//|/)")
+_PATTERN_OPERATION = lazy_pattern(r"(?P<operator>##|#|%%|%|//|/)")
 
 
 def _unescaped_slash(text: str, start: int, end: int) -> int:

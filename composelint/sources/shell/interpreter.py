@@ -9,6 +9,7 @@ from dataclasses import replace
 from functools import cached_property
 
 from composelint.model import Diagnostic, Span
+from composelint.patterns import lazy_pattern
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 from composelint.sources.shell.commands import (
     RUNNERS,
@@ -83,15 +84,15 @@ _DATA_COMMANDS = frozenset(
         "help",
     }
 )
-_MENTIONS_TOOL = re.compile(r"docker|podman|nerdctl|container_|engine|oci_bin", re.IGNORECASE)
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_MENTIONS_TOOL = lazy_pattern(r"docker|podman|nerdctl|container_|engine|oci_bin", re.IGNORECASE)
+_NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
 # What may follow a command up to a `&` that runs it in the background: redirections (`>log 2>&1`).
-_BACKGROUND = re.compile(r"(?:[ \t]*\d*(?:[<>]+&[0-9-]+|(?:&>|[<>])>?[ \t]*[^\s;&|<>()]+))*[ \t]*&(?![&>])")
+_BACKGROUND = lazy_pattern(r"(?:[ \t]*\d*(?:[<>]+&[0-9-]+|(?:&>|[<>])>?[ \t]*[^\s;&|<>()]+))*[ \t]*&(?![&>])")
 
 
-_ALL_ARGUMENTS = re.compile(r'"?\$(?:@|\*|\{@(?::(?P<first>[0-9]+))?\}|\{\*\})"?')
-_FROM_ARGUMENTS = re.compile(r'(?P<name>[A-Za-z_][A-Za-z0-9_]*)=\(?"?\$(?:@|\*|\{[@*][^}]*\})"?\)?')
-_VARIABLE = re.compile(r'"?\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}?"?')
+_ALL_ARGUMENTS = lazy_pattern(r'"?\$(?:@|\*|\{@(?::(?P<first>[0-9]+))?\}|\{\*\})"?')
+_FROM_ARGUMENTS = lazy_pattern(r'(?P<name>[A-Za-z_][A-Za-z0-9_]*)=\(?"?\$(?:@|\*|\{[@*][^}]*\})"?\)?')
+_VARIABLE = lazy_pattern(r'"?\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}?"?')
 
 
 class Function:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import field
 
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.sources.shell.events import (
     TOP,
@@ -38,21 +39,21 @@ from composelint.sources.shell.events import (
 MAX_DEPTH = 48
 TOO_DEEP = f"command substitutions nested deeper than {MAX_DEPTH} levels are not analysed"
 
-ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
-_WORD_SPECIAL = re.compile(r"[ \t\n;&|<>()\\'\"`$]")
-_DOUBLE_SPECIAL = re.compile(r"[\"\\$`]")
-_BACKTICK_SPECIAL = re.compile(r"[\\`]")
-_ANSI_SPECIAL = re.compile(r"[\\']")
-_BRACE_SPECIAL = re.compile(r"[{}'\"\\$`]")
-_PAREN_SPECIAL = re.compile(r"[()'\"\\$`]")
-_FLAT_SPECIAL = re.compile(r"[()'\"\\`]")
-_FLAT_BRACE_SPECIAL = re.compile(r"[{}'\"\\`]")
-_FLAT_DOUBLE = re.compile(r"[\"\\]")
-_HEREDOC_SPECIAL = re.compile(r"[\\$`]")
-_TEST_SPECIAL = re.compile(r"[ \t\n\\'\"`$]")
-_PARAMETER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!\-]")
-_REDIRECT = re.compile(r"(?:[0-9]+|\{[A-Za-z_][A-Za-z0-9_]*\})?(<<<|<<-|<<|<>|<&|>&|>>|>\||&>>|&>|<|>)")
-_OPERATOR = re.compile(r";;&|;;|;&|&&|\|\||\|&|;|&|\|")
+ASSIGNMENT = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*(?:\[[^\]]*\])?\+?=")
+_WORD_SPECIAL = lazy_pattern(r"[ \t\n;&|<>()\\'\"`$]")
+_DOUBLE_SPECIAL = lazy_pattern(r"[\"\\$`]")
+_BACKTICK_SPECIAL = lazy_pattern(r"[\\`]")
+_ANSI_SPECIAL = lazy_pattern(r"[\\']")
+_BRACE_SPECIAL = lazy_pattern(r"[{}'\"\\$`]")
+_PAREN_SPECIAL = lazy_pattern(r"[()'\"\\$`]")
+_FLAT_SPECIAL = lazy_pattern(r"[()'\"\\`]")
+_FLAT_BRACE_SPECIAL = lazy_pattern(r"[{}'\"\\`]")
+_FLAT_DOUBLE = lazy_pattern(r"[\"\\]")
+_HEREDOC_SPECIAL = lazy_pattern(r"[\\$`]")
+_TEST_SPECIAL = lazy_pattern(r"[ \t\n\\'\"`$]")
+_PARAMETER = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]|[@*#?$!\-]")
+_REDIRECT = lazy_pattern(r"(?:[0-9]+|\{[A-Za-z_][A-Za-z0-9_]*\})?(<<<|<<-|<<|<>|<&|>&|>>|>\||&>>|&>|<|>)")
+_OPERATOR = lazy_pattern(r";;&|;;|;&|&&|\|\||\|&|;|&|\|")
 _CONTINUES = {"&&", "||", "|", "|&"}
 _CONDITIONAL_FRAMES = {"if", "loop", "case", "function"}
 _CLOSERS = {"fi": "if", "done": "loop", "esac": "case", "}": "brace"}

@@ -14,9 +14,10 @@ import sys
 from bisect import bisect_left, bisect_right
 
 from composelint.model import Span
+from composelint.patterns import lazy_pattern
 from composelint.sources.lines import line_starts
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_NON_ASCII = lazy_pattern(r"[^\x00-\x7f]")
 
 
 def normalise(text: str) -> str:

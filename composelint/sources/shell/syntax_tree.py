@@ -11,12 +11,12 @@ separated only by a backslash-newline, are merged back into one word.
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 import tree_sitter
 import tree_sitter_bash
 
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.sources.shell.events import (
     CONDITIONAL,
@@ -107,7 +107,7 @@ _STATEMENTS = _EXTENTS | {"variable_assignment", "comment"}
 
 
 # What a word must contain to hold events: a substitution, or a string naming composelint (Value).
-_MAY_REPORT = re.compile(r"\$\(|`|[<>]\(|composelint")
+_MAY_REPORT = lazy_pattern(r"\$\(|`|[<>]\(|composelint")
 
 
 def _worth_visiting(node: tree_sitter.Node) -> bool:
@@ -131,13 +131,13 @@ class Parsed:
 # linuxserver's documented style): bash finds the closing backtick first, so the comment ends
 # there and the substitution expands to nothing; tree-sitter-bash lets the comment run to the end
 # of the line and loses every command after it.
-_COMMENT_SUBSTITUTION = re.compile(rb"(?<![^\s;&|(])`[ \t]*#[^`\n\\]*`(?=[\s;&|)]|$)")
+_COMMENT_SUBSTITUTION = lazy_pattern(rb"(?<![^\s;&|(])`[ \t]*#[^`\n\\]*`(?=[\s;&|)]|$)")
 
 
 # A placeholder of documentation (`-e HOST=<ip-from-machine-1>`, `-v <path>:/data`): as bash would run
 # it, two redirections that take the next word as a file and cut the command; as the reader of the
 # page takes it, one word to fill in.  No script redirects like that (`<in>out`, no blank).
-_PLACEHOLDER = re.compile(rb"(?<=[\s=:])<[A-Za-z/.][\w.\-/]*>(?=[\s:/]|$)")
+_PLACEHOLDER = lazy_pattern(rb"(?<=[\s=:])<[A-Za-z/.][\w.\-/]*>(?=[\s:/]|$)")
 
 
 def _for_tree_sitter(code: bytes) -> bytes:

@@ -17,9 +17,9 @@ inside and outside quotes.
 from __future__ import annotations
 
 import os
-import re
 
 from composelint.model import Span, Variable
+from composelint.patterns import lazy_pattern
 from composelint.records import record
 from composelint.sources.lines import line_column, line_starts
 
@@ -254,7 +254,7 @@ def _character(code: int) -> bool:
 
 
 # nginx takes listening sockets it inherits from the `NGINX` variable (`NGINX=3;`).
-_INHERITED_SOCKETS = re.compile(r"(?:\d+;)+")
+_INHERITED_SOCKETS = lazy_pattern(r"(?:\d+;)+")
 
 
 def socket_activated(unit: UnitFile, path: str, environment: list[Variable]) -> bool:
