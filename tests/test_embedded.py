@@ -285,3 +285,18 @@ def test_a_changed_workflow_changes_where_the_scripts_run(tmp_path: Path, monkey
     assert [f["code"] for f in lint_json(str(script))["findings"]] == ["CL210"]
     workflow.unlink()
     assert [f["code"] for f in lint_json(str(script))["findings"]] == ["CL210"]  # no workflow: unknown
+
+
+def test_workflows_outside_the_project_root_are_not_read(tmp_path: Path, monkeypatch):
+    """A `.github/workflows` symlinked out of the project root is not read: the script's runner is
+    unknown and its findings stay."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "ci.yml").write_text("on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: []\n")
+    project = tmp_path / "project"
+    (project / ".github" / "scripts").mkdir(parents=True)
+    (project / ".github" / "workflows").symlink_to(outside)
+    script = project / ".github" / "scripts" / "db.sh"
+    script.write_text("docker run -d -p 5432:5432 postgres:16\n")
+    monkeypatch.chdir(project)
+    assert [f["code"] for f in lint_json(str(script))["findings"]] == ["CL210"]
