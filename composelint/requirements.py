@@ -31,10 +31,18 @@ class Requirement:
     privileged: bool  # the documented way to run it is privileged (binfmt registration, BuildKit)
     read_only_paths: tuple[str, ...]  # fnmatch patterns of host paths it reads, mounted read-only
     writable_paths: tuple[str, ...]  # fnmatch patterns of host paths it writes (Wings' container logs)
+    port_ranges: tuple[tuple[range, str], ...]  # container port ranges it serves, with their protocol
     reason: str
 
     def covers_device(self, path: str) -> bool:
         return any(fnmatch.fnmatchcase(path, pattern) for pattern in self.devices)
+
+    def covers_ports(self, ports: range, protocol: str) -> bool:
+        """Whether the documentation publishes these container ports: within one of its ranges."""
+        return any(
+            protocol == served and ports.start in documented and ports.stop - 1 in documented
+            for documented, served in self.port_ranges
+        )
 
     def covers_path(self, path: str, read_only: bool) -> bool:
         """Whether the documentation mounts this host path so: a path it reads is covered read-only
@@ -60,10 +68,18 @@ def _table() -> dict[str, Requirement]:
             row.get("privileged", False),
             tuple(row.get("read_only_paths", ())),
             tuple(row.get("writable_paths", ())),
+            tuple(_port_range(written) for written in row.get("port_ranges", ())),
             row["reason"],
         )
         table.update(dict.fromkeys(row["images"], requirement))
     return table
+
+
+def _port_range(written: str) -> tuple[range, str]:
+    """`50000-50100/udp` -> (range(50000, 50101), "udp"); tcp when no protocol is written."""
+    ports, _, protocol = written.partition("/")
+    first, _, last = ports.partition("-")
+    return range(int(first), int(last or first) + 1), protocol or "tcp"
 
 
 def documented(workload: Workload) -> Requirement | None:

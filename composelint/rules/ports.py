@@ -10,6 +10,7 @@ from typing import NamedTuple
 from composelint.intervals import IntervalIndex, overlapping, ranks
 from composelint.model import PortBinding, Project, Run, Span, Workload
 from composelint.patterns import lazy_pattern
+from composelint.requirements import documented
 from composelint.rules.base import Edit, Finding, Fix, Options, Severity, rule
 from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
 from composelint.rules.wording import (
@@ -938,12 +939,23 @@ def yaml_base60_port(project: Project):
 MAX_RANGE = 100
 
 
-@rule("CL209", "wide-port-range", "warning", "network", options={"max": MAX_RANGE}, reads=("ports",))
+@rule(
+    "CL209",
+    "wide-port-range",
+    "warning",
+    "network",
+    options={"max": MAX_RANGE},
+    reads=("ports", "image"),
+)
 def wide_port_range(project: Project, options: Options):
     """A published port range wider than 100 ports.
 
     ## What it does
     Reports published ranges wider than the rule's `max` option (100).
+    Not reported: a range the image's own documentation publishes (Crafty's
+    Minecraft servers on 25500-25600, Traccar's device protocols on
+    5000-5150, neko's WebRTC on 52000-52100/udp; the table with each page is
+    `composelint/data/image-requirements.json`), or a part of it.
 
     ## Why is this bad?
     Every port of the range is opened on the host; wide ranges are usually
@@ -969,8 +981,11 @@ def wide_port_range(project: Project, options: Options):
     ```
     """
     for workload in project.workloads:
+        required = documented(workload)
         for port in workload.ports:
             width = len(port.container_ports)  # a host pool for one container port opens one port
+            if required is not None and required.covers_ports(port.container_ports, port.protocol):
+                continue
             if width > options["max"]:
                 yield Finding(
                     f"Port `{port.raw}` of {workload_phrase(workload)} publishes a range of {width} ports "
