@@ -566,9 +566,13 @@ def _lint_one(job: _Job, item: tuple[FileSet, int]) -> list[Linted]:
                 (project, lint_project(project, rules, job.inline, settings))
                 for project in _load(file_set, job)
             ]
-            return [
+            parts = [
                 (project.sources, reported, file_set[0]) for project, reported in one_per_definition(linted)
             ]
+            # The models go before the collector runs again, so its pass walks the findings only (the
+            # 1.3 million objects of a 33,000-container script's model took it 0.4 s).
+            del linted
+            return parts
     except Exception as error:
         if job.verbose:
             import traceback
