@@ -257,6 +257,8 @@ class _Walker:
         children = node.children
         if kind in _SIMPLE:  # the most common nodes, with the generic ones below: no `item` made
             self.command(node, children, context, owners, ())
+            if _MAY_REPORT.search(self.text, node.start_byte, node.end_byte) is None:
+                return []  # no word of it can hold events (most commands): none is looked at
             return [(c, context, owners, depth, True) for c in children if self.holds_events(c)]
         if kind not in _SPECIAL:
             return [(c, context, owners, depth, False) for c in children if _worth_visiting(c)]
