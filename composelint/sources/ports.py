@@ -38,7 +38,8 @@ class _Invalid(Exception):
 
 def _port_range(text: str, what: str) -> tuple[int, int]:
     start_text, dash, end_text = text.partition("-")
-    start, end = parse_integer(start_text), parse_integer(end_text) if dash else parse_integer(start_text)
+    start = parse_integer(start_text)
+    end = parse_integer(end_text) if dash else start
     if start is None or end is None:  # a number past the integer bound is CL010 at the entry instead
         raise _Invalid(f"{what} `{text}` is not a port or range")
     for port in (start, end):
