@@ -6,9 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import FIXTURES, findings, lint_json
 from hypothesis import given
 from hypothesis import strategies as st
+from ruamel.yaml.error import YAMLError
 
 from composelint.limits import MAX_YAML_DEPTH
 from composelint.model import Span
@@ -306,3 +308,27 @@ def test_spans_are_one_based_and_end_exclusive():
     ((key, value),) = root.items
     assert key.span == Span("compose.yaml", 1, 1, 1, 4)
     assert value.span == Span("compose.yaml", 1, 6, 1, 11)
+
+
+def _shape(node) -> object:
+    """A composed node as (tag, value, start, end), its children the same way."""
+    value = node.value
+    if isinstance(value, list):
+        value = [_shape(item) if not isinstance(item, tuple) else tuple(map(_shape, item)) for item in value]
+    return (str(node.tag), value, (node.start_mark.line, node.start_mark.column), node.end_mark.index)
+
+
+def test_the_c_composer_composes_as_ruamels_loader():
+    """The composer class made once composes what `YAML.compose_all` does (tags of YAML 1.2 core,
+    aliases, several documents, a `%YAML 1.1` directive that Compose ignores)."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted(FIXTURES.rglob("*compose*.y*ml"))[:60]]
+    texts.append("%YAML 1.1\n---\na: &x [yes, 0o17, 1_000, ~]\nb: *x\n---\nc: {d: 1.5e3}\n")
+    assert len(texts) > 10
+    for text in texts:
+        try:
+            expected = [_shape(node) for node in yaml_tree._yaml(pure=False).compose_all(text)]
+        except YAMLError as error:  # hostile and broken fixtures: the same error
+            with pytest.raises(type(error)):
+                yaml_tree._composed(text, pure=False)
+            continue
+        assert [_shape(node) for node in yaml_tree._composed(text, pure=False)] == expected
