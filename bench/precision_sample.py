@@ -12,7 +12,10 @@ composelint runs as a user would: `composelint check --output-format json --exit
 default rules at the root of each repository folder of corpus/compose and corpus/runconfigs.
 The sample has two parts, both drawn with one seed: a uniform draw over all pooled findings
 (`--size`, the overall estimate) and a top-up so that every rule with at least `--per-rule`
-findings has that many in the sample (the per-rule estimate).  Each finding is keyed
+findings has that many in the sample (the per-rule estimate).  Findings are ranked by a seeded
+hash of their key and the lowest ranks drawn, so a run after a rule change keeps every finding
+that is still reported in the sample (with its verdict) and only the places of the removed ones
+are taken by new findings.  Each finding is keyed
 `folder/path:line:column:code`; a verdicts file has one judged finding per line:
 `KEY<TAB>worth|noise|wrong<TAB>reason`.
 """
@@ -21,8 +24,8 @@ from __future__ import annotations
 
 import argparse
 import collections
+import hashlib
 import json
-import random
 import subprocess
 import sys
 from pathlib import Path
@@ -59,14 +62,24 @@ def pooled_findings() -> list[dict]:
     return sorted((f for folder in _folders() for f in _check(folder)), key=lambda f: f["key"])
 
 
+def _rank(seed: int, finding: dict) -> str:
+    """A finding's place in the draw: a seeded hash of its key, so the place does not depend on
+    which other findings are in the pool."""
+    return hashlib.sha256(f"{seed}:{finding['key']}".encode()).hexdigest()
+
+
 def draw(findings: list[dict], seed: int, size: int, per_rule: int) -> list[tuple[str, dict]]:
-    """(part, finding) pairs: `uniform` for the overall draw, `rule` for the per-rule top-up."""
-    rng = random.Random(seed)
-    uniform = rng.sample(findings, min(size, len(findings)))
+    """(part, finding) pairs: `uniform` for the overall draw, `rule` for the per-rule top-up.
+
+    The `size` findings of lowest rank are a uniform sample without replacement, and a finding
+    keeps its rank from run to run: when a change removes findings, the next ones by rank take
+    their places and every other judged finding stays in the sample with its verdict."""
+    ranked = sorted(findings, key=lambda f: _rank(seed, f))
+    uniform = ranked[:size]
     chosen = {f["key"] for f in uniform}
     sample = [("uniform", f) for f in uniform]
     by_code: dict[str, list[dict]] = collections.defaultdict(list)
-    for finding in findings:
+    for finding in ranked:
         by_code[finding["code"]].append(finding)
     for code in sorted(by_code):
         group = by_code[code]
@@ -74,7 +87,7 @@ def draw(findings: list[dict], seed: int, size: int, per_rule: int) -> list[tupl
             continue
         have = sum(1 for f in group if f["key"] in chosen)
         rest = [f for f in group if f["key"] not in chosen]
-        for finding in rng.sample(rest, max(0, per_rule - have)):
+        for finding in rest[: max(0, per_rule - have)]:
             chosen.add(finding["key"])
             sample.append(("rule", finding))
     return sample
