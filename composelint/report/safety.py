@@ -76,17 +76,32 @@ def _escaped(result: LintResult, escape: Callable[[str], str]) -> LintResult:
         fix = finding.fix
         if fix is not None and escape(fix.message) != fix.message:
             fix = replace(fix, message=escape(fix.message))
-        escaped = {
-            "message": escape(finding.message),
-            "help": None if finding.help is None else escape(finding.help),
-            "span": span(finding.span),
-            "related": tuple(span(s) for s in finding.related),
-            "workload": None if finding.workload is None else escape(finding.workload),
-            "fix": fix,
-        }
-        if all(value == getattr(finding, name) for name, value in escaped.items()):
+        message = escape(finding.message)
+        help_text = None if finding.help is None else escape(finding.help)
+        where = span(finding.span)
+        related = tuple(span(s) for s in finding.related)
+        workload = None if finding.workload is None else escape(finding.workload)
+        if (
+            message == finding.message
+            and help_text == finding.help
+            and where == finding.span
+            and related == finding.related
+            and workload == finding.workload
+            and fix is finding.fix
+        ):
             return reported  # nothing to escape (most findings): no copy
-        return replace(reported, finding=replace(finding, **escaped))
+        return replace(
+            reported,
+            finding=replace(
+                finding,
+                message=message,
+                help=help_text,
+                span=where,
+                related=related,
+                workload=workload,
+                fix=fix,
+            ),
+        )
 
     return replace(
         result,
