@@ -331,6 +331,15 @@ class Workload:
     # Started on another machine than the one running the commands: through `ssh`, or against a
     # named daemon (`docker --context prod`, `-H ssh://...`, podman `--connection`/`--url`).
     remote: bool = False
+    # What the prose of the document showing it names (a Markdown section around its code block):
+    # setting names of composelint/settings.py (`privileged`, `cap_add`) and `setting=value` for a
+    # value named by itself (`cap_add=SYS_ADMIN`, `security_opt=apparmor`, `devices=/dev/fuse`).
+    explained: frozenset[str] = frozenset()
+
+    def explains(self, setting: str, value: str | None = None) -> bool:
+        """The document showing this command names the setting, or this value of it, in its prose:
+        an explained example of a reference page, lab or guide."""
+        return setting in self.explained or (value is not None and f"{setting}={value}" in self.explained)
 
 
 @record

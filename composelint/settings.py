@@ -128,6 +128,10 @@ class Setting:
     # CL005: what an unset variable decides, or why an empty value decides nothing.
     if_unset: IfUnset | None = None
     empty_decides_nothing: str = ""
+    # How a document's sentences name its risky use, beside its own flags (lower case, matched as
+    # words: `pid namespace`); a command a document shows next to such a sentence is explained
+    # there (sources/embedded/prose.py).
+    prose: tuple[str, ...] = ()
 
     def flag(self, command: str) -> Flag | None:
         """The flag that sets it in `command`, else in `docker run`."""
@@ -206,6 +210,15 @@ SETTINGS: tuple[Setting, ...] = (
         if_unset=IfUnset(
             "the service joins the project's default network",
             "`host` or `service:...` would share another network namespace",
+        ),
+        prose=(
+            "host network",
+            "host networking",
+            "host's network",
+            "network stack of the host",
+            "--network host",
+            "--net host",
+            "network_mode: host",
         ),
     ),
     Setting(
@@ -297,6 +310,7 @@ SETTINGS: tuple[Setting, ...] = (
         (boolean("--privileged"),),
         devcontainer=("privileged",),
         if_unset=IfUnset("the container is not privileged", "`true` would give it full access to the host"),
+        prose=("privileged",),
     ),
     Setting(
         "pid",
@@ -304,6 +318,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("pid",),
         (value("--pid"),),
         if_unset=IfUnset(_NAMESPACE.format("process"), _HOST_NAMESPACE),
+        prose=("pid namespace", "process namespace"),
     ),
     Setting(
         "ipc",
@@ -311,6 +326,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("ipc",),
         (value("--ipc"),),
         if_unset=IfUnset(_NAMESPACE.format("IPC"), _HOST_NAMESPACE),
+        prose=("ipc namespace",),
     ),
     Setting(
         "uts",
@@ -318,6 +334,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("uts",),
         (value("--uts"),),
         if_unset=IfUnset(_NAMESPACE.format("UTS"), _HOST_NAMESPACE),
+        prose=("uts namespace",),
     ),
     Setting(
         "userns_mode",
@@ -326,6 +343,7 @@ SETTINGS: tuple[Setting, ...] = (
         (value("--userns"),),
         ("UserNS",),
         if_unset=IfUnset(_NAMESPACE.format("user"), _HOST_NAMESPACE),
+        prose=("user namespace", "user namespaces"),
     ),
     Setting(
         "cgroup",
@@ -333,6 +351,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("cgroup",),
         (value("--cgroupns"),),
         if_unset=IfUnset(_NAMESPACE.format("cgroup"), _HOST_NAMESPACE),
+        prose=("cgroup namespace",),
     ),
     Setting(
         "cap_add",
@@ -343,6 +362,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("capAdd",),
         parse_capability,
         if_unset=IfUnset("no capability is added", "`SYS_ADMIN` or `NET_ADMIN` would weaken isolation"),
+        prose=("capabilities",),  # a set named by its kind; one capability by its name
     ),
     Setting(
         "cap_drop",

@@ -5,6 +5,8 @@ fixture without marks must have no finding (text fences, console output, pwsh st
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -44,7 +46,7 @@ def test_directory_walk_finds_every_kind_in_hidden_directories():
         "github-actions": 3,
         "gitlab-ci": 2,  # ci/deploy.yml through the include
         "makefile": 4,
-        "markdown": 2,
+        "markdown": 4,
     }
     actual = {
         (Path(f["path"]).resolve(), f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
@@ -56,7 +58,7 @@ def test_directory_walk_finds_every_kind_in_hidden_directories():
 
 def test_kind_selects_embedded_kinds():
     report = lint_json("--kind", "markdown", "--kind", "bats", str(EMBEDDED))
-    assert report["summary"]["files_by_kind"] == {"bats": 1, "markdown": 2}
+    assert report["summary"]["files_by_kind"] == {"bats": 1, "markdown": 4}
     assert {f["source_kind"] for f in report["findings"]} == {"bats", "markdown"}
 
 
@@ -103,6 +105,33 @@ def test_markdown_on_standard_input_by_name():
     assert [(f["path"], f["code"], f["range"]["start"]["column"]) for f in report["findings"]] == [
         ("docs/run.md", "CL101", 14)
     ]
+
+
+def test_markdown_explained_examples_are_reported_without_their_sentences(tmp_path):
+    """explained.md has no finding only because of what its sections say: its code blocks alone, in
+    a document without sentences, are reported by every rule that leaves out an explained setting."""
+    text = (EMBEDDED / "markdown" / "explained.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```.*?^```$", text, re.DOTALL | re.MULTILINE)
+    (tmp_path / "README.md").write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    codes = Counter(f["code"] for f in lint_json(str(tmp_path / "README.md"))["findings"])
+    assert codes == {
+        "CL101": 2,  # --network=host; network_mode: host
+        "CL301": 1,
+        "CL302": 1,
+        "CL303": 1,
+        "CL304": 1,
+        "CL305": 1,
+        "CL306": 1,
+        "CL307": 2,  # --pid=container:, --ipc=container:
+        "CL308": 2,  # sys_ptrace; SYS_ADMIN of the FUSE mount
+        "CL309": 2,  # NET_ADMIN on the command line and in Compose
+        "CL310": 2,
+        "CL311": 2,
+        "CL312": 1,
+        "CL313": 1,
+        "CL314": 1,
+        "CL403": 3,  # /dev/sdc, /dev/snd, /dev/fuse
+    }
 
 
 # --- No input crashes a front end -------------------------------------------------------------

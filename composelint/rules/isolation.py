@@ -28,11 +28,12 @@ def _removal(project: Project, workload: Workload, edit: Edit | None, message: s
 
 
 def _host_namespace(project: Project, attribute: str, name: str, what: str, documented_ok: bool = False):
-    """`documented_ok`: not reported for an image whose documentation requires the host namespace."""
+    """`documented_ok`: not reported for an image whose documentation requires the host namespace.
+    Never for a document's example whose section names the setting (`--pid`, "PID namespace")."""
     for workload in project.workloads:
         value: Located[str] | None = getattr(workload, attribute)
         required = documented(workload) if documented_ok else None
-        if required is not None and getattr(required, attribute) == "host":
+        if (required is not None and getattr(required, attribute) == "host") or workload.explains(name):
             continue
         if value is not None and value.value == "host":
             yield Finding(
@@ -63,6 +64,8 @@ def privileged(project: Project):
     (registering QEMU emulators with `tonistiigi/binfmt` or
     `multiarch/qemu-user-static`, cAdvisor, Tracee;
     the table with each page is `composelint/data/image-requirements.json`).
+    Nor a command shown in a Markdown document whose section says why it
+    runs privileged (names `--privileged` or "privileged").
 
     ## Why is this bad?
     A privileged container gets every capability and every host device, and
@@ -90,7 +93,7 @@ def privileged(project: Project):
         if workload.privileged is None or not workload.privileged.value:
             continue
         required = documented(workload)
-        if required is None or not required.privileged:
+        if (required is None or not required.privileged) and not workload.explains("privileged"):
             yield Finding(
                 f"{subject(workload)} runs privileged: all capabilities, all host devices and no "
                 "seccomp/AppArmor/SELinux confinement",
@@ -118,7 +121,8 @@ def host_pid(project: Project):
     Reports `pid: host` and `--pid=host`, except for an image whose own
     documentation requires it (host monitoring agents and tracers:
     node-exporter, netdata, glances, tracee; the table with each page is
-    `composelint/data/image-requirements.json`).
+    `composelint/data/image-requirements.json`).  Nor a command shown in a
+    Markdown document whose section names it (`--pid`, "PID namespace").
 
     ## Why is this bad?
     The container sees every process of the host, can signal them and, with
@@ -149,7 +153,8 @@ def host_ipc(project: Project):
     """The container shares the host's IPC namespace.
 
     ## What it does
-    Reports `ipc: host` and `--ipc=host`.
+    Reports `ipc: host` and `--ipc=host`.  Not a command shown in a Markdown document whose
+    section names it (`--ipc`, "IPC namespace").
 
     ## Why is this bad?
     Shared memory segments, semaphores and message queues of host processes
@@ -179,7 +184,8 @@ def host_uts(project: Project):
     """The container shares the host's UTS namespace.
 
     ## What it does
-    Reports `uts: host` and `--uts=host`.
+    Reports `uts: host` and `--uts=host`.  Not a command shown in a Markdown document whose
+    section names it (`--uts`, "UTS namespace").
 
     ## Why is this bad?
     The container can change the host's hostname and domain name.
@@ -214,7 +220,8 @@ def host_userns(project: Project):
     """The container opts out of user-namespace remapping.
 
     ## What it does
-    Reports `userns_mode: host` and `--userns=host`.
+    Reports `userns_mode: host` and `--userns=host`.  Not a command shown in a Markdown
+    document whose section names it (`--userns`, "user namespace").
 
     ## Why is this bad?
     On a daemon with user-namespace remapping, this container's root is the
@@ -245,7 +252,8 @@ def host_cgroupns(project: Project):
     """The container shares the host's cgroup namespace.
 
     ## What it does
-    Reports `cgroup: host` and `--cgroupns=host`.
+    Reports `cgroup: host` and `--cgroupns=host`.  Not a command shown in a Markdown
+    document whose section names it (`--cgroupns`, "cgroup namespace").
 
     ## Why is this bad?
     The container sees the host's whole cgroup hierarchy, which leaks
@@ -275,7 +283,8 @@ def shared_namespace(project: Project):
     """The container joins another container's PID or IPC namespace.
 
     ## What it does
-    Reports `pid` or `ipc` set to `service:X` or `container:X`.
+    Reports `pid` or `ipc` set to `service:X` or `container:X`.  Not a command shown in a
+    Markdown document whose section names it (`--pid`, "PID namespace").
 
     ## Why is this bad?
     Processes (PID) or shared memory (IPC) of the other container become
@@ -302,6 +311,8 @@ def shared_namespace(project: Project):
     """
     for workload in project.workloads:
         for name, value in (("pid", workload.pid), ("ipc", workload.ipc)):
+            if workload.explains(name):
+                continue
             if value is not None and value.value.startswith(("service:", "container:")):
                 yield Finding(
                     f"{subject(workload)} joins the {name.upper()} namespace of `{value.value}`",
@@ -329,7 +340,9 @@ def dangerous_capability(project: Project):
     Not SYS_PTRACE in a dev container (`devcontainer.json`) that keeps its
     own PID namespace: debuggers (gdb, lldb, delve) need it there, and it
     reaches only the container's own processes; with `--pid=host` it is
-    reported.
+    reported.  Nor a command shown in a Markdown document whose section says why:
+    it names the capability, `--cap-add` or "capabilities" (a FUSE mount
+    explains SYS_ADMIN).
 
     ## Why is this bad?
     Each of these has known container-escape paths: mounting file systems,
@@ -356,7 +369,9 @@ def dangerous_capability(project: Project):
     for workload in project.workloads:
         debugger = _debugging_dev_container(project, workload)
         for capability in workload.cap_add:
-            if capability.value.name == "SYS_PTRACE" and debugger:
+            if (capability.value.name == "SYS_PTRACE" and debugger) or workload.explains(
+                "cap_add", capability.value.name
+            ):
                 continue
             if capability.value.name in DANGEROUS_CAPABILITIES:
                 yield Finding(
@@ -380,7 +395,8 @@ def network_capability(project: Project):
     and servers such as Tailscale, WireGuard, Gluetun; VM images such as
     dockurr/windows; the table with each page is
     `composelint/data/image-requirements.json`); `privileged` instead is
-    still CL301.
+    still CL301.  Nor a command shown in a Markdown document whose section names the
+    capability, `--cap-add` or "capabilities".
 
     ## Why is this bad?
     NET_ADMIN lets the container reconfigure interfaces, routes and
@@ -408,7 +424,7 @@ def network_capability(project: Project):
         required = documented(workload)
         for capability in workload.cap_add:
             name = capability.value.name
-            if required is not None and name in required.cap_add:
+            if (required is not None and name in required.cap_add) or workload.explains("cap_add", name):
                 continue
             if name == "NET_ADMIN":
                 power = "reconfigure interfaces, routes and firewall rules"
@@ -440,7 +456,7 @@ def _security_options(project: Project, matches, message: str, debuggers_exempt:
         ):
             continue  # the ptrace debugger recipe of dev containers (CL310's docstring)
         for option in workload.security_opt:
-            if matches(option.value):
+            if matches(option.value) and not workload.explains("security_opt", option.value.key):
                 yield Finding(
                     f"{subject(workload)} sets {list_entry(workload, 'security_opt', option.value.written)}: {message}",
                     option.span,
@@ -483,6 +499,8 @@ def seccomp_unconfined(project: Project):
     containers' documented recipe for ptrace-based debuggers (gdb, lldb,
     delve turn off address randomisation, which the default profile
     blocks), and the debugger reaches only the container's processes.
+    Nor a command shown in a Markdown document whose section names seccomp
+    or `--security-opt`.
 
     ## Why is this bad?
     Docker's default seccomp profile blocks about 50 system calls that are
@@ -525,7 +543,9 @@ def apparmor_unconfined(project: Project):
     """The AppArmor profile is disabled.
 
     ## What it does
-    Reports `apparmor:unconfined` / `apparmor=unconfined`.
+    Reports `apparmor:unconfined` / `apparmor=unconfined`.  Not a command shown in a
+    Markdown document whose section names AppArmor or `--security-opt`
+    (a FUSE mount explains it: AppArmor's default profile denies mounts).
 
     ## Why is this bad?
     The default AppArmor profile denies writes to `/proc` and `/sys` and
@@ -564,7 +584,9 @@ def selinux_disabled(project: Project):
     """SELinux labelling is disabled.
 
     ## What it does
-    Reports `label:disable`, `label=disable` and the bare `disable`.
+    Reports `label:disable`, `label=disable` and the bare `disable`.  Not a command shown in a
+    Markdown document whose section names SELinux, `label` or
+    `--security-opt`.
 
     ## Why is this bad?
     On SELinux hosts the container's processes are no longer confined to the
@@ -597,7 +619,8 @@ def systempaths_unconfined(project: Project):
     """`/proc` and `/sys` paths are no longer masked.
 
     ## What it does
-    Reports `systempaths=unconfined`.
+    Reports `systempaths=unconfined`.  Not a command shown in a Markdown document
+    whose section names `systempaths` or `--security-opt`.
 
     ## Why is this bad?
     Docker masks sensitive kernel interfaces (`/proc/kcore`, `/proc/sysrq-trigger`,
@@ -631,7 +654,9 @@ def no_new_privileges_disabled(project: Project):
     """`no-new-privileges` is explicitly turned off.
 
     ## What it does
-    Reports `no-new-privileges:false` / `no-new-privileges=false`.
+    Reports `no-new-privileges:false` / `no-new-privileges=false`.  Not a command shown in a
+    Markdown document whose section names `no-new-privileges` or
+    `--security-opt`.
 
     ## Why is this bad?
     Processes can gain privileges again through setuid binaries; turning the

@@ -337,7 +337,8 @@ def host_device(project: Project):
     transcoding, `/dev/net/tun` of a VPN client, `/dev/kvm` of a VM image,
     the disks of Scrutiny; the table with each page is
     `composelint/data/image-requirements.json`).  Any other device of that
-    image is still reported.
+    image is still reported.  Nor in a Markdown document whose section says
+    why, naming `--device` or the device (an explained example).
 
     ## Why is this bad?
     Device access bypasses file permissions: a raw disk can be read and
@@ -371,7 +372,9 @@ def host_device(project: Project):
             if not path:
                 continue  # an unset variable: CL005 says what each value would do
             path = _normalised(path) if path.startswith("/") else path
-            if required is not None and required.covers_device(path):
+            if (required is not None and required.covers_device(path)) or workload.explains(
+                "devices", device.value.path
+            ):
                 continue
             raw = path in RAW_DEVICES or path.startswith(RAW_DISK_PREFIXES)
             yield Finding(

@@ -50,7 +50,9 @@ def host_network(project: Project, options: Options):
     requires the host network (Home Assistant, Homebridge and ESPHome for
     discovery on the local network, node-exporter for host metrics, UpSnap
     for Wake-on-LAN; the table with each page is
-    `composelint/data/image-requirements.json`).
+    `composelint/data/image-requirements.json`).  Nor in a Markdown document
+    whose section explains it, naming the host network (`--network host`,
+    "host networking").
 
     ## Why is this bad?
     With host networking the container shares every interface and port of
@@ -82,6 +84,8 @@ def host_network(project: Project, options: Options):
         required = documented(workload)
         if evidence is None or (required is not None and required.network == "host"):
             continue
+        if workload.explains("network_mode"):
+            continue  # a document's example beside sentences on the host network
         mappings = suggested_mappings(workload, options["known-images"])
         help_text = (
             f"Remove host networking so the {noun(workload)} gets its own network namespace "

@@ -11,7 +11,9 @@ optional `> `); output lines are dropped.  A shell block whose lines start with 
 as a session too; a console block without any prompt is read as commands only.
 
 Each block is a project of its own: nothing (variables, networks, published ports) carries
-from one block to the next, since a document shows alternatives.  A `yaml`/`yml` block whose
+from one block to the next, since a document shows alternatives.  What the sentences of a
+block's section (heading to next heading) name of its settings is recorded on its workloads
+(`prose.Prose`): an explained example of a reference page or lab.  A `yaml`/`yml` block whose
 top level is `services:` is linted as a compose file on its own: no `.env`, no schema check
 (snippets are partial by design).
 """
@@ -25,6 +27,7 @@ from dataclasses import replace
 from composelint.limits import MAX_BLOCKS, MAX_MARKDOWN_BYTES
 from composelint.model import Project
 from composelint.patterns import lazy_pattern
+from composelint.sources.embedded.prose import Prose
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
@@ -72,11 +75,19 @@ def _parser():
     )
 
 
-def _fences(text: str):
-    """(info string, content, offset of the opening fence) of every fenced code block."""
+def _fences(text: str) -> tuple[list[tuple[str, str, int, int]], list[list[str]]]:
+    """(info string, content, offset of the opening fence, its section) of every fenced code block,
+    and the text of every section: the first before any heading, then one per heading (a block's
+    prose may follow it)."""
     encoded = None if text.isascii() else text.encode("utf-8")
     byte, char = 0, 0  # the last fence's byte offset and character offset: fences come in order
+    fences = []
+    sections: list[list[str]] = [[]]
     for node in _parser().tree(text).walk():
+        if node.name == "heading":
+            sections.append([])
+        if node.name == "text":  # a heading's, paragraph's or list item's text; code has none
+            sections[-1].append(str(node.meta.get("content") or ""))
         if node.name != "fence" or node.srcmap is None:
             continue
         start = node.srcmap[0]  # a byte offset
@@ -85,7 +96,10 @@ def _fences(text: str):
                 byte, char = 0, 0
             byte, char = start, char + len(encoded[byte:start].decode("utf-8", "ignore"))
             start = char
-        yield str(node.meta.get("info") or ""), str(node.meta.get("content") or ""), start
+        fences.append(
+            (str(node.meta.get("info") or ""), str(node.meta.get("content") or ""), start, len(sections) - 1)
+        )
+    return fences, sections
 
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
@@ -101,7 +115,9 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         return projects
     if not ("```" in text or "~~~" in text) or not any(word in text for word in (*DEFAULT_TOOLS, "services")):
         return projects
-    for info, content, start in _fences(text):
+    fences, sections = _fences(text)
+    prose = functools.cache(lambda section: Prose.of("\n".join(sections[section])))
+    for info, content, start, section in fences:
         fence_line = host.point(start)[0]
         if len(projects) > MAX_BLOCKS:
             projects[0].diagnostics.append(too_many(shown, fence_line, "code blocks", MAX_BLOCKS))
@@ -110,7 +126,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         lines = _block_lines(host, fence_line + 1, content)
         if tag in YAML_TAGS:
             if _TOP_LEVEL_SERVICES.search(content):
-                projects.append(_compose_snippet(host, path, lines))
+                projects.append(_explained(_compose_snippet(host, path, lines), prose(section)))
             continue
         # A console block without any prompt (docker's reference pages) is commands only.
         prompted = any(_PROMPT.match(line) for _, line in lines) if tag in CONSOLE_TAGS else False
@@ -119,8 +135,15 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         if readable and mentions_tool(content):
             project = embedded_project(host, KIND, f"{shown}:{fence_line}")
             read_snippet(project, host, _commands(lines) if session else _script(lines))
-            projects.append(project)
+            projects.append(_explained(project, prose(section)))
     return projects
+
+
+def _explained(project: Project, prose: Prose) -> Project:
+    """Each workload of a block with what its section's prose names of its settings."""
+    for workload in project.workloads:
+        workload.explained = prose.explained(workload)
+    return project
 
 
 def _block_lines(host: HostFile, first_line: int, content: str) -> list[tuple[int, str]]:
