@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import cache
 
 from composelint.model import Workload
 from composelint.patterns import lazy_pattern
+from composelint.records import record
 from composelint.settings import RUN, SETTINGS
 
 _MARKUP = lazy_pattern(r"[`*\"']+")  # code spans, emphasis and quotes around a flag or value
@@ -78,7 +78,7 @@ def _setting_names() -> dict[str, tuple[re.Pattern[str], ...]]:
     return names
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Prose:
     """A section's sentences, read once for all its blocks: the settings they name and their words."""
 
