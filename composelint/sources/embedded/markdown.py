@@ -15,7 +15,8 @@ from one block to the next, since a document shows alternatives.  What the sente
 block's section (heading to next heading) name of its settings is recorded on its workloads
 (`prose.Prose`): an explained example of a reference page or lab.  A `yaml`/`yml` block whose
 top level is `services:` is linted as a compose file on its own: no `.env`, no schema check
-(snippets are partial by design).
+(snippets are partial by design); a `services:` list is another tool's format (APISIX's ADC
+files), not a compose snippet.
 """
 
 from __future__ import annotations
@@ -52,6 +53,10 @@ _DOLLAR_PROMPT = lazy_pattern(r"^\s*[\w.@:~/\[\]()-]*\$ ")
 _CONTINUATION = lazy_pattern(r"^\s*> ")
 _FIRST_WORD = lazy_pattern(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(\S+)")
 _TOP_LEVEL_SERVICES = lazy_pattern(r"^services[ \t]*:", re.MULTILINE)
+# `services:` followed by a list item: worth parsing to see whether it is a list (_services_list).
+_SERVICES_THEN_ITEM = lazy_pattern(
+    r"^services[ \t]*:[ \t]*(?:#.*)?\n(?:[ \t]*(?:#.*)?\n)*[ \t]*- ", re.MULTILINE
+)
 
 
 @functools.cache
@@ -125,7 +130,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         tag = match.group(1).lower() if (match := _TAG.match(info)) else ""
         lines = _block_lines(host, fence_line + 1, content)
         if tag in YAML_TAGS:
-            if _TOP_LEVEL_SERVICES.search(content):
+            if _TOP_LEVEL_SERVICES.search(content) and not _services_list(content):
                 projects.append(_explained(_compose_snippet(host, path, lines), prose(section)))
             continue
         # A console block without any prompt (docker's reference pages) is commands only.
@@ -144,6 +149,17 @@ def _explained(project: Project, prose: Prose) -> Project:
     for workload in project.workloads:
         workload.explained = prose.explained(workload)
     return project
+
+
+def _services_list(content: str) -> bool:
+    """The block's top-level `services:` is a list: another tool's file (APISIX's declarative ADC
+    configuration), not Compose's mapping of services, so not a compose snippet."""
+    if not _SERVICES_THEN_ITEM.search(content):
+        return False
+    from composelint.sources.compose.yaml_tree import YMap, YSeq, read_yaml
+
+    roots = read_yaml("", content).roots
+    return bool(roots) and isinstance(roots[0], YMap) and isinstance(roots[0].get("services"), YSeq)
 
 
 def _block_lines(host: HostFile, first_line: int, content: str) -> list[tuple[int, str]]:
