@@ -202,6 +202,8 @@ def one_per_definition(
     that uses `$(RUN)`.  The first use keeps it; the assignment and the other uses become its
     related locations, and its message names their lines.  A finding that reaches past the
     reference (a word the recipe adds) is the recipe's own and stays."""
+    if not any(project.expansions for project, _ in linted):
+        return linted  # no make variable in these files (every file but a Makefile)
     kept: list[list[Reported]] = [[] for _ in linted]
     first: dict[tuple, tuple[int, int]] = {}
     also: dict[tuple[int, int], list[Span]] = {}
