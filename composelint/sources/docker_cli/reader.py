@@ -475,7 +475,10 @@ def _remote(invocation: Invocation) -> bool:
         return True
     if invocation.tool not in ROOT_TABLES:
         return False
-    flags = parse_flags(invocation.words[1:], ROOT_TABLES[invocation.tool]).flags
+    words = invocation.words[1:]
+    if not words or not words[0].text.startswith(("-", UNKNOWN)):
+        return False  # the subcommand comes first, so no global flag is written (most commands)
+    flags = parse_flags(words, ROOT_TABLES[invocation.tool]).flags
     return any(
         flag.name in _REMOTE_FLAGS or (flag.name == "host" and (flag.value or "").startswith("ssh://"))
         for flag in flags
