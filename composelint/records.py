@@ -1,18 +1,19 @@
-"""`record`: a dataclass whose methods are made with one compilation at most.
+"""`record`: a dataclass whose one compiled method is compiled when it is first needed.
 
 `dataclasses.dataclass` writes each generated method as source text and compiles it: six
 compilations for a frozen class, most of the start-up of a one-file run (about 190 of 690 million
 instructions for the 60-odd classes a compose check defines).  With `record`, dataclasses makes
-the fields and a mutable class's `__init__`; a frozen class's `__init__` (each field set through
-object.__setattr__, as dataclasses does) is the one method compiled here; `__eq__`, `__hash__` and
-`__repr__` read the fields through one `operator.attrgetter`, and a frozen class's `__setattr__`
-and `__delattr__` are shared functions.  Results are the dataclass ones (field tuples compared and
-hashed, the same repr, FrozenInstanceError), in the same cases (`eq`, `frozen`, `unsafe_hash`, an
-explicit `__hash__`, fields with `compare`, `hash` or `repr=False`); `fields`, `replace` and
-pickling work as on any dataclass.  What differs: `__dataclass_params__` says `eq=False,
-repr=False` (and `frozen=False, init=False` for a frozen record), so a mutable subclass of a frozen
-record is not refused; a frozen record takes positional fields only (no `kw_only`, `init=False` or
-InitVar).  This module imports nothing of the package.
+the fields; `__init__` (fields in order, defaults and factories, `__post_init__`; a frozen
+class's through object.__setattr__, as dataclasses does) is compiled at the class's first
+instance; `__eq__`, `__hash__` and `__repr__` read the fields through one `operator.attrgetter`,
+and a frozen class's `__setattr__` and `__delattr__` are shared functions.  Results are the
+dataclass ones (field tuples compared and hashed, the same repr, FrozenInstanceError), in the same
+cases (`eq`, `frozen`, `unsafe_hash`, an explicit `__hash__` or `__init__`, fields with `compare`,
+`hash` or `repr=False`); `fields`, `replace` and pickling work as on any dataclass.  What
+differs: `__dataclass_params__` says `init=False, eq=False, repr=False` (and `frozen=False`), so a
+mutable subclass of a frozen record is not refused; a record takes positional fields only (no
+`kw_only`, `init=False` or InitVar); the signature of `__init__` reads `(*args, **kwargs)` until
+the first instance.  This module imports nothing of the package.
 """
 
 from __future__ import annotations
@@ -77,30 +78,44 @@ class _Omitted:
 _OMITTED = _Omitted()
 
 
-def _add_frozen_init(cls: Any, fields: list[dataclasses.Field]) -> None:
-    """`__init__` of a frozen record: each field set through object.__setattr__, as a frozen
-    dataclass's is; the one method compiled."""
+def _add_init(cls: Any, fields: list[dataclasses.Field], frozen: bool) -> None:
+    """`__init__` taking the fields in order (defaults and factories as dataclasses'), compiled at
+    the class's first instance: most classes of a run never have one (shell and CI classes in a
+    compose run).  A frozen record sets its fields through object.__setattr__, as a frozen
+    dataclass does."""
     if any(not f.init or f.kw_only is True for f in fields) or "self" in {f.name for f in fields}:
-        raise TypeError(f"{cls.__name__}: a frozen record has positional init fields only (use dataclasses)")
-    namespace: dict[str, Any] = {"_set": object.__setattr__, "_OMITTED": _OMITTED}
+        raise TypeError(f"{cls.__name__}: a record has positional init fields only (use dataclasses)")
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        compiled = _compiled_init(cls, fields, frozen)
+        cls.__init__ = compiled
+        compiled(self, *args, **kwargs)
+
+    __init__.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = __init__
+
+
+def _compiled_init(cls: Any, fields: list[dataclasses.Field], frozen: bool) -> Callable[..., None]:
+    namespace: dict[str, Any] = {"__record_set": object.__setattr__, "__record_omitted": _OMITTED}
     parameters, body = ["self"], []
     for number, f in enumerate(fields):
         value = f.name
         if f.default_factory is not dataclasses.MISSING:
-            namespace[f"_factory{number}"] = f.default_factory
-            parameters.append(f"{f.name}=_OMITTED")
-            value = f"_factory{number}() if {f.name} is _OMITTED else {f.name}"
+            namespace[f"__record_factory{number}"] = f.default_factory
+            parameters.append(f"{f.name}=__record_omitted")
+            value = f"__record_factory{number}() if {f.name} is __record_omitted else {f.name}"
         elif f.default is not dataclasses.MISSING:
-            namespace[f"_default{number}"] = f.default
-            parameters.append(f"{f.name}=_default{number}")
+            namespace[f"__record_default{number}"] = f.default
+            parameters.append(f"{f.name}=__record_default{number}")
         else:
             parameters.append(f.name)
-        body.append(f"_set(self, {f.name!r}, {value})")
+        body.append(f"__record_set(self, {f.name!r}, {value})" if frozen else f"self.{f.name} = {value}")
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
     exec(f"def __init__({', '.join(parameters)}):\n    " + "\n    ".join(body or ["pass"]), namespace)
-    namespace["__init__"].__qualname__ = f"{cls.__qualname__}.__init__"
-    cls.__init__ = namespace["__init__"]
+    compiled = namespace["__init__"]
+    compiled.__qualname__ = f"{cls.__qualname__}.__init__"
+    return compiled
 
 
 def _add_frozen_guards(cls: Any, fields: list[dataclasses.Field], slots: bool) -> None:
@@ -147,10 +162,12 @@ def _made(cls: Any, frozen: bool, slots: bool, unsafe_hash: bool) -> Any:
     keeps_repr, keeps_eq = "__repr__" in cls.__dict__, "__eq__" in cls.__dict__
     if frozen and {"__setattr__", "__delattr__"} & cls.__dict__.keys():
         raise TypeError(f"Cannot overwrite attribute __setattr__ or __delattr__ in class {cls.__name__}")
-    made = dataclasses.dataclass(cls, init=not frozen, repr=False, eq=False, slots=slots)
+    keeps_init = "__init__" in cls.__dict__
+    made = dataclasses.dataclass(cls, init=False, repr=False, eq=False, slots=slots)
     fields = list(dataclasses.fields(made))
+    if not keeps_init:
+        _add_init(made, fields, frozen)
     if frozen:
-        _add_frozen_init(made, fields)
         _add_frozen_guards(made, fields, slots)
     if not keeps_repr:
         _add_repr(made, fields)

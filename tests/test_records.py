@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import math
 import pickle
 
@@ -125,3 +126,24 @@ def test_a_repr_of_a_record_that_holds_itself_stops():
     node = Node()
     node.child = node
     assert repr(node).endswith("Node(child=...)")
+
+
+def test_init_is_compiled_at_the_first_instance_with_the_dataclass_parameters():
+    ours, theirs = _both()
+    waiting = ours.__init__
+    assert ours("x", 1.0).amount == 1.0 and ours.__init__ is not waiting
+    assert list(inspect.signature(ours).parameters) == list(inspect.signature(theirs).parameters)
+    assert ours("y").amount == 0.0 and ours.__init__.__qualname__.endswith("Pair.__init__")
+
+
+def test_an_init_written_in_the_class_stays():
+    @record
+    class Written:
+        """Made from one text."""
+
+        name: str
+
+        def __init__(self, text: str) -> None:
+            self.name = text.strip()
+
+    assert Written(" a ").name == "a" and Written(" a ") == Written("a")
