@@ -452,7 +452,8 @@ class Project:
     selected_rules: frozenset[str] = frozenset()
     # The containers run on a machine that exists for one CI job and accepts no inbound
     # connections (a GitHub-hosted runner, a GitLab Docker-in-Docker daemon): a port published
-    # there reaches nobody, and a server started there lives for the job (`on_ephemeral_host`).
+    # there reaches nobody, a server started there lives for the job (`on_ephemeral_host`), and a
+    # container reaching that host gains nothing the job lacks (`on_lasting_hosts`).
     ephemeral_host: bool = False
     # Where commands read in order continue (the shell front end's reader keeps it; rules do not read it).
     timeline: Timeline = field(default_factory=Timeline, repr=False, compare=False)
@@ -473,6 +474,13 @@ class Project:
         """The workload runs on the project's ephemeral host (made for one CI job), not through
         `ssh` or another daemon on some lasting machine."""
         return self.ephemeral_host and not workload.remote
+
+    def on_lasting_hosts(self) -> list[Workload]:
+        """The workloads whose escape to their host matters (host network, privileges, host paths):
+        all but those on the project's ephemeral host.  That one is a VM made for one CI job whose
+        user already has passwordless sudo and the runtime socket, destroyed after the job: a
+        container reaching it gains nothing the job does not have."""
+        return [workload for workload in self.workloads if not self.on_ephemeral_host(workload)]
 
     def shown_in_document(self, workload: Workload) -> bool:
         """The workload is a command shown in a Markdown document (a code block of a tutorial)."""

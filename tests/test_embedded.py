@@ -272,8 +272,8 @@ def test_a_flag_each_recipe_writes_itself_is_reported_at_each(tmp_path: Path):
 
 def test_gitlab_jobs_with_docker_in_docker_publish_on_the_jobs_daemon():
     """A port a `docker:dind` job publishes reaches only the job's network: no CL202/CL210 there
-    (as for GitHub-hosted runners), nor CL701 for a server image's own password; a job without
-    such a service keeps them."""
+    (as for GitHub-hosted runners), nor CL701 for a server image's own password, nor the
+    host-isolation rules (`--privileged`, `--net=host`); a job without such a service keeps them."""
     path = FIXTURES / "ci-runners" / "gitlab" / ".gitlab-ci.yml"
     report = lint_json(str(path))
     found = {
@@ -286,8 +286,9 @@ def test_gitlab_jobs_with_docker_in_docker_publish_on_the_jobs_daemon():
 def test_scripts_below_github_run_where_the_workflows_run(runner: str):
     """A script below `.github/` runs on a machine made for one job when every job of the
     repository's workflows runs on a GitHub-hosted runner: no CL202/CL210, nor CL701 for the
-    password of a well-known server image; a client's credential and `ssh` are still reported.
-    One self-hosted job: everything is reported."""
+    password of a well-known server image, nor the host-isolation rules (`--privileged`, the
+    docker socket); a client's credential and `ssh` are still reported.  One self-hosted job:
+    everything is reported."""
     root = FIXTURES / "ci-runners" / runner
     script = root / ".github" / "scripts" / "start_services.sh"
     for target in (root, script):

@@ -658,7 +658,7 @@ def test_a_ci_file_makefile_or_dockerfile_past_one_mebibyte_is_cl010_not_read(tm
     580-660 MB.  Over 1 MiB (the corpus's largest CI file: 49 KB, Makefile: 57 KB), CL010 at line 1;
     a smaller CI file beside them is read."""
     step = "      - run: docker run --privileged nginx:1.27\n"
-    workflow = "on: push\njobs:\n  build:\n    runs-on: ubuntu-24.04\n    steps:\n"
+    workflow = "on: push\njobs:\n  build:\n    runs-on: self-hosted\n    steps:\n"
     job = "job{i}:\n  script:\n    - docker run --privileged nginx:1.27\n"
     many = 1024 * 1024 // len(job.format(i=0)) + 1
     root = write(

@@ -128,7 +128,7 @@ def _other_kinds(command: str, privileged: bool) -> dict[str, str]:
         "deploy/app.service": f"[Unit]\nDescription=app\n\n[Service]\nExecStart=/usr/bin/{command}\n",
         "deploy/quadlet/app.container": f"[Container]\nImage=alpine:3.20\n{podman_args}",
         ".devcontainer/devcontainer.json": f'{{{run_args}"image": "alpine:3.20"}}\n',
-        ".github/workflows/ci.yml": f"on: push\njobs:\n  test:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: {command}\n",
+        ".github/workflows/ci.yml": f"on: push\njobs:\n  test:\n    runs-on: self-hosted\n    steps:\n      - run: {command}\n",
         "Makefile": f"run:\n\t{command}\n",
     }
 

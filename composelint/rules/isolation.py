@@ -30,7 +30,7 @@ def _removal(project: Project, workload: Workload, edit: Edit | None, message: s
 def _host_namespace(project: Project, attribute: str, name: str, what: str, documented_ok: bool = False):
     """`documented_ok`: not reported for an image whose documentation requires the host namespace.
     Never for a document's example whose section names the setting (`--pid`, "PID namespace")."""
-    for workload in project.workloads:
+    for workload in project.on_lasting_hosts():
         value: Located[str] | None = getattr(workload, attribute)
         required = documented(workload) if documented_ok else None
         if (required is not None and getattr(required, attribute) == "host") or workload.explains(name):
@@ -67,6 +67,10 @@ def privileged(project: Project):
     Nor a command shown in a Markdown document whose section says why it
     runs privileged (names `--privileged` or "privileged").
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     A privileged container gets every capability and every host device, and
     runs without seccomp, AppArmor or SELinux confinement: root in the
@@ -89,7 +93,7 @@ def privileged(project: Project):
         cap_add: [CHOWN]
     ```
     """
-    for workload in project.workloads:
+    for workload in project.on_lasting_hosts():
         if workload.privileged is None or not workload.privileged.value:
             continue
         required = documented(workload)
@@ -124,6 +128,10 @@ def host_pid(project: Project):
     `composelint/data/image-requirements.json`).  Nor a command shown in a
     Markdown document whose section names it (`--pid`, "PID namespace").
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     The container sees every process of the host, can signal them and, with
     enough privileges, read their memory and environment (secrets).
@@ -156,6 +164,10 @@ def host_ipc(project: Project):
     Reports `ipc: host` and `--ipc=host`.  Not a command shown in a Markdown document whose
     section names it (`--ipc`, "IPC namespace").
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     Shared memory segments, semaphores and message queues of host processes
     become readable and writable from the container.
@@ -186,6 +198,10 @@ def host_uts(project: Project):
     ## What it does
     Reports `uts: host` and `--uts=host`.  Not a command shown in a Markdown document whose
     section names it (`--uts`, "UTS namespace").
+
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     The container can change the host's hostname and domain name.
@@ -223,6 +239,10 @@ def host_userns(project: Project):
     Reports `userns_mode: host` and `--userns=host`.  Not a command shown in a Markdown
     document whose section names it (`--userns`, "user namespace").
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     On a daemon with user-namespace remapping, this container's root is the
     host's real root again.
@@ -254,6 +274,10 @@ def host_cgroupns(project: Project):
     ## What it does
     Reports `cgroup: host` and `--cgroupns=host`.  Not a command shown in a Markdown
     document whose section names it (`--cgroupns`, "cgroup namespace").
+
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     The container sees the host's whole cgroup hierarchy, which leaks
@@ -344,6 +368,10 @@ def dangerous_capability(project: Project):
     it names the capability, `--cap-add` or "capabilities" (a FUSE mount
     explains SYS_ADMIN).
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     Each of these has known container-escape paths: mounting file systems,
     loading kernel modules, reading host files by handle, tracing host
@@ -366,7 +394,7 @@ def dangerous_capability(project: Project):
         cap_add: [CHOWN]
     ```
     """
-    for workload in project.workloads:
+    for workload in project.on_lasting_hosts():
         debugger = _debugging_dev_container(project, workload)
         for capability in workload.cap_add:
             if (capability.value.name == "SYS_PTRACE" and debugger) or workload.explains(
@@ -447,8 +475,10 @@ def _debugging_dev_container(project: Project, workload: Workload) -> bool:
     return workload.span.path in dev_containers and not (workload.pid and workload.pid.value == "host")
 
 
-def _security_options(project: Project, matches, message: str, debuggers_exempt: bool = False):
-    for workload in project.workloads:
+def _security_options(
+    project: Project, workloads: list[Workload], matches, message: str, debuggers_exempt: bool = False
+):
+    for workload in workloads:
         if (
             debuggers_exempt
             and _debugging_dev_container(project, workload)
@@ -502,6 +532,10 @@ def seccomp_unconfined(project: Project):
     Nor a command shown in a Markdown document whose section names seccomp
     or `--security-opt`.
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     Docker's default seccomp profile blocks about 50 system calls that are
     used in kernel exploits; without it every syscall is reachable.
@@ -524,6 +558,7 @@ def seccomp_unconfined(project: Project):
     """
     yield from _security_options(
         project,
+        project.on_lasting_hosts(),
         lambda o: o.key == "seccomp" and o.value == "unconfined",
         "all system calls are allowed",
         debuggers_exempt=True,
@@ -547,6 +582,10 @@ def apparmor_unconfined(project: Project):
     Markdown document whose section names AppArmor or `--security-opt`
     (a FUSE mount explains it: AppArmor's default profile denies mounts).
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     The default AppArmor profile denies writes to `/proc` and `/sys` and
     mounts; without it a root process in the container has them.
@@ -567,7 +606,10 @@ def apparmor_unconfined(project: Project):
     ```
     """
     yield from _security_options(
-        project, lambda o: o.key == "apparmor" and o.value == "unconfined", "AppArmor confinement is off"
+        project,
+        project.on_lasting_hosts(),
+        lambda o: o.key == "apparmor" and o.value == "unconfined",
+        "AppArmor confinement is off",
     )
 
 
@@ -587,6 +629,10 @@ def selinux_disabled(project: Project):
     Reports `label:disable`, `label=disable` and the bare `disable`.  Not a command shown in a
     Markdown document whose section names SELinux, `label` or
     `--security-opt`.
+
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     On SELinux hosts the container's processes are no longer confined to the
@@ -609,6 +655,7 @@ def selinux_disabled(project: Project):
     """
     yield from _security_options(
         project,
+        project.on_lasting_hosts(),
         lambda o: o.key == "label" and o.value == "disable",
         "SELinux confinement is off",
     )
@@ -621,6 +668,10 @@ def systempaths_unconfined(project: Project):
     ## What it does
     Reports `systempaths=unconfined`.  Not a command shown in a Markdown document
     whose section names `systempaths` or `--security-opt`.
+
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     Docker masks sensitive kernel interfaces (`/proc/kcore`, `/proc/sysrq-trigger`,
@@ -644,6 +695,7 @@ def systempaths_unconfined(project: Project):
     """
     yield from _security_options(
         project,
+        project.on_lasting_hosts(),
         lambda o: o.key == "systempaths" and o.value == "unconfined",
         "/proc and /sys are no longer masked",
     )
@@ -680,6 +732,7 @@ def no_new_privileges_disabled(project: Project):
     """
     yield from _security_options(
         project,
+        project.workloads,
         lambda o: o.key == "no-new-privileges" and o.switch is False,
         "setuid binaries can regain privileges",
     )

@@ -142,6 +142,10 @@ def runtime_socket_mounted(project: Project):
     known at run time (`${DOCKER_SOCK}`) mounted at a runtime socket path
     (the target says what it is), and `use_api_socket: true`.
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     Whoever talks to the runtime socket can start a privileged container
     that mounts the host's root file system: it is root on the host.
@@ -170,7 +174,7 @@ def runtime_socket_mounted(project: Project):
           DOCKER_HOST: tcp://socket-proxy:2375
     ```
     """
-    for workload in project.workloads:
+    for workload in project.on_lasting_hosts():
         for mount in workload.mounts:
             path = _host_path(mount)
             if path and _is_socket_path(path):
@@ -271,6 +275,10 @@ def sensitive_host_path(project: Project):
     whose own `/proc` lists the host's processes and which may mount sysfs
     itself (CL301 and CL302 report that).
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     Writing there changes the host: credentials in `/etc`, kernel modules,
     other containers' data; even reading exposes secrets.
@@ -294,7 +302,7 @@ def sensitive_host_path(project: Project):
           - ./agent.conf:/etc/agent.conf:ro
     ```
     """
-    for workload in project.workloads:
+    for workload in project.on_lasting_hosts():
         required = documented(workload)
         privileged = workload.privileged is not None and workload.privileged.value
         host_pid = workload.pid is not None and workload.pid.value == "host"
@@ -340,6 +348,10 @@ def host_device(project: Project):
     image is still reported.  Nor in a Markdown document whose section says
     why, naming `--device` or the device (an explained example).
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     Device access bypasses file permissions: a raw disk can be read and
     written block by block, `/dev/mem` is the host's memory.
@@ -363,7 +375,7 @@ def host_device(project: Project):
           - ./data:/data
     ```
     """
-    for workload in project.workloads:
+    for workload in project.on_lasting_hosts():
         required = documented(workload)
         for device in workload.devices:
             if device.value.cdi:
@@ -402,6 +414,10 @@ def shared_mount_propagation(project: Project):
     Reports bind propagation `shared` or `rshared` (long syntax
     `bind.propagation`, short-syntax suffix, `--mount bind-propagation=`).
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     Mounts made inside the container appear on the host, so a container can
     shadow host directories.
@@ -424,7 +440,7 @@ def shared_mount_propagation(project: Project):
           - ./data:/data
     ```
     """
-    for workload in project.workloads:
+    for workload in project.on_lasting_hosts():
         for mount in workload.mounts:
             if mount.propagation in ("shared", "rshared"):
                 yield Finding(

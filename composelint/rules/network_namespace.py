@@ -54,6 +54,10 @@ def host_network(project: Project, options: Options):
     whose section explains it, naming the host network (`--network host`,
     "host networking").
 
+    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
+    Docker-in-Docker): a container reaching that VM gains nothing the job's
+    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
+
     ## Why is this bad?
     With host networking the container shares every interface and port of
     the host.  It can reach services bound to `127.0.0.1` on the host and,
@@ -79,7 +83,7 @@ def host_network(project: Project, options: Options):
           - "127.0.0.1:80:80"
     ```
     """
-    for workload in project.workloads:
+    for workload in project.on_lasting_hosts():
         evidence = host_network_evidence(project, workload)
         required = documented(workload)
         if evidence is None or (required is not None and required.network == "host"):

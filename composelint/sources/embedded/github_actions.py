@@ -10,7 +10,8 @@ Each job is a project; in it:
   service id and joined to the job's network, as the runner does.  On a GitHub-hosted runner
   (`runs-on` names only `ubuntu-*`, `windows-*`, `macos-*` images, or `${{ matrix.NAME }}` whose
   every value is one) the project's host is ephemeral: its published ports reach nobody (CL202,
-  CL210) and its servers live for the job (CL701).  A shell script below `.github/` is on one
+  CL210), its servers live for the job (CL701) and escaping to it gains nothing (CL101, CL3xx,
+  CL4xx: `Project.on_lasting_hosts`).  A shell script below `.github/` is on one
   when every job of the repository's workflows is (`hosted_ci_script`).
 
 `${{ ... }}` expressions are values only known at run time.  A composite action's steps form

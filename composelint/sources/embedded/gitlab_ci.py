@@ -12,8 +12,8 @@ part of the including file when they lie inside the including file's directory t
 
 A job with a Docker-in-Docker service (`docker:dind`, `docker:27-dind`, inherited from `default:`
 too) runs its `docker` commands against that service: a daemon made for this one job, whose
-published ports only the job's own network reaches (`Project.ephemeral_host`, as for a GitHub-hosted
-runner).  A job without one is not taken to be ephemeral: untagged jobs on gitlab.com run on
+published ports only the job's own network reaches and whose host a container gains nothing by
+reaching (`Project.ephemeral_host`, as for a GitHub-hosted runner).  A job without one is not taken to be ephemeral: untagged jobs on gitlab.com run on
 instance runners that are a fresh VM per job, but a self-managed instance's runners may be a
 lasting machine (a shell executor), and the file does not say which instance runs it.
 """
