@@ -303,6 +303,10 @@ class Workload:
     build_network: Located[str] | None = None
     profiles: tuple[str, ...] = ()  # Compose profiles; empty: started with every profile
     command: list[Located[str]] = field(default_factory=list)  # the command's words
+    # A container started by a command line: removed when it ends (`--rm`), started in the background
+    # (`--detach`, `-d`).  With neither of them written: None.
+    remove: Located[bool] | None = None
+    detach: Located[bool] | None = None
     environment: list[Variable] = field(default_factory=list)
     labels: list[Variable] = field(default_factory=list)
     # Hardening settings (CL6xx): present when written, None when absent.

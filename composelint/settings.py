@@ -171,6 +171,20 @@ SETTINGS: tuple[Setting, ...] = (
         empty_decides_nothing="an unset variable in a URL leaves no password written in it",
     ),  # on a command line: the words after IMAGE
     Setting(
+        "remove",
+        _w("remove"),
+        flags=(boolean("--rm", on=(RUN, COMPOSE_RUN)),),
+        no_compose="a service is kept when it stops; only a command line removes its container",
+        empty_decides_nothing="an empty `--rm=` value is refused by the CLI",
+    ),
+    Setting(
+        "detach",
+        _w("detach"),
+        flags=(boolean("--detach", "-d", on=(RUN, COMPOSE_RUN)),),
+        no_compose="`docker compose up --detach` decides it for every service at once",
+        empty_decides_nothing="an empty `--detach=` value is refused by the CLI",
+    ),
+    Setting(
         "profiles",
         _w("profiles"),
         ("profiles",),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import PurePosixPath
 
 from composelint.model import Project, Workload
 from composelint.requirements import documented
@@ -36,7 +37,7 @@ from composelint.types import Origin
     "network",
     references=("CIS Docker 5.10 [5.9]", "OWASP Docker D4"),
     options={"known-images": {}},
-    reads=(*NAMESPACE_READS, "image"),
+    reads=(*NAMESPACE_READS, "image", "command", "remove", "detach"),
     fix="unsafe",
 )
 def host_network(project: Project, options: Options):
@@ -53,6 +54,15 @@ def host_network(project: Project, options: Options):
     `composelint/data/image-requirements.json`).  Nor in a Markdown document
     whose section explains it, naming the host network (`--network host`,
     "host networking").
+
+    Not reported for a one-off network client: `docker run --rm` (podman and
+    nerdctl alike) in the foreground, without `-d`, whose command is a
+    client (`curl`, `wget`, `psql`, `mysql`, `redis-cli`, `mongosh`, `dig`,
+    `grpcurl`, `nc` without `-l`, `iperf3 -c`, `openssl s_client`, ...).  It
+    listens on nothing and ends with its command: host networking is how it
+    reaches a service on the host's localhost, and it exposes nothing.  A
+    detached or kept container, a server command or no command at all, and
+    a compose service (which `up` starts too) are still reported.
 
     Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
     Docker-in-Docker): a container reaching that VM gains nothing the job's
@@ -90,6 +100,8 @@ def host_network(project: Project, options: Options):
             continue
         if workload.explains("network_mode"):
             continue  # a document's example beside sentences on the host network
+        if _one_off_client(workload):
+            continue  # ends with its command and listens on nothing
         mappings = suggested_mappings(workload, options["known-images"])
         help_text = (
             f"Remove host networking so the {noun(workload)} gets its own network namespace "
@@ -116,6 +128,35 @@ def host_network(project: Project, options: Options):
                 edits,
             ),
         )
+
+
+# Commands that only connect out: a container running one listens on nothing.
+_CLIENTS = frozenset(
+    {"curl", "wget", "psql", "mysql", "mariadb", "redis-cli", "valkey-cli", "mongosh", "dig", "nslookup"}
+    | {"host", "ping", "grpcurl", "http", "https"}
+)
+# Commands that connect out only with one of these arguments (`iperf3 -s` is a server).
+_CLIENTS_WITH = {"iperf3": {"-c", "--client"}, "iperf": {"-c", "--client"}, "openssl": {"s_client"}}
+# Images named after the client their entrypoint runs (`curlimages/curl -fsS URL`); not `mysql` or
+# `mongo`, whose entrypoint given only options starts the server.
+_CLIENT_IMAGES = frozenset({"curl", "grpcurl", "iperf3", "iperf"})
+_RUN_ORIGINS = frozenset({Origin.DOCKER_RUN, Origin.PODMAN_RUN, Origin.NERDCTL_RUN})
+
+
+def _one_off_client(workload: Workload) -> bool:
+    """`docker run --rm` in the foreground of a network client: it ends with its command, removed,
+    and listens on nothing."""
+    if workload.origin not in _RUN_ORIGINS or not workload.command:
+        return False
+    if not (workload.remove and workload.remove.value) or (workload.detach and workload.detach.value):
+        return False
+    words = [word.value for word in workload.command]
+    if words[0].startswith("-") and workload.image and workload.image.value.basename in _CLIENT_IMAGES:
+        words.insert(0, workload.image.value.basename)  # only options: the image's client runs
+    program, arguments = PurePosixPath(words[0]).name, set(words[1:])  # `/usr/bin/curl` is curl
+    if program in ("nc", "ncat"):  # a client unless it listens: `-l`, `-lvp 8080`, `--listen`
+        return not any(a == "--listen" or (a[:1] == "-" and a[1:2] != "-" and "l" in a) for a in arguments)
+    return program in _CLIENTS or bool(arguments & _CLIENTS_WITH.get(program, set()))
 
 
 @rule(

@@ -150,20 +150,20 @@ _RUN_VALUES = (
     "log-opt memory-reservation memory-swap memory-swappiness network-alias oom-score-adj platform pull "
     "runtime shm-size stop-signal stop-timeout storage-opt ulimit volume-driver volumes-from workdir"
 )
-_RUN_SHORT = "a=attach c=cpu-shares d=detach e=env i=interactive l=label q=quiet t=tty w=workdir"
+_RUN_SHORT = "a=attach c=cpu-shares e=env i=interactive l=label q=quiet t=tty w=workdir"
 _RUN_ALIASES = "net-alias=network-alias dns-opt=dns-option"
 DOCKER_RUN = _command_table(
     settings.RUN,
     _RUN_VALUES,
-    "detach disable-content-trust help init interactive oom-kill-disable quiet rm sig-proxy tty",
+    "disable-content-trust help init interactive oom-kill-disable quiet sig-proxy tty",
     _RUN_SHORT,
     _RUN_ALIASES,
 )
 PODMAN_RUN = _command_table(
     settings.RUN,
     _RUN_VALUES,
-    "detach disable-content-trust env-host help http-proxy init interactive no-hostname no-hosts "
-    "oom-kill-disable passwd quiet read-only-tmpfs replace rm rmi rootfs sig-proxy tty unsetenv-all tls-verify",
+    "disable-content-trust env-host help http-proxy init interactive no-hostname no-hosts "
+    "oom-kill-disable passwd quiet read-only-tmpfs replace rmi rootfs sig-proxy tty unsetenv-all tls-verify",
     _RUN_SHORT,
     _RUN_ALIASES,
     unknown_takes_value=True,
@@ -220,9 +220,9 @@ STOP = _table(
 COMPOSE_RUN = _command_table(
     settings.COMPOSE_RUN,
     "entrypoint env env-from-file label pull workdir",
-    "build detach interactive no-deps no-TTY quiet-pull remove-orphans rm service-ports use-aliases quiet "
+    "build interactive no-deps no-TTY quiet-pull remove-orphans service-ports use-aliases quiet "
     "quiet-build tty help",
-    "d=detach e=env i=interactive l=label P=service-ports q=quiet T=no-TTY t=tty w=workdir",
+    "e=env i=interactive l=label P=service-ports q=quiet T=no-TTY t=tty w=workdir",
 )
 
 # Podman splits these on commas (StringSlice); docker never does (docs/semantics.md 1.4).
