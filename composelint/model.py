@@ -421,7 +421,7 @@ class Directive:
 class SourceFile:
     path: str
     role: str  # base | override | extends | include | env | script
-    kind: str  # compose | shell
+    kind: str  # compose | shell | markdown | devcontainer | ... (the kinds of `--kind`)
     text: str
 
 
@@ -486,9 +486,13 @@ class Project:
         container reaching it gains nothing the job does not have."""
         return [workload for workload in self.workloads if not self.on_ephemeral_host(workload)]
 
+    def read_as(self, path: str, kind: str) -> bool:
+        """The file at `path` is a source of this project of this kind (`markdown`, `devcontainer`...)."""
+        return any(source.kind == kind and source.path == path for source in self.sources)
+
     def shown_in_document(self, workload: Workload) -> bool:
         """The workload is a command shown in a Markdown document (a code block of a tutorial)."""
-        return any(s.kind == "markdown" and s.path == workload.span.path for s in self.sources)
+        return self.read_as(workload.span.path, "markdown")
 
     def workload(self, name: str) -> Workload | None:
         for workload in self.workloads:

@@ -301,9 +301,8 @@ def shell_parse_fallback(project: Project):
     ```
     """
     # A documentation snippet (`docker run -p <port>:80 <image>`) is not a script anyone runs.
-    documentation = {source.path for source in project.sources if source.kind == "markdown"}
     for finding in _diagnostics(project, "CL007"):
-        if finding.span.path not in documentation:
+        if not project.read_as(finding.span.path, "markdown"):
             yield finding
 
 

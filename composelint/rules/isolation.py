@@ -471,8 +471,9 @@ def network_capability(project: Project):
 def _debugging_dev_container(project: Project, workload: Workload) -> bool:
     """A dev container (`devcontainer.json`) in its own PID namespace: a debugger there traces only
     the container's own processes."""
-    dev_containers = {source.path for source in project.sources if source.kind == "devcontainer"}
-    return workload.span.path in dev_containers and not (workload.pid and workload.pid.value == "host")
+    return project.read_as(workload.span.path, "devcontainer") and not (
+        workload.pid and workload.pid.value == "host"
+    )
 
 
 def _security_options(

@@ -191,7 +191,7 @@ def rejected_by(workload: Workload) -> str:
 
 def network_from_command_line(project: Project, network: Network) -> bool:
     """The network was created by `docker network create` in a script."""
-    return any(source.path == network.span.path and source.kind == "shell" for source in project.sources)
+    return project.read_as(network.span.path, "shell")
 
 
 def network_option(project: Project, network: Network, option: str, value: str) -> str:
