@@ -208,11 +208,16 @@ def one_per_definition(
     first: dict[tuple, tuple[int, int]] = {}
     also: dict[tuple[int, int], list[Span]] = {}
     for index, (project, reported) in enumerate(linted):
+        # The references by each line they are on: a finding inside one starts on one of its lines,
+        # so each finding looks at the references of its line, not at every reference of the file.
+        by_line: dict[tuple[str, int], list[tuple[Span, Span]]] = {}
+        for used, defined in project.expansions.items():
+            for line in range(used.line, used.end_line + 1):
+                by_line.setdefault((used.path, line), []).append((used, defined))
         for item in reported:
             span = item.finding.span
-            definition = next(
-                (defined for used, defined in project.expansions.items() if _within(span, used)), None
-            )
+            candidates = by_line.get((span.path, span.line), ())
+            definition = next((defined for used, defined in candidates if _within(span, used)), None)
             key = (item.rule.code, definition, item.finding.field, item.suppressed is None)
             if definition is not None and key in first:
                 also[first[key]].append(span)
@@ -226,14 +231,18 @@ def one_per_definition(
             item = kept[index][position]
             definition, *uses = spans
             lines = [str(use.line) for use in uses]
-            listed = lines[0] if len(lines) == 1 else ", ".join(lines[:-1]) + " and " + lines[-1]
             message = (
                 f"{item.finding.message} (from the make variable assigned at line {definition.line}; "
-                f"also used at line{'s' if len(lines) > 1 else ''} {listed})"
+                f"also used at line{'s' if len(lines) > 1 else ''} {_listed(lines)})"
             )
             finding = replace(item.finding, message=message, related=(*item.finding.related, *spans))
             kept[index][position] = replace(item, finding=finding)
     return [(project, reported) for (project, _), reported in zip(linted, kept, strict=True)]
+
+
+def _listed(words: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _within(span: Span, outer: Span) -> bool:
@@ -282,8 +291,9 @@ def _one_per_location(
         if len(names) > 1:
             finding = kept[index][0]
             others = [f"`{name}`" for name in names[1:]]
-            listed = others[0] if len(others) == 1 else ", ".join(others[:-1]) + " and " + others[-1]
-            shared = replace(finding, message=f"{finding.message} (also {listed}, which share this line)")
+            shared = replace(
+                finding, message=f"{finding.message} (also {_listed(others)}, which share this line)"
+            )
             kept[index] = (shared, *kept[index][1:])
     return kept
 

@@ -16,6 +16,7 @@ from functools import cache
 
 from composelint.model import Workload
 from composelint.records import record
+from composelint.values import parse_expose
 
 TABLE_FILE = "data/image-requirements.json"
 
@@ -76,10 +77,12 @@ def _table() -> dict[str, Requirement]:
 
 
 def _port_range(written: str) -> tuple[range, str]:
-    """`50000-50100/udp` -> (range(50000, 50101), "udp"); tcp when no protocol is written."""
-    ports, _, protocol = written.partition("/")
-    first, _, last = ports.partition("-")
-    return range(int(first), int(last or first) + 1), protocol or "tcp"
+    """`50000-50100/udp` -> (range(50000, 50101), "udp"), read as `expose` is (tcp when no protocol
+    is written); a range Docker would refuse is an error in the table."""
+    exposed = parse_expose(written)
+    if exposed.ports is None:
+        raise ValueError(f"{TABLE_FILE}: port range `{written}` is not one Docker accepts")
+    return exposed.ports, exposed.protocol
 
 
 def documented(workload: Workload) -> Requirement | None:

@@ -476,16 +476,16 @@ def _debugging_dev_container(project: Project, workload: Workload) -> bool:
     )
 
 
-def _security_options(
-    project: Project, workloads: list[Workload], matches, message: str, debuggers_exempt: bool = False
-):
+def _ptrace_debugger(project: Project, workload: Workload) -> bool:
+    """The dev containers' recipe for ptrace debuggers: a dev container in its own PID namespace
+    that adds SYS_PTRACE (CL310's docstring)."""
+    return _debugging_dev_container(project, workload) and any(
+        capability.value.name == "SYS_PTRACE" for capability in workload.cap_add
+    )
+
+
+def _security_options(project: Project, workloads: list[Workload], matches, message: str):
     for workload in workloads:
-        if (
-            debuggers_exempt
-            and _debugging_dev_container(project, workload)
-            and any(capability.value.name == "SYS_PTRACE" for capability in workload.cap_add)
-        ):
-            continue  # the ptrace debugger recipe of dev containers (CL310's docstring)
         for option in workload.security_opt:
             if matches(option.value) and not workload.explains("security_opt", option.value.key):
                 yield Finding(
@@ -559,10 +559,9 @@ def seccomp_unconfined(project: Project):
     """
     yield from _security_options(
         project,
-        project.on_lasting_hosts(),
+        [workload for workload in project.on_lasting_hosts() if not _ptrace_debugger(project, workload)],
         lambda o: o.key == "seccomp" and o.value == "unconfined",
         "all system calls are allowed",
-        debuggers_exempt=True,
     )
 
 
