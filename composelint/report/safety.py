@@ -74,8 +74,8 @@ def _escaped(result: LintResult, escape: Callable[[str], str]) -> LintResult:
     def item(reported: Reported) -> Reported:
         finding = reported.finding
         fix = finding.fix
-        if fix is not None and escape(fix.message) != fix.message:
-            fix = replace(fix, message=escape(fix.message))
+        if fix is not None and (fixed := escape(fix.message)) != fix.message:
+            fix = replace(fix, message=fixed)
         message = escape(finding.message)
         help_text = None if finding.help is None else escape(finding.help)
         where = span(finding.span)

@@ -36,7 +36,7 @@ from composelint.sources.embedded.snippets import (
     read_snippet,
     unknown_value,
 )
-from composelint.sources.files import is_inside, read_text
+from composelint.sources.files import is_inside, read_text, too_large
 
 KIND = "github-actions"
 POSIX_SHELLS = frozenset({"bash", "sh", "dash", "ksh", "ash", "zsh"})
@@ -54,8 +54,6 @@ def without_expressions(text: str) -> str:
 
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
-    from composelint.sources.files import read_text, too_large
-
     shown = display(path)
     text = (texts[path] if path in texts else read_text(path)).removeprefix("\ufeff")
     host = HostFile(shown, text, _BREAKS)
