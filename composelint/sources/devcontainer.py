@@ -46,7 +46,7 @@ from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 from composelint.sources.files import too_large
-from composelint.sources.lines import line_column, line_starts
+from composelint.sources.lines import character_column, line_column, line_starts
 from composelint.values import number_past_bound
 
 _INT_TOO_LONG = lazy_pattern(r"(?<![0-9])[0-9]{4301,}")
@@ -151,12 +151,10 @@ def _tree_sitter_document(text: str) -> JsonNode | None:
     values = [node for node in tree.root_node.named_children if node.type != "comment"]
     if tree.root_node.has_error or len(values) != 1:
         return None
-    lines = None if len(encoded) == len(text) else encoded.split(b"\n")
+    character = character_column(text, encoded)
 
     def column(point) -> int:
-        if lines is None:
-            return point.column + 1
-        return len(lines[point.row][: point.column].decode("utf-8", "ignore")) + 1
+        return character(point) + 1
 
     def convert(node) -> JsonNode:
         start, end = node.start_point, node.end_point

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
+from typing import Any
 
 from composelint.patterns import lazy_pattern
 
@@ -14,6 +16,16 @@ def line_starts(text: str, breaks: re.Pattern[str] = LF) -> list[int]:
     """The offset at which each line of `text` begins (the first is 0). `breaks` is what ends a line
     as the text's own parser counts them (the shell and make: LF; YAML and markdown-it: CR too)."""
     return [0] + [match.end() for match in breaks.finditer(text)]
+
+
+def character_column(text: str, encoded: bytes) -> Callable[[Any], int]:
+    """tree-sitter's point (row, byte column) in `encoded`, the UTF-8 of `text` -> the point's
+    0-based column in characters: decoded by the line, so a file of many non-ASCII lines takes
+    linear time, and not at all for an ASCII text."""
+    if len(encoded) == len(text):
+        return lambda point: point.column
+    lines = encoded.split(b"\n")
+    return lambda point: len(lines[point.row][: point.column].decode("utf-8", "ignore"))
 
 
 def line_column(starts: list[int], offset: int) -> tuple[int, int]:

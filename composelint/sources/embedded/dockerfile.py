@@ -34,6 +34,7 @@ from composelint.sources.embedded.snippets import (
     mentions_tool,
     read_snippet,
 )
+from composelint.sources.lines import character_column
 
 KIND = "dockerfile"
 POSIX_SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh"})
@@ -71,7 +72,11 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     if not mentions_tool(text) or _WINDOWS_ESCAPE.match(text):
         return projects
     encoded = text.encode("utf-8")
-    offset = _character_offsets(host, encoded)
+    column = character_column(text, encoded)
+
+    def offset(point) -> int:
+        return host.starts[point.row] + column(point)
+
     posix = True
     for node in _parser().parse(encoded).root_node.children:
         if node.type == "shell_instruction":
@@ -91,17 +96,6 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
             read_snippet(project, host, snippet)
             projects.append(project)
     return projects
-
-
-def _character_offsets(host: HostFile, encoded: bytes):
-    """tree-sitter's point (row, byte column) -> offset in the host's text (by the line, so that a
-    file of many non-ASCII lines takes linear time)."""
-    if len(encoded) == len(host.text):
-        return lambda point: host.starts[point.row] + point.column
-    lines = encoded.split(b"\n")
-    return lambda point: (
-        host.starts[point.row] + len(lines[point.row][: point.column].decode("utf-8", "ignore"))
-    )
 
 
 def _posix_shell(instruction: str) -> bool:
