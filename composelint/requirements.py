@@ -2,9 +2,11 @@
 
 The table is data, `data/image-requirements.json`, one row per image family with the page that
 documents it: a VPN client's NET_ADMIN and /dev/net/tun, a host monitoring agent's host PID
-namespace, a media server's GPU.  Rules ask `documented(workload)` and leave out a setting the
-row covers exactly; anything beyond it (privileged instead of the capability, another device)
-is still theirs to report.
+namespace, a media server's GPU.  Rules ask `justified(project, workload, setting, value)` and
+leave out a setting the row covers exactly; anything beyond it (privileged instead of the
+capability, another device) is still theirs to report.  The same question also asks the other
+two places a setting is justified: the prose of the Markdown section showing the command
+(`Workload.explains`), and the dev containers' recipe for ptrace debuggers.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 import pkgutil
 from functools import cache
 
-from composelint.model import Workload
+from composelint.model import Project, Workload
 from composelint.records import record
 from composelint.values import parse_expose
 
@@ -98,3 +100,62 @@ def documented(workload: Workload) -> Requirement | None:
     registry, _, rest = repository.partition("/")
     on_registry = registry == "localhost" or "." in registry or ":" in registry
     return table.get(rest) if on_registry else None
+
+
+# Bind mounts and published ports are named in the prose of nearly every guide: naming them there
+# explains no particular host path or port.
+_NAMED_IN_EVERY_GUIDE = frozenset({"volumes", "ports"})
+
+
+def justified(
+    project: Project, workload: Workload, setting: str, value: str | None = None, read_only: bool = False
+) -> bool:
+    """Whether the workload's `setting` (`value` of it, written as the setting writes it: a
+    capability's name, a device or host path, `host` for a namespace, a container port range
+    `first-last/protocol`, a security option's kind) is justified where the workload stands:
+
+    - its image's documentation requires it (the table; `read_only`: a host path mounted so);
+    - the document showing it names the setting or the value in its prose (an explained example),
+      for all but bind mounts and published ports;
+    - it is the dev containers' recipe for ptrace debuggers: SYS_PTRACE, and seccomp off beside
+      it, in a dev container that keeps its own PID namespace (gdb, lldb and delve trace only the
+      container's own processes there).
+    """
+    if setting not in _NAMED_IN_EVERY_GUIDE and workload.explains(setting, value):
+        return True
+    if _ptrace_debugger(project, workload, setting, value):
+        return True
+    required = documented(workload)
+    if required is None:
+        return False
+    if setting == "privileged":
+        return required.privileged
+    if setting == "pid":
+        return value == "host" and required.pid == "host"
+    if setting == "network_mode":
+        return value == "host" and required.network == "host"
+    if setting == "cap_add":
+        return value in required.cap_add
+    if setting == "devices":
+        return value is not None and required.covers_device(value)
+    if setting == "volumes":
+        return value is not None and required.covers_path(value, read_only)
+    if setting == "ports" and value is not None:
+        exposed = parse_expose(value)
+        return exposed.ports is not None and required.covers_ports(exposed.ports, exposed.protocol)
+    return False
+
+
+def _ptrace_debugger(project: Project, workload: Workload, setting: str, value: str | None) -> bool:
+    """SYS_PTRACE, or seccomp off beside it, in a dev container (`devcontainer.json`) in its own PID
+    namespace: `--cap-add=SYS_PTRACE --security-opt seccomp=unconfined` is the dev containers'
+    documented recipe for debuggers (they turn off address randomisation, which the default
+    seccomp profile blocks)."""
+    if (setting, value) == ("cap_add", "SYS_PTRACE"):
+        tracing = True
+    elif (setting, value) == ("security_opt", "seccomp"):
+        tracing = any(capability.value.name == "SYS_PTRACE" for capability in workload.cap_add)
+    else:
+        return False
+    in_own_pid_namespace = not (workload.pid and workload.pid.value == "host")
+    return tracing and in_own_pid_namespace and project.read_as(workload.span.path, "devcontainer")

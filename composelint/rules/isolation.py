@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from composelint.model import Located, Project, Sysctl, Workload
-from composelint.requirements import documented
+from composelint.requirements import justified
 from composelint.rules.base import Edit, Finding, Fix, rule
 from composelint.rules.edits import remove_setting, workload_fix
 from composelint.rules.wording import list_entry, setting, setting_name, subject
@@ -27,15 +27,10 @@ def _removal(project: Project, workload: Workload, edit: Edit | None, message: s
     return workload_fix(project, workload, "unsafe", message, (edit,))
 
 
-def _host_namespace(project: Project, attribute: str, name: str, what: str, documented_ok: bool = False):
-    """`documented_ok`: not reported for an image whose documentation requires the host namespace.
-    Never for a document's example whose section names the setting (`--pid`, "PID namespace")."""
+def _host_namespace(project: Project, attribute: str, name: str, what: str):
     for workload in project.on_lasting_hosts():
         value: Located[str] | None = getattr(workload, attribute)
-        required = documented(workload) if documented_ok else None
-        if (required is not None and getattr(required, attribute) == "host") or workload.explains(name):
-            continue
-        if value is not None and value.value == "host":
+        if value is not None and value.value == "host" and not justified(project, workload, name, "host"):
             yield Finding(
                 f"{subject(workload)} shares the host's {what} ({setting(workload, name, 'host')})",
                 value.span,
@@ -96,8 +91,7 @@ def privileged(project: Project):
     for workload in project.on_lasting_hosts():
         if workload.privileged is None or not workload.privileged.value:
             continue
-        required = documented(workload)
-        if (required is None or not required.privileged) and not workload.explains("privileged"):
+        if not justified(project, workload, "privileged"):
             yield Finding(
                 f"{subject(workload)} runs privileged: all capabilities, all host devices and no "
                 "seccomp/AppArmor/SELinux confinement",
@@ -152,7 +146,7 @@ def host_pid(project: Project):
     ```
     """
     yield from _host_namespace(
-        project, "pid", "pid", "PID namespace: it can see and signal every host process", documented_ok=True
+        project, "pid", "pid", "PID namespace: it can see and signal every host process"
     )
 
 
@@ -335,7 +329,7 @@ def shared_namespace(project: Project):
     """
     for workload in project.workloads:
         for name, value in (("pid", workload.pid), ("ipc", workload.ipc)):
-            if workload.explains(name):
+            if justified(project, workload, name):
                 continue
             if value is not None and value.value.startswith(("service:", "container:")):
                 yield Finding(
@@ -395,13 +389,9 @@ def dangerous_capability(project: Project):
     ```
     """
     for workload in project.on_lasting_hosts():
-        debugger = _debugging_dev_container(project, workload)
         for capability in workload.cap_add:
-            if (capability.value.name == "SYS_PTRACE" and debugger) or workload.explains(
-                "cap_add", capability.value.name
-            ):
-                continue
-            if capability.value.name in DANGEROUS_CAPABILITIES:
+            name = capability.value.name
+            if name in DANGEROUS_CAPABILITIES and not justified(project, workload, "cap_add", name):
                 yield Finding(
                     f"{subject(workload)} adds capability `{capability.value.written}`, which allows "
                     "escaping the container",
@@ -449,10 +439,9 @@ def network_capability(project: Project):
     ```
     """
     for workload in project.workloads:
-        required = documented(workload)
         for capability in workload.cap_add:
             name = capability.value.name
-            if (required is not None and name in required.cap_add) or workload.explains("cap_add", name):
+            if justified(project, workload, "cap_add", name):
                 continue
             if name == "NET_ADMIN":
                 power = "reconfigure interfaces, routes and firewall rules"
@@ -468,26 +457,10 @@ def network_capability(project: Project):
             )
 
 
-def _debugging_dev_container(project: Project, workload: Workload) -> bool:
-    """A dev container (`devcontainer.json`) in its own PID namespace: a debugger there traces only
-    the container's own processes."""
-    return project.read_as(workload.span.path, "devcontainer") and not (
-        workload.pid and workload.pid.value == "host"
-    )
-
-
-def _ptrace_debugger(project: Project, workload: Workload) -> bool:
-    """The dev containers' recipe for ptrace debuggers: a dev container in its own PID namespace
-    that adds SYS_PTRACE (CL310's docstring)."""
-    return _debugging_dev_container(project, workload) and any(
-        capability.value.name == "SYS_PTRACE" for capability in workload.cap_add
-    )
-
-
 def _security_options(project: Project, workloads: list[Workload], matches, message: str):
     for workload in workloads:
         for option in workload.security_opt:
-            if matches(option.value) and not workload.explains("security_opt", option.value.key):
+            if matches(option.value) and not justified(project, workload, "security_opt", option.value.key):
                 yield Finding(
                     f"{subject(workload)} sets {list_entry(workload, 'security_opt', option.value.written)}: {message}",
                     option.span,
@@ -559,7 +532,7 @@ def seccomp_unconfined(project: Project):
     """
     yield from _security_options(
         project,
-        [workload for workload in project.on_lasting_hosts() if not _ptrace_debugger(project, workload)],
+        project.on_lasting_hosts(),
         lambda o: o.key == "seccomp" and o.value == "unconfined",
         "all system calls are allowed",
     )

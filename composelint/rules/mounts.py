@@ -6,7 +6,7 @@ import posixpath
 
 from composelint.model import Mount, Project
 from composelint.patterns import lazy_pattern
-from composelint.requirements import documented
+from composelint.requirements import justified
 from composelint.rules.base import Finding, Severity, rule
 from composelint.rules.wording import setting, subject
 
@@ -303,14 +303,13 @@ def sensitive_host_path(project: Project):
     ```
     """
     for workload in project.on_lasting_hosts():
-        required = documented(workload)
         privileged = workload.privileged is not None and workload.privileged.value
         host_pid = workload.pid is not None and workload.pid.value == "host"
         for mount in workload.mounts:
             path = _host_path(mount)
             if not path or _is_socket_path(path) or not _sensitive(path, mount.read_only):
                 continue
-            if required is not None and required.covers_path(path, mount.read_only):
+            if justified(project, workload, "volumes", path, read_only=mount.read_only):
                 continue
             if _below(path, ("/dev",)) and privileged:
                 continue  # a privileged container has every host device already (CL301)
@@ -376,7 +375,6 @@ def host_device(project: Project):
     ```
     """
     for workload in project.on_lasting_hosts():
-        required = documented(workload)
         for device in workload.devices:
             if device.value.cdi:
                 continue  # a CDI device name, managed by its vendor's spec
@@ -384,9 +382,7 @@ def host_device(project: Project):
             if not path:
                 continue  # an unset variable: CL005 says what each value would do
             path = _normalised(path) if path.startswith("/") else path
-            if (required is not None and required.covers_device(path)) or workload.explains(
-                "devices", device.value.path
-            ):
+            if justified(project, workload, "devices", path):
                 continue
             raw = path in RAW_DEVICES or path.startswith(RAW_DISK_PREFIXES)
             yield Finding(

@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import PurePosixPath
 
 from composelint.model import Project, Workload
-from composelint.requirements import documented
+from composelint.requirements import justified
 from composelint.rules.base import Finding, Fix, Options, Severity, rule
 from composelint.rules.edits import add_network, host_to_bridge, remove_key, remove_setting, workload_fix
 from composelint.rules.wording import (
@@ -95,11 +95,8 @@ def host_network(project: Project, options: Options):
     """
     for workload in project.on_lasting_hosts():
         evidence = host_network_evidence(project, workload)
-        required = documented(workload)
-        if evidence is None or (required is not None and required.network == "host"):
+        if evidence is None or justified(project, workload, "network_mode", "host"):
             continue
-        if workload.explains("network_mode"):
-            continue  # a document's example beside sentences on the host network
         if _one_off_client(workload):
             continue  # ends with its command and listens on nothing
         mappings = suggested_mappings(workload, options["known-images"])

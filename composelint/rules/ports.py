@@ -10,7 +10,7 @@ from typing import NamedTuple
 from composelint.intervals import IntervalIndex, overlapping, ranks
 from composelint.model import PortBinding, Project, Run, Span, Workload
 from composelint.patterns import lazy_pattern
-from composelint.requirements import documented
+from composelint.requirements import justified
 from composelint.rules.base import Edit, Finding, Fix, Options, Severity, rule
 from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
 from composelint.rules.wording import (
@@ -981,10 +981,10 @@ def wide_port_range(project: Project, options: Options):
     ```
     """
     for workload in project.workloads:
-        required = documented(workload)
         for port in workload.ports:
             width = len(port.container_ports)  # a host pool for one container port opens one port
-            if required is not None and required.covers_ports(port.container_ports, port.protocol):
+            first, last = port.container_ports.start, port.container_ports.stop - 1
+            if justified(project, workload, "ports", f"{first}-{last}/{port.protocol}"):
                 continue
             if width > options["max"]:
                 yield Finding(
