@@ -24,6 +24,14 @@ def fix_line(rule: Rule) -> str:
     return f"Fix is {fix_availability(rule)} available ({rule.fix}: {how})."
 
 
+# What the page of a rule declared `lasting_hosts_only` says about CI jobs' ephemeral hosts.
+EPHEMERAL_HOSTS = (
+    "Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab Docker-in-Docker): "
+    "a container reaching that VM gains nothing the job's own sudo and runtime socket do not give "
+    "(README: *Ephemeral CI hosts*)."
+)
+
+
 def rule_markdown(rule: Rule) -> str:
     default = "on by default" if rule.default_on else "opt-in (select it by code, name, group or `ALL`)"
     lines = [
@@ -33,6 +41,7 @@ def rule_markdown(rule: Rule) -> str:
         "",
         fix_line(rule),
         "",
+        *([EPHEMERAL_HOSTS, ""] if rule.lasting_hosts_only else []),
         rule.doc.strip(),
     ]
     if rule.references:
@@ -60,6 +69,7 @@ def rule_json(rule: Rule) -> dict:
         "references": list(rule.references),
         "options": rule.options,
         "fix": {"applicability": rule.fix, "availability": fix_availability(rule)},
+        "lasting_hosts_only": rule.lasting_hosts_only,
         "url": rule.url,
         "doc": rule.doc,
     }

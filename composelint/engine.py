@@ -159,16 +159,20 @@ def lint_project(
 ) -> list[Reported]:
     """The findings of one project, with suppressions and `settings` applied (not yet sorted or
     fingerprinted).  Order: rules run with their options; per-file ignores drop findings; inline
-    suppressions, then workload exclusions, mark them; severity overrides come last.  A project
-    that holds nothing has no findings (half the projects of Markdown and CI files)."""
+    suppressions, then workload exclusions, mark them; severity overrides come last.  A rule
+    declared `lasting_hosts_only` sees the project without its workloads on a CI job's ephemeral
+    host.  A project that holds nothing has no findings (half the projects of Markdown and CI
+    files)."""
     if project.holds_nothing():
         return []
     selected = {rule.code for rule in rules}
     catalog = all_rules()
     findings: list[tuple[Finding, Rule]] = []
     checked = replace(project, selected_rules=frozenset(selected))
+    lasting = replace(checked, workloads=checked.on_lasting_hosts()) if checked.ephemeral_host else checked
     for rule in rules:
-        findings.extend((finding, rule) for finding in rule.run(checked, settings.options.get(rule.code)))
+        seen = lasting if rule.lasting_hosts_only else checked
+        findings.extend((finding, rule) for finding in rule.run(seen, settings.options.get(rule.code)))
     tracker = _Suppressions(project.directives if inline_suppressions else [], catalog)
     certain = [_as_certain(finding, rule, project) for finding, rule in findings]
     certain = [(f, r, s) for f, r, s in certain if not settings.ignored_in(f.span.path, r.code)]

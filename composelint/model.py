@@ -483,7 +483,8 @@ class Project:
         """The workloads whose escape to their host matters (host network, privileges, host paths):
         all but those on the project's ephemeral host.  That one is a VM made for one CI job whose
         user already has passwordless sudo and the runtime socket, destroyed after the job: a
-        container reaching it gains nothing the job does not have."""
+        container reaching it gains nothing the job does not have.  The engine gives the rules
+        declared `lasting_hosts_only` only these."""
         return [workload for workload in self.workloads if not self.on_ephemeral_host(workload)]
 
     def read_as(self, path: str, kind: str) -> bool:

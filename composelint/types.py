@@ -176,6 +176,7 @@ class Rule:
     reads: frozenset[str] = frozenset()  # the settings of the model the check reads
     fix: str | None = None  # the applicability of the fixes its findings carry: safe | unsafe
     fix_always: bool = False  # every finding carries one (else fixes are withheld in some cases)
+    lasting_hosts_only: bool = False  # sees only the workloads of `Project.on_lasting_hosts`
 
     def run(self, project: Any, configured: Mapping[str, Any] | None = None) -> Iterable[Finding]:
         """The rule's findings on `project` (a composelint.model.Project).  A rule that declares

@@ -63,3 +63,45 @@ def test_no_rule_finds_anything_in_a_project_that_holds_nothing():
     checked = replace(project, selected_rules=frozenset(rules))
     found = {code: list(rule.run(checked)) for code, rule in rules.items()}
     assert {code: findings for code, findings in found.items() if findings} == {}
+
+
+def _lasting_hosts_only() -> list[str]:
+    from composelint.rules import all_rules
+
+    return [code for code, rule in all_rules().items() if rule.lasting_hosts_only]
+
+
+@pytest.mark.parametrize("code", _lasting_hosts_only())
+def test_a_rule_for_lasting_hosts_says_nothing_on_an_ephemeral_host(code: str):
+    """The engine gives a rule declared `lasting_hosts_only` no workload of a CI job's ephemeral
+    host: its positive fixtures report there only on containers started against another daemon."""
+    from dataclasses import replace
+
+    from composelint.app import Request, load_projects
+    from composelint.engine import lint_project
+    from composelint.rules import all_rules
+
+    rule = all_rules()[code]
+    reported, ephemeral, remote = [], [], set()
+    for path in sorted((FIXTURES / "rules" / code).glob("positive*")):
+        for project in load_projects(Request(paths=(str(path),))):
+            reported += lint_project(project, [rule])
+            ephemeral += lint_project(replace(project, ephemeral_host=True), [rule])
+            remote.update(workload.name for workload in project.workloads if workload.remote)
+    assert reported, f"{code}'s positive fixtures report nothing"
+    assert {item.finding.workload for item in ephemeral} <= remote
+
+
+def test_the_readme_names_the_rules_for_lasting_hosts():
+    """README's *Ephemeral CI hosts* lists the host-isolation rules: the rules declared
+    `lasting_hosts_only`."""
+    import re
+
+    from conftest import ROOT
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("#### Ephemeral CI hosts", 1)[1]
+    named = section.split("the host-isolation rules", 1)[1].split("the published-port rules", 1)[0]
+    codes = set()
+    for first, last in re.findall(r"CL(\d{3})(?:-CL(\d{3}))?", named):
+        codes.update(f"CL{n}" for n in range(int(first), int(last or first) + 1))
+    assert codes == set(_lasting_hosts_only())

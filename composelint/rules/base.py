@@ -26,6 +26,7 @@ def rule(
     engine: bool = False,
     fix: str | None = None,
     fix_always: bool = False,
+    lasting_hosts_only: bool = False,
 ):
     """Register the decorated function as rule `code`; its docstring is the rule's documentation.
 
@@ -33,7 +34,9 @@ def rule(
     configuration (`rules:` in .composelint.yaml) can change the values, never the names.
     `reads` names the settings of the model the check reads.  `fix` is the applicability (`safe`
     or `unsafe`) of the fixes the findings carry, `fix_always` that every finding carries one
-    (tests/test_fix_availability.py holds the rules to both)."""
+    (tests/test_fix_availability.py holds the rules to both).  `lasting_hosts_only`: the check
+    sees only the workloads whose escape to their host matters (`Project.on_lasting_hosts`), not
+    those on a CI job's ephemeral host; the engine applies it and the rule's page says so."""
 
     def register(function: Check) -> Check:
         if fix not in (None, "safe", "unsafe") or (fix_always and fix is None):
@@ -55,6 +58,7 @@ def rule(
             reads=frozenset(reads),
             fix=fix,
             fix_always=fix_always,
+            lasting_hosts_only=lasting_hosts_only,
         )
         return function
 

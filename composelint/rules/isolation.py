@@ -28,7 +28,7 @@ def _removal(project: Project, workload: Workload, edit: Edit | None, message: s
 
 
 def _host_namespace(project: Project, attribute: str, name: str, what: str):
-    for workload in project.on_lasting_hosts():
+    for workload in project.workloads:
         value: Located[str] | None = getattr(workload, attribute)
         if value is not None and value.value == "host" and not justified(project, workload, name, "host"):
             yield Finding(
@@ -47,6 +47,7 @@ def _host_namespace(project: Project, attribute: str, name: str, what: str):
     references=("CIS Docker 5.5 [5.4]",),
     reads=("privileged", "image"),
     fix="unsafe",
+    lasting_hosts_only=True,
 )
 def privileged(project: Project):
     """The container runs privileged.
@@ -61,10 +62,6 @@ def privileged(project: Project):
     the table with each page is `composelint/data/image-requirements.json`).
     Nor a command shown in a Markdown document whose section says why it
     runs privileged (names `--privileged` or "privileged").
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     A privileged container gets every capability and every host device, and
@@ -88,7 +85,7 @@ def privileged(project: Project):
         cap_add: [CHOWN]
     ```
     """
-    for workload in project.on_lasting_hosts():
+    for workload in project.workloads:
         if workload.privileged is None or not workload.privileged.value:
             continue
         if not justified(project, workload, "privileged"):
@@ -110,7 +107,13 @@ def privileged(project: Project):
 
 
 @rule(
-    "CL302", "host-pid", "error", "isolation", references=("CIS Docker 5.16 [5.15]",), reads=("pid", "image")
+    "CL302",
+    "host-pid",
+    "error",
+    "isolation",
+    references=("CIS Docker 5.16 [5.15]",),
+    reads=("pid", "image"),
+    lasting_hosts_only=True,
 )
 def host_pid(project: Project):
     """The container shares the host's PID namespace.
@@ -121,10 +124,6 @@ def host_pid(project: Project):
     node-exporter, netdata, glances, tracee; the table with each page is
     `composelint/data/image-requirements.json`).  Nor a command shown in a
     Markdown document whose section names it (`--pid`, "PID namespace").
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     The container sees every process of the host, can signal them and, with
@@ -150,17 +149,21 @@ def host_pid(project: Project):
     )
 
 
-@rule("CL303", "host-ipc", "error", "isolation", references=("CIS Docker 5.17 [5.16]",), reads=("ipc",))
+@rule(
+    "CL303",
+    "host-ipc",
+    "error",
+    "isolation",
+    references=("CIS Docker 5.17 [5.16]",),
+    reads=("ipc",),
+    lasting_hosts_only=True,
+)
 def host_ipc(project: Project):
     """The container shares the host's IPC namespace.
 
     ## What it does
     Reports `ipc: host` and `--ipc=host`.  Not a command shown in a Markdown document whose
     section names it (`--ipc`, "IPC namespace").
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     Shared memory segments, semaphores and message queues of host processes
@@ -185,17 +188,21 @@ def host_ipc(project: Project):
     yield from _host_namespace(project, "ipc", "ipc", "IPC namespace: host shared memory is reachable")
 
 
-@rule("CL304", "host-uts", "warning", "isolation", references=("CIS Docker 5.21 [5.20]",), reads=("uts",))
+@rule(
+    "CL304",
+    "host-uts",
+    "warning",
+    "isolation",
+    references=("CIS Docker 5.21 [5.20]",),
+    reads=("uts",),
+    lasting_hosts_only=True,
+)
 def host_uts(project: Project):
     """The container shares the host's UTS namespace.
 
     ## What it does
     Reports `uts: host` and `--uts=host`.  Not a command shown in a Markdown document whose
     section names it (`--uts`, "UTS namespace").
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     The container can change the host's hostname and domain name.
@@ -225,6 +232,7 @@ def host_uts(project: Project):
     "isolation",
     references=("CIS Docker 5.31 [5.30]",),
     reads=("userns_mode",),
+    lasting_hosts_only=True,
 )
 def host_userns(project: Project):
     """The container opts out of user-namespace remapping.
@@ -232,10 +240,6 @@ def host_userns(project: Project):
     ## What it does
     Reports `userns_mode: host` and `--userns=host`.  Not a command shown in a Markdown
     document whose section names it (`--userns`, "user namespace").
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     On a daemon with user-namespace remapping, this container's root is the
@@ -261,17 +265,13 @@ def host_userns(project: Project):
     )
 
 
-@rule("CL306", "host-cgroupns", "warning", "isolation", reads=("cgroup",))
+@rule("CL306", "host-cgroupns", "warning", "isolation", reads=("cgroup",), lasting_hosts_only=True)
 def host_cgroupns(project: Project):
     """The container shares the host's cgroup namespace.
 
     ## What it does
     Reports `cgroup: host` and `--cgroupns=host`.  Not a command shown in a Markdown
     document whose section names it (`--cgroupns`, "cgroup namespace").
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     The container sees the host's whole cgroup hierarchy, which leaks
@@ -347,6 +347,7 @@ def shared_namespace(project: Project):
     "isolation",
     references=("CIS Docker 5.4 [5.3]",),
     reads=("cap_add",),
+    lasting_hosts_only=True,
 )
 def dangerous_capability(project: Project):
     """A capability that amounts to host root is added.
@@ -361,10 +362,6 @@ def dangerous_capability(project: Project):
     reported.  Nor a command shown in a Markdown document whose section says why:
     it names the capability, `--cap-add` or "capabilities" (a FUSE mount
     explains SYS_ADMIN).
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     Each of these has known container-escape paths: mounting file systems,
@@ -388,7 +385,7 @@ def dangerous_capability(project: Project):
         cap_add: [CHOWN]
     ```
     """
-    for workload in project.on_lasting_hosts():
+    for workload in project.workloads:
         for capability in workload.cap_add:
             name = capability.value.name
             if name in DANGEROUS_CAPABILITIES and not justified(project, workload, "cap_add", name):
@@ -457,8 +454,8 @@ def network_capability(project: Project):
             )
 
 
-def _security_options(project: Project, workloads: list[Workload], matches, message: str):
-    for workload in workloads:
+def _security_options(project: Project, matches, message: str):
+    for workload in project.workloads:
         for option in workload.security_opt:
             if matches(option.value) and not justified(project, workload, "security_opt", option.value.key):
                 yield Finding(
@@ -489,6 +486,7 @@ def _security_options(project: Project, workloads: list[Workload], matches, mess
     references=("CIS Docker 5.22 [5.21]",),
     reads=("security_opt",),
     fix="unsafe",
+    lasting_hosts_only=True,
 )
 def seccomp_unconfined(project: Project):
     """The seccomp profile is disabled.
@@ -505,10 +503,6 @@ def seccomp_unconfined(project: Project):
     blocks), and the debugger reaches only the container's processes.
     Nor a command shown in a Markdown document whose section names seccomp
     or `--security-opt`.
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     Docker's default seccomp profile blocks about 50 system calls that are
@@ -532,7 +526,6 @@ def seccomp_unconfined(project: Project):
     """
     yield from _security_options(
         project,
-        project.on_lasting_hosts(),
         lambda o: o.key == "seccomp" and o.value == "unconfined",
         "all system calls are allowed",
     )
@@ -546,6 +539,7 @@ def seccomp_unconfined(project: Project):
     references=("CIS Docker 5.2 [5.1]",),
     reads=("security_opt",),
     fix="unsafe",
+    lasting_hosts_only=True,
 )
 def apparmor_unconfined(project: Project):
     """The AppArmor profile is disabled.
@@ -554,10 +548,6 @@ def apparmor_unconfined(project: Project):
     Reports `apparmor:unconfined` / `apparmor=unconfined`.  Not a command shown in a
     Markdown document whose section names AppArmor or `--security-opt`
     (a FUSE mount explains it: AppArmor's default profile denies mounts).
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     The default AppArmor profile denies writes to `/proc` and `/sys` and
@@ -580,7 +570,6 @@ def apparmor_unconfined(project: Project):
     """
     yield from _security_options(
         project,
-        project.on_lasting_hosts(),
         lambda o: o.key == "apparmor" and o.value == "unconfined",
         "AppArmor confinement is off",
     )
@@ -594,6 +583,7 @@ def apparmor_unconfined(project: Project):
     references=("CIS Docker 5.3 [5.2]",),
     reads=("security_opt",),
     fix="unsafe",
+    lasting_hosts_only=True,
 )
 def selinux_disabled(project: Project):
     """SELinux labelling is disabled.
@@ -602,10 +592,6 @@ def selinux_disabled(project: Project):
     Reports `label:disable`, `label=disable` and the bare `disable`.  Not a command shown in a
     Markdown document whose section names SELinux, `label` or
     `--security-opt`.
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     On SELinux hosts the container's processes are no longer confined to the
@@ -628,23 +614,26 @@ def selinux_disabled(project: Project):
     """
     yield from _security_options(
         project,
-        project.on_lasting_hosts(),
         lambda o: o.key == "label" and o.value == "disable",
         "SELinux confinement is off",
     )
 
 
-@rule("CL313", "systempaths-unconfined", "error", "isolation", reads=("security_opt",), fix="unsafe")
+@rule(
+    "CL313",
+    "systempaths-unconfined",
+    "error",
+    "isolation",
+    reads=("security_opt",),
+    fix="unsafe",
+    lasting_hosts_only=True,
+)
 def systempaths_unconfined(project: Project):
     """`/proc` and `/sys` paths are no longer masked.
 
     ## What it does
     Reports `systempaths=unconfined`.  Not a command shown in a Markdown document
     whose section names `systempaths` or `--security-opt`.
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     Docker masks sensitive kernel interfaces (`/proc/kcore`, `/proc/sysrq-trigger`,
@@ -668,7 +657,6 @@ def systempaths_unconfined(project: Project):
     """
     yield from _security_options(
         project,
-        project.on_lasting_hosts(),
         lambda o: o.key == "systempaths" and o.value == "unconfined",
         "/proc and /sys are no longer masked",
     )
@@ -705,7 +693,6 @@ def no_new_privileges_disabled(project: Project):
     """
     yield from _security_options(
         project,
-        project.workloads,
         lambda o: o.key == "no-new-privileges" and o.switch is False,
         "setuid binaries can regain privileges",
     )

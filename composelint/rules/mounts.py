@@ -130,6 +130,7 @@ def _is_socket_path(path: str) -> bool:
     "isolation",
     references=("CIS Docker 5.32 [5.31]",),
     reads=("volumes", "use_api_socket"),
+    lasting_hosts_only=True,
 )
 def runtime_socket_mounted(project: Project):
     """A container runtime socket is mounted into the container.
@@ -141,10 +142,6 @@ def runtime_socket_mounted(project: Project):
     `/var/run`, `/run/containerd`, ...), read-only or not, a source only
     known at run time (`${DOCKER_SOCK}`) mounted at a runtime socket path
     (the target says what it is), and `use_api_socket: true`.
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     Whoever talks to the runtime socket can start a privileged container
@@ -174,7 +171,7 @@ def runtime_socket_mounted(project: Project):
           DOCKER_HOST: tcp://socket-proxy:2375
     ```
     """
-    for workload in project.on_lasting_hosts():
+    for workload in project.workloads:
         for mount in workload.mounts:
             path = _host_path(mount)
             if path and _is_socket_path(path):
@@ -241,6 +238,7 @@ def _sensitive(path: str, read_only: bool) -> bool:
     "isolation",
     references=("CIS Docker 5.6 [5.5]",),
     reads=("volumes", "image"),
+    lasting_hosts_only=True,
 )
 def sensitive_host_path(project: Project):
     """A sensitive host directory is bind-mounted.
@@ -275,10 +273,6 @@ def sensitive_host_path(project: Project):
     whose own `/proc` lists the host's processes and which may mount sysfs
     itself (CL301 and CL302 report that).
 
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
-
     ## Why is this bad?
     Writing there changes the host: credentials in `/etc`, kernel modules,
     other containers' data; even reading exposes secrets.
@@ -302,7 +296,7 @@ def sensitive_host_path(project: Project):
           - ./agent.conf:/etc/agent.conf:ro
     ```
     """
-    for workload in project.on_lasting_hosts():
+    for workload in project.workloads:
         privileged = workload.privileged is not None and workload.privileged.value
         host_pid = workload.pid is not None and workload.pid.value == "host"
         for mount in workload.mounts:
@@ -332,6 +326,7 @@ def sensitive_host_path(project: Project):
     "isolation",
     references=("CIS Docker 5.18 [5.17]",),
     reads=("devices", "image"),
+    lasting_hosts_only=True,
 )
 def host_device(project: Project):
     """A host device is passed into the container.
@@ -346,10 +341,6 @@ def host_device(project: Project):
     `composelint/data/image-requirements.json`).  Any other device of that
     image is still reported.  Nor in a Markdown document whose section says
     why, naming `--device` or the device (an explained example).
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     Device access bypasses file permissions: a raw disk can be read and
@@ -374,7 +365,7 @@ def host_device(project: Project):
           - ./data:/data
     ```
     """
-    for workload in project.on_lasting_hosts():
+    for workload in project.workloads:
         for device in workload.devices:
             if device.value.cdi:
                 continue  # a CDI device name, managed by its vendor's spec
@@ -402,6 +393,7 @@ def host_device(project: Project):
     "isolation",
     references=("CIS Docker 5.20 [5.19]",),
     reads=("volumes",),
+    lasting_hosts_only=True,
 )
 def shared_mount_propagation(project: Project):
     """A bind mount propagates mounts back to the host.
@@ -409,10 +401,6 @@ def shared_mount_propagation(project: Project):
     ## What it does
     Reports bind propagation `shared` or `rshared` (long syntax
     `bind.propagation`, short-syntax suffix, `--mount bind-propagation=`).
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     Mounts made inside the container appear on the host, so a container can
@@ -436,7 +424,7 @@ def shared_mount_propagation(project: Project):
           - ./data:/data
     ```
     """
-    for workload in project.on_lasting_hosts():
+    for workload in project.workloads:
         for mount in workload.mounts:
             if mount.propagation in ("shared", "rshared"):
                 yield Finding(

@@ -39,6 +39,7 @@ from composelint.types import Origin
     options={"known-images": {}},
     reads=(*NAMESPACE_READS, "image", "command", "remove", "detach"),
     fix="unsafe",
+    lasting_hosts_only=True,
 )
 def host_network(project: Project, options: Options):
     """The workload uses the host's network namespace.
@@ -63,10 +64,6 @@ def host_network(project: Project, options: Options):
     reaches a service on the host's localhost, and it exposes nothing.  A
     detached or kept container, a server command or no command at all, and
     a compose service (which `up` starts too) are still reported.
-
-    Not reported on a CI job's ephemeral host (a GitHub-hosted runner, GitLab
-    Docker-in-Docker): a container reaching that VM gains nothing the job's
-    own sudo and runtime socket do not give (README: *Ephemeral CI hosts*).
 
     ## Why is this bad?
     With host networking the container shares every interface and port of
@@ -93,7 +90,7 @@ def host_network(project: Project, options: Options):
           - "127.0.0.1:80:80"
     ```
     """
-    for workload in project.on_lasting_hosts():
+    for workload in project.workloads:
         evidence = host_network_evidence(project, workload)
         if evidence is None or justified(project, workload, "network_mode", "host"):
             continue
