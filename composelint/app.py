@@ -31,7 +31,7 @@ from composelint.engine import (
     collect,
     internal_error,
     lint_project,
-    one_per_definition,
+    one_per_group,
     select_rules,
 )
 from composelint.fixes import apply_edits, breaks_yaml, choose
@@ -566,9 +566,7 @@ def _lint_one(job: _Job, item: tuple[FileSet, int]) -> list[Linted]:
                 (project, lint_project(project, rules, job.inline, settings))
                 for project in _load(file_set, job)
             ]
-            parts = [
-                (project.sources, reported, file_set[0]) for project, reported in one_per_definition(linted)
-            ]
+            parts = [(project.sources, reported, file_set[0]) for project, reported in one_per_group(linted)]
             # The models go before the collector runs again, so its pass walks the findings only (the
             # 1.3 million objects of a 33,000-container script's model took it 0.4 s).
             del linted

@@ -198,50 +198,123 @@ def lint_project(
     ]
 
 
-def one_per_definition(
+def one_per_group(
     linted: list[tuple[Project, list[Reported]]],
 ) -> list[tuple[Project, list[Reported]]]:
-    """The findings of a file's projects, a finding on a word of a make variable's value reported
-    once: a flag written in `RUN ?= docker run --privileged` is the same finding at every recipe
-    that uses `$(RUN)`.  The first use keeps it; the assignment and the other uses become its
-    related locations, and its message names their lines.  A finding that reaches past the
-    reference (a word the recipe adds) is the recipe's own and stays."""
-    if not any(project.expansions for project, _ in linted):
-        return linted  # no make variable in these files (every file but a Makefile)
-    kept: list[list[Reported]] = [[] for _ in linted]
-    first: dict[tuple, tuple[int, int]] = {}
-    also: dict[tuple[int, int], list[Span]] = {}
+    """The findings of a file set's projects, each group of findings that make one claim reported
+    once: the first keeps it, the others become its related locations.  Two kinds of group:
+
+    - a finding on a word of a make variable's value: a flag written in `RUN ?= docker run
+      --privileged` is the same finding at every recipe that uses `$(RUN)`.  The first use keeps
+      it, the assignment is related too, and its message names the lines.  A finding that reaches
+      past the reference (a word the recipe adds) is the recipe's own and stays.
+    - the findings a rule gives one `Finding.group`: the ports a reverse proxy serves to the network
+      on purpose, in one compose project or in every code block of a Markdown document that shows
+      the service.  The earliest location keeps it, its message naming every item.  A suppression
+      there silences the group; one on another location takes that location out of the group (it
+      stays suppressed on its own)."""
+    places: dict[tuple, list[tuple[int, int]]] = {}
     for index, (project, reported) in enumerate(linted):
-        # The references by each line they are on: a finding inside one starts on one of its lines,
-        # so each finding looks at the references of its line, not at every reference of the file.
-        by_line: dict[tuple[str, int], list[tuple[Span, Span]]] = {}
-        for used, defined in project.expansions.items():
-            for line in range(used.line, used.end_line + 1):
-                by_line.setdefault((used.path, line), []).append((used, defined))
-        for item in reported:
-            span = item.finding.span
-            candidates = by_line.get((span.path, span.line), ())
-            definition = next((defined for used, defined in candidates if _within(span, used)), None)
-            key = (item.rule.code, definition, item.finding.field, item.suppressed is None)
-            if definition is not None and key in first:
-                also[first[key]].append(span)
-                continue
-            if definition is not None:
-                first[key] = (index, len(kept[index]))
-                also[first[key]] = [definition]
-            kept[index].append(item)
-    for (index, position), spans in also.items():
-        if len(spans) > 1:
-            item = kept[index][position]
-            definition, *uses = spans
-            lines = [str(use.line) for use in uses]
-            message = (
-                f"{item.finding.message} (from the make variable assigned at line {definition.line}; "
-                f"also used at line{'s' if len(lines) > 1 else ''} {_listed(lines)})"
-            )
-            finding = replace(item.finding, message=message, related=(*item.finding.related, *spans))
-            kept[index][position] = replace(item, finding=finding)
-    return [(project, reported) for (project, _), reported in zip(linted, kept, strict=True)]
+        uses = _uses_by_line(project)
+        for position, item in enumerate(reported):
+            key = _group_key(item, uses)
+            if key is not None:
+                places.setdefault(key, []).append((index, position))
+    kept = [list(reported) for _, reported in linted]
+    removed: set[tuple[int, int]] = set()
+    for key, group in places.items():
+        if len(group) < 2:
+            continue
+        if key[0] == "make":
+            _merge_make_uses(kept, removed, group, key[2])
+        else:
+            _merge_group(kept, removed, group)
+    return [
+        (project, [item for position, item in enumerate(reported) if (index, position) not in removed])
+        for index, ((project, _), reported) in enumerate(zip(linted, kept, strict=True))
+    ]
+
+
+def _uses_by_line(project: Project) -> dict[tuple[str, int], list[tuple[Span, Span]]]:
+    """The make-variable references of a project by each line they are on: a finding inside one
+    starts on one of its lines, so each finding looks at the references of its line, not at every
+    reference of the file (findings x references on a large Makefile)."""
+    uses: dict[tuple[str, int], list[tuple[Span, Span]]] = {}
+    for used, defined in project.expansions.items():
+        for line in range(used.line, used.end_line + 1):
+            uses.setdefault((used.path, line), []).append((used, defined))
+    return uses
+
+
+def _group_key(item: Reported, uses: dict[tuple[str, int], list[tuple[Span, Span]]]) -> tuple | None:
+    """The group a finding belongs to: its rule's (`Finding.group`), else the make variable whose
+    value holds it (a suppressed and an active use are two groups), else none."""
+    finding = item.finding
+    if finding.group is not None:
+        return ("rule", item.rule.code, finding.group.key)
+    if not uses:
+        return None
+    span = finding.span
+    definition = next(
+        (defined for used, defined in uses.get((span.path, span.line), ()) if _within(span, used)), None
+    )
+    if definition is None:
+        return None
+    return ("make", item.rule.code, definition, finding.field, item.suppressed is None)
+
+
+def _merge_make_uses(
+    kept: list[list[Reported]], removed: set[tuple[int, int]], group: list[tuple[int, int]], definition: Span
+) -> None:
+    (index, position), *merged = group
+    removed.update(merged)
+    item = kept[index][position]
+    uses = [kept[i][p].finding.span for i, p in merged]
+    lines = [str(use.line) for use in uses]
+    message = (
+        f"{item.finding.message} (from the make variable assigned at line {definition.line}; "
+        f"also used at line{'s' if len(lines) > 1 else ''} {_listed(lines)})"
+    )
+    related = (*item.finding.related, definition, *uses)
+    kept[index][position] = replace(item, finding=replace(item.finding, message=message, related=related))
+
+
+def _merge_group(
+    kept: list[list[Reported]], removed: set[tuple[int, int]], group: list[tuple[int, int]]
+) -> None:
+    """One finding for a rule's group: the earliest location leads.  When it is suppressed the whole
+    group is; when it is not, suppressed members stay apart.  Members in other projects (other code
+    blocks of a document) are named by the line each block's first one is on; the fix binds them all
+    when each member has one."""
+    ordered = sorted(group, key=lambda place: kept[place[0]][place[1]].finding.span)
+    lead_place, *others = ordered
+    lead = kept[lead_place[0]][lead_place[1]]
+    merged = [p for p in others if lead.suppressed is not None or kept[p[0]][p[1]].suppressed is None]
+    if not merged:
+        return
+    removed.update(merged)
+    members = [lead, *(kept[i][p] for i, p in merged)]
+    items = list(dict.fromkeys(m.finding.group.item for m in members if m.finding.group is not None))
+    own = lead.finding
+    message = own.message
+    if len(items) > 1 and own.group is not None:
+        message = own.group.opening + _listed(items) + own.group.closing
+    blocks: dict[int, str] = {}
+    for index, position in merged:
+        if index != lead_place[0]:
+            blocks.setdefault(index, str(kept[index][position].finding.span.line))
+    if blocks:
+        lines = list(dict.fromkeys(blocks.values()))
+        message += f" (the same at line{'s' if len(lines) > 1 else ''} {_listed(lines)})"
+    spans = dict.fromkeys(m.finding.span for m in members[1:] if m.finding.span != own.span)
+    fixes = [m.finding.fix for m in members]
+    fix = None
+    if own.fix is not None and all(f is not None and f.applicability == own.fix.applicability for f in fixes):
+        fix = replace(own.fix, edits=tuple(dict.fromkeys(e for f in fixes if f is not None for e in f.edits)))
+    finding = replace(own, message=message, related=(*own.related, *spans), fix=fix)
+    kept[lead_place[0]][lead_place[1]] = replace(
+        lead, finding=finding, severity=max(m.severity for m in members)
+    )
 
 
 def _listed(words: list[str]) -> str:
@@ -362,7 +435,7 @@ def _once(reported: list[Reported]) -> list[Reported]:
 
 def lint(projects: list[Project], rules: list[Rule], inline_suppressions: bool = True) -> LintResult:
     linted = [(project, lint_project(project, rules, inline_suppressions)) for project in projects]
-    return collect([(project.sources, reported) for project, reported in one_per_definition(linted)])
+    return collect([(project.sources, reported) for project, reported in one_per_group(linted)])
 
 
 class _Suppressions:

@@ -58,7 +58,7 @@ def _unchanged(text: str) -> str:
 
 def masked(finding: Finding, mask: Callable[[str], str]) -> Finding:
     """The finding with every text a report shows masked: message, help, fix (a fix whose edits
-    hold a value is dropped)."""
+    hold a value is dropped), the texts of its group's message."""
     if mask is _unchanged:
         return finding
     fix = finding.fix
@@ -69,11 +69,17 @@ def masked(finding: Finding, mask: Callable[[str], str]) -> Finding:
             fix = None
         else:
             fix = replace(fix, message=mask(fix.message))
+    group = finding.group
+    if group is not None:
+        group = replace(
+            group, item=mask(group.item), opening=mask(group.opening), closing=mask(group.closing)
+        )
     return replace(
         finding,
         message=mask(finding.message),
         help=None if finding.help is None else mask(finding.help),
         fix=fix,
+        group=group,
     )
 
 

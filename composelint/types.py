@@ -142,6 +142,19 @@ class Fix:
 
 
 @record(frozen=True)
+class Group:
+    """Findings of one rule that make one claim (the ports a reverse proxy serves to the network on
+    purpose): the engine reports those with the same `key` in one file set once, at the first
+    location, with the message `opening` + the list of each one's `item` (a port: "`80:80`") +
+    `closing`; the other locations become its related locations."""
+
+    key: str
+    item: str
+    opening: str
+    closing: str
+
+
+@record(frozen=True)
 class Finding:
     """One problem, as a rule reports it.  The engine never changes it: what configuration,
     suppressions and certainty decide goes into the engine's own record."""
@@ -154,6 +167,7 @@ class Finding:
     help: str | None = None
     related: tuple[Span, ...] = ()
     fix: Fix | None = None
+    group: Group | None = None  # reported once with the rule's other findings of this group
 
 
 Check = Callable[..., Iterable[Finding]]  # (project) or, for a rule with options, (project, options)

@@ -261,6 +261,22 @@ def test_a_flag_in_a_make_variable_is_one_finding_naming_its_assignment_and_uses
     )
 
 
+def test_the_public_ports_of_a_service_shown_in_several_blocks_are_one_finding():
+    """linuxserver's swag.md shows swag's 80/443 in many code blocks: one CL202 info finding at the
+    first port, naming the ports and the line of each other block; the other entries are related.
+    Its admin port keeps its own warning."""
+    path = FIXTURES / "rules" / "CL202" / "positive_public_by_design.md"
+    report = lint_json(str(path))
+    (public, admin) = [f for f in report["findings"] if f["code"] == "CL202"]
+    assert (public["range"]["start"]["line"], public["severity"]) == (11, "info")
+    assert public["message"] == (
+        "Ports `443:443` and `80:80` of service `swag` bind all host interfaces; `swag` usually serves "
+        "them to the network on purpose (the same at line 19)"
+    )
+    assert [r["range"]["start"]["line"] for r in public["related"]] == [12, 19, 20]
+    assert (admin["range"]["start"]["line"], admin["severity"], admin["related"]) == (13, "warning", [])
+
+
 def test_a_flag_each_recipe_writes_itself_is_reported_at_each(tmp_path: Path):
     (tmp_path / "Makefile").write_text(
         "a:\n\tdocker run --security-opt label=disable alpine:3.20 true\n"

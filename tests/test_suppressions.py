@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from conftest import findings, lint_json, run_cli
+from conftest import FIXTURES, findings, lint_json, run_cli
 
 
 @pytest.fixture
@@ -372,3 +372,21 @@ def test_directive_text_inside_a_block_scalar_is_not_a_comment(compose):
             privileged: true
         """)
     assert _active(path, "--select", "CL301,CL9") == {("CL301", 6)}
+
+
+def test_a_grouped_finding_follows_the_suppression_of_its_first_location():
+    """The ports a service serves to the network on purpose are one CL202 finding at the first:
+    a suppression there silences the group (no CL900: it was used); one on another port takes that
+    port out of the group, suppressed on its own, and the rest is still reported."""
+    path = FIXTURES / "rules" / "CL202" / "positive_public_by_design_suppressed.yaml"
+    report = lint_json(str(path))
+    grouped = {
+        f["range"]["start"]["line"]: (
+            f["suppressed"] is not None,
+            [r["range"]["start"]["line"] for r in f["related"]],
+        )
+        for f in report["findings"]
+        if f["code"] == "CL202"
+    }
+    assert grouped == {7: (True, [8]), 12: (False, [14]), 13: (True, [])}
+    assert not [f for f in report["findings"] if f["code"] == "CL900"]

@@ -6,9 +6,9 @@ import inspect
 from collections.abc import Iterable
 from typing import Any
 
-from composelint.types import Check, Edit, Finding, Fix, Options, Rule, Severity
+from composelint.types import Check, Edit, Finding, Fix, Group, Options, Rule, Severity
 
-__all__ = ["REGISTRY", "Edit", "Finding", "Fix", "Options", "Rule", "Severity", "rule"]
+__all__ = ["REGISTRY", "Edit", "Finding", "Fix", "Group", "Options", "Rule", "Severity", "rule"]
 
 REGISTRY: dict[str, Rule] = {}
 

@@ -11,7 +11,7 @@ from composelint.intervals import IntervalIndex, overlapping, ranks
 from composelint.model import PortBinding, Project, Run, Span, Workload
 from composelint.patterns import lazy_pattern
 from composelint.requirements import justified
-from composelint.rules.base import Edit, Finding, Fix, Options, Severity, rule
+from composelint.rules.base import Edit, Finding, Fix, Group, Options, Severity, rule
 from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
 from composelint.rules.wording import (
     from_command_line,
@@ -347,9 +347,15 @@ def port_all_interfaces(project: Project):
     server, 51820/udp of WireGuard, 1194 of OpenVPN, mail ports of a mail
     server, Syncthing's and BitTorrent's peer ports, game servers, on the
     port clients expect (`80:80`, not `8080:80`); git over SSH of Gitea,
-    Forgejo or GitLab on any host port (`2222:22`).  If
-    the service is meant to be public, suppress it with a reason.
-    Databases, caches, admin UIs and debug ports keep their level.
+    Forgejo or GitLab on any host port (`2222:22`).  The ports of one
+    service that are public by design are one finding, at the first of them,
+    naming them all (`Ports `80:80` and `443:443` of service `proxy` ...`);
+    the other entries are its related locations, and so are the same
+    service's entries in the other code blocks of a Markdown document.  If
+    the service is meant to be public, suppress it with a reason on that
+    first entry: that silences the finding; a suppression on another entry
+    takes only that port out of it.  Databases, caches, admin UIs and debug
+    ports keep their level and their own finding.
 
     ## Why is this bad?
     The service is reachable from every network the host is on, and Docker's
@@ -377,18 +383,19 @@ def port_all_interfaces(project: Project):
         for port in workload.ports:
             if not _exposed_everywhere(project, workload, port) or _sensitive(workload, port):
                 continue
-            variable = port.host_ip_variable
-            if variable:
-                detail = f"binds all host interfaces: its host IP `{variable}` is empty or a wildcard"
-            elif port.host_start is None and port.from_variable:
-                detail = "binds all host interfaces (no host IP is written; the host port is a variable)"
-            elif port.host_start is None:
-                detail = "publishes a random host port on all interfaces"
-            else:
-                detail = "binds all host interfaces"
+            detail, details = _all_interfaces(port)
             public = _public_by_design(workload, port)
+            group = None
             if public:
-                detail += f"; `{_image_name(workload)}` usually serves this port to the network on purpose"
+                name = _image_name(workload)
+                detail += f"; `{name}` usually serves this port to the network on purpose"
+                group = Group(
+                    f"public by design: {workload.name}: {details}",
+                    f"`{port.raw}`",
+                    "Ports ",
+                    f" of {workload_phrase(workload)} {details}; `{name}` usually serves them to the network "
+                    "on purpose",
+                )
             yield Finding(
                 f"Port `{port.raw}` of {workload_phrase(workload)} {detail}",
                 port.span,
@@ -397,8 +404,27 @@ def port_all_interfaces(project: Project):
                 severity=Severity.INFO if public else None,
                 help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it; "
                 "if the service is meant to be public, suppress this finding with a reason",
+                group=group,
                 fix=_loopback_fix(project, workload, port),
             )
+
+
+def _all_interfaces(port: PortBinding) -> tuple[str, str]:
+    """How a port binds every interface, said of it and of several ports alike (a group)."""
+    variable = port.host_ip_variable
+    if variable:
+        return (
+            f"binds all host interfaces: its host IP `{variable}` is empty or a wildcard",
+            f"bind all host interfaces: their host IP `{variable}` is empty or a wildcard",
+        )
+    if port.host_start is None and port.from_variable:
+        return (
+            "binds all host interfaces (no host IP is written; the host port is a variable)",
+            "bind all host interfaces (no host IP is written; the host ports are variables)",
+        )
+    if port.host_start is None:
+        return "publishes a random host port on all interfaces", "publish random host ports on all interfaces"
+    return "binds all host interfaces", "bind all host interfaces"
 
 
 @rule(
