@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from composelint.model import Located, Project, Sysctl, Workload
-from composelint.requirements import justified
+from composelint.requirements import HOST_WIDE_CAPABILITIES, NAMESPACED_CAPABILITIES, justified
 from composelint.rules.base import Edit, Finding, Fix, rule
 from composelint.rules.edits import remove_setting, workload_fix
 from composelint.rules.wording import list_entry, setting, setting_name, subject
 
-DANGEROUS_CAPABILITIES = {
-    "ALL",
-    "SYS_ADMIN",
-    "SYS_MODULE",
-    "SYS_RAWIO",
-    "SYS_PTRACE",
-    "SYS_BOOT",
-    "DAC_READ_SEARCH",
-    "BPF",
-    "PERFMON",
-    "MAC_ADMIN",
-    "MAC_OVERRIDE",
-}
+DANGEROUS_CAPABILITIES = HOST_WIDE_CAPABILITIES | NAMESPACED_CAPABILITIES
 
 
 def _removal(project: Project, workload: Workload, edit: Edit | None, message: str) -> Fix | None:
