@@ -568,8 +568,8 @@ class Interpreter:
             return False
         lines = code.lines or self.lines
         words = [
-            Word(word, lines.span(start, end), lines.written(start, end))
-            for word, (start, end) in zip(texts, ranges, strict=True)
+            Word(word, span, word if lines.verbatim else lines.written(start, end))
+            for word, span, (start, end) in zip(texts, lines.spans(ranges), ranges, strict=True)
         ]
         invocation = Invocation(tool, words, self.span(code, event.start, event.end), via)
         invocation.background = bool(_BACKGROUND.match(text, event.end))
