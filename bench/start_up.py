@@ -25,7 +25,7 @@ import bench
 STEPS = [
     ("the interpreter", "pass"),
     ("dataclasses (inspect, ast)", "import dataclasses"),
-    ("click", "import click"),
+    ("argparse (the command line)", "import argparse"),
     ("the shared types", "import composelint.types"),
     ("the model (25 dataclasses)", "import composelint.model"),
     ("the settings table and values", "import composelint.settings"),

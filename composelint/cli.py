@@ -1,22 +1,22 @@
-"""The command line: `composelint check`, `rule`, `rules`.
+"""The command line: `composelint check`, `model`, `rule`, `rules`, `server`.
 
 Only the report goes to stdout; errors are one line on stderr.  Exit codes:
 0 nothing at or above --fail-on, 1 findings at or above it, 2 the linter
 could not do its job (usage, unreadable path, internal error).
+
+The parsers are argparse's, of the standard library (click took about 60 million instructions,
+15 ms, to import: an eighth of a one-file run), and only the command that runs has its parser
+built.
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, NoReturn
-
-import click
-
-if TYPE_CHECKING:
-    from click._termui_impl import ProgressBar as ClickProgressBar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import NoReturn
 
 from composelint import __version__
 from composelint.discovery import KINDS
@@ -33,10 +33,17 @@ FAIL_LEVELS = ("error", "warning", "info", "style", "never")
 # stdout (the machine formats get none, whatever stderr is).
 HUMAN_FORMATS = ("auto", "full", "concise", "grouped")
 PROGRESS_FROM = 100  # projects in a run before a progress bar is drawn
+OUTPUT_FORMAT_VARIABLE = "COMPOSELINT_OUTPUT_FORMAT"  # the default of `check --output-format`
 
 
-def _split(values: tuple[str, ...]) -> list[str]:
+def _split(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _echo(text: str, err: bool = False, nl: bool = True) -> None:
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + "\n" if nl else text)
+    stream.flush()
 
 
 def _fail(*lines: str) -> NoReturn:
@@ -45,323 +52,472 @@ def _fail(*lines: str) -> NoReturn:
 
     # Paths in a problem come from the linted tree: one line each, whatever their names hold.
     for line in lines:
-        click.echo(f"composelint: error: {line_text(line)}", err=True)
+        _echo(f"composelint: error: {line_text(line)}", err=True)
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "-V", "--version", prog_name="composelint")
-def main() -> None:
-    """Lint Docker Compose files for host networking, exposed ports and broken isolation."""
+# ---------------------------------------------------------------- the parsers
 
 
-def project_options(function):
+def _file(value: str) -> str:
+    """A path the command writes or reads as a file: an existing directory is a usage error."""
+    if os.path.isdir(value):
+        raise argparse.ArgumentTypeError(f"File {value!r} is a directory.")
+    return value
+
+
+def _count(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a valid integer.") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{number} is not in the range x>=0.")
+    return number
+
+
+def _command_parser(name: str, usage: str = "[OPTIONS]") -> argparse.ArgumentParser:
+    """The parser of `composelint NAME`: its help shows the usage, the command's description and
+    its options."""
+    summary, description = COMMANDS[name][0], COMMANDS[name][1]
+    return argparse.ArgumentParser(
+        prog=f"composelint {name}",
+        usage=f"composelint {name} {usage}",
+        description=f"{summary}\n\n{description}" if description else summary,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+
+
+def _append(parser: argparse.ArgumentParser, *names: str, metavar: str = "TEXT", **settings) -> None:
+    """A repeatable option: its values in order, an empty list when it is not given."""
+    parser.add_argument(*names, action="append", default=[], metavar=metavar, **settings)
+
+
+def _project_options(parser: argparse.ArgumentParser) -> None:
     """Options that decide which files form a project and how it is loaded (check, model)."""
-    options = [
-        click.option(
-            "-f",
-            "--file",
-            "compose_files",
-            multiple=True,
-            type=click.Path(),
-            help="Lint these compose files as one project, merged in order (like docker compose -f).",
-        ),
-        click.option(
-            "--env-file",
-            "env_files",
-            multiple=True,
-            type=click.Path(),
-            help="Read variables from these files instead of the project's .env.",
-        ),
-        click.option(
-            "--use-process-env",
-            is_flag=True,
-            help="Also use this process's environment for interpolation (it wins over env files).",
-        ),
-        click.option(
-            "--profile",
-            "profiles",
-            multiple=True,
-            help="Lint only services of these profiles (and those without one). Default: all profiles.",
-        ),
-        click.option(
-            "--allow-outside-root",
-            is_flag=True,
-            help="Read files outside the project directory: include/extends/env_file targets, COMPOSE_FILE "
-            "entries and symlinks that resolve elsewhere.",
-        ),
-        click.option(
-            "--no-merge-overrides",
-            is_flag=True,
-            help="Lint a compose file without its compose.override.yaml sibling.",
-        ),
-        click.option("--stdin-filename", help="Name to use for input read from `-`."),
-        click.option(
-            "--changed",
-            is_flag=True,
-            help="The paths are changed files (for pre-commit): lint each as its kind, and re-lint the "
-            "compose projects that read a changed .env or include/extends/env_file target.",
-        ),
-        click.option(
-            "--kind",
-            "kinds",
-            multiple=True,
-            type=click.Choice(KINDS),
-            help="Lint only these kinds of files in directories (repeatable); with one kind, named files "
-            "and standard input are read as that kind (default: every kind, by name and content).",
-        ),
-    ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+    _append(
+        parser,
+        "-f",
+        "--file",
+        dest="compose_files",
+        metavar="PATH",
+        help="Lint these compose files as one project, merged in order (like docker compose -f).",
+    )
+    _append(
+        parser,
+        "--env-file",
+        dest="env_files",
+        metavar="PATH",
+        help="Read variables from these files instead of the project's .env.",
+    )
+    parser.add_argument(
+        "--use-process-env",
+        action="store_true",
+        help="Also use this process's environment for interpolation (it wins over env files).",
+    )
+    _append(
+        parser,
+        "--profile",
+        dest="profiles",
+        help="Lint only services of these profiles (and those without one). Default: all profiles.",
+    )
+    parser.add_argument(
+        "--allow-outside-root",
+        action="store_true",
+        help="Read files outside the project directory: include/extends/env_file targets, COMPOSE_FILE "
+        "entries and symlinks that resolve elsewhere.",
+    )
+    parser.add_argument(
+        "--no-merge-overrides",
+        action="store_true",
+        help="Lint a compose file without its compose.override.yaml sibling.",
+    )
+    parser.add_argument("--stdin-filename", metavar="TEXT", help="Name to use for input read from `-`.")
+    parser.add_argument(
+        "--changed",
+        action="store_true",
+        help="The paths are changed files (for pre-commit): lint each as its kind, and re-lint the "
+        "compose projects that read a changed .env or include/extends/env_file target.",
+    )
+    _append(
+        parser,
+        "--kind",
+        dest="kinds",
+        choices=KINDS,
+        metavar="KIND",
+        help=f"Lint only these kinds of files in directories (repeatable: {', '.join(KINDS)}); with one "
+        "kind, named files and standard input are read as that kind (default: every kind, by name and "
+        "content).",
+    )
 
 
-@main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
-@project_options
-@click.option(
-    "--output-format",
-    "output_format",
-    type=click.Choice(["auto", *FORMAT_NAMES]),
-    default="auto",
-    envvar="COMPOSELINT_OUTPUT_FORMAT",
-    show_default=True,
-    help="Report format; auto = github under GitHub Actions, else full on a terminal, concise otherwise.",
-)
-@click.option("-o", "--output-file", type=click.Path(dir_okay=False), help="Write the report to this file.")
-@click.option(
-    "--report",
-    "reports",
-    multiple=True,
-    metavar="FORMAT:PATH",
-    help="Also write a report in FORMAT to PATH (repeatable), e.g. --report sarif:composelint.sarif.",
-)
-@click.option(
-    "--summary",
-    "summary_path",
-    type=click.Path(dir_okay=False),
-    help="Write a Markdown summary (counts, most severe findings, a picture of each project with "
-    "findings) to this file. Without it, under GitHub Actions the `github` format appends the summary "
-    "to $GITHUB_STEP_SUMMARY.",
-)
-@click.option(
-    "--select",
-    "select",
-    multiple=True,
-    help="Rules to run instead of the defaults (codes, prefixes, names, groups, ALL); replaces the "
-    "configuration's `select`.",
-)
-@click.option(
-    "--extend-select",
-    multiple=True,
-    help="Rules to run in addition to the selection; appended to the configuration's `extend-select`.",
-)
-@click.option("--ignore", multiple=True, help="Rules not to run; replaces the configuration's `ignore`.")
-@click.option(
-    "--fail-on",
-    "--failure-threshold",
-    "fail_on",
-    type=click.Choice(FAIL_LEVELS),
-    default=None,
-    help="Exit 1 when a finding of this severity or higher is reported "
-    "(default: the configuration's `fail-on`, else warning).",
-)
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="Use this configuration file for every file (default: the nearest .composelint.yaml, "
-    ".composelint.yml, composelint.yaml or pyproject.toml [tool.composelint]).",
-)
-@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
-@click.option(
-    "--exclude",
-    "exclude",
-    multiple=True,
-    help="Glob of files and directories not to discover; replaces the configuration's `exclude`.",
-)
-@click.option("--extend-exclude", multiple=True, help="More globs not to discover; appended to the excludes.")
-@click.option(
-    "--force-exclude",
-    is_flag=True,
-    help="Apply excludes and .gitignore to files named on the command line too (for pre-commit).",
-)
-@click.option(
-    "--respect-gitignore/--no-respect-gitignore",
-    "respect_gitignore",
-    default=None,
-    help="Skip discovered files that git ignores (default: the configuration's `respect-gitignore`, else yes).",
-)
-@click.option(
-    "--include-test-data/--no-include-test-data",
-    "include_test_data",
-    default=None,
-    help="Lint files below test-data directories (testdata, fixtures, test, tests, e2e, ...) of a directory walk "
-    "(default: the configuration's `include-test-data`, else no: they are counted in the summary).",
-)
-@click.option(
-    "--baseline",
-    "baseline",
-    type=click.Path(dir_okay=False),
-    help="Hide the findings recorded in this baseline file (they stay in JSON/SARIF as suppressed).",
-)
-@click.option(
-    "--write-baseline",
-    "write_baseline",
-    type=click.Path(dir_okay=False),
-    help="Record the current findings in this baseline file; later runs with --baseline report only new ones.",
-)
-@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are reported.")
-@click.option(
-    "--statistics", is_flag=True, help="Print the number of findings per rule instead of the findings."
-)
-@click.option(
-    "--fix",
-    "apply_fixes",
-    is_flag=True,
-    help="Apply the safe fixes to the files, then report what remains. With standard input (and "
-    "--stdin-filename) print the fixed text instead, and the report to stderr.",
-)
-@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply the unsafe fixes too.")
-@click.option(
-    "--diff",
-    is_flag=True,
-    help="Print the fixes as a unified diff instead of writing them; exit 1 when there are any.",
-)
-@click.option("--show-fixes", is_flag=True, help="With --fix, list the fixes applied per file (on stderr).")
-@click.option("--no-inline-suppressions", is_flag=True, help="Ignore `# composelint:` comments.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(0),
-    default=0,
-    show_default=True,
-    help="Worker processes for many projects; 0 = chosen from the work and the CPUs (none on 2 CPUs or fewer).",
-)
-@click.option(
-    "-q",
-    "--quiet",
-    is_flag=True,
-    help="Print the report only: no progress bar, no warnings (errors are still printed).",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Show the traceback of internal errors.")
-def check(
-    paths,
-    output_format,
-    output_file,
-    reports,
-    summary_path,
-    select,
-    extend_select,
-    ignore,
-    fail_on,
-    config_path,
-    isolated,
-    exclude,
-    extend_exclude,
-    force_exclude,
-    respect_gitignore,
-    include_test_data,
-    baseline,
-    write_baseline,
-    exit_zero,
-    statistics,
-    apply_fixes,
-    unsafe_fixes,
-    diff,
-    show_fixes,
-    no_inline_suppressions,
-    color,
-    jobs,
-    quiet,
-    verbose,
-    **project,
-):
-    """Lint compose projects and shell scripts (default: the current directory).
+def _check_parser() -> argparse.ArgumentParser:
+    parser = _command_parser("check", "[OPTIONS] [PATHS]...")
+    parser.add_argument("paths", nargs="*", metavar="PATHS", help="Files and directories (default: .).")
+    _project_options(parser)
+    formats = ("auto", *FORMAT_NAMES)
+    parser.add_argument(
+        "--output-format",
+        choices=formats,
+        default=os.environ.get(OUTPUT_FORMAT_VARIABLE) or "auto",
+        metavar="FORMAT",
+        help=f"Report format: {', '.join(formats)}; auto = github under GitHub Actions, else full on a "
+        f"terminal, concise otherwise (default: ${OUTPUT_FORMAT_VARIABLE}, else auto).",
+    )
+    parser.add_argument(
+        "-o", "--output-file", type=_file, metavar="FILE", help="Write the report to this file."
+    )
+    _append(
+        parser,
+        "--report",
+        dest="reports",
+        metavar="FORMAT:PATH",
+        help="Also write a report in FORMAT to PATH (repeatable), e.g. --report sarif:composelint.sarif.",
+    )
+    parser.add_argument(
+        "--summary",
+        dest="summary_path",
+        type=_file,
+        metavar="FILE",
+        help="Write a Markdown summary (counts, most severe findings, a picture of each project with "
+        "findings) to this file. Without it, under GitHub Actions the `github` format appends the summary "
+        "to $GITHUB_STEP_SUMMARY.",
+    )
+    _append(
+        parser,
+        "--select",
+        help="Rules to run instead of the defaults (codes, prefixes, names, groups, ALL); replaces the "
+        "configuration's `select`.",
+    )
+    _append(
+        parser,
+        "--extend-select",
+        help="Rules to run in addition to the selection; appended to the configuration's `extend-select`.",
+    )
+    _append(parser, "--ignore", help="Rules not to run; replaces the configuration's `ignore`.")
+    parser.add_argument(
+        "--fail-on",
+        "--failure-threshold",
+        dest="fail_on",
+        choices=FAIL_LEVELS,
+        metavar="LEVEL",
+        help=f"Exit 1 when a finding of this severity or higher is reported ({', '.join(FAIL_LEVELS)}; "
+        "default: the configuration's `fail-on`, else warning).",
+    )
+    parser.add_argument(
+        "--config",
+        dest="config_path",
+        type=_file,
+        metavar="FILE",
+        help="Use this configuration file for every file (default: the nearest .composelint.yaml, "
+        ".composelint.yml, composelint.yaml or pyproject.toml [tool.composelint]).",
+    )
+    parser.add_argument("--isolated", action="store_true", help="Ignore all configuration files.")
+    _append(
+        parser,
+        "--exclude",
+        help="Glob of files and directories not to discover; replaces the configuration's `exclude`.",
+    )
+    _append(parser, "--extend-exclude", help="More globs not to discover; appended to the excludes.")
+    parser.add_argument(
+        "--force-exclude",
+        action="store_true",
+        help="Apply excludes and .gitignore to files named on the command line too (for pre-commit).",
+    )
+    parser.add_argument(
+        "--respect-gitignore",
+        action=argparse.BooleanOptionalAction,
+        help="Skip discovered files that git ignores (default: the configuration's `respect-gitignore`, "
+        "else yes).",
+    )
+    parser.add_argument(
+        "--include-test-data",
+        action=argparse.BooleanOptionalAction,
+        help="Lint files below test-data directories (testdata, fixtures, test, tests, e2e, ...) of a "
+        "directory walk (default: the configuration's `include-test-data`, else no: they are counted in "
+        "the summary).",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=_file,
+        metavar="FILE",
+        help="Hide the findings recorded in this baseline file (they stay in JSON/SARIF as suppressed).",
+    )
+    parser.add_argument(
+        "--write-baseline",
+        type=_file,
+        metavar="FILE",
+        help="Record the current findings in this baseline file; later runs with --baseline report only "
+        "new ones.",
+    )
+    parser.add_argument("--exit-zero", action="store_true", help="Exit 0 even when findings are reported.")
+    parser.add_argument(
+        "--statistics",
+        action="store_true",
+        help="Print the number of findings per rule instead of the findings.",
+    )
+    parser.add_argument(
+        "--fix",
+        dest="apply_fixes",
+        action="store_true",
+        help="Apply the safe fixes to the files, then report what remains. With standard input (and "
+        "--stdin-filename) print the fixed text instead, and the report to stderr.",
+    )
+    parser.add_argument(
+        "--unsafe-fixes", action="store_true", help="With --fix or --diff, apply the unsafe fixes too."
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="Print the fixes as a unified diff instead of writing them; exit 1 when there are any.",
+    )
+    parser.add_argument(
+        "--show-fixes", action="store_true", help="With --fix, list the fixes applied per file (on stderr)."
+    )
+    parser.add_argument(
+        "--no-inline-suppressions", action="store_true", help="Ignore `# composelint:` comments."
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        metavar="WHEN",
+        help="Color the report: auto, always or never (default: auto: on a terminal, unless NO_COLOR is "
+        "set).",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="Worker processes for many projects; 0 = chosen from the work and the CPUs (none on 2 CPUs "
+        "or fewer). Default: 0.",
+    )
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="Print the report only: no progress bar, no warnings (errors are still printed).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="Show the traceback of internal errors.")
+    return parser
 
-    Settings come from the nearest configuration file of each linted file; options given here win
-    (--select and --ignore replace the file's lists, --extend-select and --extend-exclude append)."""
+
+def _model_parser() -> argparse.ArgumentParser:
+    parser = _command_parser("model", "[OPTIONS] [PATHS]...")
+    parser.add_argument("paths", nargs="*", metavar="PATHS", help="Files and directories (default: .).")
+    _project_options(parser)
+    parser.add_argument(
+        "--output-format",
+        choices=MODEL_FORMATS,
+        default="json",
+        metavar="FORMAT",
+        help=f"{', '.join(MODEL_FORMATS)} (default: json). json: the model as data; mermaid, dot, svg, "
+        "html: a picture of it with the findings drawn on it.",
+    )
+    parser.add_argument(
+        "-o", "--output-file", metavar="PATH", help="Write the model to this file instead of stdout."
+    )
+    parser.add_argument(
+        "--all-workloads",
+        action="store_true",
+        help="In pictures, draw every workload (projects of more than 30 show only those with findings or "
+        "ports).",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="Show the traceback of internal errors.")
+    return parser
+
+
+def _rule_parser() -> argparse.ArgumentParser:
+    parser = _command_parser("rule", "[OPTIONS] SELECTOR")
+    parser.add_argument("selector", metavar="SELECTOR", help="The rule's code (CL201) or name.")
+    parser.add_argument(
+        "--output-format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        metavar="FORMAT",
+        help="text, markdown or json (default: text).",
+    )
+    return parser
+
+
+def _rules_parser() -> argparse.ArgumentParser:
+    parser = _command_parser("rules")
+    parser.add_argument(
+        "--output-format",
+        choices=("table", "json", "markdown"),
+        default="table",
+        metavar="FORMAT",
+        help="table, json or markdown (default: table).",
+    )
+    return parser
+
+
+def _server_parser() -> argparse.ArgumentParser:
+    return _command_parser("server")
+
+
+def root_parser() -> argparse.ArgumentParser:
+    """`composelint` itself: the version, and the commands listed in its help."""
+    root = argparse.ArgumentParser(
+        prog="composelint",
+        usage="composelint [OPTIONS] COMMAND [ARGS]...",
+        description="Lint Docker Compose files for host networking, exposed ports and broken isolation.",
+        epilog="commands:\n"
+        + "\n".join(f"  {name:<8}{summary}" for name, (summary, *_) in COMMANDS.items())
+        + "\n\n`composelint COMMAND -h` shows the options of a command.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    root.add_argument(
+        "-V",
+        "--version",
+        action="version",
+        version=f"composelint, version {__version__}",
+        help="Show the version and exit.",
+    )
+    root.add_argument("command", choices=COMMANDS, metavar="COMMAND", help=argparse.SUPPRESS)
+    return root
+
+
+def command_parser(name: str) -> argparse.ArgumentParser:
+    """The parser of `composelint NAME` (the documentation site's command-line reference reads it)."""
+    return COMMANDS[name][2]()
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """The `composelint` console script: parse, run the command, exit with its code.  A closed
+    stdout (`composelint check | head`) ends the run with 1, quietly; so does Ctrl-C, with
+    "Aborted!"."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # Before the command, only -h and -V (without a command, the root parser ends the run: help,
+    # version or a usage error); the command's own parser reads the rest.
+    end = next((index + 1 for index, value in enumerate(arguments) if not value.startswith("-")), None)
+    name = root_parser().parse_args(arguments[:end]).command
+    parser = command_parser(name)
+    options, extra = parser.parse_known_args(arguments[end:])
+    if extra:
+        # argparse takes the first run of paths only: the others (`check a.yaml --select ALL b.yaml`)
+        # come back with what it did not know, and with everything after a `--` it did not consume.
+        cut = extra.index("--") if "--" in extra else len(extra)
+        unknown = [value for value in extra[:cut] if value.startswith("-") and value != "-"]
+        if unknown or not hasattr(options, "paths"):
+            parser.error(f"unrecognized arguments: {' '.join(unknown or extra)}")
+        options.paths += extra[:cut] + extra[cut + 1 :]
+    if name == "check" and options.output_format not in ("auto", *FORMAT_NAMES):
+        parser.error(
+            f"${OUTPUT_FORMAT_VARIABLE}: invalid choice: {options.output_format!r} "
+            f"(choose from {', '.join(('auto', *FORMAT_NAMES))})"
+        )
+    try:
+        COMMANDS[name][3](options)
+    except BrokenPipeError:
+        # Python would fail again flushing stdout at exit: the reader is gone, write nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except KeyboardInterrupt:
+        _echo("Aborted!", err=True)
+        sys.exit(1)
+    sys.exit(0)
+
+
+# ---------------------------------------------------------------- the commands
+
+
+def check(options: argparse.Namespace) -> None:
+    """Lint compose projects and shell scripts; exit 1 with findings at or above --fail-on."""
     from composelint.config import Overrides
 
-    for report in reports:
+    for report in options.reports:
         report_format, separator, report_path = report.partition(":")
         if not separator or not report_path or report_format not in FORMAT_NAMES:
             _fail(f"--report `{report}`: expected FORMAT:PATH with FORMAT one of {', '.join(FORMAT_NAMES)}")
-    human = output_file is not None or output_format in HUMAN_FORMATS
-    progress = ProgressBar() if human and not quiet and sys.stderr.isatty() else None
+    human = options.output_file is not None or options.output_format in HUMAN_FORMATS
+    progress = ProgressBar() if human and not options.quiet and sys.stderr.isatty() else None
     overrides = Overrides(
-        select=_split(select) if select else None,
-        extend_select=tuple(_split(extend_select)),
-        ignore=_split(ignore) if ignore else None,
-        fail_on=fail_on,
-        exclude=list(exclude) if exclude else None,
-        extend_exclude=tuple(extend_exclude),
-        respect_gitignore=respect_gitignore,
-        include_test_data=include_test_data,
+        select=_split(options.select) if options.select else None,
+        extend_select=tuple(_split(options.extend_select)),
+        ignore=_split(options.ignore) if options.ignore else None,
+        fail_on=options.fail_on,
+        exclude=list(options.exclude) if options.exclude else None,
+        extend_exclude=tuple(options.extend_exclude),
+        respect_gitignore=options.respect_gitignore,
+        include_test_data=options.include_test_data,
     )
     request = _request(
-        paths,
-        project,
+        options,
         overrides=overrides,
-        config_path=config_path,
-        isolated=isolated,
-        force_exclude=force_exclude,
-        inline_suppressions=not no_inline_suppressions,
-        baseline=baseline,
-        write_baseline=write_baseline,
-        jobs=jobs,
-        verbose=verbose,
+        config_path=options.config_path,
+        isolated=options.isolated,
+        force_exclude=options.force_exclude,
+        inline_suppressions=not options.no_inline_suppressions,
+        baseline=options.baseline,
+        write_baseline=options.write_baseline,
+        jobs=options.jobs,
+        verbose=options.verbose,
         progress=progress,
     )
-    fixing_stdin = "-" in paths and (apply_fixes or diff)
-    if fixing_stdin and not project["stdin_filename"]:
+    verbose, fixing = options.verbose, options.apply_fixes or options.diff
+    fixing_stdin = "-" in options.paths and fixing
+    if fixing_stdin and not options.stdin_filename:
         _fail("fixing standard input needs --stdin-filename (the name decides how it is read)")
     try:
-        if apply_fixes or diff:
-            fixed = _guard(verbose, _fix, request, unsafe_fixes, diff, show_fixes)
+        if fixing:
+            fixed = _guard(verbose, _fix, request, options.unsafe_fixes, options.diff, options.show_fixes)
             outcome = fixed.result
-            if diff:
+            if options.diff:
                 sys.exit(1 if fixed.changes else 0)
         else:
-            outcome = _guard(verbose, _run, request, quiet)
+            outcome = _guard(verbose, _run, request, options.quiet)
     finally:
         if progress is not None:
             progress.close()
     # The fixed text of standard input is the output; the report goes to stderr.
     _guard(
-        verbose, _show, outcome, output_format, output_file, reports, statistics, color, fixing_stdin, quiet
+        verbose,
+        _show,
+        outcome,
+        options.output_format,
+        options.output_file,
+        options.reports,
+        options.statistics,
+        options.color,
+        fixing_stdin,
+        options.quiet,
     )
-    github = output_format == "github" or (
-        output_format == "auto" and os.environ.get("GITHUB_ACTIONS") == "true"
+    github = options.output_format == "github" or (
+        options.output_format == "auto" and os.environ.get("GITHUB_ACTIONS") == "true"
     )
-    if summary_path:
-        _guard(verbose, _write_summary, request, outcome, summary_path, "w")
+    if options.summary_path:
+        _guard(verbose, _write_summary, request, outcome, options.summary_path, "w")
     elif github and os.environ.get("GITHUB_STEP_SUMMARY"):
         _guard(verbose, _write_summary, request, outcome, os.environ["GITHUB_STEP_SUMMARY"], "a")
-    sys.exit(1 if outcome.failing and not exit_zero else 0)
+    sys.exit(1 if outcome.failing and not options.exit_zero else 0)
 
 
-def _request(paths: tuple[str, ...], project: dict, **settings):
+def _request(options: argparse.Namespace, **settings):
     """The pipeline's request for the command line's paths and project options; reads standard
     input when `-` is named."""
     from composelint.app import STDIN, Request
     from composelint.sources.files import MAX_FILE_BYTES
 
-    compose_files = tuple(project["compose_files"])
+    compose_files = tuple(options.compose_files)
+    named = STDIN in options.paths or STDIN in compose_files
     return Request(
-        paths=paths or (".",),
+        paths=tuple(options.paths) or (".",),
         compose_files=compose_files,
         # One byte over the cap, so the pipeline can tell that the input is too large.
-        stdin=sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if STDIN in paths or STDIN in compose_files else None,
-        stdin_filename=project["stdin_filename"],
-        kinds=tuple(project["kinds"]),
-        env_files=tuple(project["env_files"]),
-        use_process_env=project["use_process_env"],
-        profiles=tuple(project["profiles"]),
-        allow_outside_root=project["allow_outside_root"],
-        merge_overrides=not project["no_merge_overrides"],
-        changed=project["changed"],
+        stdin=sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if named else None,
+        stdin_filename=options.stdin_filename,
+        kinds=tuple(options.kinds),
+        env_files=tuple(options.env_files),
+        use_process_env=options.use_process_env,
+        profiles=tuple(options.profiles),
+        allow_outside_root=options.allow_outside_root,
+        merge_overrides=not options.no_merge_overrides,
+        changed=options.changed,
         **settings,
     )
 
@@ -377,10 +533,10 @@ def _run(request, quiet: bool = False):
     if quiet:
         return outcome
     for warning in outcome.warnings:
-        click.echo(f"composelint: warning: {warning}", err=True)
+        _echo(f"composelint: warning: {warning}", err=True)
     if outcome.recorded is not None:
         count = outcome.recorded
-        click.echo(
+        _echo(
             f"composelint: recorded {count} finding{'s' if count != 1 else ''} in {request.write_baseline}",
             err=True,
         )
@@ -400,16 +556,14 @@ def _fix(request, unsafe: bool, diff: bool, show_fixes: bool):
     except LintError as error:
         _fail(*error.lines)
     for warning in [*fixed.result.warnings, *fixed.refused]:
-        click.echo(f"composelint: warning: {line_text(warning)}", err=True)
+        _echo(f"composelint: warning: {line_text(warning)}", err=True)
     stdin = request.stdin_filename and "-" in request.paths
     if diff:
         for path, (before, after) in sorted(fixed.changes.items()):
             lines = difflib.unified_diff(before.splitlines(True), after.splitlines(True), path, path)
-            click.echo(
-                "".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines), nl=False
-            )
+            _echo("".join(line if line.endswith(("\n", "\r")) else line + "\n" for line in lines), nl=False)
         count = len(fixed.applied)
-        click.echo(f"composelint: would fix {count} finding{'s' if count != 1 else ''}.", err=True)
+        _echo(f"composelint: would fix {count} finding{'s' if count != 1 else ''}.", err=True)
         return fixed
     failed = set()
     for path, (before, after) in sorted(fixed.changes.items()):
@@ -419,10 +573,10 @@ def _fix(request, unsafe: bool, diff: bool, show_fixes: bool):
             write_fixed(path, before, after)
         except FixError as error:
             failed.add(path)
-            click.echo(f"composelint: warning: {line_text(str(error))}", err=True)
+            _echo(f"composelint: warning: {line_text(str(error))}", err=True)
     if stdin:
         text = fixed.changes.get(fixed.stdin or "", (None, None))[1]
-        click.echo(text if text is not None else fixed.result.lint.texts.get(fixed.stdin or "", ""), nl=False)
+        _echo(text if text is not None else fixed.result.lint.texts.get(fixed.stdin or "", ""), nl=False)
     done = [item for item in fixed.applied if item.finding.fix and not item.finding.fix.paths & failed]
     if show_fixes:
         _list_fixes(done)
@@ -431,7 +585,7 @@ def _fix(request, unsafe: bool, diff: bool, show_fixes: bool):
     hidden = len(fixed.fixable("unsafe")) if not unsafe else 0
     if hidden:
         line += f" ({hidden} fixable with --unsafe-fixes)"
-    click.echo(line + ".", err=True)
+    _echo(line + ".", err=True)
     return fixed
 
 
@@ -443,37 +597,38 @@ def _list_fixes(done) -> None:
     for item in done:
         by_file.setdefault(item.finding.span.path, Counter())[(item.rule.code, item.rule.name)] += 1
     if not by_file:
-        click.echo("No fixes applied.", err=True)
+        _echo("No fixes applied.", err=True)
     for path, counts in sorted(by_file.items()):
-        click.echo(f"Fixed in {path}:", err=True)
+        _echo(f"Fixed in {path}:", err=True)
         for (code, name), count in sorted(counts.items()):
-            click.echo(f"  {count} x {code} ({name})", err=True)
+            _echo(f"  {count} x {code} ({name})", err=True)
 
 
 class ProgressBar:
-    """`Request.progress` for a person at a terminal: click's progress bar on stderr, drawn once a
-    run has PROGRESS_FROM projects (a shorter run is over before a bar would tell anything)."""
+    """`Request.progress` for a person at a terminal: a bar on stderr, drawn once a run has
+    PROGRESS_FROM projects (a shorter run is over before a bar would tell anything)."""
+
+    WIDTH = 36
 
     def __init__(self) -> None:
-        self.bar: ClickProgressBar[int] | None = None
+        self.drawn = False
 
     def __call__(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if total < PROGRESS_FROM:
-                return
-            self.bar = click.progressbar(
-                length=total, label="composelint: linting", file=sys.stderr, show_pos=True, show_eta=False
-            )
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
+        if total < PROGRESS_FROM:
+            return
+        filled = self.WIDTH * done // total
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        sys.stderr.write(f"\rcomposelint: linting  [{bar}]  {done}/{total}")
+        sys.stderr.flush()
+        self.drawn = True
 
     def close(self) -> None:
         """Leave the finished bar on its own line, so the report starts below it."""
-        if self.bar is not None:
-            self.bar.render_finish()
+        if self.drawn:
+            _echo("", err=True)
 
 
-def _guard(verbose: bool, function, *args):
+def _guard(verbose: bool, function: Callable, *args):
     """Run a command; a bug becomes one line and exit 2 (the traceback with --verbose)."""
     try:
         return function(*args)
@@ -520,12 +675,12 @@ def _show(
             text = "".join(f"{count:>5}  {code}  {name}\n" for count, code, name in rows)
     else:
         text = render_parts(output_format, result, color=use_color)
-    _write(text, output_file, use_color, to_stderr)
+    _write(text, output_file, to_stderr)
     for report in reports:
         report_format, _, report_path = report.partition(":")
-        _write(render_parts(report_format, result), report_path, False)
+        _write(render_parts(report_format, result), report_path)
     if result.test_data and not quiet and (statistics or not FORMATS[output_format].summary):
-        click.echo(f"composelint: {test_data_note(result)}", err=True)
+        _echo(f"composelint: {test_data_note(result)}", err=True)
 
 
 def _write_summary(request, outcome, path: str, mode: str) -> None:
@@ -542,56 +697,38 @@ def _write_summary(request, outcome, path: str, mode: str) -> None:
         _fail(f"cannot write summary `{path}`: {error.strerror}")
 
 
-@main.command("model")
-@click.argument("paths", nargs=-1, type=click.Path())
-@project_options
-@click.option(
-    "--output-format",
-    type=click.Choice(MODEL_FORMATS),
-    default="json",
-    show_default=True,
-    help="json: the model as data; mermaid, dot, svg, html: a picture of it with the findings drawn on it.",
-)
-@click.option(
-    "-o", "--output-file", type=click.Path(), help="Write the model to this file instead of stdout."
-)
-@click.option(
-    "--all-workloads",
-    is_flag=True,
-    help="In pictures, draw every workload (projects of more than 30 show only those with findings or ports).",
-)
-@click.option("-v", "--verbose", is_flag=True, help="Show the traceback of internal errors.")
-def model_command(paths, output_format, output_file, all_workloads, verbose, **project):
+def model_command(options: argparse.Namespace) -> None:
     """Print the merged network-config model: what will run, on which network, reachable how."""
 
     def show():
         from composelint.app import LintError, load_projects
 
-        request = _request(paths, project)
+        request = _request(options)
         try:
             projects = load_projects(request)
         except LintError as error:
             _fail(*error.lines)
-        if output_format == "json":
+        if options.output_format == "json":
             from composelint.report.model import render_model
 
             text = render_model(projects)
         else:
             from composelint.report.picture import render_picture
 
-            text = render_picture(output_format, projects, _run(request).lint.reported, all_workloads)
-        _write(text, output_file, False)
+            reported = _run(request).lint.reported
+            text = render_picture(options.output_format, projects, reported, options.all_workloads)
+        _write(text, options.output_file)
 
-    _guard(verbose, show)
+    _guard(options.verbose, show)
 
 
-def _write(text: str | Iterable[str], path: str | None, color: bool, to_stderr: bool = False) -> None:
+def _write(text: str | Iterable[str], path: str | None, to_stderr: bool = False) -> None:
     """The report to stdout (or stderr), or to a file (exit 2 when it cannot be written); a report
     in parts is written in batches of about 64 KB as it is made."""
     batches = [text] if isinstance(text, str) else _batches(text)
     if not path:
         for batch in batches:
-            click.echo(batch, nl=False, color=color, err=to_stderr)
+            _echo(batch, err=to_stderr, nl=False)
         return
     try:
         with open(path, "w", encoding="utf-8") as handle:
@@ -613,54 +750,73 @@ def _batches(parts: Iterable[str], size: int = 65_536) -> Iterator[str]:
         yield "".join(batch)
 
 
-@main.command("rule")
-@click.argument("selector")
-@click.option(
-    "--output-format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True
-)
-def rule_command(selector, output_format):
+def rule_command(options: argparse.Namespace) -> None:
     """Show the documentation of a rule, by code or name."""
     from composelint.docs import render_rule
     from composelint.rules import all_rules
 
     rules = all_rules()
+    selector = options.selector
     found = rules.get(selector.upper()) or next(
         (r for r in rules.values() if r.name == selector.lower()), None
     )
     if found is None:
         _fail(f"unknown rule `{selector}`")
-    click.echo(render_rule(found, output_format), nl=False)
+    _echo(render_rule(found, options.output_format), nl=False)
 
 
-@main.command("rules")
-@click.option(
-    "--output-format", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True
-)
-def rules_command(output_format):
+def rules_command(options: argparse.Namespace) -> None:
     """List every rule."""
     from composelint.docs import rule_json, rules_table
     from composelint.rules import all_rules
 
     rules = list(all_rules().values())
-    if output_format == "json":
+    if options.output_format == "json":
         import json
 
-        click.echo(json.dumps([rule_json(rule) for rule in rules], indent=2))
-    elif output_format == "markdown":
-        click.echo(rules_table(rules), nl=False)
+        _echo(json.dumps([rule_json(rule) for rule in rules], indent=2))
+    elif options.output_format == "markdown":
+        _echo(rules_table(rules), nl=False)
     else:
         for rule in rules:
             default = "on" if rule.default_on else "opt-in"
-            click.echo(
+            _echo(
                 f"{rule.code}  {rule.name:<32} {rule.severity:<8} {rule.group:<10} {default:<7} {rule.summary}"
             )
 
 
-@main.command("server")
-def server_command():
-    """Run the language server over stdio (needs the `lsp` extra: pip install 'composelint[lsp]')."""
+def server_command(options: argparse.Namespace) -> None:
+    """Run the language server over stdio."""
     try:
         from composelint.server import serve
     except ImportError as error:
         _fail(f"the language server needs pygls: pip install 'composelint[lsp]' ({error})")
     serve()
+
+
+# name -> (summary, description, its parser, what runs it)
+COMMANDS: dict[
+    str, tuple[str, str, Callable[[], argparse.ArgumentParser], Callable[[argparse.Namespace], None]]
+] = {
+    "check": (
+        "Lint compose projects and shell scripts (default: the current directory).",
+        "Settings come from the nearest configuration file of each linted file; options given here win\n"
+        "(--select and --ignore replace the file's lists, --extend-select and --extend-exclude append).",
+        _check_parser,
+        check,
+    ),
+    "model": (
+        "Print the merged network-config model: what will run, on which network, reachable how.",
+        "",
+        _model_parser,
+        model_command,
+    ),
+    "rule": ("Show the documentation of a rule, by code or name.", "", _rule_parser, rule_command),
+    "rules": ("List every rule.", "", _rules_parser, rules_command),
+    "server": (
+        "Run the language server over stdio (needs the `lsp` extra: pip install 'composelint[lsp]').",
+        "",
+        _server_parser,
+        server_command,
+    ),
+}

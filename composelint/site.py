@@ -1,27 +1,23 @@
 """The pages of the documentation site (mkdocs.yml, docs/) that are generated from the code.
 
 One page per rule and the rule index (rules/, from the rule metadata), the command-line reference
-(reference/cli.md, from the click commands) and the configuration reference
+(reference/cli.md, from the command-line parsers) and the configuration reference
 (reference/configuration.md, from the configuration schema).  docs/hooks.py adds them when the
 site is built; tests/test_site.py builds it and follows every documentation URL the tool prints.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
+from argparse import RawDescriptionHelpFormatter
+from functools import partial
 from importlib import resources
 from typing import Any
 
-import click
-
-from composelint.cli import main as cli_main
+from composelint.cli import COMMANDS, command_parser, root_parser
 from composelint.docs import rule_markdown, rules_table
 from composelint.rules import all_rules
 from composelint.rules.base import Rule
-
-# A fixed width, so the pages do not depend on the terminal that generates them.
-FORMAT: dict[str, Any] = {"terminal_width": 100, "max_content_width": 100}
 
 
 def rule_page_path(rule: Rule) -> str:
@@ -103,40 +99,21 @@ def configuration_reference() -> str:
 # ---------------------------------------------------------------- command-line reference
 
 
-def _command_section(name: str, command: click.Command, parent: click.Context) -> list[str]:
-    context = command.make_context(name, [], parent=parent, resilient_parsing=True, **FORMAT)
-    lines = [
-        "",
-        f"## `composelint {name}`",
-        "",
-        "```text",
-        command.get_usage(context),
-        "```",
-        "",
-        inspect.cleandoc(command.help or ""),
-    ]
-    options = [param.get_help_record(context) for param in command.get_params(context)]
-    rows = [record for record in options if record is not None and record[1]]
-    if rows:
-        lines += ["", "Options:", ""] + [f"- `{names}`: {text}" for names, text in rows]
-    return lines
-
-
 def cli_reference() -> str:
-    root = cli_main.make_context("composelint", [], resilient_parsing=True, **FORMAT)
-    assert isinstance(cli_main, click.Group)
+    root = root_parser()
     lines = [
         "# Command-line reference",
         "",
-        (cli_main.help or "").strip(),
+        root.description or "",
         "",
         "Exit codes: 0 nothing at or above `--fail-on`, 1 findings at or above it, 2 the linter could "
         "not do its job (usage, unreadable path, invalid configuration).",
     ]
-    for name in cli_main.list_commands(root):
-        command = cli_main.get_command(root, name)
-        if command is not None and not command.hidden:
-            lines += _command_section(name, command, root)
+    for name in COMMANDS:
+        parser = command_parser(name)
+        # A fixed width, so the page does not depend on the terminal that generates it.
+        parser.formatter_class = partial(RawDescriptionHelpFormatter, width=100)
+        lines += ["", f"## `composelint {name}`", "", "```text", parser.format_help().rstrip(), "```"]
     return "\n".join(lines) + "\n"
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 import shutil
+import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from composelint.cli import main
 
@@ -28,9 +31,60 @@ def pytest_configure(config: pytest.Config) -> None:
         config.add_cleanup(lambda: shutil.rmtree(config.option.basetemp, ignore_errors=True))
 
 
-def run_cli(*args: str, input: str | None = None):
-    """Invoke `composelint` in-process; returns click's Result."""
-    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+    output: str  # stdout and stderr as a terminal would show them, interleaved
+
+
+class _Tee(io.RawIOBase):
+    """What a stream writes, kept on its own and in the output both streams share."""
+
+    def __init__(self, shared: io.BytesIO):
+        self.own, self.shared = io.BytesIO(), shared
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.own.write(data)
+        self.shared.write(data)
+        return len(data)
+
+
+def run_cli(*args: str, input: str | None = None) -> CliResult:
+    """Invoke `composelint` in-process, with standard input, output and error of its own (none a
+    terminal); exceptions other than SystemExit go to the test."""
+    shared = io.BytesIO()
+    out, err = _Tee(shared), _Tee(shared)
+    streams = {
+        "stdin": io.TextIOWrapper(io.BytesIO((input or "").encode()), encoding="utf-8"),
+        "stdout": io.TextIOWrapper(out, encoding="utf-8", write_through=True),
+        "stderr": io.TextIOWrapper(err, encoding="utf-8", write_through=True),
+    }
+    with contextlib.ExitStack() as stack:
+        for name, stream in streams.items():
+            stack.enter_context(_replaced(name, stream))
+        try:
+            main(list(args))
+        except SystemExit as end:
+            code = end.code if isinstance(end.code, int) else (0 if end.code is None else 1)
+    return CliResult(
+        code, out.own.getvalue().decode(), err.own.getvalue().decode(), shared.getvalue().decode()
+    )
+
+
+@contextlib.contextmanager
+def _replaced(name: str, stream):
+    saved = getattr(sys, name)
+    setattr(sys, name, stream)
+    try:
+        yield
+    finally:
+        stream.flush()
+        setattr(sys, name, saved)
 
 
 def lint_json(*args: str, input: str | None = None) -> dict:
