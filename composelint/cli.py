@@ -94,6 +94,17 @@ def _append(parser: argparse.ArgumentParser, *names: str, metavar: str = "TEXT",
     parser.add_argument(*names, action="append", default=[], metavar=metavar, **settings)
 
 
+def _output_format(parser: argparse.ArgumentParser, formats: Sequence[str], meaning: str = "") -> None:
+    """`--output-format`: one of `formats`, the first by default."""
+    parser.add_argument(
+        "--output-format",
+        choices=formats,
+        default=formats[0],
+        metavar="FORMAT",
+        help=f"{', '.join(formats)} (default: {formats[0]}).{' ' + meaning if meaning else ''}",
+    )
+
+
 def _project_options(parser: argparse.ArgumentParser) -> None:
     """Options that decide which files form a project and how it is loaded (check, model)."""
     _append(
@@ -309,13 +320,10 @@ def _model_parser() -> argparse.ArgumentParser:
     parser = _command_parser("model", "[OPTIONS] [PATHS]...")
     parser.add_argument("paths", nargs="*", metavar="PATHS", help="Files and directories (default: .).")
     _project_options(parser)
-    parser.add_argument(
-        "--output-format",
-        choices=MODEL_FORMATS,
-        default="json",
-        metavar="FORMAT",
-        help=f"{', '.join(MODEL_FORMATS)} (default: json). json: the model as data; mermaid, dot, svg, "
-        "html: a picture of it with the findings drawn on it.",
+    _output_format(
+        parser,
+        MODEL_FORMATS,
+        "json: the model as data; mermaid, dot, svg, html: a picture of it with the findings drawn on it.",
     )
     parser.add_argument(
         "-o", "--output-file", metavar="PATH", help="Write the model to this file instead of stdout."
@@ -333,25 +341,13 @@ def _model_parser() -> argparse.ArgumentParser:
 def _rule_parser() -> argparse.ArgumentParser:
     parser = _command_parser("rule", "[OPTIONS] SELECTOR")
     parser.add_argument("selector", metavar="SELECTOR", help="The rule's code (CL201) or name.")
-    parser.add_argument(
-        "--output-format",
-        choices=("text", "markdown", "json"),
-        default="text",
-        metavar="FORMAT",
-        help="text, markdown or json (default: text).",
-    )
+    _output_format(parser, ("text", "markdown", "json"))
     return parser
 
 
 def _rules_parser() -> argparse.ArgumentParser:
     parser = _command_parser("rules")
-    parser.add_argument(
-        "--output-format",
-        choices=("table", "json", "markdown"),
-        default="table",
-        metavar="FORMAT",
-        help="table, json or markdown (default: table).",
-    )
+    _output_format(parser, ("table", "json", "markdown"))
     return parser
 
 
