@@ -152,6 +152,44 @@ PUBLIC_ON_ANY_HOST_PORT = {
     **dict.fromkeys(("gitea", "forgejo", "gogs"), (22, 2222)),
     **dict.fromkeys(("gitlab", "gitlab-ce", "gitlab-ee"), (22,)),
 }
+# A UDP port of an image no table here knows is public by design too: on the corpus it carries
+# WebRTC and VoIP media, game servers, VPNs, peer-to-peer and device traffic, meant for the network
+# (docs/precision.md).  Not these UDP services, dangerous on a network: reflection and amplification
+# vectors (US-CERT TA14-017A and since: QOTD 17, CharGEN 19, DNS 53, TFTP 69, portmap 111, NTP 123,
+# NetBIOS 137, SNMP 161, CLDAP 389, RIPv1 520, IPMI 623, CUPS browsing 631, SQL Server browser
+# 1434, SSDP 1900, ARMS 3283, WS-Discovery 3702, mDNS 5353, CoAP 5683, Ubiquiti discovery 10001,
+# memcached 11211, Plex discovery 32414), and ingest ports that take anyone's data into logs,
+# metrics and traces, which a sidecar or the host itself sends to (StatsD 8125, Jaeger's agent
+# 6831/6832, Fluentd's forward 24224, GELF 12201, collectd 25826).
+UNSAFE_UDP_PORTS = frozenset(
+    (17, 19, 53, 69, 111, 123, 137, 161, 389, 520, 623, 631, 1434, 1900, 3283, 3702, 5353, 5683)
+    + (10001, 11211, 32414, 8125, 6831, 6832, 24224, 12201, 25826)
+)
+# Log, metric and trace collectors and DNS proxies, whose UDP inputs are ingest or resolver ports
+# on whatever port they are configured.
+UNSAFE_UDP_IMAGES = frozenset(
+    (
+        "logstash",
+        "fluentd",
+        "fluent-bit",
+        "vector",
+        "telegraf",
+        "statsd",
+        "graphite-statsd",
+        "dogstatsd",
+        "jaeger",
+        "all-in-one",
+        "jaeger-agent",
+        "jaeger-collector",
+        "opentelemetry-collector",
+        "opentelemetry-collector-contrib",
+        "graylog",
+        "cloudflared",
+        "dnscrypt-proxy",
+        "dnsproxy",
+        "stubby",
+    )
+)
 _BASE60 = lazy_pattern(r"^[1-9][0-9_]*(:[0-5]?[0-9])+$")
 
 
@@ -203,6 +241,20 @@ def _public_by_design(workload: Workload, port: PortBinding) -> bool:
     hosts = port.host_range or ()
     anywhere = PUBLIC_ON_ANY_HOST_PORT.get(name, ())
     return any((p in ports and p in hosts) or p in anywhere for p in port.container_ports)
+
+
+def _public_udp(workload: Workload, port: PortBinding) -> bool:
+    """A UDP port of an image none of the tables knows (or no image), other than a service that is
+    dangerous on a network: media, game, VPN or peer-to-peer traffic, meant for the network.  A
+    range is a media or game range (RTP's 10000-10100 holds Ubiquiti's 10001 by chance): judged
+    by its first port."""
+    name = _image_name(workload) or ""
+    known = (PUBLIC_BY_DESIGN, PUBLIC_ON_ANY_HOST_PORT, SENSITIVE_IMAGES, UNSAFE_UDP_IMAGES)
+    return (
+        port.protocol == "udp"
+        and not any(name in table for table in known)
+        and port.container_start not in UNSAFE_UDP_PORTS
+    )
 
 
 def _exposed_everywhere(project: Project, workload: Workload, port: PortBinding) -> bool:
@@ -347,7 +399,14 @@ def port_all_interfaces(project: Project):
     server, 51820/udp of WireGuard, 1194 of OpenVPN, mail ports of a mail
     server, Syncthing's and BitTorrent's peer ports, game servers, on the
     port clients expect (`80:80`, not `8080:80`); git over SSH of Gitea,
-    Forgejo or GitLab on any host port (`2222:22`).  The ports of one
+    Forgejo or GitLab on any host port (`2222:22`); a UDP port of an image
+    none of composelint's tables knows (WebRTC and VoIP media, game servers,
+    VPNs, peer-to-peer), except UDP services dangerous on a network, which keep
+    their level: reflection and amplification vectors (DNS, NTP, SNMP, SSDP,
+    CUPS browsing, WS-Discovery, CoAP...) and the ingest ports of log, metric
+    and trace collectors (StatsD 8125, Jaeger's agent 6831/6832, Fluentd 24224,
+    GELF 12201; any UDP port of Logstash, Fluentd, Vector, Telegraf, Jaeger,
+    the OpenTelemetry collector and DNS proxies like cloudflared).  The ports of one
     service that are public by design are one finding, at the first of them,
     naming them all (`Ports `80:80` and `443:443` of service `proxy` ...`);
     the other entries are its related locations, and so are the same
@@ -384,29 +443,45 @@ def port_all_interfaces(project: Project):
             if not _exposed_everywhere(project, workload, port) or _sensitive(workload, port):
                 continue
             detail, details = _all_interfaces(port)
-            public = _public_by_design(workload, port)
+            why = _why_public(workload, port)
             group = None
-            if public:
-                name = _image_name(workload)
-                detail += f"; `{name}` usually serves this port to the network on purpose"
+            if why is not None:
+                detail += f"; {why[0]}"
                 group = Group(
                     f"public by design: {workload.name}: {details}",
                     f"`{port.raw}`",
                     "Ports ",
-                    f" of {workload_phrase(workload)} {details}; `{name}` usually serves them to the network "
-                    "on purpose",
+                    f" of {workload_phrase(workload)} {details}; {why[1]}",
                 )
             yield Finding(
                 f"Port `{port.raw}` of {workload_phrase(workload)} {detail}",
                 port.span,
                 workload.name,
                 _field(port),
-                severity=Severity.INFO if public else None,
+                severity=Severity.INFO if why is not None else None,
                 help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it; "
                 "if the service is meant to be public, suppress this finding with a reason",
                 group=group,
                 fix=_loopback_fix(project, workload, port),
             )
+
+
+def _why_public(workload: Workload, port: PortBinding) -> tuple[str, str] | None:
+    """Why the port is public by design, said of it and of several ports alike; None when it is not."""
+    if _public_by_design(workload, port):
+        name = _image_name(workload)
+        return (
+            f"`{name}` usually serves this port to the network on purpose",
+            f"`{name}` usually serves them to the network on purpose",
+        )
+    if _public_udp(workload, port):
+        return (
+            "a UDP port of an image composelint does not know usually carries media, game, VPN or "
+            "peer-to-peer traffic meant for the network",
+            "UDP ports of an image composelint does not know usually carry media, game, VPN or "
+            "peer-to-peer traffic meant for the network",
+        )
+    return None
 
 
 def _all_interfaces(port: PortBinding) -> tuple[str, str]:
