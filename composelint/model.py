@@ -335,6 +335,9 @@ class Workload:
     # Started on another machine than the one running the commands: through `ssh`, or against a
     # named daemon (`docker --context prod`, `-H ssh://...`, podman `--connection`/`--url`).
     remote: bool = False
+    # A service container a CI job starts for itself (GitHub Actions `services:`): a server that
+    # lives for the job, on the job's network.
+    job_service: bool = False
     # What the prose of the document showing it names (a Markdown section around its code block):
     # setting names of composelint/settings.py (`privileged`, `cap_add`) and `setting=value` for a
     # value named by itself (`cap_add=SYS_ADMIN`, `security_opt=apparmor`, `devices=/dev/fuse`).

@@ -111,7 +111,8 @@ class Setting:
     dotted paths below the service (or network) mapping; `no_compose` says
     why a setting has none.  `quadlet` and `devcontainer` are the keys of
     Podman Quadlet `[Container]`/`[Network]` units and of devcontainer.json
-    (empty: only through `PodmanArgs=` / `runArgs`, which use the flags).
+    (empty: only through `PodmanArgs=` / `runArgs`, which use the flags);
+    `github_actions` those of a workflow job's containers.
     """
 
     name: str
@@ -132,6 +133,9 @@ class Setting:
     # words: `pid namespace`); a command a document shows next to such a sentence is explained
     # there (sources/embedded/prose.py).
     prose: tuple[str, ...] = ()
+    # Keys of a GitHub Actions job's `container:` and `services.<id>:` mappings, which the runner
+    # passes to `docker create` as this setting's flag (`image` and `options` are read as such).
+    github_actions: tuple[str, ...] = ()
 
     def flag(self, command: str) -> Flag | None:
         """The flag that sets it in `command`, else in `docker run`."""
@@ -205,6 +209,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("Environment",),
         ("containerEnv",),
         empty_decides_nothing="a value from a variable is not written in the file: not a literal credential",
+        github_actions=("env",),
     ),
     Setting(
         "labels",
@@ -254,6 +259,7 @@ SETTINGS: tuple[Setting, ...] = (
         # (a template's `${APP_PORT}`); a variable host IP is named by CL202 itself.
         empty_decides_nothing="Compose refuses an empty port entry: whoever deploys must set it",
         numbers=True,
+        github_actions=("ports",),
     ),
     Setting(
         "expose",
@@ -419,6 +425,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("Volume", "Mount"),
         ("mounts", "workspaceMount"),
         empty_decides_nothing="a bind source that starts with an unset variable is a host path the mount rules do not guess",
+        github_actions=("volumes",),
     ),
     Setting(
         "use_api_socket",

@@ -15,6 +15,8 @@ _SECRET_KEY = lazy_pattern(
     r"(^|_)(PASSWORD|PASSWD|PASS|SECRET|SECRETS|TOKEN|API_?KEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|"
     r"AUTH_KEY|CLIENT_SECRET|CREDENTIALS?)($|_)"
 )
+# A key that names a password (a server's login), not a token or key for another system.
+_PASSWORD_KEY = lazy_pattern(r"(^|_)(PASSWORD|PASSWD|PASS)($|_)")
 # ... unless a later part says the value is about the secret, not the secret itself.
 _ABOUT_SECRET = lazy_pattern(
     r"_(FILE|PATH|DIR|LENGTH|LEN|MIN|MAX|TTL|EXPIRY|EXPIRES|EXPIRE|EXPIRATION|LIFETIME|TIMEOUT|"
@@ -65,7 +67,12 @@ def _setting(workload: Workload, variable: Variable, labels: bool = False) -> st
 def _own_credential(workload: Workload, variable: Variable) -> bool:
     """The key sets up the server of a well-known server image (`KNOWN_IMAGE_PORTS`): it starts
     with the image's name (`POSTGRES_PASSWORD` of `postgres`, `MINIO_ROOT_PASSWORD` of
-    `minio/minio`).  A client image's keys (`AWS_SECRET_ACCESS_KEY` of `amazon/aws-cli`) are not."""
+    `minio/minio`).  A client image's keys (`AWS_SECRET_ACCESS_KEY` of `amazon/aws-cli`) are not.
+    Or the key is a password of a CI job's service container, a server the job starts for itself
+    whatever its image (`MYSQL_ROOT_PASSWORD` of `mariadb`, `SA_PASSWORD` of SQL Server); its
+    tokens and keys for other systems are not."""
+    if workload.job_service and _PASSWORD_KEY.search(variable.name.upper().replace("-", "_")):
+        return True
     if not known_ports(workload) or workload.image is None:
         return False
     return variable.name.upper().startswith(f"{workload.image.value.basename.upper()}_")
@@ -85,10 +92,12 @@ def credential_in_environment(project: Project):
     `*_PATH`, `*_LENGTH`, `*_TTL`, `*_USER`, ...) are left alone.  So is
     the password the server of a well-known image is set up with (a key
     starting with the image's name: `POSTGRES_PASSWORD` of `postgres`,
-    `MINIO_ROOT_PASSWORD` of `minio/minio`) on a host made
-    for one CI job (a GitHub-hosted runner, a GitLab Docker-in-Docker
-    service): that server lives for the job and nothing else reaches it.  A
-    key for anything else (`AWS_SECRET_ACCESS_KEY`) is reported there too.
+    `MINIO_ROOT_PASSWORD` of `minio/minio`), or any password of a job's
+    service container (GitHub Actions `services:`, `env` or `options: -e`:
+    `MYSQL_ROOT_PASSWORD` of `mariadb`), on a host made for one CI job (a
+    GitHub-hosted runner, a GitLab Docker-in-Docker service): that server
+    lives for the job and nothing else reaches it.  A key for anything else
+    (`AWS_SECRET_ACCESS_KEY`, a token) is reported there too.
     The message names the key, never the value.
 
     ## Why is this bad?

@@ -6,12 +6,13 @@ Each job is a project; in it:
   POSIX one: the step's `shell:`, else the job's and then the workflow's `defaults.run.shell`,
   else bash (pwsh on a `windows` runner, which is not read, nor are pwsh, python, cmd...);
 * the job's `container:` and each of `services:` is a `docker create` of its `image` with its
-  `options` (read with the docker grammar), `ports` (published) and `volumes`, named by the
-  service id and joined to the job's network, as the runner does.  On a GitHub-hosted runner
+  `options` (read with the docker grammar), `env`, `ports` (published) and `volumes` (the keys
+  of the table of Docker settings' `github_actions` column), named by the service id and joined
+  to the job's network, as the runner does.  On a GitHub-hosted runner
   (`runs-on` names only `ubuntu-*`, `windows-*`, `macos-*` images, or `${{ matrix.NAME }}` whose
   every value is one) the project's host is ephemeral: its published ports reach nobody (CL202,
   CL210), its servers live for the job (CL701) and escaping to it gains nothing (CL101, CL3xx,
-  CL4xx: `Project.on_lasting_hosts`).  A shell script below `.github/` is on one
+  CL4xx: the rules declared `lasting_hosts_only`).  A shell script below `.github/` is on one
   when every job of the repository's workflows is (`hosted_ci_script`).
 
 `${{ ... }}` expressions are values only known at run time.  A composite action's steps form
@@ -27,6 +28,7 @@ import re
 from composelint.limits import MAX_CI_BYTES
 from composelint.model import Project
 from composelint.patterns import lazy_pattern
+from composelint.settings import RUN, SETTINGS
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 from composelint.sources.embedded.snippets import (
     HostFile,
@@ -46,6 +48,14 @@ _BREAKS = lazy_pattern("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
 _SERVICE_ID = lazy_pattern(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _HOSTED_LABEL = lazy_pattern(r"(ubuntu|windows|macos)-[\w.-]+")
 _MATRIX_VALUE = lazy_pattern(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+_VARIABLE_NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
+# A job container's keys -> the `docker create` flag the runner passes them as.
+CONTAINER_FLAGS = {
+    key: flag.spellings[0]
+    for setting in SETTINGS
+    if (flag := setting.flag(RUN)) is not None
+    for key in setting.github_actions
+}
 
 
 def without_expressions(text: str) -> str:
@@ -205,7 +215,8 @@ def _steps(project: Project, host: HostFile, steps: YNode | None, default_shell:
 
 
 def _containers(project: Project, host: HostFile, job_key: YScalar, job: YMap) -> None:
-    """The job container and the service containers, as `docker create` commands."""
+    """The job container and the service containers, as `docker create` commands; the service
+    containers are `job_service`."""
     containers: list[tuple[YScalar, YNode, str | None]] = []
     container = job.get("container")
     if container is not None:
@@ -220,7 +231,11 @@ def _containers(project: Project, host: HostFile, job_key: YScalar, job: YMap) -
     snippet.add_at(f"docker network create {NETWORK}\n", at)
     for key, spec, name in containers:
         _create(snippet, host, key, spec, name)
+    before = len(project.workloads)
     read_snippet(project, host, snippet)
+    service_ids = {name for _, _, name in containers if name}
+    for workload in project.workloads[before:]:
+        workload.job_service = workload.name in service_ids  # named by its id (the job container is not)
 
 
 def _create(snippet: Snippet, host: HostFile, key: YScalar, spec: YNode, name: str | None) -> None:
@@ -237,8 +252,15 @@ def _create(snippet: Snippet, host: HostFile, key: YScalar, spec: YNode, name: s
         if isinstance(options, YScalar):
             snippet.add_at(" ", at)
             snippet.add_scalar(host, options, without_expressions(options.text).replace("\n", " "))
-        for field, flag in (("ports", "-p"), ("volumes", "-v")):
+        for field, flag in CONTAINER_FLAGS.items():
             entries = spec.get(field)
+            if isinstance(entries, YMap):  # env: NAME: value
+                for variable, value in entries.items:
+                    if isinstance(value, YScalar) and _VARIABLE_NAME.fullmatch(variable.text):
+                        snippet.add_at(f" {flag} ", at)
+                        snippet.add_scalar(host, variable)
+                        snippet.add_at("=", host.offset(value.span.line, value.span.column))
+                        _add_env_value(snippet, host, value)
             for entry in entries.items if isinstance(entries, YSeq) else []:
                 if isinstance(entry, YScalar):
                     snippet.add_at(f" {flag} ", at)
@@ -246,3 +268,16 @@ def _create(snippet: Snippet, host: HostFile, key: YScalar, spec: YNode, name: s
     snippet.add_at(" ", at)
     snippet.add_scalar(host, image, without_expressions(image.text))
     snippet.add_at("\n", at)
+
+
+def _add_env_value(snippet: Snippet, host: HostFile, value: YScalar) -> None:
+    """An `env` value as the one shell word the runner passes: single-quoted, as written.  A value
+    with an expression, or one a single-quoted word cannot hold (a `'`), is only known at run time."""
+    start = host.offset(value.span.line, value.span.column)
+    if "'" in value.text or without_expressions(value.text) != value.text:
+        snippet.add_at(unknown_value(max(len(value.text), 4)), start)
+        return
+    snippet.add_at("'", start)
+    snippet.add_scalar(host, value)
+    end = host.offset(value.span.end_line, value.span.end_column)
+    snippet.add_at("'", max(start, end - 1))  # at the value's last character: the word ends there
