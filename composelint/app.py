@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import field, replace
-from functools import partial
+from dataclasses import field, fields, replace
+from operator import attrgetter
 
 from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from composelint.collector import collector_paused
@@ -37,10 +37,11 @@ from composelint.engine import (
 from composelint.fixes import apply_edits, breaks_yaml, choose
 from composelint.model import Project, SourceFile
 from composelint.records import record
+from composelint.rules import all_rules
 from composelint.sources.compose.project import LoadOptions
 from composelint.sources.files import UnreadableFile, decode, is_inside, within_limit
-from composelint.sources.kinds import COMPOSE, load
-from composelint.types import Rule
+from composelint.sources.kinds import COMPOSE, load, prepare
+from composelint.types import Finding, Rule
 
 STDIN = "-"
 PARALLEL_FROM = 32  # projects; below this, starting workers costs more than it saves
@@ -602,7 +603,6 @@ def _lint_all(
         frozenset((_display if request.relative_paths else _as_given)(p) for p in request.paths),
         request.fixed,
     )
-    work = partial(_lint_chunk, job)
     workers = request.jobs or _workers(len(items))
     finished = 0
 
@@ -614,22 +614,73 @@ def _lint_all(
 
     try:
         if workers > 1 and len(items) >= PARALLEL_FROM:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else None)
-            size = max(1, len(items) // (workers * 8))
-            chunks = [items[start : start + size] for start in range(0, len(items), size)]
-            linted: list[Linted] = []
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                for chunk, per_chunk in zip(chunks, pool.map(work, chunks), strict=True):
-                    linted.extend(per_chunk)
-                    done(len(chunk))
-            return linted
-        return work(items, done)
+            return _in_workers(job, items, workers, done)
+        return _lint_chunk(job, items, done)
     except UnreadableFile as error:
         raise LintError(str(error)) from None
+
+
+def _in_workers(
+    job: _Job, items: list[tuple[FileSet, int]], workers: int, done: Callable[[int], None]
+) -> list[Linted]:
+    """`_lint_chunk` over chunks of consecutive file sets in `workers` processes, the results in
+    the order of `items`.  The workers are forked once what they all use is ready (the front ends
+    of the kinds linted, the schema validator, the rules), and each chunk comes back as plain
+    tuples (`_compact`): pickling records costs more than the tuples of their fields."""
+    import multiprocessing
+
+    prepare({file_set[0] for file_set, _ in items})
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    size = max(1, len(items) // (workers * 8))
+    chunks = [items[start : start + size] for start in range(0, len(items), size)]
+    catalog = all_rules()
+    linted: list[Linted] = []
+    with context.Pool(workers, _worker_started, (job,)) as pool:
+        for chunk, compact in zip(chunks, pool.imap(_lint_compact, chunks), strict=True):
+            linted.extend(_restored(part, catalog) for part in compact)
+            done(len(chunk))
+        pool.close()  # the workers exit on their own (not killed: their exit handlers run)
+        pool.join()
+    return linted
+
+
+_worker_job: _Job | None = None  # in a worker process: the job of the run it was started for
+
+
+def _worker_started(job: _Job) -> None:
+    global _worker_job
+    _worker_job = job
+
+
+def _lint_compact(items: list[tuple[FileSet, int]]) -> list[tuple]:
+    assert _worker_job is not None, "runs in a worker process started by _in_workers"
+    return [_compact(part) for part in _lint_chunk(_worker_job, items)]
+
+
+_SOURCE_FIELDS = attrgetter(*(f.name for f in fields(SourceFile)))
+_FINDING_FIELDS = attrgetter(*(f.name for f in fields(Finding)))
+_REPORTED_FIELDS = attrgetter(*(f.name for f in fields(Reported)[2:]))  # after the finding and rule
+
+
+def _compact(part: Linted) -> tuple:
+    """A linted project as tuples of its records' fields (a finding's rule by its code)."""
+    sources, reported, kind = part
+    return (
+        [_SOURCE_FIELDS(source) for source in sources],
+        [(_FINDING_FIELDS(item.finding), item.rule.code, _REPORTED_FIELDS(item)) for item in reported],
+        kind,
+    )
+
+
+def _restored(compact: tuple, catalog: dict[str, Rule]) -> Linted:
+    """The linted project `_compact` made tuples of."""
+    sources, reported, kind = compact
+    return (
+        [SourceFile(*source) for source in sources],
+        [Reported(Finding(*finding), catalog[code], *rest) for finding, code, rest in reported],
+        kind,
+    )
 
 
 def _workers(projects: int) -> int:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
-from conftest import run_cli
+from conftest import FIXTURES, run_cli
 
 from composelint import app
+from composelint.engine import lint_project, select_rules
+from composelint.rules import all_rules
 from composelint.report import render, render_parts
 
 
@@ -35,3 +39,34 @@ def test_json_reports_are_written_in_parts_with_the_same_bytes(tmp_path):
         written.read_text(encoding="utf-8")
         == run_cli("check", "--output-format", "json", "--exit-zero", str(tmp_path / "compose.yaml")).stdout
     )
+
+
+def test_workers_report_what_one_process_reports(monkeypatch):
+    """The rule fixtures of every kind (findings with fixes, suppressed ones, masked values, CL009)
+    linted by two worker processes: the report is the one process's, byte for byte."""
+    chunks: list[int] = []
+    in_workers = app._in_workers
+
+    def spied(job, items, workers, done):
+        chunks.append(len(items))
+        return in_workers(job, items, workers, done)
+
+    monkeypatch.setattr(app, "_in_workers", spied)
+    args = ("check", "--select", "ALL", "--output-format", "json", "--exit-zero", str(FIXTURES / "rules"))
+    alone = run_cli(*args, "-j", "1").stdout
+    assert not chunks
+    assert run_cli(*args, "-j", "2").stdout == alone
+    assert chunks and chunks[0] > app.PARALLEL_FROM
+
+
+def test_a_worker_sends_tuples_that_give_back_the_same_records():
+    """What a worker sends of a linted project (its files, its findings with fixes and related
+    locations) pickles without the records' classes or the rules, and gives back equal records."""
+    (project,) = app.load_projects(app.Request(paths=(str(FIXTURES / "rules" / "CL206" / "positive.yaml"),)))
+    reported = lint_project(project, select_rules(["ALL"], [], []))
+    assert any(item.finding.fix for item in reported) and any(item.finding.related for item in reported)
+    part = (project.sources, reported, "compose")
+    sent = pickle.dumps(app._compact(part))
+    assert b"Finding" not in sent and b"Reported" not in sent and b"SourceFile" not in sent
+    assert b"composelint.rules" not in sent
+    assert app._restored(pickle.loads(sent), all_rules()) == part

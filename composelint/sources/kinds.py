@@ -12,6 +12,7 @@ file set with compose's options (Quadlet's directory, a devcontainer.json with i
 from __future__ import annotations
 
 import os
+from collections.abc import Set
 from importlib import import_module
 
 from composelint.model import Diagnostic, Project, Span
@@ -58,6 +59,23 @@ def load(kind: str, files: list[str], options, *, display, texts: dict[str, str]
     for project in unread:
         projects[0].diagnostics.extend(project.diagnostics)
     return projects
+
+
+def prepare(kinds: Set[str]) -> None:
+    """Import the front ends of `kinds` and make what their files share (ruamel's composer, the
+    compose schema's validator) in this process: worker processes forked afterwards inherit them
+    instead of each making its own."""
+    for kind in kinds:
+        if kind in FRONT_ENDS or kind in SET_FRONT_ENDS:
+            import_module(FRONT_ENDS.get(kind) or SET_FRONT_ENDS[kind])
+    if kinds & {COMPOSE, "devcontainer", "github-actions", "gitlab-ci"}:  # read by ruamel.yaml
+        from composelint.sources.compose.yaml_tree import prepare_composer
+
+        prepare_composer()
+    if kinds & {COMPOSE, "devcontainer"}:  # compose files, checked against the schema
+        from composelint.sources.compose.schema import prepare_validator
+
+        prepare_validator()
 
 
 def _read(paths: list[str], options, display, texts: dict[str, str]) -> tuple[dict[str, str], list[Project]]:
