@@ -443,6 +443,27 @@ def test_json_lines_are_the_json_findings(findings):
     assert any(json.loads(line)["suppressed"] for line in lines)
 
 
+def test_json_findings_are_what_json_dumps_writes(findings, tmp_path):
+    """Each finding of `json` (one a line) and `json-lines` is written directly, byte for byte what
+    json.dumps writes for its data: on the fixture (fixes, related locations, a suppression, an
+    emoji) and on names holding quotes, backslashes, control characters and line separators."""
+    lines = [line.strip().removesuffix(",") for line in output("json").splitlines()]
+    assert [line for line in lines if line.startswith('{"path"')] == [
+        json.dumps(f, ensure_ascii=False) for f in findings
+    ]
+    compact = [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in findings]
+    assert output("json-lines").splitlines() == compact
+    (tmp_path / "compose.yaml").write_text(
+        'services:\n  "a\\"b\\\\c\\td\\u2028e\\x1bfé":\n    image: nginx\n    privileged: true\n',
+        encoding="utf-8",
+    )
+    report = run_cli("check", "--output-format", "json-lines", "--exit-zero", str(tmp_path)).stdout
+    lines = report.split("\n")[:-1]  # str.splitlines would break at the line separator
+    written = [json.loads(line) for line in lines]
+    assert any('"b\\c\td\u2028e\x1bf' in f["message"] for f in written)
+    assert lines == [json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in written]
+
+
 def test_grouped(findings):
     lines = output("grouped").splitlines()
     expected = active(findings)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 from composelint.engine import LintResult
-from composelint.report.json import finding_json
-
-# What json.dumps builds at each call with these arguments: made once for thousands of findings.
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+from composelint.report.json import finding_text
 
 
 def render_json_lines(result: LintResult) -> str:
@@ -19,4 +15,4 @@ def render_json_lines(result: LintResult) -> str:
 def json_lines_parts(result: LintResult) -> Iterator[str]:
     """One line per finding, as it is made."""
     for item in result.reported:
-        yield _COMPACT.encode(finding_json(item, result.kinds)) + "\n"
+        yield finding_text(item, result.kinds, compact=True) + "\n"
