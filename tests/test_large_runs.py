@@ -9,8 +9,8 @@ from conftest import FIXTURES, run_cli
 
 from composelint import app
 from composelint.engine import lint_project, select_rules
-from composelint.rules import all_rules
 from composelint.report import render, render_parts
+from composelint.rules import all_rules
 
 
 @pytest.mark.parametrize(
