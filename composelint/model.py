@@ -361,16 +361,6 @@ class Run:
 
 
 @record
-class Timeline:
-    """How far the commands read into a project in order have got (a script's, a CI job's steps, a
-    recipe's lines): the next block read into it runs after them.  Kept as the blocks are read, so
-    reading one does not look again at every container of the blocks before it."""
-
-    clock: int = 0  # the latest start or end of a container (`Run`) so far
-    running: dict[str, list[Workload]] = field(default_factory=dict)  # not stopped yet, by each name
-
-
-@record
 class Exec:
     """`docker exec` in a script: a command run inside an existing container."""
 
@@ -462,8 +452,6 @@ class Project:
     # there reaches nobody, a server started there lives for the job (`on_ephemeral_host`), and a
     # container reaching that host gains nothing the job lacks (`on_lasting_hosts`).
     ephemeral_host: bool = False
-    # Where commands read in order continue (the shell front end's reader keeps it; rules do not read it).
-    timeline: Timeline = field(default_factory=Timeline, repr=False, compare=False)
 
     def holds_nothing(self) -> bool:
         """Nothing a rule reads: no container, network, build, exec, input problem or `# composelint:`

@@ -9,7 +9,13 @@ from __future__ import annotations
 import pytest
 
 from composelint.model import PortBinding, Project, Run, Span
-from composelint.sources.docker_cli.reader import DOCKER_RUN, classify, parse_flags, read_invocations
+from composelint.sources.docker_cli.reader import (
+    DOCKER_RUN,
+    Timeline,
+    classify,
+    parse_flags,
+    read_invocations,
+)
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 
 PATH = "script.sh"
@@ -480,7 +486,7 @@ class _CountedWorkloads(list):
 
 
 def test_blocks_read_in_order_continue_the_timeline_without_walking_earlier_containers():
-    """A CI job's steps are read into its project one block after another (`in_order`): each block
+    """A CI job's steps are read into its project one block after another (one `Timeline`): each block
     continues where the blocks before it stopped (the position of the last command, the containers
     still running) without walking every container read so far.  Walking them made a workflow of
     thousands of steps quadratic (issue 17: 400 KB took 11 s; just under the 4 MiB bound, over
@@ -493,9 +499,10 @@ def test_blocks_read_in_order_continue_the_timeline_without_walking_earlier_cont
         "docker stop db",
         "docker run nginx",
     ]
+    timeline = Timeline()
     for _ in range(25):
         for step in steps:
-            read_invocations(result, [invocation(step)], in_order=True)
+            read_invocations(result, [invocation(step)], timeline)
     assert walked.walks == 0
     # Each `docker run` is a position: `db` runs until the `stop` of its round; an exec moves no
     # container, so the next block continues after the latest start or end (as before this fix).

@@ -584,14 +584,28 @@ def _written_value(flag: Flag) -> str:
     return word.written
 
 
-class CommandLineReader:
-    """Reads the invocations of one script into one project."""
+@record
+class Timeline:
+    """How far the commands read into a project in order have got (a script's, a CI job's steps, a
+    recipe's lines): the next block read into it runs after them.  Kept as the blocks are read, so
+    reading one does not look again at every container of the blocks before it.  Its reader keeps
+    it (`read_invocations`), not the project: rules do not read it."""
 
-    def __init__(self, project: Project):
+    clock: int = 0  # the latest start or end of a container (`Run`) so far
+    running: dict[str, list[Workload]] = field(default_factory=dict)  # not stopped yet, by each name
+
+
+class CommandLineReader:
+    """Reads the invocations of one script into one project; with a `timeline`, in order after
+    the commands it has read (earlier blocks of the same project), continuing it."""
+
+    def __init__(self, project: Project, timeline: Timeline | None = None):
         self.project = project
         self.unnamed: dict[str, int] = {}  # image shown -> containers without --name run from it so far
-        self.clock: int | None = None  # the position of the command read, when commands run in order
-        self.running: dict[str, list[Workload]] = {}  # containers not stopped yet, by each name they have
+        self.timeline = timeline or Timeline()
+        # The position of the command read, when commands run in order.
+        self.clock: int | None = None if timeline is None else timeline.clock
+        self.running = self.timeline.running  # containers not stopped yet, by each name they have
 
     # -- helpers -------------------------------------------------------------
     def diagnose(self, flag_text: str, sets: tuple[str, ...], span: Span) -> None:
@@ -689,7 +703,7 @@ class CommandLineReader:
                 written = flag.source.written
                 names.add(written.partition("=")[2] if flag.source is flag.word else written)
         workload.runs = Run(self.clock, None if detached else self.clock, frozenset(names))
-        self.project.timeline.clock = self.clock
+        self.timeline.clock = self.clock
         if detached:
             for name in names:
                 self.running.setdefault(name, []).append(workload)
@@ -706,7 +720,7 @@ class CommandLineReader:
                 if command.kind == "stop" or workload.origin == Origin.of_command(
                     command.tool, "compose-run"
                 ):
-                    workload.runs.end = self.project.timeline.clock = clock
+                    workload.runs.end = self.timeline.clock = clock
                 else:
                     kept.append(workload)  # `compose down` stops no `docker run` container
             if kept:
@@ -1102,12 +1116,12 @@ def _mount(fields: dict[str, str], span: Span) -> Mount:
     )
 
 
-def read_invocations(project: Project, invocations: list[Invocation], *, in_order: bool = False) -> None:
-    """Interpret every invocation of one script into `project`; `in_order`: they run one after the
-    other as listed (a script's commands), so a container stopped or exited before another starts
-    does not run beside it (`Workload.runs`)."""
-    reader = CommandLineReader(project)
-    if in_order:  # after the commands already read into the project (earlier blocks of a document)
-        reader.clock, reader.running = project.timeline.clock, project.timeline.running
+def read_invocations(
+    project: Project, invocations: list[Invocation], timeline: Timeline | None = None
+) -> None:
+    """Interpret every invocation of one script into `project`.  With a `timeline`: they run one
+    after the other as listed (a script's commands), after the blocks read with it before, so a
+    container stopped or exited before another starts does not run beside it (`Workload.runs`)."""
+    reader = CommandLineReader(project, timeline)
     for invocation in invocations:
         reader.read(invocation)

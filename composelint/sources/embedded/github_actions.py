@@ -30,6 +30,7 @@ from composelint.model import Project
 from composelint.patterns import lazy_pattern
 from composelint.settings import RUN, SETTINGS
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
+from composelint.sources.docker_cli.reader import Timeline
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
@@ -79,7 +80,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     runs = root.get("runs")
     if isinstance(runs, YMap):  # a composite action
         project = embedded_project(host, KIND, f"{shown} (action)")
-        _steps(project, host, runs.get("steps"), None)
+        _steps(project, host, runs.get("steps"), None, Timeline())
         return [whole, project]
     jobs = root.get("jobs")
     projects = [whole]
@@ -88,8 +89,9 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
             continue
         project = embedded_project(host, KIND, f"{shown} job {key.text}")
         project.ephemeral_host = _hosted_runner(job)
-        _containers(project, host, key, job)
-        _steps(project, host, job.get("steps"), _default_shell(job, root))
+        timeline = Timeline()  # the containers start before the steps, which run in order
+        _containers(project, host, key, job, timeline)
+        _steps(project, host, job.get("steps"), _default_shell(job, root), timeline)
         projects.append(project)
     return projects
 
@@ -199,7 +201,9 @@ def _at(node: YNode | None, *keys: str) -> YNode | None:
     return node
 
 
-def _steps(project: Project, host: HostFile, steps: YNode | None, default_shell: str | None) -> None:
+def _steps(
+    project: Project, host: HostFile, steps: YNode | None, default_shell: str | None, timeline: Timeline
+) -> None:
     for step in steps.items if isinstance(steps, YSeq) else []:
         run = step.get("run") if isinstance(step, YMap) else None
         if not isinstance(run, YScalar) or not isinstance(step, YMap) or not mentions_tool(run.text):
@@ -211,10 +215,10 @@ def _steps(project: Project, host: HostFile, steps: YNode | None, default_shell:
             continue
         snippet = Snippet()
         snippet.add_scalar(host, run, without_expressions(run.text))
-        read_snippet(project, host, snippet)
+        read_snippet(project, host, snippet, timeline=timeline)
 
 
-def _containers(project: Project, host: HostFile, job_key: YScalar, job: YMap) -> None:
+def _containers(project: Project, host: HostFile, job_key: YScalar, job: YMap, timeline: Timeline) -> None:
     """The job container and the service containers, as `docker create` commands; the service
     containers are `job_service`."""
     containers: list[tuple[YScalar, YNode, str | None]] = []
@@ -232,7 +236,7 @@ def _containers(project: Project, host: HostFile, job_key: YScalar, job: YMap) -
     for key, spec, name in containers:
         _create(snippet, host, key, spec, name)
     before = len(project.workloads)
-    read_snippet(project, host, snippet)
+    read_snippet(project, host, snippet, timeline=timeline)
     service_ids = {name for _, _, name in containers if name}
     for workload in project.workloads[before:]:
         workload.job_service = workload.name in service_ids  # named by its id (the job container is not)

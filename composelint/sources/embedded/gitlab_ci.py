@@ -26,6 +26,7 @@ from composelint.limits import MAX_CI_BYTES, MAX_JOBS
 from composelint.model import Project, SourceFile
 from composelint.patterns import lazy_pattern
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
+from composelint.sources.docker_cli.reader import Timeline
 from composelint.sources.embedded.snippets import HostFile, Snippet, embedded_project, read_snippet
 
 KIND = "gitlab-ci"
@@ -96,14 +97,15 @@ def _load_file(
             job.get("before_script") if job.get("before_script") is not None else inherited["before_script"]
         )
         after = job.get("after_script") if job.get("after_script") is not None else inherited["after_script"]
+        timeline = Timeline()  # the scripts run in order, then the services are started
         for lines in ((before, job.get("script")), (after,)):
             snippet = Snippet()
             for node in lines:
                 _add_lines(snippet, host, node)
-            read_snippet(project, host, snippet)
+            read_snippet(project, host, snippet, timeline=timeline)
         services = job.get("services") if job.get("services") is not None else _default(top, "services")
         project.ephemeral_host = _docker_in_docker(services)
-        _services(project, host, key, job.get("services"))
+        _services(project, host, key, job.get("services"), timeline)
         projects.append(project)
     return projects, _local_includes(top.get("include"))
 
@@ -142,7 +144,9 @@ def _add_lines(snippet: Snippet, host: HostFile, node: YNode | None) -> None:
             _add_lines(snippet, host, item)
 
 
-def _services(project: Project, host: HostFile, job_key: YScalar, services: YNode | None) -> None:
+def _services(
+    project: Project, host: HostFile, job_key: YScalar, services: YNode | None, timeline: Timeline
+) -> None:
     if not isinstance(services, YSeq) or not services.items:
         return
     snippet = Snippet()
@@ -162,7 +166,7 @@ def _services(project: Project, host: HostFile, job_key: YScalar, services: YNod
         snippet.add_at(" ", at)
         snippet.add_scalar(host, name)
         snippet.add_at("\n", at)
-    read_snippet(project, host, snippet)
+    read_snippet(project, host, snippet, timeline=timeline)
 
 
 def _local_includes(include: YNode | None) -> list[str]:

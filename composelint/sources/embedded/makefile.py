@@ -31,6 +31,7 @@ import re
 from composelint.limits import MAX_JOBS, MAX_MAKEFILE_BYTES
 from composelint.model import Project, Span
 from composelint.patterns import lazy_pattern
+from composelint.sources.docker_cli.reader import Timeline
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
@@ -117,8 +118,9 @@ def _rule_project(
         recipe = [whole]
     project = embedded_project(host, KIND, f"{host.path} target {target}")
     project.expansions = expansions
+    timeline = Timeline()  # the recipe's lines run in order
     for snippet in recipe:
-        read_snippet(project, host, snippet, engine_variables=True)
+        read_snippet(project, host, snippet, engine_variables=True, timeline=timeline)
     return [project]
 
 

@@ -21,7 +21,7 @@ from composelint.model import Diagnostic, Project, SourceFile
 from composelint.patterns import lazy_pattern
 from composelint.sources.compose.yaml_tree import YScalar
 from composelint.sources.directives import scan_directives
-from composelint.sources.docker_cli.reader import read_invocations
+from composelint.sources.docker_cli.reader import Timeline, read_invocations
 from composelint.sources.docker_cli.words import Word
 from composelint.sources.lines import LF, line_column, line_starts
 from composelint.sources.shell import DEFAULT_TOOLS, parse_script
@@ -265,12 +265,18 @@ def embedded_project(host: HostFile, kind: str, name: str) -> Project:
 
 
 def read_snippet(
-    project: Project, host: HostFile, snippet: Snippet, *, engine_variables: bool = False
+    project: Project,
+    host: HostFile,
+    snippet: Snippet,
+    *,
+    engine_variables: bool = False,
+    timeline: Timeline | None = None,
 ) -> None:
     """Parse `snippet` with the shell front end and read its invocations into `project`, every
     position mapped to the host file; `# composelint:` comments in the snippet apply.  A snippet
     that names no tool is skipped, unless `engine_variables` and it uses an engine-named variable
-    (a Makefile's `$(CONTAINER_ENGINE)` of unknown value)."""
+    (a Makefile's `$(CONTAINER_ENGINE)` of unknown value).  Its commands run in order, after those
+    of the snippets read before with the same `timeline` (a job's steps, a recipe's lines)."""
     text = snippet.text
     if not (mentions_tool(text) or (engine_variables and mentions_engine_variable(text))):
         return
@@ -279,7 +285,7 @@ def read_snippet(
     directives = scan_directives(host.path, text, script.extents, script.value_spans)
     project.directives.extend(spans.remap(directives))
     project.diagnostics.extend(_at_host(diagnostic) for diagnostic in spans.remap(script.diagnostics))
-    read_invocations(project, spans.remap(script.invocations), in_order=True)
+    read_invocations(project, spans.remap(script.invocations), timeline or Timeline())
 
 
 _POSITION = lazy_pattern(r"\bat line \d+, column \d+")

@@ -13,7 +13,7 @@ import os
 
 from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.sources.directives import scan_directives
-from composelint.sources.docker_cli.reader import read_invocations
+from composelint.sources.docker_cli.reader import Timeline, read_invocations
 
 DEFAULT_TOOLS = ("docker", "podman", "nerdctl")
 
@@ -40,7 +40,7 @@ def load_script(
     project.diagnostics.extend(script.diagnostics)
     project.variable_values.update(script.env_values)
     project.ephemeral_host = on_disk and hosted_ci_script(path, project_root(path))
-    read_invocations(project, script.invocations, in_order=True)
+    read_invocations(project, script.invocations, Timeline())
     _name_branches(project, shown, text)
     project.directives = scan_directives(shown, text, script.extents, script.value_spans)
     return project
