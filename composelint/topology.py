@@ -228,7 +228,7 @@ def _per_workload(question: Callable[[Project, Workload], Answer]) -> Callable[[
 
     @wraps(question)
     def answered(project: Project, workload: Workload) -> Answer:
-        lookups = _lookups(project)
+        lookups = _LOOKUPS.get(id(project)) or _lookups(project)
         answers = lookups.answers.get(question)
         if answers is None:
             answers = lookups.answers[question] = {}

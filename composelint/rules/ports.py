@@ -238,8 +238,10 @@ def _public_by_design(workload: Workload, port: PortBinding) -> bool:
     the services whose clients are told it (git over SSH on `2222:22`)."""
     name = _image_name(workload) or ""
     ports = PUBLIC_BY_DESIGN.get(name, ())
-    hosts = port.host_range or ()
     anywhere = PUBLIC_ON_ANY_HOST_PORT.get(name, ())
+    if not ports and not anywhere:
+        return False  # most images
+    hosts = port.host_range or ()
     return any((p in ports and p in hosts) or p in anywhere for p in port.container_ports)
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import field, fields, replace
+from functools import cache
 
 from composelint import settings
 from composelint.model import (
@@ -433,10 +434,14 @@ def classify(invocation: Invocation) -> Command:
     words = invocation.words[1:]
     if tool in ("docker-compose", "podman-compose"):
         return _compose(tool.split("-")[0], invocation.words[0], words)
-    parsed = parse_flags(words, ROOT_TABLES.get(tool, DOCKER_ROOT))
-    if not parsed.positionals:
-        return Command("other", tool, invocation.words[0], [])
-    first, rest = parsed.positionals[0], parsed.rest
+    table = ROOT_TABLES.get(tool, DOCKER_ROOT)
+    if words and not table.interspersed and not words[0].text.startswith(("-", UNKNOWN)):
+        first, rest = words[0], words[1:]  # the subcommand comes first (most commands): parse_flags' answer
+    else:
+        parsed = parse_flags(words, table)
+        if not parsed.positionals:
+            return Command("other", tool, invocation.words[0], [])
+        first, rest = parsed.positionals[0], parsed.rest
     name = first.text
     second = rest[0].text if rest else ""
     if name in ("run", "create"):
@@ -532,6 +537,15 @@ _SET_BY = {
     }
     for command in (*_CONTAINER_COMMANDS, settings.EXEC, settings.NETWORK_CREATE, settings.BUILD)
 }
+
+
+_CONTAINER_TABLES = {"compose-run": COMPOSE_RUN, "service-create": SERVICE_CREATE}
+
+
+@cache
+def _handler(flag: str) -> str:
+    """The name of the reader's method for a flag read its own way (`flag_health_cmd`), if it has one."""
+    return "flag_" + flag.replace("-", "_")
 
 
 def _table_command(command: Command) -> str:
@@ -742,16 +756,15 @@ class CommandLineReader:
     def read_container(self, command: Command) -> tuple[FlagTable, Parsed]:
         """The container a command starts, as a workload of the project; returns the flag table
         and the flags it was read with."""
-        table = {"compose-run": COMPOSE_RUN, "service-create": SERVICE_CREATE}.get(
-            command.kind, PODMAN_RUN if command.tool == "podman" else DOCKER_RUN
-        )
+        table = _CONTAINER_TABLES.get(command.kind, PODMAN_RUN if command.tool == "podman" else DOCKER_RUN)
         parsed = parse_flags(command.args, table)
-        label = (
-            f"{command.tool} {command.word.text}"
-            if command.kind in ("run", "create")
-            else {"compose-run": "compose run", "service-create": "service create"}[command.kind]
-        )
-        self.dynamic(label, parsed)
+        if parsed.dynamic:
+            label = (
+                f"{command.tool} {command.word.text}"
+                if command.kind in ("run", "create")
+                else {"compose-run": "compose run", "service-create": "service create"}[command.kind]
+            )
+            self.dynamic(label, parsed)
         if not parsed.positionals and not parsed.dynamic:
             return table, parsed  # no image: docker refuses the command
         # Options only known at run time may hold the image: the container stays, its image unknown.
@@ -788,7 +801,7 @@ class CommandLineReader:
         targets = _SET_BY[kind].get(flag.name)
         if not targets:
             return
-        special = getattr(self, "flag_" + flag.name.replace("-", "_"), None)
+        special = getattr(self, _handler(flag.name), None)
         if special is not None:
             special(workload, flag, command)
             return

@@ -485,7 +485,12 @@ class Interpreter:
             self.source(code, event, [name, *path[:1]], context, depth)
             return
         known = name in self.tools or name in _RUNS_COMMANDS
-        if not (known or (UNKNOWN in name and engine_variable(first_raw)) or self.mentions_tool(code, event)):
+        data = (
+            name in _DATA_COMMANDS and not known and name not in self.functions
+        )  # `echo ...`: never runs one
+        if data or not (
+            known or (UNKNOWN in name and engine_variable(first_raw)) or self.mentions_tool(code, event)
+        ):
             self.side_effects(code, expander, event.words[1:])
             return
         expanded += [expander.fields(start, end) for start, end in event.words[1:]]

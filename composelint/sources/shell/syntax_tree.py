@@ -107,7 +107,7 @@ _STATEMENTS = _EXTENTS | {"variable_assignment", "comment"}
 
 
 # What a word must contain to hold events: a substitution, or a string naming composelint (Value).
-_MAY_REPORT = lazy_pattern(r"\$\(|`|[<>]\(|composelint")
+_MAY_REPORT = lazy_pattern(r"[$<>]\(|`|composelint")
 
 
 def _worth_visiting(node: tree_sitter.Node) -> bool:
