@@ -334,7 +334,7 @@ def shared_namespace(project: Project):
     "error",
     "isolation",
     references=("CIS Docker 5.4 [5.3]",),
-    reads=("cap_add",),
+    reads=("cap_add", "image"),
     lasting_hosts_only=True,
 )
 def dangerous_capability(project: Project):
@@ -350,6 +350,19 @@ def dangerous_capability(project: Project):
     reported.  Nor a command shown in a Markdown document whose section says why:
     it names the capability, `--cap-add` or "capabilities" (a FUSE mount
     explains SYS_ADMIN).
+
+    Not SYS_PTRACE or SYS_ADMIN that the image's own documentation requires
+    (Netdata's plugins, NetBird's kernel WireGuard client, Oracle RAC's
+    storage server; the table with each page is
+    `composelint/data/image-requirements.json`) while the container keeps
+    its own PID namespace and is not privileged: ptrace then reaches only
+    the container's processes, and SYS_ADMIN's known escapes need the host's
+    namespaces or the AppArmor and seccomp confinement that CL310 and CL311
+    report when it is turned off.  With `pid: host` or `privileged` they are
+    reported, documented or not.  The others (SYS_MODULE, DAC_READ_SEARCH,
+    ...) reach the host kernel or its files whatever the namespaces: they
+    are reported even for an image that documents them (WireGuard's
+    SYS_MODULE).
 
     ## Why is this bad?
     Each of these has known container-escape paths: mounting file systems,
@@ -396,7 +409,7 @@ def network_capability(project: Project):
     changes nothing; Podman's default set leaves it out.  Not reported for
     an image whose own documentation requires that capability (VPN clients
     and servers such as Tailscale, WireGuard, Gluetun; VM images such as
-    dockurr/windows; the table with each page is
+    dockurr/windows; Oracle RAC and its storage server; the table with each page is
     `composelint/data/image-requirements.json`); `privileged` instead is
     still CL301.  Nor a command shown in a Markdown document whose section names the
     capability, `--cap-add` or "capabilities".

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from composelint.model import Mount, Project
+from composelint.model import Mount, Project, Workload
 from composelint.patterns import lazy_pattern
 from composelint.requirements import justified
 from composelint.rules.base import Finding, Severity, rule
@@ -231,6 +231,16 @@ def _sensitive(path: str, read_only: bool) -> bool:
     )
 
 
+def _own_configuration(workload: Workload, path: str) -> bool:
+    """`/etc/NAME` or below it, NAME the image's own name (`/etc/pihole` of `pihole/pihole`): where
+    that application keeps its configuration when it is installed on the host, so the container
+    shares its own files, not the host's.  Never a tree of secrets (`/etc/ssh`, `/etc/docker` of the
+    `docker` image)."""
+    if workload.image is None or "$" in workload.image.value.written:
+        return False
+    return _below(path, (f"/etc/{workload.image.value.basename}",)) and not _below(path, SECRET_TREES)
+
+
 @rule(
     "CL402",
     "sensitive-host-path",
@@ -266,7 +276,13 @@ def sensitive_host_path(project: Project):
     with each page is `composelint/data/image-requirements.json`): the same
     path mounted writable is still reported, unless the documentation mounts
     it writable too (Pterodactyl Wings' `/var/lib/docker/containers`,
-    Portainer agent's `/var/lib/docker/volumes`).  `/dev` or a device below
+    Portainer agent's `/var/lib/docker/volumes`, linuxserver WireGuard's
+    `/lib/modules` and `/usr/src` for building its kernel module).  Nor
+    `/etc/NAME` or below it where NAME is the image's own name (`/etc/pihole`
+    of `pihole/pihole`): that application's configuration, where it keeps it
+    when installed on the host, not the host's (`/etc/dnsmasq.d` beside it,
+    and `/etc/ssh`, `/etc/docker`, `/etc/kubernetes` whatever the image, are
+    still reported).  `/dev` or a device below
     it is not reported for a privileged container, which has every host
     device already (CL301 reports that); nor is a read-only `/proc` or a
     path below `/sys` for a privileged container in the host PID namespace,
@@ -304,6 +320,8 @@ def sensitive_host_path(project: Project):
             if not path or _is_socket_path(path) or not _sensitive(path, mount.read_only):
                 continue
             if justified(project, workload, "volumes", path, read_only=mount.read_only):
+                continue
+            if _own_configuration(workload, path):
                 continue
             if _below(path, ("/dev",)) and privileged:
                 continue  # a privileged container has every host device already (CL301)
