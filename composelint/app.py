@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import field, fields, replace
 from operator import attrgetter
 
 from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
@@ -36,7 +35,7 @@ from composelint.engine import (
 )
 from composelint.fixes import apply_edits, breaks_yaml, choose
 from composelint.model import Project, SourceFile
-from composelint.records import record
+from composelint.records import field, fields, record, replace
 from composelint.rules import all_rules
 from composelint.sources.compose.project import LoadOptions
 from composelint.sources.files import UnreadableFile, decode, is_inside, within_limit

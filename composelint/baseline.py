@@ -11,9 +11,9 @@ findings stay in the JSON and SARIF reports, suppressed with kind
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from composelint.engine import NOT_SUPPRESSIBLE, LintResult, Suppression
+from composelint.records import replace
 
 VERSION = 1
 

@@ -26,13 +26,12 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from composelint.engine import Settings, WorkloadExclusion, matching_rules, select_rules
 from composelint.patterns import lazy_pattern
-from composelint.records import record
+from composelint.records import field, record
 from composelint.rules import all_rules
 from composelint.rules.base import Rule
 from composelint.sources.files import UnreadableFile, decode, read_bytes

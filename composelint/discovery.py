@@ -34,11 +34,10 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import field
 
 from composelint.limits import MAX_DIRECTORY_DEPTH
 from composelint.patterns import lazy_pattern
-from composelint.records import record
+from composelint.records import field, record
 from composelint.sources.files import RootedFiles, UnreadableFile, read_head, read_text
 from composelint.sources.kinds import COMPOSE, SHELL
 

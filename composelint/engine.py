@@ -5,12 +5,11 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 from collections import Counter
-from dataclasses import field, replace
 from typing import Any, Protocol
 
 from composelint.masking import masked, masker
 from composelint.model import Directive, Project, SourceFile, Span
-from composelint.records import record
+from composelint.records import field, record, replace
 from composelint.rules import all_rules
 from composelint.types import DOCS_SITE, Finding, Rule, Severity
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
+from composelint.records import replace
 from composelint.types import Finding
 
 WHOLE_WORD_BELOW = 6

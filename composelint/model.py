@@ -8,10 +8,9 @@ This module imports only the shared vocabulary (composelint.types) and its datac
 
 from __future__ import annotations
 
-from dataclasses import field
 from typing import Generic, TypeVar
 
-from composelint.records import record
+from composelint.records import field, record
 from composelint.types import Origin, Span
 
 T = TypeVar("T")

@@ -8,12 +8,11 @@ without depending on each other.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from composelint.records import record
+from composelint.records import field, record
 
 DOCS_SITE = "https://composelint.readthedocs.io/en/latest/"  # the default of `docs-url`
 
@@ -184,7 +183,7 @@ class Rule:
     group: str
     default_on: bool
     references: tuple[str, ...]
-    doc: str
+    docstring: str  # the check's, as written (`doc` is the documentation)
     check: Check | None  # None: produced by the engine (suppression meta rules)
     options: dict[str, Any] = field(default_factory=dict)
     reads: frozenset[str] = frozenset()  # the settings of the model the check reads
@@ -210,6 +209,14 @@ class Rule:
                 }
             ),
         )
+
+    @property
+    def doc(self) -> str:
+        """The rule's documentation: its docstring without the indentation of the source (cleaned
+        when it is read: inspect, 40 M instructions to import, is not needed to lint)."""
+        import inspect
+
+        return inspect.cleandoc(self.docstring)
 
     @property
     def summary(self) -> str:

@@ -6,11 +6,15 @@ import dataclasses
 import inspect
 import math
 import pickle
+import subprocess
+import sys
+from typing import ClassVar
 
 import pytest
+from conftest import FIXTURES
 
 from composelint.model import Mount, PortBinding
-from composelint.records import record
+from composelint.records import field, fields, is_record, record, replace
 from composelint.types import Span
 
 SPAN = Span("compose.yaml", 1, 1, 1, 5)
@@ -147,3 +151,56 @@ def test_an_init_written_in_the_class_stays():
             self.name = text.strip()
 
     assert Written(" a ").name == "a" and Written(" a ") == Written("a")
+
+
+def test_fields_and_replace_of_the_package_match_dataclasses():
+    port = PortBinding("80:80", SPAN, 80, 80, host_start=80)
+    assert [f.name for f in fields(PortBinding)] == [f.name for f in dataclasses.fields(PortBinding)]
+    assert replace(port, host_start=8080) == dataclasses.replace(port, host_start=8080)
+    assert is_record(port) and is_record(PortBinding) and not is_record(SPAN.line)
+    with pytest.raises(TypeError):
+        fields(1)
+    with pytest.raises(TypeError):
+        replace(port, nonsense=1)
+
+
+def test_fields_are_collected_as_dataclasses_collects_them():
+    @record(frozen=True, slots=True)
+    class Base:
+        """A field with a default, and a constant that is no field."""
+
+        kind: str
+        size: int = 1
+        LIMIT: ClassVar[int] = 10
+
+    @record(frozen=True, slots=True)
+    class Derived(Base):
+        """Redefines `size` (it keeps its place) and adds a field with a factory."""
+
+        size: int = 2
+        tags: list = field(default_factory=list, compare=False)
+
+    assert [f.name for f in fields(Derived)] == ["kind", "size", "tags"]
+    assert Derived.__match_args__ == ("kind", "size", "tags") and Derived.LIMIT == 10
+    made = Derived("a")
+    assert (made.size, made.tags, made == Derived("a", 2, [1])) == (2, [], True)
+    assert not hasattr(made, "__dict__") and Derived.__slots__ == ("tags",)
+    assert dataclasses.asdict(made) == {"kind": "a", "size": 2, "tags": []}
+    with pytest.raises(ValueError, match="mutable default"):
+        record(type("Mutable", (), {"__annotations__": {"items": "list"}, "items": []}))
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+        record(type("Ordered", (), {"__annotations__": {"a": "int", "b": "int"}, "a": 1}))
+
+
+def test_a_one_file_run_imports_neither_dataclasses_nor_inspect():
+    """Both cost about 40 M instructions at every start (a tenth of a one-file run).  (A directory's
+    walk imports them: pathspec, for .gitignore files, uses dataclasses.)"""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted({'dataclasses', 'inspect'} & set(sys.modules)), file=sys.stderr))\n"
+        "from composelint.cli import main\n"
+        f"main(['check', '--select', 'ALL', '--output-format', 'json', {str(FIXTURES / 'examples' / 'host-mode' / 'compose.yaml')!r}])"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 1 and '"CL101"' in run.stdout
+    assert run.stderr.strip() == "[]"

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import field
 from typing import TYPE_CHECKING
 
 from composelint.masking import masker
 from composelint.model import Project, Span, Workload
-from composelint.records import record
+from composelint.records import field, record
 from composelint.report.formats import PICTURE_FORMATS
 from composelint.topology import attached_networks, binds_all_interfaces, can_publish, namespace
 from composelint.types import Finding, Severity

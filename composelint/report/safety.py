@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
 from composelint.engine import LintResult, Reported
 from composelint.patterns import lazy_pattern
+from composelint.records import replace
 
 # C0 and C1 controls (ESC starts terminal sequences), DEL, line and paragraph separators, lone
 # surrogates; a tab stays as it is.

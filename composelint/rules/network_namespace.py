@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import PurePosixPath
 
 from composelint.model import Project, Workload
+from composelint.records import replace
 from composelint.requirements import justified
 from composelint.rules.base import Finding, Fix, Options, Severity, rule
 from composelint.rules.edits import add_network, host_to_bridge, remove_key, remove_setting, workload_fix

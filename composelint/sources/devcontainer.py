@@ -34,13 +34,12 @@ import functools
 import json
 import os
 import re
-from dataclasses import field, replace
 from typing import Any, NamedTuple
 
 from composelint.limits import MAX_DEVCONTAINER_BYTES
 from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.patterns import lazy_pattern
-from composelint.records import record
+from composelint.records import field, record, replace
 from composelint.settings import RUN, SETTINGS
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations

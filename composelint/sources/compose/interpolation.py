@@ -7,11 +7,9 @@ never from this process's environment, so a checkout lints the same anywhere.
 
 from __future__ import annotations
 
-from dataclasses import field
-
 from composelint.limits import MAX_INTERPOLATED_CHARS, MAX_INTERPOLATION_DEPTH, MAX_VALUE_CHARS
 from composelint.patterns import lazy_pattern
-from composelint.records import record
+from composelint.records import field, record
 from composelint.settings import setting_at
 from composelint.sources.compose.yaml_tree import YMap, YScalar, YSeq
 

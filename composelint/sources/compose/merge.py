@@ -9,10 +9,8 @@ value, `!override` replaces it whole.
 
 from __future__ import annotations
 
-from dataclasses import field
-
 from composelint.model import PortBinding, Span
-from composelint.records import record
+from composelint.records import field, record
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq
 from composelint.sources.ports import parse_short
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import field
 
 from composelint.limits import MAX_CHAIN, MAX_EXPANDED_NODES, MAX_PROJECT_FILES
 from composelint.model import Diagnostic, Project, SourceFile, Span
-from composelint.records import record
+from composelint.records import field, record
 from composelint.sources.compose.dotenv import DotenvError, parse_dotenv
 from composelint.sources.compose.interpolation import Substitutions, interpolate_tree
 from composelint.sources.compose.merge import MergeNotes, merge

@@ -9,7 +9,6 @@ and line where it was written.
 from __future__ import annotations
 
 import shlex
-from dataclasses import replace
 
 from composelint import settings
 from composelint.model import (
@@ -30,6 +29,7 @@ from composelint.model import (
     Workload,
 )
 from composelint.patterns import lazy_pattern
+from composelint.records import replace
 from composelint.settings import Setting
 from composelint.sources.compose.interpolation import starts_unset
 from composelint.sources.compose.merge import MergeNotes

@@ -14,13 +14,12 @@ We build our own small tree from it so that:
 from __future__ import annotations
 
 import threading
-from dataclasses import field
 from functools import lru_cache
 
 from composelint.limits import MAX_EXPANDED_NODES, MAX_YAML_DEPTH
 from composelint.model import Diagnostic, Span
 from composelint.patterns import lazy_pattern
-from composelint.records import record
+from composelint.records import field, record
 from composelint.values import number_past_bound, parse_integer
 
 MAX_YAML_BYTES = 4 * 1024 * 1024  # larger files are not parsed (CL010)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import field, fields, replace
 from functools import cache
 
 from composelint import settings
@@ -57,7 +56,7 @@ from composelint.model import (
     Workload,
 )
 from composelint.patterns import lazy_pattern
-from composelint.records import record
+from composelint.records import field, fields, record, replace
 from composelint.sources.compose.reader import parse_volume_short
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 from composelint.sources.ports import parse_short

@@ -3,10 +3,8 @@ container-tool invocation, as the shell would pass them, with positions."""
 
 from __future__ import annotations
 
-from dataclasses import field
-
 from composelint.model import Diagnostic, Span
-from composelint.records import record
+from composelint.records import field, record
 
 # Stands in a word's text for the part that is only known at run time
 # (`--network=$MODE` with MODE unknown -> "--network=\x00").
@@ -15,7 +13,7 @@ UNKNOWN = "\x00"
 
 # Not frozen, and hashed by value all the same: a frozen dataclass sets each field through
 # object.__setattr__, which took 8% of the reading of a large script.  Nothing changes a Word once
-# made; copies are made with `dataclasses.replace` (or field by field, embedded/snippets.py).
+# made; copies are made with `records.replace` (or field by field, embedded/snippets.py).
 @record(unsafe_hash=True)
 class Word:
     """One argument after quote removal and expansion.

@@ -24,11 +24,11 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
 from composelint.limits import MAX_BLOCKS, MAX_MARKDOWN_BYTES
 from composelint.model import Project
 from composelint.patterns import lazy_pattern
+from composelint.records import replace
 from composelint.sources.embedded.prose import Prose
 from composelint.sources.embedded.snippets import (
     HostFile,

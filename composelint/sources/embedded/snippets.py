@@ -13,12 +13,12 @@ the shell as `${_____}`, a variable of the same length that no script sets: an u
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from bisect import bisect_right
 
 from composelint.model import Diagnostic, Project, SourceFile
 from composelint.patterns import lazy_pattern
+from composelint.records import fields, is_record, replace
 from composelint.sources.compose.yaml_tree import YScalar
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import Timeline, read_invocations
@@ -29,7 +29,7 @@ from composelint.sources.shell.commands import engine_variable
 from composelint.types import Span
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
-_FIELDS: dict[type, tuple[str, ...]] = {}  # dataclass -> its field names
+_FIELDS: dict[type, tuple[str, ...]] = {}  # record class -> its field names
 
 
 def unknown_value(length: int) -> str:
@@ -178,8 +178,8 @@ class SpanMap:
         return Span(self.host.path, line + 1, first - host[line] + 1, end_line + 1, last - host[end_line] + 1)
 
     def remap(self, value):
-        """`value` with every Span in it (dataclass fields, lists, tuples, dicts) mapped to the host; a
-        dataclass is copied field by field (`dataclasses.replace` would run `__init__` again, and
+        """`value` with every Span in it (record fields, lists, tuples, dicts) mapped to the host; a
+        record is copied field by field (`replace` would run `__init__` again, and
         `copy.copy` goes through pickling's protocol: each cost as much as parsing)."""
         kind = type(value)
         if kind is Span:
@@ -188,13 +188,13 @@ class SpanMap:
             return value
         if kind is Word:  # most of what a script holds
             word = object.__new__(Word)
-            fields = word.__dict__
-            fields.update(value.__dict__)
-            fields["span"] = self.span(value.span)
+            attributes = word.__dict__
+            attributes.update(value.__dict__)
+            attributes["span"] = self.span(value.span)
             if value.origin is not None:
-                fields["origin"] = self.span(value.origin)
+                attributes["origin"] = self.span(value.origin)
             if value.written:
-                fields["written"] = self.written(value.span, value.written)
+                attributes["written"] = self.written(value.span, value.written)
             return word
         if kind is list:
             return [self.remap(item) for item in value]
@@ -204,23 +204,21 @@ class SpanMap:
             return {self.remap(key): self.remap(item) for key, item in value.items()}
         names = _FIELDS.get(kind)
         if names is None:
-            names = _FIELDS[kind] = (
-                tuple(f.name for f in dataclasses.fields(value)) if dataclasses.is_dataclass(value) else ()
-            )
+            names = _FIELDS[kind] = tuple(f.name for f in fields(value)) if is_record(value) else ()
         if not names:
             return value
         slotted = not hasattr(value, "__dict__")  # Workload
-        fields = {name: getattr(value, name) for name in names} if slotted else dict(value.__dict__)
+        attributes = {name: getattr(value, name) for name in names} if slotted else dict(value.__dict__)
         for name in names:
-            item = fields[name]
+            item = attributes[name]
             if type(item) not in _PLAIN:
-                fields[name] = self.remap(item)
+                attributes[name] = self.remap(item)
         clone = object.__new__(kind)
         if slotted:
-            for name, item in fields.items():
+            for name, item in attributes.items():
                 object.__setattr__(clone, name, item)
         else:
-            clone.__dict__.update(fields)
+            clone.__dict__.update(attributes)
         return clone
 
     def named_lines(self, diagnostic: Diagnostic) -> Diagnostic:
@@ -231,7 +229,7 @@ class SpanMap:
             line = int(match.group(1))
             return f"at line {self.span(Span(diagnostic.span.path, line, 1, line, 1)).line}"
 
-        return dataclasses.replace(diagnostic, message=_LINE.sub(host_line, diagnostic.message))
+        return replace(diagnostic, message=_LINE.sub(host_line, diagnostic.message))
 
     def written(self, span: Span, text: str) -> str:
         """A word as the host writes it (`${{ matrix.port }}`, not the `${____}` the shell read);
@@ -296,4 +294,4 @@ def _at_host(diagnostic: Diagnostic) -> Diagnostic:
     """A diagnostic whose message names its position (CL007) names the host file's line and column."""
     span = diagnostic.span
     message = _POSITION.sub(f"at line {span.line}, column {span.column}", diagnostic.message)
-    return dataclasses.replace(diagnostic, message=message)
+    return replace(diagnostic, message=message)

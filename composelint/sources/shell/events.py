@@ -7,9 +7,7 @@ finds the container-tool invocations.
 
 from __future__ import annotations
 
-from dataclasses import field
-
-from composelint.records import record
+from composelint.records import field, record
 
 
 @record(frozen=True, slots=True)

@@ -22,12 +22,11 @@ import fnmatch
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
 from composelint.limits import MAX_INTEGER_DIGITS
 from composelint.model import Span
 from composelint.patterns import lazy_pattern
-from composelint.records import record
+from composelint.records import record, replace
 from composelint.sources.docker_cli.words import UNKNOWN
 from composelint.sources.shell.lexer import Lexer
 

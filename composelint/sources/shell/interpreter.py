@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import replace
 from functools import cached_property
 
 from composelint.model import Diagnostic, Span
 from composelint.patterns import lazy_pattern
+from composelint.records import replace
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
 from composelint.sources.shell.commands import (
     RUNNERS,

@@ -18,10 +18,9 @@ nesting is skipped by a flat quote-aware parenthesis counter.
 from __future__ import annotations
 
 import re
-from dataclasses import field
 
 from composelint.patterns import lazy_pattern
-from composelint.records import record
+from composelint.records import field, record
 from composelint.sources.shell.events import (
     TOP,
     Assignment,

@@ -29,11 +29,10 @@ unit file.  One unit is one project.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 
 from composelint.limits import MAX_UNIT_BYTES
 from composelint.model import Diagnostic, Project, SourceFile, Span
-from composelint.records import record
+from composelint.records import record, replace
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
