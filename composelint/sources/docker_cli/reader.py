@@ -425,78 +425,76 @@ class Command:
     tool: str  # docker | podman | nerdctl
     word: Word  # the subcommand word (`run`, `create`, `exec`, `build`); the tool's for `other`
     args: list[Word]  # the words after it
+    # It runs on another machine: through `ssh`, or global flags naming a context or connection,
+    # or an `ssh://` host (`-H unix://...` and `tcp://docker:2375` stay on the job's).
+    remote: bool = False
 
 
 def classify(invocation: Invocation) -> Command:
     """Skip the tool's global flags and find the subcommand."""
     tool = invocation.tool
     words = invocation.words[1:]
+    through_ssh = invocation.via == "ssh"
     if tool in ("docker-compose", "podman-compose"):
-        return _compose(tool.split("-")[0], invocation.words[0], words)
+        kind, word, args = _compose(invocation.words[0], words)
+        return Command(kind, tool.split("-")[0], word, args, through_ssh)
     table = ROOT_TABLES.get(tool, DOCKER_ROOT)
     if words and not table.interspersed and not words[0].text.startswith(("-", UNKNOWN)):
-        first, rest = words[0], words[1:]  # the subcommand comes first (most commands): parse_flags' answer
+        # The subcommand comes first (most commands): parse_flags' answer, and no global flag.
+        first, rest, remote = words[0], words[1:], through_ssh
     else:
         parsed = parse_flags(words, table)
         if not parsed.positionals:
-            return Command("other", tool, invocation.words[0], [])
+            return Command("other", tool, invocation.words[0], [], through_ssh)
         first, rest = parsed.positionals[0], parsed.rest
+        remote = through_ssh or (tool in ROOT_TABLES and any(map(_sends_elsewhere, parsed.flags)))
+    kind, word, args = _subcommand(first, rest)
+    return Command(kind, tool, word, args, remote)
+
+
+def _subcommand(first: Word, rest: list[Word]) -> tuple[str, Word, list[Word]]:
+    """(kind, word, args) of the command whose first word after the tool's global flags is `first`."""
     name = first.text
     second = rest[0].text if rest else ""
     if name in ("run", "create"):
-        return Command(name, tool, first, rest)
+        return name, first, rest
     if name == "exec":
-        return Command("exec", tool, first, rest)
+        return "exec", first, rest
     if name == "build" or (name in ("image", "builder") and second == "build"):
-        return Command(
-            "build", tool, first if name == "build" else rest[0], rest if name == "build" else rest[1:]
-        )
+        return "build", first if name == "build" else rest[0], rest if name == "build" else rest[1:]
     if name == "container" and second in ("run", "create", "exec"):
-        return Command(second, tool, rest[0], rest[1:])
+        return second, rest[0], rest[1:]
     if name in _STOPS or (name == "container" and second in _STOPS):
-        return Command("stop", tool, first, rest if name in _STOPS else rest[1:])
+        return "stop", first, rest if name in _STOPS else rest[1:]
     if name == "network" and second == "create":
-        return Command("network-create", tool, rest[0], rest[1:])
+        return "network-create", rest[0], rest[1:]
     if name == "service" and second == "create":
-        return Command("service-create", tool, rest[0], rest[1:])
+        return "service-create", rest[0], rest[1:]
     if name == "buildx":
         group = parse_flags(rest, BUILDX)
         if group.positionals and group.positionals[0].text in ("build", "b"):
-            return Command("build", tool, group.positionals[0], group.rest)
+            return "build", group.positionals[0], group.rest
     if name == "compose":
-        return _compose(tool, first, rest)
-    return Command("other", tool, first, rest)
+        return _compose(first, rest)
+    return "other", first, rest
 
 
 # Global flags that send the command to another daemon than the local one.
 _REMOTE_FLAGS = frozenset({"context", "connection", "url"})
 
 
-def _remote(invocation: Invocation) -> bool:
-    """The command runs on another machine: through `ssh`, or against a named context or
-    connection, or an `ssh://` host (`-H unix://...` and `tcp://docker:2375` stay on the job's)."""
-    if invocation.via == "ssh":
-        return True
-    if invocation.tool not in ROOT_TABLES:
-        return False
-    words = invocation.words[1:]
-    if not words or not words[0].text.startswith(("-", UNKNOWN)):
-        return False  # the subcommand comes first, so no global flag is written (most commands)
-    flags = parse_flags(words, ROOT_TABLES[invocation.tool]).flags
-    return any(
-        flag.name in _REMOTE_FLAGS or (flag.name == "host" and (flag.value or "").startswith("ssh://"))
-        for flag in flags
-    )
+def _sends_elsewhere(flag: Flag) -> bool:
+    return flag.name in _REMOTE_FLAGS or (flag.name == "host" and (flag.value or "").startswith("ssh://"))
 
 
-def _compose(tool: str, compose: Word, words: list[Word]) -> Command:
+def _compose(compose: Word, words: list[Word]) -> tuple[str, Word, list[Word]]:
     """`docker compose ...` / `docker-compose ...`: `compose` is the word naming it."""
     parsed = parse_flags(words, COMPOSE_ROOT)
     if parsed.positionals and parsed.positionals[0].text == "run":
-        return Command("compose-run", tool, parsed.positionals[0], parsed.rest)
+        return "compose-run", parsed.positionals[0], parsed.rest
     if parsed.positionals and parsed.positionals[0].text in ("down", "stop", "kill"):
-        return Command("compose-stop", tool, parsed.positionals[0], parsed.rest)
-    return Command("other", tool, compose, [])
+        return "compose-stop", parsed.positionals[0], parsed.rest
+    return "other", compose, []
 
 
 _STOPS = ("stop", "kill", "rm", "remove")
@@ -684,7 +682,7 @@ class CommandLineReader:
             before = len(self.project.workloads)
             read = self.read_container(command)
             if len(self.project.workloads) > before:
-                self.project.workloads[-1].remote = _remote(invocation)
+                self.project.workloads[-1].remote = command.remote
                 self.timed(self.project.workloads[-1], command, invocation, read)
             if invocation.variants and len(self.project.workloads) > before:
                 self.alternatives(self.project.workloads[-1], invocation)
