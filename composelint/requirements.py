@@ -87,7 +87,7 @@ def _port_range(written: str) -> tuple[range, str]:
     return exposed.ports, exposed.protocol
 
 
-def documented(workload: Workload) -> Requirement | None:
+def _documented(workload: Workload) -> Requirement | None:
     """The requirement the workload's image documents: its repository, or the same repository on
     another registry (`lscr.io/linuxserver/wireguard`, `ghcr.io/...`, `localhost/...`); None for an unknown image or
     one in a variable."""
@@ -126,7 +126,7 @@ def justified(
         return True
     if _ptrace_debugger(project, workload, setting, value):
         return True
-    required = documented(workload)
+    required = _documented(workload)
     if required is None:
         return False
     if setting == "privileged":
