@@ -33,6 +33,8 @@ class SourceLines:
         found = _BREAK.search(text)
         self.newline = found.group() if found else "\n"
         self.ends: dict[tuple[int, int], int] = {}  # (line, column) of a key -> the end of its block
+        # id of a workload -> (the workload, its keys in block style): every fix of a service asks
+        self.services: dict[int, tuple[Workload, tuple[list[Span], str] | None]] = {}
 
     @classmethod
     def of(cls, project: Project, path: str) -> SourceLines | None:
@@ -101,7 +103,17 @@ def _service_lines(project: Project, workload: Workload) -> tuple[SourceLines, l
     """The source of a compose service written in block style, the spans of its keys in that
     block, and the file's indentation step; None when the layout is not plain block style."""
     lines = SourceLines.of(project, workload.span.path)
-    if lines is None or from_command_line(workload) or not lines.starts_line(workload.span):
+    if lines is None:
+        return None
+    known = lines.services.get(id(workload))
+    if known is None or known[0] is not workload:
+        known = lines.services[id(workload)] = (workload, _block_keys(lines, workload))
+    return None if known[1] is None else (lines, *known[1])
+
+
+def _block_keys(lines: SourceLines, workload: Workload) -> tuple[list[Span], str] | None:
+    """The keys of a service in its block and the indentation step, when it is in block style."""
+    if from_command_line(workload) or not lines.starts_line(workload.span):
         return None
     end = lines.block_end(workload.span)
     keys = [
@@ -111,7 +123,7 @@ def _service_lines(project: Project, workload: Workload) -> tuple[SourceLines, l
     ]
     if not keys or not all(lines.starts_line(span) and span.column == keys[0].column for span in keys):
         return None
-    return lines, keys, " " * (keys[0].column - workload.span.column)
+    return keys, " " * (keys[0].column - workload.span.column)
 
 
 def add_setting(

@@ -133,6 +133,23 @@ def _end_at(span: Span, last: Span) -> Span:
     return Span(span.path, span.line, span.column, last.end_line, last.end_column)
 
 
+_TAG_TEXTS: dict[str | None, str] = {}  # a node's tag as ruamel stores it -> the tag's text
+
+
+def _tag_text(node) -> str:
+    """`node.tag`, remembered by its stored form: ruamel makes the text anew from a Tag object at
+    each read (a tenth of the tree walk)."""
+    stored = node.ctag
+    if stored.handle is not None:  # a tag handle to expand (not made by the composers used here)
+        return node.tag
+    text = _TAG_TEXTS.get(stored.suffix)
+    if text is None:
+        text = node.tag
+        if len(_TAG_TEXTS) < 1_000:  # explicit tags are few; a hostile file may write many
+            _TAG_TEXTS[stored.suffix] = text
+    return text
+
+
 def _point_span(path: str, line: int, column: int) -> Span:
     return Span(path, line, column, line, column + 1)
 
@@ -165,7 +182,7 @@ class _Builder:
         if depth > MAX_YAML_DEPTH:
             raise _LimitExceeded(f"nesting deeper than {MAX_YAML_DEPTH} levels", node.start_mark)
         kind = node.id
-        tag = node.tag
+        tag = _tag_text(node)
         size = 1
         if kind == "scalar":
             value = node.value
