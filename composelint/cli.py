@@ -303,8 +303,8 @@ def _check_parser() -> argparse.ArgumentParser:
         type=_count,
         default=0,
         metavar="N",
-        help="Worker processes for many projects; 0 = chosen from the work and the CPUs (none on 2 CPUs "
-        "or fewer). Default: 0.",
+        help="Worker processes for many projects; 0 = chosen from the work and the CPUs (one per 64 "
+        "projects and per CPU no other process is running on, at most 8). Default: 0.",
     )
     parser.add_argument(
         "-q",

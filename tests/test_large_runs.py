@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import pickle
 
 import pytest
@@ -14,12 +15,40 @@ from composelint.rules import all_rules
 
 
 @pytest.mark.parametrize(
-    "cpus, projects, workers",
-    [(1, 5_000, 1), (2, 5_000, 1), (4, 10, 1), (4, 100, 3), (4, 5_000, 4), (16, 5_000, 8)],
+    "cpus, others, projects, workers",
+    [
+        (1, 0, 5_000, 1),
+        (2, 0, 100, 1),
+        (2, 0, 500, 2),
+        (2, 1, 500, 1),
+        (2, 4, 5_000, 1),
+        (4, 0, 200, 3),
+        (4, 1, 5_000, 3),
+        (16, 0, 5_000, 8),
+    ],
 )
-def test_workers_follow_the_cpus_and_the_work(monkeypatch, cpus, projects, workers):
+def test_workers_follow_the_free_cpus_and_the_work(monkeypatch, cpus, others, projects, workers):
     monkeypatch.setattr(app.os, "sched_getaffinity", lambda _pid: set(range(cpus)), raising=False)
+    monkeypatch.setattr(app, "_others_running", lambda: others)
     assert app._workers(projects) == workers
+
+
+@pytest.mark.parametrize(
+    "loadavg, others", [("0.50 0.40 0.30 3/120 999\n", 2), ("0.00 0.00 0.00 1/80 7\n", 0)]
+)
+def test_other_processes_are_the_kernels_runnable_count_but_this_one(monkeypatch, loadavg, others):
+    monkeypatch.setattr(
+        "builtins.open", lambda path, **_: io.StringIO(loadavg) if path == "/proc/loadavg" else None
+    )
+    assert app._others_running() == others
+
+
+def test_no_count_of_other_processes_counts_none(monkeypatch):
+    def missing(path, **_):
+        raise FileNotFoundError(path)
+
+    monkeypatch.setattr("builtins.open", missing)
+    assert app._others_running() == 0
 
 
 def test_json_reports_are_written_in_parts_with_the_same_bytes(tmp_path):
