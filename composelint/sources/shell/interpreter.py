@@ -90,6 +90,9 @@ _NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
 _BACKGROUND = lazy_pattern(r"(?:[ \t]*\d*(?:[<>]+&[0-9-]+|(?:&>|[<>])>?[ \t]*[^\s;&|<>()]+))*[ \t]*&(?![&>])")
 
 
+# What makes a word more than its own text, except a line continuation between words.
+_NOT_PLAIN = lazy_pattern(r"['\"`$<>]|\\(?!\n)")
+
 _ALL_ARGUMENTS = lazy_pattern(r'"?\$(?:@|\*|\{@(?::(?P<first>[0-9]+))?\}|\{\*\})"?')
 _FROM_ARGUMENTS = lazy_pattern(r'(?P<name>[A-Za-z_][A-Za-z0-9_]*)=\(?"?\$(?:@|\*|\{[@*][^}]*\})"?\)?')
 _VARIABLE = lazy_pattern(r'"?\$\{?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[[@*]\])?\}?"?')
@@ -170,8 +173,9 @@ class Interpreter:
         self.unread: list[Diagnostic] = []  # where the parser gave up (CL007 with a container command)
         self.nested_size = 0  # characters of nested code re-parsed (MAX_NESTED_CODE)
         self.noted_size = False
-        # A command reached again by another expansion path (`A="$A;$A"; eval "$A"`) is one command.
-        self.seen: set[tuple] = set()
+        # A command reached again by another expansion path (`A="$A;$A"; eval "$A"`) is one command:
+        # the invocations found so far by their span (most spans are found once).
+        self.seen: dict[Span, list[Invocation]] = {}
 
     def span(self, code: Code, start: int, end: int) -> Span:
         return (code.lines or self.lines).span(*code.file_range(start, end))
@@ -485,13 +489,14 @@ class Interpreter:
             self.source(code, event, [name, *path[:1]], context, depth)
             return
         known = name in self.tools or name in _RUNS_COMMANDS
-        data = (
-            name in _DATA_COMMANDS and not known and name not in self.functions
-        )  # `echo ...`: never runs one
+        # `echo ...` never runs a command, unless the script defines a function of that name.
+        data = name in _DATA_COMMANDS and not known and name not in self.functions
         if data or not (
             known or (UNKNOWN in name and engine_variable(first_raw)) or self.mentions_tool(code, event)
         ):
             self.side_effects(code, expander, event.words[1:])
+            return
+        if name in self.tools and code.starts is None and self.plain_invocation(code, event, name, via):
             return
         expanded += [expander.fields(start, end) for start, end in event.words[1:]]
         fields: list[Field] = []
@@ -543,10 +548,7 @@ class Interpreter:
             invocation.background = bool(_BACKGROUND.match(code.text, event.end))
             if not forwarded:
                 invocation.variants = self.variants(code, expander, event, first, texts, expanded, made)
-            key = (invocation.span, via, tuple((w.text, w.span) for w in words))
-            if not self.quiet and key not in self.seen:
-                self.seen.add(key)
-                self.invocations.append(invocation)
+            self.found(invocation)
         if forwarded:
             return  # the words of a forwarding function's own command: no nested code followed
         for index, stop in resolution.codes:
@@ -556,6 +558,43 @@ class Interpreter:
             heredoc = event.heredocs[-1]
             code_bodies.add(heredoc.id)
             self.nested(code.slice(*heredoc.body), context, "here-doc", depth, share=False)
+
+    def plain_invocation(self, code: Code, event: Command, tool: str, via: str) -> bool:
+        """The invocation of a command that names the tool itself and is written in plain words (no
+        quote, escape or expansion: most commands of a long script), each word its own text, without
+        the general expansion; False, and nothing done, for any other command.  Such a command runs
+        no nested code and has no variants."""
+        text, ranges = code.text, event.words
+        if _NOT_PLAIN.search(text, ranges[0][0], ranges[-1][1]) is not None:
+            return False
+        texts = [text[start:end] for start, end in ranges]
+        if not all(texts) or any("\\" in word for word in texts):  # a continuation inside a word
+            return False
+        lines = code.lines or self.lines
+        words = [
+            Word(word, span, word if lines.verbatim else lines.written(start, end))
+            for word, span, (start, end) in zip(texts, lines.spans(ranges), ranges, strict=True)
+        ]
+        invocation = Invocation(tool, words, self.span(code, event.start, event.end), via)
+        invocation.background = bool(_BACKGROUND.match(text, event.end))
+        self.found(invocation)
+        return True
+
+    def found(self, invocation: Invocation) -> None:
+        """Keep an invocation of the script's own code, unless the same words at the same place
+        were found already."""
+        if self.quiet:
+            return
+        earlier = self.seen.setdefault(invocation.span, [])
+        if earlier:
+            words = [(word.text, word.span) for word in invocation.words]
+            if any(
+                other.via == invocation.via and [(word.text, word.span) for word in other.words] == words
+                for other in earlier
+            ):
+                return
+        earlier.append(invocation)
+        self.invocations.append(invocation)
 
     def variants(
         self,

@@ -54,6 +54,7 @@ class LineIndex:
         self.line = 0  # the line of the last span's start: a command's words are mostly on one line
         # `src` offsets of the LFs whose CR was removed: the original offset is larger by the count before.
         self.crlf = [m.start() - i for i, m in enumerate(re.finditer("\r\n", text))] if "\r\n" in text else []
+        self.verbatim = text == src  # the parse copy is the text: `written` is the parsed text itself
 
     def written(self, start: int, end: int) -> str:
         """The original text of src[start:end] (with the CRs of CRLF line ends inside it)."""
@@ -71,6 +72,23 @@ class LineIndex:
         return tuple.__new__(
             Span, (self.path, line + 1, start - starts[line] + 1, end_line + 1, end - starts[end_line] + 1)
         )
+
+    def spans(self, ranges: list[tuple[int, int]]) -> list[Span]:
+        """The spans of ranges in file order (a command's words), as `span` gives each: those on the
+        line of the one before are made without looking up their line again."""
+        out: list[Span] = []
+        path, starts, line_start, line_end, number = self.path, self.starts, 0, -1, 0
+        for start, end in ranges:
+            if line_start <= start and end < line_end:  # start <= end: within the same line
+                out.append(
+                    tuple.__new__(Span, (path, number, start - line_start + 1, number, end - line_start + 1))
+                )
+                continue
+            span = self.span(start, end)
+            out.append(span)
+            number = span[3]  # the line where this one ends, where the next one may be
+            line_start, line_end = starts[number - 1], starts[number]
+        return out
 
 
 class Code:
