@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, ShellScript, Word
 from composelint.sources.shell import MAX_SCRIPT_BYTES, parse_script
+from composelint.sources.shell.interpreter import Interpreter
 from composelint.sources.shell.positions import ascii_copy
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "shell"
@@ -601,3 +602,25 @@ def test_comments_in_a_heredoc_fed_to_a_shell_are_comments():
     result = parse("bash <<E\n# composelint: ignore=CL101\ndocker run --net=host a\nE\n")
     assert result.value_spans == []
     assert (3, 1, 3) in result.extents
+
+
+def test_plain_tool_commands_read_as_the_general_expansion_reads_them(monkeypatch):
+    """A tool command written in plain words takes a short path (`Interpreter.plain_invocation`):
+    its invocations are the ones the general expansion makes, spans and written text included, in
+    a script with LF and with CRLF line ends."""
+    text = (FIXTURES / "plain_words.sh").read_text(encoding="utf-8")
+    short_path = Interpreter.plain_invocation
+    taken: list[bool] = []
+
+    def counted(self, *args):
+        taken.append(short_path(self, *args))
+        return taken[-1]
+
+    for variant in (text, text.replace("\n", "\r\n")):
+        monkeypatch.setattr(Interpreter, "plain_invocation", counted)
+        short = parse_script("plain_words.sh", variant)
+        monkeypatch.setattr(Interpreter, "plain_invocation", lambda *args: False)
+        general = parse_script("plain_words.sh", variant)
+        assert short == general
+    assert taken.count(True) == 2 * 9  # all but the continuation inside a word, the quote, the variable
+    assert len(short.invocations) == 12
