@@ -35,6 +35,7 @@ class Requirement:
     read_only_paths: tuple[str, ...]  # fnmatch patterns of host paths it reads, mounted read-only
     writable_paths: tuple[str, ...]  # fnmatch patterns of host paths it writes (Wings' container logs)
     port_ranges: tuple[tuple[range, str], ...]  # container port ranges it serves, with their protocol
+    public_ports: tuple[tuple[range, str], ...]  # container ports it serves to the network on purpose
     reason: str
 
     def covers_device(self, path: str) -> bool:
@@ -42,10 +43,12 @@ class Requirement:
 
     def covers_ports(self, ports: range, protocol: str) -> bool:
         """Whether the documentation publishes these container ports: within one of its ranges."""
-        return any(
-            protocol == served and ports.start in documented and ports.stop - 1 in documented
-            for documented, served in self.port_ranges
-        )
+        return _within(self.port_ranges, ports, protocol)
+
+    def serves_publicly(self, ports: range, protocol: str) -> bool:
+        """Whether the documentation says these container ports are meant for the network (GPS
+        devices, mail clients, game players connect to them), on whatever host port."""
+        return _within(self.public_ports, ports, protocol)
 
     def covers_path(self, path: str, read_only: bool) -> bool:
         """Whether the documentation mounts this host path so: a path it reads is covered read-only
@@ -72,10 +75,18 @@ def _table() -> dict[str, Requirement]:
             tuple(row.get("read_only_paths", ())),
             tuple(row.get("writable_paths", ())),
             tuple(_port_range(written) for written in row.get("port_ranges", ())),
+            tuple(_port_range(written) for written in row.get("public_ports", ())),
             row["reason"],
         )
         table.update(dict.fromkeys(row["images"], requirement))
     return table
+
+
+def _within(documented: tuple[tuple[range, str], ...], ports: range, protocol: str) -> bool:
+    return any(
+        protocol == served and ports.start in written and ports.stop - 1 in written
+        for written, served in documented
+    )
 
 
 def _port_range(written: str) -> tuple[range, str]:

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from composelint.intervals import IntervalIndex, overlapping, ranks
 from composelint.model import PortBinding, Project, Run, Span, Workload
 from composelint.patterns import lazy_pattern
-from composelint.requirements import justified
+from composelint.requirements import documented, justified
 from composelint.rules.base import Edit, Finding, Fix, Group, Options, Severity, rule
 from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
 from composelint.rules.wording import (
@@ -235,14 +235,19 @@ def _sensitive(workload: Workload, port: PortBinding) -> tuple[str, int, bool] |
 def _public_by_design(workload: Workload, port: PortBinding) -> bool:
     """The image serves this port to the network on purpose, on the port clients expect
     (`80:80` of a reverse proxy; `8080:80` is a development server), or on any host port for
-    the services whose clients are told it (git over SSH on `2222:22`)."""
+    the services whose clients are told it (git over SSH on `2222:22`, the ports the image
+    requirements table cites as meant for the network: Traccar's device ports, Stalwart's mail
+    ports)."""
     name = _image_name(workload) or ""
     ports = PUBLIC_BY_DESIGN.get(name, ())
     anywhere = PUBLIC_ON_ANY_HOST_PORT.get(name, ())
-    if not ports and not anywhere:
-        return False  # most images
     hosts = port.host_range or ()
-    return any((p in ports and p in hosts) or p in anywhere for p in port.container_ports)
+    if (ports or anywhere) and any(  # most images are in neither table
+        (p in ports and p in hosts) or p in anywhere for p in port.container_ports
+    ):
+        return True
+    required = documented(workload)
+    return required is not None and required.serves_publicly(port.container_ports, port.protocol)
 
 
 def _public_udp(workload: Workload, port: PortBinding) -> bool:
@@ -401,7 +406,10 @@ def port_all_interfaces(project: Project):
     server, 51820/udp of WireGuard, 1194 of OpenVPN, mail ports of a mail
     server, Syncthing's and BitTorrent's peer ports, game servers, on the
     port clients expect (`80:80`, not `8080:80`); git over SSH of Gitea,
-    Forgejo or GitLab on any host port (`2222:22`); a UDP port of an image
+    Forgejo or GitLab on any host port (`2222:22`); the ports an image's own
+    documentation says are meant for the network, cited in the image
+    requirements table (`public_ports`: Traccar's device ports, Stalwart's
+    mail ports, SFTPGo's SFTP, game and voice servers), on any host port; a UDP port of an image
     none of composelint's tables knows (WebRTC and VoIP media, game servers,
     VPNs, peer-to-peer), except UDP services dangerous on a network, which keep
     their level: reflection and amplification vectors (DNS, NTP, SNMP, SSDP,
@@ -450,7 +458,7 @@ def port_all_interfaces(project: Project):
             if why is not None:
                 detail += f"; {why[0]}"
                 group = Group(
-                    f"public by design: {workload.name}: {details}",
+                    f"public by design: {workload.name}: {details}: {why[1]}",
                     f"`{port.raw}`",
                     "Ports ",
                     f" of {workload_phrase(workload)} {details}; {why[1]}",
@@ -478,10 +486,8 @@ def _why_public(workload: Workload, port: PortBinding) -> tuple[str, str] | None
         )
     if _public_udp(workload, port):
         return (
-            "a UDP port of an image composelint does not know usually carries media, game, VPN or "
-            "peer-to-peer traffic meant for the network",
-            "UDP ports of an image composelint does not know usually carry media, game, VPN or "
-            "peer-to-peer traffic meant for the network",
+            "a UDP port usually carries media, game, VPN or peer-to-peer traffic meant for the network",
+            "UDP ports usually carry media, game, VPN or peer-to-peer traffic meant for the network",
         )
     return None
 
