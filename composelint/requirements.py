@@ -113,6 +113,13 @@ def _documented(workload: Workload) -> Requirement | None:
     return table.get(rest) if on_registry else None
 
 
+def documents_public(workload: Workload, ports: range, protocol: str) -> bool:
+    """Whether the workload's image documents these container ports as meant for the network (the
+    table's `public_ports`): CL202 still reports them, at info, saying so."""
+    required = _documented(workload)
+    return required is not None and required.serves_publicly(ports, protocol)
+
+
 # Bind mounts and published ports are named in the prose of nearly every guide: naming them there
 # explains no particular host path or port.
 _NAMED_IN_EVERY_GUIDE = frozenset({"volumes", "ports"})

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from composelint.intervals import IntervalIndex, overlapping, ranks
 from composelint.model import PortBinding, Project, Run, Span, Workload
 from composelint.patterns import lazy_pattern
-from composelint.requirements import documented, justified
+from composelint.requirements import documents_public, justified
 from composelint.rules.base import Edit, Finding, Fix, Group, Options, Severity, rule
 from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
 from composelint.rules.wording import (
@@ -246,8 +246,7 @@ def _public_by_design(workload: Workload, port: PortBinding) -> bool:
         (p in ports and p in hosts) or p in anywhere for p in port.container_ports
     ):
         return True
-    required = documented(workload)
-    return required is not None and required.serves_publicly(port.container_ports, port.protocol)
+    return documents_public(workload, port.container_ports, port.protocol)
 
 
 def _public_udp(workload: Workload, port: PortBinding) -> bool:
