@@ -372,13 +372,8 @@ class Interpreter:
                 if event is command:
                     break
                 self.assigned(function, event, expander)
-            fields: list[Field] = []
-            written: list[tuple[int, int] | None] = []
-            for word_range in command.words[:index]:
-                word_fields = expander.fields(*word_range)
-                fields += word_fields
-                written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
-            return fields, written
+            words = command.words[:index]
+            return _flattened(words, [expander.fields(*word_range) for word_range in words])
         finally:
             del self.variables.layers[layers:]
             self.calling.pop()
@@ -499,11 +494,7 @@ class Interpreter:
         if name in self.tools and code.starts is None and self.plain_invocation(code, event, name, via):
             return
         expanded += [expander.fields(start, end) for start, end in event.words[1:]]
-        fields: list[Field] = []
-        written: list[tuple[int, int] | None] = []  # the word's range when it gave exactly one field
-        for word_range, word_fields in zip(event.words, expanded, strict=False):
-            fields += word_fields
-            written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
+        fields, written = _flattened(event.words, expanded)
         codes = [code] * len(fields)  # where each field is written
         function = self.functions.get(name)
         forwards = function.forwards if function is not None and not known else None
@@ -547,7 +538,9 @@ class Interpreter:
             invocation = Invocation(resolution.tool, words, span, via, certainty, reason)
             invocation.background = bool(_BACKGROUND.match(code.text, event.end))
             if not forwarded:
-                invocation.variants = self.variants(code, expander, event, first, texts, expanded, made)
+                invocation.variants = self.variants(
+                    code, expander, event, first, texts, expanded, fields, made
+                )
             self.found(invocation)
         if forwarded:
             return  # the words of a forwarding function's own command: no nested code followed
@@ -604,16 +597,17 @@ class Interpreter:
         first: int,
         texts: list[str],
         expanded: list[list[Field]],
+        fields: list[Field],
         made: list[Word],
     ) -> list[list[Word]]:
         """The command's words once per other possible value of a variable it uses (at most
-        MAX_ALTERNATIVES in all), when they differ from the words of the first expansion (`made`:
-        the Words of its fields from `first` on)."""
+        MAX_ALTERNATIVES in all), when they differ from the words of the first expansion
+        (`expanded` per word, `fields` flattened, `texts` theirs; `made`: the Words of its fields
+        from `first` on)."""
         if not expander.branching:
             return []
         # A variant's word that did not change is the first expansion's (same field, same place).
-        primary = [f for word_fields in expanded for f in word_fields][first:]
-        reuse = {id(f): w for f, w in zip(primary, made, strict=False)}
+        reuse = {id(f): w for f, w in zip(fields[first:], made, strict=False)}
         branching, out = dict(expander.branching), []  # type: dict[str, int], list[list[Word]]
         expander.branching.clear()
         for name, count in branching.items():
@@ -621,18 +615,18 @@ class Interpreter:
                 if len(out) >= MAX_ALTERNATIVES:
                     break
                 expander.choice = {name: pick}
-                fields: list[Field] = []
-                written: list[tuple[int, int] | None] = []
-                for word_range, primary in zip(event.words, expanded, strict=False):
-                    mentions = name in code.text[word_range[0] : word_range[1]]
-                    word_fields = expander.fields(*word_range) if mentions else primary
-                    fields += word_fields
-                    written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
-                if [field_text(f) for f in fields[first:]] != texts[first:]:
+                chosen = [
+                    expander.fields(*word_range)
+                    if name in code.text[word_range[0] : word_range[1]]
+                    else primary
+                    for word_range, primary in zip(event.words, expanded, strict=False)
+                ]
+                variant, written = _flattened(event.words, chosen)
+                if [field_text(f) for f in variant[first:]] != texts[first:]:
                     out.append(
                         [
                             reuse.get(id(f)) or self.word(code, f, w)
-                            for f, w in zip(fields[first:], written[first:], strict=False)
+                            for f, w in zip(variant[first:], written[first:], strict=False)
                         ]
                     )
         expander.choice, expander.branching = {}, {}
@@ -785,3 +779,16 @@ class Interpreter:
                 texts.add(key)
                 others.append(elements)
         return replace(binding, others=tuple(others))
+
+
+def _flattened(
+    words: list[tuple[int, int]], expanded: list[list[Field]]
+) -> tuple[list[Field], list[tuple[int, int] | None]]:
+    """The fields of a command's words in order, each with its word's range when the word gave
+    exactly one field (where a finding on it points), else None."""
+    fields: list[Field] = []
+    written: list[tuple[int, int] | None] = []
+    for word_range, word_fields in zip(words, expanded, strict=False):
+        fields += word_fields
+        written += [word_range if len(word_fields) == 1 else None] * len(word_fields)
+    return fields, written
