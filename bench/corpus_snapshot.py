@@ -14,11 +14,15 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+# The composelint of this checkout, whichever interpreter runs the script: a bare `python` whose
+# site-packages hold another checkout's editable install would otherwise lint that one's code.
+CHECKOUT_ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
 RUNS = {
     "compose-default": ("corpus/compose", []),
     "compose-all": ("corpus/compose", ["--select", "ALL"]),
@@ -30,7 +34,12 @@ def _run(corpus: str, extra: list[str]) -> list[str]:
     root = SHARED / corpus
     command = [sys.executable, "-m", "composelint", "check", ".", "--output-format", "json-lines"]
     out = subprocess.run(
-        [*command, "--exit-zero", *extra], cwd=root, capture_output=True, text=True, check=False
+        [*command, "--exit-zero", *extra],
+        env=CHECKOUT_ENV,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if out.returncode not in (0, 1):
         raise SystemExit(f"{corpus}: exit {out.returncode}\n{out.stderr[-2000:]}")

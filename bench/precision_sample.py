@@ -26,11 +26,15 @@ import argparse
 import collections
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+# The composelint of this checkout, whichever interpreter runs the script: a bare `python` whose
+# site-packages hold another checkout's editable install would otherwise lint that one's code.
+CHECKOUT_ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
 CORPORA = ("corpus/compose", "corpus/runconfigs")
 VERDICTS = ("worth", "noise", "wrong")
 
@@ -41,7 +45,7 @@ def _folders() -> list[Path]:
 
 def _check(folder: Path) -> list[dict]:
     command = [sys.executable, "-m", "composelint", "check", "--output-format", "json", "--exit-zero"]
-    out = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+    out = subprocess.run(command, env=CHECKOUT_ENV, cwd=folder, capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit(f"{folder}: exit {out.returncode}\n{out.stderr[-2000:]}")
     prefix = folder.relative_to(SHARED / "corpus")
