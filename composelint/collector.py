@@ -9,6 +9,11 @@ Reference counting frees everything else as before, and the collector runs again
 few cycles) as soon as the file set is done: one pass over what it built instead of one per stage.
 The pause is taken in one place, around each file set of the application pipeline
 (`app._lint_one`), which the command line, the language server and the Python API all go through.
+
+What exists when the process's first file set is done (the modules it imported: front ends, rules,
+the schema validator, ruamel) lives as long as the process: it is frozen (`gc.freeze`), so no pass
+walks it again.  The pass after the first file set walked those 21,000 objects for 12 ms, and the
+interpreter's last pass at exit 4 ms more: 45 M instructions, 12% of a one-file run.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+_frozen = False  # the start-up's objects are frozen (at the end of the process's first file set)
 
 
 @contextmanager
@@ -26,5 +33,9 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        global _frozen
+        if not _frozen:
+            _frozen = True
+            gc.freeze()
         if enabled:
             gc.enable()

@@ -4,6 +4,8 @@ left as it was found: the language server and Python callers keep their collecto
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 
 import pytest
 
@@ -68,3 +70,18 @@ def test_the_models_are_freed_before_the_collector_runs_again(monkeypatch, filen
     result = composelint.lint(text=text, filename=filename, isolated=True)
     assert result.findings and models
     assert alive_at_resume == [False] * len(models)
+
+
+def test_what_the_first_file_set_imported_is_frozen_once():
+    """The modules the first file set imports live as long as the process: no collector pass walks
+    them again (`gc.freeze`), and later file sets freeze nothing more (frozen objects freed by
+    reference counting leave the count)."""
+    code = (
+        "import gc, composelint\n"
+        f"composelint.lint(text={COMPOSE!r}, filename='compose.yaml', isolated=True)\n"
+        "first = gc.get_freeze_count()\n"
+        f"composelint.lint(text={SCRIPT!r}, filename='deploy.sh', isolated=True)\n"
+        "print(first > 10_000, gc.get_freeze_count() <= first, gc.isenabled())"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["True", "True", "True"]

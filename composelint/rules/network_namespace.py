@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from composelint.model import Project, Workload
 from composelint.records import replace
 from composelint.requirements import justified
@@ -148,6 +146,8 @@ def _one_off_client(workload: Workload) -> bool:
     words = [word.value for word in workload.command]
     if words[0].startswith("-") and workload.image and workload.image.value.basename in _CLIENT_IMAGES:
         words.insert(0, workload.image.value.basename)  # only options: the image's client runs
+    from pathlib import PurePosixPath  # here: only a `docker run` needs it (4 M instructions to import)
+
     program, arguments = PurePosixPath(words[0]).name, set(words[1:])  # `/usr/bin/curl` is curl
     if program in ("nc", "ncat"):  # a client unless it listens: `-l`, `-lvp 8080`, `--listen`
         return not any(a == "--listen" or (a[:1] == "-" and a[1:2] != "-" and "l" in a) for a in arguments)
