@@ -63,10 +63,14 @@ class Settings:
 
     def ignored_in(self, path: str, code: str) -> bool:
         """`per-file-ignores`: the rule does not report in this file."""
+        if not self.per_file_ignores:  # asked for every finding; most configurations have none
+            return False
         return any(code in codes and pattern.matches(path) for pattern, codes in self.per_file_ignores)
 
     def accepted(self, finding: Finding, code: str) -> Suppression | None:
         """`workloads:`: the finding is accepted for this workload, with the reason."""
+        if not self.workloads:
+            return None
         exclusion = next((w for w in self.workloads if w.covers(finding, code)), None)
         return Suppression("config", exclusion.reason) if exclusion else None
 
@@ -170,8 +174,12 @@ def lint_project(
     checked = replace(project, selected_rules=frozenset(selected))
     lasting = replace(checked, workloads=checked.on_lasting_hosts()) if checked.ephemeral_host else checked
     for rule in rules:
-        seen = lasting if rule.lasting_hosts_only else checked
-        findings.extend((finding, rule) for finding in rule.run(seen, settings.options.get(rule.code)))
+        # A loop rather than extend(generator): most rules find nothing in most projects, and a
+        # generator made for each (rule, project) cost more than the findings it carried.
+        for finding in rule.run(
+            lasting if rule.lasting_hosts_only else checked, settings.options.get(rule.code)
+        ):
+            findings.append((finding, rule))
     tracker = _Suppressions(project.directives if inline_suppressions else [], catalog)
     certain = [_as_certain(finding, rule, project) for finding, rule in findings]
     certain = [(f, r, s) for f, r, s in certain if not settings.ignored_in(f.span.path, r.code)]
@@ -188,7 +196,7 @@ def lint_project(
         Reported(
             masked(finding, mask),
             rule,
-            Severity(settings.severity.get(rule.code, severity)),
+            Severity(settings.severity[rule.code]) if rule.code in settings.severity else severity,
             suppressed,
             settings.fail_on,
             url=rule.url_on(settings.docs_url),
