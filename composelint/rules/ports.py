@@ -137,8 +137,8 @@ PUBLIC_BY_DESIGN = {
     "jvb": (10000,),  # Jitsi's media
     "syncthing": (22000, 21027),  # sync protocol and local discovery
     **dict.fromkeys(("transmission", "qbittorrent", "deluge"), (51413, 6881)),  # BitTorrent peers
-    # UniFi devices: inform, STUN, discovery, speed test.
-    **dict.fromkeys(("unifi-network-application", "unifi-controller"), (8080, 3478, 10001, 1900, 6789)),
+    # UniFi devices: inform, STUN, discovery, speed test, remote syslog (Ubiquiti's "UniFi - Ports Used").
+    **dict.fromkeys(("unifi-network-application", "unifi-controller"), (8080, 3478, 10001, 1900, 6789, 5514)),
     "netbootxyz": (69,),  # TFTP of network boot
     "mumble-server": (64738,),
     "minecraft-server": (25565, 19132),
