@@ -40,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--value", required=True, help="the value the rule reports")
     parser.add_argument("--summary", required=True, help="one sentence: what the rule reports")
     parser.add_argument("--why", required=True, help="why it matters (a short paragraph)")
+    parser.add_argument(
+        "--lasting-hosts-only",
+        action="store_true",
+        help="a rule about escaping to the host: silent on a CI job's ephemeral host (README: Ephemeral CI hosts)",
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout to write into")
     args = parser.parse_args(argv)
     try:
@@ -102,9 +107,10 @@ def scaffold(args: argparse.Namespace) -> list[Path]:
 def _rule_source(args: argparse.Namespace, attribute: str, key: str) -> str:
     function = args.name.replace("-", "_")
     why = textwrap.fill(args.why, 96, initial_indent="    ", subsequent_indent="    ")
+    flag = ", lasting_hosts_only=True" if args.lasting_hosts_only else ""
     return f'''
 
-@rule("{args.code}", "{args.name}", "{args.severity}", "{args.group}", reads=("{args.setting}",))
+@rule("{args.code}", "{args.name}", "{args.severity}", "{args.group}", reads=("{args.setting}",){flag})
 def {function}(project: Project):
     """{args.summary}
 

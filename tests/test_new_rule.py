@@ -38,12 +38,12 @@ def test_a_scaffolded_rule_passes_the_fixture_and_example_tests(tmp_path: Path):
     repo = tmp_path / "repo"
     _copy(repo)
     common = ("--group", "isolation", "--severity", "warning", "--setting", "ipc")
-    for code, name, family, value in (
-        ("CL798", "ipc-shareable", "isolation", "shareable"),
-        ("CL799", "ipc-none", "scaffolded", "none"),
+    for code, name, family, value, extra in (
+        ("CL798", "ipc-shareable", "isolation", "shareable", ("--lasting-hosts-only",)),
+        ("CL799", "ipc-none", "scaffolded", "none", ()),
     ):
         made = _run(
-            sys.executable, "scripts/new_rule.py", code, name, "--family", family, *common,
+            sys.executable, "scripts/new_rule.py", code, name, "--family", family, *common, *extra,
             "--value", value, "--summary", f"The container sets `ipc: {value}`.",
             "--why", "Other containers may join its IPC namespace.", cwd=repo,
         )  # fmt: skip
@@ -70,7 +70,8 @@ def test_a_scaffolded_rule_passes_the_fixture_and_example_tests(tmp_path: Path):
         cwd=repo,
     )
     assert tested.returncode == 0, tested.stdout[-3000:]
-    assert "6 passed" in tested.stdout  # two fixtures and one documented example per rule
+    # Two fixtures and one documented example per rule, and CL798 silent on an ephemeral host.
+    assert "7 passed" in tested.stdout
 
 
 def test_the_scaffold_refuses_an_existing_code(tmp_path: Path):
