@@ -266,6 +266,9 @@ def _add_init(cls: Any, fields: list[Field], frozen: bool) -> None:
     cls.__init__ = __init__
 
 
+_DISPLAYS: dict[Any, str] = {list: "[]", dict: "{}"}
+
+
 def _compiled_init(cls: Any, fields: list[Field], frozen: bool) -> Callable[..., None]:
     namespace: dict[str, Any] = {"__record_set": object.__setattr__, "__record_omitted": _OMITTED}
     parameters, body = ["self"], []
@@ -274,7 +277,9 @@ def _compiled_init(cls: Any, fields: list[Field], frozen: bool) -> Callable[...,
         if f.default_factory is not MISSING:
             namespace[f"__record_factory{number}"] = f.default_factory
             parameters.append(f"{f.name}=__record_omitted")
-            value = f"__record_factory{number}() if {f.name} is __record_omitted else {f.name}"
+            # An empty list or dict as a display: a model of thousands of containers makes millions.
+            made = _DISPLAYS.get(f.default_factory, f"__record_factory{number}()")
+            value = f"{made} if {f.name} is __record_omitted else {f.name}"
         elif f.default is not MISSING:
             namespace[f"__record_default{number}"] = f.default
             parameters.append(f"{f.name}=__record_default{number}")

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import csv
 import re
-from functools import cache
 
 from composelint import settings
 from composelint.model import (
@@ -539,12 +538,6 @@ _SET_BY = {
 _CONTAINER_TABLES = {"compose-run": COMPOSE_RUN, "service-create": SERVICE_CREATE}
 
 
-@cache
-def _handler(flag: str) -> str:
-    """The name of the reader's method for a flag read its own way (`flag_health_cmd`), if it has one."""
-    return "flag_" + flag.replace("-", "_")
-
-
 def _table_command(command: Command) -> str:
     """The settings table's name for the command: `run` and `create` share their flags."""
     return command.kind if command.kind in _SET_BY else settings.RUN
@@ -798,9 +791,9 @@ class CommandLineReader:
         targets = _SET_BY[kind].get(flag.name)
         if not targets:
             return
-        special = getattr(self, _handler(flag.name), None)
+        special = _FLAG_READERS.get(flag.name)
         if special is not None:
-            special(workload, flag, command)
+            special(self, workload, flag, command)
             return
         listed, setting = targets[0]
         attribute = setting.fields[0].partition(".")[2]
@@ -986,6 +979,14 @@ class CommandLineReader:
         for flag in parsed.flags:
             self.set_from_table(build, flag, settings.BUILD)
         self.project.builds.append(build)
+
+
+# The flags the reader reads its own way, by name: `flag_health_cmd` reads `--health-cmd`.
+_FLAG_READERS = {
+    name.removeprefix("flag_").replace("_", "-"): method
+    for name, method in vars(CommandLineReader).items()
+    if name.startswith("flag_")
+}
 
 
 # --------------------------------------------------------------------------

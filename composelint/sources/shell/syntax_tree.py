@@ -394,7 +394,7 @@ class _Walker:
             elif kind not in _NOT_WORDS or kind == "variable_assignment":  # `export A=1`: an argument
                 words.append((child.start_byte, child.end_byte))
         words.extend(trailing)
-        fed = self.stdin_heredocs.pop(node.start_byte, None)
+        fed = self.stdin_heredocs.pop(node.start_byte, None) if self.stdin_heredocs else None
         heredocs = list(heredocs) + ([fed] if fed is not None else [])
         start, node_end = self.range(node)
         command = Command(start, end or node_end, self.merge(words), prefix, heredocs, context, owners)
