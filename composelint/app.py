@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from operator import attrgetter
 
 from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
@@ -709,7 +710,13 @@ def _others_running() -> int:
 
 def _display(path: str) -> str:
     """Paths under the working directory are shown relative to it, with `/`."""
-    relative = os.path.relpath(path)
+    return _shown(path, os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _shown(path: str, directory: str) -> str:
+    """`path` as shown from `directory` (remembered: a run shows each file's path several times)."""
+    relative = os.path.relpath(path, directory)
     shown = path if relative.startswith("..") else relative
     return shown.replace(os.sep, "/")
 
