@@ -220,6 +220,10 @@ def one_per_group(
       the service.  The earliest location keeps it, its message naming every item.  A suppression
       there silences the group; one on another location takes that location out of the group (it
       stays suppressed on its own)."""
+    if not any(project.expansions for project, _ in linted) and not any(
+        item.finding.group for _, reported in linted for item in reported
+    ):
+        return linted  # only a Makefile's variables and a rule's Finding.group make groups
     places: dict[tuple, list[tuple[int, int]]] = {}
     for index, (project, reported) in enumerate(linted):
         uses = _uses_by_line(project)
@@ -523,7 +527,7 @@ def _fingerprinted(reported: list[Reported]) -> list[Reported]:
         occurrence = seen.get(key, 0)
         seen[key] = occurrence + 1
         fingerprint = hashlib.sha256(f"{key}|{occurrence}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        # The record's fields in order: `dataclasses.replace` took twice as long (a finding per
+        # The record's fields in order: `replace` took twice as long (a finding per
         # container of a 33,000-container script).
         result.append(
             Reported(finding, item.rule, item.severity, item.suppressed, item.fail_on, fingerprint, item.url)

@@ -629,6 +629,17 @@ def flags_of(command: str) -> list[tuple[Flag, Setting]]:
     return [(flag, setting) for setting in SETTINGS for flag in setting.flags if command in flag.commands]
 
 
+def run_flags_by_key(column: str) -> dict[str, Flag]:
+    """The keys of one input kind's column of the table (`devcontainer`, `github_actions`) -> the
+    `docker run` flag of the setting each key sets."""
+    return {
+        key: flag
+        for setting in SETTINGS
+        if (flag := setting.flag(RUN)) is not None
+        for key in getattr(setting, column)
+    }
+
+
 def setting_at(path: tuple[str | int, ...]) -> Setting | None:
     """The setting a Compose tree path belongs to: ("services", "web", "deploy", "resources", "limits",
     "memory", ...) -> mem_limit; ("networks", "front", "driver") -> network.driver; None for a key no

@@ -317,9 +317,9 @@ def shared_namespace(project: Project):
     """
     for workload in project.workloads:
         for name, value in (("pid", workload.pid), ("ipc", workload.ipc)):
-            if justified(project, workload, name):
+            if value is None or not value.value.startswith(("service:", "container:")):
                 continue
-            if value is not None and value.value.startswith(("service:", "container:")):
+            if not justified(project, workload, name):
                 yield Finding(
                     f"{subject(workload)} joins the {name.upper()} namespace of `{value.value}`",
                     value.span,

@@ -40,7 +40,7 @@ from composelint.limits import MAX_DEVCONTAINER_BYTES
 from composelint.model import Diagnostic, Project, SourceFile, Span
 from composelint.patterns import lazy_pattern
 from composelint.records import field, record, replace
-from composelint.settings import RUN, SETTINGS
+from composelint.settings import run_flags_by_key
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import read_invocations
 from composelint.sources.docker_cli.words import UNKNOWN, Invocation, Word
@@ -55,17 +55,8 @@ _LOCAL_ENV = lazy_pattern(r"\$\{(?:localEnv|env):[^}]*\}")
 AFTER_RUN_ARGS = ("privileged", "capAdd", "securityOpt")
 
 
-def devcontainer_flags() -> dict[str, str]:
-    """devcontainer.json property -> the `docker run` flag of its setting."""
-    return {
-        key: "--" + flag.name
-        for setting in SETTINGS
-        if (flag := setting.flag(RUN)) is not None
-        for key in setting.devcontainer
-    }
-
-
-DEVCONTAINER_FLAGS = devcontainer_flags()
+# devcontainer.json property -> the `docker run` flag of its setting.
+DEVCONTAINER_FLAGS = {key: "--" + flag.name for key, flag in run_flags_by_key("devcontainer").items()}
 
 
 @record

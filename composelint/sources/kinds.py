@@ -68,7 +68,7 @@ def prepare(kinds: Set[str]) -> None:
     for kind in kinds:
         if kind in FRONT_ENDS or kind in SET_FRONT_ENDS:
             import_module(FRONT_ENDS.get(kind) or SET_FRONT_ENDS[kind])
-    if kinds & {COMPOSE, "devcontainer", "github-actions", "gitlab-ci"}:  # read by ruamel.yaml
+    if kinds & {COMPOSE, "devcontainer", "github-actions", "gitlab-ci", "markdown"}:  # read by ruamel.yaml
         from composelint.sources.compose.yaml_tree import prepare_composer
 
         prepare_composer()

@@ -28,7 +28,7 @@ import re
 from composelint.limits import MAX_CI_BYTES
 from composelint.model import Project
 from composelint.patterns import lazy_pattern
-from composelint.settings import RUN, SETTINGS
+from composelint.settings import run_flags_by_key
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 from composelint.sources.docker_cli.reader import Timeline
 from composelint.sources.embedded.snippets import (
@@ -51,12 +51,7 @@ _HOSTED_LABEL = lazy_pattern(r"(ubuntu|windows|macos)-[\w.-]+")
 _MATRIX_VALUE = lazy_pattern(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 _VARIABLE_NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
 # A job container's keys -> the `docker create` flag the runner passes them as.
-CONTAINER_FLAGS = {
-    key: flag.spellings[0]
-    for setting in SETTINGS
-    if (flag := setting.flag(RUN)) is not None
-    for key in setting.github_actions
-}
+CONTAINER_FLAGS = {key: flag.spellings[0] for key, flag in run_flags_by_key("github_actions").items()}
 
 
 def without_expressions(text: str) -> str:
