@@ -693,6 +693,8 @@ def _workers(projects: int) -> int:
     (instructions, CPU time) and finish in 0.7x its wall time when the CPUs are free, but take
     1.15-1.2x when other processes keep them busy (the CPU time the kernel gives this run does not
     grow with its processes then), hence the CPUs counted free, not all of them."""
+    if projects < 2 * PROJECTS_PER_WORKER:
+        return 1  # one worker whatever the CPUs: no need to read the load
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     return max(1, min(cpus - _others_running(), 8, projects // PROJECTS_PER_WORKER))
 

@@ -18,7 +18,7 @@ from bisect import bisect_right
 
 from composelint.model import Diagnostic, Project, SourceFile
 from composelint.patterns import lazy_pattern
-from composelint.records import fields, is_record, replace
+from composelint.records import replace
 from composelint.sources.compose.yaml_tree import YScalar
 from composelint.sources.directives import scan_directives
 from composelint.sources.docker_cli.reader import Timeline, read_invocations
@@ -204,7 +204,7 @@ class SpanMap:
             return {self.remap(key): self.remap(item) for key, item in value.items()}
         names = _FIELDS.get(kind)
         if names is None:
-            names = _FIELDS[kind] = tuple(f.name for f in fields(value)) if is_record(value) else ()
+            names = _FIELDS[kind] = tuple(getattr(kind, "__record_fields__", ()))
         if not names:
             return value
         slotted = not hasattr(value, "__dict__")  # Workload
