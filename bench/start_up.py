@@ -6,14 +6,19 @@
 Each step imports a little more than the one before, in a fresh interpreter, and the difference is
 what that step costs; then the whole one-file run of each tool.  Instruction counts do not move with
 the load of a shared machine, unlike seconds, so two versions compare within a percent.  Needs
-valgrind (`apt-get install valgrind`); about three minutes.  composelint runs from compiled bytecode, as
-pip installs it (bench.compile_bytecode).
+valgrind (`apt-get install valgrind`); about two minutes.  composelint runs from compiled bytecode, as
+pip installs it (bench.compile_bytecode).  The numbers are those of the install whose Python runs
+the script: run it with the Python of a regular install (`python -m venv /tmp/regular &&
+/tmp/regular/bin/pip install . && /tmp/regular/bin/python bench/start_up.py ...`), what users get
+from `pip install`; an editable install (`pip install -e .`) adds its finder to every start, about
+50 M instructions at the interpreter's start of which about 9 M are not used anyway.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -24,15 +29,18 @@ import bench
 # (label, what the step adds to the imports of the steps before it)
 STEPS = [
     ("the interpreter", "pass"),
-    ("dataclasses (inspect, ast)", "import dataclasses"),
+    ("re, enum, typing", "import re, enum, typing"),
     ("argparse (the command line)", "import argparse"),
-    ("the shared types", "import composelint.types"),
-    ("the model (25 dataclasses)", "import composelint.model"),
+    ("the shared types (records)", "import composelint.types"),
+    ("the model", "import composelint.model"),
     ("the settings table and values", "import composelint.settings"),
     ("the engine (hashlib)", "import composelint.engine"),
     ("discovery", "import composelint.discovery"),
     ("reports (json, safety)", "import composelint.report, composelint.report.json"),
-    ("the command line", "import composelint.cli"),
+    (
+        "the command line, parsing `check`",
+        "import composelint.cli as cli; cli.command_parser('check').parse_args([])",
+    ),
     ("configuration", "import composelint.config"),
     ("the compose front end", "import composelint.sources.compose.project"),
     ("the pipeline (app)", "import composelint.app"),
@@ -47,10 +55,14 @@ STEPS = [
 
 
 def instructions(argv: list[str]) -> float:
-    """Millions of instructions the command runs (user space, every thread)."""
+    """Millions of instructions the command runs (user space, every thread).  With string hashing
+    and addresses randomised, one command's count moved by up to 10 M between runs; with a fixed
+    hash seed and no address randomisation (setarch -R) it repeats to 0.1 M."""
+    fixed = ["setarch", platform.machine(), "-R"] if shutil.which("setarch") else []
     run = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        [*fixed, "valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
         cwd=bench.DEFAULT_CORPUS,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
         capture_output=True,
         text=True,
         check=False,
