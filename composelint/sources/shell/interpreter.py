@@ -193,7 +193,7 @@ class Interpreter:
     def run(self, code: Code, base: Context = TOP, via: str = "", depth: int = 0) -> None:
         """Parse `code` and interpret its events; `base` is the context of the
         command that holds nested code, `via` how the code was reached."""
-        parsed = parse_events(code.text, depth * _NESTED_DEPTH)
+        parsed = parse_events(code.text, depth * _NESTED_DEPTH, extents=self.directives_possible)
         if parsed.error is not None and not (via and UNKNOWN in code.text):
             # Code built at run time (`eval "$cmd"`) is unknown code, not a syntax error.
             where = f"the code given to `{via}`" if via else "this script"
@@ -558,16 +558,21 @@ class Interpreter:
         the general expansion; False, and nothing done, for any other command.  Such a command runs
         no nested code and has no variants."""
         text, ranges = code.text, event.words
-        if _NOT_PLAIN.search(text, ranges[0][0], ranges[-1][1]) is not None:
+        first, last = ranges[0][0], ranges[-1][1]
+        if _NOT_PLAIN.search(text, first, last) is not None:
             return False
         texts = [text[start:end] for start, end in ranges]
-        if not all(texts) or any("\\" in word for word in texts):  # a continuation inside a word
-            return False
+        if not all(texts) or (text.find("\\", first, last) >= 0 and any("\\" in word for word in texts)):
+            return False  # a continuation inside a word
         lines = code.lines or self.lines
-        words = [
-            Word(word, span, word if lines.verbatim else lines.written(start, end))
-            for word, span, (start, end) in zip(texts, lines.spans(ranges), ranges, strict=True)
-        ]
+        spans = lines.spans(ranges)
+        if lines.verbatim:
+            words = [Word(word, span, word) for word, span in zip(texts, spans, strict=True)]
+        else:
+            words = [
+                Word(word, span, lines.written(start, end))
+                for word, span, (start, end) in zip(texts, spans, ranges, strict=True)
+            ]
         invocation = Invocation(tool, words, self.span(code, event.start, event.end), via)
         invocation.background = bool(_BACKGROUND.match(text, event.end))
         self.found(invocation)

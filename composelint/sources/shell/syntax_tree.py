@@ -152,11 +152,12 @@ def _for_tree_sitter(code: bytes) -> bytes:
     return code
 
 
-def parse_events(text: str, depth: int = 0) -> Parsed:
-    """The events of `text`: from the tree, then from the lexer after the first error."""
+def parse_events(text: str, depth: int = 0, extents: bool = True) -> Parsed:
+    """The events of `text`: from the tree, then from the lexer after the first error.  Without
+    `extents`, the tree gives no Extent events (nothing in the script can be suppressed)."""
     code = _for_tree_sitter(ascii_copy(text))  # byte offsets == code point offsets
     tree = tree_sitter.Parser(_language()).parse(code)
-    walker = _Walker(text)
+    walker = _Walker(text, extents)
     error = _first_error(tree.root_node) if tree.root_node.has_error else None
     error_start = error.start_byte if error is not None else None
     del error
@@ -205,8 +206,9 @@ def _first_error(root: tree_sitter.Node) -> tree_sitter.Node | None:
 
 
 class _Walker:
-    def __init__(self, text: str):
+    def __init__(self, text: str, extents: bool = True):
         self.text = text
+        self.extents = extents
         self.events: list[Event] = []
         self.cut = len(text) + 1  # offset from which the tree is not used
         self.too_deep = False
@@ -234,7 +236,7 @@ class _Walker:
             if end > self.cut and kind not in _CONTAINERS and not self._compound_redirect(node):
                 self.cut = start  # runs across the error line: the lexer takes it whole
                 continue
-            if kind in _EXTENTS:
+            if kind in _EXTENTS and self.extents:
                 self.events.append(Extent(start, end, owners))
             children = self.visit(node, kind, context, owners, depth, inner)
             stack.extend(reversed(children))
@@ -270,7 +272,8 @@ class _Walker:
             return self.redirected(node, children, context, owners, item)
         if kind == "variable_assignment":
             if not inner:
-                self.events.append(Extent(*self.range(node), owners))
+                if self.extents:
+                    self.events.append(Extent(*self.range(node), owners))
                 self.events.append(Assignment(*self.range(node), context, owners))
             return [item(c, inn=True) for c in children if self.holds_events(c)]
         if kind in _STRINGS:
@@ -364,7 +367,8 @@ class _Walker:
                 if child.type == "file_redirect"
                 for word in child.children_by_field_name("destination")[1:]
             ]
-            self.events.append(Extent(*self.range(body), owners))
+            if self.extents:
+                self.events.append(Extent(*self.range(body), owners))
             body_children = body.children
             self.command(
                 body, body_children, context, owners, heredocs, trailing, node.end_byte if trailing else None
@@ -390,9 +394,9 @@ class _Walker:
         for child in children:
             kind = child.type
             if kind == "variable_assignment" and simple:
-                prefix.append((child.start_byte, child.end_byte))
+                prefix.append(child.byte_range)
             elif kind not in _NOT_WORDS or kind == "variable_assignment":  # `export A=1`: an argument
-                words.append((child.start_byte, child.end_byte))
+                words.append(child.byte_range)
         words.extend(trailing)
         fed = self.stdin_heredocs.pop(node.start_byte, None) if self.stdin_heredocs else None
         heredocs = list(heredocs) + ([fed] if fed is not None else [])
@@ -404,13 +408,14 @@ class _Walker:
         """One range per shell word: tree-sitter sometimes cuts a word in two."""
         merged: list[tuple[int, int]] = []
         previous = -1  # where the last word ends
-        for start, end in words:
+        for word in words:
+            start, end = word
             if merged and (
                 previous == start or (start - previous == 2 and self.text[previous:start] == "\\\n")
             ):
                 merged[-1] = (merged[-1][0], end)
             else:
-                merged.append((start, end))
+                merged.append(word)
             previous = end
         return merged
 
