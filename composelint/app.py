@@ -631,6 +631,7 @@ def _in_workers(
     of the kinds linted, the schema validator, the rules), and each chunk comes back as plain
     tuples (`_compact`): pickling records costs more than the tuples of their fields."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     prepare({file_set[0] for file_set, _ in items})
     methods = multiprocessing.get_all_start_methods()
@@ -639,12 +640,12 @@ def _in_workers(
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
     catalog = all_rules()
     linted: list[Linted] = []
-    with context.Pool(workers, _worker_started, (job,)) as pool:
-        for chunk, compact in zip(chunks, pool.imap(_lint_compact, chunks), strict=True):
+    # An executor rather than multiprocessing.Pool: a worker that dies (killed for memory) fails
+    # the run with BrokenProcessPool where a Pool would wait for its result forever.
+    with ProcessPoolExecutor(workers, context, _worker_started, (job,)) as pool:
+        for chunk, compact in zip(chunks, pool.map(_lint_compact, chunks), strict=True):
             linted.extend(_restored(part, catalog) for part in compact)
             done(len(chunk))
-        pool.close()  # the workers exit on their own (not killed: their exit handlers run)
-        pool.join()
     return linted
 
 

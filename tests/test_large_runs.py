@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import pickle
 
 import pytest
@@ -86,6 +87,20 @@ def test_workers_report_what_one_process_reports(monkeypatch):
     assert not chunks
     assert run_cli(*args, "-j", "2").stdout == alone
     assert chunks and chunks[0] > app.PARALLEL_FROM
+
+
+def test_a_worker_that_dies_fails_the_run_instead_of_hanging_it(monkeypatch):
+    """A worker killed (for memory, say) while it lints: the command line says so and exits 2."""
+    lint_chunk = app._lint_chunk
+
+    def dying(job, items, done=None):
+        if app._worker_job is not None:  # in a worker process
+            os._exit(9)
+        return lint_chunk(job, items, done)
+
+    monkeypatch.setattr(app, "_lint_chunk", dying)
+    result = run_cli("check", "-j", "2", "--exit-zero", str(FIXTURES / "rules"))
+    assert result.exit_code == 2 and "BrokenProcessPool" in result.stderr
 
 
 def test_a_worker_sends_tuples_that_give_back_the_same_records():
