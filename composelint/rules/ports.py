@@ -1091,10 +1091,10 @@ def wide_port_range(project: Project, options: Options):
     for workload in project.workloads:
         for port in workload.ports:
             width = len(port.container_ports)  # a host pool for one container port opens one port
-            first, last = port.container_ports.start, port.container_ports.stop - 1
-            if justified(project, workload, "ports", f"{first}-{last}/{port.protocol}"):
+            if width <= options["max"]:
                 continue
-            if width > options["max"]:
+            first, last = port.container_ports.start, port.container_ports.stop - 1
+            if not justified(project, workload, "ports", f"{first}-{last}/{port.protocol}"):
                 yield Finding(
                     f"Port `{port.raw}` of {workload_phrase(workload)} publishes a range of {width} ports "
                     f"(more than {options['max']})",
