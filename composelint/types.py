@@ -86,9 +86,8 @@ class Origin(StrEnum):
     @classmethod
     def of_command(cls, tool: str, command: str) -> Origin:
         """The origin of `TOOL COMMAND` in a script: ("podman", "run") -> PODMAN_RUN."""
-        if command in ("compose-run", "service-create"):
-            return cls(command)
-        return cls(f"{tool}-{command}")
+        value = command if command in ("compose-run", "service-create") else f"{tool}-{command}"
+        return _ORIGINS.get(value) or cls(value)  # the member by its value, without Enum's call
 
     @property
     def from_command_line(self) -> bool:
@@ -102,6 +101,7 @@ class Origin(StrEnum):
         return self in _DEFAULT_BRIDGE_ORIGINS
 
 
+_ORIGINS = {origin.value: origin for origin in Origin}
 _DEFAULT_BRIDGE_ORIGINS = frozenset(
     {
         Origin.DOCKER_RUN,

@@ -102,7 +102,10 @@ def parse_integer(text: str, signed: bool = False, prefixed: bool = False) -> in
     base = 10
     if prefixed and body[:2].lower() in ("0x", "0o", "0b"):
         base, body = _BASES[body[1].lower()], body[2:]
-    if not body or len(body) > MAX_INTEGER_DIGITS or not set(body) <= _DIGITS_IN[base]:
+    if not body or len(body) > MAX_INTEGER_DIGITS:
+        return None
+    # ASCII digits of the base; isdigit() alone takes `²` (a decimal needs no set made).
+    if not (body.isascii() and body.isdigit() if base == 10 else set(body) <= _DIGITS_IN[base]):
         return None
     value = int(body, base)
     return -value if signed and text[:1] == "-" else value
