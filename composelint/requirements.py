@@ -98,7 +98,7 @@ def _port_range(written: str) -> tuple[range, str]:
     return exposed.ports, exposed.protocol
 
 
-def _documented(workload: Workload) -> Requirement | None:
+def documented(workload: Workload) -> Requirement | None:
     """The requirement the workload's image documents: its repository, or the same repository on
     another registry (`lscr.io/linuxserver/wireguard`, `ghcr.io/...`, `localhost/...`); None for an unknown image or
     one in a variable."""
@@ -111,13 +111,6 @@ def _documented(workload: Workload) -> Requirement | None:
     registry, _, rest = repository.partition("/")
     on_registry = registry == "localhost" or "." in registry or ":" in registry
     return table.get(rest) if on_registry else None
-
-
-def documents_public(workload: Workload, ports: range, protocol: str) -> bool:
-    """Whether the workload's image documents these container ports as meant for the network (the
-    table's `public_ports`): CL202 still reports them, at info, saying so."""
-    required = _documented(workload)
-    return required is not None and required.serves_publicly(ports, protocol)
 
 
 # Bind mounts and published ports are named in the prose of nearly every guide: naming them there
@@ -144,7 +137,7 @@ def justified(
         return True
     if _ptrace_debugger(project, workload, setting, value):
         return True
-    required = _documented(workload)
+    required = documented(workload)
     if required is None:
         return False
     if setting == "privileged":

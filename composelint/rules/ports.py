@@ -10,9 +10,9 @@ from typing import NamedTuple
 from composelint.intervals import IntervalIndex, overlapping, ranks
 from composelint.model import PortBinding, Project, Run, Span, Workload
 from composelint.patterns import lazy_pattern
-from composelint.requirements import documents_public, justified
+from composelint.requirements import documented, justified
 from composelint.rules.base import Edit, Finding, Fix, Group, Options, Severity, rule
-from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
+from composelint.rules.edits import WorkloadFixes, remove_key, remove_option, workload_fix
 from composelint.rules.wording import (
     from_command_line,
     noun,
@@ -215,60 +215,85 @@ def _traefik_insecure_api(workload: Workload, name: str | None) -> bool:
     )
 
 
-def _sensitive(workload: Workload, port: PortBinding) -> tuple[str, int, bool] | None:
-    """(what the port serves, container port, whether the image says so) for an admin or
-    data-service port; a port alone is a guess, and only for a single port."""
-    name = _image_name(workload)
-    served = SENSITIVE_IMAGES.get(name or "")
-    if _traefik_insecure_api(workload, name):
-        served = ("Traefik's unauthenticated API and dashboard", (8080,))
-    if served is not None:
-        hit = next((p for p in port.container_ports if p in served[1]), None)
-        return (served[0], hit, True) if hit is not None else None
-    if _public_by_design(workload, port):
-        return None  # Gitea's SSH on 22 is its git service, not a guess at the host's sshd: CL202 says so
-    if port.container_start == port.container_end and port.container_start in SENSITIVE_PORTS:
-        return SENSITIVE_PORTS[port.container_start], port.container_start, False
-    return None
+class _ImagePorts:
+    """What a workload's image serves on which ports, by the tables above and the image
+    requirements table: looked up once per workload, asked of each of its ports."""
+
+    __slots__ = ("anywhere", "documented", "name", "public", "served")
+
+    def __init__(self, workload: Workload):
+        self.name = _image_name(workload)
+        known = self.name or ""
+        self.served = SENSITIVE_IMAGES.get(known)
+        if _traefik_insecure_api(workload, self.name):
+            self.served = ("Traefik's unauthenticated API and dashboard", (8080,))
+        self.public = PUBLIC_BY_DESIGN.get(known, ())
+        self.anywhere = PUBLIC_ON_ANY_HOST_PORT.get(known, ())
+        self.documented = documented(workload)
+
+    def public_by_design(self, port: PortBinding) -> bool:
+        """The image serves this port to the network on purpose, on the port clients expect
+        (`80:80` of a reverse proxy; `8080:80` is a development server), or on any host port for
+        the services whose clients are told it (git over SSH on `2222:22`, the ports the image
+        requirements table cites as meant for the network: Traccar's device ports, Stalwart's mail
+        ports)."""
+        if (self.public or self.anywhere) and any(  # most images are in neither table
+            (p in self.public and p in (port.host_range or ())) or p in self.anywhere
+            for p in port.container_ports
+        ):
+            return True
+        return self.documented is not None and self.documented.serves_publicly(
+            port.container_ports, port.protocol
+        )
+
+    def sensitive(self, port: PortBinding, public: bool) -> tuple[str, int, bool] | None:
+        """(what the port serves, container port, whether the image says so) for an admin or
+        data-service port; a port alone is a guess, and only for a single port that is not
+        `public` by design (Gitea's SSH on 22 is its git service, not the host's sshd: CL202
+        says so)."""
+        if self.served is not None:
+            hit = next((p for p in port.container_ports if p in self.served[1]), None)
+            return (self.served[0], hit, True) if hit is not None else None
+        if (
+            not public
+            and port.container_start == port.container_end
+            and port.container_start in SENSITIVE_PORTS
+        ):
+            return SENSITIVE_PORTS[port.container_start], port.container_start, False
+        return None
+
+    def public_udp(self, port: PortBinding) -> bool:
+        """A UDP port of an image none of the tables knows (or no image), other than a service that
+        is dangerous on a network: media, game, VPN or peer-to-peer traffic, meant for the network.
+        A range is a media or game range (RTP's 10000-10100 holds Ubiquiti's 10001 by chance):
+        judged by its first port."""
+        known = self.name or ""
+        tables = (PUBLIC_BY_DESIGN, PUBLIC_ON_ANY_HOST_PORT, SENSITIVE_IMAGES, UNSAFE_UDP_IMAGES)
+        return (
+            port.protocol == "udp"
+            and not any(known in table for table in tables)
+            and port.container_start not in UNSAFE_UDP_PORTS
+        )
+
+    def why_public(self, port: PortBinding, public: bool) -> tuple[str, str] | None:
+        """Why the port is public by design (`public`) or a UDP port meant for the network, said
+        of it and of several ports alike; None when it is neither."""
+        if public:
+            return (
+                f"`{self.name}` usually serves this port to the network on purpose",
+                f"`{self.name}` usually serves them to the network on purpose",
+            )
+        if self.public_udp(port):
+            return (
+                "a UDP port usually carries media, game, VPN or peer-to-peer traffic meant for the network",
+                "UDP ports usually carry media, game, VPN or peer-to-peer traffic meant for the network",
+            )
+        return None
 
 
-def _public_by_design(workload: Workload, port: PortBinding) -> bool:
-    """The image serves this port to the network on purpose, on the port clients expect
-    (`80:80` of a reverse proxy; `8080:80` is a development server), or on any host port for
-    the services whose clients are told it (git over SSH on `2222:22`, the ports the image
-    requirements table cites as meant for the network: Traccar's device ports, Stalwart's mail
-    ports)."""
-    name = _image_name(workload) or ""
-    ports = PUBLIC_BY_DESIGN.get(name, ())
-    anywhere = PUBLIC_ON_ANY_HOST_PORT.get(name, ())
-    hosts = port.host_range or ()
-    if (ports or anywhere) and any(  # most images are in neither table
-        (p in ports and p in hosts) or p in anywhere for p in port.container_ports
-    ):
-        return True
-    return documents_public(workload, port.container_ports, port.protocol)
-
-
-def _public_udp(workload: Workload, port: PortBinding) -> bool:
-    """A UDP port of an image none of the tables knows (or no image), other than a service that is
-    dangerous on a network: media, game, VPN or peer-to-peer traffic, meant for the network.  A
-    range is a media or game range (RTP's 10000-10100 holds Ubiquiti's 10001 by chance): judged
-    by its first port."""
-    name = _image_name(workload) or ""
-    known = (PUBLIC_BY_DESIGN, PUBLIC_ON_ANY_HOST_PORT, SENSITIVE_IMAGES, UNSAFE_UDP_IMAGES)
-    return (
-        port.protocol == "udp"
-        and not any(name in table for table in known)
-        and port.container_start not in UNSAFE_UDP_PORTS
-    )
-
-
-def _exposed_everywhere(project: Project, workload: Workload, port: PortBinding) -> bool:
-    return (
-        not project.on_ephemeral_host(workload)
-        and _published(project, workload)
-        and binds_all_interfaces(project, workload, port)
-    )
+def _publishes_on_lasting_host(project: Project, workload: Workload) -> bool:
+    """The workload's ports reach a host that lasts (not a CI job's ephemeral runner)."""
+    return bool(workload.ports) and not project.on_ephemeral_host(workload) and _published(project, workload)
 
 
 @rule(
@@ -364,10 +389,9 @@ def _option_removal(project: Project, workload: Workload, span: Span) -> Fix | N
     return workload_fix(project, workload, "safe", "Remove the option: the host network discards it", (edit,))
 
 
-def _loopback_fix(project: Project, workload: Workload, port: PortBinding) -> Fix | None:
-    edit = bind_loopback(project, workload, port)
-    return workload_fix(
-        project, workload, "unsafe", "Bind it to 127.0.0.1: only this host can reach it", (edit,)
+def _loopback_fix(fixes: WorkloadFixes, port: PortBinding) -> Fix | None:
+    return fixes.fix(
+        "unsafe", "Bind it to 127.0.0.1: only this host can reach it", (fixes.bind_loopback(port),)
     )
 
 
@@ -448,11 +472,21 @@ def port_all_interfaces(project: Project):
     ```
     """
     for workload in project.workloads:
+        if not _publishes_on_lasting_host(project, workload):
+            continue
+        image, fixes, phrase = (
+            _ImagePorts(workload),
+            WorkloadFixes(project, workload),
+            workload_phrase(workload),
+        )
         for port in workload.ports:
-            if not _exposed_everywhere(project, workload, port) or _sensitive(workload, port):
+            if not binds_all_interfaces(project, workload, port):
+                continue
+            public = image.public_by_design(port)
+            if image.sensitive(port, public):
                 continue
             detail, details = _all_interfaces(port)
-            why = _why_public(workload, port)
+            why = image.why_public(port, public)
             group = None
             if why is not None:
                 detail += f"; {why[0]}"
@@ -460,10 +494,10 @@ def port_all_interfaces(project: Project):
                     f"public by design: {workload.name}: {details}: {why[1]}",
                     f"`{port.raw}`",
                     "Ports ",
-                    f" of {workload_phrase(workload)} {details}; {why[1]}",
+                    f" of {phrase} {details}; {why[1]}",
                 )
             yield Finding(
-                f"Port `{port.raw}` of {workload_phrase(workload)} {detail}",
+                f"Port `{port.raw}` of {phrase} {detail}",
                 port.span,
                 workload.name,
                 _field(port),
@@ -471,24 +505,8 @@ def port_all_interfaces(project: Project):
                 help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it; "
                 "if the service is meant to be public, suppress this finding with a reason",
                 group=group,
-                fix=_loopback_fix(project, workload, port),
+                fix=_loopback_fix(fixes, port),
             )
-
-
-def _why_public(workload: Workload, port: PortBinding) -> tuple[str, str] | None:
-    """Why the port is public by design, said of it and of several ports alike; None when it is not."""
-    if _public_by_design(workload, port):
-        name = _image_name(workload)
-        return (
-            f"`{name}` usually serves this port to the network on purpose",
-            f"`{name}` usually serves them to the network on purpose",
-        )
-    if _public_udp(workload, port):
-        return (
-            "a UDP port usually carries media, game, VPN or peer-to-peer traffic meant for the network",
-            "UDP ports usually carry media, game, VPN or peer-to-peer traffic meant for the network",
-        )
-    return None
 
 
 def _all_interfaces(port: PortBinding) -> tuple[str, str]:
@@ -1158,9 +1176,12 @@ def sensitive_port_exposed(project: Project):
     ```
     """
     for workload in project.workloads:
+        if not _publishes_on_lasting_host(project, workload):
+            continue
+        image, fixes = _ImagePorts(workload), WorkloadFixes(project, workload)
         for port in workload.ports:
-            sensitive = _sensitive(workload, port)
-            if sensitive is None or not _exposed_everywhere(project, workload, port):
+            sensitive = image.sensitive(port, image.public_by_design(port))
+            if sensitive is None or not binds_all_interfaces(project, workload, port):
                 continue
             service, container_port, certain = sensitive
             if certain:
@@ -1174,7 +1195,7 @@ def sensitive_port_exposed(project: Project):
                 _field(port),
                 severity=None if certain else Severity.WARNING,
                 help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all",
-                fix=_loopback_fix(project, workload, port),
+                fix=_loopback_fix(fixes, port),
             )
 
 
