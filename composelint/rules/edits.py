@@ -178,29 +178,30 @@ def bind_loopback(project: Project, workload: Workload, port: PortBinding) -> Ed
 
 def _loopback_edit(lines: SourceLines | None, workload: Workload, port: PortBinding) -> Edit | None:
     """bind_loopback's edit, in `lines`: the source of the port's file."""
+    span = port.span
     if lines is None or port.from_variable or workload.origin is Origin.SERVICE_CREATE:
         return None
     if port.syntax == "long":
-        starts = lines.content(port.span.line)[port.span.column - 1 : port.span.column]
+        starts = lines.content(span.line)[span.column - 1 : span.column]
         if port.host_ip is not None or not starts.isalpha():  # `host_ip` written, or a flow mapping
             return None
-        indent = " " * (port.span.column - 1)
-        item = Span(port.span.path, port.span.line, port.span.column - 2, port.span.line, port.span.column)
+        indent = " " * (span.column - 1)
+        item = Span(span.path, span.line, span.column - 2, span.line, span.column)
         return lines.insertion_after(lines.block_end(item), [f"{indent}host_ip: 127.0.0.1"])
-    if port.span.line != port.span.end_line or "=" in port.raw:
+    if span.line != span.end_line or "=" in port.raw:
         return None
-    written = lines.content(port.span.line)[port.span.column - 1 : port.span.end_column - 1]
+    written = lines.content(span.line)[span.column - 1 : span.end_column - 1]
     at = written.rfind(port.raw)
     if at < 0:
         return None
-    column = port.span.column + at
+    column = span.column + at
     if port.host_ip is None:
         text = "127.0.0.1:" if port.host_start is not None else "127.0.0.1::"
-        return Edit(Span(port.span.path, port.span.line, column, port.span.line, column), text)
+        return Edit(Span(span.path, span.line, column, span.line, column), text)
     for wildcard in ("0.0.0.0", "[::]", "::"):
         if port.raw.startswith(wildcard + ":"):
             return Edit(
-                Span(port.span.path, port.span.line, column, port.span.line, column + len(wildcard)),
+                Span(span.path, span.line, column, span.line, column + len(wildcard)),
                 "127.0.0.1",
             )
     return None
@@ -272,30 +273,35 @@ def workload_fix(
 
 
 class WorkloadFixes:
-    """The fixes of one workload's findings, with what they all share worked out once: the lines
-    of its file and, in a compose file, the lines its fixes may edit (a rule with a finding per
-    port asks for each port)."""
+    """The fixes of one workload's findings, with what they all share worked out once, when the
+    first is made: the lines of its file and, in a compose file, the lines its fixes may edit (a
+    rule with a finding per port asks for each port)."""
 
-    __slots__ = ("command_line", "lines", "own_lines", "project", "workload")
+    __slots__ = ("lines", "own_lines", "project", "workload")
 
     def __init__(self, project: Project, workload: Workload):
         self.project = project
         self.workload = workload
-        self.lines = SourceLines.of(project, workload.span.path)
-        self.command_line = from_command_line(workload)
+        self.lines: SourceLines | None = None
         self.own_lines: range | None = None  # a compose service's block and the line after it (an insertion)
+
+    def source(self) -> SourceLines | None:
+        """The lines of the workload's file."""
+        if self.lines is None:
+            self.lines = SourceLines.of(self.project, self.workload.span.path)
+        return self.lines
 
     def fix(self, applicability: str, message: str, edits: Sequence[Edit | None]) -> Fix | None:
         """workload_fix's fix."""
         if not edits or any(edit is None for edit in edits):
             return None
         kept = tuple(edit for edit in edits if edit is not None)
-        if not self.command_line:
-            span = self.workload.span
-            if self.lines is None:
+        if not from_command_line(self.workload):
+            span, lines = self.workload.span, self.source()
+            if lines is None:
                 return None
             if self.own_lines is None:
-                self.own_lines = range(span.line, self.lines.block_end(span) + 2)
+                self.own_lines = range(span.line, lines.block_end(span) + 2)
             if any(e.span.path != span.path or e.span.line not in self.own_lines for e in kept):
                 return None
         return Fix(applicability, message, kept)
@@ -304,7 +310,7 @@ class WorkloadFixes:
         """bind_loopback's edit for a port of this workload."""
         if port.span.path != self.workload.span.path:
             return bind_loopback(self.project, self.workload, port)
-        return _loopback_edit(self.lines, self.workload, port)
+        return _loopback_edit(self.source(), self.workload, port)
 
 
 def on_command_line(project: Project, workload: Workload) -> bool:
