@@ -474,17 +474,14 @@ def port_all_interfaces(project: Project):
     for workload in project.workloads:
         if not _publishes_on_lasting_host(project, workload):
             continue
-        image, fixes, phrase = (
-            _ImagePorts(workload),
-            WorkloadFixes(project, workload),
-            workload_phrase(workload),
-        )
+        image, phrase = _ImagePorts(workload), workload_phrase(workload)
+        fixes = WorkloadFixes(project, workload)
         for port in workload.ports:
             if not binds_all_interfaces(project, workload, port):
                 continue
             public = image.public_by_design(port)
             if image.sensitive(port, public):
-                continue
+                continue  # CL210's
             detail, details = _all_interfaces(port)
             why = image.why_public(port, public)
             group = None
