@@ -246,20 +246,17 @@ class _ImagePorts:
             port.container_ports, port.protocol
         )
 
-    def sensitive(self, port: PortBinding, public: bool) -> tuple[str, int, bool] | None:
+    def sensitive(self, port: PortBinding) -> tuple[str, int, bool] | None:
         """(what the port serves, container port, whether the image says so) for an admin or
         data-service port; a port alone is a guess, and only for a single port that is not
-        `public` by design (Gitea's SSH on 22 is its git service, not the host's sshd: CL202
-        says so)."""
+        public by design (Gitea's SSH on 22 is its git service, not the host's sshd: CL202 says
+        so)."""
         if self.served is not None:
             hit = next((p for p in port.container_ports if p in self.served[1]), None)
             return (self.served[0], hit, True) if hit is not None else None
-        if (
-            not public
-            and port.container_start == port.container_end
-            and port.container_start in SENSITIVE_PORTS
-        ):
-            return SENSITIVE_PORTS[port.container_start], port.container_start, False
+        single = port.container_start if port.container_start == port.container_end else None
+        if single in SENSITIVE_PORTS and not self.public_by_design(port):
+            return SENSITIVE_PORTS[single], single, False
         return None
 
     def public_udp(self, port: PortBinding) -> bool:
@@ -275,10 +272,10 @@ class _ImagePorts:
             and port.container_start not in UNSAFE_UDP_PORTS
         )
 
-    def why_public(self, port: PortBinding, public: bool) -> tuple[str, str] | None:
-        """Why the port is public by design (`public`) or a UDP port meant for the network, said
-        of it and of several ports alike; None when it is neither."""
-        if public:
+    def why_public(self, port: PortBinding) -> tuple[str, str] | None:
+        """Why the port is public by design, said of it and of several ports alike; None when it
+        is not."""
+        if self.public_by_design(port):
             return (
                 f"`{self.name}` usually serves this port to the network on purpose",
                 f"`{self.name}` usually serves them to the network on purpose",
@@ -294,6 +291,10 @@ class _ImagePorts:
 def _publishes_on_lasting_host(project: Project, workload: Workload) -> bool:
     """The workload's ports reach a host that lasts (not a CI job's ephemeral runner)."""
     return bool(workload.ports) and not project.on_ephemeral_host(workload) and _published(project, workload)
+
+
+def _exposed_everywhere(project: Project, workload: Workload, port: PortBinding) -> bool:
+    return _publishes_on_lasting_host(project, workload) and binds_all_interfaces(project, workload, port)
 
 
 @rule(
@@ -479,11 +480,10 @@ def port_all_interfaces(project: Project):
         for port in workload.ports:
             if not binds_all_interfaces(project, workload, port):
                 continue
-            public = image.public_by_design(port)
-            if image.sensitive(port, public):
+            if image.sensitive(port):
                 continue  # CL210's
             detail, details = _all_interfaces(port)
-            why = image.why_public(port, public)
+            why = image.why_public(port)
             group = None
             if why is not None:
                 detail += f"; {why[0]}"
@@ -1173,12 +1173,12 @@ def sensitive_port_exposed(project: Project):
     ```
     """
     for workload in project.workloads:
-        if not _publishes_on_lasting_host(project, workload):
+        if not workload.ports:
             continue
         image, fixes = _ImagePorts(workload), WorkloadFixes(project, workload)
         for port in workload.ports:
-            sensitive = image.sensitive(port, image.public_by_design(port))
-            if sensitive is None or not binds_all_interfaces(project, workload, port):
+            sensitive = image.sensitive(port)
+            if sensitive is None or not _exposed_everywhere(project, workload, port):
                 continue
             service, container_port, certain = sensitive
             if certain:
