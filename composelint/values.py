@@ -36,7 +36,6 @@ _GO_BOOL = {
 _NUMBER = lazy_pattern(r"\s*+([-+]?+(?:[0-9]++(?:\.[0-9]*+)?+|\.[0-9]++))\s*+([a-zA-Z]*+)\s*+")
 _BASES = {"x": 16, "o": 8, "b": 2}
 _DIGITS_IN = {
-    10: frozenset("0123456789"),
     16: frozenset("0123456789abcdefABCDEF"),
     8: frozenset("01234567"),
     2: frozenset("01"),

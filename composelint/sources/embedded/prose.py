@@ -26,7 +26,7 @@ from functools import cache
 from composelint.model import Workload
 from composelint.patterns import lazy_pattern
 from composelint.records import record
-from composelint.settings import RUN, SETTINGS
+from composelint.settings import RUN, SETTINGS, flags_of
 
 _MARKUP = lazy_pattern(r"[`*\"']+")  # code spans, emphasis and quotes around a flag or value
 _SPACE = lazy_pattern(r"[\s=]+")  # `--pid=host` is `--pid host`; a paragraph's line breaks are spaces
@@ -57,21 +57,16 @@ def _whole_word(phrase: str) -> re.Pattern[str]:
 @cache
 def _setting_names() -> dict[str, tuple[re.Pattern[str], ...]]:
     """Setting name -> its names in prose: its own `docker run` flags and its `prose` phrases."""
-    run_flags = Counter(
-        spelling
-        for setting in SETTINGS
-        for flag in setting.flags
-        if RUN in flag.commands
-        for spelling in flag.spellings
-    )
+    run_flags = flags_of(RUN)
+    spellings = Counter(spelling for flag, _ in run_flags for spelling in flag.spellings)
     names = {}
     for setting in SETTINGS:
         own = [
             spelling
-            for flag in setting.flags
-            if RUN in flag.commands
+            for flag, of in run_flags
+            if of is setting
             for spelling in flag.spellings
-            if spelling.startswith("--") and run_flags[spelling] == 1
+            if spelling.startswith("--") and spellings[spelling] == 1
         ]
         if own or setting.prose:
             names[setting.name] = tuple(_whole_word(phrase) for phrase in (*own, *setting.prose))
@@ -80,7 +75,8 @@ def _setting_names() -> dict[str, tuple[re.Pattern[str], ...]]:
 
 @record(frozen=True)
 class Prose:
-    """A section's sentences, read once for all its blocks: the settings they name and their words."""
+    """A section's sentences, read once for all its blocks: the settings they name (with what a
+    purpose they name needs, `fuse`: `cap_add=SYS_ADMIN`, ...) and their words."""
 
     settings: frozenset[str]
     words: frozenset[str]
@@ -88,10 +84,12 @@ class Prose:
     @classmethod
     def of(cls, text: str) -> Prose:
         text = _normalised(text)
+        words = frozenset(_WORD.findall(text))
         names = frozenset(
             name for name, patterns in _setting_names().items() if any(p.search(text) for p in patterns)
         )
-        return cls(names, frozenset(_WORD.findall(text)))
+        needs = {need for purpose, needs in _PURPOSES.items() if purpose in words for need in needs}
+        return cls(names | needs, words)
 
     def explained(self, workload: Workload) -> frozenset[str]:
         """What the prose names of the workload's settings: setting names, and `setting=value` for
@@ -110,7 +108,4 @@ class Prose:
         for device in workload.devices:
             if device.value.path.lower() in self.words:
                 found.add(f"devices={device.value.path}")
-        for purpose, needs in _PURPOSES.items():
-            if purpose in self.words:
-                found.update(needs)
         return frozenset(found)
