@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
 from operator import attrgetter
 
 from composelint.baseline import BaselineError, apply_baseline, read_baseline, write_baseline
 from composelint.collector import collector_paused
-from composelint.config import ConfigError, ConfigFinder, Effective, Overrides
+from composelint.config import ConfigError, ConfigFinder, Effective, Overrides, display_path
 from composelint.discovery import (
     DIRECTORY_KINDS,
     SHELL_EXTENSIONS,
@@ -252,7 +251,7 @@ def _stdin_shown(request: Request) -> str | None:
     """The path findings on standard input carry, when it can be fixed (it has a name)."""
     if STDIN not in request.paths or not request.stdin_filename:
         return None
-    return (_display if request.relative_paths else _as_given)(request.stdin_filename)
+    return (display_path if request.relative_paths else _as_given)(request.stdin_filename)
 
 
 def _fixable_files(outcome: Result, request: Request) -> set[str]:
@@ -470,7 +469,7 @@ def _without_consumed(parts: list, request: Request) -> list:
     """A file that another project includes or extends is linted there, not again on its own.
 
     `parts` are (sources, ...) tuples, one per project."""
-    display = _display if request.relative_paths else _as_given
+    display = display_path if request.relative_paths else _as_given
     named = {display(p) for p in request.paths}
     consumed = {s.path for sources, *_ in parts for s in sources if s.role in ("include", "extends")}
 
@@ -517,7 +516,7 @@ def _lint_chunk(
     earlier project included or extended is not loaded again on its own (`_without_consumed` would
     drop it), so a chain of 3,000 includes costs about its length, not its length times the chain
     limit."""
-    display = _display if job.relative_paths else _as_given
+    display = display_path if job.relative_paths else _as_given
     consumed: set[str] = set()
     linted: list[Linted] = []
     for item in items:
@@ -551,7 +550,9 @@ def _load(file_set: FileSet, job: _Job) -> list[Project]:
         # Included and extended files are read by absolute path, the file set's own as discovered.
         texts = {**texts, **job.fixed}
         texts.update((path, job.fixed[absolute(path)]) for path in files if absolute(path) in job.fixed)
-    return load(kind, files, job.options, display=_display if job.relative_paths else _as_given, texts=texts)
+    return load(
+        kind, files, job.options, display=display_path if job.relative_paths else _as_given, texts=texts
+    )
 
 
 def absolute(path: str) -> str:
@@ -580,7 +581,7 @@ def _lint_one(job: _Job, item: tuple[FileSet, int]) -> list[Linted]:
             import traceback
 
             traceback.print_exc()
-        shown = (_display if job.relative_paths else _as_given)(file_set[1][0])
+        shown = (display_path if job.relative_paths else _as_given)(file_set[1][0])
         return [([], [internal_error(shown, error, settings.fail_on)], file_set[0])]
 
 
@@ -603,7 +604,7 @@ def _lint_all(
         request.inline_suppressions,
         request.relative_paths,
         request.verbose,
-        frozenset((_display if request.relative_paths else _as_given)(p) for p in request.paths),
+        frozenset((display_path if request.relative_paths else _as_given)(p) for p in request.paths),
         request.fixed,
     )
     workers = request.jobs or _workers(len(items))
@@ -709,19 +710,6 @@ def _others_running() -> int:
     except (OSError, ValueError, IndexError):
         return 0
     return max(0, running - 1)
-
-
-def _display(path: str) -> str:
-    """Paths under the working directory are shown relative to it, with `/`."""
-    return _shown(path, os.getcwd())
-
-
-@lru_cache(maxsize=4096)
-def _shown(path: str, directory: str) -> str:
-    """`path` as shown from `directory` (remembered: a run shows each file's path several times)."""
-    relative = os.path.relpath(path, directory)
-    shown = path if relative.startswith("..") else relative
-    return shown.replace(os.sep, "/")
 
 
 def _as_given(path: str) -> str:

@@ -70,7 +70,7 @@ class ConfigError(ValueError):
     ):
         self.path = path
         self.problems = problems or (ConfigProblem(key, reason, *(position or (None, None))),)
-        self.lines = tuple(_problem_line(_display(path), problem) for problem in self.problems)
+        self.lines = tuple(_problem_line(display_path(path), problem) for problem in self.problems)
         super().__init__("\n".join(self.lines))
 
 
@@ -690,6 +690,14 @@ class ConfigFinder:
         return ignored
 
 
-def _display(path: str) -> str:
-    relative = os.path.relpath(path)
-    return (path if relative.startswith("..") else relative).replace(os.sep, "/")
+def display_path(path: str) -> str:
+    """Paths under the working directory are shown relative to it, with `/`."""
+    return _shown(path, os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _shown(path: str, directory: str) -> str:
+    """`path` as shown from `directory` (remembered: a run shows each file's path several times)."""
+    relative = os.path.relpath(path, directory)
+    shown = path if relative.startswith("..") else relative
+    return shown.replace(os.sep, "/")
