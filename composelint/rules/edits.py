@@ -173,11 +173,7 @@ def bind_loopback(project: Project, workload: Workload, port: PortBinding) -> Ed
     """An edit binding a published port to 127.0.0.1: `127.0.0.1:` written before a short or
     command-line port (`127.0.0.1::80` for a bare container port), a wildcard host IP replaced,
     `host_ip: 127.0.0.1` added to a long-syntax entry."""
-    return _loopback_edit(SourceLines.of(project, port.span.path), workload, port)
-
-
-def _loopback_edit(lines: SourceLines | None, workload: Workload, port: PortBinding) -> Edit | None:
-    """bind_loopback's edit, in `lines`: the source of the port's file."""
+    lines = SourceLines.of(project, port.span.path)
     span = port.span
     if lines is None or port.from_variable or workload.origin is Origin.SERVICE_CREATE:
         return None
@@ -269,48 +265,17 @@ def workload_fix(
 ) -> Fix | None:
     """A fix of one workload: None when an edit is missing or, in a compose file, lies outside the
     service's own block (an anchor or another service it extends: other services share those)."""
-    return WorkloadFixes(project, workload).fix(applicability, message, edits)
-
-
-class WorkloadFixes:
-    """The fixes of one workload's findings, with what they all share worked out once, when the
-    first is made: the lines of its file and, in a compose file, the lines its fixes may edit (a
-    rule with a finding per port asks for each port)."""
-
-    __slots__ = ("lines", "own_lines", "project", "workload")
-
-    def __init__(self, project: Project, workload: Workload):
-        self.project = project
-        self.workload = workload
-        self.lines: SourceLines | None = None
-        self.own_lines: range | None = None  # a compose service's block and the line after it (an insertion)
-
-    def source(self) -> SourceLines | None:
-        """The lines of the workload's file."""
-        if self.lines is None:
-            self.lines = SourceLines.of(self.project, self.workload.span.path)
-        return self.lines
-
-    def fix(self, applicability: str, message: str, edits: Sequence[Edit | None]) -> Fix | None:
-        """workload_fix's fix."""
-        if not edits or any(edit is None for edit in edits):
+    if not edits or any(edit is None for edit in edits):
+        return None
+    kept = tuple(edit for edit in edits if edit is not None)
+    if not from_command_line(workload):
+        lines = SourceLines.of(project, workload.span.path)
+        if lines is None:
             return None
-        kept = tuple(edit for edit in edits if edit is not None)
-        if not from_command_line(self.workload):
-            span, lines = self.workload.span, self.source()
-            if lines is None:
-                return None
-            if self.own_lines is None:
-                self.own_lines = range(span.line, lines.block_end(span) + 2)
-            if any(e.span.path != span.path or e.span.line not in self.own_lines for e in kept):
-                return None
-        return Fix(applicability, message, kept)
-
-    def bind_loopback(self, port: PortBinding) -> Edit | None:
-        """bind_loopback's edit for a port of this workload."""
-        if port.span.path != self.workload.span.path:
-            return bind_loopback(self.project, self.workload, port)
-        return _loopback_edit(self.source(), self.workload, port)
+        first, last = workload.span.line, lines.block_end(workload.span) + 1  # an insertion after the block
+        if any(e.span.path != workload.span.path or not first <= e.span.line <= last for e in kept):
+            return None
+    return Fix(applicability, message, kept)
 
 
 def on_command_line(project: Project, workload: Workload) -> bool:

@@ -12,7 +12,7 @@ from composelint.model import PortBinding, Project, Run, Span, Workload
 from composelint.patterns import lazy_pattern
 from composelint.requirements import documented, justified
 from composelint.rules.base import Edit, Finding, Fix, Group, Options, Severity, rule
-from composelint.rules.edits import WorkloadFixes, remove_key, remove_option, workload_fix
+from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
 from composelint.rules.wording import (
     from_command_line,
     noun,
@@ -390,9 +390,10 @@ def _option_removal(project: Project, workload: Workload, span: Span) -> Fix | N
     return workload_fix(project, workload, "safe", "Remove the option: the host network discards it", (edit,))
 
 
-def _loopback_fix(fixes: WorkloadFixes, port: PortBinding) -> Fix | None:
-    return fixes.fix(
-        "unsafe", "Bind it to 127.0.0.1: only this host can reach it", (fixes.bind_loopback(port),)
+def _loopback_fix(project: Project, workload: Workload, port: PortBinding) -> Fix | None:
+    edit = bind_loopback(project, workload, port)
+    return workload_fix(
+        project, workload, "unsafe", "Bind it to 127.0.0.1: only this host can reach it", (edit,)
     )
 
 
@@ -476,7 +477,6 @@ def port_all_interfaces(project: Project):
         if not _publishes_on_lasting_host(project, workload):
             continue
         image, phrase = _ImagePorts(workload), workload_phrase(workload)
-        fixes = WorkloadFixes(project, workload)
         for port in workload.ports:
             if not binds_all_interfaces(project, workload, port):
                 continue
@@ -502,7 +502,7 @@ def port_all_interfaces(project: Project):
                 help="Bind it to loopback (`127.0.0.1:...`) unless other machines must reach it; "
                 "if the service is meant to be public, suppress this finding with a reason",
                 group=group,
-                fix=_loopback_fix(fixes, port),
+                fix=_loopback_fix(project, workload, port),
             )
 
 
@@ -1175,7 +1175,7 @@ def sensitive_port_exposed(project: Project):
     for workload in project.workloads:
         if not workload.ports:
             continue
-        image, fixes = _ImagePorts(workload), WorkloadFixes(project, workload)
+        image = _ImagePorts(workload)
         for port in workload.ports:
             sensitive = image.sensitive(port)
             if sensitive is None or not _exposed_everywhere(project, workload, port):
@@ -1192,7 +1192,7 @@ def sensitive_port_exposed(project: Project):
                 _field(port),
                 severity=None if certain else Severity.WARNING,
                 help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all",
-                fix=_loopback_fix(fixes, port),
+                fix=_loopback_fix(project, workload, port),
             )
 
 
