@@ -262,7 +262,9 @@ def test_known_images_extend_the_table_of_cl101_cl203_and_cl213(tmp_path: Path):
         },
     )
     assert sorted(codes(str(tmp_path))) == ["CL101"]
-    (tmp_path / ".composelint.yaml").write_text("known-images:\n  ghcr.io/acme/api: [8080]\n")
+    (tmp_path / ".composelint.yaml").write_text(
+        "extend-select: [CL203]\nknown-images:\n  ghcr.io/acme/api: [8080]\n"
+    )
     report = by_code(lint_json(str(tmp_path)))
     assert sorted(report) == ["CL101", "CL203", "CL213"]
     assert "8080" in report["CL203"][0]["message"]
@@ -312,7 +314,10 @@ def test_cl104_implicit_option_through_the_engine():
 
 
 def test_rule_options_reach_worker_processes(tmp_path: Path):
-    files = {".composelint.yaml": "rules:\n  CL209: {max: 120}\nknown-images: {ghcr.io/acme/api: [8080]}\n"}
+    files = {
+        ".composelint.yaml": "extend-select: [CL203]\nrules:\n  CL209: {max: 120}\n"
+        "known-images: {ghcr.io/acme/api: [8080]}\n"
+    }
     for index in range(20):
         files[f"wide{index}/compose.yaml"] = WIDE_RANGE.replace("30150", str(30100 + 10 * index))
         files[f"api{index}/compose.yaml"] = "services:\n  api:\n    image: ghcr.io/acme/api:2.1\n"

@@ -502,5 +502,5 @@ def test_socket_activated_units_are_reached_through_systemd():
     sockets inherited by number (nginx's `NGINX=3;`). A socket of another name is no evidence."""
     root = FIXTURES / "socket-activation"
     for case in ("requires", "beside", "nginx"):
-        assert [f for f in findings(str(root / case)) if f[0] == "CL203"] == [], case
-    assert [f[:3] for f in findings(str(root / "none")) if f[0] == "CL203"] == [("CL203", 6, 7)]
+        assert findings("--select", "CL203", str(root / case)) == [], case
+    assert [f[:3] for f in findings("--select", "CL203", str(root / "none"))] == [("CL203", 6, 7)]

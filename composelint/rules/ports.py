@@ -529,11 +529,12 @@ def _all_interfaces(port: PortBinding) -> tuple[str, str]:
     "missing-port-mapping",
     "warning",
     "network",
+    default_on=False,
     options={"known-images": {}},
     reads=("image", "ports", "expose", "publish_all", *PUBLISH_READS),
 )
 def missing_port_mapping(project: Project, options: Options):
-    """A server image runs where nothing can reach it.
+    """A server image publishes no port and shares no network with another workload.
 
     ## What it does
     Reports a workload that runs a well-known server image, publishes no
@@ -548,6 +549,15 @@ def missing_port_mapping(project: Project, options: Options):
     option (`known-images:` in the configuration) adds images and their
     ports to the table.
 
+    Opt-in (`--extend-select CL203`): on real repositories a server that
+    publishes nothing and has no peer in its file was almost never a
+    mistake.  It was a deploying platform's template (Dokploy, Coolify:
+    the platform's proxy joins the service's network when a domain is
+    set), a fragment merged with another file, or a unit whose socket
+    systemd holds; and on Linux the host reaches a bridge container at its
+    own IP address.  None of the findings judged on the corpus was worth
+    acting on.
+
     Not reported, because something outside the file reaches the workload:
     `expose` (`--expose`) written by the author (a template merged with a
     proxy's file, a network a deploying tool connects), a reverse-proxy
@@ -560,8 +570,9 @@ def missing_port_mapping(project: Project, options: Options):
     document: it shows one command, and the next block usually reaches it.
 
     ## Why is this bad?
-    The service starts but cannot be reached by anyone: neither from the
-    host nor from another container.
+    The service starts but no published port and no other container of
+    the project reaches it: only the host at the container's address, or
+    a network something joins later.
 
     ## Example
     ```yaml
@@ -600,7 +611,8 @@ def missing_port_mapping(project: Project, options: Options):
         span = workload.image.span if workload.image else workload.span
         yield Finding(
             f"{subject(workload)} serves port(s) {', '.join(served)} but publishes none and shares "
-            f"no network with {others(workload)}: nothing can reach it",
+            f"no network with {others(workload)}: only the host, at the container's address, or a "
+            "network joined later (a deploying platform's proxy) can reach it",
             span,
             workload.name,
             "ports",
