@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import re
+from functools import cache, cached_property
 
 from composelint import settings
 from composelint.model import (
@@ -87,6 +88,18 @@ class FlagTable:
         if name in self.values:
             return True
         return None
+
+    @cached_property
+    def by_word(self) -> dict[str, tuple[str, bool, bool]]:
+        """A word that is one flag of the table and nothing more (`--network`, `-p`): its
+        (canonical name, takes a value, known), so that most flag words are one lookup."""
+        words = {}
+        for name in self.values | self.booleans | self.aliases.keys():
+            canonical = self.canonical(name)
+            words["--" + name] = (canonical, *_takes_value(self, canonical))
+        for letter, name in self.short.items():
+            words["-" + letter] = (name, *_takes_value(self, name))
+        return words
 
 
 def _table(values: str, booleans: str, short: str = "", aliases: str = "", **options) -> FlagTable:
@@ -316,10 +329,23 @@ def parse_flags(words: list[Word], table: FlagTable, stop_at: int = 1) -> Parsed
     word: it and everything after it go to `positionals` / `rest`.
     """
     parsed = Parsed()
+    flags = parsed.flags
+    by_word = table.by_word
     index = 0
-    while index < len(words):
+    count = len(words)
+    while index < count:
         word = words[index]
         text = word.text
+        whole = by_word.get(text)
+        if whole is not None:  # `--network`, `-p`: what `_long_flag` and `_short_flags` make of it
+            name, takes, known = whole
+            if takes and index + 1 < count:
+                index += 1
+                flags.append(Flag(name, text, word, words[index].text, words[index], known))
+            else:  # a boolean, or a value flag without its value: docker says "needs an argument"
+                flags.append(Flag(name, text, word, None, None, known))
+            index += 1
+            continue
         if text == "--":
             remaining = words[index + 1 :]
             if table.interspersed:
@@ -788,19 +814,16 @@ class CommandLineReader:
 
     def container_flag(self, workload: Workload, flag: Flag, command: Command) -> None:
         kind = _table_command(command)
-        targets = _SET_BY[kind].get(flag.name)
-        if not targets:
+        how = _container_flags(kind).get(flag.name)
+        if how is None:
             return
-        special = _FLAG_READERS.get(flag.name)
+        special, boolean, setting, attribute, parse = how
         if special is not None:
             special(self, workload, flag, command)
             return
-        listed, setting = targets[0]
-        attribute = setting.fields[0].partition(".")[2]
-        value = (self.boolean if listed.boolean else self.value)(flag, kind)
+        value = (self.boolean if boolean else self.value)(flag, kind)
         if value is None:
             return
-        parse = setting.parse or (lambda text: text)
         # A number past the integer bound is CL010: a list entry is not read, a limit has no amount.
         past_bound = setting.numbers and self.past_bound(str(value), flag.span)
         if isinstance(getattr(workload, attribute), list):
@@ -987,6 +1010,27 @@ _FLAG_READERS = {
     for name, method in vars(CommandLineReader).items()
     if name.startswith("flag_")
 }
+
+
+def _as_written(text: str) -> str:
+    return text
+
+
+@cache
+def _container_flags(command: str) -> dict[str, tuple]:
+    """How `container_flag` reads each flag that sets something in `command`, worked out once:
+    (its own reader or None, read as a boolean, the first setting it sets, that setting's
+    attribute of a Workload, the setting's parser)."""
+    return {
+        name: (
+            _FLAG_READERS.get(name),
+            listed.boolean,
+            setting,
+            setting.fields[0].partition(".")[2],
+            setting.parse or _as_written,
+        )
+        for name, ((listed, setting), *_) in _SET_BY[command].items()
+    }
 
 
 # --------------------------------------------------------------------------
