@@ -100,9 +100,9 @@ def _port_range(written: str) -> tuple[range, str]:
 
 def documented(workload: Workload) -> Requirement | None:
     """The requirement the workload's image documents: its repository, or the same repository on
-    another registry (`lscr.io/linuxserver/wireguard`, `ghcr.io/...`, `localhost/...`); None for an unknown image or
-    one in a variable."""
-    if workload.image is None or "$" in workload.image.value.written:
+    another registry (`lscr.io/linuxserver/wireguard`, `ghcr.io/...`, `localhost/...`, one in a
+    variable); None for an unknown image or one whose repository is in a variable."""
+    if workload.image is None or not workload.image.value.repository:
         return None
     repository = workload.image.value.repository
     table = _table()

@@ -16,6 +16,10 @@ from composelint.records import field, record
 
 DOCS_SITE = "https://composelint.readthedocs.io/en/latest/"  # the default of `docs-url`
 
+# Stands in a value's text for the part that is only known at run time (`--network=$MODE` with
+# MODE unknown -> "--network=\x00"; an image `$REGISTRY/app:1` with REGISTRY unset -> "\x00/app:1").
+UNKNOWN = "\x00"
+
 
 class Span(NamedTuple):
     """A range in a source file: 1-based lines and columns (code points), end exclusive.

@@ -27,6 +27,7 @@ from composelint.model import (
     User,
 )
 from composelint.patterns import lazy_pattern
+from composelint.types import UNKNOWN
 
 _GO_BOOL = {
     **dict.fromkeys(("1", "t", "T", "TRUE", "true", "True"), True),
@@ -58,24 +59,36 @@ def parse_image(text: str) -> ImageRef:
 
     The tag is only looked for in the last path component, so a registry port
     is not a tag; a digest follows `@`.  Surrounding blanks are ignored.
+
+    A part only known at run time (UNKNOWN in `text`: a variable without a value, a CI
+    expression) is read as the front ends read it: a tag or digest so is "" (given, but not
+    judged); a registry host so (`$REGISTRY/postgres:16`) leaves the repository the path after it
+    (`postgres`: a mirror or private registry names the image by its own path); any other part of
+    the path so (`$IMAGE:1`, `app-$FLAVOUR`) leaves the repository unknown: "", as its name and
+    basename.  `written` and `name` show each such part as `…`.
     """
-    name, _, digest = text.strip().partition("@")
+    name, at, digest = text.strip().partition("@")
     head, slash, last = name.rpartition("/")
     tag = None
     written_last = last
     if ":" in last:
         last, _, tag = last.partition(":")
     name = head + slash + last
-    repository = name
+    path = name.split("/")
+    if len(path) > 1 and path[0] and not path[0].strip(UNKNOWN):
+        path = path[1:]  # the registry host is only known at run time
+    repository = "/".join(path)
+    if UNKNOWN in repository or "$" in repository:  # `$`: a variable Compose or the shell left as written
+        repository = name = last = written_last = ""
     for prefix in _DEFAULT_REGISTRY:
         if repository.startswith(prefix):
             repository = repository[len(prefix) :]
             break
     return ImageRef(
-        written=text,
-        name=name,
-        tag=tag,
-        digest=digest or None,
+        written=text.replace(UNKNOWN, "…"),
+        name=name.replace(UNKNOWN, "…"),
+        tag=None if tag is None else "" if UNKNOWN in tag else tag,
+        digest=None if not at else "" if UNKNOWN in digest else digest,
         repository=repository.lower(),
         basename=last or written_last,
     )

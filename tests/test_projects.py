@@ -134,3 +134,33 @@ def test_named_base_and_override_are_one_project():
     assert len(keys) == len(set(keys))
     only_override = lint_json(str(project / "compose.override.yaml"))
     assert {f["code"] for f in only_override["findings"]} == {f["code"] for f in both["findings"]}
+
+
+def test_image_variables_keep_the_repository_from_every_source():
+    """A tag or registry host in a variable (or a CI expression) keeps the repository the image
+    table and the rules read; a repository in a variable leaves the image unknown.  Compose's
+    `${X:-default}` resolves as Compose resolves it."""
+    from composelint.app import Request, load_projects
+
+    project = FIXTURES / "projects" / "image-variables"
+    repositories = {
+        (Path(w.span.path).name, w.name): w.image.value.repository if w.image else None
+        for p in load_projects(Request(paths=(str(project),)))
+        for w in p.workloads
+    }
+    assert repositories == {
+        ("compose.yaml", "tagged"): "postgres",
+        ("compose.yaml", "defaulted"): "jitsi/web",
+        ("compose.yaml", "mirrored"): "bitnami/redis",
+        ("compose.yaml", "chosen"): "",
+        ("run.sh", "tagged"): "postgres",
+        ("run.sh", "mirrored"): "bitnami/redis",
+        ("run.sh", "chosen"): None,
+        ("README.md", "documented"): "grafana/grafana",
+        ("ci.yml", "node #1"): "node",  # the job's own container
+        ("ci.yml", "database"): "postgres",
+        ("ci.yml", "matrixed"): "mysql",
+        (".gitlab-ci.yml", "db"): "mirror/postgres",
+        (".gitlab-ci.yml", "cache"): "redis",
+        ("devcontainer.json", "dev"): "mcr.microsoft.com/devcontainers/python",
+    }

@@ -57,6 +57,45 @@ def test_image_reference(reference, parsed):
 
 
 @pytest.mark.parametrize(
+    ("reference", "parsed"),
+    [
+        # A tag or digest only known at run time is given but not judged ("").
+        ("postgres:\x00", ("postgres:…", "postgres", "", None, "postgres", "postgres")),
+        ("app@\x00", ("app@…", "app", None, "", "app", "app")),
+        (
+            "ghcr.io/pterodactyl/yolks:java_\x00",
+            (
+                "ghcr.io/pterodactyl/yolks:java_…",
+                "ghcr.io/pterodactyl/yolks",
+                "",
+                None,
+                "ghcr.io/pterodactyl/yolks",
+                "yolks",
+            ),
+        ),
+        # A registry host so: the path after it names the image (a mirror, a private registry).
+        (
+            "\x00/bitnami/redis:7.4",
+            ("…/bitnami/redis:7.4", "…/bitnami/redis", "7.4", None, "bitnami/redis", "redis"),
+        ),
+        ("\x00/library/nginx", ("…/library/nginx", "…/library/nginx", None, None, "nginx", "nginx")),
+        # Any other part of the path so: an unknown image.
+        ("\x00:\x00", ("…:…", "", "", None, "", "")),
+        ("\x00", ("…", "", None, None, "", "")),
+        ("caddy-\x00:2.8", ("caddy-…:2.8", "", "2.8", None, "", "")),
+        ("registry.local/\x00/app:1", ("registry.local/…/app:1", "", "1", None, "", "")),
+        # A `$` Compose or the shell left as written (`$$`, `${{ }}`) is no repository Docker takes.
+        ("$IMAGE:1", ("$IMAGE:1", "", "1", None, "", "")),
+        # An empty registry host is no variable: Docker refuses `/app`, nothing is guessed.
+        ("/postgres:16", ("/postgres:16", "/postgres", "16", None, "/postgres", "postgres")),
+    ],
+)
+def test_image_reference_with_parts_known_at_run_time(reference, parsed):
+    image = parse_image(reference)
+    assert (image.written, image.name, image.tag, image.digest, image.repository, image.basename) == parsed
+
+
+@pytest.mark.parametrize(
     ("text", "name", "is_all"),
     [("SYS_ADMIN", "SYS_ADMIN", False), ("cap_sys_admin", "SYS_ADMIN", False), (" all ", "ALL", True)],
 )

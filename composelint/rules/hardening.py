@@ -751,8 +751,8 @@ def _pulled_image(workload: Workload) -> Located[ImageRef] | None:
     if workload.image is None or "build" in workload.keys:
         return None
     image = workload.image.value
-    if not image.name or image.tag == "" or image.name.endswith("/"):
-        return None  # an empty part (unset variable): CL004/CL005 say so
+    if not image.name or image.tag == "" or image.digest == "" or image.name.endswith("/"):
+        return None  # an empty part, or one only known at run time (a variable)
     return workload.image
 
 

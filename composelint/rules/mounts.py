@@ -236,7 +236,7 @@ def _own_configuration(workload: Workload, path: str) -> bool:
     that application keeps its configuration when it is installed on the host, so the container
     shares its own files, not the host's.  Never a tree of secrets (`/etc/ssh`, `/etc/docker` of the
     `docker` image)."""
-    if workload.image is None or "$" in workload.image.value.written:
+    if workload.image is None or not workload.image.value.repository:
         return False
     return _below(path, (f"/etc/{workload.image.value.basename}",)) and not _below(path, SECRET_TREES)
 

@@ -204,7 +204,7 @@ def _published(project: Project, workload: Workload) -> bool:
 
 def _image_name(workload: Workload) -> str | None:
     """Last part of the image's repository (`bitnami/postgresql:16` -> `postgresql`), if known."""
-    if workload.image is None or "$" in workload.image.value.written or not workload.image.value.name:
+    if workload.image is None or not workload.image.value.repository:
         return None
     return workload.image.value.basename.lower()
 

@@ -12,6 +12,7 @@ from composelint.patterns import lazy_pattern
 from composelint.records import field, record
 from composelint.settings import setting_at
 from composelint.sources.compose.yaml_tree import YMap, YScalar, YSeq
+from composelint.types import UNKNOWN
 
 _NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -33,6 +34,7 @@ class Interpolated:
     size: int = 0  # characters substituted so far (bounded: a value may double forty times)
     depth: int = 0  # `${...:-${...}}` nesting being parsed
     limit: int = MAX_VALUE_CHARS
+    unset_value: str = ""  # what an unset variable without a default stands for
 
     def substitute(self, value: str) -> str:
         """`value`, counted before it is copied anywhere."""
@@ -52,12 +54,15 @@ def _excerpt(text: str) -> str:
     return first if len(first) <= 60 and "\n" not in text.strip() else first[:57] + "..."
 
 
-def interpolate(text: str, env: dict[str, str], limit: int = MAX_VALUE_CHARS) -> Interpolated:
-    """`text` with its variables substituted; InterpolationLimit when more than `limit`
-    characters would be substituted."""
+def interpolate(
+    text: str, env: dict[str, str], limit: int = MAX_VALUE_CHARS, unset_value: str = ""
+) -> Interpolated:
+    """`text` with its variables substituted (an unset one without a default by `unset_value`:
+    empty, as Compose does); InterpolationLimit when more than `limit` characters would be
+    substituted."""
     if "$" not in text:
         return Interpolated(text)
-    result = Interpolated("", limit=limit)
+    result = Interpolated("", limit=limit, unset_value=unset_value)
     value, _ = _parse(text, 0, env, result, stop=None)
     result.value = value
     return result
@@ -94,7 +99,7 @@ def _parse(
                 result.unset.append(name)
             else:
                 result.values[name] = env[name]
-            out.append(result.substitute(env.get(name, "")))
+            out.append(result.substitute(env.get(name, result.unset_value)))
             pos = match.end()
     if stop:
         raise InterpolationError(f"invalid interpolation format: missing `}}` in `{_excerpt(text)}`")
@@ -117,6 +122,7 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
     if pos < len(text) and text[pos] == "}":
         if not is_set:
             result.unset.append(name)
+            value = result.unset_value
         return result.substitute(value), pos + 1
     for operator in (":-", ":?", ":+", "-", "?", "+"):
         if text.startswith(operator, pos):
@@ -141,7 +147,7 @@ def _braced(text: str, pos: int, env: dict[str, str], result: Interpolated) -> t
             # with the file's own message until it does): read as unset, where CL005 says which
             # security decision waits for it, not as an error of the file.
             result.unset.append(name)
-            value = ""
+            value = result.unset_value
     else:  # `+`: the alternative when set
         value = argument if present else ""
     return value, end + 1
@@ -166,6 +172,9 @@ class InterpolatedScalar(YScalar):
     written: str = ""
     unset: tuple[str, ...] = ()
     invalid: bool = False  # malformed (CL004): the value is unknown, not empty
+    # The value with UNKNOWN for each unset variable, when one is: what is only known at run time
+    # (an image's parts, parse_image), where the value Compose uses has them empty.
+    at_run_time: str = ""
 
 
 @record
@@ -241,5 +250,14 @@ def interpolate_tree(
                 settings=(setting.name,),
             )
     return InterpolatedScalar(
-        result.value, node.tag, node.span, node.plain, written=node.text, unset=tuple(result.unset)
+        result.value,
+        node.tag,
+        node.span,
+        node.plain,
+        written=node.text,
+        unset=tuple(result.unset),
+        # one UNKNOWN per reference at most beyond what was substituted: the bound holds it
+        at_run_time=interpolate(node.text, env, budget + len(node.text), UNKNOWN).value
+        if result.unset
+        else "",
     )

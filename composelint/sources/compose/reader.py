@@ -15,6 +15,7 @@ from composelint.model import (
     Device,
     Diagnostic,
     ExtraHost,
+    ImageRef,
     Located,
     Mount,
     Network,
@@ -35,7 +36,7 @@ from composelint.sources.compose.interpolation import starts_unset
 from composelint.sources.compose.merge import MergeNotes
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq
 from composelint.sources.ports import host_ip_variable, parse_long, parse_short
-from composelint.values import limits_nothing, number_past_bound
+from composelint.values import limits_nothing, number_past_bound, parse_image
 
 _TRUE = {"true", "yes", "on", "y", "1"}
 _FALSE = {"false", "no", "off", "n", "0"}
@@ -59,7 +60,6 @@ _DRIVE = lazy_pattern(r"^[A-Za-z]:[\\/]")
 
 # Settings read as they are written: one scalar, or a string-or-list of scalars.
 _PLAIN_SETTINGS = (
-    "image",
     "network_mode",
     "pid",
     "ipc",
@@ -189,6 +189,7 @@ class _ComposeReader:
                 setattr(workload, attribute, self.typed_each(name, self.texts(node.get(name))))
             else:
                 setattr(workload, attribute, self.typed(setting, self.text(node.get(name))))
+        workload.image = self.read_image(node.get("image"))
         workload.privileged = self.flag(node.get("privileged"))
         workload.use_api_socket = self.flag(node.get("use_api_socket"))
         workload.networks = self.read_attachments(node.get("networks"))
@@ -358,6 +359,14 @@ class _ComposeReader:
                 workload.port_errors.append(result)
             else:
                 workload.ports.append(replace(result, kept_beside=self.notes.kept_beside.get(id(item))))
+
+    def read_image(self, node: YNode | None) -> Located[ImageRef] | None:
+        """The image.  Its unset variables are parts only known at run time, not empty ones:
+        `${REGISTRY}/app:1` is `app` on some registry, not `/app` (parse_image)."""
+        located = self.text(node)
+        if located is None:
+            return None
+        return Located(parse_image(getattr(node, "at_run_time", "") or located.value), located.span)
 
     def read_devices(self, node: YNode | None) -> list[Located[Device]]:
         devices = []

@@ -788,8 +788,9 @@ class CommandLineReader:
         workload = Workload(
             name="", origin=Origin.of_command(command.tool, command.kind), span=command.word.span
         )
-        if command.kind != "compose-run" and target.known and parsed.positionals:
-            workload.image = Located(parse_image(target.text), target.span)
+        image = parse_image(target.text) if command.kind != "compose-run" and parsed.positionals else None
+        if image is not None and (target.known or image.repository):  # a tag or registry in a variable
+            workload.image = Located(image, target.span)
             self.note(target)
         if parsed.rest:
             workload.keys["command"] = parsed.rest[0].span

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from composelint.model import Diagnostic, Span
 from composelint.records import field, record
-
-# Stands in a word's text for the part that is only known at run time
-# (`--network=$MODE` with MODE unknown -> "--network=\x00").
-UNKNOWN = "\x00"
+from composelint.types import UNKNOWN
 
 
 # Not frozen, and hashed by value all the same: a frozen dataclass sets each field through
