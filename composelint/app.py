@@ -47,6 +47,7 @@ PARALLEL_FROM = 32  # projects; below this, starting workers costs more than it 
 # Projects per default worker: on 2 free CPUs two workers took as long as one process on 100 corpus
 # files (0.28 s) and 0.9x its time on 200 (0.7x on 500).
 PROJECTS_PER_WORKER = 64
+CHUNKS_PER_WORKER = 32  # the smaller the chunks, the less one process waits for the other at the end
 
 FileSet = tuple[str, list[str]]  # (kind, files): the files of one project, merged in order
 Linted = tuple[list[SourceFile], list[Reported], str]  # one project's sources, findings and kind
@@ -89,7 +90,7 @@ class Request:
     inline_suppressions: bool = True
     baseline: str | None = None  # hide the findings recorded in this file
     write_baseline: str | None = None  # record the findings in this file
-    jobs: int = 0  # worker processes; 0: chosen from the work and the CPUs (_workers)
+    jobs: int = 0  # processes that lint (this one and jobs - 1 workers); 0: chosen (_workers)
     relative_paths: bool = True  # show paths below the working directory relative to it
     verbose: bool = False  # print the traceback of an internal error (CL009) to stderr
     # Texts fixed in an earlier round of `fix()`, by absolute path: read instead of the disk, in the
@@ -627,27 +628,49 @@ def _lint_all(
 def _in_workers(
     job: _Job, items: list[tuple[FileSet, int]], workers: int, done: Callable[[int], None]
 ) -> list[Linted]:
-    """`_lint_chunk` over chunks of consecutive file sets in `workers` processes, the results in
-    the order of `items`.  The workers are forked once what they all use is ready (the front ends
-    of the kinds linted, the schema validator, the rules), and each chunk comes back as plain
-    tuples (`_compact`): pickling records costs more than the tuples of their fields."""
+    """`_lint_chunk` over chunks of consecutive file sets, in this process and `workers - 1`
+    others, the results in the order of `items`.  The other processes are forked once what they
+    all use is ready (the front ends of the kinds linted, the schema validator, the rules) and take
+    chunks from the start; this process takes them from the end while the pool has not started
+    them, so neither waits for the other and only the others' results are pickled.  Those come
+    back as plain tuples (`_compact`): pickling records costs more than the tuples of their fields."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     prepare({file_set[0] for file_set, _ in items})
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    size = max(1, len(items) // (workers * 8))
+    size = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
     chunks = [items[start : start + size] for start in range(0, len(items), size)]
     catalog = all_rules()
-    linted: list[Linted] = []
     # An executor rather than multiprocessing.Pool: a worker that dies (killed for memory) fails
     # the run with BrokenProcessPool where a Pool would wait for its result forever.
-    with ProcessPoolExecutor(workers, context, _worker_started, (job,)) as pool:
-        for chunk, compact in zip(chunks, pool.map(_lint_compact, chunks), strict=True):
-            linted.extend(_restored(part, catalog) for part in compact)
-            done(len(chunk))
-    return linted
+    with ProcessPoolExecutor(workers - 1, context, _worker_started, (job,)) as pool:
+        futures = [pool.submit(_lint_compact, chunk) for chunk in chunks]
+        linted: list[list[Linted]] = [[] for _ in chunks]
+        restored = 0  # the pool's chunks before this one are restored
+
+        def restore(wait: bool) -> None:
+            nonlocal restored
+            while restored < len(chunks) and (wait or futures[restored].done()):
+                if not futures[restored].cancelled():
+                    linted[restored] = [_restored(part, catalog) for part in futures[restored].result()]
+                    done(len(chunks[restored]))
+                restored += 1
+
+        try:
+            # The first chunk is always the pool's: it starts at once.  Between its own chunks this
+            # process restores the records of those the pool has finished.
+            for index in range(len(chunks) - 1, 0, -1):
+                if not futures[index].cancel():
+                    break
+                linted[index] = _lint_chunk(job, chunks[index], done)
+                restore(wait=False)
+            restore(wait=True)
+        finally:  # on a failure, the chunks not started are not linted for nothing
+            for future in futures:
+                future.cancel()
+    return [part for chunk in linted for part in chunk]
 
 
 _worker_job: _Job | None = None  # in a worker process: the job of the run it was started for
@@ -689,7 +712,7 @@ def _restored(compact: tuple, catalog: dict[str, Rule]) -> Linted:
 
 
 def _workers(projects: int) -> int:
-    """Worker processes when the caller leaves it open: one per CPU that this process may use and
+    """Processes that lint (this one and workers) when the caller leaves it open: one per CPU that this process may use and
     no other process is running on now, at most 8 and one per PROJECTS_PER_WORKER projects.
     Measured on 500 corpus files with 2 CPUs: two workers do 12-18% more work than one process
     (instructions, CPU time) and finish in 0.7x its wall time when the CPUs are free, but take

@@ -303,8 +303,9 @@ def _check_parser() -> argparse.ArgumentParser:
         type=_count,
         default=0,
         metavar="N",
-        help="Worker processes for many projects; 0 = chosen from the work and the CPUs (one per 64 "
-        "projects and per CPU no other process is running on, at most 8). Default: 0.",
+        help="Processes that lint many projects (this one and N-1 workers); 0 = chosen from the work "
+        "and the CPUs (one per 64 projects and per CPU no other process is running on, at most 8). "
+        "Default: 0.",
     )
     parser.add_argument(
         "-q",

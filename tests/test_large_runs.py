@@ -89,6 +89,31 @@ def test_workers_report_what_one_process_reports(monkeypatch):
     assert chunks and chunks[0] > app.PARALLEL_FROM
 
 
+def test_this_process_lints_the_last_chunks_and_a_worker_the_first(monkeypatch):
+    """With `-j 2` one worker is forked: it starts with the first chunk while this process takes
+    chunks from the end, so each lints a part and only the worker's part is pickled."""
+    here: list[str] = []  # the first project of each chunk this process linted
+    sent: list[int] = []
+    lint_chunk, in_workers = app._lint_chunk, app._in_workers
+
+    def spied_chunk(job, items, done=None):
+        if app._worker_job is None:  # in this process (a worker appends to its own copy)
+            here.append(items[0][0][1][0])
+        return lint_chunk(job, items, done)
+
+    def spied_workers(job, items, workers, done):
+        sent.append(len(items))
+        return in_workers(job, items, workers, done)
+
+    monkeypatch.setattr(app, "_lint_chunk", spied_chunk)
+    monkeypatch.setattr(app, "_in_workers", spied_workers)
+    run_cli("check", "--exit-zero", "-j", "2", str(FIXTURES / "rules"))
+    chunk = max(1, sent[0] // (2 * app.CHUNKS_PER_WORKER))
+    chunks = -(-sent[0] // chunk)
+    assert 0 < len(here) < chunks  # the first chunk is the worker's
+    assert here == sorted(here, reverse=True)  # from the end
+
+
 def test_a_worker_that_dies_fails_the_run_instead_of_hanging_it(monkeypatch):
     """A worker killed (for memory, say) while it lints: the command line says so and exits 2."""
     lint_chunk = app._lint_chunk
