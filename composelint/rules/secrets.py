@@ -25,11 +25,18 @@ _ABOUT_SECRET = lazy_pattern(
 )
 _PLACEHOLDER = lazy_pattern(
     r"^(|change[-_.]?(me|this|it).*|replace[-_.]?(me|this).*|todo|tbd|none|null|nil|"
-    r"true|false|yes|no|on|off|secret|password|token|x+|\*+|\.+|-+|<.*>|\{.*\}|%.*%|"
-    r"your[-_ ].*|my[-_ ].*|example.*|dummy.*|fake.*|test|testing|placeholder.*|"
+    r"true|false|yes|no|on|off|token|x+|\*+|\.+|-+|<.*>|\{.*\}|%.*%|"
+    r"your[-_ ].*|example.*|dummy.*|fake.*|test|testing|placeholder.*|"
     r".*random[-_ ].*|generate[-_ ].*|user[-_]provided|set[-_ ]me.*|fill[-_ ]me.*)$",
     re.IGNORECASE,
 )
+# Words a document's example uses for a value its reader picks (`-e MYSQL_ROOT_PASSWORD=my-secret-pw`);
+# in a file that is deployed as written (a template's `DB_PASS: password`) they are the password, a
+# weak one that works.  (`token` stays a placeholder everywhere: a token is issued by another
+# system, so `TOKEN=token` works nowhere.)
+_DOCUMENT_PLACEHOLDER = lazy_pattern(r"^(secret|password|my[-_ ].*)$", re.IGNORECASE)
+# ... except for an account on a mail server outside the project, which the user has to fill in.
+_MAIL_ACCOUNT_KEY = lazy_pattern(r"(^|_)(SMTP|IMAP|POP3?|MAIL|EMAIL|RELAY)(_|$)")
 # scheme://user:password@host; the password part may not be empty or a reference.
 _URL_PASSWORD = lazy_pattern(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@]*):([^\s/@]+)@")
 
@@ -40,20 +47,28 @@ def _is_secret_key(name: str) -> bool:
     return match is not None and not _ABOUT_SECRET.search(key[match.end(2) :])
 
 
-def _literal_credential(value: str | None) -> bool:
-    """A value written as a credential: not empty, not a placeholder, not a plain number
-    (a port or a length), and not itself a URL (CL702 judges those)."""
+def _placeholder(text: str, example_words: bool) -> bool:
+    return bool(_PLACEHOLDER.match(text) or (example_words and _DOCUMENT_PLACEHOLDER.match(text)))
+
+
+def _literal_credential(value: str | None, example_words: bool) -> bool:
+    """A value written as a credential: not empty, not a placeholder (with `example_words`, also
+    not `password`, `secret`, `my-...`), not a plain number (a port or a length), and not itself
+    a URL (CL702 judges those)."""
     if value is None:
         return False
     text = value.strip().strip("'\"")
     return not (
-        _PLACEHOLDER.match(text) or text.isdigit() or "://" in text or text.startswith("/run/secrets/")
+        _placeholder(text, example_words)
+        or text.isdigit()
+        or "://" in text
+        or text.startswith("/run/secrets/")
     )
 
 
-def _url_password(value: str) -> re.Match[str] | None:
+def _url_password(value: str, example_words: bool) -> re.Match[str] | None:
     match = _URL_PASSWORD.search(value)
-    if match is None or "$" in match.group(2) or _PLACEHOLDER.match(match.group(2)):
+    if match is None or "$" in match.group(2) or _placeholder(match.group(2), example_words):
         return None
     return match
 
@@ -88,7 +103,12 @@ def credential_in_environment(project: Project):
     `*API_KEY*`, `*PRIVATE_KEY*`, `*ACCESS_KEY*`, `*CREDENTIALS*`, ...) and
     whose value is written in the file: not empty, not a placeholder
     (`changeme`, `<...>`, `xxx`, `your-...`), not a `${VAR}` reference, not
-    a number.  Keys about a secret rather than holding one (`*_FILE`,
+    a number.  `password`, `secret` and `my-...` are placeholders
+    only in a Markdown document's example, where the reader picks the value
+    (`-e MYSQL_ROOT_PASSWORD=my-secret-pw`); in a compose file, script or
+    unit that is deployed as written they are the password, and a weak one
+    (except for a mail account, `SMTP_PASS=password`, which the user fills
+    in).  Keys about a secret rather than holding one (`*_FILE`,
     `*_PATH`, `*_LENGTH`, `*_TTL`, `*_USER`, ...) are left alone.  So is
     the password the server of a well-known image is set up with (a key
     starting with the image's name: `POSTGRES_PASSWORD` of `postgres`,
@@ -129,9 +149,13 @@ def credential_in_environment(project: Project):
     ```
     """
     for workload in project.workloads:
+        in_document = project.shown_in_document(workload)
         for variable in workload.environment:
+            example_words = in_document or bool(_MAIL_ACCOUNT_KEY.search(variable.name.upper()))
             if not (
-                variable.literal and _is_secret_key(variable.name) and _literal_credential(variable.value)
+                variable.literal
+                and _is_secret_key(variable.name)
+                and _literal_credential(variable.value, example_words)
             ):
                 continue
             if not (project.on_ephemeral_host(workload) and _own_credential(workload, variable)):
@@ -184,9 +208,10 @@ def credential_in_url(project: Project):
     ```
     """
     for workload in project.workloads:
+        in_document = project.shown_in_document(workload)
         for labels, variables in ((False, workload.environment), (True, workload.labels)):
             for variable in variables:
-                match = _url_password(variable.value or "") if variable.literal else None
+                match = _url_password(variable.value or "", in_document) if variable.literal else None
                 if match:
                     yield Finding(
                         f"{subject(workload)} has a password inside the URL `{match.group(1)}:****@...` "
@@ -196,8 +221,8 @@ def credential_in_url(project: Project):
                         f"{'labels' if labels else 'environment'}[{variable.name}]",
                         help="Take the password from a variable (`${DB_PASSWORD}`) or a secret file",
                     )
-        for word in () if project.shown_in_document(workload) else workload.command:
-            match = _url_password(word.value)
+        for word in () if in_document else workload.command:
+            match = _url_password(word.value, example_words=False)
             if match:
                 yield Finding(
                     f"The command of {workload_phrase(workload)} has a password inside the URL `{match.group(1)}:****@...`",
