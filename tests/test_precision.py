@@ -93,6 +93,28 @@ def test_cl206_between_two_entries_of_one_container_names_no_second_container():
 def test_cl401_says_a_rootless_socket_gives_the_users_account_not_root():
     messages = _messages("--select", "CL401", str(FIXTURES / "rules/CL401/positive_runtimes.yaml"))
     assert "root on the host" in messages[("CL401", 5)]
-    for line in (11, 22):
+    for line in (17, 31):
         assert "the account of the host user" in messages[("CL401", line)]
         assert "root on the host" not in messages[("CL401", line)]
+
+
+def test_cl401_is_one_finding_per_workload_naming_every_socket_path():
+    """`/`, `/var/run` and the socket of one service give the same control: one finding at the
+    first, the others related; a rootful socket beside a rootless one makes it root on the host."""
+    path = FIXTURES / "rules/CL401/positive_one_per_workload.yaml"
+    report = lint_json("--select", "CL401", str(path))
+    found = {f["range"]["start"]["line"]: f for f in report["findings"]}
+    assert sorted(found) == [7, 15, 20]
+    assert found[7]["message"] == (
+        "Service `cadvisor` mounts `/`, `/var/run` and `/var/run/docker.sock`, each the container "
+        "runtime socket or a directory holding one: control of the runtime is root on the host "
+        "(read-only does not help)"
+    )
+    assert [r["range"]["start"]["line"] for r in found[7]["related"]] == [8, 10]
+    assert "`/run/user/1000/podman/podman.sock`" in found[15]["message"]
+    assert "root on the host" in found[15]["message"]
+    assert "the account of the host user" in found[20]["message"]
+    # Two containers of a script that each mount the socket are two findings.
+    script = "docker run -d -v /var/run/docker.sock:/s a:1\ndocker run -d -v /var/run:/r:ro b:1\n"
+    report = lint_json("--select", "CL401", "--stdin-filename", "run.sh", "-", input=script)
+    assert [f["range"]["start"]["line"] for f in report["findings"]] == [1, 2]

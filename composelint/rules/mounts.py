@@ -7,7 +7,7 @@ import posixpath
 from composelint.model import Mount, Project, Workload
 from composelint.patterns import lazy_pattern
 from composelint.requirements import justified
-from composelint.rules.base import Finding, Severity, rule
+from composelint.rules.base import Finding, Group, Severity, rule
 from composelint.rules.wording import setting, subject
 
 SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "podman.sock")
@@ -141,7 +141,11 @@ def runtime_socket_mounted(project: Project):
     in `/run/user/<uid>`), or of a directory holding one (`/`, `/var`,
     `/var/run`, `/run/containerd`, ...), read-only or not, a source only
     known at run time (`${DOCKER_SOCK}`) mounted at a runtime socket path
-    (the target says what it is), and `use_api_socket: true`.
+    (the target says what it is), and `use_api_socket: true`.  The socket
+    paths one workload mounts (`/`, `/var/run` and `/var/run/docker.sock`
+    of a monitoring agent; Docker's and Podman's sockets side by side) give
+    it the same control: they are one finding, at the first of them, naming
+    them all, the others its related locations.
 
     ## Why is this bad?
     Whoever talks to the runtime socket can start a privileged container
@@ -172,18 +176,21 @@ def runtime_socket_mounted(project: Project):
     ```
     """
     for workload in project.workloads:
+        sockets = {
+            mount: path for mount in workload.mounts if (path := _host_path(mount)) and _is_socket_path(path)
+        }
+        rootless = all(ROOTLESS_SOCKETS.fullmatch(path) for path in sockets.values())
+        power = (
+            "the account of the host user the rootless runtime runs as" if rootless else "root on the host"
+        )
+        span = workload.span
         for mount in workload.mounts:
-            path = _host_path(mount)
-            if path and _is_socket_path(path):
+            path = sockets.get(mount)
+            if path:
                 what = (
                     f"the container runtime socket `{mount.source}`"
                     if posixpath.basename(path) in SOCKETS
                     else f"`{mount.source}`, which holds the container runtime socket"
-                )
-                power = (
-                    "the account of the host user the rootless runtime runs as"
-                    if ROOTLESS_SOCKETS.fullmatch(path)
-                    else "root on the host"
                 )
                 yield Finding(
                     f"{subject(workload)} mounts {what}: control of the runtime is "
@@ -191,6 +198,13 @@ def runtime_socket_mounted(project: Project):
                     mount.source_span or mount.span,
                     workload.name,
                     f"volumes[{mount.target}]",
+                    group=Group(
+                        f"runtime socket: {span.path}:{span.line}:{span.column}",
+                        f"`{mount.source}`",
+                        f"{subject(workload)} mounts ",
+                        ", each the container runtime socket or a directory holding one: control of "
+                        f"the runtime is {power} (read-only does not help)",
+                    ),
                 )
             elif mount.source and mount.source.startswith(("$", "…")) and _socket_target(mount.target):
                 yield Finding(
