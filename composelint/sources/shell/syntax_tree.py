@@ -110,6 +110,11 @@ _STATEMENTS = _EXTENTS | {"variable_assignment", "comment"}
 _MAY_REPORT = lazy_pattern(r"[$<>]\(|`|composelint")
 
 
+# A simple command of plain words (no quote, expansion, escape, redirection, operator, glob or
+# comment) between single spaces, whose first word assigns nothing.
+_PLAIN_COMMAND = lazy_pattern(r"[\w./:@%+,-]+(?: [\w./:@%+,=-]+)*")
+
+
 def _worth_visiting(node: tree_sitter.Node) -> bool:
     """Leaves hold nothing to report, except strings (a value span)."""
     return node.child_count > 0 or node.type in _STRINGS
@@ -256,6 +261,20 @@ class _Walker:
 
     def visit(self, node, kind, context, owners, depth, inner) -> list:
         """Report what `node` is; returns the stack items of its children, in source order."""
+        if kind == "command":
+            start, end = node.start_byte, node.end_byte
+            if _PLAIN_COMMAND.fullmatch(self.text, start, end) is not None:
+                # Plain words between single spaces (most commands of a long script): the words
+                # are where the spaces split the text, as tree-sitter's children say, and none
+                # holds events.
+                words, at = [], start
+                for word in self.text[start:end].split(" "):
+                    words.append((at, at + len(word)))
+                    at += len(word) + 1
+                self.events.append(Command(start, end, words, [], self.fed(start), context, owners))
+                return []
+        elif kind == "comment":
+            return []
         children = node.children
         if kind in _SIMPLE:  # the most common nodes, with the generic ones below: no `item` made
             self.command(node, children, context, owners, ())
@@ -398,11 +417,15 @@ class _Walker:
             elif kind not in _NOT_WORDS or kind == "variable_assignment":  # `export A=1`: an argument
                 words.append(child.byte_range)
         words.extend(trailing)
-        fed = self.stdin_heredocs.pop(node.start_byte, None) if self.stdin_heredocs else None
-        heredocs = list(heredocs) + ([fed] if fed is not None else [])
         start, node_end = self.range(node)
+        heredocs = list(heredocs) + self.fed(start)
         command = Command(start, end or node_end, self.merge(words), prefix, heredocs, context, owners)
         self.events.append(command)
+
+    def fed(self, start: int) -> list[Heredoc]:
+        """The here-doc a pipe feeds to the command that starts at `start` (`cat <<EOF | sh`)."""
+        fed = self.stdin_heredocs.pop(start, None) if self.stdin_heredocs else None
+        return [] if fed is None else [fed]
 
     def merge(self, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """One range per shell word: tree-sitter sometimes cuts a word in two."""
