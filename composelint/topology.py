@@ -70,7 +70,7 @@ KNOWN_IMAGE_PORTS: dict[str, tuple[int, ...]] = {
     "eclipse-mosquitto": (1883,),
     "sonarqube": (9000,),
     "neo4j": (7474, 7687),
-    "cassandra": (9042,),
+    "cassandra": (7000, 7001, 7199, 9042, 9160),  # gossip, its TLS, JMX, CQL, Thrift (the image's EXPOSE)
 }
 DATA_SERVICE_IMAGES = (
     "postgres",

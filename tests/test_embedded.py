@@ -46,7 +46,7 @@ def test_directory_walk_finds_every_kind_in_hidden_directories():
         "github-actions": 3,
         "gitlab-ci": 2,  # ci/deploy.yml through the include
         "makefile": 4,
-        "markdown": 5,
+        "markdown": 7,
     }
     actual = {
         (Path(f["path"]).resolve(), f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
@@ -58,8 +58,27 @@ def test_directory_walk_finds_every_kind_in_hidden_directories():
 
 def test_kind_selects_embedded_kinds():
     report = lint_json("--kind", "markdown", "--kind", "bats", str(EMBEDDED))
-    assert report["summary"]["files_by_kind"] == {"bats": 1, "markdown": 5}
+    assert report["summary"]["files_by_kind"] == {"bats": 1, "markdown": 7}
     assert {f["source_kind"] for f in report["findings"]} == {"bats", "markdown"}
+
+
+def test_image_placeholder_is_only_a_docker_library_template_s(tmp_path: Path):
+    """`%%IMAGE%%` is the page's image in a docker-library docs template (`<image>/content.md`,
+    fixtures/embedded/markdown/docker-library), and nothing elsewhere: a README writing it shows
+    no image."""
+    from composelint.app import Request, load_projects
+
+    text = "```bash\ndocker run --cap-add sys_ptrace -it --rm %%IMAGE%% swift\n```\n"
+    for name in ("README.md", "swift/README.md"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text)
+    (tmp_path / "swift" / "content.md").write_text(text)
+    images = {
+        Path(w.span.path).relative_to(tmp_path).as_posix(): w.image and w.image.value.written
+        for p in load_projects(Request(paths=(str(tmp_path),), relative_paths=False))
+        for w in p.workloads
+    }
+    assert images == {"README.md": "%%IMAGE%%", "swift/README.md": "%%IMAGE%%", "swift/content.md": "swift"}
 
 
 def test_suppression_comment_inside_a_code_block(tmp_path: Path):

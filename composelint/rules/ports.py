@@ -134,6 +134,7 @@ PUBLIC_BY_DESIGN = {
         (25, 110, 143, 465, 587, 993, 995, 4190),
     ),
     "coturn": (3478, 5349),
+    "krakend": (8080,),  # an API gateway: the API's clients call it
     "jvb": (10000,),  # Jitsi's media
     "syncthing": (22000, 21027),  # sync protocol and local discovery
     **dict.fromkeys(("transmission", "qbittorrent", "deluge"), (51413, 6881)),  # BitTorrent peers

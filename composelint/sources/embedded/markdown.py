@@ -17,11 +17,16 @@ block's section (heading to next heading) name of its settings is recorded on it
 top level is `services:` is linted as a compose file on its own: no `.env`, no schema check
 (snippets are partial by design); a `services:` list is another tool's format (APISIX's ADC
 files), not a compose snippet.
+
+A docker-library docs template (`<image>/content.md`, github.com/docker-library/docs) writes
+`%%IMAGE%%` where the published page names its image: it is read as the folder's name, the
+image the page documents, standing over the placeholder.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable
 
@@ -53,6 +58,7 @@ _PROMPT = lazy_pattern(r"^\s*[\w.@:~/\[\]()-]*[$#%] ")  # `$ `, `# ` (root), `% 
 _DOLLAR_PROMPT = lazy_pattern(r"^\s*[\w.@:~/\[\]()-]*\$ ")
 _CONTINUATION = lazy_pattern(r"^\s*> ")
 _FIRST_WORD = lazy_pattern(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(\S+)")
+_TEMPLATE_IMAGE = "%%IMAGE%%"
 _TOP_LEVEL_SERVICES = lazy_pattern(r"^services[ \t]*:", re.MULTILINE)
 # `services:` followed by a list item: worth parsing to see whether it is a list (_services_list).
 _SERVICES_THEN_ITEM = lazy_pattern(
@@ -122,6 +128,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
     if not ("```" in text or "~~~" in text) or not any(word in text for word in (*DEFAULT_TOOLS, "services")):
         return projects
     fences, sections = _fences(text)
+    image = _template_image(path, text)
     prose = functools.cache(lambda section: Prose.of("\n".join(sections[section])))
     for info, content, start, section in fences:
         fence_line = host.point(start)[0]
@@ -133,7 +140,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         if tag in YAML_TAGS:
             if _TOP_LEVEL_SERVICES.search(content) and not _services_list(content):
                 projects.append(
-                    _explained(_compose_snippet(host, path, lines), functools.partial(prose, section))
+                    _explained(_compose_snippet(host, path, lines, image), functools.partial(prose, section))
                 )
             continue
         # A console block without any prompt (docker's reference pages) is commands only.
@@ -142,9 +149,27 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         readable = tag in SHELL_TAGS or tag in CONSOLE_TAGS or (not tag and _starts_with_tool(lines))
         if readable and mentions_tool(content):
             project = embedded_project(host, KIND, f"{shown}:{fence_line}")
-            read_snippet(project, host, _commands(lines) if session else _script(lines))
+            read_snippet(project, host, _commands(lines, image) if session else _script(lines, image))
             projects.append(_explained(project, functools.partial(prose, section)))
     return projects
+
+
+def _template_image(path: str, text: str) -> str | None:
+    """The image a docker-library docs template documents: its folder's name (`swift/content.md`
+    -> `swift`), for a `content.md` that writes `%%IMAGE%%`; else None."""
+    if os.path.basename(path) != "content.md" or _TEMPLATE_IMAGE not in text:
+        return None
+    return os.path.basename(os.path.dirname(os.path.abspath(path))) or None
+
+
+def _add_line(snippet: Snippet, line: str, offset: int, image: str | None) -> None:
+    """`line` of the host from `offset` on, each `%%IMAGE%%` of a template read as `image`."""
+    start = 0
+    while image is not None and (found := line.find(_TEMPLATE_IMAGE, start)) >= 0:
+        snippet.add(line[start:found], offset + start)
+        snippet.add_over(image, offset + found, offset + found + len(_TEMPLATE_IMAGE))
+        start = found + len(_TEMPLATE_IMAGE)
+    snippet.add(line[start:], offset + start)
 
 
 def _explained(project: Project, prose: Callable[[], Prose]) -> Project:
@@ -188,14 +213,14 @@ def _starts_with_tool(lines: list[tuple[int, str]]) -> bool:
     return match is not None and match.group(1).rsplit("/", 1)[-1] in DEFAULT_TOOLS
 
 
-def _script(lines: list[tuple[int, str]]) -> Snippet:
+def _script(lines: list[tuple[int, str]], image: str | None) -> Snippet:
     snippet = Snippet()
     for offset, line in lines:
-        snippet.add(line + "\n", offset)
+        _add_line(snippet, line + "\n", offset, image)
     return snippet
 
 
-def _commands(lines: list[tuple[int, str]]) -> Snippet:
+def _commands(lines: list[tuple[int, str]], image: str | None) -> Snippet:
     """The command lines of a console session; an output line becomes an empty line."""
     snippet = Snippet()
     continued = False
@@ -209,19 +234,19 @@ def _commands(lines: list[tuple[int, str]]) -> Snippet:
         else:
             snippet.add_at("\n", offset + len(line))
             continue
-        snippet.add(line[skip:] + "\n", offset + skip)
+        _add_line(snippet, line[skip:] + "\n", offset + skip, image)
         continued = line.rstrip().endswith("\\")
     return snippet
 
 
-def _compose_snippet(host: HostFile, path: str, lines: list[tuple[int, str]]) -> Project:
+def _compose_snippet(host: HostFile, path: str, lines: list[tuple[int, str]], image: str | None) -> Project:
     """The block as a compose file of its own, every position mapped back to the host (a text as
     long as the host's for each block made a file of many blocks quadratic: 400 KB took a minute)."""
     from composelint.sources.compose.project import LoadOptions, load_project
 
     snippet = Snippet()
     for offset, line in lines:
-        snippet.add(line + "\n", offset)
+        _add_line(snippet, line + "\n", offset, image)
     text = snippet.text
     options = LoadOptions(env_files=[], validate_schema=False)
     project = load_project([path], options, display=lambda _: host.path, texts={path: text})
