@@ -194,6 +194,46 @@ def test_very_deep_nesting_does_not_crash_the_interpreter(tmp_path):
     assert "CL010" in result.stdout and "nesting deeper than" in result.stdout
 
 
+def _alternating(depth: int) -> str:
+    """Mappings and sequences nested in turn, each sequence at its mapping's column."""
+    lines, column = [], 0
+    for level in range(depth):
+        if level % 2 == 0:
+            lines.append(" " * column + f"k{level}:")
+        else:
+            lines.append(" " * column + "-")
+            column += 2
+    return "\n".join([*lines, " " * column + "end"]) + "\n"
+
+
+LONG_LINE = "x: " + "long command line " * 30 + "\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _alternating(MAX_YAML_DEPTH + 4),
+        "- " * (MAX_YAML_DEPTH + 4) + "end\n",
+        "? " + "- " * 160 + "a\n: " + "- " * (MAX_YAML_DEPTH + 4) + "b\n",
+    ],
+)
+def test_deep_block_nesting_beside_a_long_line_is_rejected(text):
+    """A line longer than the depth limit takes the tighter bound (indentation and indicators),
+    which still sends a deep file through the walk that measures its depth."""
+    assert yaml_tree._nesting_bound(LONG_LINE + "---\n" + text) > MAX_YAML_DEPTH
+    diagnostics = read_yaml("c.yaml", LONG_LINE + "---\n" + text).diagnostics
+    assert [d.code for d in diagnostics] == ["CL010"] and "nesting" in diagnostics[0].message
+
+
+def test_a_long_line_of_a_shallow_file_keeps_the_bound_low():
+    """A long line alone no longer sends a file through the depth walk (42 of 500 corpus files)."""
+    text = (
+        "services:\n  web:\n    image: nginx\n    command: " + "x " * 2_000 + "\n    ports:\n      - 80:80\n"
+    )
+    assert yaml_tree._nesting_bound(text) < MAX_YAML_DEPTH // 10
+    assert not read_yaml("c.yaml", _alternating(MAX_YAML_DEPTH - 40) + LONG_LINE).diagnostics
+
+
 def test_nesting_up_to_the_limit_is_accepted():
     depth = MAX_YAML_DEPTH - 1
     document = read_yaml("c.yaml", "a: " + "[" * depth + "]" * depth + "\n")

@@ -354,11 +354,25 @@ def _compose_resolver():
     return ComposeResolver
 
 
+# What may stand before a line's first node: indentation and the indicators of block
+# collections written on one line (`- - a`, `? - a`, `: - b`), after a byte order mark.
+_LINE_PREFIX = "\ufeff \t-?:"
+
+
 def _nesting_bound(text: str) -> int:
-    """A cheap upper bound of the nesting depth: a block collection starts right of
-    its parent (so block depth <= the longest line), a flow collection needs a bracket."""
-    longest = max(map(len, text.splitlines()), default=0)
-    return longest + 1 + text.count("[") + text.count("{")
+    """A cheap upper bound of the nesting depth: a flow collection needs a bracket, and a block
+    collection starts right of its parent (so block depth <= the longest line).  When that bound
+    is not low enough (a file with a line longer than the depth limit: a long command or label),
+    a tighter one: a block collection opens at most two levels per column of the prefix of its
+    line (a sequence may stand at its mapping's column, the next level right of it), so block
+    depth <= twice the longest prefix of indentation and indicators, plus the line's own key."""
+    lines = text.splitlines()
+    longest = max(map(len, lines), default=0)
+    brackets = text.count("[") + text.count("{")
+    if longest + 1 + brackets <= MAX_YAML_DEPTH:
+        return longest + 1 + brackets
+    prefix = max((len(line) - len(line.lstrip(_LINE_PREFIX)) for line in lines), default=0)
+    return min(longest + 1, 2 * prefix + 4) + brackets
 
 
 def _checked_compose(text: str, pure: bool) -> list:
