@@ -238,12 +238,23 @@ DOCKER_SUBCOMMANDS = frozenset(
 )
 
 
+# The first word of a line of program output quoted as code: a bracketed tag or time (`[1640 ms]`,
+# `[INFO]`, `[+]`; `[` and `[[` are the test commands) or a time stamp (`2024-05-01T10:00:00Z`,
+# `17:06:16.123`).  No program of that name runs its arguments.
+_OUTPUT_START = lazy_pattern(r"\[(?!\[?$).*|\d[\d:.,/+TZ-]*")
+
+
 def runs_arguments(words: list[str], tools: frozenset[str]) -> int:
     """Where an unknown command seems to run its arguments: the index of a tool word followed
-    by a docker subcommand (`retry 3 docker run ...`, `check "label" docker run ...`), or 0."""
+    by a docker subcommand (`retry 3 docker run ...`, `check "label" docker run ...`), or 0.
+    A line of program output quoted as code runs nothing: one starting with a bracketed tag or a
+    time stamp, or with a label ending in `:` before the tool word (`[1640 ms] Start: Run: docker
+    run ...`, a dev container CLI's log in a README)."""
+    if _OUTPUT_START.fullmatch(words[0]):
+        return 0
     for k in range(1, len(words) - 1):
         if basename(words[k]) in tools and words[k + 1] in DOCKER_SUBCOMMANDS:
-            return k
+            return 0 if any(word.endswith(":") for word in words[:k]) else k
     return 0
 
 
