@@ -112,7 +112,8 @@ class Setting:
     why a setting has none.  `quadlet` and `devcontainer` are the keys of
     Podman Quadlet `[Container]`/`[Network]` units and of devcontainer.json
     (empty: only through `PodmanArgs=` / `runArgs`, which use the flags);
-    `github_actions` those of a workflow job's containers.
+    `github_actions` those of a workflow job's containers, `gitlab_ci` those of a GitLab CI job
+    and its `services:` entries.
     """
 
     name: str
@@ -136,6 +137,9 @@ class Setting:
     # Keys of a GitHub Actions job's `container:` and `services.<id>:` mappings, which the runner
     # passes to `docker create` as this setting's flag (`image` and `options` are read as such).
     github_actions: tuple[str, ...] = ()
+    # Keys of a GitLab CI job (and the file's top level) and of its `services:` entries, which the
+    # runner passes to each service container as this setting's flag.
+    gitlab_ci: tuple[str, ...] = ()
 
     def flag(self, command: str) -> Flag | None:
         """The flag that sets it in `command`, else in `docker run`."""
@@ -210,6 +214,7 @@ SETTINGS: tuple[Setting, ...] = (
         ("containerEnv",),
         empty_decides_nothing="a value from a variable is not written in the file: not a literal credential",
         github_actions=("env",),
+        gitlab_ci=("variables",),
     ),
     Setting(
         "labels",
@@ -630,7 +635,7 @@ def flags_of(command: str) -> list[tuple[Flag, Setting]]:
 
 
 def run_flags_by_key(column: str) -> dict[str, Flag]:
-    """The keys of one input kind's column of the table (`devcontainer`, `github_actions`) -> the
+    """The keys of one input kind's column of the table (`devcontainer`, `github_actions`, `gitlab_ci`) -> the
     `docker run` flag of the setting each key sets."""
     return {
         key: flag

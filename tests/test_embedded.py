@@ -317,6 +317,31 @@ def test_gitlab_jobs_with_docker_in_docker_publish_on_the_jobs_daemon():
     assert found == _expected(path)
 
 
+def test_gitlab_services_get_the_variables_gitlab_passes_them():
+    """Each service container gets the file's `variables:` (unless the job does not inherit them),
+    the job's and its own; its passwords are its throwaway server's on any runner (it publishes
+    no port), its tokens and URLs with a password are reported, once per line."""
+    from composelint.app import Request, load_projects
+
+    path = FIXTURES / "ci-runners" / "gitlab-services" / ".gitlab-ci.yml"
+    environments = {
+        (p.name.rpartition(" job ")[2], w.name): [(v.name, v.literal) for v in w.environment]
+        for p in load_projects(Request(paths=(str(path),)))
+        for w in p.workloads
+    }
+    shared = [("POSTGRES_PASSWORD", True), ("REGISTRY_TOKEN", True), ("REDIS_PASSWORD", True)]
+    assert environments == {
+        ("test", "db"): [*shared, ("POSTGRES_USER", True), ("DATABASE_URL", True)],
+        ("test", "mysql #1"): [*shared, ("MYSQL_ROOT_PASSWORD", True), ("MYSQL_PASSWORD", False)],
+        ("no-global-variables", "redis #1"): [],
+    }
+    found = [
+        (f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
+        for f in lint_json(str(path))["findings"]
+    ]
+    assert sorted(found) == sorted(_expected(path))
+
+
 @pytest.mark.parametrize("runner", ["github-hosted", "github-self-hosted"])
 def test_scripts_below_github_run_where_the_workflows_run(runner: str):
     """A script below `.github/` runs on a machine made for one job when every job of the

@@ -79,16 +79,23 @@ def _setting(workload: Workload, variable: Variable, labels: bool = False) -> st
     return f"`{variable.name}` in `{'labels' if labels else 'environment'}`"
 
 
-def _own_credential(workload: Workload, variable: Variable) -> bool:
-    """The key sets up the server of a well-known server image (`KNOWN_IMAGE_PORTS`): it starts
-    with the image's name (`POSTGRES_PASSWORD` of `postgres`, `MINIO_ROOT_PASSWORD` of
-    `minio/minio`).  A client image's keys (`AWS_SECRET_ACCESS_KEY` of `amazon/aws-cli`) are not.
-    Or the key is a password of a CI job's service container, a server the job starts for itself
-    whatever its image (`MYSQL_ROOT_PASSWORD` of `mariadb`, `SA_PASSWORD` of SQL Server); its
-    tokens and keys for other systems are not."""
-    if workload.job_service and _PASSWORD_KEY.search(variable.name.upper().replace("-", "_")):
+def _throwaway_server_credential(project: Project, workload: Workload, variable: Variable) -> bool:
+    """The key is a password of a CI job's service container, a server the job starts for itself
+    whatever its image (`MYSQL_ROOT_PASSWORD` of `mariadb`, `SA_PASSWORD` of SQL Server), on a
+    host made for the job or publishing no port (GitLab's services never do): it is removed with
+    the job and only the job reaches it.  Its tokens and keys for other systems are not.  Or, on a
+    host made for the job, the key sets up the server of a well-known server image
+    (`KNOWN_IMAGE_PORTS`): it starts with the image's name (`POSTGRES_PASSWORD` of `postgres`,
+    `MINIO_ROOT_PASSWORD` of `minio/minio`).  A client image's keys (`AWS_SECRET_ACCESS_KEY` of
+    `amazon/aws-cli`) are not."""
+    ephemeral = project.on_ephemeral_host(workload)
+    if (
+        workload.job_service
+        and (ephemeral or not workload.ports)
+        and _PASSWORD_KEY.search(variable.name.upper().replace("-", "_"))
+    ):
         return True
-    if not known_ports(workload) or workload.image is None:
+    if not ephemeral or not known_ports(workload) or workload.image is None:
         return False
     return variable.name.upper().startswith(f"{workload.image.value.basename.upper()}_")
 
@@ -112,12 +119,14 @@ def credential_in_environment(project: Project):
     `*_PATH`, `*_LENGTH`, `*_TTL`, `*_USER`, ...) are left alone.  So is
     the password the server of a well-known image is set up with (a key
     starting with the image's name: `POSTGRES_PASSWORD` of `postgres`,
-    `MINIO_ROOT_PASSWORD` of `minio/minio`), or any password of a job's
-    service container (GitHub Actions `services:`, `env` or `options: -e`:
-    `MYSQL_ROOT_PASSWORD` of `mariadb`), on a host made for one CI job (a
-    GitHub-hosted runner, a GitLab Docker-in-Docker service): that server
-    lives for the job and nothing else reaches it.  A key for anything else
-    (`AWS_SECRET_ACCESS_KEY`, a token) is reported there too.
+    `MINIO_ROOT_PASSWORD` of `minio/minio`) on a host made for one CI job (a
+    GitHub-hosted runner, a GitLab Docker-in-Docker service), and any
+    password of a job's service container (GitHub Actions `services:`, `env`
+    or `options: -e`; GitLab `services:`, with the `variables:` GitLab passes
+    them: `MYSQL_ROOT_PASSWORD` of `mariadb`) there or publishing no port (a
+    GitLab service never does): that server lives for the job and nothing
+    else reaches it.  A key for anything else (`AWS_SECRET_ACCESS_KEY`, a
+    token) is reported there too.
     The message names the key, never the value.
 
     ## Why is this bad?
@@ -158,7 +167,7 @@ def credential_in_environment(project: Project):
                 and _literal_credential(variable.value, example_words)
             ):
                 continue
-            if not (project.on_ephemeral_host(workload) and _own_credential(workload, variable)):
+            if not _throwaway_server_credential(project, workload, variable):
                 yield Finding(
                     f"{subject(workload)} has a literal credential in {_setting(workload, variable)}: "
                     "it is stored in the file and shown by `docker inspect`",

@@ -34,6 +34,7 @@ from composelint.sources.docker_cli.reader import Timeline
 from composelint.sources.embedded.snippets import (
     HostFile,
     Snippet,
+    add_environment_entry,
     embedded_project,
     mentions_tool,
     read_snippet,
@@ -49,7 +50,6 @@ _BREAKS = lazy_pattern("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
 _SERVICE_ID = lazy_pattern(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _HOSTED_LABEL = lazy_pattern(r"(ubuntu|windows|macos)-[\w.-]+")
 _MATRIX_VALUE = lazy_pattern(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
-_VARIABLE_NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
 # A job container's keys -> the `docker create` flag the runner passes them as.
 CONTAINER_FLAGS = {key: flag.spellings[0] for key, flag in run_flags_by_key("github_actions").items()}
 
@@ -255,11 +255,9 @@ def _create(snippet: Snippet, host: HostFile, key: YScalar, spec: YNode, name: s
             entries = spec.get(field)
             if isinstance(entries, YMap):  # env: NAME: value
                 for variable, value in entries.items:
-                    if isinstance(value, YScalar) and _VARIABLE_NAME.fullmatch(variable.text):
-                        snippet.add_at(f" {flag} ", at)
-                        snippet.add_scalar(host, variable)
-                        snippet.add_at("=", host.offset(value.span.line, value.span.column))
-                        _add_env_value(snippet, host, value)
+                    if isinstance(value, YScalar):
+                        known = without_expressions(value.text) == value.text
+                        add_environment_entry(snippet, host, flag, variable, value, at, known)
             for entry in entries.items if isinstance(entries, YSeq) else []:
                 if isinstance(entry, YScalar):
                     snippet.add_at(f" {flag} ", at)
@@ -267,16 +265,3 @@ def _create(snippet: Snippet, host: HostFile, key: YScalar, spec: YNode, name: s
     snippet.add_at(" ", at)
     snippet.add_scalar(host, image, without_expressions(image.text))
     snippet.add_at("\n", at)
-
-
-def _add_env_value(snippet: Snippet, host: HostFile, value: YScalar) -> None:
-    """An `env` value as the one shell word the runner passes: single-quoted, as written.  A value
-    with an expression, or one a single-quoted word cannot hold (a `'`), is only known at run time."""
-    start = host.offset(value.span.line, value.span.column)
-    if "'" in value.text or without_expressions(value.text) != value.text:
-        snippet.add_at(unknown_value(max(len(value.text), 4)), start)
-        return
-    snippet.add_at("'", start)
-    snippet.add_scalar(host, value)
-    end = host.offset(value.span.end_line, value.span.end_column)
-    snippet.add_at("'", max(start, end - 1))  # at the value's last character: the word ends there

@@ -5,7 +5,11 @@ project.  `before_script` and `script` run in one shell, so they are one script 
 `default:` or top-level `before_script` when the job has none); `after_script` runs in a shell
 of its own.  An entry is a line or a block of lines; nested lists are flattened, `!reference`
 entries (another job's lines) are not followed.  The job's `services:` (a name or a mapping
-with `name` and `alias`) are containers on the job's network, named by their alias.
+with `name` and `alias`) are containers on the job's network, named by their alias, with the
+variables GitLab passes them as environment: the file's top-level `variables:` (unless the job's
+`inherit: variables: false`), the job's, then the service's own (the keys of the settings
+table's `gitlab_ci` column; a later one of a name wins).  A service publishes no port and is
+removed with the job: its passwords are its own throwaway server's (`Workload.job_service`, CL701).
 
 `include: local:` files (and `include: 'path.yml'` strings without a scheme) are read as
 part of the including file when they lie inside the including file's directory tree.
@@ -25,9 +29,16 @@ import os
 from composelint.limits import MAX_CI_BYTES, MAX_JOBS
 from composelint.model import Project, SourceFile
 from composelint.patterns import lazy_pattern
+from composelint.settings import run_flags_by_key
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 from composelint.sources.docker_cli.reader import Timeline
-from composelint.sources.embedded.snippets import HostFile, Snippet, embedded_project, read_snippet
+from composelint.sources.embedded.snippets import (
+    HostFile,
+    Snippet,
+    add_environment_entry,
+    embedded_project,
+    read_snippet,
+)
 
 KIND = "gitlab-ci"
 KEYWORDS = frozenset(
@@ -39,6 +50,8 @@ _BREAKS = lazy_pattern("\r\n|[\r\n\x85\u2028\u2029]")
 _ALIAS = lazy_pattern(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _DIND = lazy_pattern(r"(?:.*/)?docker:(?:[\w.-]*-)?dind(?:-rootless)?(?:@.*)?")
 MAX_INCLUDES = 50
+# How the runner passes `variables:` entries to a service container (`--env`).
+VARIABLES_FLAG = run_flags_by_key("gitlab_ci")["variables"].spellings[0]
 
 
 def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
@@ -105,7 +118,7 @@ def _load_file(
             read_snippet(project, host, snippet, timeline=timeline)
         services = job.get("services") if job.get("services") is not None else _default(top, "services")
         project.ephemeral_host = _docker_in_docker(services)
-        _services(project, host, key, job.get("services"), timeline)
+        _services(project, host, key, job, _inherited_variables(top, job), timeline)
         projects.append(project)
     return projects, _local_includes(top.get("include"))
 
@@ -144,9 +157,39 @@ def _add_lines(snippet: Snippet, host: HostFile, node: YNode | None) -> None:
             _add_lines(snippet, host, item)
 
 
+def _inherited_variables(top: YMap, job: YMap) -> YNode | None:
+    """The file's top-level `variables:`, unless the job's `inherit: variables:` is false (a list
+    of names keeps those)."""
+    inherit = job.get("inherit")
+    chosen = inherit.get("variables") if isinstance(inherit, YMap) else None
+    variables = top.get("variables")
+    if not isinstance(chosen, (YScalar, YSeq)) or not isinstance(variables, YMap):
+        return variables
+    if isinstance(chosen, YScalar):
+        return variables if chosen.value is not False else None
+    names = {item.text for item in chosen.items if isinstance(item, YScalar)}
+    return YMap(
+        [(key, value) for key, value in variables.items if key.text in names], variables.tag, variables.span
+    )
+
+
+def _environment(snippet: Snippet, host: HostFile, at: int, sources: list[YNode | None]) -> None:
+    """The variables of `sources` (mappings, in order: a later one of a name wins), as flags; a
+    variable written as a mapping gives its `value`."""
+    entries: dict[str, tuple[YScalar, YScalar]] = {}
+    for source in sources:
+        for name, written in source.items if isinstance(source, YMap) else []:
+            value = written.get("value") if isinstance(written, YMap) else written
+            if isinstance(value, YScalar) and value.value is not None:
+                entries[name.text] = (name, value)
+    for name, value in entries.values():  # GitLab expands `$NAME` in them: only known at run time
+        add_environment_entry(snippet, host, VARIABLES_FLAG, name, value, at, known="$" not in value.text)
+
+
 def _services(
-    project: Project, host: HostFile, job_key: YScalar, services: YNode | None, timeline: Timeline
+    project: Project, host: HostFile, job_key: YScalar, job: YMap, inherited: YNode | None, timeline: Timeline
 ) -> None:
+    services = job.get("services")
     if not isinstance(services, YSeq) or not services.items:
         return
     snippet = Snippet()
@@ -163,10 +206,15 @@ def _services(
         if isinstance(alias, YScalar) and _ALIAS.fullmatch(alias.text):
             snippet.add_at(" --name ", at)
             snippet.add_scalar(host, alias)
+        own = entry.get("variables") if isinstance(entry, YMap) else None
+        _environment(snippet, host, at, [inherited, job.get("variables"), own])
         snippet.add_at(" ", at)
         snippet.add_scalar(host, name)
         snippet.add_at("\n", at)
+    before = len(project.workloads)
     read_snippet(project, host, snippet, timeline=timeline)
+    for workload in project.workloads[before:]:
+        workload.job_service = True
 
 
 def _local_includes(include: YNode | None) -> list[str]:

@@ -32,6 +32,9 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 _FIELDS: dict[type, tuple[str, ...]] = {}  # record class -> its field names
 
 
+_VARIABLE_NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
 def unknown_value(length: int) -> str:
     """Shell text of `length` characters (at least 4) that expands to a value nobody set."""
     return "${" + "_" * (length - 3) + "}"
@@ -295,3 +298,31 @@ def _at_host(diagnostic: Diagnostic) -> Diagnostic:
     span = diagnostic.span
     message = _POSITION.sub(f"at line {span.line}, column {span.column}", diagnostic.message)
     return replace(diagnostic, message=message)
+
+
+def add_environment_entry(
+    snippet: Snippet,
+    host: HostFile,
+    flag: str,
+    variable: YScalar,
+    value: YScalar,
+    at: int,
+    known: bool = True,
+) -> None:
+    """` FLAG NAME='value'` (at `at`, the container's key) for one entry of a CI file's environment
+    mapping (GitHub's `env`, GitLab's `variables`): the one shell word the runner passes,
+    single-quoted as written.  A value not `known` (a CI expression in it), or one a single-quoted
+    word cannot hold (a `'`), is only known at run time; a name no shell variable takes is left out."""
+    if not _VARIABLE_NAME.fullmatch(variable.text):
+        return
+    snippet.add_at(f" {flag} ", at)
+    snippet.add_scalar(host, variable)
+    start = host.offset(value.span.line, value.span.column)
+    snippet.add_at("=", start)
+    if "'" in value.text or not known:
+        snippet.add_at(unknown_value(max(len(value.text), 4)), start)
+        return
+    snippet.add_at("'", start)
+    snippet.add_scalar(host, value)
+    end = host.offset(value.span.end_line, value.span.end_column)
+    snippet.add_at("'", max(start, end - 1))  # at the value's last character: the word ends there
