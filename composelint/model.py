@@ -337,7 +337,8 @@ class Workload:
     # A service container a CI job starts for itself (GitHub Actions `services:`): a server that
     # lives for the job, on the job's network.
     job_service: bool = False
-    # What the prose of the document showing it names (a Markdown section around its code block):
+    # What the prose of the document showing it names (a Markdown section around its code block), or
+    # what a dev container feature it installs declares of it (docker-in-docker: `privileged`):
     # setting names of composelint/settings.py (`privileged`, `cap_add`) and `setting=value` for a
     # value named by itself (`cap_add=SYS_ADMIN`, `security_opt=apparmor`, `devices=/dev/fuse`).
     explained: frozenset[str] = frozenset()

@@ -5,8 +5,9 @@ documents it: a VPN client's NET_ADMIN and /dev/net/tun, a host monitoring agent
 namespace, a media server's GPU.  Rules ask `justified(project, workload, setting, value)` and
 leave out a setting the row covers exactly; anything beyond it (privileged instead of the
 capability, another device) is still theirs to report.  The same question also asks the other
-two places a setting is justified: the prose of the Markdown section showing the command
-(`Workload.explains`), and the dev containers' recipe for ptrace debuggers.
+places a setting is justified: the prose of the Markdown section showing the command or a dev
+container feature declaring the setting (`Workload.explains`), and the dev containers' recipe for
+ptrace debuggers.
 """
 
 from __future__ import annotations
@@ -128,7 +129,8 @@ def justified(
     - its image's documentation requires it (the table; `read_only`: a host path mounted so), and
       for a capability that escapes the container (CL308's), the container still bounds it;
     - the document showing it names the setting or the value in its prose (an explained example),
-      for all but bind mounts and published ports;
+      for all but bind mounts and published ports, or a dev container feature it installs declares
+      the setting (docker-in-docker's `privileged`);
     - it is the dev containers' recipe for ptrace debuggers: SYS_PTRACE, and seccomp off beside
       it, in a dev container that keeps its own PID namespace (gdb, lldb and delve trace only the
       container's own processes there).

@@ -211,6 +211,19 @@ def test_devcontainer_sys_ptrace_is_the_debuggers_unless_the_host_pid_namespace_
     ]
 
 
+def test_devcontainer_privileged_declared_by_the_docker_in_docker_feature_is_not_reported():
+    """The docker-in-docker feature declares `"privileged": true` itself: `--privileged` beside it
+    changes nothing. A feature that declares no privileged mode leaves it reported."""
+    dind = FIXTURES / "devcontainer" / "docker-in-docker" / ".devcontainer" / "devcontainer.json"
+    assert default_findings(load_devcontainer(str(dind))) == [("CL303", 10, 15)]
+    dood = FIXTURES / "devcontainer" / "docker-outside-of-docker" / ".devcontainer" / "devcontainer.json"
+    assert default_findings(load_devcontainer(str(dood))) == [("CL301", 7, 15)]
+    compose = FIXTURES / "devcontainer" / "compose" / ".devcontainer" / "devcontainer.json"
+    text = compose.read_text().replace("{", '{"features": {"docker-in-docker": {}},', 1)
+    project = load_devcontainer(str(compose), texts={str(compose): text})
+    assert [code for code, *_ in default_findings(project)] == ["CL210", "CL308"]  # no CL301
+
+
 def test_devcontainer_compose_service_is_the_dev_container():
     path = FIXTURES / "devcontainer" / "compose" / ".devcontainer" / "devcontainer.json"
     project = load_devcontainer(str(path))
@@ -396,7 +409,7 @@ def test_cli_discovers_and_lints_every_unit_kind():
     # app.container `Volume=%E/app:/config`: a directory below %E, decided (no CL008); a dev
     # container's SYS_PTRACE and seccomp off are reported only with the host's PID namespace (CL308,
     # CL302 and CL310 there), seccomp off without SYS_PTRACE always (CL310 in seccomp/).
-    assert len(found) == 32
+    assert len(found) == 34  # docker-in-docker/: CL303; docker-outside-of-docker/: CL301
 
 
 def test_quadlet_pod_members_share_the_pods_namespace_by_design():

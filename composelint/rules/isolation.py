@@ -49,7 +49,9 @@ def privileged(project: Project):
     `multiarch/qemu-user-static`, cAdvisor, Tracee;
     the table with each page is `composelint/data/image-requirements.json`).
     Nor a command shown in a Markdown document whose section says why it
-    runs privileged (names `--privileged` or "privileged").
+    runs privileged (names `--privileged` or "privileged"), nor a dev
+    container whose docker-in-docker feature declares privileged mode
+    itself (removing `--privileged` beside it changes nothing).
 
     ## Why is this bad?
     A privileged container gets every capability and every host device, and

@@ -23,6 +23,12 @@ Containers CLI does with it decides what is read:
   files count as included by the devcontainer.json, so they are not linted a
   second time on their own.
 
+A feature (`features`) that declares a property of the container it is
+installed in makes that setting the configuration's documented need
+(`Workload.explained`, as a Markdown section's prose does): the
+docker-in-docker feature declares `"privileged": true`, so a `--privileged`
+beside it changes nothing and CL301 leaves it (`FEATURE_SETTINGS`).
+
 `${localEnv:NAME}` (and `${env:NAME}`) are only known at run time; the
 other `${...}` variables (`${localWorkspaceFolder}`, `${devcontainerId}`,
 ...) stay as written.
@@ -53,6 +59,16 @@ _LOCAL_ENV = lazy_pattern(r"\$\{(?:localEnv|env):[^}]*\}")
 # Properties the Dev Containers CLI passes as `docker run` flags after `runArgs`, in its order; the
 # flag of each comes from the table of Docker settings (composelint/settings.py).
 AFTER_RUN_ARGS = ("privileged", "capAdd", "securityOpt")
+
+
+# Dev container features that set a property of the container they are installed in (their
+# `devcontainer-feature.json`), by id: docker-in-docker runs its own daemon and declares
+# `"privileged": true` (https://github.com/devcontainers/features/tree/main/src/docker-in-docker).
+FEATURE_SETTINGS = {"docker-in-docker": frozenset({"privileged"})}
+# A feature of the Dev Containers project: its OCI reference or its legacy short id.
+_FEATURE_ID = lazy_pattern(
+    r"(?:ghcr\.io/devcontainers/features/)?([a-z0-9-]+)(?::[\w.-]+|@sha256:[0-9a-f]+)?"
+)
 
 
 # devcontainer.json property -> the `docker run` flag of its setting.
@@ -303,6 +319,15 @@ class DevcontainerReader:
                 words += [self.key_word(pair, flag), self.word(node)]
         return words
 
+    def declared_by_features(self) -> frozenset[str]:
+        """The settings the installed features declare themselves (`FEATURE_SETTINGS`)."""
+        pair = self.document.member("features")
+        declared: frozenset[str] = frozenset()
+        for entry in pair.value.items if pair is not None and pair.value.kind == "object" else []:
+            match = _FEATURE_ID.fullmatch(str(entry.key.value))
+            declared |= FEATURE_SETTINGS.get(match.group(1), frozenset()) if match else frozenset()
+        return declared
+
     def image_word(self) -> Word:
         """The `image` value, or a stand-in for an image built from `build`/`dockerFile`."""
         pair = self.document.member("image")
@@ -365,6 +390,7 @@ def load_devcontainer(
         for workload in project.workloads:
             workload.name = (_string(name.value) if name is not None else None) or "devcontainer"
             workload.syntax = "devcontainer"
+            workload.explained |= reader.declared_by_features()
             if document.member("image") is None:
                 workload.image = None
     project.sources.insert(0, source)
@@ -437,6 +463,7 @@ def _compose_project(path, shown, reader: DevcontainerReader, compose, options, 
         workload.mounts += added.mounts
         for key, span in added.keys.items():
             workload.keys.setdefault(key, span)
+    workload.explained |= reader.declared_by_features()
     return project
 
 
