@@ -26,6 +26,7 @@ import reprlib
 import sys
 from collections.abc import Callable
 from operator import attrgetter
+from types import MemberDescriptorType
 from typing import Any, ClassVar, TypeVar, dataclass_transform, overload
 
 C = TypeVar("C", bound=type)
@@ -285,13 +286,27 @@ def _compiled_init(cls: Any, fields: list[Field], frozen: bool) -> Callable[...,
             parameters.append(f"{f.name}=__record_default{number}")
         else:
             parameters.append(f.name)
-        body.append(f"__record_set(self, {f.name!r}, {value})" if frozen else f"self.{f.name} = {value}")
+        slot = _slot(cls, f.name) if frozen else None
+        if slot is not None:  # the slot's own setter: object.__setattr__ looks the name up first
+            namespace[f"__record_slot{number}"] = slot.__set__
+            body.append(f"__record_slot{number}(self, {value})")
+        else:
+            body.append(f"__record_set(self, {f.name!r}, {value})" if frozen else f"self.{f.name} = {value}")
     if hasattr(cls, "__post_init__"):
         body.append("self.__post_init__()")
     exec(f"def __init__({', '.join(parameters)}):\n    " + "\n    ".join(body or ["pass"]), namespace)
     compiled = namespace["__init__"]
     compiled.__qualname__ = f"{cls.__qualname__}.__init__"
     return compiled
+
+
+def _slot(cls: Any, name: str) -> Any:
+    """The slot descriptor `object.__setattr__(instance, name, ...)` would set through, if it is one."""
+    for klass in cls.__mro__:
+        if name in klass.__dict__:
+            found = klass.__dict__[name]
+            return found if isinstance(found, MemberDescriptorType) else None
+    return None
 
 
 def _add_frozen_guards(cls: Any, fields: list[Field], slots: bool) -> None:

@@ -127,7 +127,7 @@ def number_past_bound(text: str, consequence: str = "not read") -> str | None:
     """CL010's message when `text` holds a number of more than MAX_INTEGER_DIGITS digits (no
     integer Docker reads holds it), else None.  Front ends report it where the number is written;
     the parsers here read no amount from such text."""
-    match = _PAST_BOUND.search(text)
+    match = _PAST_BOUND.search(text) if len(text) > MAX_INTEGER_DIGITS else None  # a short text holds none
     if match is None:
         return None
     return f"A number of {len(match.group()):,} digits is past the {MAX_INTEGER_DIGITS}-digit bound: {consequence}"

@@ -1046,7 +1046,7 @@ def _network_values(value: str, tool: str, first: bool) -> list[str]:
             return [v for v in value.split(",") if v]  # podman's back-compat list of networks
         name = value.split(":", 1)[0] if not value.startswith(("container:", "ns:")) else value
         return [name]
-    if _LONG_NETWORK.search(value):
+    if "=" in value and _LONG_NETWORK.search(value):  # most values are a name: no `=`, no scan
         fields = _csv_fields(value.lower())
         return [fields["name"]] if fields.get("name") else []
     return [value]
