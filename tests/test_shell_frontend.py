@@ -624,3 +624,11 @@ def test_plain_tool_commands_read_as_the_general_expansion_reads_them(monkeypatc
         assert short == general
     assert taken.count(True) == 2 * 9  # all but the continuation inside a word, the quote, the variable
     assert len(short.invocations) == 12
+
+
+def test_a_command_whose_words_all_expand_to_nothing_runs_nothing():
+    """`$docker` with `docker=""` leaves no word at all: not a command, and no internal error
+    (the check for a line of program output read the first word of an empty list)."""
+    result = parse('docker=""\n$docker\n')
+    assert argv(result) == []
+    assert result.diagnostics == []

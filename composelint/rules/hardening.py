@@ -747,7 +747,8 @@ def runs_as_root(project: Project):
 
 
 def _pulled_image(workload: Workload) -> Located[ImageRef] | None:
-    """The image a workload pulls; None when it is built here or a part is empty."""
+    """The image a workload pulls; None when it is built here or a part is empty or only known at
+    run time."""
     if workload.image is None or "build" in workload.keys:
         return None
     image = workload.image.value

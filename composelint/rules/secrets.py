@@ -47,6 +47,12 @@ def _is_secret_key(name: str) -> bool:
     return match is not None and not _ABOUT_SECRET.search(key[match.end(2) :])
 
 
+def _example_words(in_document: bool, variable: Variable) -> bool:
+    """`password`, `secret` and `my-...` are placeholders for this variable: in a document's
+    example, or for a mail account outside the project."""
+    return in_document or _MAIL_ACCOUNT_KEY.search(variable.name.upper()) is not None
+
+
 def _placeholder(text: str, example_words: bool) -> bool:
     return bool(_PLACEHOLDER.match(text) or (example_words and _DOCUMENT_PLACEHOLDER.match(text)))
 
@@ -160,11 +166,10 @@ def credential_in_environment(project: Project):
     for workload in project.workloads:
         in_document = project.shown_in_document(workload)
         for variable in workload.environment:
-            example_words = in_document or bool(_MAIL_ACCOUNT_KEY.search(variable.name.upper()))
             if not (
                 variable.literal
                 and _is_secret_key(variable.name)
-                and _literal_credential(variable.value, example_words)
+                and _literal_credential(variable.value, _example_words(in_document, variable))
             ):
                 continue
             if not _throwaway_server_credential(project, workload, variable):
@@ -187,7 +192,9 @@ def credential_in_url(project: Project):
     ## What it does
     Reports `scheme://user:password@host` in an environment value, a label
     or the command, when the password is written in the file (not a `${VAR}`
-    reference or a placeholder).  The message shows the URL's scheme and
+    reference or a placeholder; `password`, `secret` and `my-...` are
+    placeholders only in a Markdown document's example or in a mail
+    account's setting, as for CL701).  The message shows the URL's scheme and
     user with the password masked.  Not in the command of a container a
     Markdown document shows (`docker run -it --rm debezium/tooling pgcli
     postgresql://user:pass@db`): a tutorial's reader types it to connect a
@@ -220,7 +227,9 @@ def credential_in_url(project: Project):
         in_document = project.shown_in_document(workload)
         for labels, variables in ((False, workload.environment), (True, workload.labels)):
             for variable in variables:
-                match = _url_password(variable.value or "", in_document) if variable.literal else None
+                if not variable.literal:
+                    continue
+                match = _url_password(variable.value or "", _example_words(in_document, variable))
                 if match:
                     yield Finding(
                         f"{subject(workload)} has a password inside the URL `{match.group(1)}:****@...` "

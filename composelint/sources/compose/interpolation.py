@@ -256,8 +256,9 @@ def interpolate_tree(
         node.plain,
         written=node.text,
         unset=tuple(result.unset),
-        # one UNKNOWN per reference at most beyond what was substituted: the bound holds it
+        # one UNKNOWN per reference at most beyond what was substituted: the bound holds it;
+        # only the image reads it (`setting` is looked up only when a variable is unset)
         at_run_time=interpolate(node.text, env, budget + len(node.text), UNKNOWN).value
-        if result.unset
+        if setting is not None and setting.name == "image"
         else "",
     )

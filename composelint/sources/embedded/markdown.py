@@ -244,9 +244,7 @@ def _compose_snippet(host: HostFile, path: str, lines: list[tuple[int, str]], im
     long as the host's for each block made a file of many blocks quadratic: 400 KB took a minute)."""
     from composelint.sources.compose.project import LoadOptions, load_project
 
-    snippet = Snippet()
-    for offset, line in lines:
-        _add_line(snippet, line + "\n", offset, image)
+    snippet = _script(lines, image)
     text = snippet.text
     options = LoadOptions(env_files=[], validate_schema=False)
     project = load_project([path], options, display=lambda _: host.path, texts={path: text})

@@ -250,7 +250,7 @@ def runs_arguments(words: list[str], tools: frozenset[str]) -> int:
     A line of program output quoted as code runs nothing: one starting with a bracketed tag or a
     time stamp, or with a label ending in `:` before the tool word (`[1640 ms] Start: Run: docker
     run ...`, a dev container CLI's log in a README)."""
-    if _OUTPUT_START.fullmatch(words[0]):
+    if not words or _OUTPUT_START.fullmatch(words[0]):
         return 0
     for k in range(1, len(words) - 1):
         if basename(words[k]) in tools and words[k + 1] in DOCKER_SUBCOMMANDS:

@@ -101,7 +101,6 @@ _SPECIAL = _STRINGS | {
     "c_style_for_statement",
     "case_statement",
     "list",
-    "comment",
 }
 _STATEMENTS = _EXTENTS | {"variable_assignment", "comment"}
 
@@ -342,8 +341,6 @@ class _Walker:
         elif kind == "list":
             conditional = context.join(CONDITIONAL)
             return [item(c, ctx=context if i == 0 else conditional) for i, c in enumerate(children)]
-        elif kind == "comment":
-            return []
         return [item(c) for c in children if _worth_visiting(c)]
 
     def branches(self, children, context, item, after: str) -> list:
