@@ -118,3 +118,15 @@ def test_cl401_is_one_finding_per_workload_naming_every_socket_path():
     script = "docker run -d -v /var/run/docker.sock:/s a:1\ndocker run -d -v /var/run:/r:ro b:1\n"
     report = lint_json("--select", "CL401", "--stdin-filename", "run.sh", "-", input=script)
     assert [f["range"]["start"]["line"] for f in report["findings"]] == [1, 2]
+
+
+def test_cl105_is_one_finding_per_workload_naming_every_setting_the_shared_namespace_refuses():
+    report = lint_json("--select", "CL105", str(FIXTURES / "rules/CL105/positive.yaml"))
+    found = {f["range"]["start"]["line"]: f for f in report["findings"]}
+    assert sorted(found) == [12, 28, 29]  # agent's two conflicts are different facts
+    assert found[12]["message"] == (
+        "Service `pgbouncer` sets `ports`, `expose`, `hostname`, `dns`, `dns_search`, `extra_hosts`, "
+        "`mac_address` and `links` but shares another container's network namespace "
+        "(`network_mode: service:db`); the Engine rejects this"
+    )
+    assert [r["range"]["start"]["line"] for r in found[12]["related"]] == [10, 14, 16, 17, 19, 20, 22, 23]

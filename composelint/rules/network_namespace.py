@@ -5,7 +5,7 @@ from __future__ import annotations
 from composelint.model import Project, Workload
 from composelint.records import replace
 from composelint.requirements import justified
-from composelint.rules.base import Finding, Fix, Options, Severity, rule
+from composelint.rules.base import Finding, Fix, Group, Options, Severity, rule
 from composelint.rules.edits import add_network, host_to_bridge, remove_key, remove_setting, workload_fix
 from composelint.rules.wording import (
     from_command_line,
@@ -405,7 +405,10 @@ def network_mode_conflict(project: Project):
     settings are `--network container:X` with `-p`, `--expose`, `--dns`,
     `--dns-search`, `--add-host`, `--link`, `--hostname` or
     `--mac-address`; `--network host` with `--link`; and a mode such as
-    `--network host` together with a user-defined `--network`.
+    `--network host` together with a user-defined `--network`.  The
+    settings of one workload that conflict with the namespace it shares
+    are one finding, at the first of them, naming them all (the others are
+    its related locations).
 
     ## Why is this bad?
     Compose refuses `network_mode` with `networks`, and the Engine refuses
@@ -452,17 +455,26 @@ def network_mode_conflict(project: Project):
                 related=(mode.span,),
             )
         if mode is not None and shared_target(workload) is not None:
+            shares = (
+                f" but shares another container's network namespace "
+                f"({setting(workload, 'network_mode', mode.value)}); the Engine rejects this"
+            )
+            span = workload.span
             for name in _CONFLICTS_WITH_SHARED:
                 if name in workload.keys:
                     yield Finding(
-                        f"{subject(workload)} sets {setting_name(workload, name)} but shares another container's "
-                        f"network namespace ({setting(workload, 'network_mode', mode.value)}); "
-                        "the Engine rejects this",
+                        f"{subject(workload)} sets {setting_name(workload, name)}{shares}",
                         workload.keys[name],
                         workload.name,
                         name,
                         related=(mode.span,),
                         fix=_conflict_removal(project, workload, name),
+                        group=Group(
+                            f"shared namespace: {span.path}:{span.line}:{span.column}",
+                            setting_name(workload, name),
+                            f"{subject(workload)} sets ",
+                            shares,
+                        ),
                     )
             continue
         host = host_network_evidence(project, workload)
