@@ -14,7 +14,7 @@ removed with the job: its passwords are its own throwaway server's (`Workload.jo
 `include: local:` files (and `include: 'path.yml'` strings without a scheme) are read as
 part of the including file when they lie inside the including file's directory tree.
 
-A job with a Docker-in-Docker service (`docker:dind`, `docker:27-dind`, inherited from `default:`
+A job with a Docker-in-Docker service (`docker:dind`, `docker:27-dind`, `docker:${VERSION}-dind`, inherited from `default:`
 too) runs its `docker` commands against that service: a daemon made for this one job, whose
 published ports only the job's own network reaches and whose host a container gains nothing by
 reaching (`Project.ephemeral_host`, as for a GitHub-hosted runner).  A job without one is not taken to be ephemeral: untagged jobs on gitlab.com run on
@@ -39,6 +39,7 @@ from composelint.sources.embedded.snippets import (
     embedded_project,
     read_snippet,
 )
+from composelint.values import parse_image
 
 KIND = "gitlab-ci"
 KEYWORDS = frozenset(
@@ -48,7 +49,8 @@ KEYWORDS = frozenset(
 NETWORK = "gitlab_job"  # services share the job's network
 _BREAKS = lazy_pattern("\r\n|[\r\n\x85\u2028\u2029]")
 _ALIAS = lazy_pattern(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-_DIND = lazy_pattern(r"(?:.*/)?docker:(?:[\w.-]*-)?dind(?:-rootless)?(?:@.*)?")
+# The tag of a Docker-in-Docker image (`dind`, `27.3-dind-rootless`, `${DOCKER_VERSION}-dind`).
+_DIND_TAG = lazy_pattern(r"(?:.*-)?dind(?:-rootless)?")
 MAX_INCLUDES = 50
 # How the runner passes `variables:` entries to a service container (`--env`).
 VARIABLES_FLAG = run_flags_by_key("gitlab_ci")["variables"].spellings[0]
@@ -134,7 +136,8 @@ def _docker_in_docker(services: YNode | None) -> bool:
     """A `docker:*dind` service: the job's `docker` commands reach a daemon made for the job."""
     for entry in services.items if isinstance(services, YSeq) else []:
         name = entry.get("name") if isinstance(entry, YMap) else entry
-        if isinstance(name, YScalar) and _DIND.fullmatch(name.text.strip()):
+        image = parse_image(name.text) if isinstance(name, YScalar) else None
+        if image is not None and image.basename == "docker" and _DIND_TAG.fullmatch(image.tag or ""):
             return True
     return False
 
