@@ -1383,15 +1383,18 @@ def port_target_mismatch(project: Project, options: Options):
     for workload in project.workloads:
         defaults = known_ports(workload, options["known-images"])
         image = workload.image
-        if not defaults or image is None or _configured(workload):  # defaults come from the image
+        if not defaults or image is None:  # defaults come from the image
             continue
-        for port in workload.ports:
-            if not set(port.container_ports) & set(defaults):
-                expected = ", ".join(map(str, defaults))
-                yield Finding(
-                    f"{subject(workload)} maps container port {port.container_start}, but "
-                    f"`{image.value.written}` listens on {expected} by default",
-                    port.span,
-                    workload.name,
-                    _field(port),
-                )
+        # Whether the configuration may move the port is asked only of a workload it would excuse.
+        mismatched = [port for port in workload.ports if not set(port.container_ports) & set(defaults)]
+        if not mismatched or _configured(workload):
+            continue
+        expected = ", ".join(map(str, defaults))
+        for port in mismatched:
+            yield Finding(
+                f"{subject(workload)} maps container port {port.container_start}, but "
+                f"`{image.value.written}` listens on {expected} by default",
+                port.span,
+                workload.name,
+                _field(port),
+            )
