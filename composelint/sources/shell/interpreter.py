@@ -90,8 +90,10 @@ _NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
 _BACKGROUND = lazy_pattern(r"(?:[ \t]*\d*(?:[<>]+&[0-9-]+|(?:&>|[<>])>?[ \t]*[^\s;&|<>()]+))*[ \t]*&(?![&>])")
 
 
-# What makes a word more than its own text, except a line continuation between words.
-_NOT_PLAIN = lazy_pattern(r"['\"`$<>]|\\(?!\n)")
+# What makes a word more than its own text, except a line continuation between words (a
+# backslash before a newline).  One class first, then the exception: the regular expression engine
+# skips ahead to a character of the class (`['"...]|\\(?!\n)` tried both at every character).
+_NOT_PLAIN = lazy_pattern(r"[\\'\"`$<>](?<!\\(?=\n))")
 
 _ALL_ARGUMENTS = lazy_pattern(r'"?\$(?:@|\*|\{@(?::(?P<first>[0-9]+))?\}|\{\*\})"?')
 _FROM_ARGUMENTS = lazy_pattern(r'(?P<name>[A-Za-z_][A-Za-z0-9_]*)=\(?"?\$(?:@|\*|\{[@*][^}]*\})"?\)?')

@@ -110,8 +110,9 @@ _MAY_REPORT = lazy_pattern(r"[$<>]\(|`|composelint")
 
 
 # A simple command of plain words (no quote, expansion, escape, redirection, operator, glob or
-# comment) between single spaces, whose first word assigns nothing.
-_PLAIN_COMMAND = lazy_pattern(r"[\w./:@%+,-]+(?: [\w./:@%+,=-]+)*")
+# comment) between single spaces, whose first word assigns nothing.  ASCII ranges, not `\w`: a
+# class of ranges is tested twice as fast (a command with other letters takes the tree's words).
+_PLAIN_COMMAND = lazy_pattern(r"[A-Za-z0-9_./:@%+,-]+(?: [A-Za-z0-9_./:@%+,=-]+)*")
 
 
 def _worth_visiting(node: tree_sitter.Node) -> bool:
