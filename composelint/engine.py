@@ -87,7 +87,7 @@ class Settings:
 DEFAULT_SETTINGS = Settings()
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class Reported:
     """The engine's record of a finding, as reports see it.
 

@@ -101,7 +101,7 @@ def known_ports(
     return tuple(known_images.get(repository) or KNOWN_IMAGE_PORTS.get(repository, ()))
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class Namespace:
     """Where a workload's network namespace comes from, following `service:`/`container:`."""
 

@@ -119,7 +119,7 @@ _DEFAULT_BRIDGE_ORIGINS = frozenset(
 )
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class Edit:
     """Replace the text at `span` of the file as it was read by `text` (an empty span inserts)."""
 
@@ -127,7 +127,7 @@ class Edit:
     text: str
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class Fix:
     """Edits that remove a finding's problem, applied all together or not at all.
 
@@ -144,7 +144,7 @@ class Fix:
         return frozenset(edit.span.path for edit in self.edits)
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class Group:
     """Findings of one rule that make one claim (the ports a reverse proxy serves to the network on
     purpose): the engine reports those with the same `key` in one file set once, at the first
@@ -157,7 +157,7 @@ class Group:
     closing: str
 
 
-@record(frozen=True)
+@record(frozen=True, slots=True)
 class Finding:
     """One problem, as a rule reports it.  The engine never changes it: what configuration,
     suppressions and certainty decide goes into the engine's own record."""
