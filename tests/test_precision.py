@@ -130,3 +130,18 @@ def test_cl105_is_one_finding_per_workload_naming_every_setting_the_shared_names
         "(`network_mode: service:db`); the Engine rejects this"
     )
     assert [r["range"]["start"]["line"] for r in found[12]["related"]] == [10, 14, 16, 17, 19, 20, 22, 23]
+
+
+def test_cl210_is_one_finding_per_workload_and_service_naming_every_port():
+    report = lint_json("--select", "CL210", str(FIXTURES / "rules/CL210/positive.yaml"))
+    found = {f["range"]["start"]["line"]: f for f in report["findings"]}
+    assert (
+        "Ports `0.0.0.0:6379:6379` and `[::]:6380:6379` of service `cache` expose Redis"
+        in found[12]["message"]
+    )
+    assert [r["range"]["start"]["line"] for r in found[12]["related"]] == [13]
+    assert found[29]["message"].endswith(
+        "and `9300-9301:9300-9301` of service `search` expose Elasticsearch on all host interfaces"
+    )
+    assert 13 not in found and 32 not in found
+    assert len(found[12]["fix"]["edits"]) == 2  # the loopback fix binds both

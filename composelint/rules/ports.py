@@ -1160,7 +1160,11 @@ def sensitive_port_exposed(project: Project):
     port the image serves to the network by design (22 of Gitea, Forgejo or
     GitLab is git over SSH: CL202 reports it at info).  It
     supersedes CL202 for that port, and like CL202 says nothing about a
-    port a GitHub Actions job publishes on a GitHub-hosted runner.
+    port a GitHub Actions job publishes on a GitHub-hosted runner.  The
+    ports of one workload that expose the same service (Elasticsearch's
+    9200 and 9300, Portainer's three, RDP over TCP and UDP) are one
+    finding, at the first, naming them all; the others are its related
+    locations, and its fix binds them all.
 
     ## Why is this bad?
     These services are scanned for constantly and often run without
@@ -1194,18 +1198,28 @@ def sensitive_port_exposed(project: Project):
             if sensitive is None or not _exposed_everywhere(project, workload, port):
                 continue
             service, container_port, certain = sensitive
+            phrase, declared = workload_phrase(workload), workload.span
             if certain:
                 what = f"exposes {service} (container port {container_port})"
+                theirs = f" of {phrase} expose {service} on all host interfaces"
             else:
                 what = f"publishes container port {container_port} ({service}'s default)"
+                theirs = f" of {phrase} publish container port {container_port} ({service}'s default) on all host interfaces"
             yield Finding(
-                f"Port `{port.raw}` of {workload_phrase(workload)} {what} on all host interfaces",
+                f"Port `{port.raw}` of {phrase} {what} on all host interfaces",
                 port.span,
                 workload.name,
                 _field(port),
                 severity=None if certain else Severity.WARNING,
                 help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all",
                 fix=_loopback_fix(project, workload, port),
+                group=Group(
+                    f"sensitive: {declared.path}:{declared.line}:{declared.column}: {service}: "
+                    f"{'' if certain else container_port}",
+                    f"`{port.raw}`",
+                    "Ports ",
+                    theirs,
+                ),
             )
 
 
