@@ -63,22 +63,26 @@ def test_kind_selects_embedded_kinds():
 
 
 def test_image_placeholder_is_only_a_docker_library_template_s(tmp_path: Path):
-    """`%%IMAGE%%` is the page's image in a docker-library docs template (`<image>/content.md`,
-    fixtures/embedded/markdown/docker-library), and nothing elsewhere: a README writing it shows
-    no image."""
+    """`%%IMAGE%%` (and `%%REPO%%`) is the page's image in a docker-library docs template
+    (`<image>/content.md`, fixtures/embedded/markdown/docker-library), and nothing elsewhere: a
+    README writing it shows no image."""
     from composelint.app import Request, load_projects
 
-    text = "```bash\ndocker run --cap-add sys_ptrace -it --rm %%IMAGE%% swift\n```\n"
+    text = "```bash\ndocker run --name some-%%REPO%% --cap-add sys_ptrace -it --rm %%IMAGE%% swift\n```\n"
     for name in ("README.md", "swift/README.md"):
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text)
     (tmp_path / "swift" / "content.md").write_text(text)
     images = {
-        Path(w.span.path).relative_to(tmp_path).as_posix(): w.image and w.image.value.written
+        Path(w.span.path).relative_to(tmp_path).as_posix(): (w.name, w.image and w.image.value.written)
         for p in load_projects(Request(paths=(str(tmp_path),), relative_paths=False))
         for w in p.workloads
     }
-    assert images == {"README.md": "%%IMAGE%%", "swift/README.md": "%%IMAGE%%", "swift/content.md": "swift"}
+    assert images == {
+        "README.md": ("some-%%REPO%%", "%%IMAGE%%"),
+        "swift/README.md": ("some-%%REPO%%", "%%IMAGE%%"),
+        "swift/content.md": ("some-swift", "swift"),
+    }
 
 
 def test_suppression_comment_inside_a_code_block(tmp_path: Path):

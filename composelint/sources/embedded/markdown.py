@@ -19,8 +19,9 @@ top level is `services:` is linted as a compose file on its own: no `.env`, no s
 files), not a compose snippet.
 
 A docker-library docs template (`<image>/content.md`, github.com/docker-library/docs) writes
-`%%IMAGE%%` where the published page names its image: it is read as the folder's name, the
-image the page documents, standing over the placeholder.
+`%%IMAGE%%` where the published page names its image (and `%%REPO%%` its repository, the same
+name): it is read as the folder's name, the image the page documents, standing over the
+placeholder.
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ _PROMPT = lazy_pattern(r"^\s*[\w.@:~/\[\]()-]*[$#%] ")  # `$ `, `# ` (root), `% 
 _DOLLAR_PROMPT = lazy_pattern(r"^\s*[\w.@:~/\[\]()-]*\$ ")
 _CONTINUATION = lazy_pattern(r"^\s*> ")
 _FIRST_WORD = lazy_pattern(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(\S+)")
-_TEMPLATE_IMAGE = "%%IMAGE%%"
+# A docker-library docs template's names of the page's image and repository (the same name for
+# the official images the pages document).
+_TEMPLATE_NAME = lazy_pattern(r"%%(?:IMAGE|REPO)%%")
 _TOP_LEVEL_SERVICES = lazy_pattern(r"^services[ \t]*:", re.MULTILINE)
 # `services:` followed by a list item: worth parsing to see whether it is a list (_services_list).
 _SERVICES_THEN_ITEM = lazy_pattern(
@@ -157,18 +160,20 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
 def _template_image(path: str, text: str) -> str | None:
     """The image a docker-library docs template documents: its folder's name (`swift/content.md`
     -> `swift`), for a `content.md` that writes `%%IMAGE%%`; else None."""
-    if os.path.basename(path) != "content.md" or _TEMPLATE_IMAGE not in text:
+    if os.path.basename(path) != "content.md" or "%%IMAGE%%" not in text:
         return None
     return os.path.basename(os.path.dirname(os.path.abspath(path))) or None
 
 
 def _add_line(snippet: Snippet, line: str, offset: int, image: str | None) -> None:
-    """`line` of the host from `offset` on, each `%%IMAGE%%` of a template read as `image`."""
+    """`line` of the host from `offset` on, each `%%IMAGE%%` or `%%REPO%%` of a template read as
+    `image` (`--name some-%%REPO%%` is `some-mysql`)."""
     start = 0
-    while image is not None and (found := line.find(_TEMPLATE_IMAGE, start)) >= 0:
-        snippet.add(line[start:found], offset + start)
-        snippet.add_over(image, offset + found, offset + found + len(_TEMPLATE_IMAGE))
-        start = found + len(_TEMPLATE_IMAGE)
+    if image is not None and "%%" in line:
+        for found in _TEMPLATE_NAME.finditer(line):
+            snippet.add(line[start : found.start()], offset + start)
+            snippet.add_over(image, offset + found.start(), offset + found.end())
+            start = found.end()
     snippet.add(line[start:], offset + start)
 
 
