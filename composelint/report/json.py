@@ -26,19 +26,45 @@ def _template(keys: tuple[str, ...], comma: str, colon: str) -> str:
     return "{" + comma.join(f'"{key}"{colon}%s' for key in keys) + "}"
 
 
-# The finding, its ranges and its parts, as json.dumps writes them: by default, and compact.
+_RULE_KEYS = ("code", "name", "severity")
+_PLACE_KEYS = ("url", "source_kind")
+
+
+def _finding_template(comma: str, colon: str) -> str:
+    """`_template(_KEYS, ...)` with the rule's keys and the place's keys one slot each."""
+    slots = []
+    for key in _KEYS:
+        if key in (_RULE_KEYS[0], _PLACE_KEYS[0]):
+            slots.append("%s")
+        elif key not in _RULE_KEYS and key not in _PLACE_KEYS:
+            slots.append(f'"{key}"{colon}%s')
+    return "{" + comma.join(slots) + "}"
+
+
+def _joined(keys: tuple[str, ...], comma: str, colon: str) -> str:
+    """`"key": %s, ...`: consecutive keys of an object, filled once for many findings."""
+    return _template(keys, comma, colon)[1:-1]
+
+
+# The finding, its ranges and its parts, as json.dumps writes them: by default, and compact.  The
+# rule's code, name and severity, and the URL with the source kind, are written once for each
+# combination (`_RULE_PARTS`, `_PLACE_PARTS`): a report repeats a few dozen of each thousands of times.
 _TEXTS = {
     compact: (
-        _template(_KEYS, comma, colon),
+        _finding_template(comma, colon),
         _template(("start", "end"), comma, colon) % ((_template(("line", "column"), comma, colon),) * 2),
         _template(("path", "range"), comma, colon),
         _template(("applicability", "message", "edits"), comma, colon),
         _template(("range", "text"), comma, colon),
         _template(("kind", "reason"), comma, colon),
         comma,
+        _joined(_RULE_KEYS, comma, colon),
+        _joined(_PLACE_KEYS, comma, colon),
     )
     for compact, comma, colon in ((False, ", ", ": "), (True, ",", ":"))
 }
+_RULE_PARTS: dict[tuple[str, str, bool], str] = {}  # (code, severity, compact) -> its keys' text
+_PLACE_PARTS: dict[tuple[str, str, bool], str] = {}  # (url, source kind, compact) -> their keys' text
 
 
 def finding_text(item: Reported, kinds: dict[str, str], compact: bool = False) -> str:
@@ -46,8 +72,24 @@ def finding_text(item: Reported, kinds: dict[str, str], compact: bool = False) -
     it (`compact`: with the separators `,` and `:`), written directly: building a dictionary for
     json to encode took 11 us a finding, three quarters of the report's time.  The keys, in order:
     those of _KEYS (schemas/composelint-report.schema.json)."""
-    whole, where, located, fixed, edited, suppression, comma = _TEXTS[compact]
+    whole, where, located, fixed, edited, suppression, comma, rule_keys, place_keys = _TEXTS[compact]
     finding = item.finding
+    rule = item.rule
+    rule_key = (rule.code, item.severity, compact)
+    rule_part = _RULE_PARTS.get(rule_key)
+    if rule_part is None:
+        rule_part = _RULE_PARTS[rule_key] = rule_keys % (
+            _STRING(rule.code),
+            _STRING(rule.name),
+            _STRING(item.severity),
+        )
+    kind = kinds.get(finding.span.path, "compose")
+    place_key = (item.url, kind, compact)
+    place_part = _PLACE_PARTS.get(place_key)
+    if place_part is None:
+        if len(_PLACE_PARTS) > 10_000:  # a documentation URL per configuration: a few
+            _PLACE_PARTS.clear()
+        place_part = _PLACE_PARTS[place_key] = place_keys % (_STRING(item.url), _STRING(kind))
     fix = "null"
     if finding.fix is not None:
         edits = comma.join(edited % (where % edit.span[1:], _STRING(edit.text)) for edit in finding.fix.edits)
@@ -63,13 +105,10 @@ def finding_text(item: Reported, kinds: dict[str, str], compact: bool = False) -
     return whole % (
         _STRING(finding.span.path),
         where % finding.span[1:],
-        _STRING(item.rule.code),
-        _STRING(item.rule.name),
-        _STRING(item.severity),
+        rule_part,
         _STRING(finding.message),
         "null" if finding.help is None else _STRING(finding.help),
-        _STRING(item.url),
-        _STRING(kinds.get(finding.span.path, "compose")),
+        place_part,
         "null" if finding.workload is None else _STRING(finding.workload),
         _STRING(item.fingerprint),
         f"[{related}]",
