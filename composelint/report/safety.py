@@ -36,7 +36,8 @@ def _escape(match: re.Match) -> str:
 def line_text(text: str) -> str:
     """One line of plain text: every control character escaped; a leading `::` (a workflow
     command when a line starts with it) loses its meaning."""
-    text = _LINE_UNSAFE.sub(_escape, text)
+    if not (text.isascii() and text.isprintable()):  # printable ASCII (most texts) holds nothing unsafe
+        text = _LINE_UNSAFE.sub(_escape, text)
     return "\\" + text if text.startswith("::") else text
 
 

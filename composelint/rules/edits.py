@@ -24,12 +24,23 @@ _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 _SPLIT: dict[str, tuple[str, SourceLines]] = {}  # path -> (the text, its lines): the last texts split
 
 
+# What str.splitlines breaks at besides CR and LF (ASCII); a text without them it splits as _LINE.
+_OTHER_BREAKS = "\v\f\x1c\x1d\x1e"
+
+
+def _split_lines(text: str) -> list[str]:
+    """The lines of `text`, each with its break (CRLF, CR or LF)."""
+    if text.isascii() and not any(other in text for other in _OTHER_BREAKS):
+        return text.splitlines(keepends=True)  # a tenth of the pattern's time on a long script
+    return _LINE.findall(text)
+
+
 class SourceLines:
     """The lines of one source file, each with its line break (read only)."""
 
     def __init__(self, path: str, text: str):
         self.path = path
-        self.lines: list[str] = _LINE.findall(text.removeprefix("\ufeff"))
+        self.lines: list[str] = _split_lines(text.removeprefix("\ufeff"))
         found = _BREAK.search(text)
         self.newline = found.group() if found else "\n"
         self.ends: dict[tuple[int, int], int] = {}  # (line, column) of a key -> the end of its block

@@ -90,6 +90,16 @@ _NAME = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*")
 _BACKGROUND = lazy_pattern(r"(?:[ \t]*\d*(?:[<>]+&[0-9-]+|(?:&>|[<>])>?[ \t]*[^\s;&|<>()]+))*[ \t]*&(?![&>])")
 
 
+def _background(text: str, end: int) -> bool:
+    """The command that ends at `end` runs in the background (`&` after it, redirections between)."""
+    # Most commands end a line: no `&` can follow, and the pattern is not tried.
+    first = text[end : end + 1]
+    return (first in _BACKGROUND_STARTS or first.isdecimal()) and _BACKGROUND.match(text, end) is not None
+
+
+_BACKGROUND_STARTS = frozenset(" \t<>&")  # or a digit (`\d`: any decimal digit)
+
+
 # What makes a word more than its own text, except a line continuation between words (a
 # backslash before a newline).  One class first, then the exception: the regular expression engine
 # skips ahead to a character of the class (`['"...]|\\(?!\n)` tried both at every character).
@@ -538,7 +548,7 @@ class Interpreter:
             words = [replace(made[0], text=resolution.tool), *made[1:]] if first in guessed else made
             span = self.span(code, event.start, event.end)
             invocation = Invocation(resolution.tool, words, span, via, certainty, reason)
-            invocation.background = bool(_BACKGROUND.match(code.text, event.end))
+            invocation.background = _background(code.text, event.end)
             if not forwarded:
                 invocation.variants = self.variants(
                     code, expander, event, first, texts, expanded, fields, made
@@ -576,7 +586,7 @@ class Interpreter:
                 for word, span, (start, end) in zip(texts, spans, ranges, strict=True)
             ]
         invocation = Invocation(tool, words, self.span(code, event.start, event.end), via)
-        invocation.background = bool(_BACKGROUND.match(text, event.end))
+        invocation.background = _background(text, event.end)
         self.found(invocation)
         return True
 
