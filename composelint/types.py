@@ -47,7 +47,7 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         """0 for the most severe."""
-        return _SEVERITY_ORDER.index(self)
+        return _RANKS[self]
 
     def weaker(self) -> Severity:
         """One step less severe (`style` stays `style`)."""
@@ -55,19 +55,27 @@ class Severity(StrEnum):
 
     # Comparisons follow severity, not the alphabetical order a `str` would give.
     def __lt__(self, other: str) -> bool:
-        return self.rank > Severity(other).rank
+        return _RANKS[self] > _rank(other)
 
     def __le__(self, other: str) -> bool:
-        return self.rank >= Severity(other).rank
+        return _RANKS[self] >= _rank(other)
 
     def __gt__(self, other: str) -> bool:
-        return self.rank < Severity(other).rank
+        return _RANKS[self] < _rank(other)
 
     def __ge__(self, other: str) -> bool:
-        return self.rank <= Severity(other).rank
+        return _RANKS[self] <= _rank(other)
 
 
 _SEVERITY_ORDER = tuple(Severity)
+# By member or by its spelling (a member hashes and compares as its string): asked for every finding.
+_RANKS: dict[str, int] = {severity: rank for rank, severity in enumerate(_SEVERITY_ORDER)}
+
+
+def _rank(severity: str) -> int:
+    """The rank of a severity or of its spelling; ValueError for any other text, as Severity(...)."""
+    rank = _RANKS.get(severity)
+    return Severity(severity).rank if rank is None else rank
 
 
 class Origin(StrEnum):
