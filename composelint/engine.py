@@ -125,7 +125,7 @@ class LintResult:
     @property
     def failing(self) -> list[Reported]:
         """Unsuppressed findings at or above the failure threshold (`fail-on`) that applies to them."""
-        return [r for r in self.active if r.fail_on != "never" and r.severity >= Severity(r.fail_on)]
+        return [r for r in self.active if r.fail_on != "never" and r.severity >= r.fail_on]
 
 
 def matching_rules(selector: str, rules: dict[str, Rule]) -> list[str]:

@@ -344,8 +344,9 @@ class Workload:
     explained: frozenset[str] = frozenset()
 
     def explains(self, setting: str, value: str | None = None) -> bool:
-        """The document showing this command names the setting, or this value of it, in its prose:
-        an explained example of a reference page, lab or guide."""
+        """The document showing this command names the setting, or this value of it, in its prose
+        (an explained example of a reference page, lab or guide), or a dev container feature it
+        installs declares it."""
         return setting in self.explained or (value is not None and f"{setting}={value}" in self.explained)
 
 

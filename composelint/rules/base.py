@@ -5,9 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from composelint.model import Workload
 from composelint.types import Check, Edit, Finding, Fix, Group, Options, Rule, Severity
 
-__all__ = ["REGISTRY", "Edit", "Finding", "Fix", "Group", "Options", "Rule", "Severity", "rule"]
+__all__ = [
+    "REGISTRY",
+    "Edit",
+    "Finding",
+    "Fix",
+    "Group",
+    "Options",
+    "Rule",
+    "Severity",
+    "rule",
+    "workload_group",
+]
 
 REGISTRY: dict[str, Rule] = {}
 
@@ -64,3 +76,10 @@ def rule(
         return function
 
     return register
+
+
+def workload_group(claim: str, workload: Workload) -> str:
+    """A `Group.key` for the findings of one claim (`runtime socket`) on one workload: the
+    workload's place tells two workloads of one name apart."""
+    span = workload.span
+    return f"{claim}: {span.path}:{span.line}:{span.column}"

@@ -7,7 +7,7 @@ import posixpath
 from composelint.model import Mount, Project, Workload
 from composelint.patterns import lazy_pattern
 from composelint.requirements import justified
-from composelint.rules.base import Finding, Group, Severity, rule
+from composelint.rules.base import Finding, Group, Severity, rule, workload_group
 from composelint.rules.wording import setting, subject
 
 SOCKETS = ("docker.sock", "containerd.sock", "crio.sock", "podman.sock")
@@ -183,7 +183,6 @@ def runtime_socket_mounted(project: Project):
         power = (
             "the account of the host user the rootless runtime runs as" if rootless else "root on the host"
         )
-        span = workload.span
         for mount in workload.mounts:
             path = sockets.get(mount)
             if path:
@@ -199,7 +198,7 @@ def runtime_socket_mounted(project: Project):
                     workload.name,
                     f"volumes[{mount.target}]",
                     group=Group(
-                        f"runtime socket: {span.path}:{span.line}:{span.column}",
+                        workload_group("runtime socket", workload),
                         f"`{mount.source}`",
                         f"{subject(workload)} mounts ",
                         ", each the container runtime socket or a directory holding one: control of "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from composelint.model import Project, Workload
 from composelint.records import replace
 from composelint.requirements import justified
-from composelint.rules.base import Finding, Fix, Group, Options, Severity, rule
+from composelint.rules.base import Finding, Fix, Group, Options, Severity, rule, workload_group
 from composelint.rules.edits import add_network, host_to_bridge, remove_key, remove_setting, workload_fix
 from composelint.rules.wording import (
     from_command_line,
@@ -459,7 +459,6 @@ def network_mode_conflict(project: Project):
                 f" but shares another container's network namespace "
                 f"({setting(workload, 'network_mode', mode.value)}); the Engine rejects this"
             )
-            span = workload.span
             for name in _CONFLICTS_WITH_SHARED:
                 if name in workload.keys:
                     yield Finding(
@@ -470,7 +469,7 @@ def network_mode_conflict(project: Project):
                         related=(mode.span,),
                         fix=_conflict_removal(project, workload, name),
                         group=Group(
-                            f"shared namespace: {span.path}:{span.line}:{span.column}",
+                            workload_group("shared namespace", workload),
                             setting_name(workload, name),
                             f"{subject(workload)} sets ",
                             shares,

@@ -11,7 +11,7 @@ from composelint.intervals import IntervalIndex, overlapping, ranks
 from composelint.model import PortBinding, Project, Run, Span, Workload
 from composelint.patterns import lazy_pattern
 from composelint.requirements import documented, justified
-from composelint.rules.base import Edit, Finding, Fix, Group, Options, Severity, rule
+from composelint.rules.base import Edit, Finding, Fix, Group, Options, Severity, rule, workload_group
 from composelint.rules.edits import bind_loopback, remove_key, remove_option, workload_fix
 from composelint.rules.wording import (
     from_command_line,
@@ -1198,7 +1198,7 @@ def sensitive_port_exposed(project: Project):
             if sensitive is None or not _exposed_everywhere(project, workload, port):
                 continue
             service, container_port, certain = sensitive
-            phrase, declared = workload_phrase(workload), workload.span
+            phrase = workload_phrase(workload)
             if certain:
                 what = f"exposes {service} (container port {container_port})"
                 theirs = f" of {phrase} expose {service} on all host interfaces"
@@ -1214,8 +1214,7 @@ def sensitive_port_exposed(project: Project):
                 help="Bind it to loopback (`127.0.0.1:...`) or do not publish it at all",
                 fix=_loopback_fix(project, workload, port),
                 group=Group(
-                    f"sensitive: {declared.path}:{declared.line}:{declared.column}: {service}: "
-                    f"{'' if certain else container_port}",
+                    f"{workload_group('sensitive', workload)}: {service}: {'' if certain else container_port}",
                     f"`{port.raw}`",
                     "Ports ",
                     theirs,
@@ -1400,7 +1399,8 @@ def port_target_mismatch(project: Project, options: Options):
         if not defaults or image is None:  # defaults come from the image
             continue
         # Whether the configuration may move the port is asked only of a workload it would excuse.
-        mismatched = [port for port in workload.ports if not set(port.container_ports) & set(defaults)]
+        expected_ports = frozenset(defaults)
+        mismatched = [port for port in workload.ports if expected_ports.isdisjoint(port.container_ports)]
         if not mismatched or _configured(workload):
             continue
         expected = ", ".join(map(str, defaults))

@@ -227,9 +227,10 @@ def credential_in_url(project: Project):
         in_document = project.shown_in_document(workload)
         for labels, variables in ((False, workload.environment), (True, workload.labels)):
             for variable in variables:
-                if not variable.literal:
+                value = variable.value or ""
+                if not variable.literal or "@" not in value:  # no `user:password@` URL
                     continue
-                match = _url_password(variable.value or "", _example_words(in_document, variable))
+                match = _url_password(value, _example_words(in_document, variable))
                 if match:
                     yield Finding(
                         f"{subject(workload)} has a password inside the URL `{match.group(1)}:****@...` "

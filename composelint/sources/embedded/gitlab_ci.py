@@ -14,8 +14,8 @@ removed with the job: its passwords are its own throwaway server's (`Workload.jo
 `include: local:` files (and `include: 'path.yml'` strings without a scheme) are read as
 part of the including file when they lie inside the including file's directory tree.
 
-A job with a Docker-in-Docker service (`docker:dind`, `docker:27-dind`, `docker:${VERSION}-dind`, inherited from `default:`
-too) runs its `docker` commands against that service: a daemon made for this one job, whose
+A job with a Docker-in-Docker service (`docker:dind`, `docker:27-dind`, `docker:${VERSION}-dind`,
+`${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/docker:24-dind`, inherited from `default:` too) runs its `docker` commands against that service: a daemon made for this one job, whose
 published ports only the job's own network reaches and whose host a container gains nothing by
 reaching (`Project.ephemeral_host`, as for a GitHub-hosted runner).  A job without one is not taken to be ephemeral: untagged jobs on gitlab.com run on
 instance runners that are a fresh VM per job, but a self-managed instance's runners may be a
@@ -136,7 +136,9 @@ def _docker_in_docker(services: YNode | None) -> bool:
     """A `docker:*dind` service: the job's `docker` commands reach a daemon made for the job."""
     for entry in services.items if isinstance(services, YSeq) else []:
         name = entry.get("name") if isinstance(entry, YMap) else entry
-        image = parse_image(name.text) if isinstance(name, YScalar) else None
+        # the last path part: a registry before it may be a variable (the Dependency Proxy's
+        # `${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/docker:24-dind`)
+        image = parse_image(name.text.strip().rpartition("/")[2]) if isinstance(name, YScalar) else None
         if image is not None and image.basename == "docker" and _DIND_TAG.fullmatch(image.tag or ""):
             return True
     return False
