@@ -240,6 +240,12 @@ class Expander:
 
     # -- public --
 
+    def literal(self, start: int, end: int) -> str | None:
+        """The word's text when it is plain (`fields` gives it as one literal field), else None."""
+        if end > start and _UNQUOTED_SPECIAL.search(self.text, start, end) is None:
+            return self.text[start:end]
+        return None
+
     def fields(self, start: int, end: int) -> list[Field]:
         if _UNQUOTED_SPECIAL.search(self.text, start, end) is None:
             # Most words are plain text (`run`, `-d`, `nginx:1.27`): one literal segment, one field.

@@ -486,8 +486,13 @@ class Interpreter:
             self.declare(code, expander, event, first_raw, context)
             return
         expander.branching.clear()
-        expanded = [expander.fields(*event.words[0])]
-        name = basename(field_text(expanded[0][0])) if expanded[0] else ""
+        # A command name written plainly (most) is its own text: its fields are made only if needed.
+        literal = expander.literal(*event.words[0])
+        first_fields = None if literal is not None else expander.fields(*event.words[0])
+        if literal is not None:
+            name = basename(literal)
+        else:
+            name = basename(field_text(first_fields[0])) if first_fields else ""
         if name in _VARIABLE_COMMANDS:
             self.variable_command(name, code, event, context)
             return
@@ -505,6 +510,7 @@ class Interpreter:
             return
         if name in self.tools and code.starts is None and self.plain_invocation(code, event, name, via):
             return
+        expanded = [expander.fields(*event.words[0]) if first_fields is None else first_fields]
         expanded += [expander.fields(start, end) for start, end in event.words[1:]]
         fields, written = _flattened(event.words, expanded)
         codes = [code] * len(fields)  # where each field is written
