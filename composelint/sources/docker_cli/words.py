@@ -10,8 +10,9 @@ from composelint.types import UNKNOWN
 
 # Not frozen, and hashed by value all the same: a frozen dataclass sets each field through
 # object.__setattr__, which took 8% of the reading of a large script.  Nothing changes a Word once
-# made; copies are made with `records.replace` (or field by field, embedded/snippets.py).
-@record(unsafe_hash=True)
+# made; copies are made with `records.replace` (or field by field, embedded/snippets.py).  Slots:
+# a long script holds hundreds of thousands, and a __dict__ each doubled their memory.
+@record(slots=True, unsafe_hash=True)
 class Word:
     """One argument after quote removal and expansion.
 

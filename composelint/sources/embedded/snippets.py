@@ -182,23 +182,22 @@ class SpanMap:
 
     def remap(self, value):
         """`value` with every Span in it (record fields, lists, tuples, dicts) mapped to the host; a
-        record is copied field by field (`replace` would run `__init__` again, and
-        `copy.copy` goes through pickling's protocol: each cost as much as parsing)."""
+        Word is made again with its five fields, another record copied field by field (`replace`
+        would run `__init__` again, and `copy.copy` goes through pickling's protocol: each cost as
+        much as parsing)."""
         kind = type(value)
         if kind is Span:
             return self.span(value)
         if kind in _PLAIN:
             return value
         if kind is Word:  # most of what a script holds
-            word = object.__new__(Word)
-            attributes = word.__dict__
-            attributes.update(value.__dict__)
-            attributes["span"] = self.span(value.span)
-            if value.origin is not None:
-                attributes["origin"] = self.span(value.origin)
-            if value.written:
-                attributes["written"] = self.written(value.span, value.written)
-            return word
+            return Word(
+                value.text,
+                self.span(value.span),
+                self.written(value.span, value.written) if value.written else value.written,
+                value.certainty,
+                None if value.origin is None else self.span(value.origin),
+            )
         if kind is list:
             return [self.remap(item) for item in value]
         if kind is tuple:
