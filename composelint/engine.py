@@ -190,20 +190,10 @@ def lint_project(
         ):
             findings.append((finding, rule))
     tracker = _Suppressions(project.directives if inline_suppressions else [], catalog)
-    # Each step below is skipped where nothing can come of it (most projects: a script's 33,000
-    # findings went through four calls each that answered nothing).
-    if project.possible_values:
-        certain = [_as_certain(finding, rule, project) for finding, rule in findings]
-    else:
-        certain = [(finding, rule, finding.severity or rule.severity) for finding, rule in findings]
-    if settings.per_file_ignores:
-        certain = [(f, r, s) for f, r, s in certain if not settings.ignored_in(f.span.path, r.code)]
-    if tracker.directives or settings.workloads:
-        suppressions = [tracker.match(f, r) or settings.accepted(f, r.code) for f, r, _ in certain]
-    else:
-        suppressions = [None] * len(certain)
+    certain = [_as_certain(finding, rule, project) for finding, rule in findings]
+    certain = [(f, r, s) for f, r, s in certain if not settings.ignored_in(f.span.path, r.code)]
     matched = _one_per_location(
-        [(f, r, s, suppressed) for (f, r, s), suppressed in zip(certain, suppressions, strict=True)]
+        [(f, r, s, tracker.match(f, r) or settings.accepted(f, r.code)) for f, r, s in certain]
     )
     matched.extend(
         (finding, catalog[code], catalog[code].severity, None)

@@ -488,10 +488,11 @@ class Interpreter:
         expander.branching.clear()
         # A command name written plainly (most) is its own text: its fields are made only if needed.
         literal = expander.literal(*event.words[0])
-        first_fields = None if literal is not None else expander.fields(*event.words[0])
         if literal is not None:
+            first_fields = None
             name = basename(literal)
         else:
+            first_fields = expander.fields(*event.words[0])
             name = basename(field_text(first_fields[0])) if first_fields else ""
         if name in _VARIABLE_COMMANDS:
             self.variable_command(name, code, event, context)
