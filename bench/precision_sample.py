@@ -18,6 +18,10 @@ that is still reported in the sample (with its verdict) and only the places of t
 are taken by new findings.  Each finding is keyed
 `folder/path:line:column:code`; a verdicts file has one judged finding per line:
 `KEY<TAB>worth|noise|wrong<TAB>reason`.
+
+Findings listed in `--artefacts` (bench/corpus_artefacts.tsv) are left out of the pool: each
+exists only because the corpus selection left out a file that its repository holds at the
+recorded commit (a devcontainer.json's compose file), so no user of that repository gets it.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 CHECKOUT_ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
 CORPORA = ("corpus/compose", "corpus/runconfigs")
 VERDICTS = ("worth", "noise", "wrong")
+ARTEFACTS = Path(__file__).resolve().parent / "corpus_artefacts.tsv"
 
 
 def _folders() -> list[Path]:
@@ -64,6 +69,12 @@ def _check(folder: Path) -> list[dict]:
 
 def pooled_findings() -> list[dict]:
     return sorted((f for folder in _folders() for f in _check(folder)), key=lambda f: f["key"])
+
+
+def _keys(path: Path) -> set[str]:
+    """The first column of a tab-separated file, comment lines aside."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")}
 
 
 def _rank(seed: int, finding: dict) -> str:
@@ -155,6 +166,9 @@ def main() -> int:
     parser.add_argument("--verdicts", type=Path, help="tally the judged sample from this file")
     parser.add_argument("--save", type=Path, help="write the pooled findings to this JSON file")
     parser.add_argument("--load", type=Path, help="read pooled findings saved by --save")
+    parser.add_argument(
+        "--artefacts", type=Path, default=ARTEFACTS, help="keys of corpus artefacts to leave out"
+    )
     args = parser.parse_args()
     if args.load:
         findings = json.loads(args.load.read_text(encoding="utf-8"))
@@ -164,6 +178,10 @@ def main() -> int:
         findings = pooled_findings()
     if args.save:
         args.save.write_text(json.dumps(findings, default=str), encoding="utf-8")
+    artefacts = _keys(args.artefacts)
+    pooled = len(findings)
+    findings = [f for f in findings if f["key"] not in artefacts]
+    print(f"{pooled - len(findings)} corpus artefacts left out ({args.artefacts.name})", file=sys.stderr)
     if args.counts:
         for code, count in sorted(collections.Counter(f["code"] for f in findings).items()):
             print(f"{code}\t{count}")

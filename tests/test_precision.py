@@ -145,3 +145,17 @@ def test_cl210_is_one_finding_per_workload_and_service_naming_every_port():
     )
     assert 13 not in found and 32 not in found
     assert len(found[12]["fix"]["edits"]) == 2  # the loopback fix binds both
+
+
+def test_corpus_artefacts_left_out_of_the_precision_pool_are_files_the_selection_left_out(shared: Path):
+    # bench/precision_sample.py drops these keys: each must be a CL006 whose missing compose file
+    # is absent from the corpus only (the repository holds it at the recorded commit, column 4).
+    lines = (Path(__file__).parent.parent / "bench/corpus_artefacts.tsv").read_text().splitlines()
+    rows = [line.split("\t") for line in lines if line and not line.startswith("#")]
+    assert rows
+    for key, repository, commit, path in rows:
+        where, _line, _column, code = key.rsplit(":", 3)
+        folder = shared / "corpus" / where.split("/", 2)[0] / where.split("/", 2)[1]
+        assert code == "CL006" and where.startswith("runconfigs/") and len(commit) == 40
+        assert (shared / "corpus" / where).is_file() and not (folder / path).exists(), key
+        assert folder.name == repository.replace("/", "+"), key
