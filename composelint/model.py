@@ -338,7 +338,8 @@ class Workload:
     # lives for the job, on the job's network.
     job_service: bool = False
     # What the prose of the document showing it names (a Markdown section around its code block), or
-    # what a dev container feature it installs declares of it (docker-in-docker: `privileged`):
+    # what a dev container feature it installs declares of it (docker-in-docker: `privileged`;
+    # docker-outside-of-docker: `volumes=/var/run/docker.sock`, `security_opt=label`):
     # setting names of composelint/settings.py (`privileged`, `cap_add`) and `setting=value` for a
     # value named by itself (`cap_add=SYS_ADMIN`, `security_opt=apparmor`, `devices=/dev/fuse`).
     explained: frozenset[str] = frozenset()
@@ -348,6 +349,11 @@ class Workload:
         (an explained example of a reference page, lab or guide), or a dev container feature it
         installs declares it."""
         return setting in self.explained or (value is not None and f"{setting}={value}" in self.explained)
+
+    def explains_value(self, setting: str, value: str) -> bool:
+        """This value of the setting is named by itself (`volumes=/var/run/docker.sock`, which a
+        dev container feature mounts), not only the setting (prose naming `-v` in any guide)."""
+        return f"{setting}={value}" in self.explained
 
 
 @record

@@ -224,6 +224,19 @@ def test_devcontainer_privileged_declared_by_the_docker_in_docker_feature_is_not
     assert [code for code, *_ in default_findings(project)] == ["CL210", "CL308"]  # no CL301
 
 
+def test_cli_socket_and_label_declared_by_the_docker_outside_of_docker_feature_are_not_reported():
+    """docker-outside-of-docker (legacy id docker-from-docker) bind-mounts the host's
+    /var/run/docker.sock and declares label=disable: the same socket or option written beside it
+    changes nothing. A mount beyond the socket (`/var/run`) is still CL401; the same socket without
+    the feature still is too (devcontainer/image)."""
+    socket = FIXTURES / "devcontainer" / "docker-outside-of-docker-socket"
+    assert findings(str(socket)) == []
+    legacy = FIXTURES / "devcontainer" / "docker-from-docker"
+    assert findings(str(legacy)) == [("CL401", 9, 5, "error")]
+    image = FIXTURES / "devcontainer" / "image"
+    assert ("CL401", 12, 5, "error") in findings(str(image))
+
+
 def test_devcontainer_compose_service_is_the_dev_container():
     path = FIXTURES / "devcontainer" / "compose" / ".devcontainer" / "devcontainer.json"
     project = load_devcontainer(str(path))
@@ -409,7 +422,9 @@ def test_cli_discovers_and_lints_every_unit_kind():
     # app.container `Volume=%E/app:/config`: a directory below %E, decided (no CL008); a dev
     # container's SYS_PTRACE and seccomp off are reported only with the host's PID namespace (CL308,
     # CL302 and CL310 there), seccomp off without SYS_PTRACE always (CL310 in seccomp/).
-    assert len(found) == 34  # docker-in-docker/: CL303; docker-outside-of-docker/: CL301
+    assert (
+        len(found) == 35
+    )  # docker-in-docker/: CL303; docker-outside-of-docker/: CL301; docker-from-docker/: CL401
 
 
 def test_quadlet_pod_members_share_the_pods_namespace_by_design():

@@ -594,7 +594,9 @@ def selinux_disabled(project: Project):
     ## What it does
     Reports `label:disable`, `label=disable` and the bare `disable`.  Not a command shown in a
     Markdown document whose section names SELinux, `label` or
-    `--security-opt`.
+    `--security-opt`, nor a dev container whose docker-outside-of-docker
+    feature declares `label=disable` itself (removing it beside the feature
+    changes nothing).
 
     ## Why is this bad?
     On SELinux hosts the container's processes are no longer confined to the

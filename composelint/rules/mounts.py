@@ -145,7 +145,11 @@ def runtime_socket_mounted(project: Project):
     paths one workload mounts (`/`, `/var/run` and `/var/run/docker.sock`
     of a monitoring agent; Docker's and Podman's sockets side by side) give
     it the same control: they are one finding, at the first of them, naming
-    them all, the others its related locations.
+    them all, the others its related locations.  Not a dev container's
+    mount of the socket its docker-outside-of-docker feature already mounts
+    (`/var/run/docker.sock`: removing it changes nothing); what the feature
+    mounts is not reported either, the host's daemon being what the
+    developer installs it for.
 
     ## Why is this bad?
     Whoever talks to the runtime socket can start a privileged container
@@ -177,7 +181,11 @@ def runtime_socket_mounted(project: Project):
     """
     for workload in project.workloads:
         sockets = {
-            mount: path for mount in workload.mounts if (path := _host_path(mount)) and _is_socket_path(path)
+            mount: path
+            for mount in workload.mounts
+            if (path := _host_path(mount))
+            and _is_socket_path(path)
+            and not workload.explains_value("volumes", path)
         }
         rootless = all(ROOTLESS_SOCKETS.fullmatch(path) for path in sockets.values())
         power = (

@@ -27,7 +27,12 @@ A feature (`features`) that declares a property of the container it is
 installed in makes that setting the configuration's documented need
 (`Workload.explained`, as a Markdown section's prose does): the
 docker-in-docker feature declares `"privileged": true`, so a `--privileged`
-beside it changes nothing and CL301 leaves it (`FEATURE_SETTINGS`).
+beside it changes nothing and CL301 leaves it; docker-outside-of-docker
+mounts the host's Docker socket and turns SELinux labelling off, so the same
+socket or `label=disable` written beside it changes nothing either (CL401,
+CL312) (`FEATURE_SETTINGS`).  What a feature adds is not itself reported:
+handing the developer's own daemon to their dev container is what
+docker-outside-of-docker is chosen for (docs/precision.md).
 
 `${localEnv:NAME}` (and `${env:NAME}`) are only known at run time; the
 other `${...}` variables (`${localWorkspaceFolder}`, `${devcontainerId}`,
@@ -62,9 +67,16 @@ AFTER_RUN_ARGS = ("privileged", "capAdd", "securityOpt")
 
 
 # Dev container features that set a property of the container they are installed in (their
-# `devcontainer-feature.json`), by id: docker-in-docker runs its own daemon and declares
-# `"privileged": true` (https://github.com/devcontainers/features/tree/main/src/docker-in-docker).
-FEATURE_SETTINGS = {"docker-in-docker": frozenset({"privileged"})}
+# `devcontainer-feature.json`, https://github.com/devcontainers/features/tree/main/src), by id, as
+# `Workload.explained` entries: docker-in-docker runs its own daemon and declares
+# `"privileged": true`; docker-outside-of-docker (legacy id docker-from-docker) bind-mounts the
+# host's `/var/run/docker.sock` at `/var/run/docker-host.sock` and declares `label=disable`.
+_HOST_DOCKER = frozenset({"volumes=/var/run/docker.sock", "security_opt=label"})
+FEATURE_SETTINGS = {
+    "docker-in-docker": frozenset({"privileged"}),
+    "docker-outside-of-docker": _HOST_DOCKER,
+    "docker-from-docker": _HOST_DOCKER,
+}
 # A feature of the Dev Containers project: its OCI reference or its legacy short id.
 _FEATURE_ID = lazy_pattern(
     r"(?:ghcr\.io/devcontainers/features/)?([a-z0-9-]+)(?::[\w.-]+|@sha256:[0-9a-f]+)?"
