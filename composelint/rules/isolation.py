@@ -487,7 +487,7 @@ def _security_options(project: Project, matches, message: str):
     "error",
     "isolation",
     references=("CIS Docker 5.22 [5.21]",),
-    reads=("security_opt",),
+    reads=("security_opt", "image"),
     fix="unsafe",
     lasting_hosts_only=True,
 )
@@ -505,7 +505,8 @@ def seccomp_unconfined(project: Project):
     delve turn off address randomisation, which the default profile
     blocks), and the debugger reaches only the container's processes.
     Nor a command shown in a Markdown document whose section names seccomp
-    or `--security-opt`.
+    or `--security-opt`, nor an image whose own documentation turns seccomp
+    off (`composelint/data/image-requirements.json`, column `security_opt`).
 
     ## Why is this bad?
     Docker's default seccomp profile blocks about 50 system calls that are
@@ -540,7 +541,7 @@ def seccomp_unconfined(project: Project):
     "error",
     "isolation",
     references=("CIS Docker 5.2 [5.1]",),
-    reads=("security_opt",),
+    reads=("security_opt", "image"),
     fix="unsafe",
     lasting_hosts_only=True,
 )
@@ -551,6 +552,10 @@ def apparmor_unconfined(project: Project):
     Reports `apparmor:unconfined` / `apparmor=unconfined`.  Not a command shown in a
     Markdown document whose section names AppArmor or `--security-opt`
     (a FUSE mount explains it: AppArmor's default profile denies mounts).
+    Nor for an image whose own documentation turns AppArmor off (JuiceFS's
+    FUSE mount, `juicedata/mount`; the table with each page is
+    `composelint/data/image-requirements.json`): its `SYS_ADMIN` is still
+    CL308's, since without AppArmor that capability escapes the container.
 
     ## Why is this bad?
     The default AppArmor profile denies writes to `/proc` and `/sys` and

@@ -298,7 +298,8 @@ def sensitive_host_path(project: Project):
     path mounted writable is still reported, unless the documentation mounts
     it writable too (Pterodactyl Wings' `/var/lib/docker/containers`,
     Portainer agent's `/var/lib/docker/volumes`, linuxserver WireGuard's
-    `/lib/modules` and `/usr/src` for building its kernel module).  Nor
+    `/lib/modules` and `/usr/src` for building its kernel module, Autoware's
+    `/tmp/.X11-unix` for rviz2).  Nor
     `/etc/NAME` or below it where NAME is the image's own name (`/etc/pihole`
     of `pihole/pihole`): that application's configuration, where it keeps it
     when installed on the host, not the host's (`/etc/dnsmasq.d` beside it,

@@ -49,8 +49,9 @@ def host_network(project: Project, options: Options):
     nerdctl alike).  Not reported for an image whose own documentation
     requires the host network (Home Assistant, Homebridge and ESPHome for
     discovery on the local network, node-exporter for host metrics, UpSnap
-    for Wake-on-LAN, WatchYourLAN's LAN scan, Syncthing's local discovery;
-    the table with each page is
+    for Wake-on-LAN, WatchYourLAN's LAN scan, Syncthing's local discovery,
+    eufy-security-ws's stations and the Omada controller's devices found by
+    broadcast, Autoware's ROS 2 nodes; the table with each page is
     `composelint/data/image-requirements.json`).  Nor in a Markdown document
     whose section explains it, naming the host network (`--network host`,
     "host networking").
