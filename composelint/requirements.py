@@ -38,6 +38,7 @@ class Requirement:
     port_ranges: tuple[tuple[range, str], ...]  # container port ranges it serves, with their protocol
     public_ports: tuple[tuple[range, str], ...]  # container ports it serves to the network on purpose
     security_opt: frozenset[str]  # confinement it turns off, by kind (`apparmor`: a FUSE mount)
+    sysctls: frozenset[str]  # kernel parameters it sets in its own namespaces (a VPN server's forwarding)
     reason: str
 
     def covers_device(self, path: str) -> bool:
@@ -79,6 +80,7 @@ def _table() -> dict[str, Requirement]:
             tuple(_port_range(written) for written in row.get("port_ranges", ())),
             tuple(_port_range(written) for written in row.get("public_ports", ())),
             frozenset(row.get("security_opt", ())),
+            frozenset(row.get("sysctls", ())),
             row["reason"],
         )
         if requirement.security_opt and requirement.cap_add & NAMESPACED_CAPABILITIES:
@@ -132,8 +134,8 @@ def justified(
 ) -> bool:
     """Whether the workload's `setting` (`value` of it, written as the setting writes it: a
     capability's name, a device or host path, `host` for a namespace, a container port range
-    `first-last/protocol`, a security option's kind: `apparmor`) is justified where the workload
-    stands:
+    `first-last/protocol`, a security option's kind: `apparmor`, a sysctl's dotted name) is
+    justified where the workload stands:
 
     - its image's documentation requires it (the table; `read_only`: a host path mounted so), and
       for a capability that escapes the container (CL308's), the container still bounds it;
@@ -163,6 +165,8 @@ def justified(
         return value is not None and required.covers_device(value)
     if setting == "security_opt":
         return value in required.security_opt
+    if setting == "sysctls":
+        return value in required.sysctls
     if setting == "volumes":
         return value is not None and required.covers_path(value, read_only)
     if setting == "ports" and value is not None:

@@ -817,7 +817,7 @@ def _widens_network(sysctl: Sysctl) -> bool:
     return name.endswith(".forwarding") or (name.startswith("net.ipv4.") and name.endswith(".route_localnet"))
 
 
-@rule("CL317", "network-sysctl", "warning", "isolation", reads=("sysctls",))
+@rule("CL317", "network-sysctl", "warning", "isolation", reads=("sysctls", "image"))
 def network_sysctl(project: Project):
     """A sysctl that widens the container's network reach.
 
@@ -826,7 +826,11 @@ def network_sysctl(project: Project):
     `net.ipv4.conf.*.forwarding=1`, `net.ipv6.conf.*.forwarding=1`,
     `net.ipv4.conf.*.route_localnet=1` or
     `net.ipv4.ip_unprivileged_port_start=0`: one finding per workload,
-    naming all of them.
+    naming all of them.  Not those an image's own documentation sets
+    (wg-easy's forwarding: a VPN server routes its clients' traffic; the
+    table with each page is `composelint/data/image-requirements.json`), nor
+    a command shown in a Markdown document whose section names `--sysctl`
+    (the `docker run` reference's IP forwarding example).
 
     ## Why is this bad?
     Forwarding turns the container into a router between the networks it
@@ -849,7 +853,11 @@ def network_sysctl(project: Project):
     ```
     """
     for workload in project.workloads:
-        widening = [s for s in workload.sysctls if _widens_network(s.value)]
+        widening = [
+            s
+            for s in workload.sysctls
+            if _widens_network(s.value) and not justified(project, workload, "sysctls", s.value.key)
+        ]
         if widening:
             settings = ", ".join(f"`{s.value.name}={s.value.value}`" for s in widening)
             yield Finding(
