@@ -325,6 +325,11 @@ class Workload:
     # How its settings are spelled when they are not a compose file's keys nor a command line's
     # flags: "quadlet" (a Quadlet unit's keys) or "devcontainer" (devcontainer.json properties).
     syntax: str = ""
+    # Where some of its settings are written in another syntax than `syntax`: "runArgs" (a
+    # devcontainer.json's `runArgs`, command-line flags) or "devcontainer" (the devcontainer.json that
+    # adds `privileged`, `capAdd`, ... to the compose service it names).  A setting written inside
+    # one is named as it is written there.
+    written_as: tuple[tuple[Span, str], ...] = ()
     # The systemd unit key whose command line starts it (`ExecStart`), if any.
     unit_key: str = ""
     # systemd listens on its ports and hands the sockets over (a `.socket` unit activates it).

@@ -237,6 +237,29 @@ def test_cli_socket_and_label_declared_by_the_docker_outside_of_docker_feature_a
     assert ("CL401", 12, 5, "error") in findings(str(image))
 
 
+def test_cli_devcontainer_messages_name_the_setting_where_it_is_written():
+    """`--privileged` in `runArgs` is named there, `"privileged": true` as the property, also on the
+    compose service a devcontainer.json adds it to (apache/apisix's shape)."""
+
+    def helps(path: Path) -> list[tuple[str, str, str | None]]:
+        return [(f["code"], f["message"], f["help"]) for f in lint_json(str(path))["findings"]]
+
+    run_args = FIXTURES / "devcontainer" / "run-args-privileged"
+    assert [(code, help) for code, _, help in helps(run_args)] == [
+        ("CL301", 'Remove `"runArgs": ["--privileged"]`; add only the capabilities needed with `"capAdd"`'),
+        ("CL312", None),
+    ]
+    assert '`"runArgs": ["--security-opt=label=disable"]`' in helps(run_args)[1][1]
+    image = helps(FIXTURES / "devcontainer" / "image")
+    assert ('Remove `"privileged": true`; add only the capabilities needed with `"capAdd"`') in [
+        help for code, _, help in image if code == "CL301"
+    ]
+    compose = helps(FIXTURES / "devcontainer" / "compose")
+    assert [help for code, _, help in compose if code == "CL301"] == [
+        'Remove `"privileged": true`; add only the capabilities needed with `cap_add`'
+    ]
+
+
 def test_devcontainer_compose_service_is_the_dev_container():
     path = FIXTURES / "devcontainer" / "compose" / ".devcontainer" / "devcontainer.json"
     project = load_devcontainer(str(path))
@@ -422,9 +445,9 @@ def test_cli_discovers_and_lints_every_unit_kind():
     # app.container `Volume=%E/app:/config`: a directory below %E, decided (no CL008); a dev
     # container's SYS_PTRACE and seccomp off are reported only with the host's PID namespace (CL308,
     # CL302 and CL310 there), seccomp off without SYS_PTRACE always (CL310 in seccomp/).
-    assert (
-        len(found) == 35
-    )  # docker-in-docker/: CL303; docker-outside-of-docker/: CL301; docker-from-docker/: CL401
+    # docker-in-docker/: CL303; docker-outside-of-docker/: CL301; docker-from-docker/: CL401;
+    # run-args-privileged/: CL301 and CL312
+    assert len(found) == 37
 
 
 def test_quadlet_pod_members_share_the_pods_namespace_by_design():

@@ -162,7 +162,7 @@ def no_new_privileges_not_set(project: Project):
         if option is not None:
             yield Finding(
                 f"{subject(workload)} turns `no-new-privileges` off "
-                f"({list_entry(workload, 'security_opt', option.value.written)}): processes can gain privileges through "
+                f"({list_entry(workload, 'security_opt', option.value.written, option.span)}): processes can gain privileges through "
                 "setuid binaries",
                 option.span,
                 workload.name,
@@ -734,7 +734,7 @@ def runs_as_root(project: Project):
         value = workload.user
         if value is not None and value.value.is_root:
             yield Finding(
-                f"{subject(workload)} runs as root ({setting(workload, 'user', value.value.written)})",
+                f"{subject(workload)} runs as root ({setting(workload, 'user', value.value.written, value.span)})",
                 value.span,
                 workload.name,
                 "user",

@@ -85,13 +85,13 @@ def privileged(project: Project):
                 workload.privileged.span,
                 workload.name,
                 "privileged",
-                help=f"Remove {setting(workload, 'privileged', True)}; add only the "
+                help=f"Remove {setting(workload, 'privileged', True, workload.privileged.span)}; add only the "
                 f"capabilities needed with {setting_name(workload, 'cap_add')}",
                 fix=_removal(
                     project,
                     workload,
                     remove_setting(project, workload, "privileged", workload.privileged.span),
-                    f"Remove {setting(workload, 'privileged', True)}",
+                    f"Remove {setting(workload, 'privileged', True, workload.privileged.span)}",
                 ),
             )
 
@@ -462,7 +462,7 @@ def _security_options(project: Project, matches, message: str):
         for option in workload.security_opt:
             if matches(option.value) and not justified(project, workload, "security_opt", option.value.key):
                 yield Finding(
-                    f"{subject(workload)} sets {list_entry(workload, 'security_opt', option.value.written)}: {message}",
+                    f"{subject(workload)} sets {list_entry(workload, 'security_opt', option.value.written, option.span)}: {message}",
                     option.span,
                     workload.name,
                     f"security_opt[{option.value.key}]",
@@ -476,7 +476,7 @@ def _security_options(project: Project, matches, message: str):
                             option.span,
                             [entry.span for entry in workload.security_opt],
                         ),
-                        f"Remove {list_entry(workload, 'security_opt', option.value.written)}",
+                        f"Remove {list_entry(workload, 'security_opt', option.value.written, option.span)}",
                     ),
                 )
 

@@ -14,6 +14,7 @@ import re
 
 from composelint import settings
 from composelint.model import Network, Project, Workload
+from composelint.types import Span
 
 COMPOSE = "compose-service"
 QUADLET = "quadlet"
@@ -78,13 +79,13 @@ def flag(workload: Workload, key: str) -> str:
     return listed.shown if listed else "--" + key.replace("_", "-")
 
 
-def own_key(workload: Workload, name: str) -> str | None:
-    """The Quadlet key or devcontainer.json property of a setting, in the workload's syntax, when
-    the setting has one (from the table of Docker settings)."""
+def own_key(syntax: str, name: str) -> str | None:
+    """The Quadlet key or devcontainer.json property of a setting, in that syntax, when the setting
+    has one (from the table of Docker settings)."""
     row = settings.BY_NAME.get(name)
-    if row is None or (workload.syntax == QUADLET and name in VALUE_CHOOSES_KEY):
+    if row is None or (syntax == QUADLET and name in VALUE_CHOOSES_KEY):
         return None
-    keys = {QUADLET: row.quadlet, DEVCONTAINER: row.devcontainer}.get(workload.syntax, ())
+    keys = {QUADLET: row.quadlet, DEVCONTAINER: row.devcontainer}.get(syntax, ())
     return keys[0] if keys else None
 
 
@@ -97,11 +98,12 @@ def _flag_words(workload: Workload, name: str, value: object) -> list[str]:
     return [flag(workload, name), str(value)]
 
 
-def _own_syntax(workload: Workload, name: str, value: object, key: str | None) -> str:
+def _own_syntax(workload: Workload, name: str, value: object, syntax: str) -> str:
     """A setting as a Quadlet unit or a devcontainer.json writes it, without backticks:
     `Network=host` or `PodmanArgs=--privileged`; `"privileged": true`, `"capAdd": ["SYS_ADMIN"]`
-    or `"runArgs": ["--network=host"]`."""
-    if workload.syntax == QUADLET:
+    or `"runArgs": ["--network=host"]` (a setting without a property, or written there)."""
+    key = own_key(syntax, name)
+    if syntax == QUADLET:
         if key is not None:
             return f"{key}={json.dumps(value) if isinstance(value, bool) else value}"
         if name == "security_opt" and isinstance(value, str) and (option := _quadlet_security_key(value)):
@@ -128,7 +130,7 @@ def _quadlet_security_key(value: str) -> str | None:
 def setting_name(workload: Workload, name: str) -> str:
     """A setting's name as written, in backticks: `ports` / `-p` / `PublishPort=` / `"capAdd"`."""
     if workload.syntax:
-        key = own_key(workload, name)
+        key = own_key(workload.syntax, name)
         if key is not None:
             return f"`{key}=`" if workload.syntax == QUADLET else f'`"{key}"`'
         return (
@@ -139,14 +141,30 @@ def setting_name(workload: Workload, name: str) -> str:
     return f"`{flag(workload, name)}`" if from_command_line(workload) else f"`{name}`"
 
 
-def setting(workload: Workload, name: str, value: object = True) -> str:
-    """A setting with its value as written, in backticks.
+def _syntax_at(workload: Workload, at: Span | None) -> str:
+    """The syntax the value at `at` is written in: the workload's own, or "runArgs"/"devcontainer"
+    where `Workload.written_as` says so (`"runArgs": ["--privileged"]` beside a `"privileged"`
+    property; a devcontainer.json's `"privileged": true` on a compose service)."""
+    if at is None:
+        return workload.syntax
+    for area, syntax in workload.written_as:
+        starts = (area.line, area.column) <= (at.line, at.column)
+        ends = (at.end_line, at.end_column) <= (area.end_line, area.end_column)
+        if at.path == area.path and starts and ends:
+            return syntax
+    return workload.syntax
+
+
+def setting(workload: Workload, name: str, value: object = True, at: Span | None = None) -> str:
+    """A setting with its value as written (at `at`, when known), in backticks.
 
     `network_mode: host` / `--network host` / `Network=host` / `"runArgs": ["--network=host"]`;
-    `privileged: true` / `--privileged` / `PodmanArgs=--privileged` / `"privileged": true`.
+    `privileged: true` / `--privileged` / `PodmanArgs=--privileged` / `"privileged": true` or
+    `"runArgs": ["--privileged"]`.
     """
-    if workload.syntax:
-        return f"`{_own_syntax(workload, name, value, own_key(workload, name))}`"
+    syntax = _syntax_at(workload, at)
+    if syntax:
+        return f"`{_own_syntax(workload, name, value, syntax)}`"
     if from_command_line(workload):
         if value is True:
             return f"`{flag(workload, name)}`"
@@ -201,12 +219,14 @@ def network_option(project: Project, network: Network, option: str, value: str) 
     return f'`driver_opts: {{{option}: "{value}"}}`'
 
 
-def list_entry(workload: Workload, name: str, value: str) -> str:
-    """One entry of a list setting, in backticks: `seccomp:unconfined` / `--security-opt
-    seccomp:unconfined` / `PodmanArgs=--security-opt seccomp:unconfined` / `"securityOpt":
-    ["seccomp:unconfined"]`."""
-    if workload.syntax:
-        return f"`{_own_syntax(workload, name, value, own_key(workload, name))}`"
+def list_entry(workload: Workload, name: str, value: str, at: Span | None = None) -> str:
+    """One entry of a list setting (written at `at`, when known), in backticks:
+    `seccomp:unconfined` / `--security-opt seccomp:unconfined` / `PodmanArgs=--security-opt
+    seccomp:unconfined` / `"securityOpt": ["seccomp:unconfined"]` or `"runArgs":
+    ["--security-opt=seccomp:unconfined"]`."""
+    syntax = _syntax_at(workload, at)
+    if syntax:
+        return f"`{_own_syntax(workload, name, value, syntax)}`"
     if from_command_line(workload):
         return f"`{flag(workload, name)} {value}`"
     return f"`{value}`"

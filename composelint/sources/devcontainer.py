@@ -399,9 +399,12 @@ def load_devcontainer(
         words += reader.run_words() + [reader.image_word()]
         read_invocations(project, [Invocation("docker", words, Span(shown, 1, 1, len(reader.lines) + 1, 1))])
         name = document.member("name")
+        run_args = document.member("runArgs")
         for workload in project.workloads:
             workload.name = (_string(name.value) if name is not None else None) or "devcontainer"
             workload.syntax = "devcontainer"
+            if run_args is not None:
+                workload.written_as = ((document.span(run_args.value), "runArgs"),)
             workload.explained |= reader.declared_by_features()
             if document.member("image") is None:
                 workload.image = None
@@ -476,6 +479,7 @@ def _compose_project(path, shown, reader: DevcontainerReader, compose, options, 
         for key, span in added.keys.items():
             workload.keys.setdefault(key, span)
     workload.explained |= reader.declared_by_features()
+    workload.written_as += ((Span(shown, 1, 1, len(reader.lines) + 1, 1), "devcontainer"),)
     return project
 
 
