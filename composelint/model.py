@@ -134,7 +134,10 @@ class PortError:
 
 @record(frozen=True)
 class Mount:
-    """A volume or bind mount.  `kind` is bind, volume, tmpfs, npipe, cluster or image."""
+    """A volume or bind mount.  `kind` is bind, volume, tmpfs, npipe, cluster or image.
+    `in_unit_runtime_dir`: the source is written below a unit's `%t`, which is `/run` for the
+    system manager and `/run/user/<uid>` for a user's: `source` says `/run`, and which of the two
+    it is depends on where the unit is installed."""
 
     kind: str
     source: str | None
@@ -144,6 +147,7 @@ class Mount:
     span: Span
     source_span: Span | None = None
     propagation_span: Span | None = None
+    in_unit_runtime_dir: bool = False
 
 
 @record(frozen=True)

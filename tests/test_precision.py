@@ -98,6 +98,16 @@ def test_cl401_says_a_rootless_socket_gives_the_users_account_not_root():
         assert "root on the host" not in messages[("CL401", line)]
 
 
+def test_cl401_says_a_units_runtime_directory_socket_is_root_or_the_users_account():
+    """`%t` is `/run` under the system manager and `/run/user/<uid>` under a user's (rootless
+    Podman): the message gives both; a socket path written out is what it says."""
+    report = lint_json("--select", "CL401", str(FIXTURES / "quadlet/runtime-dir"))
+    found = {Path(f["path"]).name: f["message"] for f in report["findings"]}
+    assert "root on the host for a system unit, and for a user unit" in found["dozzle.container"]
+    assert "the account of the user the rootless runtime runs as" in found["dozzle.container"]
+    assert found["agent.container"].endswith("control of the runtime is root on the host (read-only does not help)")
+
+
 def test_cl401_is_one_finding_per_workload_naming_every_socket_path():
     """`/`, `/var/run` and the socket of one service give the same control: one finding at the
     first, the others related; a rootful socket beside a rootless one makes it root on the host."""

@@ -156,6 +156,8 @@ def runtime_socket_mounted(project: Project):
     that mounts the host's root file system: it is root on the host.
     A rootless runtime's socket (under `/run/user/<uid>`) gives the account
     of the user it runs as: their files, keys and every container they run.
+    A unit's `%t/podman/podman.sock` is either, depending on whether the unit
+    runs under the system manager or a user's: the message says both.
     Read-only mounts do not help, a socket is still writable.  The user's
     session directory `/run/user/<uid>` itself is CL402.
 
@@ -191,6 +193,11 @@ def runtime_socket_mounted(project: Project):
         power = (
             "the account of the host user the rootless runtime runs as" if rootless else "root on the host"
         )
+        if sockets and all(mount.in_unit_runtime_dir for mount in sockets):
+            power = (
+                "root on the host for a system unit, and for a user unit (`%t` is then "
+                "`/run/user/<uid>`) the account of the user the rootless runtime runs as"
+            )
         for mount in workload.mounts:
             path = sockets.get(mount)
             if path:

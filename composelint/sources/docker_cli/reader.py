@@ -941,6 +941,8 @@ class CommandLineReader:
                 return
         else:
             self.note(flag.source)
+        if (mount.source or "").startswith("/run/") and _written_value(flag).lstrip("\"'").startswith("%t/"):
+            mount = replace(mount, in_unit_runtime_dir=True)
         workload.mounts.append(mount)
         workload.keys.setdefault("volumes", flag.word.span)
 
