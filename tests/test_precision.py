@@ -105,7 +105,9 @@ def test_cl401_says_a_units_runtime_directory_socket_is_root_or_the_users_accoun
     found = {Path(f["path"]).name: f["message"] for f in report["findings"]}
     assert "root on the host for a system unit, and for a user unit" in found["dozzle.container"]
     assert "the account of the user the rootless runtime runs as" in found["dozzle.container"]
-    assert found["agent.container"].endswith("control of the runtime is root on the host (read-only does not help)")
+    assert found["agent.container"].endswith(
+        "control of the runtime is root on the host (read-only does not help)"
+    )
 
 
 def test_cl401_is_one_finding_per_workload_naming_every_socket_path():
