@@ -346,6 +346,9 @@ class Workload:
     # A service container a CI job starts for itself (GitHub Actions `services:`): a server that
     # lives for the job, on the job's network.
     job_service: bool = False
+    # The container a CI job's steps run in (GitHub Actions `container:`): the job's own client,
+    # whatever its credentials reach, not a server started for the job.
+    job_container: bool = False
     # What the prose of the document showing it names (a Markdown section around its code block), or
     # what a dev container feature it installs declares of it (docker-in-docker: `privileged`;
     # docker-outside-of-docker: `volumes=/var/run/docker.sock`, `security_opt=label`):
@@ -374,6 +377,11 @@ class Run:
     start: int
     end: int | None  # None: still running when the script ends
     names: frozenset[str] = frozenset()  # what a `docker stop` may call it (`--name` as written too)
+
+    def in_background(self) -> bool:
+        """The script goes on while the container runs (`--detach`, `&`, `docker create`): a server
+        it starts for its later commands, not a command it waits for."""
+        return self.end != self.start
 
 
 @record

@@ -365,6 +365,31 @@ def test_scripts_below_github_run_where_the_workflows_run(runner: str):
         assert found == _expected(script), target
 
 
+def test_scripts_named_by_hosted_steps_run_where_those_jobs_run():
+    """A script outside `.github/` runs on a GitHub-hosted runner when only `run:` steps of jobs on
+    such runners name it by path (from the checkout, a `working-directory`, `${{
+    github.workspace }}`): the shapes of fluent-bit's smoke test (`--publish-all`, CL204) and
+    juicefs' and apisix's test services are silent, and so is psycopg's test database started in
+    the background with a matrix image.  A script a self-hosted job also names, one a step sends
+    over `ssh`/`scp`, one only an action's input names, and one no workflow names keep their
+    findings, as does a client's credential.  The same whether the directory or one script is
+    linted (pre-commit names files)."""
+    root = FIXTURES / "ci-runners" / "referenced-scripts"
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    expected = {(path.resolve(), *item) for path in files for item in _expected(path)}
+    found = {
+        (Path(f["path"]).resolve(), f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
+        for f in lint_json(str(root))["findings"]
+    }
+    assert found == expected
+    for script in (root / "ci" / "services.sh", root / "ci" / "benchmark.sh"):
+        alone = {
+            (f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
+            for f in lint_json(str(script))["findings"]
+        }
+        assert alone == _expected(script), script
+
+
 def test_a_changed_workflow_changes_where_the_scripts_run(tmp_path: Path, monkeypatch):
     """The workflows are read again when one changes (the language server lints on every edit)."""
     monkeypatch.chdir(tmp_path)

@@ -649,7 +649,9 @@ def publish_all(project: Project):
     ## What it does
     Reports `-P` / `--publish-all` of `docker run` and `docker create`
     (podman and nerdctl alike).  `docker compose run -P` means
-    `--service-ports` (the service's own `ports:`) and is not reported.
+    `--service-ports` (the service's own `ports:`) and is not reported, nor
+    is a container on a host made for one CI job (a GitHub-hosted runner's
+    step, a script only such jobs run), whose ports reach nobody.
 
     ## Why is this bad?
     Each port the image declares with `EXPOSE` (and each `--expose`) goes to
@@ -675,6 +677,8 @@ def publish_all(project: Project):
             continue
         if namespace(project, workload).is_host or not can_publish(project, workload):
             continue  # CL201 / CL211 explain why nothing is published
+        if project.on_ephemeral_host(workload):
+            continue  # a CI job's host made for the job: its ports reach nobody (as for CL202)
         mappings = suggested_mappings(workload)
         help_text = "Publish only the ports needed, bound to loopback"
         if mappings:

@@ -86,20 +86,27 @@ def _setting(workload: Workload, variable: Variable, labels: bool = False) -> st
 
 
 def _throwaway_server_credential(project: Project, workload: Workload, variable: Variable) -> bool:
-    """The key is a password of a CI job's service container, a server the job starts for itself
-    whatever its image (`MYSQL_ROOT_PASSWORD` of `mariadb`, `SA_PASSWORD` of SQL Server), on a
-    host made for the job or publishing no port (GitLab's services never do): it is removed with
-    the job and only the job reaches it.  Its tokens and keys for other systems are not.  Or, on a
-    host made for the job, the key sets up the server of a well-known server image
+    """The key is a password of a server a CI job starts for itself whatever its image
+    (`MYSQL_ROOT_PASSWORD` of `mariadb`, `PASS` of a Samba image): a job's service container on a
+    host made for the job or publishing no port (GitLab's services never do), or a container a
+    job's commands start in the background on a host made for the job (`docker run -d` in a
+    hosted runner's step or in a script only such jobs run).  It is removed with the job and only
+    the job reaches it.  Its tokens and keys for other systems are not, nor the password of a
+    container the job waits for (a client, `docker run --rm -e DEPLOY_PASSWORD=...`) or of the
+    job's own container (GitHub's `container:`), whose steps reach other machines with it.  Or, on a host
+    made for the job, the key sets up the server of a well-known server image
     (`KNOWN_IMAGE_PORTS`): it starts with the image's name (`POSTGRES_PASSWORD` of `postgres`,
     `MINIO_ROOT_PASSWORD` of `minio/minio`).  A client image's keys (`AWS_SECRET_ACCESS_KEY` of
     `amazon/aws-cli`) are not."""
     ephemeral = project.on_ephemeral_host(workload)
-    if (
-        workload.job_service
-        and (ephemeral or not workload.ports)
-        and _PASSWORD_KEY.search(variable.name.upper().replace("-", "_"))
-    ):
+    service = workload.job_service and (ephemeral or not workload.ports)
+    background = (
+        ephemeral
+        and not workload.job_container
+        and workload.runs is not None
+        and workload.runs.in_background()
+    )
+    if (service or background) and _PASSWORD_KEY.search(variable.name.upper().replace("-", "_")):
         return True
     if not ephemeral or not known_ports(workload) or workload.image is None:
         return False
@@ -130,9 +137,12 @@ def credential_in_environment(project: Project):
     password of a job's service container (GitHub Actions `services:`, `env`
     or `options: -e`; GitLab `services:`, with the `variables:` GitLab passes
     them: `MYSQL_ROOT_PASSWORD` of `mariadb`) there or publishing no port (a
-    GitLab service never does): that server lives for the job and nothing
-    else reaches it.  A key for anything else (`AWS_SECRET_ACCESS_KEY`, a
-    token) is reported there too.
+    GitLab service never does), and any password of a container a job
+    starts in the background on such a host (`docker run -d -e PASS=...` in
+    a step or in a script only hosted jobs run): that server lives for the
+    job and nothing else reaches it.  A key for anything else
+    (`AWS_SECRET_ACCESS_KEY`, a token), and the password of a container the
+    job waits for (a client), are reported there too.
     The message names the key, never the value.
 
     ## Why is this bad?

@@ -10,10 +10,13 @@ Each job is a project; in it:
   of the table of Docker settings' `github_actions` column), named by the service id and joined
   to the job's network, as the runner does.  On a GitHub-hosted runner
   (`runs-on` names only `ubuntu-*`, `windows-*`, `macos-*` images, or `${{ matrix.NAME }}` whose
-  every value is one) the project's host is ephemeral: its published ports reach nobody (CL202,
-  CL210), its servers live for the job (CL701) and escaping to it gains nothing (CL101, CL3xx,
-  CL4xx: the rules declared `lasting_hosts_only`).  A shell script below `.github/` is on one
-  when every job of the repository's workflows is (`hosted_ci_script`).
+  every value is one) the project's host is ephemeral, unless an `env` of the workflow, the job
+  or a step sends docker/podman commands to another daemon (`DOCKER_HOST`, `DOCKER_CONTEXT`,
+  `CONTAINER_HOST`): its published ports reach nobody (CL202, CL204, CL210), its servers live
+  for the job (CL701) and escaping to it gains nothing (CL101, CL3xx, CL4xx: the rules declared
+  `lasting_hosts_only`).  A shell script is on one when only such jobs' `run:` steps name it by
+  path, or when it lies below `.github/` and every job of the repository's workflows is on one
+  (`hosted_ci_script`).
 
 `${{ ... }}` expressions are values only known at run time.  A composite action's steps form
 one project.
@@ -50,6 +53,15 @@ _BREAKS = lazy_pattern("\r\n|[\r\n\x85\u2028\u2029]")  # YAML's line breaks
 _SERVICE_ID = lazy_pattern(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 _HOSTED_LABEL = lazy_pattern(r"(ubuntu|windows|macos)-[\w.-]+")
 _MATRIX_VALUE = lazy_pattern(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
+# `env` keys that send docker/podman commands to another daemon than the runner's.
+_DAEMON_VARIABLES = frozenset({"DOCKER_HOST", "DOCKER_CONTEXT", "CONTAINER_HOST", "CONTAINER_CONNECTION"})
+# Commands with which a step runs or copies what it names on another machine.
+_REMOTE_COMMANDS = frozenset({"ssh", "scp", "sftp", "rsync", "sshpass", "ansible", "ansible-playbook"})
+_DEFAULT_DIRECTORY = ("defaults", "run", "working-directory")
+_WORD = lazy_pattern(r"[^\s;&|()<>`'\"]+")  # a shell word, roughly: enough to find the paths it names
+# A relative path a step may run: with a `/` (`ci/test.sh`) or a script's suffix; no variable.
+_LOCAL_PATH = lazy_pattern(r"[^$/~-][^$]*/[^$]*|[^$/~-][^$/]*\.sh")
+_WORKSPACE = lazy_pattern(r"\$\{\{\s*github\.workspace\s*\}\}")
 # A job container's keys -> the `docker create` flag the runner passes them as.
 CONTAINER_FLAGS = {key: flag.spellings[0] for key, flag in run_flags_by_key("github_actions").items()}
 
@@ -83,10 +95,12 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         if not isinstance(job, YMap):
             continue
         project = embedded_project(host, KIND, f"{shown} job {key.text}")
-        project.ephemeral_host = _hosted_runner(job)
+        steps = job.get("steps")
+        step_list = steps.items if isinstance(steps, YSeq) else []
+        project.ephemeral_host = _hosted_runner(job) and not _other_daemon(root, job, *step_list)
         timeline = Timeline()  # the containers start before the steps, which run in order
         _containers(project, host, key, job, timeline)
-        _steps(project, host, job.get("steps"), _default_shell(job, root), timeline)
+        _steps(project, host, steps, _default_shell(job, root), timeline)
         projects.append(project)
     return projects
 
@@ -143,51 +157,146 @@ def _matrix_values(job: YMap, name: str) -> list[YNode]:
 
 
 def hosted_ci_script(script: str, root: str) -> bool:
-    """A script below a `.github` directory inside `root` (`.github/scripts/prepare_db.sh`) is run by
-    the repository's workflows: on a machine made for one job when every job of every workflow
-    there runs on a GitHub-hosted runner.  One self-hosted (or undecidable) job, an unreadable
-    workflow or none at all: it may run on a lasting machine."""
-    github = os.path.dirname(os.path.abspath(script))
-    while os.path.basename(github) != ".github":
-        parent = os.path.dirname(github)
-        if parent == github:
-            return False
-        github = parent
-    if not is_inside(github, root):
+    """The script runs on a machine made for one job (a GitHub-hosted runner) whenever the
+    repository's workflows (the nearest `.github/workflows` above it, inside `root`) run it: a
+    `run:` step of a job on such a runner names it by path (`run: ./ci/start-services.sh`) and
+    nothing else in the workflows names it, or it lies below `.github` (`.github/scripts/*.sh`,
+    which only the workflows run) and every job of every workflow is on such a runner.  A
+    self-hosted or undecidable job naming it, a step that may send it or its commands elsewhere
+    (`ssh`, `DOCKER_HOST` in `env`), an unreadable workflow or none at all: it may run on a
+    lasting machine.  Nothing outside `root` is read, nor is any file the workflows name."""
+    workspace = _workspace(script, root)
+    if workspace is None:
         return False
-    workflows = os.path.join(github, "workflows")
+    workflows = os.path.join(workspace, ".github", "workflows")
+    stamps = []
     try:
         names = sorted(n for n in os.listdir(workflows) if n.endswith((".yml", ".yaml")))
+        for name in names:
+            status = os.stat(os.path.join(workflows, name))
+            stamps.append((name, status.st_mtime_ns, status.st_size))
     except OSError:
         return False
-    stamps = []
-    for name in names:
-        try:
-            status = os.stat(os.path.join(workflows, name))
-        except OSError:
-            return False
-        stamps.append((name, status.st_mtime_ns, status.st_size))
-    return bool(stamps) and _all_jobs_hosted(workflows, root, tuple(stamps))
+    jobs = _workflow_jobs(workflows, root, tuple(stamps)) if stamps else None
+    if jobs is None:
+        return False
+    all_hosted, named = jobs
+    relative = os.path.relpath(os.path.realpath(script), os.path.realpath(workspace))
+    if relative in named:
+        return named[relative]
+    return relative.startswith(".github" + os.sep) and all_hosted
+
+
+def _workspace(script: str, root: str) -> str | None:
+    """The nearest directory above the script, inside `root`, holding `.github/workflows`: the
+    checkout the workflows' steps run in."""
+    directory = os.path.dirname(os.path.abspath(script))
+    while is_inside(directory, root):
+        workflows = os.path.join(directory, ".github", "workflows")
+        if os.path.isdir(workflows):
+            return directory if is_inside(workflows, root) else None
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return None
 
 
 @functools.lru_cache(maxsize=64)
-def _all_jobs_hosted(workflows: str, root: str, stamps: tuple[tuple[str, int, int], ...]) -> bool:
-    """Every job of the workflow files (`stamps`: name, mtime, size, so a changed file is read
-    again) runs on a GitHub-hosted runner."""
+def _workflow_jobs(
+    workflows: str, root: str, stamps: tuple[tuple[str, int, int], ...]
+) -> tuple[bool, dict[str, bool]] | None:
+    """Whether every job of the workflow files (`stamps`: name, mtime, size, so a changed file is
+    read again) runs on a GitHub-hosted runner, and each path the jobs name (relative to the
+    checkout) -> whether every place naming it is a `run:` step on such a runner that runs it
+    there.  None when a file cannot be read."""
+    all_hosted = True
+    named: dict[str, bool] = {}
     for name, _, size in stamps:
         if size > MAX_CI_BYTES:
-            return False
+            return None
         try:
             document = read_yaml(name, read_text(os.path.join(workflows, name), root))
         except (OSError, ValueError):
-            return False
+            return None
         top = document.roots[0] if document.roots else None
         jobs = top.get("jobs") if isinstance(top, YMap) else None
-        if not isinstance(jobs, YMap):
+        if not isinstance(top, YMap) or not isinstance(jobs, YMap):
             continue  # not a workflow (a composite action's metadata, a template): runs no job
-        if not all(isinstance(job, YMap) and _hosted_runner(job) for _, job in jobs.items):
-            return False
-    return True
+        for _, job in jobs.items:
+            hosted = isinstance(job, YMap) and _hosted_runner(job) and not _other_daemon(top, job)
+            all_hosted = all_hosted and hosted
+            steps = job.get("steps") if isinstance(job, YMap) else None
+            runs: dict[int, YMap] = {}  # each `run:` scalar (by identity) -> its step
+            for entry in steps.items if isinstance(steps, YSeq) else []:
+                run = entry.get("run") if isinstance(entry, YMap) else None
+                if isinstance(entry, YMap) and isinstance(run, YScalar):
+                    runs[id(run)] = entry
+            for node in _scalars(job):
+                step = runs.get(id(node))
+                on_runner = hosted and step is not None and _runs_here(step, node)
+                directory = _working_directory(step, job, top) if step is not None else ""
+                for path in _paths(node.text, directory):
+                    named[path] = named.get(path, True) and on_runner
+    return all_hosted, named
+
+
+def _other_daemon(*owners: YNode | None) -> bool:
+    """An `env` of these (workflow, job, step) sends docker/podman commands to another daemon."""
+    for owner in owners:
+        env = owner.get("env") if isinstance(owner, YMap) else None
+        if isinstance(env, YMap) and any(key.text in _DAEMON_VARIABLES for key, _ in env.items):
+            return True
+    return False
+
+
+def _scalars(node: YNode | None) -> list[YScalar]:
+    """Every scalar value below a node (not the keys)."""
+    if isinstance(node, YScalar):
+        return [node]
+    if isinstance(node, YMap):
+        return [scalar for _, value in node.items for scalar in _scalars(value)]
+    if isinstance(node, YSeq):
+        return [scalar for item in node.items for scalar in _scalars(item)]
+    return []
+
+
+def _runs_here(step: YMap, run: YScalar) -> bool:
+    """The step runs what it names on the job's runner, with the runner's daemon: no `env` sending
+    commands elsewhere, no command that copies or runs it on another machine (`ssh`, `scp`)."""
+    return not _other_daemon(step) and not any(word in _REMOTE_COMMANDS for word in _WORD.findall(run.text))
+
+
+def _working_directory(step: YMap, job: YNode, workflow: YMap) -> str | None:
+    """The step's `working-directory` (its own, the job's or the workflow's `defaults.run`),
+    relative to the checkout; None when an expression."""
+    for owner, keys in (
+        (step, ("working-directory",)),
+        (job, _DEFAULT_DIRECTORY),
+        (workflow, _DEFAULT_DIRECTORY),
+    ):
+        directory = _at(owner, *keys)
+        if isinstance(directory, YScalar):
+            return None if "${{" in directory.text else directory.text.strip()
+    return ""
+
+
+def _paths(text: str, directory: str | None) -> list[str]:
+    """The paths inside the checkout the words of `text` name (`./ci/test.sh`,
+    `$GITHUB_WORKSPACE/ci/test.sh`), normalised relative to it; words with other variables,
+    absolute paths and paths leaving the checkout name none."""
+    paths = []
+    for word in _WORD.findall(_WORKSPACE.sub("$GITHUB_WORKSPACE", text)):
+        if word.startswith(("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/")):
+            written = word.partition("/")[2]
+        elif directory is None or not _LOCAL_PATH.fullmatch(word):
+            continue
+        else:
+            written = os.path.join(directory, word)
+        path = os.path.normpath(written)
+        if path != ".." and not path.startswith(("..", "/")):
+            paths.append(path)
+    return paths
 
 
 def _at(node: YNode | None, *keys: str) -> YNode | None:
@@ -215,7 +324,7 @@ def _steps(
 
 def _containers(project: Project, host: HostFile, job_key: YScalar, job: YMap, timeline: Timeline) -> None:
     """The job container and the service containers, as `docker create` commands; the service
-    containers are `job_service`."""
+    containers are `job_service`, the job container `job_container`."""
     containers: list[tuple[YScalar, YNode, str | None]] = []
     container = job.get("container")
     if container is not None:
@@ -235,6 +344,7 @@ def _containers(project: Project, host: HostFile, job_key: YScalar, job: YMap, t
     service_ids = {name for _, _, name in containers if name}
     for workload in project.workloads[before:]:
         workload.job_service = workload.name in service_ids  # named by its id (the job container is not)
+        workload.job_container = not workload.job_service
 
 
 def _create(snippet: Snippet, host: HostFile, key: YScalar, spec: YNode, name: str | None) -> None:
