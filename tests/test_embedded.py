@@ -46,7 +46,7 @@ def test_directory_walk_finds_every_kind_in_hidden_directories():
         "github-actions": 3,
         "gitlab-ci": 2,  # ci/deploy.yml through the include
         "makefile": 4,
-        "markdown": 8,
+        "markdown": 9,
     }
     actual = {
         (Path(f["path"]).resolve(), f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
@@ -58,7 +58,7 @@ def test_directory_walk_finds_every_kind_in_hidden_directories():
 
 def test_kind_selects_embedded_kinds():
     report = lint_json("--kind", "markdown", "--kind", "bats", str(EMBEDDED))
-    assert report["summary"]["files_by_kind"] == {"bats": 1, "markdown": 8}
+    assert report["summary"]["files_by_kind"] == {"bats": 1, "markdown": 9}
     assert {f["source_kind"] for f in report["findings"]} == {"bats", "markdown"}
 
 
@@ -255,6 +255,18 @@ def test_a_code_block_the_shell_parser_cannot_read_is_not_reported(tmp_path: Pat
     """Documentation snippets hold placeholders (`<image>`): CL007 is for scripts that run."""
     (tmp_path / "README.md").write_text("Intro\n\n```sh\ndocker run -d \\\n  nginx:1.27 )\n```\n")
     assert lint_json("--select", "CL007", str(tmp_path))["findings"] == []
+
+
+def test_placeholders_inside_words_name_the_container_and_are_no_invalid_port():
+    """`devcontainers/<expected-repository>:dev-<expected tag>` is one image to fill in, not a cut
+    command whose image is `devcontainers/` (a container named ` #1`); a port written as
+    placeholders is not CL207 (vscode-dev-containers' build README, linuxserver's docs)."""
+    report = lint_json("--extend-select", "CL207", str(EMBEDDED / "markdown" / "placeholders.md"))
+    assert [(f["code"], f["workload"]) for f in report["findings"]] == [
+        ("CL301", "<expected-repository> #1"),
+        ("CL202", "llamacpp_python #1"),
+    ]
+    assert report["findings"][0]["message"].startswith("Container `<expected-repository> #1` (docker run)")
 
 
 def test_a_yaml_block_that_does_not_parse_is_an_excerpt_not_an_error(tmp_path: Path):

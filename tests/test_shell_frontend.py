@@ -240,6 +240,22 @@ def test_documentation_style_optional_marks_placeholders_and_redirections():
     assert not code_diagnostics(result)
 
 
+def test_placeholders_glued_to_a_word_are_part_of_it_and_redirections_stay():
+    # A placeholder after `/` or `-`, with words inside when glued to what precedes it, is one word to
+    # fill in; a script's redirections with blanks around (`<in.txt >out.txt`, `<a b> c`) stay
+    # redirections.
+    result = parse(
+        "docker run --rm registry/<expected-repository>:dev-<expected tag> bash\n"
+        "docker run -i alpine sort <in.txt >out.txt\n"
+        "docker run -i alpine cat <a b> c\n"
+    )
+    assert argv(result) == [
+        ["docker", "run", "--rm", "registry/<expected-repository>:dev-<expected tag>", "bash"],
+        ["docker", "run", "-i", "alpine", "sort"],
+        ["docker", "run", "-i", "alpine", "cat", "b"],
+    ]
+
+
 def test_arithmetic_and_substitution_values_are_unknown():
     result = script("arithmetic.sh")
     # $(( )) and $( ) values are unknown, never executed; `$(cd "$(dirname "$0")" && pwd)`

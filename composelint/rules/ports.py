@@ -977,7 +977,9 @@ def invalid_port(project: Project):
     Reports port entries that cannot be parsed, numbers outside 1-65535,
     host and container ranges of different lengths, unknown protocols,
     host names instead of IP addresses, brackets in long-syntax `host_ip`,
-    and `expose` entries that are not a port or range below 65536.
+    and `expose` entries that are not a port or range below 65536.  A port
+    written as documentation placeholders (`-p <host_port>:<app_port>`) is a
+    value to fill in, not read.
 
     ## Why is this bad?
     Compose or the Engine refuses the project when it starts.

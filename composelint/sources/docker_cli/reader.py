@@ -301,6 +301,9 @@ class Parsed:
     dynamic: list[Word] = field(default_factory=list)  # words only known at run time, in flag position
 
 
+# A documentation placeholder in a port (`-p <host_port>:<app_port>`): a number the reader fills in,
+# only known then; not an invalid port, and not read, as a value only known at run time is not.
+_PORT_PLACEHOLDER = lazy_pattern(r"<[A-Za-z][\w.\- ]*>")
 _NAME_PARTS = lazy_pattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _OPTION_PARTS = ("OPT", "ARG", "FLAG", "PARAM", "EXTRA")
 _IMAGE_PARTS = ("IMAGE", "IMG", "TAG")
@@ -905,6 +908,8 @@ class CommandLineReader:
             workload.keys.setdefault("ports", flag.word.span)
         value = self.value(flag, _table_command(command))
         if value is None or self.past_bound(value, flag.span):
+            return
+        if "<" in value and _PORT_PLACEHOLDER.search(value):
             return
         if command.kind == "service-create":
             results = [_swarm_port(value, flag.span)]

@@ -139,21 +139,25 @@ class Parsed:
 _COMMENT_SUBSTITUTION = lazy_pattern(rb"(?<![^\s;&|(])`[ \t]*#[^`\n\\]*`(?=[\s;&|)]|$)")
 
 
-# A placeholder of documentation (`-e HOST=<ip-from-machine-1>`, `-v <path>:/data`): as bash would run
-# it, two redirections that take the next word as a file and cut the command; as the reader of the
-# page takes it, one word to fill in.  No script redirects like that (`<in>out`, no blank).
-_PLACEHOLDER = lazy_pattern(rb"(?<=[\s=:])<[A-Za-z/.][\w.\-/]*>(?=[\s:/]|$)")
+# A placeholder of documentation (`-e HOST=<ip-from-machine-1>`, `-v <path>:/data`, inside an image
+# `registry/<repository>:dev-<expected tag>`): as bash would run it, two redirections that take the
+# next word as a file and cut the command; as the reader of the page takes it, one word to fill in.
+# No script redirects like that (`<in>out`, no blank).  Words inside one (`<expected tag>`) only when
+# it is glued to what precedes it: `sort <a b> c` is a script's.
+_PLACEHOLDER = lazy_pattern(
+    rb"(?:(?<=[\s=:/-])<[A-Za-z/.][\w.\-/]*>|(?<=[\w=:/-])<[A-Za-z][\w.\-/]*(?: [\w.\-/]+)+>)(?=[\s:/]|$)"
+)
 
 
 def _for_tree_sitter(code: bytes) -> bytes:
     """The same text, same length: each comment-only backtick substitution blanked (an unquoted
-    empty expansion is no word, as a blank is none), each placeholder's brackets made word
-    characters."""
+    empty expansion is no word, as a blank is none), each placeholder's brackets and blanks made
+    word characters."""
     # The `in` tests skip a scan of the whole script by each pattern when it cannot match.
     if b"`" in code:
         code = _COMMENT_SUBSTITUTION.sub(lambda match: b" " * len(match[0]), code)
     if b"<" in code:
-        code = _PLACEHOLDER.sub(lambda match: b"x" + match[0][1:-1] + b"x", code)
+        code = _PLACEHOLDER.sub(lambda match: b"x" + match[0][1:-1].replace(b" ", b"x") + b"x", code)
     return code
 
 
