@@ -103,8 +103,11 @@ def test_cl401_says_a_units_runtime_directory_socket_is_root_or_the_users_accoun
     Podman): the message gives both; a socket path written out is what it says."""
     report = lint_json("--select", "CL401", str(FIXTURES / "quadlet/runtime-dir"))
     found = {Path(f["path"]).name: f["message"] for f in report["findings"]}
-    assert "root on the host for a system unit, and for a user unit" in found["dozzle.container"]
-    assert "the account of the user the rootless runtime runs as" in found["dozzle.container"]
+    for unit in ("dozzle.container", "updater.container"):  # Volume= and Mount=
+        assert (
+            "socket `%t/podman/podman.sock`: control of the runtime is root on the host for a " in found[unit]
+        )
+        assert "for a user unit (`%t` is `/run/user/<uid>`) the account of the user" in found[unit]
     assert found["agent.container"].endswith(
         "control of the runtime is root on the host (read-only does not help)"
     )

@@ -195,16 +195,17 @@ def runtime_socket_mounted(project: Project):
         )
         if sockets and all(mount.in_unit_runtime_dir for mount in sockets):
             power = (
-                "root on the host for a system unit, and for a user unit (`%t` is then "
+                "root on the host for a system unit (`%t` is `/run`), and for a user unit (`%t` is "
                 "`/run/user/<uid>`) the account of the user the rootless runtime runs as"
             )
         for mount in workload.mounts:
             path = sockets.get(mount)
             if path:
+                shown = _as_written(mount)
                 what = (
-                    f"the container runtime socket `{mount.source}`"
+                    f"the container runtime socket `{shown}`"
                     if posixpath.basename(path) in SOCKETS
-                    else f"`{mount.source}`, which holds the container runtime socket"
+                    else f"`{shown}`, which holds the container runtime socket"
                 )
                 yield Finding(
                     f"{subject(workload)} mounts {what}: control of the runtime is "
@@ -214,7 +215,7 @@ def runtime_socket_mounted(project: Project):
                     f"volumes[{mount.target}]",
                     group=Group(
                         workload_group("runtime socket", workload),
-                        f"`{mount.source}`",
+                        f"`{shown}`",
                         f"{subject(workload)} mounts ",
                         ", each the container runtime socket or a directory holding one: control of "
                         f"the runtime is {power} (read-only does not help)",
@@ -237,6 +238,13 @@ def runtime_socket_mounted(project: Project):
                 workload.name,
                 "use_api_socket",
             )
+
+
+def _as_written(mount: Mount) -> str | None:
+    """The source as the unit writes it: `%t/podman/podman.sock`, not the `/run/...` it stands for."""
+    if mount.in_unit_runtime_dir and mount.source:
+        return "%t" + mount.source.removeprefix("/run")
+    return mount.source
 
 
 def _socket_target(target: str | None) -> bool:

@@ -946,7 +946,7 @@ class CommandLineReader:
                 return
         else:
             self.note(flag.source)
-        if (mount.source or "").startswith("/run/") and _written_value(flag).lstrip("\"'").startswith("%t/"):
+        if _in_unit_runtime_dir(_volume_source(_written_value(flag).strip("\"'")), mount.source):
             mount = replace(mount, in_unit_runtime_dir=True)
         workload.mounts.append(mount)
         workload.keys.setdefault("volumes", flag.word.span)
@@ -959,7 +959,11 @@ class CommandLineReader:
             self.diagnose(flag.shown(), ("volumes",), flag.span)
             return
         self.note(flag.source)
-        workload.mounts.append(_mount(fields, flag.span))
+        mount = _mount(fields, flag.span)
+        written = _csv_fields(_written_value(flag).strip("\"'"))
+        if _in_unit_runtime_dir(written.get("source", written.get("src", "")), mount.source):
+            mount = replace(mount, in_unit_runtime_dir=True)
+        workload.mounts.append(mount)
         workload.keys.setdefault("volumes", flag.word.span)
 
     # -- exec, networks, builds ------------------------------------------------
@@ -1149,6 +1153,13 @@ def _socket_target(mount: Mount) -> bool:
     """The container path is a runtime socket: what is mounted there is one."""
     target = (mount.target or "").rstrip("/")
     return target.endswith(("/docker.sock", "/podman.sock", "/containerd.sock", "/crio.sock"))
+
+
+def _in_unit_runtime_dir(written_source: str, source: str | None) -> bool:
+    """A unit's `%t` (or `%t/...`), which the unit source expands to `/run`: see `Mount`."""
+    return (written_source == "%t" or written_source.startswith("%t/")) and (
+        source == "/run" or (source or "").startswith("/run/")
+    )
 
 
 def _volume_source(value: str) -> str:

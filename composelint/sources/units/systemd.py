@@ -50,8 +50,9 @@ DEFAULT_TOOLS = ("docker", "podman", "nerdctl")
 EXEC_KEYS = ("ExecStartPre", "ExecStart", "ExecStartPost")
 _PREFIXES = "-@:+!"
 # Specifiers that do not depend on the unit's name.  `%h` is the home directory, written `~`
-# as the rules know it; `%t` is `/run` for the system manager and `/run/user/UID` for a user's,
-# which the rules judge alike (a runtime socket below either is one), so `/run` stands for both.
+# as the rules know it; `%t` is `/run` for the system manager and `/run/user/UID` for a user's:
+# a runtime socket below either is one, so `/run` stands for both, and a mount written below `%t`
+# says so (`Mount.in_unit_runtime_dir`) for the messages that depend on which it is.
 _FIXED_SPECIFIERS = {"T": "/tmp", "V": "/var/tmp", "h": "~", "t": "/run", "%": "%"}
 _NAME_CHARACTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
