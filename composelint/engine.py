@@ -277,7 +277,7 @@ def _group_key(item: Reported, uses: dict[tuple[str, int], list[tuple[Span, Span
         return None
     span = finding.span
     definition = next(
-        (defined for used, defined in uses.get((span.path, span.line), ()) if _within(span, used)), None
+        (defined for used, defined in uses.get((span.path, span.line), ()) if used.contains(span)), None
     )
     if definition is None:
         return None
@@ -341,14 +341,6 @@ def _merge_group(
 def _listed(words: list[str]) -> str:
     """`a`, `a and b`, `a, b and c`."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def _within(span: Span, outer: Span) -> bool:
-    return (
-        span.path == outer.path
-        and (outer.line, outer.column) <= (span.line, span.column)
-        and (span.end_line, span.end_column) <= (outer.end_line, outer.end_column)
-    )
 
 
 def internal_error(path: str, error: Exception, fail_on: str = "warning") -> Reported:

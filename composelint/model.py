@@ -360,7 +360,7 @@ class Workload:
         """The document showing this command names the setting, or this value of it, in its prose
         (an explained example of a reference page, lab or guide), or a dev container feature it
         installs declares it."""
-        return setting in self.explained or (value is not None and f"{setting}={value}" in self.explained)
+        return setting in self.explained or (value is not None and self.explains_value(setting, value))
 
     def explains_value(self, setting: str, value: str) -> bool:
         """This value of the setting is named by itself (`volumes=/var/run/docker.sock`, which a

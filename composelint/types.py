@@ -33,6 +33,14 @@ class Span(NamedTuple):
     end_line: int
     end_column: int
 
+    def contains(self, other: Span) -> bool:
+        """`other` lies inside this range of the same file (its ends included)."""
+        return (
+            other.path == self.path
+            and (self.line, self.column) <= (other.line, other.column)
+            and (other.end_line, other.end_column) <= (self.end_line, self.end_column)
+        )
+
 
 class Severity(StrEnum):
     """How much a finding asks of a person; ordered `error > warning > info > style`.

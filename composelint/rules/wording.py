@@ -148,9 +148,7 @@ def _syntax_at(workload: Workload, at: Span | None) -> str:
     if at is None:
         return workload.syntax
     for area, syntax in workload.written_as:
-        starts = (area.line, area.column) <= (at.line, at.column)
-        ends = (at.end_line, at.end_column) <= (area.end_line, area.end_column)
-        if at.path == area.path and starts and ends:
+        if area.contains(at):
             return syntax
     return workload.syntax
 
