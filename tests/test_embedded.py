@@ -46,7 +46,7 @@ def test_directory_walk_finds_every_kind_in_hidden_directories():
         "github-actions": 3,
         "gitlab-ci": 2,  # ci/deploy.yml through the include
         "makefile": 4,
-        "markdown": 9,
+        "markdown": 10,
     }
     actual = {
         (Path(f["path"]).resolve(), f["code"], f["range"]["start"]["line"], f["range"]["start"]["column"])
@@ -58,7 +58,7 @@ def test_directory_walk_finds_every_kind_in_hidden_directories():
 
 def test_kind_selects_embedded_kinds():
     report = lint_json("--kind", "markdown", "--kind", "bats", str(EMBEDDED))
-    assert report["summary"]["files_by_kind"] == {"bats": 1, "markdown": 9}
+    assert report["summary"]["files_by_kind"] == {"bats": 1, "markdown": 10}
     assert {f["source_kind"] for f in report["findings"]} == {"bats", "markdown"}
 
 

@@ -10,6 +10,18 @@ nerdctl.  In a console session only command lines are kept: those after a prompt
 optional `> `); output lines are dropped.  A shell block whose lines start with `$ ` is read
 as a session too; a console block without any prompt is read as commands only.
 
+A block whose lines go on PowerShell's way, ending in a blank and a backtick (`docker run -d `
+then a backtick, common under a "Windows PowerShell" heading in a block tagged `bash` or left
+untagged), is PowerShell, not POSIX shell, and is not read, as a `powershell` block is not: bash
+reads those backticks as command substitutions spanning lines, which cut the command apart (its
+container named after several lines of it).  Reading it as PowerShell would take more than
+joining the lines: PowerShell keeps a backslash (`-v $pwd\\certs:c:\\certs`) and `$env:X` as
+written where bash does not.  On the corpus such blocks repeat the POSIX block beside them
+(Selenium's README) or start Windows containers (Docker's Windows labs).  A block is PowerShell
+when every line with an odd number of backticks ends with a blank and a backtick: a bash
+substitution on one line (`` ID=`docker ps -q` ``) has two backticks, and one spanning lines
+closes on a line that does not end so.
+
 Each block is a project of its own: nothing (variables, networks, published ports) carries
 from one block to the next, since a document shows alternatives.  What the sentences of a
 block's section (heading to next heading) name of its settings is recorded on its workloads
@@ -58,6 +70,8 @@ _TAG = lazy_pattern(r"[{.\s]*([\w+#-]*)")
 _PROMPT = lazy_pattern(r"^\s*[\w.@:~/\[\]()-]*[$#%] ")  # `$ `, `# ` (root), `% ` (zsh), `me@box:~$ `
 _DOLLAR_PROMPT = lazy_pattern(r"^\s*[\w.@:~/\[\]()-]*\$ ")
 _CONTINUATION = lazy_pattern(r"^\s*> ")
+# A line continued PowerShell's way: a blank, then a backtick, at its end.
+_BACKTICK_CONTINUATION = lazy_pattern(r"\s`\s*$")
 _FIRST_WORD = lazy_pattern(r"^\s*(?:sudo\s+(?:-\S+\s+)*)?(\S+)")
 # A docker-library docs template's names of the page's image and repository (the same name for
 # the official images the pages document).
@@ -150,7 +164,7 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         prompted = any(_PROMPT.match(line) for _, line in lines) if tag in CONSOLE_TAGS else False
         session = prompted or any(_DOLLAR_PROMPT.match(line) for _, line in lines)
         readable = tag in SHELL_TAGS or tag in CONSOLE_TAGS or (not tag and _starts_with_tool(lines))
-        if readable and mentions_tool(content):
+        if readable and mentions_tool(content) and not _powershell(lines):
             project = embedded_project(host, KIND, f"{shown}:{fence_line}")
             read_snippet(project, host, _commands(lines, image) if session else _script(lines, image))
             projects.append(_explained(project, functools.partial(prose, section)))
@@ -216,6 +230,13 @@ def _starts_with_tool(lines: list[tuple[int, str]]) -> bool:
     prompt = _DOLLAR_PROMPT.match(first)
     match = _FIRST_WORD.match(first[prompt.end() :] if prompt else first)
     return match is not None and match.group(1).rsplit("/", 1)[-1] in DEFAULT_TOOLS
+
+
+def _powershell(lines: list[tuple[int, str]]) -> bool:
+    """The block continues its lines with PowerShell's trailing backtick: each line with an odd
+    number of backticks (one opening or closing a bash substitution) ends with a blank and one."""
+    odd = [line for _, line in lines if line.count("`") % 2]
+    return bool(odd) and all(_BACKTICK_CONTINUATION.search(line) for line in odd)
 
 
 def _script(lines: list[tuple[int, str]], image: str | None) -> Snippet:
