@@ -131,7 +131,7 @@ def run(request: Request) -> Result:
     found, texts = _file_sets(request)
     empty = _empty_directories(request, [*found.projects, *found.test_data], finder)
     configured, test_data = _configured(found, request, finder, texts)
-    parts = _without_consumed(_lint_all(configured, texts, request), request)
+    parts = _without_consumed(_lint_all(configured, texts, request, found.base_networks), request)
     result = collect([(sources, reported) for sources, reported, _ in parts])
     result.skipped = _skipped(found, finder)
     result.test_data = test_data
@@ -325,7 +325,8 @@ def load_projects(request: Request) -> list[Project]:
     """The model of every project `request` names, without linting (configuration is not read)."""
     found, texts = _file_sets(request)
     file_sets = found.projects + (found.test_data if request.overrides.include_test_data else [])
-    job = _Job(_load_options(request), texts, {}, request.inline_suppressions, request.relative_paths)
+    options = _load_options(request, found.base_networks)
+    job = _Job(options, texts, {}, request.inline_suppressions, request.relative_paths)
     try:
         projects = [project for file_set in file_sets for project in _load(file_set, job)]
     except UnreadableFile as error:
@@ -532,7 +533,7 @@ def _lint_chunk(
     return linted
 
 
-def _load_options(request: Request) -> LoadOptions:
+def _load_options(request: Request, base_networks: dict[str, dict[str, str]]) -> LoadOptions:
     named = (*request.paths, *request.compose_files, *request.env_files)
     return LoadOptions(
         env_files=list(request.env_files) or None,
@@ -540,6 +541,7 @@ def _load_options(request: Request) -> LoadOptions:
         profiles=list(request.profiles) or None,
         allow_outside_root=request.allow_outside_root,
         named_files=frozenset(os.path.normpath(os.path.abspath(p)) for p in named if p != STDIN),
+        base_networks=base_networks,
     )
 
 
@@ -587,7 +589,10 @@ def _lint_one(job: _Job, item: tuple[FileSet, int]) -> list[Linted]:
 
 
 def _lint_all(
-    configured: list[tuple[FileSet, Effective]], texts: dict[str, str], request: Request
+    configured: list[tuple[FileSet, Effective]],
+    texts: dict[str, str],
+    request: Request,
+    base_networks: dict[str, dict[str, str]],
 ) -> list[Linted]:
     """Every project linted with its configuration; the same either way when many projects are
     linted in worker processes."""
@@ -599,7 +604,7 @@ def _lint_all(
         configs[key] = (list(config.rules), config.settings)
         items.append((file_set, key))
     job = _Job(
-        _load_options(request),
+        _load_options(request, base_networks),
         texts,
         configs,
         request.inline_suppressions,

@@ -10,6 +10,12 @@ file whose top level is a `services:` mapping with an entry that has `image`,
 `build` or `extends` (Compose by content).  A file named on the command line
 is linted with its override sibling.
 
+A compose-named file that declares networks and no services starts nothing: it is only merged with
+others (runtipi runs `-f apps/<app>/docker-compose.yml -f apps/docker-compose.common.yml`).  Such a
+file in a directory above a compose project, inside the walked directory, declares its networks for
+that project (`Discovery.base_networks`); it is read once per run and still linted on its own.  A
+file named on the command line or in an editor is not given the files above it.
+
 Every other kind is found by name (`KIND_NAMES`, first match wins); shell
 scripts also by shebang (sh, bash, dash, ash or ksh, directly or through
 `env`).  Each such file is linted on its own, except the kinds of
@@ -194,6 +200,9 @@ class Discovery:
     test_data: list[tuple[str, list[str]]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     test_data_skipped: list[tuple[str, str]] = field(default_factory=list)  # skipped below test data
+    # Directory of compose projects (absolute) -> {network key: the declarations-only compose file
+    # of a directory above it, inside the walked directory, that declares it} (`base_networks`).
+    base_networks: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def is_compose_name(name: str) -> bool:
@@ -305,15 +314,19 @@ def discover(
     """The projects to lint, in a stable order.  Named files are always linted; `kind` forces the kind
     of named files; `kinds` (None: all) limits what a directory walk lints."""
     found = Discovery()
+    declared: dict[str, tuple[str, ...]] = {}  # compose file above a project -> what it declares
     for path in paths:
         if os.path.isdir(path):
+            compose_names: dict[str, list[str]] = {}  # walked directory (normalised) -> its compose names
             for directory, names in _walk(path, found.skipped):
                 test_data = is_test_data(directory, path)
                 projects = found.test_data if test_data else found.projects
                 skipped = found.test_data_skipped if test_data else found.skipped
                 placed: set[str] = set()
                 grouped: dict[str, list[str]] = {}
+                found_before = len(projects)
                 if (not kinds or COMPOSE in kinds) and not _ansible_tasks(directory):
+                    compose_names[os.path.normpath(directory)] = [n for n in names if is_compose_name(n)]
                     for files in directory_projects(directory, names, merge_overrides):
                         projects.append((COMPOSE, files))
                         placed.update(os.path.normpath(f) for f in files)
@@ -328,6 +341,8 @@ def discover(
                         os.path.normpath(file) not in placed and not is_compose_name(name)
                     ):
                         projects.append((file_kind, [file]))
+                if any(found_kind == COMPOSE for found_kind, _ in projects[found_before:]):
+                    _add_base_networks(found, directory, path, compose_names, declared)
                 projects.extend(grouped.items())
         elif os.path.isfile(path):
             file_kind = kind or _named_kind(path)
@@ -347,6 +362,33 @@ def discover(
     found.skipped = _sorted_skipped(found.skipped)
     found.test_data_skipped = _sorted_skipped(found.test_data_skipped)
     return found
+
+
+def _add_base_networks(
+    found: Discovery,
+    directory: str,
+    top: str,
+    compose_names: dict[str, list[str]],
+    declared: dict[str, tuple[str, ...]],
+) -> None:
+    """Record the networks that declarations-only compose files of the directories above
+    `directory`, up to the walked `top`, declare for its projects (the nearest file first).  Each
+    file is read once per run (`declared`), only inside `top`."""
+    from composelint.sources.compose.declarations import declared_networks
+
+    networks: dict[str, str] = {}
+    above, stop = os.path.normpath(directory), os.path.normpath(top)
+    while above != stop and os.path.dirname(above) != above:
+        above = os.path.dirname(above)
+        for name in compose_names.get(above, ()):
+            file = os.path.join(above, name)
+            if file not in declared:
+                declared[file] = declared_networks(file, top)
+            for network in declared[file]:
+                networks.setdefault(network, file)
+    if networks:
+        key = os.path.normpath(os.path.abspath(directory))
+        found.base_networks[key] = {**networks, **found.base_networks.get(key, {})}
 
 
 def _sorted_skipped(skipped: list[tuple[str, str]]) -> list[tuple[str, str]]:

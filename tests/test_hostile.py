@@ -898,3 +898,55 @@ def test_long_numbers_in_sizes_and_limits_are_read_in_linear_time(tmp_path: Path
         ("run.sh", 2),
         ("run.sh", 2),
     ]
+
+
+_APP = "services:\n  app:\n    image: nginx:1.27\n    networks: [shared, own]\nnetworks:\n  own: {}\n"
+_DECLARATIONS = "networks:\n  shared: {external: true}\n"
+
+
+@pytest.mark.parametrize("base", ["outside", "fifo", "broken", "alias-bomb"])
+def test_a_hostile_declarations_file_above_a_project(tmp_path: Path, outside: Path, base: str):
+    """A compose file above an app, whose networks CL106 would count as declared for it, that is a
+    symlink out of the root, a named pipe, broken YAML or an alias bomb: not read, no hang, and the
+    app's attachment is still reported."""
+    root = write(tmp_path / "store", {"apps/app/docker-compose.yml": _APP})
+    common = root / "apps" / "docker-compose.common.yml"
+    if base == "outside":
+        outside.write_text(_DECLARATIONS)
+        common.symlink_to(outside)
+    elif base == "fifo":
+        os.mkfifo(common)
+    elif base == "broken":
+        common.write_text(_DECLARATIONS + "  other: [\n")
+    else:
+        common.write_text(
+            "x-a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"x-a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 7))
+            + _DECLARATIONS
+        )
+    done = cli("check", "--output-format", "json", "--isolated", ".", cwd=root, timeout=30)
+    assert done.returncode == 1, done.stderr
+    reported = [
+        (f["path"], f["message"]) for f in json.loads(done.stdout)["findings"] if f["code"] == "CL106"
+    ]
+    assert reported == [
+        (
+            "apps/app/docker-compose.yml",
+            "Service `app` attaches to network `shared`, which is not declared under top-level `networks:`",
+        )
+    ]
+
+
+def test_a_declarations_file_is_read_once_per_run(tmp_path: Path, monkeypatch):
+    """240 apps below one common file: it is read once, not once per app."""
+    from composelint.sources.compose import declarations
+
+    read: list[str] = []
+    real_read_text = declarations.read_text
+    monkeypatch.setattr(
+        declarations, "read_text", lambda path, root: read.append(path) or real_read_text(path, root)
+    )
+    apps = {f"apps/app{i}/docker-compose.yml": _APP for i in range(5)}
+    root = write(tmp_path / "store", {"apps/docker-compose.common.yml": _DECLARATIONS, **apps})
+    assert findings(check("--jobs", "1", str(root))) == []
+    assert [Path(path).name for path in read] == ["docker-compose.common.yml"]

@@ -164,3 +164,22 @@ def test_image_variables_keep_the_repository_from_every_source():
         (".gitlab-ci.yml", "cache"): "redis",
         ("devcontainer.json", "dev"): "mcr.microsoft.com/devcontainers/python",
     }
+
+
+def test_networks_of_a_declarations_file_above_count_only_inside_the_linted_directory():
+    """The app store's `apps/docker-compose.common.yml` declares `tipi_main_network` for the apps
+    below it when the linted directory holds it; an app's directory or file linted alone is as
+    before: its attachment to the common network is reported."""
+    store = FIXTURES / "projects" / "app-store"
+    app = store / "apps" / "own-network"
+
+    def undeclared(*args: str) -> set[tuple[str, str]]:
+        report = lint_json("--select", "CL106", *args)
+        return {(Path(f["path"]).parent.name, f["message"].split("`")[3]) for f in report["findings"]}
+
+    common = {("own-network", "tipi_main_network")}
+    assert undeclared(str(store / "apps")) == {("unknown-network", "boards_db")}
+    assert undeclared(str(store / "apps") + "/") == {("unknown-network", "boards_db")}
+    assert undeclared(str(app)) == common
+    assert undeclared(str(app / "docker-compose.yml")) == common
+    assert undeclared("-f", str(app / "docker-compose.yml")) == common

@@ -502,7 +502,13 @@ def undefined_network(project: Project):
     merged with a base file that declares them (an app template, an
     override): its attachments are not reported.  Lint the two together
     (`composelint check -f base.yaml -f fragment.yaml`, or `COMPOSE_FILE`
-    in the project's `.env`) to check them.
+    in the project's `.env`) to check them.  Nor is an attachment to a
+    network that a compose-named file with networks and no services
+    declares in a directory above the project, inside the directory linted
+    (an app store's `apps/docker-compose.common.yml`, merged with every
+    `apps/<app>/docker-compose.yml`): a file that starts nothing is only
+    ever merged.  A file or directory named alone (command line, editor,
+    pre-commit) is not given the files above it.
 
     ## Why is this bad?
     Compose refuses to start the project.  When the name was meant to be an
@@ -533,7 +539,8 @@ def undefined_network(project: Project):
         if from_command_line(workload):
             continue  # a script's `--network NAME` may name a network created elsewhere
         for attachment in workload.networks:
-            if attachment.name not in project.networks and attachment.name != "default" and not fragment:
+            declared = attachment.name in project.networks or attachment.name in project.base_networks
+            if not declared and attachment.name != "default" and not fragment:
                 yield Finding(
                     f"Service `{workload.name}` attaches to network `{attachment.name}`, "
                     "which is not declared under top-level `networks:`",
