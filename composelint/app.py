@@ -533,7 +533,7 @@ def _lint_chunk(
     return linted
 
 
-def _load_options(request: Request, base_networks: dict[str, dict[str, str]]) -> LoadOptions:
+def _load_options(request: Request, base_networks: dict[str, frozenset[str]]) -> LoadOptions:
     named = (*request.paths, *request.compose_files, *request.env_files)
     return LoadOptions(
         env_files=list(request.env_files) or None,
@@ -592,7 +592,7 @@ def _lint_all(
     configured: list[tuple[FileSet, Effective]],
     texts: dict[str, str],
     request: Request,
-    base_networks: dict[str, dict[str, str]],
+    base_networks: dict[str, frozenset[str]],
 ) -> list[Linted]:
     """Every project linted with its configuration; the same either way when many projects are
     linted in worker processes."""

@@ -200,9 +200,9 @@ class Discovery:
     test_data: list[tuple[str, list[str]]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     test_data_skipped: list[tuple[str, str]] = field(default_factory=list)  # skipped below test data
-    # Directory of compose projects (absolute) -> {network key: the declarations-only compose file
-    # of a directory above it, inside the walked directory, that declares it} (`base_networks`).
-    base_networks: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Directory of compose projects (absolute) -> the network keys that declarations-only compose
+    # files of the directories above it, inside the walked directory, declare (`base_networks`).
+    base_networks: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def is_compose_name(name: str) -> bool:
@@ -317,7 +317,9 @@ def discover(
     declared: dict[str, tuple[str, ...]] = {}  # compose file above a project -> what it declares
     for path in paths:
         if os.path.isdir(path):
-            compose_names: dict[str, list[str]] = {}  # walked directory (normalised) -> its compose names
+            # Walked directory (absolute) -> its compose files that are a project alone (not an
+            # override merged with its base, nor one of the files `COMPOSE_FILE` names).
+            lone_files: dict[str, list[str]] = {}
             for directory, names in _walk(path, found.skipped):
                 test_data = is_test_data(directory, path)
                 projects = found.test_data if test_data else found.projects
@@ -326,8 +328,9 @@ def discover(
                 grouped: dict[str, list[str]] = {}
                 found_before = len(projects)
                 if (not kinds or COMPOSE in kinds) and not _ansible_tasks(directory):
-                    compose_names[os.path.normpath(directory)] = [n for n in names if is_compose_name(n)]
-                    for files in directory_projects(directory, names, merge_overrides):
+                    here = directory_projects(directory, names, merge_overrides)
+                    lone_files[os.path.abspath(directory)] = [files[0] for files in here if len(files) == 1]
+                    for files in here:
                         projects.append((COMPOSE, files))
                         placed.update(os.path.normpath(f) for f in files)
                 for name in names:
@@ -342,7 +345,7 @@ def discover(
                     ):
                         projects.append((file_kind, [file]))
                 if any(found_kind == COMPOSE for found_kind, _ in projects[found_before:]):
-                    _add_base_networks(found, directory, path, compose_names, declared)
+                    _add_base_networks(found, directory, path, lone_files, declared)
                 projects.extend(grouped.items())
         elif os.path.isfile(path):
             file_kind = kind or _named_kind(path)
@@ -368,27 +371,26 @@ def _add_base_networks(
     found: Discovery,
     directory: str,
     top: str,
-    compose_names: dict[str, list[str]],
+    lone_files: dict[str, list[str]],
     declared: dict[str, tuple[str, ...]],
 ) -> None:
     """Record the networks that declarations-only compose files of the directories above
-    `directory`, up to the walked `top`, declare for its projects (the nearest file first).  Each
-    file is read once per run (`declared`), only inside `top`."""
+    `directory`, up to the walked `top`, declare for its projects.  Only a file that is a project
+    alone counts: an override belongs to its own base.  Each file is read once per run
+    (`declared`), only inside `top`."""
     from composelint.sources.compose.declarations import declared_networks
 
-    networks: dict[str, str] = {}
-    above, stop = os.path.normpath(directory), os.path.normpath(top)
+    networks: set[str] = set()
+    above, stop = os.path.abspath(directory), os.path.abspath(top)
     while above != stop and os.path.dirname(above) != above:
         above = os.path.dirname(above)
-        for name in compose_names.get(above, ()):
-            file = os.path.join(above, name)
+        for file in lone_files.get(above, ()):
             if file not in declared:
                 declared[file] = declared_networks(file, top)
-            for network in declared[file]:
-                networks.setdefault(network, file)
+            networks.update(declared[file])
     if networks:
-        key = os.path.normpath(os.path.abspath(directory))
-        found.base_networks[key] = {**networks, **found.base_networks.get(key, {})}
+        key = os.path.abspath(directory)
+        found.base_networks[key] = found.base_networks.get(key, frozenset()) | networks
 
 
 def _sorted_skipped(skipped: list[tuple[str, str]]) -> list[tuple[str, str]]:

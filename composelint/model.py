@@ -451,9 +451,8 @@ class Project:
     workloads: list[Workload] = field(default_factory=list)
     networks: dict[str, Network] = field(default_factory=dict)
     # Networks declared for the project by a compose file with networks and no services in a
-    # directory above it (inside the linted directory), which is merged with it at run time:
-    # network key -> that file, as shown.
-    base_networks: dict[str, str] = field(default_factory=dict)
+    # directory above it (inside the linted directory), which is merged with it at run time.
+    base_networks: frozenset[str] = frozenset()
     diagnostics: list[Diagnostic] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)
     execs: list[Exec] = field(default_factory=list)

@@ -183,3 +183,19 @@ def test_networks_of_a_declarations_file_above_count_only_inside_the_linted_dire
     assert undeclared(str(app)) == common
     assert undeclared(str(app / "docker-compose.yml")) == common
     assert undeclared("-f", str(app / "docker-compose.yml")) == common
+
+
+def test_a_declarations_file_counts_from_the_directory_named_dot(monkeypatch):
+    """`check .` in the store's `apps/` gives what `check /abs/apps` gives (the top is climbed to)."""
+    monkeypatch.chdir(FIXTURES / "projects" / "app-store" / "apps")
+    report = lint_json("--select", "CL106", ".")
+    assert {f["message"].split("`")[3] for f in report["findings"]} == {"boards_db"}
+
+
+def test_an_override_with_only_networks_is_no_base_for_the_projects_below():
+    """`proxied/docker-compose.override.yml` belongs to `proxied/docker-compose.yml`: `worker/`,
+    which nothing declares `proxy` for, is still reported."""
+    report = lint_json("--select", "CL106", str(FIXTURES / "projects" / "app-store" / "proxied"))
+    assert [(Path(f["path"]).parent.name, f["range"]["start"]["line"]) for f in report["findings"]] == [
+        ("worker", 5)
+    ]

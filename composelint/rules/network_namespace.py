@@ -507,7 +507,8 @@ def undefined_network(project: Project):
     declares in a directory above the project, inside the directory linted
     (an app store's `apps/docker-compose.common.yml`, merged with every
     `apps/<app>/docker-compose.yml`): a file that starts nothing is only
-    ever merged.  A file or directory named alone (command line, editor,
+    ever merged.  An override merged with a base beside it is that base's,
+    not the projects' below.  A file or directory named alone (command line, editor,
     pre-commit) is not given the files above it.
 
     ## Why is this bad?

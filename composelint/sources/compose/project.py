@@ -39,8 +39,8 @@ class LoadOptions:
     # Files the user named (command line, editor): read wherever they are.  Every other read
     # (COMPOSE_FILE, include, extends.file, env files, symlinks) stays inside the project root.
     named_files: frozenset[str] = frozenset()
-    # Discovery.base_networks: project directory -> {network key: declarations-only file above it}.
-    base_networks: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Discovery.base_networks: project directory -> network keys declarations-only files above declare.
+    base_networks: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 @record
@@ -128,9 +128,7 @@ def load_project(
 
     first_directory = os.path.dirname(os.path.abspath(files[0]))
     project = Project(name=os.path.basename(first_directory) or first_directory)
-    project.base_networks = {
-        key: display(path) for key, path in options.base_networks.get(directory, {}).items()
-    }
+    project.base_networks = options.base_networks.get(directory, frozenset())
     context = _Context(project, options, directory, display, read or read_file)
     context.substitutions.values = project.variable_values
     env = _project_env(context, directory)
