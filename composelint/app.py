@@ -18,7 +18,6 @@ from composelint.discovery import (
     DIRECTORY_KINDS,
     SHELL_EXTENSIONS,
     Discovery,
-    add_named_base_networks,
     changed_projects,
     discover,
     kind_by_name,
@@ -129,7 +128,7 @@ def run(request: Request) -> Result:
     """Lint what `request` names; raises LintError when that cannot be done."""
     finder = _finder(request)
     known = _read_baseline(request.baseline) if request.baseline else None
-    found, texts = _file_sets(request, finder.repository_root)
+    found, texts = _file_sets(request)
     empty = _empty_directories(request, [*found.projects, *found.test_data], finder)
     configured, test_data = _configured(found, request, finder, texts)
     parts = _without_consumed(_lint_all(configured, texts, request, found.base_networks), request)
@@ -324,7 +323,7 @@ def lint(
 
 def load_projects(request: Request) -> list[Project]:
     """The model of every project `request` names, without linting (configuration is not read)."""
-    found, texts = _file_sets(request, ConfigFinder().repository_root)
+    found, texts = _file_sets(request)
     file_sets = found.projects + (found.test_data if request.overrides.include_test_data else [])
     options = _load_options(request, found.base_networks)
     job = _Job(options, texts, {}, request.inline_suppressions, request.relative_paths)
@@ -360,13 +359,9 @@ def _read_baseline(path: str) -> set[str]:
         raise LintError(str(error)) from None
 
 
-def _file_sets(
-    request: Request, repository_root: Callable[[str], str | None]
-) -> tuple[Discovery, dict[str, str]]:
+def _file_sets(request: Request) -> tuple[Discovery, dict[str, str]]:
     """(kind, files) of each project the request names (those below test-data directories apart),
-    the files discovery skipped with why, and the texts read instead of the disk.  The compose
-    projects of named files get the base networks of the directories above them up to their
-    `repository_root`, as a directory walk does up to the walked directory."""
+    the files discovery skipped with why, and the texts read instead of the disk."""
     texts = dict(request.texts)
     found = Discovery()
     reads_stdin = STDIN in request.paths or STDIN in request.compose_files
@@ -413,21 +408,7 @@ def _file_sets(
     if reads_stdin:
         file_sets = [(kind, [name if f == STDIN else f for f in files]) for kind, files in file_sets]
     found.projects = file_sets
-    add_named_base_networks(
-        found, _named_file_sets(request, file_sets, name), repository_root, request.merge_overrides
-    )
     return found, texts
-
-
-def _named_file_sets(request: Request, file_sets: list[FileSet], stdin_name: str) -> list[FileSet]:
-    """The projects of files the request names rather than walks: `-f`, pre-commit's changed files
-    and the projects that read them, named files, and standard input given a file name."""
-    if request.compose_files or request.changed:
-        return file_sets
-    named = {os.path.normpath(p) for p in request.paths if p != STDIN and not os.path.isdir(p)}
-    if STDIN in request.paths and stdin_name != STDIN:
-        named.add(os.path.normpath(stdin_name))
-    return [file_set for file_set in file_sets if any(os.path.normpath(f) in named for f in file_set[1])]
 
 
 def _forced_kind(request: Request) -> str | None:

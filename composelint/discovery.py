@@ -14,9 +14,7 @@ A compose-named file that declares networks and no services starts nothing: it i
 others (runtipi runs `-f apps/<app>/docker-compose.yml -f apps/docker-compose.common.yml`).  Such a
 file in a directory above a compose project, inside the walked directory, declares its networks for
 that project (`Discovery.base_networks`); it is read once per run and still linted on its own.  A
-compose file named alone (command line, pre-commit, editor, API) is given those of the directories
-above it up to its repository root, the directory holding `.git` (`add_named_base_networks`); outside
-a repository, none.
+file named on the command line or in an editor is not given the files above it.
 
 Every other kind is found by name (`KIND_NAMES`, first match wins); shell
 scripts also by shebang (sh, bash, dash, ash or ksh, directly or through
@@ -42,19 +40,11 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from collections.abc import Callable, Iterable
 
 from composelint.limits import MAX_DIRECTORY_DEPTH
 from composelint.patterns import lazy_pattern
 from composelint.records import field, record
-from composelint.sources.files import (
-    RootedFiles,
-    UnreadableFile,
-    is_inside,
-    project_directory,
-    read_head,
-    read_text,
-)
+from composelint.sources.files import RootedFiles, UnreadableFile, read_head, read_text
 from composelint.sources.kinds import COMPOSE, SHELL
 
 BASE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml")
@@ -211,12 +201,8 @@ class Discovery:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     test_data_skipped: list[tuple[str, str]] = field(default_factory=list)  # skipped below test data
     # Directory of compose projects (absolute) -> the network keys that declarations-only compose
-    # files of the directories above it, inside the walked directory (a named file's: its
-    # repository root), declare (`_add_base_networks`).
+    # files of the directories above it, inside the walked directory, declare (`base_networks`).
     base_networks: dict[str, frozenset[str]] = field(default_factory=dict)
-    # (declarations-only compose file, the root it is read inside) -> the networks it declares:
-    # each read once per run, by walks and named files alike.
-    declared: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 def is_compose_name(name: str) -> bool:
@@ -324,17 +310,16 @@ def discover(
     merge_overrides: bool = True,
     kind: str | None = None,
     kinds: frozenset[str] | None = None,
-    declared: dict[tuple[str, str], tuple[str, ...]] | None = None,
 ) -> Discovery:
     """The projects to lint, in a stable order.  Named files are always linted; `kind` forces the kind
-    of named files; `kinds` (None: all) limits what a directory walk lints; `declared`: the
-    declarations files already read this run (`Discovery.declared`)."""
-    found = Discovery(declared={} if declared is None else declared)
-    # Walked directory (absolute) -> its compose files that are a project alone (not an override
-    # merged with its base, nor one of the files `COMPOSE_FILE` names).
-    walked_lone: dict[str, list[str]] = {}
+    of named files; `kinds` (None: all) limits what a directory walk lints."""
+    found = Discovery()
+    declared: dict[str, tuple[str, ...]] = {}  # compose file above a project -> what it declares
     for path in paths:
         if os.path.isdir(path):
+            # Walked directory (absolute) -> its compose files that are a project alone (not an
+            # override merged with its base, nor one of the files `COMPOSE_FILE` names).
+            lone_files: dict[str, list[str]] = {}
             for directory, names in _walk(path, found.skipped):
                 test_data = is_test_data(directory, path)
                 projects = found.test_data if test_data else found.projects
@@ -344,7 +329,7 @@ def discover(
                 found_before = len(projects)
                 if (not kinds or COMPOSE in kinds) and not _ansible_tasks(directory):
                     here = directory_projects(directory, names, merge_overrides)
-                    walked_lone[os.path.abspath(directory)] = _alone(here)
+                    lone_files[os.path.abspath(directory)] = [files[0] for files in here if len(files) == 1]
                     for files in here:
                         projects.append((COMPOSE, files))
                         placed.update(os.path.normpath(f) for f in files)
@@ -360,7 +345,7 @@ def discover(
                     ):
                         projects.append((file_kind, [file]))
                 if any(found_kind == COMPOSE for found_kind, _ in projects[found_before:]):
-                    _add_base_networks(found, directory, path, lambda above: walked_lone.get(above, []))
+                    _add_base_networks(found, directory, path, lone_files, declared)
                 projects.extend(grouped.items())
         elif os.path.isfile(path):
             file_kind = kind or _named_kind(path)
@@ -386,59 +371,26 @@ def _add_base_networks(
     found: Discovery,
     directory: str,
     top: str,
-    lone_files: Callable[[str], list[str]],
+    lone_files: dict[str, list[str]],
+    declared: dict[str, tuple[str, ...]],
 ) -> None:
     """Record the networks that declarations-only compose files of the directories above
-    `directory`, up to `top` (the walked directory, or a named file's repository root), declare
-    for its projects.  Only a file that is a project alone (`lone_files` of a directory) counts: an
-    override belongs to its own base.  Each file is read once per run (`found.declared`), only
-    inside `top`."""
+    `directory`, up to the walked `top`, declare for its projects.  Only a file that is a project
+    alone counts: an override belongs to its own base.  Each file is read once per run
+    (`declared`), only inside `top`."""
     from composelint.sources.compose.declarations import declared_networks
 
     networks: set[str] = set()
     above, stop = os.path.abspath(directory), os.path.abspath(top)
     while above != stop and os.path.dirname(above) != above:
         above = os.path.dirname(above)
-        for file in lone_files(above):
-            read_as = (os.path.abspath(file), stop)
-            if read_as not in found.declared:
-                found.declared[read_as] = declared_networks(file, top)
-            networks.update(found.declared[read_as])
+        for file in lone_files.get(above, ()):
+            if file not in declared:
+                declared[file] = declared_networks(file, top)
+            networks.update(declared[file])
     if networks:
         key = os.path.abspath(directory)
         found.base_networks[key] = found.base_networks.get(key, frozenset()) | networks
-
-
-def add_named_base_networks(
-    found: Discovery,
-    file_sets: Iterable[tuple[str, list[str]]],
-    repository_root: Callable[[str], str | None],
-    merge_overrides: bool = True,
-) -> None:
-    """Give the compose projects of named files (command line, pre-commit's changed files, editor,
-    API) the base networks a walk gives, climbing from each project's directory to its repository
-    root (`repository_root(directory)`; None, in no repository: no climb).  A directory above is
-    listed only inside that root, symlinks resolved; each base file is read once per run."""
-    listed: dict[str, list[str]] = {}
-
-    def lone_files(above: str) -> list[str]:
-        if above not in listed:
-            top = repository_root(above)
-            inside = top is not None and is_inside(above, top) and not _ansible_tasks(above)
-            walked = next(_walk(above, []), None) if inside else None
-            listed[above] = _alone(directory_projects(above, walked[1], merge_overrides)) if walked else []
-        return listed[above]
-
-    for kind, files in file_sets:
-        directory = project_directory(files)
-        top = repository_root(directory) if kind == COMPOSE else None
-        if top is not None:
-            _add_base_networks(found, directory, top, lone_files)
-
-
-def _alone(projects: list[list[str]]) -> list[str]:
-    """The compose files that are a project alone (not an override merged with its base)."""
-    return [files[0] for files in projects if len(files) == 1]
 
 
 def _sorted_skipped(skipped: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -470,18 +422,15 @@ def changed_projects(
     file: the `.env` of its directory, or a file one of its compose files names (`include`,
     `extends`, `env_file`: the path relative to that compose file appears in it).  A changed file
     of no kind that no project reads is not linted."""
-    found = Discovery()
     projects: list[tuple[str, list[str]]] = []
     existing = [path for path in changed if os.path.isfile(path)]
-    wanted = not kinds or COMPOSE in kinds
-    users = _compose_users(existing, root, merge_overrides, found.declared) if wanted else {}
+    users = _compose_users(existing, root, merge_overrides) if not kinds or COMPOSE in kinds else {}
     for path in existing:
         kind = _changed_kind(path)
         if kind is not None and (not kinds or kind in kinds):
             projects.extend(discover([path], merge_overrides, kind).projects)
         projects.extend((COMPOSE, files) for files in users.get(path, []))
-    found.projects = _unique(projects)
-    return found
+    return Discovery(projects=_unique(projects))
 
 
 def _changed_kind(path: str) -> str | None:
@@ -496,16 +445,13 @@ def _changed_kind(path: str) -> str | None:
     return None
 
 
-def _compose_users(
-    changed: list[str], root: str, merge_overrides: bool, declared: dict[tuple[str, str], tuple[str, ...]]
-) -> dict[str, list[list[str]]]:
-    """Changed file -> the compose projects under `root` that read it (other than as their own file);
-    the declarations files the walk reads are kept in `declared` for the run."""
+def _compose_users(changed: list[str], root: str, merge_overrides: bool) -> dict[str, list[list[str]]]:
+    """Changed file -> the compose projects under `root` that read it (other than as their own file)."""
     targets = {path: os.path.abspath(path) for path in changed}
     users: dict[str, list[list[str]]] = {}
-    for _, files in discover([root], merge_overrides, kinds=frozenset({COMPOSE}), declared=declared).projects:
+    for _, files in discover([root], merge_overrides, kinds=frozenset({COMPOSE})).projects:
         own = {os.path.abspath(f) for f in files}
-        directory = project_directory(files)
+        directory = os.path.dirname(os.path.abspath(files[0]))
         texts = {f: read_head(f, SNIFF_BYTES).decode("utf-8", "replace") for f in files}
         for path, target in targets.items():
             if target in own:

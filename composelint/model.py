@@ -451,8 +451,7 @@ class Project:
     workloads: list[Workload] = field(default_factory=list)
     networks: dict[str, Network] = field(default_factory=dict)
     # Networks declared for the project by a compose file with networks and no services in a
-    # directory above it (inside the linted directory; for a named file, inside its repository
-    # root), which is merged with it at run time.
+    # directory above it (inside the linted directory), which is merged with it at run time.
     base_networks: frozenset[str] = frozenset()
     diagnostics: list[Diagnostic] = field(default_factory=list)
     directives: list[Directive] = field(default_factory=list)

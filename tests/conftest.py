@@ -7,7 +7,6 @@ import io
 import json
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -145,34 +144,3 @@ def write(root: Path, files: dict[str, str]) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
-
-
-# The app store of `app_store`: the declarations file above the repository must never be read.
-_OUTER = "networks:\n  outer_network: {external: true}\n"
-_COMMON = "networks:\n  tipi_main_network:\n    name: runtipi_tipi_main_network\n    external: true\n"
-_APP = (
-    "services:\n  app:\n    image: nginx:1.27\n"
-    "    networks: [tipi_main_network, outer_network, own]\nnetworks:\n  own: {}\n"
-)
-
-
-@pytest.fixture
-def app_store(tmp_path: Path) -> Path:
-    """A git repository `store/` whose `apps/docker-compose.common.yml` declares the network its
-    app joins, below a directory whose declarations file lies outside the repository."""
-    store = write(
-        tmp_path / "store",
-        {
-            "apps/docker-compose.common.yml": _COMMON,
-            "apps/app/docker-compose.yml": _APP,
-            # Networks only, but the override of the base beside it: no base for worker/.
-            "proxied/docker-compose.yml": "services:\n  web:\n    image: nginx:1.27\n    networks: [proxy]\n",
-            "proxied/docker-compose.override.yml": "networks:\n  proxy: {external: true}\n",
-            "proxied/worker/docker-compose.yml": (
-                "services:\n  worker:\n    image: redis:7.4\n    networks: [proxy, own]\nnetworks:\n  own: {}\n"
-            ),
-        },
-    )
-    write(tmp_path, {"docker-compose.common.yml": _OUTER})
-    subprocess.run(["git", "init", "-q", str(store)], check=True)
-    return store

@@ -65,30 +65,3 @@ def test_a_file_named_like_an_option_after_the_separator_is_a_file(repository):
     evil.mkdir()
     (evil / "compose.yaml").write_text(PRIVILEGED)
     assert _linted(os.path.join("--config=evil", "compose.yaml")) == {"--config=evil/compose.yaml": {"CL301"}}
-
-
-def test_a_changed_app_gets_the_networks_its_repository_declares_above_it(app_store, monkeypatch):
-    """runtipi's `apps/docker-compose.common.yml` declares `tipi_main_network` for the changed app,
-    as for the app in a walk of the repository; the declarations file above the repository does not
-    declare `outer_network`, and an override with only networks declares nothing for worker/."""
-    monkeypatch.chdir(app_store)
-    changed = ["apps/app/docker-compose.yml", "proxied/worker/docker-compose.yml"]
-    report = lint_json("--changed", "--select", "CL106", "--", *changed)
-    assert [(f["path"], f["message"].split("`")[3]) for f in report["findings"]] == [
-        ("apps/app/docker-compose.yml", "outer_network"),
-        ("proxied/worker/docker-compose.yml", "proxy"),
-    ]
-
-
-def test_a_changed_env_file_naming_the_compose_file_below_keeps_the_networks_above(app_store, monkeypatch):
-    """`COMPOSE_FILE=compose/app.yml` in `apps/app/.env`: the project's root is `apps/app`, and the
-    common file above it still declares `tipi_main_network` when the `.env` changes."""
-    monkeypatch.chdir(app_store)
-    app = app_store / "apps" / "app"
-    (app / "compose").mkdir()
-    (app / "docker-compose.yml").rename(app / "compose" / "app.yml")
-    (app / ".env").write_text("COMPOSE_FILE=compose/app.yml\n")
-    report = lint_json("--changed", "--select", "CL106", "--", "apps/app/.env")
-    assert [(f["path"], f["message"].split("`")[3]) for f in report["findings"]] == [
-        ("apps/app/compose/app.yml", "outer_network")
-    ]

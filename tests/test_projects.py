@@ -7,7 +7,6 @@ to; `expect-model.json` holds hand-written facts about the merged model.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -167,11 +166,10 @@ def test_image_variables_keep_the_repository_from_every_source():
     }
 
 
-def test_networks_of_a_declarations_file_above_a_walked_directory_count_only_inside_it():
+def test_networks_of_a_declarations_file_above_count_only_inside_the_linted_directory():
     """The app store's `apps/docker-compose.common.yml` declares `tipi_main_network` for the apps
-    below it when the linted directory holds it; an app's directory walked alone is as before: its
-    attachment to the common network is reported.  (A named file climbs to its repository root:
-    `test_a_named_file_gets_the_networks_declared_above_it_up_to_its_repository_root`.)"""
+    below it when the linted directory holds it; an app's directory or file linted alone is as
+    before: its attachment to the common network is reported."""
     store = FIXTURES / "projects" / "app-store"
     app = store / "apps" / "own-network"
 
@@ -183,6 +181,8 @@ def test_networks_of_a_declarations_file_above_a_walked_directory_count_only_ins
     assert undeclared(str(store / "apps")) == {("unknown-network", "boards_db")}
     assert undeclared(str(store / "apps") + "/") == {("unknown-network", "boards_db")}
     assert undeclared(str(app)) == common
+    assert undeclared(str(app / "docker-compose.yml")) == common
+    assert undeclared("-f", str(app / "docker-compose.yml")) == common
 
 
 def test_a_declarations_file_counts_from_the_directory_named_dot(monkeypatch):
@@ -199,25 +199,3 @@ def test_an_override_with_only_networks_is_no_base_for_the_projects_below():
     assert [(Path(f["path"]).parent.name, f["range"]["start"]["line"]) for f in report["findings"]] == [
         ("worker", 5)
     ]
-
-
-def _undeclared(*args: str) -> list[tuple[str, str]]:
-    report = lint_json("--select", "CL106", *args)
-    return [(Path(f["path"]).parent.name, f["message"].split("`")[3]) for f in report["findings"]]
-
-
-def test_a_named_file_gets_the_networks_declared_above_it_up_to_its_repository_root(app_store: Path):
-    """`check apps/app/docker-compose.yml` (and `-f`) gives what a walk of the repository gives:
-    the common file above declares `tipi_main_network`; the file above the repository is not read."""
-    app = str(app_store / "apps" / "app" / "docker-compose.yml")
-    outer = [("app", "outer_network")]
-    assert _undeclared(str(app_store)) == [*outer, ("worker", "proxy")]
-    assert _undeclared(app) == outer
-    assert _undeclared("-f", app) == outer
-    assert _undeclared(str(app_store / "proxied" / "worker" / "docker-compose.yml")) == [("worker", "proxy")]
-
-
-def test_a_named_file_in_no_repository_gets_no_networks_from_above(app_store: Path):
-    shutil.rmtree(app_store / ".git")
-    app = str(app_store / "apps" / "app" / "docker-compose.yml")
-    assert _undeclared(app) == [("app", "tipi_main_network"), ("app", "outer_network")]

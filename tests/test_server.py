@@ -668,17 +668,3 @@ def test_a_fifo_in_the_project_does_not_block_the_server(tmp_path):
         assert "CL101" in (client.codes(compose) or [])
 
     run(scenario)
-
-
-def test_an_app_gets_the_networks_its_repository_declares_above_it(app_store):
-    """The editor lints the open app as `check` lints it named: `apps/docker-compose.common.yml`
-    declares `tipi_main_network`; the file above the repository does not declare `outer_network`."""
-    app = app_store / "apps" / "app" / "docker-compose.yml"
-
-    async def scenario(client: Client):
-        client.open(app)
-        await client.wait(lambda: client.codes(app) is not None, "diagnostics")
-        undeclared = [d.message for d in client.diagnostics[uri(app)].diagnostics if d.code == "CL106"]
-        assert [message.split("`")[3] for message in undeclared] == ["outer_network"]
-
-    run(scenario)

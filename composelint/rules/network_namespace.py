@@ -508,10 +508,8 @@ def undefined_network(project: Project):
     (an app store's `apps/docker-compose.common.yml`, merged with every
     `apps/<app>/docker-compose.yml`): a file that starts nothing is only
     ever merged.  An override merged with a base beside it is that base's,
-    not the projects' below.  A compose file named alone (command line,
-    editor, pre-commit) is given the files above it up to its repository
-    root (the directory holding `.git`; outside a repository, none); a
-    directory named alone, only those inside it.
+    not the projects' below.  A file or directory named alone (command line, editor,
+    pre-commit) is not given the files above it.
 
     ## Why is this bad?
     Compose refuses to start the project.  When the name was meant to be an

@@ -38,14 +38,6 @@ class RootedFiles(list):
         self.root = root
 
 
-def project_directory(files: list[str]) -> str:
-    """The absolute root of the project of `files`: the directory of the first file, or the
-    directory a `RootedFiles` was found in."""
-    if isinstance(files, RootedFiles):
-        return os.path.abspath(files.root)
-    return os.path.dirname(os.path.abspath(files[0]))
-
-
 class UnreadableFile(OSError):
     """A file that is not read; the message is one line: the path and the reason."""
 

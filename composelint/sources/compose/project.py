@@ -21,7 +21,7 @@ from composelint.sources.compose.reader import read_model
 from composelint.sources.compose.schema import COOLIFY_TEMPLATE, validate
 from composelint.sources.compose.yaml_tree import YMap, YNode, YScalar, YSeq, read_yaml
 from composelint.sources.directives import scan_directives
-from composelint.sources.files import UnreadableFile, is_inside, project_directory, read_text
+from composelint.sources.files import RootedFiles, UnreadableFile, is_inside, read_text
 
 # Always set in the shell that runs Compose: the project directory (relative paths are resolved
 # against it) and the home directory.  Never read from this process, and no secret to mask.
@@ -114,7 +114,11 @@ def load_project(
     display = display or (lambda path: path)
     texts = texts or {}
 
-    directory = project_directory(files)
+    directory = (
+        os.path.abspath(files.root)
+        if isinstance(files, RootedFiles)
+        else os.path.dirname(os.path.abspath(files[0]))
+    )
 
     def read_file(path: str) -> str:
         if path in texts:
