@@ -431,3 +431,19 @@ def test_workflows_outside_the_project_root_are_not_read(tmp_path: Path, monkeyp
     script.write_text("docker run -d -p 5432:5432 postgres:16\n")
     monkeypatch.chdir(project)
     assert [f["code"] for f in lint_json(str(script))["findings"]] == ["CL210"]
+
+
+def test_a_script_a_hosted_step_only_mentions_is_not_placed_on_the_runner(tmp_path: Path, monkeypatch):
+    """`shellcheck deploy/install.sh` checks the script; it does not run it there, so the script
+    may run on a lasting server and keeps its findings.  `bash -e ./ci/db.sh` runs it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(
+        "on: push\njobs:\n  lint:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: shellcheck deploy/install.sh\n      - run: bash -e ./ci/db.sh\n"
+    )
+    for name in ("deploy/install.sh", "ci/db.sh"):
+        (tmp_path / name).parent.mkdir()
+        (tmp_path / name).write_text("docker run -d --privileged -p 5432:5432 postgres:16\n")
+    assert sorted(f["code"] for f in lint_json("deploy/install.sh")["findings"]) == ["CL210", "CL301"]
+    assert lint_json("ci/db.sh")["findings"] == []

@@ -248,11 +248,13 @@ def test_placeholders_glued_to_a_word_are_part_of_it_and_redirections_stay():
         "docker run --rm registry/<expected-repository>:dev-<expected tag> bash\n"
         "docker run -i alpine sort <in.txt >out.txt\n"
         "docker run -i alpine cat <a b> c\n"
+        "docker run -i --rm nginx<site.conf 2>/dev/null\n"
     )
     assert argv(result) == [
         ["docker", "run", "--rm", "registry/<expected-repository>:dev-<expected tag>", "bash"],
         ["docker", "run", "-i", "alpine", "sort"],
         ["docker", "run", "-i", "alpine", "cat", "b"],
+        ["docker", "run", "-i", "--rm", "nginx"],
     ]
 
 

@@ -62,6 +62,9 @@ _WORD = lazy_pattern(r"[^\s;&|()<>`'\"]+")  # a shell word, roughly: enough to f
 # A relative path a step may run: with a `/` (`ci/test.sh`) or a script's suffix; no variable.
 _LOCAL_PATH = lazy_pattern(r"[^$/~-][^$]*/[^$]*|[^$/~-][^$/]*\.sh")
 _WORKSPACE = lazy_pattern(r"\$\{\{\s*github\.workspace\s*\}\}")
+_COMMAND_SEPARATORS = lazy_pattern(r"[\n;&|()]+")
+_ASSIGNMENT = lazy_pattern(r"[A-Za-z_][A-Za-z0-9_]*=")
+_RUNNING_WRAPPERS = frozenset({"sudo", "bash", "sh", "source", ".", "exec", "time", "env", "nohup", "!"})
 # A job container's keys -> the `docker create` flag the runner passes them as.
 CONTAINER_FLAGS = {key: flag.spellings[0] for key, flag in run_flags_by_key("github_actions").items()}
 
@@ -190,15 +193,17 @@ def hosted_ci_script(script: str, root: str) -> bool:
 def _workspace(script: str, root: str) -> str | None:
     """The nearest directory above the script, inside `root`, holding `.github/workflows`: the
     checkout the workflows' steps run in."""
-    directory = os.path.dirname(os.path.abspath(script))
-    while is_inside(directory, root):
+    top = os.path.realpath(root)
+    directory = os.path.realpath(os.path.dirname(os.path.abspath(script)))
+    # Paths resolved once, then climbed by name: resolving at every level costs the square of
+    # the depth on a deep tree.
+    while os.path.commonpath((top, directory)) == top:
         workflows = os.path.join(directory, ".github", "workflows")
         if os.path.isdir(workflows):
             return directory if is_inside(workflows, root) else None
-        parent = os.path.dirname(directory)
-        if parent == directory:
+        if directory == top:
             break
-        directory = parent
+        directory = os.path.dirname(directory)
     return None
 
 
@@ -236,8 +241,9 @@ def _workflow_jobs(
                 step = runs.get(id(node))
                 on_runner = hosted and step is not None and _runs_here(step, node)
                 directory = _working_directory(step, job, top) if step is not None else ""
+                run_here = _run_paths(node.text, directory) if on_runner else set()
                 for path in _paths(node.text, directory):
-                    named[path] = named.get(path, True) and on_runner
+                    named[path] = named.get(path, True) and path in run_here
     return all_hosted, named
 
 
@@ -279,6 +285,20 @@ def _working_directory(step: YMap, job: YNode, workflow: YMap) -> str | None:
         if isinstance(directory, YScalar):
             return None if "${{" in directory.text else directory.text.strip()
     return ""
+
+
+def _run_paths(text: str, directory: str | None) -> set[str]:
+    """The paths `text` runs: each command's program, past assignments and the wrappers that run
+    their argument (`sudo`, `bash -e`, `env X=1`).  A path only mentioned (`shellcheck ci/x.sh`,
+    `cat ci/x.sh`) is not run here: the script may run elsewhere."""
+    run: set[str] = set()
+    for command in _COMMAND_SEPARATORS.split(_WORKSPACE.sub("$GITHUB_WORKSPACE", text)):
+        for word in _WORD.findall(command):
+            if word in _RUNNING_WRAPPERS or word.startswith("-") or _ASSIGNMENT.match(word):
+                continue
+            run.update(_paths(word, directory))
+            break
+    return run
 
 
 def _paths(text: str, directory: str | None) -> list[str]:

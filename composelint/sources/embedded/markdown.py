@@ -10,14 +10,15 @@ nerdctl.  In a console session only command lines are kept: those after a prompt
 optional `> `); output lines are dropped.  A shell block whose lines start with `$ ` is read
 as a session too; a console block without any prompt is read as commands only.
 
-A block whose lines go on PowerShell's way, ending in a blank and a backtick (`docker run -d `
+A command whose lines go on PowerShell's way, ending in a blank and a backtick (`docker run -d `
 then a backtick, common under a "Windows PowerShell" heading in a block tagged `bash` or left
-untagged), is PowerShell, not POSIX shell, and is not read, as a `powershell` block is not: bash
+untagged), is PowerShell, not POSIX shell, and is not read, as a `powershell` block is not (the
+block's other commands are: a block may show both shells one after the other): bash
 reads those backticks as command substitutions spanning lines, which cut the command apart (its
 container named after several lines of it).  Reading it as PowerShell would take more than
 joining the lines: PowerShell keeps a backslash (`-v $pwd\\certs:c:\\certs`) and `$env:X` as
 written where bash does not.  On the corpus such blocks repeat the POSIX block beside them
-(Selenium's README) or start Windows containers (Docker's Windows labs).  A block is PowerShell
+(Selenium's README) or start Windows containers (Docker's Windows labs).  A block holds PowerShell
 when every line with an odd number of backticks ends with a blank and a backtick: a bash
 substitution on one line (`` ID=`docker ps -q` ``) has two backticks, and one spanning lines
 closes on a line that does not end so.
@@ -164,7 +165,10 @@ def load(path: str, *, display, texts: dict[str, str]) -> list[Project]:
         prompted = any(_PROMPT.match(line) for _, line in lines) if tag in CONSOLE_TAGS else False
         session = prompted or any(_DOLLAR_PROMPT.match(line) for _, line in lines)
         readable = tag in SHELL_TAGS or tag in CONSOLE_TAGS or (not tag and _starts_with_tool(lines))
-        if readable and mentions_tool(content) and not _powershell(lines):
+        if readable and _powershell(lines):
+            lines = _without_powershell(lines)
+            content = "\n".join(line for _, line in lines)
+        if readable and mentions_tool(content):
             project = embedded_project(host, KIND, f"{shown}:{fence_line}")
             read_snippet(project, host, _commands(lines, image) if session else _script(lines, image))
             projects.append(_explained(project, functools.partial(prose, section)))
@@ -237,6 +241,18 @@ def _powershell(lines: list[tuple[int, str]]) -> bool:
     number of backticks (one opening or closing a bash substitution) ends with a blank and one."""
     odd = [line for _, line in lines if line.count("`") % 2]
     return bool(odd) and all(_BACKTICK_CONTINUATION.search(line) for line in odd)
+
+
+def _without_powershell(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The block with each command continued PowerShell's way left empty (its lines ending in a
+    blank and a backtick, and the line that ends it), so the lines keep their places."""
+    kept = []
+    continued = False
+    for offset, line in lines:
+        continues = bool(_BACKTICK_CONTINUATION.search(line))
+        kept.append((offset, "" if continues or continued else line))
+        continued = continues
+    return kept
 
 
 def _script(lines: list[tuple[int, str]], image: str | None) -> Snippet:

@@ -143,9 +143,10 @@ _COMMENT_SUBSTITUTION = lazy_pattern(rb"(?<![^\s;&|(])`[ \t]*#[^`\n\\]*`(?=[\s;&
 # `registry/<repository>:dev-<expected tag>`): as bash would run it, two redirections that take the
 # next word as a file and cut the command; as the reader of the page takes it, one word to fill in.
 # No script redirects like that (`<in>out`, no blank).  Words inside one (`<expected tag>`) only when
-# it is glued to what precedes it: `sort <a b> c` is a script's.
+# it is glued to what precedes it: `sort <a b> c` is a script's, and so is `nginx<site.conf 2>/dev/null`
+# (a word that is a file descriptor before `>` ends no placeholder).
 _PLACEHOLDER = lazy_pattern(
-    rb"(?:(?<=[\s=:/-])<[A-Za-z/.][\w.\-/]*>|(?<=[\w=:/-])<[A-Za-z][\w.\-/]*(?: [\w.\-/]+)+>)(?=[\s:/]|$)"
+    rb"(?:(?<=[\s=:/-])<[A-Za-z/.][\w.\-/]*>|(?<=[\w=:/-])<[A-Za-z][\w.\-/]*(?: (?!\d+>)[\w.\-/]+)+>)(?=[\s:/]|$)"
 )
 
 
