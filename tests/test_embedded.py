@@ -447,3 +447,18 @@ def test_a_script_a_hosted_step_only_mentions_is_not_placed_on_the_runner(tmp_pa
         (tmp_path / name).write_text("docker run -d --privileged -p 5432:5432 postgres:16\n")
     assert sorted(f["code"] for f in lint_json("deploy/install.sh")["findings"]) == ["CL210", "CL301"]
     assert lint_json("ci/db.sh")["findings"] == []
+
+
+def test_a_script_developers_also_run_is_not_placed_on_the_runner(tmp_path: Path, monkeypatch):
+    """`make dev` runs `scripts/dev-up.sh` on a developer's machine as well as on the runner: its
+    findings stay.  The same script named by CI alone is the runner's."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / "ci.yml").write_text(
+        "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ./scripts/dev-up.sh\n"
+    )
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "dev-up.sh").write_text("docker run -d --privileged -p 5432:5432 postgres:16\n")
+    assert lint_json("scripts/dev-up.sh")["findings"] == []
+    (tmp_path / "Makefile").write_text("dev:\n\t./scripts/dev-up.sh\n")
+    assert sorted(f["code"] for f in lint_json("scripts/dev-up.sh")["findings"]) == ["CL210", "CL301"]

@@ -185,9 +185,48 @@ def hosted_ci_script(script: str, root: str) -> bool:
         return False
     all_hosted, named = jobs
     relative = os.path.relpath(os.path.realpath(script), os.path.realpath(workspace))
+    below_github = relative.startswith(".github" + os.sep)
     if relative in named:
-        return named[relative]
-    return relative.startswith(".github" + os.sep) and all_hosted
+        return named[relative] and (below_github or not _run_by_hand(workspace, relative, root))
+    return below_github and all_hosted
+
+
+# Files at the top of a checkout that tell people what to run on their own machine.
+_BY_HAND = ("Makefile", "GNUmakefile", "makefile", "justfile", "Justfile", "Taskfile.yml", "package.json")
+_BY_HAND_PREFIXES = ("README", "CONTRIBUTING", "DEVELOPMENT", "HACKING")
+
+
+def _run_by_hand(workspace: str, relative: str, root: str) -> bool:
+    """A file at the top of the checkout that developers follow (Makefile, justfile, package.json,
+    README, CONTRIBUTING...) names the script: it runs on their machines too, not only on the
+    runner.  An unreadable or oversized one counts as naming it."""
+    try:
+        names = [n for n in os.listdir(workspace) if n in _BY_HAND or n.upper().startswith(_BY_HAND_PREFIXES)]
+    except OSError:
+        return True
+    stamps = []
+    for name in sorted(names):
+        try:
+            status = os.stat(os.path.join(workspace, name))
+        except OSError:
+            return True
+        stamps.append((name, status.st_mtime_ns, status.st_size))
+    text = _hand_run_text(workspace, root, tuple(stamps))
+    return text is None or relative.replace(os.sep, "/") in text
+
+
+@functools.lru_cache(maxsize=64)
+def _hand_run_text(workspace: str, root: str, stamps: tuple[tuple[str, int, int], ...]) -> str | None:
+    """The texts of those files, joined; None when one is over the size bound or unreadable."""
+    texts = []
+    for name, _, size in stamps:
+        if size > MAX_CI_BYTES:
+            return None
+        try:
+            texts.append(read_text(os.path.join(workspace, name), root))
+        except (OSError, ValueError):
+            return None
+    return "\n".join(texts)
 
 
 def _workspace(script: str, root: str) -> str | None:
