@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Callable
 
 from composelint.limits import MAX_CI_BYTES
 from composelint.model import Project
@@ -172,15 +173,8 @@ def hosted_ci_script(script: str, root: str) -> bool:
     if workspace is None:
         return False
     workflows = os.path.join(workspace, ".github", "workflows")
-    stamps = []
-    try:
-        names = sorted(n for n in os.listdir(workflows) if n.endswith((".yml", ".yaml")))
-        for name in names:
-            status = os.stat(os.path.join(workflows, name))
-            stamps.append((name, status.st_mtime_ns, status.st_size))
-    except OSError:
-        return False
-    jobs = _workflow_jobs(workflows, root, tuple(stamps)) if stamps else None
+    stamps = _stamps(workflows, lambda name: name.endswith((".yml", ".yaml")))
+    jobs = _workflow_jobs(workflows, root, stamps) if stamps else None
     if jobs is None:
         return False
     all_hosted, named = jobs
@@ -191,6 +185,8 @@ def hosted_ci_script(script: str, root: str) -> bool:
     return below_github and all_hosted
 
 
+# A directory's files of one kind: (name, mtime, size) of each (`_stamps`).
+_Stamps = tuple[tuple[str, int, int], ...]
 # Files at the top of a checkout that tell people what to run on their own machine.
 _BY_HAND = ("Makefile", "GNUmakefile", "makefile", "justfile", "Justfile", "Taskfile.yml", "package.json")
 _BY_HAND_PREFIXES = ("README", "CONTRIBUTING", "DEVELOPMENT", "HACKING")
@@ -200,33 +196,44 @@ def _run_by_hand(workspace: str, relative: str, root: str) -> bool:
     """A file at the top of the checkout that developers follow (Makefile, justfile, package.json,
     README, CONTRIBUTING...) names the script: it runs on their machines too, not only on the
     runner.  An unreadable or oversized one counts as naming it."""
-    try:
-        names = [n for n in os.listdir(workspace) if n in _BY_HAND or n.upper().startswith(_BY_HAND_PREFIXES)]
-    except OSError:
-        return True
-    stamps = []
-    for name in sorted(names):
-        try:
-            status = os.stat(os.path.join(workspace, name))
-        except OSError:
-            return True
-        stamps.append((name, status.st_mtime_ns, status.st_size))
-    text = _hand_run_text(workspace, root, tuple(stamps))
+    stamps = _stamps(workspace, lambda name: name in _BY_HAND or name.upper().startswith(_BY_HAND_PREFIXES))
+    text = _hand_run_text(workspace, root, stamps) if stamps is not None else None
     return text is None or relative.replace(os.sep, "/") in text
 
 
 @functools.lru_cache(maxsize=64)
-def _hand_run_text(workspace: str, root: str, stamps: tuple[tuple[str, int, int], ...]) -> str | None:
-    """The texts of those files, joined; None when one is over the size bound or unreadable."""
+def _hand_run_text(workspace: str, root: str, stamps: _Stamps) -> str | None:
+    """The texts of those files, joined; None when one cannot be read."""
+    texts = _texts(workspace, root, stamps)
+    return None if texts is None else "\n".join(texts)
+
+
+def _stamps(directory: str, wanted: Callable[[str], bool]) -> _Stamps | None:
+    """Name, mtime and size of the files of `directory` that `wanted` picks, in name order: the
+    key under which what is read from them is kept, so a changed file is read again.  None when
+    the directory or one of them cannot be listed."""
+    try:
+        names = sorted(name for name in os.listdir(directory) if wanted(name))
+        statuses = [os.stat(os.path.join(directory, name)) for name in names]
+    except OSError:
+        return None
+    return tuple(
+        (name, status.st_mtime_ns, status.st_size) for name, status in zip(names, statuses, strict=True)
+    )
+
+
+def _texts(directory: str, root: str, stamps: _Stamps) -> list[str] | None:
+    """The texts of the files `stamps` names, read inside `root`; None when one is over the size
+    bound or cannot be read."""
     texts = []
     for name, _, size in stamps:
         if size > MAX_CI_BYTES:
             return None
         try:
-            texts.append(read_text(os.path.join(workspace, name), root))
+            texts.append(read_text(os.path.join(directory, name), root))
         except (OSError, ValueError):
             return None
-    return "\n".join(texts)
+    return texts
 
 
 def _workspace(script: str, root: str) -> str | None:
@@ -247,21 +254,20 @@ def _workspace(script: str, root: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=64)
-def _workflow_jobs(
-    workflows: str, root: str, stamps: tuple[tuple[str, int, int], ...]
-) -> tuple[bool, dict[str, bool]] | None:
+def _workflow_jobs(workflows: str, root: str, stamps: _Stamps) -> tuple[bool, dict[str, bool]] | None:
     """Whether every job of the workflow files (`stamps`: name, mtime, size, so a changed file is
     read again) runs on a GitHub-hosted runner, and each path the jobs name (relative to the
     checkout) -> whether every place naming it is a `run:` step on such a runner that runs it
     there.  None when a file cannot be read."""
+    texts = _texts(workflows, root, stamps)
+    if texts is None:
+        return None
     all_hosted = True
     named: dict[str, bool] = {}
-    for name, _, size in stamps:
-        if size > MAX_CI_BYTES:
-            return None
+    for (name, _, _), text in zip(stamps, texts, strict=True):
         try:
-            document = read_yaml(name, read_text(os.path.join(workflows, name), root))
-        except (OSError, ValueError):
+            document = read_yaml(name, text)
+        except ValueError:
             return None
         top = document.roots[0] if document.roots else None
         jobs = top.get("jobs") if isinstance(top, YMap) else None
