@@ -201,7 +201,6 @@ def lint_project(
         if code in selected and not settings.ignored_in(finding.span.path, code)
     )
     mask = masker(project.variable_values)
-    urls = {rule.code: rule.url_on(settings.docs_url) for _, rule, _, _ in matched}  # one per rule
     return [
         Reported(
             masked(finding, mask),
@@ -209,7 +208,7 @@ def lint_project(
             Severity(settings.severity[rule.code]) if rule.code in settings.severity else severity,
             suppressed,
             settings.fail_on,
-            url=urls[rule.code],
+            url=rule.url_on(settings.docs_url),
         )
         for finding, rule, severity, suppressed in matched
     ]
