@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Callable
 from functools import cache, cached_property
 
 from composelint import settings
@@ -946,9 +947,7 @@ class CommandLineReader:
                 return
         else:
             self.note(flag.source)
-        if _in_unit_runtime_dir(_volume_source(_written_value(flag).strip("\"'")), mount.source):
-            mount = replace(mount, in_unit_runtime_dir=True)
-        workload.mounts.append(mount)
+        workload.mounts.append(_in_unit_runtime_dir(mount, flag, _volume_source))
         workload.keys.setdefault("volumes", flag.word.span)
 
     def flag_mount(self, workload: Workload, flag: Flag, command: Command) -> None:
@@ -959,11 +958,7 @@ class CommandLineReader:
             self.diagnose(flag.shown(), ("volumes",), flag.span)
             return
         self.note(flag.source)
-        mount = _mount(fields, flag.span)
-        written = _csv_fields(_written_value(flag).strip("\"'"))
-        if _in_unit_runtime_dir(written.get("source", written.get("src", "")), mount.source):
-            mount = replace(mount, in_unit_runtime_dir=True)
-        workload.mounts.append(mount)
+        workload.mounts.append(_in_unit_runtime_dir(_mount(fields, flag.span), flag, _mount_source))
         workload.keys.setdefault("volumes", flag.word.span)
 
     # -- exec, networks, builds ------------------------------------------------
@@ -1155,11 +1150,21 @@ def _socket_target(mount: Mount) -> bool:
     return target.endswith(("/docker.sock", "/podman.sock", "/containerd.sock", "/crio.sock"))
 
 
-def _in_unit_runtime_dir(written_source: str, source: str | None) -> bool:
-    """A unit's `%t` (or `%t/...`), which the unit source expands to `/run`: see `Mount`."""
-    return (written_source == "%t" or written_source.startswith("%t/")) and (
-        source == "/run" or (source or "").startswith("/run/")
-    )
+def _in_unit_runtime_dir(mount: Mount, flag: Flag, source_of: Callable[[str], str]) -> Mount:
+    """The mount, marked when its source is written below a unit's `%t`, which the unit source
+    expands to `/run` (see `Mount`); `source_of` finds the source in the flag's written value.
+    The written value is read only for a source below `/run`."""
+    source = mount.source or ""
+    if source != "/run" and not source.startswith("/run/"):
+        return mount
+    written = source_of(_written_value(flag).strip("\"'"))
+    return replace(mount, in_unit_runtime_dir=True) if written == "%t" or written.startswith("%t/") else mount
+
+
+def _mount_source(value: str) -> str:
+    """The source of `--mount type=bind,source=SRC,...` (`src=` too)."""
+    fields = _csv_fields(value)
+    return fields.get("source", fields.get("src", ""))
 
 
 def _volume_source(value: str) -> str:
