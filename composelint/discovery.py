@@ -329,7 +329,8 @@ def discover(
                 found_before = len(projects)
                 if (not kinds or COMPOSE in kinds) and not _ansible_tasks(directory):
                     here = directory_projects(directory, names, merge_overrides)
-                    lone_files[os.path.abspath(directory)] = [files[0] for files in here if len(files) == 1]
+                    if alone := [files[0] for files in here if len(files) == 1]:
+                        lone_files[os.path.abspath(directory)] = alone
                     for files in here:
                         projects.append((COMPOSE, files))
                         placed.update(os.path.normpath(f) for f in files)
@@ -381,7 +382,8 @@ def _add_base_networks(
     from composelint.sources.compose.declarations import declared_networks
 
     networks: set[str] = set()
-    above, stop = os.path.abspath(directory), os.path.abspath(top)
+    key = above = os.path.abspath(directory)
+    stop = os.path.abspath(top)
     while above != stop and os.path.dirname(above) != above:
         above = os.path.dirname(above)
         for file in lone_files.get(above, ()):
@@ -389,7 +391,6 @@ def _add_base_networks(
                 declared[file] = declared_networks(file, top)
             networks.update(declared[file])
     if networks:
-        key = os.path.abspath(directory)
         found.base_networks[key] = found.base_networks.get(key, frozenset()) | networks
 
 

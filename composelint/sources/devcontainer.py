@@ -400,12 +400,13 @@ def load_devcontainer(
         read_invocations(project, [Invocation("docker", words, Span(shown, 1, 1, len(reader.lines) + 1, 1))])
         name = document.member("name")
         run_args = document.member("runArgs")
+        declared = reader.declared_by_features()
         for workload in project.workloads:
             workload.name = (_string(name.value) if name is not None else None) or "devcontainer"
             workload.syntax = "devcontainer"
             if run_args is not None:
                 workload.written_as = ((document.span(run_args.value), "runArgs"),)
-            workload.explained |= reader.declared_by_features()
+            workload.explained |= declared
             if document.member("image") is None:
                 workload.image = None
     project.sources.insert(0, source)

@@ -178,7 +178,7 @@ def hosted_ci_script(script: str, root: str) -> bool:
     if jobs is None:
         return False
     all_hosted, named = jobs
-    relative = os.path.relpath(os.path.realpath(script), os.path.realpath(workspace))
+    relative = os.path.relpath(os.path.realpath(script), workspace)  # `_workspace` is resolved
     below_github = relative.startswith(".github" + os.sep)
     if relative in named:
         return named[relative] and (below_github or not _run_by_hand(workspace, relative, root))
@@ -341,7 +341,9 @@ def _run_paths(text: str, directory: str | None) -> set[str]:
         for word in _WORD.findall(command):
             if word in _RUNNING_WRAPPERS or word.startswith("-") or _ASSIGNMENT.match(word):
                 continue
-            run.update(_paths(word, directory))
+            path = _path(word, directory)
+            if path is not None:
+                run.add(path)
             break
     return run
 
@@ -350,18 +352,20 @@ def _paths(text: str, directory: str | None) -> list[str]:
     """The paths inside the checkout the words of `text` name (`./ci/test.sh`,
     `$GITHUB_WORKSPACE/ci/test.sh`), normalised relative to it; words with other variables,
     absolute paths and paths leaving the checkout name none."""
-    paths = []
-    for word in _WORD.findall(_WORKSPACE.sub("$GITHUB_WORKSPACE", text)):
-        if word.startswith(("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/")):
-            written = word.partition("/")[2]
-        elif directory is None or not _LOCAL_PATH.fullmatch(word):
-            continue
-        else:
-            written = os.path.join(directory, word)
-        path = os.path.normpath(written)
-        if path != ".." and not path.startswith(("..", "/")):
-            paths.append(path)
-    return paths
+    words = _WORD.findall(_WORKSPACE.sub("$GITHUB_WORKSPACE", text))
+    return [path for word in words if (path := _path(word, directory)) is not None]
+
+
+def _path(word: str, directory: str | None) -> str | None:
+    """The path inside the checkout one word names (see `_paths`), or None."""
+    if word.startswith(("$GITHUB_WORKSPACE/", "${GITHUB_WORKSPACE}/")):
+        written = word.partition("/")[2]
+    elif directory is None or not _LOCAL_PATH.fullmatch(word):
+        return None
+    else:
+        written = os.path.join(directory, word)
+    path = os.path.normpath(written)
+    return None if path == ".." or path.startswith(("..", "/")) else path
 
 
 def _at(node: YNode | None, *keys: str) -> YNode | None:
@@ -431,7 +435,7 @@ def _create(snippet: Snippet, host: HostFile, key: YScalar, spec: YNode, name: s
             if isinstance(entries, YMap):  # env: NAME: value
                 for variable, value in entries.items:
                     if isinstance(value, YScalar):
-                        known = without_expressions(value.text) == value.text
+                        known = _EXPRESSION.search(value.text) is None
                         add_environment_entry(snippet, host, flag, variable, value, at, known)
             for entry in entries.items if isinstance(entries, YSeq) else []:
                 if isinstance(entry, YScalar):

@@ -306,7 +306,7 @@ def add_environment_entry(
     variable: YScalar,
     value: YScalar,
     at: int,
-    known: bool = True,
+    known: bool,
 ) -> None:
     """` FLAG NAME='value'` (at `at`, the container's key) for one entry of a CI file's environment
     mapping (GitHub's `env`, GitLab's `variables`): the one shell word the runner passes,
