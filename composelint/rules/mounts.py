@@ -189,15 +189,15 @@ def runtime_socket_mounted(project: Project):
             and _is_socket_path(path)
             and not workload.explains_value("volumes", path)
         }
-        rootless = all(ROOTLESS_SOCKETS.fullmatch(path) for path in sockets.values())
-        power = (
-            "the account of the host user the rootless runtime runs as" if rootless else "root on the host"
-        )
         if sockets and all(mount.in_unit_runtime_dir for mount in sockets):
             power = (
                 "root on the host for a system unit (`%t` is `/run`), and for a user unit (`%t` is "
                 "`/run/user/<uid>`) the account of the user the rootless runtime runs as"
             )
+        elif all(ROOTLESS_SOCKETS.fullmatch(path) for path in sockets.values()):
+            power = "the account of the host user the rootless runtime runs as"
+        else:
+            power = "root on the host"
         for mount in workload.mounts:
             path = sockets.get(mount)
             if path:

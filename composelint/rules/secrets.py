@@ -73,6 +73,8 @@ def _literal_credential(value: str | None, example_words: bool) -> bool:
 
 
 def _url_password(value: str, example_words: bool) -> re.Match[str] | None:
+    if "@" not in value:  # no `user:password@` URL: the pattern needs one
+        return None
     match = _URL_PASSWORD.search(value)
     if match is None or "$" in match.group(2) or _placeholder(match.group(2), example_words):
         return None
